@@ -1,0 +1,22 @@
+#pragma once
+// The subcommands of moescope-cli, one file each under commands/. Each returns the process exit code and throws
+// moescope::Error for failures, which main() prints as one line on stderr.
+
+#include "args.h"
+
+#include <string_view>
+
+namespace moescope::cli {
+
+struct Command {
+    std::string_view name;
+    std::string_view usage;
+    int (*run)(Args& args);
+};
+
+int runVersion(Args& args);
+int runInfo(Args& args);
+int runLogits(Args& args);
+int runGenerate(Args& args);
+
+} // namespace moescope::cli
