@@ -19,6 +19,15 @@ using moescope::cli::Command;
 constexpr std::array kCommands = {
     Command { "version", "version                               versions and compute devices as JSON",
         moescope::cli::runVersion },
+    Command { "info", "info --model DIR                      model summary as JSON (no weights loaded)",
+        moescope::cli::runInfo },
+    Command { "logits",
+        "logits --model DIR --ids 1,2,3 --out F.safetensors [--device cpu|cuda] [--dtype f32|bf16]",
+        moescope::cli::runLogits },
+    Command { "generate",
+        "generate --model DIR --ids 1,2,3 --max-new N [--greedy | --temperature T --top-p P --top-k K --seed S]"
+        " [--stop ID,...] [--device ...] [--dtype ...] [--timing]",
+        moescope::cli::runGenerate },
 };
 
 void printUsage(std::FILE* out)

@@ -1,0 +1,174 @@
+#include "nn/attention.h"
+
+#include "nn/attentionmask.h"
+#include "nn/rmsnorm.h"
+#include "nn/weightsource.h"
+
+namespace moescope {
+
+namespace {
+    // q [T, H, D], k/v [S, Hkv, D'] -> [T, H * Dv] through SDPA (math or fused kernel as the device picks).
+    at::Tensor sdpa(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const AttentionContext& ctx,
+        int slidingWindow, double scale)
+    {
+        const auto tokens = q.size(0);
+        const auto mask = makeAttentionMask(ctx.start, tokens, slidingWindow, q.device());
+        const auto out = at::scaled_dot_product_attention(q.transpose(0, 1).unsqueeze(0), // [1, H, T, D]
+            k.transpose(0, 1).unsqueeze(0), // [1, Hkv, S, D]
+            v.transpose(0, 1).unsqueeze(0), // [1, Hkv, S, Dv]
+            mask.mask, 0.0, mask.isCausal, scale, q.size(1) != k.size(1)); // [1, H, T, Dv]
+        return out.squeeze(0).transpose(0, 1).reshape({ tokens, -1 }); // [T, H * Dv]
+    }
+} // namespace
+
+GqaAttention::GqaAttention(const ModelSpec& spec, const std::string& prefix, WeightSource& w, const Rope& rope)
+    : m_spec(spec.attention)
+    , m_eps(spec.rmsNormEps)
+    , m_rope(rope)
+{
+    const auto h = spec.hiddenSize;
+    const auto qDim = m_spec.numHeads * m_spec.headDim;
+    const auto kvDim = m_spec.numKvHeads * m_spec.headDim;
+    m_q = w.loadLinear(prefix + "q_proj", qDim, h, m_spec.qkvBias);
+    m_k = w.loadLinear(prefix + "k_proj", kvDim, h, m_spec.qkvBias);
+    m_v = w.loadLinear(prefix + "v_proj", kvDim, h, m_spec.qkvBias);
+    m_o = w.loadLinear(prefix + "o_proj", h, qDim, m_spec.outputBias);
+    if (m_spec.qkNorm == QkNormKind::PerHead) {
+        m_qNorm = w.loadNorm(prefix + "q_norm", m_spec.headDim);
+        m_kNorm = w.loadNorm(prefix + "k_norm", m_spec.headDim);
+    } else if (m_spec.qkNorm == QkNormKind::FullProjection) {
+        m_qNorm = w.loadNorm(prefix + "q_norm", qDim);
+        m_kNorm = w.loadNorm(prefix + "k_norm", kvDim);
+    }
+}
+
+at::Tensor GqaAttention::forward(const at::Tensor& x, int layer, const AttentionContext& ctx) const
+{
+    const auto tokens = x.size(0);
+    auto q = m_q(x); // [T, H * D]
+    auto k = m_k(x); // [T, Hkv * D]
+    auto v = m_v(x); // [T, Hkv * D]
+    if (m_spec.qkNorm == QkNormKind::FullProjection) {
+        q = rmsNorm(q, m_qNorm, m_eps);
+        k = rmsNorm(k, m_kNorm, m_eps);
+    }
+    if (m_spec.clipQkv > 0) {
+        q = q.clamp(-m_spec.clipQkv, m_spec.clipQkv);
+        k = k.clamp(-m_spec.clipQkv, m_spec.clipQkv);
+        v = v.clamp(-m_spec.clipQkv, m_spec.clipQkv);
+    }
+    q = q.view({ tokens, m_spec.numHeads, m_spec.headDim }); // [T, H, D]
+    k = k.view({ tokens, m_spec.numKvHeads, m_spec.headDim }); // [T, Hkv, D]
+    v = v.view({ tokens, m_spec.numKvHeads, m_spec.headDim }); // [T, Hkv, D]
+    if (m_spec.qkNorm == QkNormKind::PerHead) {
+        q = rmsNorm(q, m_qNorm, m_eps);
+        k = rmsNorm(k, m_kNorm, m_eps);
+    }
+    q = m_rope.apply(q, ctx.cos, ctx.sin);
+    k = m_rope.apply(k, ctx.cos, ctx.sin);
+    if (ctx.cache)
+        std::tie(k, v) = ctx.cache->append(layer, k, v); // [S, Hkv, D] each
+    const double scale = 1.0 / std::sqrt(static_cast<double>(m_spec.headDim));
+    return m_o(sdpa(q, k, v, ctx, m_spec.slidingWindow, scale)); // [T, hidden]
+}
+
+std::int64_t GqaAttention::weightBytes() const
+{
+    std::int64_t n = m_q.weightBytes() + m_k.weightBytes() + m_v.weightBytes() + m_o.weightBytes();
+    if (m_qNorm.defined())
+        n += m_qNorm.nbytes() + m_kNorm.nbytes();
+    return n;
+}
+
+MlaAttention::MlaAttention(const ModelSpec& spec, const std::string& prefix, WeightSource& w, const Rope& rope)
+    : m_spec(spec.attention)
+    , m_eps(spec.rmsNormEps)
+    , m_rope(rope)
+{
+    const auto h = spec.hiddenSize;
+    const auto heads = m_spec.numHeads;
+    const auto qHead = m_spec.qkNopeHeadDim + m_spec.qkRopeHeadDim;
+    if (m_spec.qLoraRank > 0) {
+        m_qA = w.loadLinear(prefix + "q_a_proj", m_spec.qLoraRank, h, m_spec.qkvBias);
+        m_qANorm = w.loadNorm(prefix + "q_a_layernorm", m_spec.qLoraRank);
+        m_qB = w.loadLinear(prefix + "q_b_proj", heads * qHead, m_spec.qLoraRank, false);
+    } else {
+        m_q = w.loadLinear(prefix + "q_proj", heads * qHead, h, false);
+    }
+    m_kvA = w.loadLinear(prefix + "kv_a_proj_with_mqa", m_spec.kvLoraRank + m_spec.qkRopeHeadDim, h, m_spec.qkvBias);
+    m_kvANorm = w.loadNorm(prefix + "kv_a_layernorm", m_spec.kvLoraRank);
+    m_kvB = w.loadLinear(prefix + "kv_b_proj", heads * (m_spec.qkNopeHeadDim + m_spec.vHeadDim), m_spec.kvLoraRank,
+        false);
+    m_o = w.loadLinear(prefix + "o_proj", h, heads * m_spec.vHeadDim, m_spec.outputBias);
+
+    const auto kvB = m_kvB.dense().view({ heads, m_spec.qkNopeHeadDim + m_spec.vHeadDim, m_spec.kvLoraRank });
+    m_wUk = kvB.narrow(1, 0, m_spec.qkNopeHeadDim); // [H, nope, c] (a view: no second copy of kv_b)
+    m_wUv = kvB.narrow(1, m_spec.qkNopeHeadDim, m_spec.vHeadDim); // [H, v, c]
+}
+
+at::Tensor MlaAttention::forward(const at::Tensor& x, int layer, const AttentionContext& ctx) const
+{
+    const auto tokens = x.size(0);
+    const auto heads = m_spec.numHeads;
+    const auto nope = m_spec.qkNopeHeadDim;
+    const auto ropeDim = m_spec.qkRopeHeadDim;
+
+    auto q = m_spec.qLoraRank > 0 ? m_qB(rmsNorm(m_qA(x), m_qANorm, m_eps)) : m_q(x); // [T, H * (nope + rope)]
+    q = q.view({ tokens, heads, nope + ropeDim }); // [T, H, nope + rope]
+    const auto qNope = q.narrow(2, 0, nope); // [T, H, nope]
+    auto qPe = m_rope.apply(q.narrow(2, nope, ropeDim), ctx.cos, ctx.sin); // [T, H, rope]
+
+    const auto compressed = m_kvA(x); // [T, c + rope]
+    auto latent = rmsNorm(compressed.narrow(1, 0, m_spec.kvLoraRank), m_kvANorm, m_eps); // [T, c]
+    auto kPe = m_rope.apply(compressed.narrow(1, m_spec.kvLoraRank, ropeDim).unsqueeze(1), ctx.cos, ctx.sin)
+                   .squeeze(1); // [T, rope]
+    if (ctx.cache)
+        std::tie(latent, kPe) = ctx.cache->append(layer, latent, kPe); // [S, c], [S, rope]
+
+    // Expanding the latent costs O(S) projections per step; attending in latent space costs O(heads * c) per key.
+    // Prefill expands (one projection per key, fused attention kernels); short steps over a long cache absorb.
+    const bool absorb = tokens * 4 < latent.size(0);
+    const auto out = absorb ? attendAbsorbed(qNope, qPe, latent, kPe, ctx) : attendExpanded(qNope, qPe, latent, kPe, ctx);
+    return m_o(out); // [T, hidden]
+}
+
+at::Tensor MlaAttention::attendExpanded(const at::Tensor& qNope, const at::Tensor& qPe, const at::Tensor& latent,
+    const at::Tensor& kPe, const AttentionContext& ctx) const
+{
+    const auto keys = latent.size(0);
+    const auto heads = m_spec.numHeads;
+    const auto kv = m_kvB(latent).view({ keys, heads, m_spec.qkNopeHeadDim + m_spec.vHeadDim }); // [S, H, nope + v]
+    const auto kNope = kv.narrow(2, 0, m_spec.qkNopeHeadDim); // [S, H, nope]
+    const auto v = kv.narrow(2, m_spec.qkNopeHeadDim, m_spec.vHeadDim); // [S, H, v]
+    const auto k = at::cat({ kNope, kPe.unsqueeze(1).expand({ keys, heads, m_spec.qkRopeHeadDim }) }, 2); // [S, H, qk]
+    const auto q = at::cat({ qNope, qPe }, 2); // [T, H, qk]
+    return sdpa(q, k, v, ctx, 0, m_spec.softmaxScale); // [T, H * v]
+}
+
+at::Tensor MlaAttention::attendAbsorbed(const at::Tensor& qNope, const at::Tensor& qPe, const at::Tensor& latent,
+    const at::Tensor& kPe, const AttentionContext& ctx) const
+{
+    const auto tokens = qNope.size(0);
+    const auto qLatent = at::matmul(qNope.transpose(0, 1), m_wUk); // [H, T, c]
+    auto scores = at::matmul(qLatent, latent.t()) + at::matmul(qPe.transpose(0, 1), kPe.t()); // [H, T, S]
+    scores = scores.to(at::kFloat) * m_spec.softmaxScale;
+    const auto mask = makeAttentionMask(ctx.start, tokens, 0, scores.device(), /*explicitCausal=*/true);
+    if (mask.mask)
+        scores = scores.masked_fill(mask.mask->logical_not().unsqueeze(0), -std::numeric_limits<float>::infinity());
+    const auto probs = at::softmax(scores, -1).to(latent.scalar_type()); // [H, T, S]
+    const auto outLatent = at::matmul(probs, latent); // [H, T, c]
+    const auto out = at::matmul(outLatent, m_wUv.transpose(1, 2)); // [H, T, v]
+    return out.transpose(0, 1).reshape({ tokens, -1 }); // [T, H * v]
+}
+
+std::int64_t MlaAttention::weightBytes() const
+{
+    std::int64_t n = m_kvA.weightBytes() + m_kvANorm.nbytes() + m_kvB.weightBytes() + m_o.weightBytes();
+    if (m_spec.qLoraRank > 0)
+        n += m_qA.weightBytes() + m_qANorm.nbytes() + m_qB.weightBytes();
+    else
+        n += m_q.weightBytes();
+    return n;
+}
+
+} // namespace moescope

@@ -1,0 +1,74 @@
+#pragma once
+// Self-attention blocks. GqaAttention covers MHA/GQA with optional qkv bias, q/k norms (per head as Qwen3, over the
+// whole projection as OLMoE), qkv clipping and a sliding window. MlaAttention is DeepSeek's multi-head latent
+// attention: it caches the compressed latent, expands it for prefill and attends in latent space for decode
+// (the "absorbed" formulation).
+
+#include "nn/kvcache.h"
+#include "nn/linear.h"
+#include "nn/modelspec.h"
+#include "nn/rope.h"
+
+#include <ATen/ATen.h>
+
+#include <string>
+
+namespace moescope {
+
+class WeightSource;
+
+// Per-forward inputs shared by every layer.
+struct AttentionContext {
+    std::int64_t start = 0; // position of the first token
+    at::Tensor cos; // [T, rope_dim/2] float32
+    at::Tensor sin;
+    KvCache* cache = nullptr; // null: no cache (training, one-shot scoring)
+};
+
+class Attention {
+public:
+    virtual ~Attention() = default;
+    // x: [T, hidden] -> [T, hidden]
+    virtual at::Tensor forward(const at::Tensor& x, int layer, const AttentionContext& ctx) const = 0;
+    virtual std::int64_t weightBytes() const = 0;
+};
+
+class GqaAttention final : public Attention {
+public:
+    GqaAttention(const ModelSpec& spec, const std::string& prefix, WeightSource& weights, const Rope& rope);
+    at::Tensor forward(const at::Tensor& x, int layer, const AttentionContext& ctx) const override;
+    std::int64_t weightBytes() const override;
+
+private:
+    const AttentionSpec m_spec;
+    double m_eps;
+    const Rope& m_rope;
+    Linear m_q, m_k, m_v, m_o;
+    at::Tensor m_qNorm, m_kNorm;
+};
+
+class MlaAttention final : public Attention {
+public:
+    MlaAttention(const ModelSpec& spec, const std::string& prefix, WeightSource& weights, const Rope& rope);
+    at::Tensor forward(const at::Tensor& x, int layer, const AttentionContext& ctx) const override;
+    std::int64_t weightBytes() const override;
+
+private:
+    at::Tensor attendExpanded(const at::Tensor& qNope, const at::Tensor& qPe, const at::Tensor& latent,
+        const at::Tensor& kPe, const AttentionContext& ctx) const;
+    at::Tensor attendAbsorbed(const at::Tensor& qNope, const at::Tensor& qPe, const at::Tensor& latent,
+        const at::Tensor& kPe, const AttentionContext& ctx) const;
+
+    const AttentionSpec m_spec;
+    double m_eps;
+    const Rope& m_rope;
+    Linear m_q; // without q LoRA
+    Linear m_qA, m_qB; // with q LoRA
+    at::Tensor m_qANorm;
+    Linear m_kvA, m_kvB, m_o;
+    at::Tensor m_kvANorm;
+    at::Tensor m_wUk; // [heads, nope_dim, kv_lora_rank]: kv_b's key half, for the absorbed decode path
+    at::Tensor m_wUv; // [heads, v_dim, kv_lora_rank]
+};
+
+} // namespace moescope

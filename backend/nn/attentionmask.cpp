@@ -1,0 +1,23 @@
+#include "nn/attentionmask.h"
+
+namespace moescope {
+
+AttentionMask makeAttentionMask(std::int64_t start, std::int64_t tokens, int slidingWindow, const at::Device& device,
+    bool explicitCausal)
+{
+    const std::int64_t keys = start + tokens;
+    const bool windowBinds = slidingWindow > 0 && keys > slidingWindow;
+    if (!windowBinds && tokens == 1)
+        return {}; // one query at the end sees every key
+    if (!windowBinds && start == 0 && !explicitCausal)
+        return { true, std::nullopt };
+    const auto opts = at::TensorOptions().dtype(at::kLong).device(device);
+    const auto q = at::arange(start, keys, opts).unsqueeze(1); // [T, 1]
+    const auto k = at::arange(0, keys, opts).unsqueeze(0); // [1, S]
+    auto mask = k <= q; // [T, S]
+    if (windowBinds)
+        mask = mask.logical_and(k > q - slidingWindow);
+    return { false, mask };
+}
+
+} // namespace moescope

@@ -1,0 +1,20 @@
+#pragma once
+// Which keys each query may attend to, for queries at positions [start, start+T) over keys [0, start+T).
+
+#include <ATen/ATen.h>
+
+#include <optional>
+
+namespace moescope {
+
+struct AttentionMask {
+    bool isCausal = false; // let SDPA build the (top-left aligned) causal mask itself: start == 0, no window
+    std::optional<at::Tensor> mask; // [T, S] bool, true = attend; empty when isCausal or when every key is visible
+};
+
+// slidingWindow > 0 limits each query to the previous slidingWindow positions (itself included). explicitCausal:
+// always build the tensor where a mask is needed (for attention code other than SDPA).
+AttentionMask makeAttentionMask(std::int64_t start, std::int64_t tokens, int slidingWindow, const at::Device& device,
+    bool explicitCausal = false);
+
+} // namespace moescope

@@ -1,0 +1,41 @@
+#include "nn/decoderlayer.h"
+
+#include "nn/rmsnorm.h"
+#include "nn/weightsource.h"
+
+namespace moescope {
+
+DecoderLayer::DecoderLayer(const ModelSpec& spec, int index, WeightSource& w, const Rope& rope)
+    : m_index(index)
+    , m_eps(spec.rmsNormEps)
+{
+    const auto prefix = "model.layers." + std::to_string(index) + ".";
+    m_inputNorm = w.loadNorm(prefix + "input_layernorm", spec.hiddenSize);
+    m_postAttentionNorm = w.loadNorm(prefix + "post_attention_layernorm", spec.hiddenSize);
+    if (spec.attention.kind == AttentionKind::Mla)
+        m_attention = std::make_unique<MlaAttention>(spec, prefix + "self_attn.", w, rope);
+    else
+        m_attention = std::make_unique<GqaAttention>(spec, prefix + "self_attn.", w, rope);
+    const auto& layer = spec.layers.at(static_cast<std::size_t>(index));
+    const auto mlpPrefix = prefix + spec.naming.mlpModule + ".";
+    if (layer.moe)
+        m_moe = std::make_unique<MoeBlock>(spec, mlpPrefix, w);
+    else
+        m_mlp = DenseMlp(prefix + "mlp.", spec.hiddenSize, layer.denseIntermediate, w);
+}
+
+at::Tensor DecoderLayer::forward(const at::Tensor& x, const AttentionContext& ctx, ForwardObserver* observer,
+    RoutingDecision* decision) const
+{
+    auto h = x + m_attention->forward(rmsNorm(x, m_inputNorm, m_eps), m_index, ctx); // [T, hidden]
+    const auto normed = rmsNorm(h, m_postAttentionNorm, m_eps);
+    return h + (m_moe ? m_moe->forward(normed, m_index, ctx.start, observer, decision) : m_mlp(normed));
+}
+
+std::int64_t DecoderLayer::weightBytes() const
+{
+    return m_inputNorm.nbytes() + m_postAttentionNorm.nbytes() + m_attention->weightBytes()
+        + (m_moe ? m_moe->weightBytes() : m_mlp.weightBytes());
+}
+
+} // namespace moescope

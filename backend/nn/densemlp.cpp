@@ -1,0 +1,24 @@
+#include "nn/densemlp.h"
+
+#include "nn/weightsource.h"
+
+namespace moescope {
+
+DenseMlp::DenseMlp(const std::string& prefix, std::int64_t hidden, std::int64_t intermediate, WeightSource& w)
+    : m_gate(w.loadLinear(prefix + "gate_proj", intermediate, hidden, false))
+    , m_up(w.loadLinear(prefix + "up_proj", intermediate, hidden, false))
+    , m_down(w.loadLinear(prefix + "down_proj", hidden, intermediate, false))
+{
+}
+
+at::Tensor DenseMlp::operator()(const at::Tensor& x) const
+{
+    return m_down(at::silu(m_gate(x)) * m_up(x)); // [T, hidden]
+}
+
+std::int64_t DenseMlp::weightBytes() const
+{
+    return m_gate.weightBytes() + m_up.weightBytes() + m_down.weightBytes();
+}
+
+} // namespace moescope

@@ -1,0 +1,80 @@
+#include "nn/expertbank.h"
+
+#include "core/error.h"
+#include "nn/modelspec.h"
+#include "nn/weightsource.h"
+
+namespace moescope {
+
+DenseExpertBank::DenseExpertBank(at::Tensor gateUp, at::Tensor down)
+    : m_gateUp(std::move(gateUp))
+    , m_down(std::move(down))
+{
+}
+
+std::unique_ptr<DenseExpertBank> DenseExpertBank::load(const std::string& mlpPrefix, const TensorNaming& naming,
+    std::int64_t experts, std::int64_t hidden, std::int64_t intermediate, WeightSource& w)
+{
+    const auto fused = mlpPrefix + "experts.gate_up_proj";
+    if (w.has(fused)) // transformers-5 layout: already stacked
+        return std::make_unique<DenseExpertBank>(w.load(fused, { experts, 2 * intermediate, hidden }),
+            w.load(mlpPrefix + "experts.down_proj", { experts, hidden, intermediate }));
+
+    auto gateUp = at::empty({ experts, 2 * intermediate, hidden }, w.options()); // [E, 2I, H]
+    auto down = at::empty({ experts, hidden, intermediate }, w.options()); // [E, H, I]
+    for (std::int64_t e = 0; e < experts; ++e) {
+        const auto p = mlpPrefix + "experts." + std::to_string(e) + ".";
+        w.loadInto(p + naming.gateProj + ".weight", gateUp[e].narrow(0, 0, intermediate));
+        w.loadInto(p + naming.upProj + ".weight", gateUp[e].narrow(0, intermediate, intermediate));
+        w.loadInto(p + naming.downProj + ".weight", down[e]);
+    }
+    return std::make_unique<DenseExpertBank>(std::move(gateUp), std::move(down));
+}
+
+ExpertAssignment sortAssignments(const at::Tensor& ids, const at::Tensor& weights, std::int64_t experts)
+{
+    const auto k = ids.size(1);
+    const auto flat = ids.reshape({ -1 }); // [T*k]
+    const auto order = at::argsort(flat, /*stable=*/true); // [T*k]
+    ExpertAssignment a;
+    a.tokenOfSlot = at::floor_divide(order, k); // [T*k]
+    a.weightOfSlot = weights.reshape({ -1 }).index_select(0, order); // [T*k]
+    const auto counts = at::zeros({ experts }, flat.options()).index_add_(0, flat, at::ones_like(flat)); // [E]
+    a.groupEnds = counts.cumsum(0).to(at::kInt); // [E]
+    return a;
+}
+
+at::Tensor groupedMatmul(const at::Tensor& x, const at::Tensor& w, const at::Tensor& groupEnds)
+{
+    const bool cudaGrouped = x.is_cuda() && x.scalar_type() == at::kBFloat16;
+    if (!x.is_cuda() || cudaGrouped)
+        return at::_grouped_mm(x, w, groupEnds); // [N, M]
+    // Fallback: per-expert products; reads group sizes on the host.
+    auto out = at::empty({ x.size(0), w.size(2) }, x.options()); // [N, M]
+    const auto ends = groupEnds.to(at::kCPU);
+    const auto* e = ends.data_ptr<int>();
+    std::int64_t begin = 0;
+    for (std::int64_t g = 0; g < w.size(0); ++g) {
+        if (e[g] > begin)
+        {
+            auto rows = out.narrow(0, begin, e[g] - begin);
+            at::matmul_out(rows, x.narrow(0, begin, e[g] - begin), w[g]);
+        }
+        begin = e[g];
+    }
+    return out;
+}
+
+at::Tensor DenseExpertBank::forward(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights) const
+{
+    const auto intermediate = m_down.size(2);
+    const auto a = sortAssignments(ids, weights, numExperts());
+    const auto xs = x.index_select(0, a.tokenOfSlot); // [T*k, H]
+    const auto gu = groupedMatmul(xs, m_gateUp.transpose(1, 2), a.groupEnds); // [T*k, 2I]
+    const auto h = at::silu(gu.narrow(1, 0, intermediate)) * gu.narrow(1, intermediate, intermediate); // [T*k, I]
+    auto y = groupedMatmul(h, m_down.transpose(1, 2), a.groupEnds); // [T*k, H]
+    y = y * a.weightOfSlot.unsqueeze(1).to(y.scalar_type()); // [T*k, H]
+    return at::zeros_like(x).index_add_(0, a.tokenOfSlot, y); // [T, H]
+}
+
+} // namespace moescope

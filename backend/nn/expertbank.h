@@ -1,0 +1,56 @@
+#pragma once
+// The routed experts of one MoE layer, stacked so that the whole layer runs as two grouped matrix products over the
+// token->expert assignments sorted by expert: no loop over experts and no host synchronisation.
+// Dense now; quantized banks implement the same interface.
+
+#include <ATen/ATen.h>
+
+#include <memory>
+#include <string>
+
+namespace moescope {
+
+class WeightSource;
+struct TensorNaming;
+
+class ExpertBank {
+public:
+    virtual ~ExpertBank() = default;
+    // x [T, hidden], ids [T, k] int64, weights [T, k] float32 -> sum_k weights * expert_k(x): [T, hidden]
+    virtual at::Tensor forward(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights) const = 0;
+    virtual std::int64_t weightBytes() const = 0;
+    virtual std::int64_t numExperts() const = 0;
+};
+
+class DenseExpertBank final : public ExpertBank {
+public:
+    // gateUp [E, 2I, H] (gate rows first), down [E, H, I]
+    DenseExpertBank(at::Tensor gateUp, at::Tensor down);
+    // Loads per-expert tensors "<mlp>experts.<e>.<gate|up|down>" or fused "<mlp>experts.gate_up_proj"/"down_proj".
+    static std::unique_ptr<DenseExpertBank> load(const std::string& mlpPrefix, const TensorNaming& naming,
+        std::int64_t experts, std::int64_t hidden, std::int64_t intermediate, WeightSource& weights);
+
+    at::Tensor forward(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights) const override;
+    std::int64_t weightBytes() const override { return m_gateUp.nbytes() + m_down.nbytes(); }
+    std::int64_t numExperts() const override { return m_gateUp.size(0); }
+    const at::Tensor& gateUp() const { return m_gateUp; }
+    const at::Tensor& down() const { return m_down; }
+
+private:
+    at::Tensor m_gateUp; // [E, 2I, H]
+    at::Tensor m_down; // [E, H, I]
+};
+
+// Token->expert assignments sorted by expert, shared by every bank implementation.
+struct ExpertAssignment {
+    at::Tensor tokenOfSlot; // [T*k] int64: source token of each sorted slot
+    at::Tensor weightOfSlot; // [T*k] float32
+    at::Tensor groupEnds; // [E] int32: cumulative slot counts per expert (offsets for grouped GEMM)
+};
+ExpertAssignment sortAssignments(const at::Tensor& ids, const at::Tensor& weights, std::int64_t experts);
+
+// x [N, K] sorted by group, w [E, K, M] (any strides), groupEnds [E] -> [N, M]. Uses at::_grouped_mm where the device
+// and dtype support it; otherwise a per-group loop (CUDA float32 only, not a speed path).
+at::Tensor groupedMatmul(const at::Tensor& x, const at::Tensor& w, const at::Tensor& groupEnds);
+
+} // namespace moescope

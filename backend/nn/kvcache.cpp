@@ -1,0 +1,67 @@
+#include "nn/kvcache.h"
+
+#include "core/error.h"
+
+namespace moescope {
+
+KvCache::KvCache(int numLayers)
+    : m_layers(static_cast<std::size_t>(numLayers))
+{
+}
+
+namespace {
+    at::Tensor grown(const at::Tensor& old, const at::Tensor& like, std::int64_t capacity, std::int64_t keep)
+    {
+        auto shape = like.sizes().vec();
+        shape[0] = capacity;
+        auto fresh = at::empty(shape, like.options()); // [capacity, ...]
+        if (old.defined() && keep > 0)
+            fresh.narrow(0, 0, keep).copy_(old.narrow(0, 0, keep));
+        return fresh;
+    }
+} // namespace
+
+std::pair<at::Tensor, at::Tensor> KvCache::append(int layer, const at::Tensor& first, const at::Tensor& second)
+{
+    if (layer < 0 || layer >= static_cast<int>(m_layers.size()))
+        throw InvalidArgumentError("kv cache has no layer " + std::to_string(layer));
+    auto& l = m_layers[static_cast<std::size_t>(layer)];
+    const auto tokens = first.size(0);
+    const auto needed = m_length + tokens;
+    if (!l.first.defined() || l.first.size(0) < needed) {
+        std::int64_t capacity = std::max<std::int64_t>({ needed, m_reserve, 64 });
+        if (l.first.defined())
+            capacity = std::max(capacity, 2 * l.first.size(0));
+        l.first = grown(l.first, first, capacity, m_length);
+        l.second = grown(l.second, second, capacity, m_length);
+    }
+    l.first.narrow(0, m_length, tokens).copy_(first);
+    l.second.narrow(0, m_length, tokens).copy_(second);
+    return { l.first.narrow(0, 0, needed), l.second.narrow(0, 0, needed) };
+}
+
+void KvCache::truncate(std::int64_t length)
+{
+    if (length < 0 || length > m_length)
+        throw InvalidArgumentError("kv cache truncate to " + std::to_string(length) + " outside [0, "
+            + std::to_string(m_length) + "]");
+    m_length = length;
+}
+
+void KvCache::clear()
+{
+    for (auto& l : m_layers)
+        l = {};
+    m_length = 0;
+}
+
+std::int64_t KvCache::bytes() const
+{
+    std::int64_t total = 0;
+    for (const auto& l : m_layers)
+        if (l.first.defined())
+            total += l.first.nbytes() + l.second.nbytes();
+    return total;
+}
+
+} // namespace moescope

@@ -1,0 +1,39 @@
+#pragma once
+// Key/value cache of one sequence. Each layer keeps two tensors whose first dimension is the position:
+//   GQA: keys [cap, kv_heads, head_dim] and values [cap, kv_heads, head_dim]
+//   MLA: the compressed latent [cap, kv_lora_rank] (after its norm) and the rotated shared key [cap, rope_dim]
+// Capacity grows by doubling (reserve() avoids regrowth when the final length is known, e.g. for CUDA graphs).
+// Owned by whoever runs the sequence; not thread-safe.
+
+#include <ATen/ATen.h>
+
+#include <vector>
+
+namespace moescope {
+
+class KvCache {
+public:
+    explicit KvCache(int numLayers = 0);
+
+    std::int64_t length() const { return m_length; }
+    void reserve(std::int64_t positions) { m_reserve = std::max(m_reserve, positions); }
+    // Writes T new entries of one layer at positions [length, length+T) and returns views of all [0, length+T).
+    std::pair<at::Tensor, at::Tensor> append(int layer, const at::Tensor& first, const at::Tensor& second);
+    // Called once all layers appended the step's tokens.
+    void advance(std::int64_t tokens) { m_length += tokens; }
+    // Drops positions >= length (e.g. to rescore from a shared prefix).
+    void truncate(std::int64_t length);
+    void clear();
+    std::int64_t bytes() const;
+
+private:
+    struct Layer {
+        at::Tensor first;
+        at::Tensor second;
+    };
+    std::vector<Layer> m_layers;
+    std::int64_t m_length = 0;
+    std::int64_t m_reserve = 0;
+};
+
+} // namespace moescope

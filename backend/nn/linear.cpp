@@ -1,0 +1,36 @@
+#include "nn/linear.h"
+
+namespace moescope {
+
+namespace {
+    class DenseLinearWeights final : public LinearWeights {
+    public:
+        DenseLinearWeights(at::Tensor weight, at::Tensor bias)
+            : m_weight(std::move(weight))
+            , m_bias(std::move(bias))
+        {
+        }
+        at::Tensor forward(const at::Tensor& x) const override
+        {
+            return m_bias.defined() ? at::linear(x, m_weight, m_bias) : at::linear(x, m_weight);
+        }
+        at::Tensor dense() const override { return m_weight; }
+        std::int64_t weightBytes() const override
+        {
+            return m_weight.nbytes() + (m_bias.defined() ? m_bias.nbytes() : 0);
+        }
+        std::int64_t inFeatures() const override { return m_weight.size(1); }
+        std::int64_t outFeatures() const override { return m_weight.size(0); }
+
+    private:
+        at::Tensor m_weight; // [out, in]
+        at::Tensor m_bias; // [out] or undefined
+    };
+} // namespace
+
+Linear Linear::dense(at::Tensor weight, at::Tensor bias)
+{
+    return Linear(std::make_shared<DenseLinearWeights>(std::move(weight), std::move(bias)));
+}
+
+} // namespace moescope

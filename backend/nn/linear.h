@@ -1,0 +1,42 @@
+#pragma once
+// A linear projection y = x W^T (+ b). Holds its weight in whatever form it was loaded (dense now; quantized formats
+// plug in behind the same call), so blocks never look at the representation.
+
+#include <ATen/ATen.h>
+
+#include <memory>
+
+namespace moescope {
+
+class LinearWeights {
+public:
+    virtual ~LinearWeights() = default;
+    virtual at::Tensor forward(const at::Tensor& x) const = 0; // [..., in] -> [..., out]
+    virtual at::Tensor dense() const = 0; // [out, in] in the compute dtype (dequantized if needed)
+    virtual std::int64_t weightBytes() const = 0;
+    virtual std::int64_t inFeatures() const = 0;
+    virtual std::int64_t outFeatures() const = 0;
+};
+
+class Linear {
+public:
+    Linear() = default;
+    explicit Linear(std::shared_ptr<const LinearWeights> weights)
+        : m_weights(std::move(weights))
+    {
+    }
+    static Linear dense(at::Tensor weight, at::Tensor bias = {});
+
+    at::Tensor operator()(const at::Tensor& x) const { return m_weights->forward(x); }
+    at::Tensor dense() const { return m_weights->dense(); }
+    std::int64_t weightBytes() const { return m_weights ? m_weights->weightBytes() : 0; }
+    std::int64_t inFeatures() const { return m_weights->inFeatures(); }
+    std::int64_t outFeatures() const { return m_weights->outFeatures(); }
+    bool isNull() const { return !m_weights; }
+    const LinearWeights* weights() const { return m_weights.get(); }
+
+private:
+    std::shared_ptr<const LinearWeights> m_weights;
+};
+
+} // namespace moescope

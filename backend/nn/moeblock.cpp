@@ -1,0 +1,63 @@
+#include "nn/moeblock.h"
+
+#include "nn/weightsource.h"
+#include "runtime/forwardobserver.h"
+
+namespace moescope {
+
+MoeBlock::MoeBlock(const ModelSpec& spec, const std::string& mlpPrefix, WeightSource& w)
+    : m_spec(spec.moe)
+    , m_router(spec.moe.router, mlpPrefix + "gate.", spec.hiddenSize, w)
+{
+    m_experts = DenseExpertBank::load(mlpPrefix, spec.naming, m_spec.router.numExperts, spec.hiddenSize,
+        m_spec.expertIntermediate, w);
+    if (m_spec.sharedIntermediate > 0)
+        m_shared = DenseMlp(mlpPrefix + spec.naming.sharedModule + ".", spec.hiddenSize, m_spec.sharedIntermediate, w);
+    if (m_spec.sharedExpertGate)
+        m_sharedGate = w.load(mlpPrefix + spec.naming.sharedGate + ".weight", { 1, spec.hiddenSize });
+}
+
+at::Tensor MoeBlock::forward(const at::Tensor& x, int layer, std::int64_t firstPosition, ForwardObserver* observer,
+    RoutingDecision* decision) const
+{
+    auto d = m_router.route(x);
+    if (observer && observer->wantsRouting(layer))
+        reportRouting(*observer, layer, firstPosition, d);
+    auto out = m_experts->forward(x, d.ids, d.weights); // [T, hidden]
+    if (!m_shared.isNull()) {
+        auto shared = m_shared(x); // [T, hidden]
+        if (m_sharedGate.defined())
+            shared = at::sigmoid(at::linear(x, m_sharedGate)) * shared; // [T, 1] * [T, hidden]
+        out = out + shared;
+    }
+    if (decision)
+        *decision = std::move(d);
+    return out;
+}
+
+std::int64_t MoeBlock::weightBytes() const
+{
+    std::int64_t n = m_router.weightBytes() + m_experts->weightBytes() + m_shared.weightBytes();
+    return n + (m_sharedGate.defined() ? m_sharedGate.nbytes() : 0);
+}
+
+void reportRouting(ForwardObserver& observer, int layer, std::int64_t firstPosition, const RoutingDecision& d)
+{
+    const auto ids = d.ids.to(at::kCPU, at::kInt).contiguous(); // [T, k]
+    const auto weights = d.weights.to(at::kCPU, at::kFloat).contiguous(); // [T, k]
+    at::Tensor logits;
+    if (observer.wantsRouterLogits(layer))
+        logits = d.logits.to(at::kCPU, at::kFloat).contiguous(); // [T, E]
+    RoutingEvent event;
+    event.layer = layer;
+    event.firstPosition = firstPosition;
+    event.tokens = ids.size(0);
+    event.k = static_cast<int>(ids.size(1));
+    event.numExperts = static_cast<int>(d.logits.size(1));
+    event.expertIds = ids.data_ptr<std::int32_t>();
+    event.weights = weights.data_ptr<float>();
+    event.routerLogits = logits.defined() ? logits.data_ptr<float>() : nullptr;
+    observer.onRouting(event);
+}
+
+} // namespace moescope

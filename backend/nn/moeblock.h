@@ -1,0 +1,43 @@
+#pragma once
+// The one MoE feed-forward block every family maps onto: router -> routed experts (+ shared experts, optionally gated
+// by a sigmoid as in Qwen2-MoE). Reports its routing decision to the observer when asked.
+
+#include "nn/densemlp.h"
+#include "nn/expertbank.h"
+#include "nn/modelspec.h"
+#include "nn/router.h"
+
+#include <memory>
+#include <string>
+
+namespace moescope {
+
+class ForwardObserver;
+class WeightSource;
+
+class MoeBlock {
+public:
+    MoeBlock(const ModelSpec& spec, const std::string& mlpPrefix, WeightSource& weights);
+
+    // x [T, hidden] -> [T, hidden]. decision (optional) receives the router's output, e.g. for training losses.
+    at::Tensor forward(const at::Tensor& x, int layer, std::int64_t firstPosition, ForwardObserver* observer,
+        RoutingDecision* decision = nullptr) const;
+
+    std::int64_t weightBytes() const;
+    std::int64_t routedExpertBytes() const { return m_experts->weightBytes(); }
+    Router& router() { return m_router; }
+    const ExpertBank& experts() const { return *m_experts; }
+    void setExperts(std::unique_ptr<ExpertBank> experts) { m_experts = std::move(experts); }
+
+private:
+    MoeSpec m_spec;
+    Router m_router;
+    std::unique_ptr<ExpertBank> m_experts;
+    DenseMlp m_shared;
+    at::Tensor m_sharedGate; // [1, hidden] (Qwen2-MoE) or undefined
+};
+
+// Copies the decision off the device and hands it to the observer (only when the observer asked for this layer).
+void reportRouting(ForwardObserver& observer, int layer, std::int64_t firstPosition, const RoutingDecision& decision);
+
+} // namespace moescope

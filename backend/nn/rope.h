@@ -1,0 +1,34 @@
+#pragma once
+// Rotary position embedding: default, linear, YaRN (with DeepSeek's mscale) and Llama-3 frequency scaling, applied to
+// halves (Llama/Qwen/Mixtral/OLMoE) or to interleaved pairs (DeepSeek). Interleaved input comes out in half layout;
+// queries and keys get the same permutation, so their dot products are unchanged.
+
+#include "nn/modelspec.h"
+
+#include <ATen/ATen.h>
+
+namespace moescope {
+
+class Rope {
+public:
+    Rope() = default;
+    Rope(const RopeSpec& spec, const at::Device& device); // throws UnsupportedError for unknown scaling types
+
+    // cos and sin for the given positions [T] (int64): [T, dim/2] float32, scaled by the attention factor.
+    std::pair<at::Tensor, at::Tensor> cosSin(const at::Tensor& positions) const;
+    // x: [T, heads, dim] -> rotated, same shape and dtype.
+    at::Tensor apply(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin) const;
+
+    const at::Tensor& inverseFrequencies() const { return m_invFreq; }
+    double attentionFactor() const { return m_attentionFactor; }
+
+private:
+    at::Tensor m_invFreq; // [dim/2] float32
+    double m_attentionFactor = 1.0;
+    bool m_interleaved = false;
+};
+
+// YaRN's magnitude correction, 0.1 * mscale * ln(scale) + 1 (1 for scale <= 1).
+double yarnMscale(double scale, double mscale);
+
+} // namespace moescope

@@ -1,0 +1,80 @@
+#include "nn/router.h"
+
+#include "nn/weightsource.h"
+
+namespace moescope {
+
+Router::Router(const RouterSpec& spec, const std::string& gatePrefix, std::int64_t hidden, WeightSource& w)
+    : m_spec(spec)
+{
+    m_weight = w.load(gatePrefix + "weight", { spec.numExperts, hidden }, /*keepFloat32=*/true);
+    if (spec.correctionBias)
+        m_bias = w.load(gatePrefix + "e_score_correction_bias", { spec.numExperts }, true);
+}
+
+namespace {
+    // Zeroes (or -inf's) every expert outside the topKGroups best groups; groupScore ranks groups.
+    at::Tensor keepBestGroups(const at::Tensor& scores, const at::Tensor& groupScore, int topKGroups, double fill)
+    {
+        const auto tokens = scores.size(0);
+        const auto groups = groupScore.size(1);
+        const auto groupIdx = std::get<1>(at::topk(groupScore, topKGroups, -1, true, false)); // [T, topKGroups]
+        const auto groupMask = at::zeros_like(groupScore).scatter_(1, groupIdx, 1.0); // [T, G]
+        const auto expertMask = groupMask.unsqueeze(-1)
+                                    .expand({ tokens, groups, scores.size(1) / groups })
+                                    .reshape({ tokens, -1 }); // [T, E]
+        return scores.masked_fill(expertMask.logical_not(), fill);
+    }
+} // namespace
+
+RoutingDecision Router::route(const at::Tensor& x) const
+{
+    RoutingDecision d;
+    const auto k = m_spec.topK;
+    const auto tokens = x.size(0);
+    d.logits = at::linear(x.to(at::kFloat), m_weight); // [T, E]
+    if (m_spec.scoring == RouterScoring::Softmax)
+        d.scores = at::softmax(d.logits, -1); // [T, E]
+    else
+        d.scores = at::sigmoid(d.logits); // [T, E]
+
+    const auto groups = m_spec.numGroups;
+    switch (m_spec.selection) {
+    case ExpertSelection::TopK: {
+        auto [w, ids] = at::topk(d.scores, k, -1); // [T, k]
+        d.weights = w;
+        d.ids = ids;
+        break;
+    }
+    case ExpertSelection::GroupLimitedGreedy: {
+        const auto groupMax = std::get<0>(d.scores.view({ tokens, groups, -1 }).max(-1)); // [T, G]
+        const auto masked = keepBestGroups(d.scores, groupMax, m_spec.topKGroups, 0.0); // [T, E]
+        auto [w, ids] = at::topk(masked, k, -1); // [T, k]
+        d.weights = w;
+        d.ids = ids;
+        break;
+    }
+    case ExpertSelection::NoAuxTopKGroups: {
+        const auto choice = m_bias.defined() ? d.scores + m_bias : d.scores; // [T, E]
+        const auto groupScore
+            = std::get<0>(at::topk(choice.view({ tokens, groups, -1 }), 2, -1)).sum(-1); // [T, G]
+        const auto masked
+            = keepBestGroups(choice, groupScore, m_spec.topKGroups, -std::numeric_limits<double>::infinity());
+        d.ids = std::get<1>(at::topk(masked, k, -1)); // [T, k]
+        d.weights = d.scores.gather(1, d.ids); // [T, k]
+        break;
+    }
+    }
+    if (m_spec.normalizeTopK)
+        d.weights = d.weights / (d.weights.sum(-1, true) + 1e-20);
+    if (m_spec.routedScalingFactor != 1.0)
+        d.weights = d.weights * m_spec.routedScalingFactor;
+    return d;
+}
+
+std::int64_t Router::weightBytes() const
+{
+    return m_weight.nbytes() + (m_bias.defined() ? m_bias.nbytes() : 0);
+}
+
+} // namespace moescope

@@ -1,0 +1,40 @@
+#pragma once
+// The MoE router of every supported family in one place: softmax or sigmoid scoring, plain, group-limited (V2) or
+// bias-corrected group (V3 noaux_tc) selection, optional renormalisation and routed scaling. Computed in float32.
+
+#include "nn/modelspec.h"
+
+#include <ATen/ATen.h>
+
+#include <string>
+
+namespace moescope {
+
+class WeightSource;
+
+struct RoutingDecision {
+    at::Tensor ids; // [T, k] int64
+    at::Tensor weights; // [T, k] float32, as applied to the expert outputs
+    at::Tensor logits; // [T, experts] float32
+    at::Tensor scores; // [T, experts] float32 softmax or sigmoid of the logits (for load-balancing losses)
+};
+
+class Router {
+public:
+    Router() = default;
+    Router(const RouterSpec& spec, const std::string& gatePrefix, std::int64_t hidden, WeightSource& weights);
+
+    RoutingDecision route(const at::Tensor& x) const; // x [T, hidden]
+
+    const RouterSpec& spec() const { return m_spec; }
+    std::int64_t weightBytes() const;
+    // DeepSeek-V3 load balancing adjusts this bias between training steps (no gradient).
+    at::Tensor& correctionBias() { return m_bias; }
+
+private:
+    RouterSpec m_spec;
+    at::Tensor m_weight; // [experts, hidden] float32
+    at::Tensor m_bias; // [experts] float32 (V3) or undefined
+};
+
+} // namespace moescope

@@ -1,0 +1,69 @@
+#include "nn/transformer.h"
+
+#include "core/cancellation.h"
+#include "core/error.h"
+#include "nn/rmsnorm.h"
+#include "nn/weightsource.h"
+
+namespace moescope {
+
+Transformer::Transformer(const ModelSpec& spec, WeightSource& w, std::stop_token stop,
+    const std::function<void(std::int64_t, std::int64_t)>& progress)
+    : m_spec(spec)
+    , m_rope(spec.rope, w.options().device())
+{
+    m_embedding = w.load("model.embed_tokens.weight", { spec.vocabSize, spec.hiddenSize });
+    m_layers.reserve(static_cast<std::size_t>(spec.numLayers));
+    for (int i = 0; i < spec.numLayers; ++i) {
+        throwIfStopRequested(stop);
+        m_layers.emplace_back(spec, i, w, m_rope);
+        if (progress)
+            progress(i + 1, spec.numLayers);
+    }
+    m_finalNorm = w.loadNorm("model.norm", spec.hiddenSize);
+    m_tiedHead = spec.tieWordEmbeddings && !w.has("lm_head.weight");
+    if (m_tiedHead)
+        m_lmHead = Linear::dense(m_embedding);
+    else
+        m_lmHead = w.loadLinear("lm_head", spec.vocabSize, spec.hiddenSize, false);
+}
+
+at::Tensor Transformer::forwardHidden(const at::Tensor& ids, KvCache* cache, ForwardObserver* observer,
+    std::stop_token stop, std::vector<RoutingDecision>* decisions) const
+{
+    const auto tokens = ids.size(0);
+    AttentionContext ctx;
+    ctx.start = cache ? cache->length() : 0;
+    ctx.cache = cache;
+    const auto positions = at::arange(ctx.start, ctx.start + tokens, ids.options().dtype(at::kLong)); // [T]
+    std::tie(ctx.cos, ctx.sin) = m_rope.cosSin(positions); // [T, rope/2]
+
+    auto h = at::embedding(m_embedding, ids); // [T, hidden]
+    for (const auto& layer : m_layers) {
+        throwIfStopRequested(stop);
+        RoutingDecision decision;
+        h = layer.forward(h, ctx, observer, decisions && layer.isMoe() ? &decision : nullptr);
+        if (decisions && layer.isMoe())
+            decisions->push_back(std::move(decision));
+    }
+    if (cache)
+        cache->advance(tokens);
+    return rmsNorm(h, m_finalNorm, m_spec.rmsNormEps); // [T, hidden]
+}
+
+at::Tensor Transformer::logits(const at::Tensor& hidden) const
+{
+    return m_lmHead(hidden).to(at::kFloat); // [T, vocab]
+}
+
+std::int64_t Transformer::weightBytes() const
+{
+    std::int64_t n = m_embedding.nbytes() + m_finalNorm.nbytes();
+    for (const auto& l : m_layers)
+        n += l.weightBytes();
+    if (!m_tiedHead)
+        n += m_lmHead.weightBytes();
+    return n;
+}
+
+} // namespace moescope

@@ -1,0 +1,47 @@
+#pragma once
+// A decoder-only transformer built from a ModelSpec and a WeightSource: embedding, decoder layers, final norm and
+// LM head (tied to the embedding where configured). Stateless between calls apart from the caller's KvCache, so
+// one Transformer can serve several sequences one after another. Not thread-safe; the owner serialises calls.
+
+#include "nn/decoderlayer.h"
+#include "nn/modelspec.h"
+#include "nn/rope.h"
+
+#include <stop_token>
+#include <vector>
+
+namespace moescope {
+
+class Transformer {
+public:
+    // Loads all weights; polls stop between layers and reports progress (layers done of total).
+    Transformer(const ModelSpec& spec, WeightSource& weights, std::stop_token stop = {},
+        const std::function<void(std::int64_t, std::int64_t)>& progress = {});
+    // Layers refer to m_rope: the object stays where it was built.
+    Transformer(const Transformer&) = delete;
+    Transformer& operator=(const Transformer&) = delete;
+
+    // ids [T] int64 on the model's device, positions cache->length() .. + T (0 .. T without a cache).
+    // Returns the final-normed hidden states [T, hidden]. decisions (optional) collects each MoE layer's routing.
+    at::Tensor forwardHidden(const at::Tensor& ids, KvCache* cache, ForwardObserver* observer = nullptr,
+        std::stop_token stop = {}, std::vector<RoutingDecision>* decisions = nullptr) const;
+    at::Tensor logits(const at::Tensor& hidden) const; // [T, hidden] -> [T, vocab] float32
+
+    const ModelSpec& spec() const { return m_spec; }
+    std::vector<DecoderLayer>& layers() { return m_layers; }
+    const at::Tensor& embedding() const { return m_embedding; }
+    at::TensorOptions options() const { return m_embedding.options(); }
+    std::int64_t weightBytes() const;
+    KvCache makeCache() const { return KvCache(m_spec.numLayers); }
+
+private:
+    ModelSpec m_spec;
+    Rope m_rope;
+    at::Tensor m_embedding; // [vocab, hidden]
+    std::vector<DecoderLayer> m_layers;
+    at::Tensor m_finalNorm; // [hidden]
+    Linear m_lmHead; // [vocab, hidden]
+    bool m_tiedHead = false;
+};
+
+} // namespace moescope

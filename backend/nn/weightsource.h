@@ -1,0 +1,32 @@
+#pragma once
+// Where the blocks get their weights from: a checkpoint on disk (runtime/checkpointweights), random initialisation
+// (benchmarks, training) or a quantized checkpoint. Every tensor arrives on the target device in the compute dtype,
+// after its shape was checked against the one the configuration implies (ShapeError naming the tensor otherwise).
+
+#include "nn/linear.h"
+
+#include <ATen/ATen.h>
+
+#include <string>
+
+namespace moescope {
+
+class WeightSource {
+public:
+    virtual ~WeightSource() = default;
+
+    virtual bool has(const std::string& name) const = 0;
+    // A new tensor of the expected shape. keepFloat32: router weights and biases that the families compute in fp32.
+    virtual at::Tensor load(const std::string& name, at::IntArrayRef expectedShape, bool keepFloat32 = false) = 0;
+    // Copies the tensor into dst (a slice of a larger tensor, e.g. one expert of a stacked bank); shapes must match.
+    virtual void loadInto(const std::string& name, at::Tensor dst) = 0;
+
+    virtual at::TensorOptions options() const = 0; // device + compute dtype of the weights it produces
+
+    // A projection "<module>.weight" [out, in] (+ "<module>.bias" [out]). Sources of quantized weights override it.
+    virtual Linear loadLinear(const std::string& module, std::int64_t out, std::int64_t in, bool bias);
+    // A norm's scale "<module>.weight" [dim].
+    at::Tensor loadNorm(const std::string& module, std::int64_t dim) { return load(module + ".weight", { dim }); }
+};
+
+} // namespace moescope

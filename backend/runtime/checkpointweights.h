@@ -1,0 +1,42 @@
+#pragma once
+// WeightSource over a safetensors checkpoint: converts each tensor to the compute dtype on the target device,
+// dequantizes DeepSeek-V3-style FP8 weights (F8_E4M3 + "<name>_scale_inv" block scales) on load, and checks every
+// shape against the configuration. Remembers which tensors were used so leftovers can be reported.
+
+#include "io/safetensorscheckpoint.h"
+#include "nn/weightsource.h"
+
+#include <set>
+
+namespace moescope {
+
+class CheckpointWeights final : public WeightSource {
+public:
+    CheckpointWeights(const SafetensorsCheckpoint& checkpoint, at::Device device, at::ScalarType dtype,
+        std::pair<int, int> fp8BlockSize = { 128, 128 });
+
+    bool has(const std::string& name) const override { return m_checkpoint.contains(name); }
+    at::Tensor load(const std::string& name, at::IntArrayRef expectedShape, bool keepFloat32 = false) override;
+    void loadInto(const std::string& name, at::Tensor dst) override;
+    at::TensorOptions options() const override { return at::TensorOptions().device(m_device).dtype(m_dtype); }
+
+    // Tensors of the checkpoint never asked for (e.g. DeepSeek-V3's multi-token-prediction layer).
+    std::vector<std::string> unusedTensors() const;
+
+private:
+    // The stored tensor (a CPU view of the mapping), or for FP8 the dequantized float32 tensor on the device.
+    at::Tensor fetch(const std::string& name, at::IntArrayRef expectedShape);
+
+    const SafetensorsCheckpoint& m_checkpoint;
+    at::Device m_device;
+    at::ScalarType m_dtype;
+    std::pair<int, int> m_fp8Block;
+    std::set<std::string> m_used;
+};
+
+// The LibTorch dtype of a stored dtype (UnsupportedError for unsigned 16/32/64-bit integers).
+at::ScalarType toScalarType(DType dtype);
+// A CPU tensor viewing the checkpoint's mapped bytes (read-only: never write into it).
+at::Tensor viewTensor(const TensorRef& ref);
+
+} // namespace moescope
