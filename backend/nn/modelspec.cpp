@@ -45,7 +45,7 @@ ParameterCount countParameters(const ModelSpec& s)
     c.routedExpertParams = 3 * h * s.moe.expertIntermediate;
     const std::int64_t embedding = std::int64_t(s.vocabSize) * h;
     c.total = embedding + (s.tieWordEmbeddings ? 0 : embedding) + h;
-    c.active = c.total;
+    c.active = embedding + h; // the LM head and the final norm
     for (const auto& l : s.layers) {
         std::int64_t layer = 2 * h + attention;
         if (l.moe) {

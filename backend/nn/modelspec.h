@@ -119,8 +119,10 @@ struct ModelSpec {
 
 namespace moescope {
 
-// Parameter counts implied by a spec (embedding and LM head included; the head once when tied). Active parameters are
-// what one token uses: every shared weight plus k of the routed experts in each MoE layer.
+// Parameter counts implied by a spec. Total: every weight (a tied head counted once). Active: the weights one token's
+// computation reads: everything but the embedding table (a lookup reads one row) and the unchosen routed experts,
+// i.e. attention, norms, router, shared experts, k routed experts per MoE layer and the LM head. This is the
+// quantity behind the decode bandwidth floor.
 struct ParameterCount {
     std::int64_t total = 0;
     std::int64_t active = 0;

@@ -1,0 +1,176 @@
+// The shared blocks against plain reference computations: the grouped MoE against a loop over experts, chunked
+// prefill (KV cache, masks with offsets, MLA's absorbed path, sliding windows) against one pass, scoring against
+// logits, the sampler's determinism, and the routing observer's "ask first" contract.
+
+#include "models/modelloader.h"
+#include "nn/expertbank.h"
+#include "nn/transformer.h"
+#include "runtime/forwardobserver.h"
+#include "runtime/sampler.h"
+#include "testsupport.h"
+
+#include <QTest>
+
+#include <cmath>
+
+using namespace moescope;
+
+namespace {
+std::string fixture(const char* name) { return (test::fixturesDir() + "/models/" + name).toStdString(); }
+
+std::vector<std::int32_t> someIds(int n, int vocab, int seed)
+{
+    std::vector<std::int32_t> ids;
+    std::uint32_t x = static_cast<std::uint32_t>(seed) * 2654435761u + 1;
+    for (int i = 0; i < n; ++i) {
+        x = x * 1664525u + 1013904223u;
+        ids.push_back(static_cast<std::int32_t>(3 + (x >> 8) % static_cast<std::uint32_t>(vocab - 3)));
+    }
+    return ids;
+}
+
+double maxRelDiff(const std::vector<float>& a, const std::vector<float>& b)
+{
+    double diff = 0, scale = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        diff = std::max(diff, static_cast<double>(std::abs(a[i] - b[i])));
+        scale = std::max(scale, static_cast<double>(std::abs(b[i])));
+    }
+    return diff / scale;
+}
+
+class CountingObserver final : public ForwardObserver {
+public:
+    bool wanted = false;
+    int asked = 0, events = 0;
+    bool wantsRouting(int) const override
+    {
+        ++const_cast<CountingObserver*>(this)->asked;
+        return wanted;
+    }
+    void onRouting(const RoutingEvent&) override { ++events; }
+};
+} // namespace
+
+class NnBlocks : public QObject {
+    Q_OBJECT
+
+private slots:
+    void groupedMoeMatchesLoopOverExperts()
+    {
+        at::manual_seed(7);
+        const std::int64_t experts = 6, hidden = 16, inter = 8, tokens = 11, k = 2;
+        const auto gateUp = at::randn({ experts, 2 * inter, hidden }); // [E, 2I, H]
+        const auto down = at::randn({ experts, hidden, inter }); // [E, H, I]
+        const auto x = at::randn({ tokens, hidden }); // [T, H]
+        auto ids = at::randint(0, 4, { tokens, k }, at::kLong); // experts 4 and 5 get no tokens
+        ids.select(1, 1).copy_((ids.select(1, 0) + 1) % 4); // distinct per token
+        const auto weights = at::rand({ tokens, k }); // [T, k]
+        const DenseExpertBank bank(gateUp, down);
+        const auto out = bank.forward(x, ids, weights);
+
+        auto expected = at::zeros_like(x);
+        for (std::int64_t t = 0; t < tokens; ++t)
+            for (std::int64_t j = 0; j < k; ++j) {
+                const auto e = ids[t][j].item<std::int64_t>();
+                const auto gu = at::matmul(gateUp[e], x[t]); // [2I]
+                const auto h = at::silu(gu.narrow(0, 0, inter)) * gu.narrow(0, inter, inter);
+                expected[t] += weights[t][j] * at::matmul(down[e], h);
+            }
+        const double rel = ((out - expected).abs().max() / expected.abs().max()).item<double>();
+        QVERIFY2(rel < 1e-5, qPrintable(QString::number(rel)));
+    }
+
+    void chunkedPrefillMatchesOnePass_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::newRow("mla") << "deepseek_v2";
+        QTest::newRow("mla-q-lora-yarn") << "deepseek_v3";
+        QTest::newRow("sliding-window") << "mixtral";
+        QTest::newRow("qk-norm") << "olmoe";
+    }
+
+    void chunkedPrefillMatchesOnePass()
+    {
+        QFETCH(QString, name);
+        const auto ids = someIds(40, 160, 3);
+        auto whole = loadModel(fixture(qPrintable(name)), { .device = "cpu", .dtype = "f32" });
+        auto chunked = loadModel(fixture(qPrintable(name)), { .device = "cpu", .dtype = "f32", .prefillChunk = 5 });
+        const double rel = maxRelDiff(chunked->logits(ids), whole->logits(ids));
+        QVERIFY2(rel < 1e-5, qPrintable(QString::number(rel)));
+    }
+
+    void scoresAreLogSoftmaxOfLogits()
+    {
+        auto engine = loadModel(fixture("qwen2_moe"), { .device = "cpu", .dtype = "f32", .prefillChunk = 7 });
+        const auto ids = someIds(30, 160, 5);
+        const auto logits = engine->logits(ids);
+        const auto scores = engine->scoreTokens(ids, 4);
+        QCOMPARE(scores.size(), ids.size() - 4);
+        const auto table = at::from_blob(const_cast<float*>(logits.data()), { 30, 160 }, at::kFloat);
+        const auto logProbs = at::log_softmax(table, -1);
+        for (std::size_t i = 4; i < ids.size(); ++i)
+            QVERIFY(std::abs(scores[i - 4] - logProbs[static_cast<long>(i - 1)][ids[i]].item<float>()) < 1e-5);
+    }
+
+    void observerIsAskedBeforeCopying()
+    {
+        auto engine = loadModel(fixture("olmoe"), { .device = "cpu" });
+        const auto ids = someIds(8, 160, 9);
+        CountingObserver off;
+        engine->logits(ids, &off);
+        QCOMPARE(off.asked, 3); // once per MoE layer
+        QCOMPARE(off.events, 0);
+        CountingObserver on;
+        on.wanted = true;
+        engine->logits(ids, &on);
+        QCOMPARE(on.events, 3);
+    }
+
+    void samplerIsSeededAndConsistent()
+    {
+        at::manual_seed(1);
+        const auto logits = at::randn({ 500 }) * 3;
+        SamplingOptions o;
+        o.greedy = false;
+        o.temperature = 0.8;
+        o.topP = 0.9;
+        o.seed = 42;
+        Sampler a(o), b(o);
+        std::vector<std::int32_t> sa, sb;
+        for (int i = 0; i < 50; ++i) {
+            sa.push_back(a.next(logits));
+            sb.push_back(b.next(logits));
+        }
+        QCOMPARE(sa, sb);
+        o.seed = 43;
+        Sampler c(o);
+        std::vector<std::int32_t> sc;
+        for (int i = 0; i < 50; ++i)
+            sc.push_back(c.next(logits));
+        QVERIFY(sc != sa);
+        // top-k = 1 and a vanishing top-p both reduce to the argmax
+        const auto argmax = static_cast<std::int32_t>(logits.argmax().item<std::int64_t>());
+        o.topK = 1;
+        QCOMPARE(Sampler(o).next(logits), argmax);
+        o.topK = 0;
+        o.topP = 1e-6;
+        QCOMPARE(Sampler(o).next(logits), argmax);
+        // top-p keeps only tokens inside the nucleus
+        o.topP = 0.5;
+        const auto probs = at::softmax(logits / 0.8, -1);
+        auto [sorted, order] = at::sort(probs, -1, true);
+        const auto nucleus = (sorted.cumsum(-1) - sorted < 0.5).sum().item<std::int64_t>();
+        Sampler d(o);
+        for (int i = 0; i < 200; ++i) {
+            const auto t = d.next(logits);
+            const auto rank = (order == t).nonzero().item<std::int64_t>();
+            QVERIFY2(rank < nucleus, qPrintable(QString("rank %1 outside nucleus %2").arg(rank).arg(nucleus)));
+        }
+        o.temperature = 0;
+        QVERIFY_THROWS_EXCEPTION(Error, Sampler { o });
+    }
+};
+
+QTEST_GUILESS_MAIN(NnBlocks)
+#include "tst_nnblocks.moc"
