@@ -33,6 +33,7 @@ namespace {
 
         s.rope = readRope(c, a.qkRopeHeadDim, 10000.0);
         s.rope.interleaved = v3 ? c.getBool("rope_interleave", true) : true;
+        s.rope.float32Rotation = !v3;
         a.softmaxScale = 1.0 / std::sqrt(static_cast<double>(a.qkNopeHeadDim + a.qkRopeHeadDim));
         if (s.rope.type != RopeType::Default && s.rope.mscaleAllDim != 0.0) {
             const double m = yarnMscale(s.rope.factor, s.rope.mscaleAllDim);

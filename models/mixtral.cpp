@@ -28,6 +28,7 @@ ModelSpec mixtralSpec(const ConfigReader& c)
     if (r.topK > r.numExperts)
         throw FormatError(c.source() + ": num_experts_per_tok exceeds num_local_experts");
     r.normalizeTopK = true;
+    r.logitsInModelDtype = true;
     s.moe.expertIntermediate = dense;
     s.naming.mlpModule = "block_sparse_moe";
     s.naming.gateProj = "w1";

@@ -32,6 +32,8 @@ ModelSpec olmoeSpec(const ConfigReader& c)
     if (r.topK > r.numExperts)
         throw FormatError(c.source() + ": num_experts_per_tok exceeds num_experts");
     r.normalizeTopK = c.getBool("norm_topk_prob", false);
+    r.logitsInModelDtype = true;
+    r.weightsInModelDtype = true;
     s.moe.expertIntermediate = dense;
     return s;
 }

@@ -49,6 +49,8 @@ namespace {
             if (r.topK > experts)
                 throw FormatError(c.source() + ": num_experts_per_tok exceeds num_experts");
             r.normalizeTopK = c.getBool("norm_topk_prob", false);
+            r.logitsInModelDtype = true;
+            r.weightsInModelDtype = true;
             s.moe.expertIntermediate = positive(c, "moe_intermediate_size", c.getInt("moe_intermediate_size"));
             if (!qwen3) {
                 s.moe.sharedIntermediate = static_cast<int>(c.getInt("shared_expert_intermediate_size", 0));

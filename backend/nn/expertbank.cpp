@@ -73,7 +73,8 @@ at::Tensor DenseExpertBank::forward(const at::Tensor& x, const at::Tensor& ids, 
     const auto gu = groupedMatmul(xs, m_gateUp.transpose(1, 2), a.groupEnds); // [T*k, 2I]
     const auto h = at::silu(gu.narrow(1, 0, intermediate)) * gu.narrow(1, intermediate, intermediate); // [T*k, I]
     auto y = groupedMatmul(h, m_down.transpose(1, 2), a.groupEnds); // [T*k, H]
-    y = y * a.weightOfSlot.unsqueeze(1).to(y.scalar_type()); // [T*k, H]
+    // Scale in the weights' dtype (float32 unless the family rounds them), then back to the model dtype.
+    y = (y * a.weightOfSlot.unsqueeze(1)).to(x.scalar_type()); // [T*k, H]
     return at::zeros_like(x).index_add_(0, a.tokenOfSlot, y); // [T, H]
 }
 

@@ -16,7 +16,8 @@ struct TensorNaming;
 class ExpertBank {
 public:
     virtual ~ExpertBank() = default;
-    // x [T, hidden], ids [T, k] int64, weights [T, k] float32 -> sum_k weights * expert_k(x): [T, hidden]
+    // x [T, hidden], ids [T, k] int64, weights [T, k] (float32, or the model dtype to scale in it)
+    // -> sum_k weights * expert_k(x): [T, hidden]
     virtual at::Tensor forward(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights) const = 0;
     virtual std::int64_t weightBytes() const = 0;
     virtual std::int64_t numExperts() const = 0;

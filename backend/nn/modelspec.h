@@ -27,6 +27,8 @@ struct RopeSpec {
     double highFreqFactor = 4.0;
     // DeepSeek stores rotary dims as interleaved pairs (x0,x1),(x2,x3)...; everyone else rotates halves.
     bool interleaved = false;
+    // DeepSeek-V2 rotates in float32 whatever the model dtype (the others in the model dtype).
+    bool float32Rotation = false;
 };
 
 enum class AttentionKind { Gqa, Mla };
@@ -68,6 +70,11 @@ struct RouterSpec {
     int numGroups = 1;
     int topKGroups = 1;
     bool correctionBias = false; // DeepSeek-V3 e_score_correction_bias
+    // Numerics of the reference implementations in reduced precision: Qwen-MoE, OLMoE and Mixtral compute the router
+    // logits in the model dtype (DeepSeek in float32); Qwen-MoE and OLMoE also round the expert weights to it before
+    // scaling the expert outputs. Matching them keeps bf16 routing identical to transformers at near-ties.
+    bool logitsInModelDtype = false;
+    bool weightsInModelDtype = false;
 };
 
 struct MoeSpec {

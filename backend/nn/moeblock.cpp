@@ -23,7 +23,8 @@ at::Tensor MoeBlock::forward(const at::Tensor& x, int layer, std::int64_t firstP
     auto d = m_router.route(x);
     if (observer && observer->wantsRouting(layer))
         reportRouting(*observer, layer, firstPosition, d);
-    auto out = m_experts->forward(x, d.ids, d.weights); // [T, hidden]
+    const auto& scale = m_spec.router.weightsInModelDtype ? d.weights.to(x.scalar_type()) : d.weights;
+    auto out = m_experts->forward(x, d.ids, scale); // [T, hidden]
     if (!m_shared.isNull()) {
         auto shared = m_shared(x); // [T, hidden]
         if (m_sharedGate.defined())

@@ -72,6 +72,7 @@ namespace {
 
 Rope::Rope(const RopeSpec& spec, const at::Device& device)
     : m_interleaved(spec.interleaved)
+    , m_float32(spec.float32Rotation)
 {
     if (spec.dim <= 0 || spec.dim % 2 != 0)
         throw ShapeError("rotary dimension must be a positive even number, got " + std::to_string(spec.dim));
@@ -106,17 +107,19 @@ std::pair<at::Tensor, at::Tensor> Rope::cosSin(const at::Tensor& positions) cons
 at::Tensor Rope::apply(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin) const
 {
     const auto half = x.size(-1) / 2;
-    const auto c = cos.unsqueeze(1).to(x.scalar_type()); // [T, 1, dim/2]
-    const auto s = sin.unsqueeze(1).to(x.scalar_type());
+    const auto dtype = m_float32 ? at::kFloat : x.scalar_type();
+    const auto xr = x.to(dtype);
+    const auto c = cos.unsqueeze(1).to(dtype); // [T, 1, dim/2]
+    const auto s = sin.unsqueeze(1).to(dtype);
     at::Tensor x1, x2; // [T, heads, dim/2]
     if (m_interleaved) {
-        x1 = x.slice(-1, 0, x.size(-1), 2);
-        x2 = x.slice(-1, 1, x.size(-1), 2);
+        x1 = xr.slice(-1, 0, xr.size(-1), 2);
+        x2 = xr.slice(-1, 1, xr.size(-1), 2);
     } else {
-        x1 = x.slice(-1, 0, half);
-        x2 = x.slice(-1, half);
+        x1 = xr.slice(-1, 0, half);
+        x2 = xr.slice(-1, half);
     }
-    return at::cat({ x1 * c - x2 * s, x2 * c + x1 * s }, -1); // [T, heads, dim]
+    return at::cat({ x1 * c - x2 * s, x2 * c + x1 * s }, -1).to(x.scalar_type()); // [T, heads, dim]
 }
 
 } // namespace moescope

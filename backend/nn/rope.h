@@ -26,6 +26,7 @@ private:
     at::Tensor m_invFreq; // [dim/2] float32
     double m_attentionFactor = 1.0;
     bool m_interleaved = false;
+    bool m_float32 = false;
 };
 
 // YaRN's magnitude correction, 0.1 * mscale * ln(scale) + 1 (1 for scale <= 1).

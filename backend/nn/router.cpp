@@ -7,7 +7,7 @@ namespace moescope {
 Router::Router(const RouterSpec& spec, const std::string& gatePrefix, std::int64_t hidden, WeightSource& w)
     : m_spec(spec)
 {
-    m_weight = w.load(gatePrefix + "weight", { spec.numExperts, hidden }, /*keepFloat32=*/true);
+    m_weight = w.load(gatePrefix + "weight", { spec.numExperts, hidden }, /*keepFloat32=*/!spec.logitsInModelDtype);
     if (spec.correctionBias)
         m_bias = w.load(gatePrefix + "e_score_correction_bias", { spec.numExperts }, true);
 }
@@ -32,7 +32,7 @@ RoutingDecision Router::route(const at::Tensor& x) const
     RoutingDecision d;
     const auto k = m_spec.topK;
     const auto tokens = x.size(0);
-    d.logits = at::linear(x.to(at::kFloat), m_weight); // [T, E]
+    d.logits = at::linear(x.to(m_weight.scalar_type()), m_weight).to(at::kFloat); // [T, E]
     if (m_spec.scoring == RouterScoring::Softmax)
         d.scores = at::softmax(d.logits, -1); // [T, E]
     else

@@ -1,6 +1,7 @@
 #pragma once
 // The MoE router of every supported family in one place: softmax or sigmoid scoring, plain, group-limited (V2) or
-// bias-corrected group (V3 noaux_tc) selection, optional renormalisation and routed scaling. Computed in float32.
+// bias-corrected group (V3 noaux_tc) selection, optional renormalisation and routed scaling. Scores and weights are
+// float32; the logits' matmul runs in float32 or, where the family does so, in the model dtype.
 
 #include "nn/modelspec.h"
 
@@ -33,7 +34,7 @@ public:
 
 private:
     RouterSpec m_spec;
-    at::Tensor m_weight; // [experts, hidden] float32
+    at::Tensor m_weight; // [experts, hidden] float32, or the model dtype where the family computes in it
     at::Tensor m_bias; // [experts] float32 (V3) or undefined
 };
 

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Builds moescope-cli (backend + models, no Qt, no poppler) on the GPU machine, which has LibTorch in python3 and
+# runtime libraries without -dev headers: the headers travel in .carry/include (nlohmann-json, sqlite3.h, pcre2.h).
+#   tests/gpu/build_cli.sh [BUILD_DIR] [extra cmake args]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=${1:-/tmp/moescope-build}
+shift || true
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMOESCOPE_WITH_GUI=OFF -DMOESCOPE_WITH_PDF=OFF \
+    -DMOESCOPE_PYTHON=python3 -DCMAKE_INCLUDE_PATH="$root/.carry/include" "$@" >"$build.configure.log" 2>&1 ||
+    { cat "$build.configure.log"; exit 1; }
+cmake --build "$build" --target moescope-cli -j "$(nproc)" 2>&1 | grep -E "error|warning: |FAILED" || true
+test -x "$build/app/cli/moescope-cli"
