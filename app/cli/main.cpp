@@ -19,6 +19,12 @@ using moescope::cli::Command;
 constexpr std::array kCommands = {
     Command { "version", "version                               versions and compute devices as JSON",
         moescope::cli::runVersion },
+    Command { "ingest",
+        "ingest FILE --db DB.moescope [--bench]  read a report into a session; JSON structure + figures",
+        moescope::cli::runIngest },
+    Command { "search",
+        "search --db DB.moescope --query Q [--top K] [--document ID] [--bench N]  full-text search, JSON hits",
+        moescope::cli::runSearch },
 };
 
 void printUsage(std::FILE* out)
