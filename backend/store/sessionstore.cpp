@@ -203,13 +203,7 @@ void SessionStore::exportTo(const std::filesystem::path& target)
     std::error_code ec;
     if (std::filesystem::exists(target, ec))
         throw IoError(target.string() + ": a file of that name exists already");
-    std::string quoted;
-    for (char c : target.string()) {
-        quoted += c;
-        if (c == '\'')
-            quoted += '\'';
-    }
-    m_db->exec("VACUUM INTO '" + quoted + "'");
+    m_db->vacuumInto(target);
 }
 
 } // namespace moescope

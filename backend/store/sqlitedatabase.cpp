@@ -89,3 +89,14 @@ void SqliteTransaction::commit()
 }
 
 } // namespace moescope
+
+namespace moescope {
+
+void SqliteDatabase::vacuumInto(const std::filesystem::path& target)
+{
+    auto st = prepare("VACUUM INTO ?");
+    st.bind(1, target.string());
+    st.run();
+}
+
+} // namespace moescope

@@ -24,6 +24,8 @@ public:
     std::int64_t queryInt(std::string_view sql);
     std::string queryText(std::string_view sql);
     std::int64_t lastInsertId() const;
+    // A consistent, compacted copy of the database in target (VACUUM INTO; works on read-only connections).
+    void vacuumInto(const std::filesystem::path& target);
 
     sqlite3* handle() const { return m_db; }
     const std::filesystem::path& path() const { return m_path; }
