@@ -376,7 +376,9 @@ private slots:
             QCOMPARE(c.section, sec ? sec->item : std::string());
         }
         QCOMPARE(covered, d.text().size());
-        QVERIFY_THROWS_EXCEPTION(InvalidArgumentError, Chunker({ .budget = 100, .overlap = 100 }));
+        ChunkOptions bad;
+        bad.budget = bad.overlap = 100;
+        QVERIFY_THROWS_EXCEPTION(InvalidArgumentError, Chunker(bad));
     }
 };
 
