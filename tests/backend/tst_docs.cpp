@@ -378,7 +378,7 @@ private slots:
         QCOMPARE(covered, d.text().size());
         ChunkOptions bad;
         bad.budget = bad.overlap = 100;
-        QVERIFY_THROWS_EXCEPTION(InvalidArgumentError, Chunker(bad));
+        QVERIFY_THROWS_EXCEPTION(InvalidArgumentError, Chunker { bad });
     }
 };
 
