@@ -239,7 +239,10 @@ std::vector<SearchHit> SearchEngine::search(const std::string& query, const Sear
             h.snippet = collapseWhitespace(snippet.columnText(0));
         snippet.reset();
         if (h.snippet.empty()) // a statement page that matched no word: its beginning
-            h.snippet = collapseWhitespace(m_store.page(h.documentId, h.page).text.substr(0, 200));
+        {
+            const std::string text = m_store.page(h.documentId, h.page).text;
+            h.snippet = collapseWhitespace(std::string_view(text).substr(0, utf8Floor(text, 200)));
+        }
         hits.push_back(std::move(h));
     }
     return hits;
