@@ -18,5 +18,7 @@ int runVersion(Args& args);
 int runInfo(Args& args);
 int runLogits(Args& args);
 int runGenerate(Args& args);
+int runIngest(Args& args);
+int runSearch(Args& args);
 
 } // namespace moescope::cli

@@ -28,6 +28,12 @@ constexpr std::array kCommands = {
         "generate --model DIR --ids 1,2,3 --max-new N [--greedy | --temperature T --top-p P --top-k K --seed S]"
         " [--stop ID,...] [--device ...] [--dtype ...] [--timing]",
         moescope::cli::runGenerate },
+    Command { "ingest",
+        "ingest FILE --db DB.moescope [--bench]  read a report into a session; JSON structure + figures",
+        moescope::cli::runIngest },
+    Command { "search",
+        "search --db DB.moescope --query Q [--top K] [--document ID] [--bench N]  full-text search, JSON hits",
+        moescope::cli::runSearch },
 };
 
 void printUsage(std::FILE* out)
