@@ -18,5 +18,9 @@ int runVersion(Args& args);
 int runInfo(Args& args);
 int runLogits(Args& args);
 int runGenerate(Args& args);
+int runTokenize(Args& args);
+int runDetokenize(Args& args);
+int runChatFormat(Args& args);
+int runTrainTokenizer(Args& args);
 
 } // namespace moescope::cli

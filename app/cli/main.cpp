@@ -19,6 +19,12 @@ using moescope::cli::Command;
 constexpr std::array kCommands = {
     Command { "version", "version                               versions and compute devices as JSON",
         moescope::cli::runVersion },
+    Command { "tokenize",
+        "tokenize --tokenizer PATH --text-file F [--add-special] [--offsets] [--bench [--repeat N]]\n"
+        "                                        token ids of a text as JSON {\"ids\": [...]} (--bench: throughput)",
+        moescope::cli::runTokenize },
+    Command { "detokenize", "detokenize --tokenizer PATH --ids 1,2,3 [--skip-special]   the text of token ids",
+        moescope::cli::runDetokenize },
 };
 
 void printUsage(std::FILE* out)
