@@ -105,9 +105,11 @@ AddedVocabulary::AddedVocabulary(std::vector<AddedToken> tokens, const Normalize
         const auto index = static_cast<std::int32_t>(m_tokens.size());
         m_byContent.try_emplace(t.content, t.id);
         m_byId.emplace(t.id, m_tokens.size());
+        t.surface = t.content;
         if (t.normalized && normalizer) {
             AlignedText pattern = AlignedText::fromOriginal(t.content, 0, false);
             normalizer->normalize(pattern);
+            t.surface = pattern.text;
             if (!pattern.text.empty())
                 m_normalized.add(pattern.text, index);
         } else if (t.normalized) {

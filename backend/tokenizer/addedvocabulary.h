@@ -24,6 +24,8 @@ struct AddedToken {
     bool rstrip = false;
     bool normalized = false;
     bool singleWord = false;
+    // What decoding shows: the normalized content for normalized tokens (HF's normalized_cache), else content.
+    std::string surface;
 };
 
 class AddedVocabulary {

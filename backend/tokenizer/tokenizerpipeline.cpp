@@ -100,7 +100,7 @@ TokenizerPipeline::TokenizerPipeline(
                 if (known || name.empty())
                     continue;
                 if (auto id = m_model->tokenToId(name)) {
-                    added.push_back({ *id, name, true, false, false, false, false });
+                    added.push_back({ .id = *id, .content = name, .special = true });
                 } else {
                     spdlog::warn("{}: special token \"{}\" of tokenizer_config.json is not in the vocabulary; ignored",
                         source, name);
@@ -153,7 +153,7 @@ std::optional<std::int32_t> TokenizerPipeline::tokenId(std::string_view token) c
 const std::string* TokenizerPipeline::tokenString(std::int32_t id) const
 {
     if (const AddedToken* a = m_added.byId(id))
-        return &a->content;
+        return &a->surface;
     return m_model->idToToken(id);
 }
 
