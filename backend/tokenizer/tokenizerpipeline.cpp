@@ -100,7 +100,11 @@ TokenizerPipeline::TokenizerPipeline(
                 if (known || name.empty())
                     continue;
                 if (auto id = m_model->tokenToId(name)) {
-                    added.push_back({ .id = *id, .content = name, .special = true });
+                    AddedToken token;
+                    token.id = *id;
+                    token.content = name;
+                    token.special = true;
+                    added.push_back(std::move(token));
                 } else {
                     spdlog::warn("{}: special token \"{}\" of tokenizer_config.json is not in the vocabulary; ignored",
                         source, name);
