@@ -20,5 +20,9 @@ int runLogits(Args& args);
 int runGenerate(Args& args);
 int runIngest(Args& args);
 int runSearch(Args& args);
+int runTokenize(Args& args);
+int runDetokenize(Args& args);
+int runChatFormat(Args& args);
+int runTrainTokenizer(Args& args);
 
 } // namespace moescope::cli

@@ -34,6 +34,12 @@ constexpr std::array kCommands = {
     Command { "search",
         "search --db DB.moescope --query Q [--top K] [--document ID] [--bench N]  full-text search, JSON hits",
         moescope::cli::runSearch },
+    Command { "tokenize",
+        "tokenize --tokenizer PATH --text-file F [--add-special] [--offsets] [--bench [--repeat N]]\n"
+        "                                        token ids of a text as JSON {\"ids\": [...]} (--bench: throughput)",
+        moescope::cli::runTokenize },
+    Command { "detokenize", "detokenize --tokenizer PATH --ids 1,2,3 [--skip-special]   the text of token ids",
+        moescope::cli::runDetokenize },
 };
 
 void printUsage(std::FILE* out)
