@@ -24,5 +24,6 @@ int runTokenize(Args& args);
 int runDetokenize(Args& args);
 int runChatFormat(Args& args);
 int runTrainTokenizer(Args& args);
+int runTrain(Args& args);
 
 } // namespace moescope::cli

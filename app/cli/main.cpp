@@ -40,6 +40,10 @@ constexpr std::array kCommands = {
         moescope::cli::runTokenize },
     Command { "detokenize", "detokenize --tokenizer PATH --ids 1,2,3 [--skip-special]   the text of token ids",
         moescope::cli::runDetokenize },
+    Command { "train",
+        "train --config CONFIG.json --corpus FILE --tokenizer DIR --out DIR [--device cuda] [--steps N] [--batch B]"
+        " [--seq L] [--lr X] [--seed S] [--time-budget SECONDS] [--limit-bytes N] [--checkpoint DIR]",
+        moescope::cli::runTrain },
 };
 
 void printUsage(std::FILE* out)

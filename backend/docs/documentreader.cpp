@@ -1,7 +1,7 @@
 #include "docs/documentreader.h"
 
 #include "core/error.h"
-#include "docs/sha256.h"
+#include "core/sha256.h"
 
 #include <chrono>
 #include <fstream>

@@ -7,17 +7,20 @@
 namespace moescope {
 
 namespace {
-    // q [T, H, D], k/v [S, Hkv, D'] -> [T, H * Dv] through SDPA (math or fused kernel as the device picks).
+    // q [B*T, H, D], k/v [B*S, Hkv, D'] -> [B*T, H * Dv] through SDPA (math or fused kernel as the device picks).
     at::Tensor sdpa(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const AttentionContext& ctx,
         int slidingWindow, double scale)
     {
-        const auto tokens = q.size(0);
+        const auto rows = q.size(0);
+        const auto b = ctx.batch;
+        const auto tokens = rows / b;
+        auto batched = [b](const at::Tensor& t) { // [B*S, H, D] -> [B, H, S, D]
+            return t.view({ b, t.size(0) / b, t.size(1), t.size(2) }).transpose(1, 2);
+        };
         const auto mask = makeAttentionMask(ctx.start, tokens, slidingWindow, q.device());
-        const auto out = at::scaled_dot_product_attention(q.transpose(0, 1).unsqueeze(0), // [1, H, T, D]
-            k.transpose(0, 1).unsqueeze(0), // [1, Hkv, S, D]
-            v.transpose(0, 1).unsqueeze(0), // [1, Hkv, S, Dv]
-            mask.mask, 0.0, mask.isCausal, scale, q.size(1) != k.size(1)); // [1, H, T, Dv]
-        return out.squeeze(0).transpose(0, 1).reshape({ tokens, -1 }); // [T, H * Dv]
+        const auto out = at::scaled_dot_product_attention(batched(q), batched(k), batched(v), mask.mask, 0.0,
+            mask.isCausal, scale, q.size(1) != k.size(1)); // [B, H, T, Dv]
+        return out.transpose(1, 2).reshape({ rows, -1 }); // [B*T, H * Dv]
     }
 } // namespace
 
@@ -127,7 +130,7 @@ at::Tensor MlaAttention::forward(const at::Tensor& x, int layer, const Attention
 
     // Expanding the latent costs O(S) projections per step; attending in latent space costs O(heads * c) per key.
     // Prefill expands (one projection per key, fused attention kernels); short steps over a long cache absorb.
-    const bool absorb = tokens * 4 < latent.size(0);
+    const bool absorb = ctx.batch == 1 && tokens * 4 < latent.size(0);
     const auto out = absorb ? attendAbsorbed(qNope, qPe, latent, kPe, ctx) : attendExpanded(qNope, qPe, latent, kPe, ctx);
     return m_o(out); // [T, hidden]
 }

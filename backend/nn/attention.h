@@ -19,6 +19,7 @@ class WeightSource;
 
 // Per-forward inputs shared by every layer.
 struct AttentionContext {
+    std::int64_t batch = 1; // > 1: rows are `batch` equal-length sequences one after another (training, no cache)
     std::int64_t start = 0; // position of the first token
     at::Tensor cos; // [T, rope_dim/2] float32
     at::Tensor sin;

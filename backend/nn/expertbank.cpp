@@ -4,6 +4,8 @@
 #include "nn/modelspec.h"
 #include "nn/weightsource.h"
 
+#include <ATen/autocast_mode.h>
+
 namespace moescope {
 
 DenseExpertBank::DenseExpertBank(at::Tensor gateUp, at::Tensor down)
@@ -65,14 +67,25 @@ at::Tensor groupedMatmul(const at::Tensor& x, const at::Tensor& w, const at::Ten
     return out;
 }
 
+namespace {
+    // Grouped GEMM has no autocast rule: under autocast (training) cast operands to the autocast dtype ourselves.
+    at::Tensor autocastOperand(const at::Tensor& t)
+    {
+        const auto type = t.device().type();
+        if (at::autocast::is_autocast_enabled(type) && t.is_floating_point())
+            return t.to(at::autocast::get_autocast_dtype(type));
+        return t;
+    }
+} // namespace
+
 at::Tensor DenseExpertBank::forward(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights) const
 {
     const auto intermediate = m_down.size(2);
     const auto a = sortAssignments(ids, weights, numExperts());
-    const auto xs = x.index_select(0, a.tokenOfSlot); // [T*k, H]
-    const auto gu = groupedMatmul(xs, m_gateUp.transpose(1, 2), a.groupEnds); // [T*k, 2I]
+    const auto xs = autocastOperand(x.index_select(0, a.tokenOfSlot)); // [T*k, H]
+    const auto gu = groupedMatmul(xs, autocastOperand(m_gateUp).transpose(1, 2), a.groupEnds); // [T*k, 2I]
     const auto h = at::silu(gu.narrow(1, 0, intermediate)) * gu.narrow(1, intermediate, intermediate); // [T*k, I]
-    auto y = groupedMatmul(h, m_down.transpose(1, 2), a.groupEnds); // [T*k, H]
+    auto y = groupedMatmul(h, autocastOperand(m_down).transpose(1, 2), a.groupEnds); // [T*k, H]
     // Scale in the weights' dtype (float32 unless the family rounds them), then back to the model dtype.
     y = (y * a.weightOfSlot.unsqueeze(1)).to(x.scalar_type()); // [T*k, H]
     return at::zeros_like(x).index_add_(0, a.tokenOfSlot, y); // [T, H]

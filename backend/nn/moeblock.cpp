@@ -9,8 +9,8 @@ MoeBlock::MoeBlock(const ModelSpec& spec, const std::string& mlpPrefix, WeightSo
     : m_spec(spec.moe)
     , m_router(spec.moe.router, mlpPrefix + "gate.", spec.hiddenSize, w)
 {
-    m_experts = DenseExpertBank::load(mlpPrefix, spec.naming, m_spec.router.numExperts, spec.hiddenSize,
-        m_spec.expertIntermediate, w);
+    m_experts = w.loadExperts(mlpPrefix, spec.naming, m_spec.router.numExperts, spec.hiddenSize,
+        m_spec.expertIntermediate);
     if (m_spec.sharedIntermediate > 0)
         m_shared = DenseMlp(mlpPrefix + spec.naming.sharedModule + ".", spec.hiddenSize, m_spec.sharedIntermediate, w);
     if (m_spec.sharedExpertGate)

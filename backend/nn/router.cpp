@@ -2,6 +2,8 @@
 
 #include "nn/weightsource.h"
 
+#include <c10/core/impl/LocalDispatchKeySet.h>
+
 namespace moescope {
 
 Router::Router(const RouterSpec& spec, const std::string& gatePrefix, std::int64_t hidden, WeightSource& w)
@@ -32,7 +34,11 @@ RoutingDecision Router::route(const at::Tensor& x) const
     RoutingDecision d;
     const auto k = m_spec.topK;
     const auto tokens = x.size(0);
-    d.logits = at::linear(x.to(m_weight.scalar_type()), m_weight).to(at::kFloat); // [T, E]
+    {
+        // Routing decides which weights run: keep it out of autocast so training routes as inference does.
+        c10::impl::ExcludeDispatchKeyGuard noAutocast(c10::autocast_dispatch_keyset);
+        d.logits = at::linear(x.to(m_weight.scalar_type()), m_weight).to(at::kFloat); // [T, E]
+    }
     if (m_spec.scoring == RouterScoring::Softmax)
         d.scores = at::softmax(d.logits, -1); // [T, E]
     else

@@ -31,14 +31,21 @@ Transformer::Transformer(const ModelSpec& spec, WeightSource& w, std::stop_token
 at::Tensor Transformer::forwardHidden(const at::Tensor& ids, KvCache* cache, ForwardObserver* observer,
     std::stop_token stop, std::vector<RoutingDecision>* decisions) const
 {
-    const auto tokens = ids.size(0);
     AttentionContext ctx;
+    ctx.batch = ids.dim() == 2 ? ids.size(0) : 1;
+    if (ctx.batch > 1 && cache)
+        throw InvalidArgumentError("batched forward passes do not use a KV cache");
+    const auto tokens = ids.size(-1);
     ctx.start = cache ? cache->length() : 0;
     ctx.cache = cache;
     const auto positions = at::arange(ctx.start, ctx.start + tokens, ids.options().dtype(at::kLong)); // [T]
     std::tie(ctx.cos, ctx.sin) = m_rope.cosSin(positions); // [T, rope/2]
+    if (ctx.batch > 1) {
+        ctx.cos = ctx.cos.repeat({ ctx.batch, 1 }); // [B*T, rope/2]
+        ctx.sin = ctx.sin.repeat({ ctx.batch, 1 });
+    }
 
-    auto h = at::embedding(m_embedding, ids); // [T, hidden]
+    auto h = at::embedding(m_embedding, ids.reshape({ -1 })); // [B*T, hidden]
     for (const auto& layer : m_layers) {
         throwIfStopRequested(stop);
         RoutingDecision decision;

@@ -21,8 +21,9 @@ public:
     Transformer(const Transformer&) = delete;
     Transformer& operator=(const Transformer&) = delete;
 
-    // ids [T] int64 on the model's device, positions cache->length() .. + T (0 .. T without a cache).
-    // Returns the final-normed hidden states [T, hidden]. decisions (optional) collects each MoE layer's routing.
+    // ids [T] int64 on the model's device, positions cache->length() .. + T (0 .. T without a cache); or ids [B, T]:
+    // B independent sequences of equal length (no cache), e.g. training batches or batched scoring windows.
+    // Returns the final-normed hidden states [B*T, hidden]. decisions (optional) collects each MoE layer's routing.
     at::Tensor forwardHidden(const at::Tensor& ids, KvCache* cache, ForwardObserver* observer = nullptr,
         std::stop_token stop = {}, std::vector<RoutingDecision>* decisions = nullptr) const;
     at::Tensor logits(const at::Tensor& hidden) const; // [T, hidden] -> [T, vocab] float32

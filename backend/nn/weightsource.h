@@ -7,9 +7,13 @@
 
 #include <ATen/ATen.h>
 
+#include <memory>
 #include <string>
 
 namespace moescope {
+
+class ExpertBank;
+struct TensorNaming;
 
 class WeightSource {
 public:
@@ -25,6 +29,10 @@ public:
 
     // A projection "<module>.weight" [out, in] (+ "<module>.bias" [out]). Sources of quantized weights override it.
     virtual Linear loadLinear(const std::string& module, std::int64_t out, std::int64_t in, bool bias);
+    // The routed experts of one MoE layer ("<mlpPrefix>experts.<e>.<proj>.weight", or stacked). Dense by default;
+    // sources of quantized weights return a quantized bank.
+    virtual std::unique_ptr<ExpertBank> loadExperts(const std::string& mlpPrefix, const TensorNaming& naming,
+        std::int64_t experts, std::int64_t hidden, std::int64_t intermediate);
     // A norm's scale "<module>.weight" [dim].
     at::Tensor loadNorm(const std::string& module, std::int64_t dim) { return load(module + ".weight", { dim }); }
 };

@@ -3,7 +3,7 @@
 #include "docs/documentopener.h"
 #include "docs/figureextractor.h"
 #include "docs/sectiondetector.h"
-#include "docs/sha256.h"
+#include "core/sha256.h"
 
 #include <spdlog/spdlog.h>
 

@@ -3,7 +3,7 @@
 #include "store/sessionstore.h"
 
 #include "core/error.h"
-#include "docs/sha256.h"
+#include "core/sha256.h"
 
 #include <nlohmann/json.hpp>
 

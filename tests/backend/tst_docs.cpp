@@ -10,7 +10,7 @@
 #include "docs/figureextractor.h"
 #include "docs/htmlreader.h"
 #include "docs/sectiondetector.h"
-#include "docs/sha256.h"
+#include "core/sha256.h"
 #include "docs/tablerow.h"
 #include "docs/textreader.h"
 

@@ -1,4 +1,4 @@
-#include "docs/sha256.h"
+#include "core/sha256.h"
 
 #include "core/error.h"
 
