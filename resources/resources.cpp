@@ -1,0 +1,8 @@
+#include "resources.h"
+
+#include <QtCore/QDir>
+
+void moescopeInitResources()
+{
+    Q_INIT_RESOURCE(moescope);
+}
