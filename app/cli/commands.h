@@ -25,5 +25,6 @@ int runDetokenize(Args& args);
 int runChatFormat(Args& args);
 int runTrainTokenizer(Args& args);
 int runTrain(Args& args);
+int runScore(Args& args);
 
 } // namespace moescope::cli

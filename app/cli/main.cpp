@@ -44,6 +44,10 @@ constexpr std::array kCommands = {
         "train --config CONFIG.json --corpus FILE --tokenizer DIR --out DIR [--device cuda] [--steps N] [--batch B]"
         " [--seq L] [--lr X] [--seed S] [--time-budget SECONDS] [--limit-bytes N] [--checkpoint DIR]",
         moescope::cli::runTrain },
+    Command { "score",
+        "score --db DB.moescope --document ID --model DIR [--window 1024] [--stride 512] [--device ...] [--dtype ...]"
+        "  perplexity of a stored document (overall, per section, per page), stored in the session",
+        moescope::cli::runScore },
 };
 
 void printUsage(std::FILE* out)
