@@ -25,6 +25,10 @@ constexpr std::array kCommands = {
         moescope::cli::runTokenize },
     Command { "detokenize", "detokenize --tokenizer PATH --ids 1,2,3 [--skip-special]   the text of token ids",
         moescope::cli::runDetokenize },
+    Command { "chat-format",
+        "chat-format --tokenizer DIR --messages FILE.json [--add-generation-prompt] [--no-thinking]\n"
+        "                                        the conversation rendered with the checkpoint's chat template",
+        moescope::cli::runChatFormat },
 };
 
 void printUsage(std::FILE* out)

@@ -182,20 +182,20 @@ bool Tokenizer::hasChatTemplate() const
 
 std::string Tokenizer::applyChatTemplate(const std::vector<ChatMessage>& messages, bool addGenerationPrompt) const
 {
-    return applyChatTemplate(messages, addGenerationPrompt, nlohmann::json::object());
+    return applyChatTemplate(messages, addGenerationPrompt, nlohmann::ordered_json::object());
 }
 
-std::string Tokenizer::applyChatTemplate(
-    const std::vector<ChatMessage>& messages, bool addGenerationPrompt, const nlohmann::json& extraContext) const
+std::string Tokenizer::applyChatTemplate(const std::vector<ChatMessage>& messages, bool addGenerationPrompt,
+    const nlohmann::ordered_json& extraContext) const
 {
-    nlohmann::json list = nlohmann::json::array();
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (const auto& m : messages)
         list.push_back({ { "role", m.role }, { "content", m.content } });
     return applyChatTemplateJson(list, addGenerationPrompt, extraContext);
 }
 
 std::string Tokenizer::applyChatTemplateJson(
-    const nlohmann::json& messages, bool addGenerationPrompt, const nlohmann::json& extraContext) const
+    const nlohmann::ordered_json& messages, bool addGenerationPrompt, const nlohmann::ordered_json& extraContext) const
 {
     if (!m_impl->chatTemplate) {
         if (!m_impl->hasChatTemplateSource && m_impl->chatTemplateError.empty())
@@ -205,7 +205,7 @@ std::string Tokenizer::applyChatTemplateJson(
     if (!messages.is_array())
         throw InvalidArgumentError("chat messages must be a JSON array");
     // The variables transformers passes: the special tokens by name, then the caller's extra context.
-    nlohmann::json context = nlohmann::json::object();
+    nlohmann::ordered_json context = nlohmann::ordered_json::object();
     for (const char* key :
         { "bos_token", "eos_token", "unk_token", "pad_token", "sep_token", "cls_token", "mask_token" }) {
         const std::string value = configTokenString(m_impl->config, key);

@@ -255,6 +255,21 @@ void appendLowercase(std::string& out, char32_t cp)
         appendUtf8(out, c);
 }
 
+void appendUppercase(std::string& out, char32_t cp)
+{
+    if (cp < 0x80) {
+        out.push_back(static_cast<char>(cp >= 'a' && cp <= 'z' ? cp - 32 : cp));
+        return;
+    }
+    auto m = findMapping(tables::kUppercase, tables::kUppercaseSize, tables::kUppercasePool, cp);
+    if (m.empty()) {
+        appendUtf8(out, cp);
+        return;
+    }
+    for (auto c : m)
+        appendUtf8(out, c);
+}
+
 const char* unicodeDataVersion()
 {
     return tables::kUnicodeVersion;
