@@ -29,6 +29,10 @@ constexpr std::array kCommands = {
         "chat-format --tokenizer DIR --messages FILE.json [--add-generation-prompt] [--no-thinking]\n"
         "                                        the conversation rendered with the checkpoint's chat template",
         moescope::cli::runChatFormat },
+    Command { "train-tokenizer",
+        "train-tokenizer --corpus FILE --vocab N --out DIR [--min-frequency K] [--limit-bytes B] [--threads T]\n"
+        "                                        train a byte-level BPE tokenizer (tokenizer.json + config)",
+        moescope::cli::runTrainTokenizer },
 };
 
 void printUsage(std::FILE* out)
