@@ -4,6 +4,7 @@
 #include "io/compressedfile.h"
 #include "io/jsonfile.h"
 #include "tokenizer/chat/chattemplate.h"
+#include "tokenizer/tokenizerjsonreader.h"
 #include "tokenizer/tokenizerpipeline.h"
 
 #include <nlohmann/json.hpp>
@@ -53,8 +54,7 @@ Tokenizer::~Tokenizer() = default;
 
 Tokenizer Tokenizer::fromJson(std::string_view tokenizerJson, const nlohmann::json* config, const std::string& source)
 {
-    const nlohmann::json j = parseJson(tokenizerJson, source);
-    return Tokenizer(makeImpl(j, config, source, std::nullopt));
+    return Tokenizer(makeImpl(tok::readTokenizerJson(tokenizerJson, source), config, source, std::nullopt));
 }
 
 Tokenizer Tokenizer::fromFile(const std::filesystem::path& path)
@@ -75,8 +75,7 @@ Tokenizer Tokenizer::fromFile(const std::filesystem::path& path)
             throw IoError(fmt::format("tokenizer not found: {}", path.string()));
         folder = path.parent_path();
     }
-    const std::string text = readMaybeCompressedFile(file, kMaxTokenizerJsonBytes);
-    const nlohmann::json j = parseJson(text, file.string());
+    tok::TokenizerJson parsed = tok::readTokenizerJson(readMaybeCompressedFile(file, kMaxTokenizerJsonBytes), file.string());
 
     nlohmann::json config;
     const fs::path configPath = folder / "tokenizer_config.json";
@@ -86,14 +85,15 @@ Tokenizer Tokenizer::fromFile(const std::filesystem::path& path)
     const fs::path jinjaPath = folder / "chat_template.jinja";
     if (fs::is_regular_file(jinjaPath, ec))
         templateFile = readTextFile(jinjaPath, kMaxConfigBytes);
-    return Tokenizer(makeImpl(j, config.is_object() ? &config : nullptr, file.string(), std::move(templateFile)));
+    return Tokenizer(
+        makeImpl(std::move(parsed), config.is_object() ? &config : nullptr, file.string(), std::move(templateFile)));
 }
 
-std::shared_ptr<const Tokenizer::Impl> Tokenizer::makeImpl(const nlohmann::json& tokenizerJson,
+std::shared_ptr<const Tokenizer::Impl> Tokenizer::makeImpl(tok::TokenizerJson tokenizerJson,
     const nlohmann::json* config, const std::string& source, std::optional<std::string> templateFile)
 {
     auto impl = std::make_shared<Tokenizer::Impl>();
-    impl->pipeline = std::make_unique<tok::TokenizerPipeline>(tokenizerJson, config, source);
+    impl->pipeline = std::make_unique<tok::TokenizerPipeline>(std::move(tokenizerJson), config, source);
     if (config && config->is_object())
         impl->config = *config;
 

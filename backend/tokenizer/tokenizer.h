@@ -26,6 +26,7 @@ namespace moescope {
 namespace tok {
 class TokenizerPipeline;
 class ChatTemplate;
+struct TokenizerJson;
 } // namespace tok
 
 class Tokenizer {
@@ -72,7 +73,7 @@ public:
 private:
     struct Impl;
     explicit Tokenizer(std::shared_ptr<const Impl> impl);
-    static std::shared_ptr<const Impl> makeImpl(const nlohmann::json& tokenizerJson, const nlohmann::json* config,
+    static std::shared_ptr<const Impl> makeImpl(tok::TokenizerJson tokenizerJson, const nlohmann::json* config,
         const std::string& source, std::optional<std::string> templateFile);
     std::shared_ptr<const Impl> m_impl;
 };
