@@ -378,63 +378,72 @@ void BpeModel::mergeSmall(std::vector<Symbol>& symbols) const
 
 void BpeModel::mergeLarge(std::vector<Symbol>& symbols) const
 {
-    // HF's algorithm: symbols in a linked list, candidate merges in a min-heap ordered by (rank, position).
+    // HF's algorithm: symbols in a linked list, candidate merges in a min-heap ordered by (rank, position). Compact
+    // 16- and 12-byte records keep multi-megabyte words (runs of spaces, unbroken CJK text) in memory.
+    constexpr std::int32_t kNone = -1;
     struct Node {
-        std::int32_t id;
+        std::int32_t id; // kNone once merged into its left neighbour
         std::uint32_t length;
-        std::int64_t prev;
-        std::int64_t next;
-        bool alive;
+        std::int32_t prev;
+        std::int32_t next;
     };
     struct Candidate {
         std::uint32_t rank;
-        std::size_t pos;
+        std::uint32_t pos;
         std::int32_t newId;
         bool operator>(const Candidate& o) const { return rank != o.rank ? rank > o.rank : pos > o.pos; }
     };
-    const std::size_t n = symbols.size();
-    std::vector<Node> nodes(n);
-    for (std::size_t i = 0; i < n; ++i)
-        nodes[i] = { symbols[i].id, symbols[i].length, static_cast<std::int64_t>(i) - 1,
-            i + 1 < n ? static_cast<std::int64_t>(i + 1) : -1, true };
-    std::vector<Candidate> heapStorage;
-    heapStorage.reserve(n);
-    std::priority_queue<Candidate, std::vector<Candidate>, std::greater<>> heap(
-        std::greater<> {}, std::move(heapStorage));
+    if (symbols.size() >= static_cast<std::size_t>(INT32_MAX))
+        throw InvalidArgumentError("a single word of more than 2 GB cannot be tokenized");
+    const auto n = static_cast<std::int32_t>(symbols.size());
+    std::vector<Node> nodes(static_cast<std::size_t>(n));
+    for (std::int32_t i = 0; i < n; ++i)
+        nodes[static_cast<std::size_t>(i)] = { symbols[static_cast<std::size_t>(i)].id,
+            symbols[static_cast<std::size_t>(i)].length, i - 1, i + 1 < n ? i + 1 : kNone };
+    std::vector<Candidate> heap;
+    heap.reserve(static_cast<std::size_t>(n));
     std::uint32_t rank;
     std::int32_t newId;
-    for (std::size_t i = 0; i + 1 < n; ++i)
-        if (m_merges->find(nodes[i].id, nodes[i + 1].id, rank, newId))
-            heap.push({ rank, i, newId });
+    for (std::int32_t i = 0; i + 1 < n; ++i)
+        if (m_merges->find(
+                nodes[static_cast<std::size_t>(i)].id, nodes[static_cast<std::size_t>(i) + 1].id, rank, newId))
+            heap.push_back({ rank, static_cast<std::uint32_t>(i), newId });
+    const auto cmp = std::greater<Candidate> {};
+    std::make_heap(heap.begin(), heap.end(), cmp);
     while (!heap.empty()) {
-        const Candidate top = heap.top();
-        heap.pop();
+        std::pop_heap(heap.begin(), heap.end(), cmp);
+        const Candidate top = heap.back();
+        heap.pop_back();
         Node& left = nodes[top.pos];
-        if (!left.alive || left.next < 0)
+        if (left.id == kNone || left.next == kNone)
             continue;
         Node& right = nodes[static_cast<std::size_t>(left.next)];
         if (!m_merges->find(left.id, right.id, rank, newId) || newId != top.newId)
             continue; // stale
         left.id = top.newId;
         left.length += right.length;
-        right.alive = false;
+        right.id = kNone;
         left.next = right.next;
-        if (left.next >= 0)
-            nodes[static_cast<std::size_t>(left.next)].prev = static_cast<std::int64_t>(top.pos);
-        if (left.prev >= 0) {
+        if (left.next != kNone)
+            nodes[static_cast<std::size_t>(left.next)].prev = static_cast<std::int32_t>(top.pos);
+        if (left.prev != kNone) {
             const Node& p = nodes[static_cast<std::size_t>(left.prev)];
-            if (m_merges->find(p.id, left.id, rank, newId))
-                heap.push({ rank, static_cast<std::size_t>(left.prev), newId });
+            if (m_merges->find(p.id, left.id, rank, newId)) {
+                heap.push_back({ rank, static_cast<std::uint32_t>(left.prev), newId });
+                std::push_heap(heap.begin(), heap.end(), cmp);
+            }
         }
-        if (left.next >= 0) {
+        if (left.next != kNone) {
             const Node& nx = nodes[static_cast<std::size_t>(left.next)];
-            if (m_merges->find(left.id, nx.id, rank, newId))
-                heap.push({ rank, top.pos, newId });
+            if (m_merges->find(left.id, nx.id, rank, newId)) {
+                heap.push_back({ rank, top.pos, newId });
+                std::push_heap(heap.begin(), heap.end(), cmp);
+            }
         }
     }
     symbols.clear();
     for (const auto& node : nodes)
-        if (node.alive)
+        if (node.id != kNone)
             symbols.push_back({ node.id, node.length });
 }
 
