@@ -75,7 +75,8 @@ Tokenizer Tokenizer::fromFile(const std::filesystem::path& path)
             throw IoError(fmt::format("tokenizer not found: {}", path.string()));
         folder = path.parent_path();
     }
-    tok::TokenizerJson parsed = tok::readTokenizerJson(readMaybeCompressedFile(file, kMaxTokenizerJsonBytes), file.string());
+    tok::TokenizerJson parsed
+        = tok::readTokenizerJson(readMaybeCompressedFile(file, kMaxTokenizerJsonBytes), file.string());
 
     nlohmann::json config;
     const fs::path configPath = folder / "tokenizer_config.json";

@@ -246,8 +246,8 @@ TokenizerJson readTokenizerJson(std::string_view text, const std::string& source
     Reader reader(out);
     const bool ok = json::sax_parse(text.begin(), text.end(), &reader, json::input_format_t::json, true);
     if (!ok)
-        throw FormatError(fmt::format("{}: {}", source,
-            reader.parseError().empty() ? std::string("invalid JSON") : reader.parseError()));
+        throw FormatError(fmt::format(
+            "{}: {}", source, reader.parseError().empty() ? std::string("invalid JSON") : reader.parseError()));
     return out;
 }
 

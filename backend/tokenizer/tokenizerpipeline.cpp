@@ -74,9 +74,8 @@ TokenizerPipeline::TokenizerPipeline(TokenizerJson input, const nlohmann::json* 
         };
         m_normalizer = makeNormalizer(value("normalizer"));
         m_preTokenizer = makePreTokenizer(value("pre_tokenizer"));
-        m_model
-            = std::make_unique<BpeModel>(requireField(tokenizer, "model", "tokenizer.json"), std::move(input.bpe),
-                m_preTokenizer.byteLevel);
+        m_model = std::make_unique<BpeModel>(
+            requireField(tokenizer, "model", "tokenizer.json"), std::move(input.bpe), m_preTokenizer.byteLevel);
         m_forceTracking = m_preTokenizer.preTokenizer && m_preTokenizer.preTokenizer->needsOriginalOffsets();
 
         std::vector<AddedToken> added = parseAddedTokens(tokenizer);

@@ -21,15 +21,8 @@ class TestChatTemplate : public QObject {
 
 private:
     nlohmann::ordered_json m_reference; // ordered: tojson must see the objects' key order
-    std::map<std::string, std::unique_ptr<Tokenizer>> m_tokenizers;
-
-    const Tokenizer& tokenizer(const std::string& name)
-    {
-        auto& t = m_tokenizers[name];
-        if (!t)
-            t = std::make_unique<Tokenizer>(Tokenizer::fromFile(sharedTokenizerDir(QString::fromStdString(name))));
-        return *t;
-    }
+    SharedTokenizers m_shared;
+    const Tokenizer& tokenizer(const std::string& name) { return m_shared.get(name); }
 
     static void expectError(
         const std::string& source, const nlohmann::ordered_json& context, const char* type, const QString& mentions)
