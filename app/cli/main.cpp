@@ -48,6 +48,14 @@ constexpr std::array kCommands = {
         "score --db DB.moescope --document ID --model DIR [--window 1024] [--stride 512] [--device ...] [--dtype ...]"
         "  perplexity of a stored document (overall, per section, per page), stored in the session",
         moescope::cli::runScore },
+    Command { "chat-format",
+        "chat-format --tokenizer DIR --messages FILE.json [--add-generation-prompt] [--no-thinking]\n"
+        "                                        the conversation rendered with the checkpoint's chat template",
+        moescope::cli::runChatFormat },
+    Command { "train-tokenizer",
+        "train-tokenizer --corpus FILE --vocab N --out DIR [--min-frequency K] [--limit-bytes B] [--threads T]\n"
+        "                                        train a byte-level BPE tokenizer (tokenizer.json + config)",
+        moescope::cli::runTrainTokenizer },
 };
 
 void printUsage(std::FILE* out)

@@ -70,41 +70,44 @@ struct BpeModel::MergeMap {
     }
 };
 
-BpeModel::BpeModel(const nlohmann::json& model, bool byteLevel)
+BpeModel::BpeModel(const nlohmann::json& model, BpeVocabData data, bool byteLevel)
     : m_byteLevel(byteLevel)
 {
     const std::string where = "tokenizer.json model";
     const std::string type = stringField(model, "type", where, "BPE");
     if (type != "BPE")
         throw UnsupportedError(fmt::format("unsupported tokenizer component model {}", type));
+    if (!data.error.empty())
+        throw FormatError("tokenizer.json " + data.error);
+    if (!data.hasVocab)
+        throw FormatError(where + ": missing field \"vocab\"");
     if (const auto it = model.find("dropout"); it != model.end() && it->is_number() && it->get<double>() > 0.0)
         spdlog::warn("tokenizer.json: BPE dropout {} ignored (deterministic encoding)", it->get<double>());
     m_ignoreMerges = boolField(model, "ignore_merges", where, false);
     m_fuseUnk = boolField(model, "fuse_unk", where, false);
     m_byteFallback = boolField(model, "byte_fallback", where, false);
 
-    const auto& vocab = requireField(model, "vocab", where);
-    if (!vocab.is_object())
-        throw FormatError(where + ".vocab must be an object {token: id}");
-    if (vocab.size() > kMaxVocabulary)
-        throw FormatError(fmt::format("{}.vocab has {} entries (limit {})", where, vocab.size(), kMaxVocabulary));
+    if (data.vocab.size() > kMaxVocabulary)
+        throw FormatError(fmt::format("{}.vocab has {} entries (limit {})", where, data.vocab.size(), kMaxVocabulary));
     std::int64_t maxId = -1;
-    m_vocab.reserve(vocab.size());
-    for (const auto& [token, id] : vocab.items()) {
-        if (!id.is_number_integer() || id.get<std::int64_t>() < 0
-            || id.get<std::int64_t>() >= static_cast<std::int64_t>(kMaxVocabulary))
-            throw FormatError(fmt::format("{}.vocab: token \"{}\" has an invalid id {}", where, token, id.dump()));
+    m_strings.reserve(data.vocab.size());
+    for (auto& [token, id] : data.vocab) {
+        if (id < 0 || id >= static_cast<std::int64_t>(kMaxVocabulary))
+            throw FormatError(fmt::format("{}.vocab: token \"{}\" has an invalid id {}", where, token, id));
         if (findInvalidUtf8(token) != std::string::npos)
-            throw FormatError(fmt::format("{}.vocab: token with id {} is not valid UTF-8", where, id.dump()));
-        m_vocab[token] = static_cast<std::int32_t>(id.get<std::int64_t>());
-        maxId = std::max(maxId, id.get<std::int64_t>());
+            throw FormatError(fmt::format("{}.vocab: token with id {} is not valid UTF-8", where, id));
+        maxId = std::max(maxId, id);
+        m_strings.push_back(std::move(token));
     }
-    m_idToToken.resize(static_cast<std::size_t>(maxId + 1));
-    m_assigned.assign(m_idToToken.size(), false);
-    for (const auto& [token, id] : m_vocab) {
-        m_idToToken[id] = token;
-        m_assigned[id] = true;
+    m_idToToken.assign(static_cast<std::size_t>(maxId + 1), nullptr);
+    m_vocab.reserve(m_strings.size());
+    for (std::size_t i = 0; i < m_strings.size(); ++i) {
+        const auto id = static_cast<std::int32_t>(data.vocab[i].second);
+        m_vocab[m_strings[i]] = id; // a repeated token keeps its last id, as a JSON map would
+        m_idToToken[static_cast<std::size_t>(id)] = &m_strings[i];
     }
+    data.vocab.clear();
+    data.vocab.shrink_to_fit();
 
     auto modelSpace = [&](const std::string& s, const char* field) {
         if (!m_byteLevel)
@@ -114,14 +117,10 @@ BpeModel::BpeModel(const nlohmann::json& model, bool byteLevel)
             throw UnsupportedError(fmt::format("{}: {} \"{}\" is not in the byte-level alphabet", where, field, s));
         return *raw;
     };
-    m_prefix = modelSpace(stringField(model, "continuing_subword_prefix", where, ""), "continuing_subword_prefix");
+    const std::string rawPrefix = stringField(model, "continuing_subword_prefix", where, "");
+    m_prefix = modelSpace(rawPrefix, "continuing_subword_prefix");
     m_suffix = modelSpace(stringField(model, "end_of_word_suffix", where, ""), "end_of_word_suffix");
 
-    if (m_byteLevel) {
-        for (const auto& [token, id] : m_vocab)
-            if (auto raw = fromByteLevel(token))
-                m_symbolVocab.try_emplace(std::move(*raw), id);
-    }
     for (int b = 0; b < 256; ++b) {
         m_byteIds[b] = -1;
         if (m_byteLevel) {
@@ -144,40 +143,21 @@ BpeModel::BpeModel(const nlohmann::json& model, bool byteLevel)
     }
 
     if (const std::string unk = stringField(model, "unk_token", where, ""); !unk.empty()) {
-        const auto it = m_vocab.find(unk);
+        const auto it = m_vocab.find(std::string_view(unk));
         if (it == m_vocab.end())
             throw FormatError(fmt::format("{}: unk_token \"{}\" is not in the vocabulary", where, unk));
         m_unkId = it->second;
     }
 
-    const auto& merges = requireField(model, "merges", where);
-    if (!merges.is_array())
-        throw FormatError(where + ".merges must be an array");
-    m_merges = std::make_unique<MergeMap>(merges.size());
-    const std::size_t prefixLen = stringField(model, "continuing_subword_prefix", where, "").size();
-    std::string a, b, merged;
-    for (std::size_t rank = 0; rank < merges.size(); ++rank) {
-        const auto& m = merges[rank];
-        if (m.is_string()) {
-            const std::string& s = m.get_ref<const std::string&>();
-            const auto space = s.find(' ');
-            if (space == std::string::npos || s.find(' ', space + 1) != std::string::npos)
-                throw FormatError(
-                    fmt::format("{}.merges[{}]: \"{}\" is not two tokens separated by one space", where, rank, s));
-            a.assign(s, 0, space);
-            b.assign(s, space + 1);
-        } else if (m.is_array() && m.size() == 2 && m[0].is_string() && m[1].is_string()) {
-            a = m[0].get_ref<const std::string&>();
-            b = m[1].get_ref<const std::string&>();
-        } else {
-            throw FormatError(fmt::format(
-                "{}.merges[{}]: expected \"a b\" or [\"a\", \"b\"], got {}", where, rank, m.dump().substr(0, 80)));
-        }
+    m_merges = std::make_unique<MergeMap>(data.merges.size());
+    std::string merged;
+    for (std::size_t rank = 0; rank < data.merges.size(); ++rank) {
+        const auto& [a, b] = data.merges[rank];
         merged.assign(a);
-        merged.append(b, std::min(prefixLen, b.size()));
-        const auto ia = m_vocab.find(a);
-        const auto ib = m_vocab.find(b);
-        const auto in = m_vocab.find(merged);
+        merged.append(b, std::min(rawPrefix.size(), b.size()));
+        const auto ia = m_vocab.find(std::string_view(a));
+        const auto ib = m_vocab.find(std::string_view(b));
+        const auto in = m_vocab.find(std::string_view(merged));
         if (ia == m_vocab.end() || ib == m_vocab.end() || in == m_vocab.end()) {
             const std::string& missing = ia == m_vocab.end() ? a : ib == m_vocab.end() ? b : merged;
             throw FormatError(
@@ -186,7 +166,7 @@ BpeModel::BpeModel(const nlohmann::json& model, bool byteLevel)
         m_merges->insert(ia->second, ib->second, static_cast<std::uint32_t>(rank), in->second);
     }
 
-    if (!m_byteLevel && m_prefix.empty() && m_suffix.empty() && m_vocab.count(std::string(kMetaspace))) {
+    if (!m_byteLevel && m_prefix.empty() && m_suffix.empty() && m_vocab.count(kMetaspace)) {
         m_splitBeforeMetaspace = true;
         for (const auto& [token, id] : m_vocab) {
             for (std::size_t p = token.find(kMetaspace, 1); p != std::string::npos; p = token.find(kMetaspace, p + 1)) {
@@ -205,7 +185,7 @@ BpeModel::~BpeModel() = default;
 
 std::optional<std::int32_t> BpeModel::tokenToId(std::string_view token) const
 {
-    const auto it = m_vocab.find(std::string(token));
+    const auto it = m_vocab.find(token);
     if (it == m_vocab.end())
         return std::nullopt;
     return it->second;
@@ -213,16 +193,16 @@ std::optional<std::int32_t> BpeModel::tokenToId(std::string_view token) const
 
 const std::string* BpeModel::idToToken(std::int32_t id) const
 {
-    if (id < 0 || static_cast<std::size_t>(id) >= m_idToToken.size() || !m_assigned[id])
+    if (id < 0 || static_cast<std::size_t>(id) >= m_idToToken.size())
         return nullptr;
-    return &m_idToToken[id];
+    return m_idToToken[static_cast<std::size_t>(id)];
 }
 
 std::optional<std::int32_t> BpeModel::symbolId(std::string_view key) const
 {
-    const auto& map = m_byteLevel ? m_symbolVocab : m_vocab;
-    const auto it = map.find(std::string(key));
-    if (it == map.end())
+    // Byte-level vocabularies spell raw bytes with the byte alphabet.
+    const auto it = m_byteLevel ? m_vocab.find(std::string_view(toByteLevel(key))) : m_vocab.find(key);
+    if (it == m_vocab.end())
         return std::nullopt;
     return it->second;
 }
@@ -398,63 +378,72 @@ void BpeModel::mergeSmall(std::vector<Symbol>& symbols) const
 
 void BpeModel::mergeLarge(std::vector<Symbol>& symbols) const
 {
-    // HF's algorithm: symbols in a linked list, candidate merges in a min-heap ordered by (rank, position).
+    // HF's algorithm: symbols in a linked list, candidate merges in a min-heap ordered by (rank, position). Compact
+    // 16- and 12-byte records keep multi-megabyte words (runs of spaces, unbroken CJK text) in memory.
+    constexpr std::int32_t kNone = -1;
     struct Node {
-        std::int32_t id;
+        std::int32_t id; // kNone once merged into its left neighbour
         std::uint32_t length;
-        std::int64_t prev;
-        std::int64_t next;
-        bool alive;
+        std::int32_t prev;
+        std::int32_t next;
     };
     struct Candidate {
         std::uint32_t rank;
-        std::size_t pos;
+        std::uint32_t pos;
         std::int32_t newId;
         bool operator>(const Candidate& o) const { return rank != o.rank ? rank > o.rank : pos > o.pos; }
     };
-    const std::size_t n = symbols.size();
-    std::vector<Node> nodes(n);
-    for (std::size_t i = 0; i < n; ++i)
-        nodes[i] = { symbols[i].id, symbols[i].length, static_cast<std::int64_t>(i) - 1,
-            i + 1 < n ? static_cast<std::int64_t>(i + 1) : -1, true };
-    std::vector<Candidate> heapStorage;
-    heapStorage.reserve(n);
-    std::priority_queue<Candidate, std::vector<Candidate>, std::greater<>> heap(
-        std::greater<> {}, std::move(heapStorage));
+    if (symbols.size() >= static_cast<std::size_t>(INT32_MAX))
+        throw InvalidArgumentError("a single word of more than 2 GB cannot be tokenized");
+    const auto n = static_cast<std::int32_t>(symbols.size());
+    std::vector<Node> nodes(static_cast<std::size_t>(n));
+    for (std::int32_t i = 0; i < n; ++i)
+        nodes[static_cast<std::size_t>(i)] = { symbols[static_cast<std::size_t>(i)].id,
+            symbols[static_cast<std::size_t>(i)].length, i - 1, i + 1 < n ? i + 1 : kNone };
+    std::vector<Candidate> heap;
+    heap.reserve(static_cast<std::size_t>(n));
     std::uint32_t rank;
     std::int32_t newId;
-    for (std::size_t i = 0; i + 1 < n; ++i)
-        if (m_merges->find(nodes[i].id, nodes[i + 1].id, rank, newId))
-            heap.push({ rank, i, newId });
+    for (std::int32_t i = 0; i + 1 < n; ++i)
+        if (m_merges->find(
+                nodes[static_cast<std::size_t>(i)].id, nodes[static_cast<std::size_t>(i) + 1].id, rank, newId))
+            heap.push_back({ rank, static_cast<std::uint32_t>(i), newId });
+    const auto cmp = std::greater<Candidate> {};
+    std::make_heap(heap.begin(), heap.end(), cmp);
     while (!heap.empty()) {
-        const Candidate top = heap.top();
-        heap.pop();
+        std::pop_heap(heap.begin(), heap.end(), cmp);
+        const Candidate top = heap.back();
+        heap.pop_back();
         Node& left = nodes[top.pos];
-        if (!left.alive || left.next < 0)
+        if (left.id == kNone || left.next == kNone)
             continue;
         Node& right = nodes[static_cast<std::size_t>(left.next)];
         if (!m_merges->find(left.id, right.id, rank, newId) || newId != top.newId)
             continue; // stale
         left.id = top.newId;
         left.length += right.length;
-        right.alive = false;
+        right.id = kNone;
         left.next = right.next;
-        if (left.next >= 0)
-            nodes[static_cast<std::size_t>(left.next)].prev = static_cast<std::int64_t>(top.pos);
-        if (left.prev >= 0) {
+        if (left.next != kNone)
+            nodes[static_cast<std::size_t>(left.next)].prev = static_cast<std::int32_t>(top.pos);
+        if (left.prev != kNone) {
             const Node& p = nodes[static_cast<std::size_t>(left.prev)];
-            if (m_merges->find(p.id, left.id, rank, newId))
-                heap.push({ rank, static_cast<std::size_t>(left.prev), newId });
+            if (m_merges->find(p.id, left.id, rank, newId)) {
+                heap.push_back({ rank, static_cast<std::uint32_t>(left.prev), newId });
+                std::push_heap(heap.begin(), heap.end(), cmp);
+            }
         }
-        if (left.next >= 0) {
+        if (left.next != kNone) {
             const Node& nx = nodes[static_cast<std::size_t>(left.next)];
-            if (m_merges->find(left.id, nx.id, rank, newId))
-                heap.push({ rank, top.pos, newId });
+            if (m_merges->find(left.id, nx.id, rank, newId)) {
+                heap.push_back({ rank, top.pos, newId });
+                std::push_heap(heap.begin(), heap.end(), cmp);
+            }
         }
     }
     symbols.clear();
     for (const auto& node : nodes)
-        if (node.alive)
+        if (node.id != kNone)
             symbols.push_back({ node.id, node.length });
 }
 

@@ -4,6 +4,7 @@
 // pieces arrive as raw bytes and each byte is one initial symbol; otherwise each UTF-8 character is.
 // Immutable after construction except for its internal word cache; tokenize() is thread-safe.
 
+#include "tokenizer/tokenizerjsonreader.h"
 #include "tokenizer/wordcache.h"
 
 #include <nlohmann/json_fwd.hpp>
@@ -20,9 +21,9 @@ namespace moescope::tok {
 
 class BpeModel {
 public:
-    // Builds the model from tokenizer.json's "model" object. Throws FormatError (bad vocab/merges, naming the
-    // entry) or UnsupportedError (a model type other than BPE).
-    BpeModel(const nlohmann::json& model, bool byteLevel);
+    // Builds the model from tokenizer.json's "model" object (its vocab and merges already taken out into data).
+    // Throws FormatError (bad vocab/merges, naming the entry) or UnsupportedError (a model type other than BPE).
+    BpeModel(const nlohmann::json& model, BpeVocabData data, bool byteLevel);
     ~BpeModel();
 
     // Appends the tokens of one pre-tokenized piece.
@@ -57,11 +58,13 @@ private:
     std::string m_prefix; // continuing_subword_prefix, in model space
     std::string m_suffix; // end_of_word_suffix, in model space
 
-    std::unordered_map<std::string, std::int32_t> m_vocab; // vocabulary strings as in tokenizer.json
-    std::vector<std::string> m_idToToken;
-    std::vector<bool> m_assigned;
-    // Model-space keys (raw bytes in byte-level mode) -> id; only when they differ from m_vocab.
-    std::unordered_map<std::string, std::int32_t> m_symbolVocab;
+    struct ViewHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view> {}(s); }
+    };
+    std::vector<std::string> m_strings; // vocabulary strings as in tokenizer.json, in file order (owner)
+    std::unordered_map<std::string_view, std::int32_t, ViewHash, std::equal_to<>> m_vocab; // views into m_strings
+    std::vector<const std::string*> m_idToToken; // null for unassigned ids
     std::int32_t m_byteIds[256];
     std::vector<std::int32_t> m_bmpIds; // single BMP characters (character mode, no prefix/suffix)
     std::int32_t m_byteFallbackIds[256];

@@ -57,6 +57,14 @@ std::int64_t intField(const nlohmann::json& j, std::string_view key, const std::
     return it->get<std::int64_t>();
 }
 
+const nlohmann::json& arrayField(const nlohmann::json& j, std::string_view key, const std::string& where)
+{
+    const auto& v = requireField(j, key, where);
+    if (!v.is_array())
+        throw FormatError(fmt::format("{}: \"{}\" must be an array", where, key));
+    return v;
+}
+
 std::string componentType(const nlohmann::json& j, const std::string& where)
 {
     return stringField(j, "type", where);

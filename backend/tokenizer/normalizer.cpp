@@ -220,13 +220,7 @@ std::unique_ptr<Normalizer> makeNormalizer(const nlohmann::json& j)
         return std::make_unique<StripNormalizer>(
             boolField(j, "strip_left", at, true), boolField(j, "strip_right", at, true));
     if (type == "Sequence") {
-        const auto& list = requireField(j, "normalizers", at);
-        if (!list.is_array())
-            throw FormatError(at + ": \"normalizers\" must be an array");
-        std::vector<std::unique_ptr<Normalizer>> items;
-        for (const auto& item : list)
-            if (auto n = makeNormalizer(item))
-                items.push_back(std::move(n));
+        auto items = componentList<Normalizer>(j, "normalizers", at, makeNormalizer);
         if (items.empty())
             return nullptr;
         if (items.size() == 1)

@@ -167,14 +167,8 @@ std::unique_ptr<PostProcessor> makePostProcessor(const nlohmann::json& j)
         return std::make_unique<ByteLevelProcessor>(
             boolField(j, "trim_offsets", at, true), boolField(j, "add_prefix_space", at, true));
     if (type == "Sequence") {
-        const auto& list = requireField(j, "processors", at);
-        if (!list.is_array())
-            throw FormatError(at + ": \"processors\" must be an array");
-        std::vector<std::unique_ptr<PostProcessor>> items;
-        for (const auto& item : list)
-            if (auto p = makePostProcessor(item))
-                items.push_back(std::move(p));
-        return std::make_unique<SequenceProcessor>(std::move(items));
+        return std::make_unique<SequenceProcessor>(
+            componentList<PostProcessor>(j, "processors", at, makePostProcessor));
     }
     throw UnsupportedError(fmt::format("unsupported tokenizer component post_processor {}", type));
 }

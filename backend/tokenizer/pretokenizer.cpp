@@ -404,9 +404,7 @@ std::unique_ptr<PreTokenizer> build(const nlohmann::json& j, bool lastInChain, b
             boolField(j, "add_prefix_space", at, true), boolField(j, "use_regex", at, true));
     }
     if (type == "Sequence") {
-        const auto& list = requireField(j, "pretokenizers", at);
-        if (!list.is_array())
-            throw FormatError(at + ": \"pretokenizers\" must be an array");
+        const auto& list = arrayField(j, "pretokenizers", at);
         std::vector<std::unique_ptr<PreTokenizer>> items;
         for (std::size_t i = 0; i < list.size(); ++i) {
             if (list[i].is_null())

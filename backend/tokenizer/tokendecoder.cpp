@@ -242,14 +242,7 @@ std::unique_ptr<TokenDecoder> makeTokenDecoder(const nlohmann::json& j)
             charField(j, "content", at, U' '), static_cast<std::size_t>(start), static_cast<std::size_t>(stop));
     }
     if (type == "Sequence") {
-        const auto& list = requireField(j, "decoders", at);
-        if (!list.is_array())
-            throw FormatError(at + ": \"decoders\" must be an array");
-        std::vector<std::unique_ptr<TokenDecoder>> items;
-        for (const auto& item : list)
-            if (auto d = makeTokenDecoder(item))
-                items.push_back(std::move(d));
-        return std::make_unique<SequenceDecoder>(std::move(items));
+        return std::make_unique<SequenceDecoder>(componentList<TokenDecoder>(j, "decoders", at, makeTokenDecoder));
     }
     throw UnsupportedError(fmt::format("unsupported tokenizer component decoder {}", type));
 }

@@ -4,6 +4,7 @@
 #include "io/compressedfile.h"
 #include "io/jsonfile.h"
 #include "tokenizer/chat/chattemplate.h"
+#include "tokenizer/tokenizerjsonreader.h"
 #include "tokenizer/tokenizerpipeline.h"
 
 #include <nlohmann/json.hpp>
@@ -53,8 +54,7 @@ Tokenizer::~Tokenizer() = default;
 
 Tokenizer Tokenizer::fromJson(std::string_view tokenizerJson, const nlohmann::json* config, const std::string& source)
 {
-    const nlohmann::json j = parseJson(tokenizerJson, source);
-    return Tokenizer(makeImpl(j, config, source, std::nullopt));
+    return Tokenizer(makeImpl(tok::readTokenizerJson(tokenizerJson, source), config, source, std::nullopt));
 }
 
 Tokenizer Tokenizer::fromFile(const std::filesystem::path& path)
@@ -75,8 +75,8 @@ Tokenizer Tokenizer::fromFile(const std::filesystem::path& path)
             throw IoError(fmt::format("tokenizer not found: {}", path.string()));
         folder = path.parent_path();
     }
-    const std::string text = readMaybeCompressedFile(file, kMaxTokenizerJsonBytes);
-    const nlohmann::json j = parseJson(text, file.string());
+    tok::TokenizerJson parsed
+        = tok::readTokenizerJson(readMaybeCompressedFile(file, kMaxTokenizerJsonBytes), file.string());
 
     nlohmann::json config;
     const fs::path configPath = folder / "tokenizer_config.json";
@@ -86,14 +86,15 @@ Tokenizer Tokenizer::fromFile(const std::filesystem::path& path)
     const fs::path jinjaPath = folder / "chat_template.jinja";
     if (fs::is_regular_file(jinjaPath, ec))
         templateFile = readTextFile(jinjaPath, kMaxConfigBytes);
-    return Tokenizer(makeImpl(j, config.is_object() ? &config : nullptr, file.string(), std::move(templateFile)));
+    return Tokenizer(
+        makeImpl(std::move(parsed), config.is_object() ? &config : nullptr, file.string(), std::move(templateFile)));
 }
 
-std::shared_ptr<const Tokenizer::Impl> Tokenizer::makeImpl(const nlohmann::json& tokenizerJson,
+std::shared_ptr<const Tokenizer::Impl> Tokenizer::makeImpl(tok::TokenizerJson tokenizerJson,
     const nlohmann::json* config, const std::string& source, std::optional<std::string> templateFile)
 {
     auto impl = std::make_shared<Tokenizer::Impl>();
-    impl->pipeline = std::make_unique<tok::TokenizerPipeline>(tokenizerJson, config, source);
+    impl->pipeline = std::make_unique<tok::TokenizerPipeline>(std::move(tokenizerJson), config, source);
     if (config && config->is_object())
         impl->config = *config;
 
@@ -182,20 +183,20 @@ bool Tokenizer::hasChatTemplate() const
 
 std::string Tokenizer::applyChatTemplate(const std::vector<ChatMessage>& messages, bool addGenerationPrompt) const
 {
-    return applyChatTemplate(messages, addGenerationPrompt, nlohmann::json::object());
+    return applyChatTemplate(messages, addGenerationPrompt, nlohmann::ordered_json::object());
 }
 
-std::string Tokenizer::applyChatTemplate(
-    const std::vector<ChatMessage>& messages, bool addGenerationPrompt, const nlohmann::json& extraContext) const
+std::string Tokenizer::applyChatTemplate(const std::vector<ChatMessage>& messages, bool addGenerationPrompt,
+    const nlohmann::ordered_json& extraContext) const
 {
-    nlohmann::json list = nlohmann::json::array();
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (const auto& m : messages)
         list.push_back({ { "role", m.role }, { "content", m.content } });
     return applyChatTemplateJson(list, addGenerationPrompt, extraContext);
 }
 
 std::string Tokenizer::applyChatTemplateJson(
-    const nlohmann::json& messages, bool addGenerationPrompt, const nlohmann::json& extraContext) const
+    const nlohmann::ordered_json& messages, bool addGenerationPrompt, const nlohmann::ordered_json& extraContext) const
 {
     if (!m_impl->chatTemplate) {
         if (!m_impl->hasChatTemplateSource && m_impl->chatTemplateError.empty())
@@ -205,7 +206,7 @@ std::string Tokenizer::applyChatTemplateJson(
     if (!messages.is_array())
         throw InvalidArgumentError("chat messages must be a JSON array");
     // The variables transformers passes: the special tokens by name, then the caller's extra context.
-    nlohmann::json context = nlohmann::json::object();
+    nlohmann::ordered_json context = nlohmann::ordered_json::object();
     for (const char* key :
         { "bos_token", "eos_token", "unk_token", "pad_token", "sep_token", "cls_token", "mask_token" }) {
         const std::string value = configTokenString(m_impl->config, key);

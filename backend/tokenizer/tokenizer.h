@@ -26,6 +26,7 @@ namespace moescope {
 namespace tok {
 class TokenizerPipeline;
 class ChatTemplate;
+struct TokenizerJson;
 } // namespace tok
 
 class Tokenizer {
@@ -62,16 +63,17 @@ public:
     // tokenize=False). extraContext adds template variables (e.g. {"enable_thinking": false}). Throws
     // UnsupportedError when there is no template or it uses a construct the interpreter lacks.
     std::string applyChatTemplate(const std::vector<ChatMessage>& messages, bool addGenerationPrompt) const;
-    std::string applyChatTemplate(
-        const std::vector<ChatMessage>& messages, bool addGenerationPrompt, const nlohmann::json& extraContext) const;
-    // Messages as JSON objects (for tool calls, reasoning_content and other fields templates read).
-    std::string applyChatTemplateJson(
-        const nlohmann::json& messages, bool addGenerationPrompt, const nlohmann::json& extraContext) const;
+    std::string applyChatTemplate(const std::vector<ChatMessage>& messages, bool addGenerationPrompt,
+        const nlohmann::ordered_json& extraContext) const;
+    // Messages as JSON objects (for tool calls, reasoning_content and other fields templates read). ordered_json keeps
+    // the caller's key order, which templates that print objects (tojson of tool definitions) reproduce.
+    std::string applyChatTemplateJson(const nlohmann::ordered_json& messages, bool addGenerationPrompt,
+        const nlohmann::ordered_json& extraContext) const;
 
 private:
     struct Impl;
     explicit Tokenizer(std::shared_ptr<const Impl> impl);
-    static std::shared_ptr<const Impl> makeImpl(const nlohmann::json& tokenizerJson, const nlohmann::json* config,
+    static std::shared_ptr<const Impl> makeImpl(tok::TokenizerJson tokenizerJson, const nlohmann::json* config,
         const std::string& source, std::optional<std::string> templateFile);
     std::shared_ptr<const Impl> m_impl;
 };

@@ -61,9 +61,9 @@ std::vector<AddedToken> parseAddedTokens(const nlohmann::json& tokenizer)
 
 } // namespace
 
-TokenizerPipeline::TokenizerPipeline(
-    const nlohmann::json& tokenizer, const nlohmann::json* config, const std::string& source)
+TokenizerPipeline::TokenizerPipeline(TokenizerJson input, const nlohmann::json* config, const std::string& source)
 {
+    const nlohmann::json& tokenizer = input.document;
     if (!tokenizer.is_object())
         throw FormatError(source + ": not a tokenizer.json object");
     try {
@@ -74,8 +74,8 @@ TokenizerPipeline::TokenizerPipeline(
         };
         m_normalizer = makeNormalizer(value("normalizer"));
         m_preTokenizer = makePreTokenizer(value("pre_tokenizer"));
-        m_model
-            = std::make_unique<BpeModel>(requireField(tokenizer, "model", "tokenizer.json"), m_preTokenizer.byteLevel);
+        m_model = std::make_unique<BpeModel>(
+            requireField(tokenizer, "model", "tokenizer.json"), std::move(input.bpe), m_preTokenizer.byteLevel);
         m_forceTracking = m_preTokenizer.preTokenizer && m_preTokenizer.preTokenizer->needsOriginalOffsets();
 
         std::vector<AddedToken> added = parseAddedTokens(tokenizer);

@@ -10,6 +10,7 @@
 #include "tokenizer/pretokenizer.h"
 #include "tokenizer/tokendecoder.h"
 #include "tokenizer/tokenencoding.h"
+#include "tokenizer/tokenizerjsonreader.h"
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -23,8 +24,9 @@ namespace moescope::tok {
 
 class TokenizerPipeline {
 public:
-    // tokenizer: parsed tokenizer.json; config: parsed tokenizer_config.json or null; source names the file.
-    TokenizerPipeline(const nlohmann::json& tokenizer, const nlohmann::json* config, const std::string& source);
+    // tokenizer: tokenizer.json as readTokenizerJson() returns it; config: parsed tokenizer_config.json or null;
+    // source names the file in errors.
+    TokenizerPipeline(TokenizerJson tokenizer, const nlohmann::json* config, const std::string& source);
 
     // offsets is null for ids-only encoding. Throws InvalidArgumentError for text that is not valid UTF-8.
     void encode(

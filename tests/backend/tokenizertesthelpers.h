@@ -4,12 +4,15 @@
 #include "io/compressedfile.h"
 #include "io/jsonfile.h"
 #include "testsupport.h"
+#include "tokenizer/tokenizer.h"
 
 #include <nlohmann/json.hpp>
 
 #include <QString>
 
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,6 +27,21 @@ inline std::string sharedTokenizerDir(const QString& name)
 {
     return (sharedDir() + QStringLiteral("/fixtures/tokenizers/") + name).toStdString();
 }
+
+// The real tokenizers of ../shared, each loaded once per test run (loading takes up to a second).
+class SharedTokenizers {
+public:
+    const Tokenizer& get(const std::string& name)
+    {
+        auto& t = m_tokenizers[name];
+        if (!t)
+            t = std::make_unique<Tokenizer>(Tokenizer::fromFile(sharedTokenizerDir(QString::fromStdString(name))));
+        return *t;
+    }
+
+private:
+    std::map<std::string, std::unique_ptr<Tokenizer>> m_tokenizers;
+};
 
 // FNV-1a 64 of each block of blockSize * width values, every value as 4 little-endian bytes (as the fixture script).
 inline std::vector<std::string> fnv1aBlocks(const std::vector<std::uint32_t>& values, std::size_t blockSize)

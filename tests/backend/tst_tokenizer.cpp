@@ -21,15 +21,8 @@ class TestTokenizer : public QObject {
 private:
     nlohmann::json m_reference;
     std::map<std::string, std::string> m_texts;
-    std::map<std::string, std::unique_ptr<Tokenizer>> m_tokenizers;
-
-    const Tokenizer& tokenizer(const std::string& name)
-    {
-        auto& t = m_tokenizers[name];
-        if (!t)
-            t = std::make_unique<Tokenizer>(Tokenizer::fromFile(sharedTokenizerDir(QString::fromStdString(name))));
-        return *t;
-    }
+    SharedTokenizers m_shared;
+    const Tokenizer& tokenizer(const std::string& name) { return m_shared.get(name); }
 
     static void addRows()
     {

@@ -1,9 +1,23 @@
 #include "tokenizer/chat/chattemplate.h"
-#include "core/error.h"
+
+#include "tokenizer/jinja/jinjainterpreter.h"
+#include "tokenizer/jinja/jinjaparser.h"
+
 #include <nlohmann/json.hpp>
+
 namespace moescope::tok {
-namespace jinja { struct Template {}; }
-ChatTemplate::ChatTemplate(std::string_view) { throw UnsupportedError("TEMP"); }
-ChatTemplate::~ChatTemplate() = default;
-std::string ChatTemplate::render(const nlohmann::json&) const { return {}; }
+
+ChatTemplate::ChatTemplate(std::string_view source)
+    : m_template(jinja::parseTemplate(source))
+{
 }
+
+ChatTemplate::~ChatTemplate() = default;
+
+std::string ChatTemplate::render(const nlohmann::ordered_json& context) const
+{
+    jinja::Interpreter interpreter(*m_template);
+    return interpreter.render(context);
+}
+
+} // namespace moescope::tok

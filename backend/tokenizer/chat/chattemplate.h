@@ -26,7 +26,8 @@ public:
     // context: a JSON object whose members become template variables (messages, add_generation_prompt, bos_token,
     // tools, enable_thinking, ...). Throws InvalidArgumentError when the template raises an exception, and
     // UnsupportedError/FormatError for runtime errors, with the template position.
-    std::string render(const nlohmann::json& context) const;
+    // An ordered_json keeps the key order of the caller's objects, which tojson reproduces (as Python dicts do).
+    std::string render(const nlohmann::ordered_json& context) const;
 
 private:
     std::unique_ptr<jinja::Template> m_template;

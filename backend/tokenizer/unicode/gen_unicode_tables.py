@@ -130,6 +130,12 @@ def main():
         if low != chr(cp):
             lower.append((cp, [ord(c) for c in low]))
 
+    upper = []
+    for cp in chars():
+        up = chr(cp).upper()
+        if up != chr(cp):
+            upper.append((cp, [ord(c) for c in up]))
+
     numeric = ranges_of(lambda cp: ud.category(chr(cp)).startswith("N"))
     # Rust's regex \w (what HF uses for single_word): Alphabetic, marks, decimal digits, connector punctuation,
     # join controls. Alphabetic = letters + Nl + Other_Alphabetic (marks, plus the circled/squared letters below).
@@ -158,6 +164,7 @@ def main():
     emit_ranges("kNfcInert", [r for r in ranges_of(inert("NFC")) if r[1] >= 0x80])
     emit_ranges("kNfkcInert", [r for r in ranges_of(inert("NFKC")) if r[1] >= 0x80])
     emit_mapping("kLowercase", lower)
+    emit_mapping("kUppercase", upper)
     emit_ranges("kNumeric", numeric)
     emit_ranges("kWord", word)
     print("} // namespace moescope::tok::tables")

@@ -240,19 +240,34 @@ bool isNfkcInert(char32_t cp)
     return cp < 0x80 || inRanges(tables::kNfkcInert, tables::kNfkcInertSize, cp);
 }
 
-void appendLowercase(std::string& out, char32_t cp)
+namespace {
+void appendMapped(std::string& out, char32_t mapped, char32_t cp, const tables::MappingEntry* entries,
+    std::size_t size, const std::uint32_t* pool)
 {
     if (cp < 0x80) {
-        out.push_back(static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp));
+        out.push_back(static_cast<char>(mapped));
         return;
     }
-    auto m = findMapping(tables::kLowercase, tables::kLowercaseSize, tables::kLowercasePool, cp);
+    auto m = findMapping(entries, size, pool, cp);
     if (m.empty()) {
         appendUtf8(out, cp);
         return;
     }
     for (auto c : m)
         appendUtf8(out, c);
+}
+} // namespace
+
+void appendLowercase(std::string& out, char32_t cp)
+{
+    const char32_t ascii = cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;
+    appendMapped(out, ascii, cp, tables::kLowercase, tables::kLowercaseSize, tables::kLowercasePool);
+}
+
+void appendUppercase(std::string& out, char32_t cp)
+{
+    const char32_t ascii = cp >= 'a' && cp <= 'z' ? cp - 32 : cp;
+    appendMapped(out, ascii, cp, tables::kUppercase, tables::kUppercaseSize, tables::kUppercasePool);
 }
 
 const char* unicodeDataVersion()

@@ -74,6 +74,8 @@ bool isNfcInert(char32_t cp);
 bool isNfkcInert(char32_t cp);
 // Appends the full lowercase mapping of cp (as Rust's char::to_lowercase).
 void appendLowercase(std::string& out, char32_t cp);
+// Appends the full uppercase mapping of cp (Python's str.upper, e.g. "ß" -> "SS").
+void appendUppercase(std::string& out, char32_t cp);
 
 const char* unicodeDataVersion();
 
