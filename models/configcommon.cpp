@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "models/configcommon.h"
 
 #include "core/error.h"

@@ -2,6 +2,7 @@
 // Fields every family's config.json shares, read once: sizes, norms, token ids, and RoPE in both the hub style
 // (rope_theta + rope_scaling) and the transformers-5 style (rope_parameters).
 
+#include <cstdint>
 #include "io/configreader.h"
 #include "nn/modelspec.h"
 

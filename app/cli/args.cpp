@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "args.h"
 
 #include "core/error.h"

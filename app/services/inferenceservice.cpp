@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "inferenceservice.h"
 
 #include "core/error.h"

@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "core/sha256.h"
 
 #include "core/error.h"

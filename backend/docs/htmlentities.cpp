@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "docs/htmlentities.h"
 
 #include "docs/textutil.h"

@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "eval/bigrammodel.h"
 
 #include "core/error.h"

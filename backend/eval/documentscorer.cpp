@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "eval/documentscorer.h"
 
 #include "core/error.h"

@@ -3,6 +3,7 @@
 // 10-K section, and the most surprising passages, each mapped back to pages through the tokens' byte offsets.
 // The routing of the same pass goes to the observer (one event per token, absolute positions).
 
+#include <cstdint>
 #include "docs/document.h"
 #include "docs/documentstructure.h"
 #include "eval/perplexity.h"

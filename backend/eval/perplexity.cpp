@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "eval/perplexity.h"
 
 #include "core/error.h"

@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "io/compressedfile.h"
 
 #include "core/error.h"

@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "io/configreader.h"
 
 #include "core/error.h"

@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "io/safetensorscheckpoint.h"
 
 #include "core/error.h"

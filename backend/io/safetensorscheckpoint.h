@@ -3,6 +3,7 @@
 // model.safetensors.index.json, a single model.safetensors, or else every *.safetensors file in the folder.
 // Missing shards, tensors the index promises but a shard lacks, and a tensor in two files are FormatErrors.
 
+#include <cstdint>
 #include "io/safetensorsfile.h"
 
 #include <filesystem>

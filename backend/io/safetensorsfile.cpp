@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "io/safetensorsfile.h"
 
 #include "core/error.h"

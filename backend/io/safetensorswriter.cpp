@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "io/safetensorswriter.h"
 
 #include "core/error.h"

@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "nn/attention.h"
 
 #include "nn/attentionmask.h"

@@ -4,6 +4,7 @@
 // attention: it caches the compressed latent, expands it for prefill and attends in latent space for decode
 // (the "absorbed" formulation).
 
+#include <cstdint>
 #include "nn/kvcache.h"
 #include "nn/linear.h"
 #include "nn/modelspec.h"

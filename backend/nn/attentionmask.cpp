@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "nn/attentionmask.h"
 
 namespace moescope {

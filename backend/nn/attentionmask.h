@@ -1,6 +1,7 @@
 #pragma once
 // Which keys each query may attend to, for queries at positions [start, start+T) over keys [0, start+T).
 
+#include <cstdint>
 #include <ATen/ATen.h>
 
 #include <optional>

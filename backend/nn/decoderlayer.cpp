@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "nn/decoderlayer.h"
 
 #include "nn/rmsnorm.h"

@@ -1,6 +1,7 @@
 #pragma once
 // One pre-norm decoder layer: x + attn(norm(x)), then + ffn(norm(x)) where ffn is a dense MLP or the MoE block.
 
+#include <cstdint>
 #include "nn/attention.h"
 #include "nn/densemlp.h"
 #include "nn/moeblock.h"

@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "nn/densemlp.h"
 
 #include "nn/weightsource.h"

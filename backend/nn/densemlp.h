@@ -1,6 +1,7 @@
 #pragma once
 // SwiGLU feed-forward block: down(silu(gate(x)) * up(x)). Used for dense layers and shared experts.
 
+#include <cstdint>
 #include "nn/linear.h"
 
 #include <string>

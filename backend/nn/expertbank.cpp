@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "nn/expertbank.h"
 
 #include "core/error.h"

@@ -3,6 +3,7 @@
 // token->expert assignments sorted by expert: no loop over experts and no host synchronisation.
 // Dense now; quantized banks implement the same interface.
 
+#include <cstdint>
 #include <ATen/ATen.h>
 
 #include <memory>

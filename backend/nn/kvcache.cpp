@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "nn/kvcache.h"
 
 #include "core/error.h"

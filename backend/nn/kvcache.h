@@ -5,6 +5,7 @@
 // Capacity grows by doubling (reserve() avoids regrowth when the final length is known, e.g. for CUDA graphs).
 // Owned by whoever runs the sequence; not thread-safe.
 
+#include <cstdint>
 #include <ATen/ATen.h>
 
 #include <vector>

@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "nn/linear.h"
 
 namespace moescope {

@@ -2,6 +2,7 @@
 // A linear projection y = x W^T (+ b). Holds its weight in whatever form it was loaded (dense now; quantized formats
 // plug in behind the same call), so blocks never look at the representation.
 
+#include <cstdint>
 #include <ATen/ATen.h>
 
 #include <memory>

@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "nn/modelspec.h"
 
 namespace moescope {

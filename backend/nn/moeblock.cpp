@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "nn/moeblock.h"
 
 #include "nn/weightsource.h"

@@ -2,6 +2,7 @@
 // The one MoE feed-forward block every family maps onto: router -> routed experts (+ shared experts, optionally gated
 // by a sigmoid as in Qwen2-MoE). Reports its routing decision to the observer when asked.
 
+#include <cstdint>
 #include "nn/densemlp.h"
 #include "nn/expertbank.h"
 #include "nn/modelspec.h"

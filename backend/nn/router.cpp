@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "nn/router.h"
 
 #include "nn/weightsource.h"

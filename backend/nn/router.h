@@ -3,6 +3,7 @@
 // bias-corrected group (V3 noaux_tc) selection, optional renormalisation and routed scaling. Scores and weights are
 // float32; the logits' matmul runs in float32 or, where the family does so, in the model dtype.
 
+#include <cstdint>
 #include "nn/modelspec.h"
 
 #include <ATen/ATen.h>

@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "nn/transformer.h"
 
 #include "core/cancellation.h"

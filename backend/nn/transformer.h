@@ -3,6 +3,7 @@
 // LM head (tied to the embedding where configured). Stateless between calls apart from the caller's KvCache, so
 // one Transformer can serve several sequences one after another. Not thread-safe; the owner serialises calls.
 
+#include <cstdint>
 #include "nn/decoderlayer.h"
 #include "nn/modelspec.h"
 #include "nn/rope.h"

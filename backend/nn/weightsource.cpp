@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "nn/weightsource.h"
 
 #include "nn/expertbank.h"

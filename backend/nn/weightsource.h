@@ -3,6 +3,7 @@
 // (benchmarks, training) or a quantized checkpoint. Every tensor arrives on the target device in the compute dtype,
 // after its shape was checked against the one the configuration implies (ShapeError naming the tensor otherwise).
 
+#include <cstdint>
 #include "nn/linear.h"
 
 #include <ATen/ATen.h>

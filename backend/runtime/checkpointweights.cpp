@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "runtime/checkpointweights.h"
 
 #include "core/error.h"

@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "runtime/devices.h"
 
 #include "core/error.h"

@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "runtime/engine.h"
 
 #include "core/error.h"

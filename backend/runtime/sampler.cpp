@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "runtime/sampler.h"
 
 #include "core/error.h"

@@ -2,6 +2,7 @@
 // Picks the next token from a row of logits: greedy (argmax) or temperature / top-k / top-p sampling from a seeded
 // CPU generator, so a seed gives the same text on every device.
 
+#include <cstdint>
 #include "runtime/engine.h"
 
 #include <ATen/ATen.h>

@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "runtime/tensorerrors.h"
 
 #include "core/error.h"

@@ -4,6 +4,7 @@
 // session is not stored twice: the existing document is returned, its path updated if the file moved.
 // Runs on a worker thread (seconds for a 500-page PDF); progress and cancellation as usual.
 
+#include <cstdint>
 #include "core/cancellation.h"
 #include "docs/chunker.h"
 #include "docs/documentreader.h"

@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "store/searchengine.h"
 
 #include "core/error.h"

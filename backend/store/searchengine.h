@@ -10,6 +10,7 @@
 // the built-in rankers found.
 // Threading: uses the SessionStore's connection; same thread rules.
 
+#include <cstdint>
 #include "store/queryanalyzer.h"
 #include "store/sessionstore.h"
 

@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "store/sessionfilecheck.h"
 
 #include "core/error.h"

@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "store/sessionstore.h"
 
 #include "core/error.h"

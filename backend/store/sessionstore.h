@@ -8,6 +8,7 @@
 // Threading: a SessionStore is one connection; use it from one thread at a time (the GUI's job threads open their
 // own SessionStore on the same file; WAL lets readers run beside one writer).
 
+#include <cstdint>
 #include "docs/chunker.h"
 #include "docs/document.h"
 #include "docs/documentstructure.h"

@@ -1,5 +1,6 @@
 // SessionStore: analysis runs, their BLOB parts and per-page/section values.
 
+#include <cstdint>
 #include "store/sessionstore.h"
 
 #include "core/error.h"

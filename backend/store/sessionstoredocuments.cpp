@@ -1,5 +1,6 @@
 // SessionStore: documents, pages, structure, figures and chunks.
 
+#include <cstdint>
 #include "store/sessionstore.h"
 
 #include "core/error.h"

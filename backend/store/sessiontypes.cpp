@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "store/sessiontypes.h"
 
 #include <array>

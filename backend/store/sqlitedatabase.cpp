@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "store/sqlitedatabase.h"
 
 #include "core/error.h"

@@ -2,6 +2,7 @@
 // An SQLite connection (RAII) with the project's settings. One connection belongs to one thread at a time
 // (SQLITE_OPEN_NOMUTEX); open a second connection for another thread. Errors are the project's typed errors.
 
+#include <cstdint>
 #include "store/sqlitestatement.h"
 
 #include <filesystem>

@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "store/sqlitestatement.h"
 
 #include "core/error.h"

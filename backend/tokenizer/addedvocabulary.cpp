@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "tokenizer/addedvocabulary.h"
 
 #include "tokenizer/normalizer.h"

@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "tokenizer/alignedtext.h"
 
 #include "tokenizer/unicode/unicode.h"

@@ -3,6 +3,7 @@
 // input it came from (HF tokenizers' NormalizedString alignments, so offsets match theirs). Tracking is off for
 // ids-only encoding, which then only carries the text.
 
+#include <cstdint>
 #include "tokenizer/tokenencoding.h"
 
 #include <cstddef>

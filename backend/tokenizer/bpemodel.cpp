@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "tokenizer/bpemodel.h"
 
 #include "core/error.h"

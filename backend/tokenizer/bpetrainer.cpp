@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "tokenizer/bpetrainer.h"
 
 #include "core/error.h"

@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "tokenizer/bytelevel.h"
 
 #include "tokenizer/unicode/unicode.h"

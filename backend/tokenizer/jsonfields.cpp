@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "tokenizer/jsonfields.h"
 
 #include "core/error.h"

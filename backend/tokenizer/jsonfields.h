@@ -1,6 +1,7 @@
 #pragma once
 // Typed access to tokenizer.json fields; every failure is a FormatError naming the component and the field.
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 
 #include <memory>

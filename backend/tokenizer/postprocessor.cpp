@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "tokenizer/postprocessor.h"
 
 #include "core/error.h"

@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "tokenizer/pretokenizer.h"
 
 #include "core/error.h"

@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "tokenizer/streamingdecoder.h"
 
 namespace moescope {

@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "tokenizer/tokenizer.h"
 
 #include "core/error.h"

@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "tokenizer/tokenizerjsonreader.h"
 
 #include "core/error.h"

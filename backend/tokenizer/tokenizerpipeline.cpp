@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "tokenizer/tokenizerpipeline.h"
 
 #include "core/error.h"

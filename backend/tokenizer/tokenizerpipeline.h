@@ -3,6 +3,7 @@
 // pre-tokenizer, BPE model, post-processor, decoder. Internal to Tokenizer; immutable once built, so every const
 // member is safe to call from several threads at once.
 
+#include <cstdint>
 #include "tokenizer/addedvocabulary.h"
 #include "tokenizer/bpemodel.h"
 #include "tokenizer/normalizer.h"

@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "train/trainableweights.h"
 
 #include "core/error.h"

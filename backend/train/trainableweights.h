@@ -4,6 +4,7 @@
 // stacked ("...experts.gate_up_proj" [E, 2I, H], "...experts.down_proj" [E, H, I]); exportHub() splits them back
 // into the hub's per-expert tensors.
 
+#include <cstdint>
 #include "nn/weightsource.h"
 
 #include <string>

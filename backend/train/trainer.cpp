@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "train/trainer.h"
 
 #include "core/cancellation.h"

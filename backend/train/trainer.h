@@ -4,6 +4,7 @@
 // validation on held-out documents, periodic checkpoints (parameters + optimiser state) and resumption.
 // Runs on the calling thread; stop through the stop token (a checkpoint is written before returning).
 
+#include <cstdint>
 #include "nn/modelspec.h"
 #include "train/trainingcorpus.h"
 #include "train/trainingoptions.h"

@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "train/trainingcorpus.h"
 
 #include "core/cancellation.h"

@@ -1,5 +1,6 @@
 // moescope-cli detokenize: token ids -> text, printed exactly (no newline added).
 
+#include <cstdint>
 #include "commands.h"
 
 #include "tokenizer/tokenizer.h"

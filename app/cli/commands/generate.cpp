@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "commands.h"
 
 #include "core/error.h"

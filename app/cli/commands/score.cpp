@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "commands.h"
 
 #include "eval/documentscorer.h"

@@ -1,5 +1,6 @@
 // moescope-cli tokenize: text -> token ids with a checkpoint's tokenizer (and a throughput benchmark).
 
+#include <cstdint>
 #include "commands.h"
 
 #include "core/error.h"

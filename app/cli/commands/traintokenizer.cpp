@@ -1,5 +1,6 @@
 // moescope-cli train-tokenizer: trains a byte-level BPE tokenizer on a corpus (plain, .gz or .xz).
 
+#include <cstdint>
 #include "commands.h"
 
 #include "core/error.h"

@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "tokenizer/jinja/jinjabuiltins.h"
 
 #include "core/error.h"

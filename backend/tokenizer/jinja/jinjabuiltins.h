@@ -3,6 +3,7 @@
 // Python/Jinja semantics. Unknown names are UnsupportedErrors naming them; bad arguments are InvalidArgumentErrors.
 // Positions in messages are added by the interpreter.
 
+#include <cstdint>
 #include "tokenizer/jinja/jinjavalue.h"
 
 #include <optional>

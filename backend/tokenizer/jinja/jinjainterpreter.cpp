@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "tokenizer/jinja/jinjainterpreter.h"
 
 #include "core/error.h"

@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "tokenizer/jinja/jinjavalue.h"
 
 #include "tokenizer/unicode/unicode.h"

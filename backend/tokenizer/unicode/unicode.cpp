@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "tokenizer/unicode/unicode.h"
 
 #include "tokenizer/unicode/unicodetables.h"

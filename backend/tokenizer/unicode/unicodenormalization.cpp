@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "tokenizer/unicode/unicodenormalization.h"
 
 #include "tokenizer/unicode/unicode.h"
