@@ -26,5 +26,6 @@ int runChatFormat(Args& args);
 int runTrainTokenizer(Args& args);
 int runTrain(Args& args);
 int runScore(Args& args);
+int runEvaluate(Args& args);
 
 } // namespace moescope::cli

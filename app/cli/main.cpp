@@ -56,6 +56,10 @@ constexpr std::array kCommands = {
         "train-tokenizer --corpus FILE --vocab N --out DIR [--min-frequency K] [--limit-bytes B] [--threads T]\n"
         "                                        train a byte-level BPE tokenizer (tokenizer.json + config)",
         moescope::cli::runTrainTokenizer },
+    Command { "evaluate",
+        "evaluate --model DIR --text-file F [--text-file F2 ...] [--corpus TRAIN_CORPUS] [--window 1024] [--stride 512]"
+        " [--json OUT]  perplexity on held-out text (and a Kneser-Ney bigram baseline of the corpus)",
+        moescope::cli::runEvaluate },
 };
 
 void printUsage(std::FILE* out)

@@ -26,6 +26,7 @@ hf_ids = Tokenizer.from_file(os.path.join(a.model, "tokenizer.json")).encode(tex
 print(f"tokenizer: {len(ours_ids)} ids, identical to HF tokenizers: {ours_ids == hf_ids}")
 ids = ours_ids[:1024]
 
+refs = {}
 for dtype, torch_dtype in (("f32", torch.float32), ("bf16", torch.bfloat16)):
     model = transformers.AutoModelForCausalLM.from_pretrained(a.model, dtype=torch_dtype).cuda().eval()
     with torch.no_grad():
@@ -38,6 +39,12 @@ for dtype, torch_dtype in (("f32", torch.float32), ("bf16", torch.bfloat16)):
     nll = lambda lg: -torch.log_softmax(lg[:-1], -1).gather(1, t.unsqueeze(1)).mean().item()
     rel = ((got - ref).abs().max() / ref.abs().max()).item()
     top1 = (got.argmax(-1) == ref.argmax(-1)).float().mean().item()
+    refs[dtype] = (ref, got)
     print(f"{dtype}: transformers NLL {nll(ref):.4f} (ppl {torch.tensor(nll(ref)).exp():.2f}), MoEScope NLL {nll(got):.4f}"
           f" (ppl {torch.tensor(nll(got)).exp():.2f}); max|diff|/max|logit| {rel:.2e}; top-1 agreement {100*top1:.2f}%")
     del model
+
+# Context for the bf16 row: each implementation's bf16 run against transformers' float32 run.
+f32_ref = refs["f32"][0]
+for name, lg in (("transformers bf16", refs["bf16"][0]), ("MoEScope bf16", refs["bf16"][1])):
+    print(f"{name} vs transformers f32: top-1 agreement {100 * (lg.argmax(-1) == f32_ref.argmax(-1)).float().mean():.2f}%")
