@@ -26,8 +26,12 @@ constexpr std::string_view kMetaspace = "\xE2\x96\x81"; // U+2581
 
 // Open-addressing hash map (id pair) -> (rank, new id): the merge loop's only lookup.
 struct BpeModel::MergeMap {
-    std::vector<std::uint64_t> keys;
-    std::vector<std::uint64_t> values;
+    // Key and value side by side: one cache line per probe.
+    struct Slot {
+        std::uint64_t key;
+        std::uint64_t value; // rank << 32 | new id
+    };
+    std::vector<Slot> slots;
     std::uint64_t mask = 0;
     static constexpr std::uint64_t kEmpty = ~0ull;
 
@@ -36,8 +40,7 @@ struct BpeModel::MergeMap {
         std::size_t cap = 16;
         while (cap < count * 2)
             cap <<= 1;
-        keys.assign(cap, kEmpty);
-        values.assign(cap, 0);
+        slots.assign(cap, Slot { kEmpty, 0 });
         mask = cap - 1;
     }
     static std::uint64_t key(std::int32_t a, std::int32_t b)
@@ -49,22 +52,23 @@ struct BpeModel::MergeMap {
     {
         const std::uint64_t k = key(a, b);
         std::size_t s = slot(k);
-        while (keys[s] != kEmpty && keys[s] != k)
+        while (slots[s].key != kEmpty && slots[s].key != k)
             s = (s + 1) & mask;
-        keys[s] = k; // a repeated pair keeps its last rank, as HF's HashMap collect does
-        values[s] = (std::uint64_t(rank) << 32) | std::uint32_t(newId);
+        // A repeated pair keeps its last rank, as HF's HashMap collect does.
+        slots[s] = { k, (std::uint64_t(rank) << 32) | std::uint32_t(newId) };
     }
     bool find(std::int32_t a, std::int32_t b, std::uint32_t& rank, std::int32_t& newId) const
     {
         const std::uint64_t k = key(a, b);
         std::size_t s = slot(k);
         while (true) {
-            if (keys[s] == k) {
-                rank = static_cast<std::uint32_t>(values[s] >> 32);
-                newId = static_cast<std::int32_t>(values[s] & 0xFFFFFFFFu);
+            const Slot& e = slots[s];
+            if (e.key == k) {
+                rank = static_cast<std::uint32_t>(e.value >> 32);
+                newId = static_cast<std::int32_t>(e.value & 0xFFFFFFFFu);
                 return true;
             }
-            if (keys[s] == kEmpty)
+            if (e.key == kEmpty)
                 return false;
             s = (s + 1) & mask;
         }

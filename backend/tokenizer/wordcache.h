@@ -19,7 +19,7 @@ struct TokenPart {
 
 class WordCache {
 public:
-    static constexpr std::size_t kMaxKeyBytes = 128;
+    static constexpr std::size_t kMaxKeyBytes = 512;
 
     // Appends the cached tokens of word to out and returns true on a hit.
     bool lookup(std::string_view word, std::vector<TokenPart>& out) const;
