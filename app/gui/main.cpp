@@ -5,6 +5,7 @@
 #include "core/logging.h"
 #include "services/inferenceservice.h"
 #include "services/qtlogging.h"
+#include "services/bundledresources.h"
 #include "ui/mainwindow.h"
 #include "ui/theme.h"
 
@@ -31,8 +32,10 @@ int main(int argc, char** argv)
     parser.setApplicationDescription("MoEScope: a workbench for Mixture-of-Experts language models");
     parser.addHelpOption();
     parser.addVersionOption();
-    QCommandLineOption modelOption("model", "Open this model folder at start.", "dir");
+    QCommandLineOption modelOption("model", "Open this model folder at start (default: the bundled demo model).", "dir");
+    QCommandLineOption noDemoOption("no-demo", "Start without loading the bundled demo model.");
     parser.addOption(modelOption);
+    parser.addOption(noDemoOption);
     parser.process(app);
 
     moescope::applyTheme(moescope::themeFromSettings());
@@ -48,6 +51,9 @@ int main(int argc, char** argv)
     window.show();
     if (parser.isSet(modelOption))
         window.openModel(parser.value(modelOption));
+    else if (!parser.isSet(noDemoOption))
+        if (const auto demo = moescope::bundledDemoModel(); !demo.isEmpty())
+            window.openModel(demo);
 
     const int rc = QApplication::exec();
     service->cancel();

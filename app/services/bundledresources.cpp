@@ -1,0 +1,26 @@
+#include "bundledresources.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+
+namespace moescope {
+
+QString bundledResourcesDir()
+{
+    const QStringList candidates { qEnvironmentVariable("MOESCOPE_RESOURCES"),
+        QCoreApplication::applicationDirPath() + "/../share/moescope", QStringLiteral(MOESCOPE_SOURCE_RESOURCES) };
+    for (const auto& dir : candidates)
+        if (!dir.isEmpty() && QFileInfo(dir + "/models").isDir())
+            return QDir::cleanPath(dir);
+    return {};
+}
+
+QString bundledDemoModel()
+{
+    const auto dir = bundledResourcesDir();
+    const auto model = dir + "/models/finmoe-tiny";
+    return !dir.isEmpty() && QFileInfo(model + "/config.json").exists() ? model : QString();
+}
+
+} // namespace moescope
