@@ -27,5 +27,6 @@ int runTrainTokenizer(Args& args);
 int runTrain(Args& args);
 int runScore(Args& args);
 int runEvaluate(Args& args);
+int runBench(Args& args);
 
 } // namespace moescope::cli

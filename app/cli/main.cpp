@@ -60,6 +60,10 @@ constexpr std::array kCommands = {
         "evaluate --model DIR --text-file F [--text-file F2 ...] [--corpus TRAIN_CORPUS] [--window 1024] [--stride 512]"
         " [--json OUT]  perplexity on held-out text (and a Kneser-Ney bigram baseline of the corpus)",
         moescope::cli::runEvaluate },
+    Command { "bench",
+        "bench --config CONFIG.json --random-weights | --model DIR  [--prompt 2048] [--gen 128] [--batch 1]"
+        " [--device cuda] [--dtype bf16|f32] [--json]  prefill/decode speed against the bandwidth floor",
+        moescope::cli::runBench },
 };
 
 void printUsage(std::FILE* out)

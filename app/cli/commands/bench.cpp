@@ -1,0 +1,86 @@
+#include "commands.h"
+
+#include "core/error.h"
+#include "eval/benchmark.h"
+#include "io/configreader.h"
+#include "models/modelloader.h"
+#include "models/registry.h"
+#include "nn/transformer.h"
+#include "runtime/devices.h"
+#include "runtime/randomweights.h"
+#include "runtime/tensorerrors.h"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+namespace moescope::cli {
+
+int runBench(Args& args)
+{
+    const auto configPath = args.option("--config");
+    const bool random = args.flag("--random-weights");
+    const auto modelDir = args.option("--model");
+    BenchmarkOptions options;
+    options.promptTokens = args.intValue("--prompt", options.promptTokens);
+    options.generateTokens = args.intValue("--gen", options.generateTokens);
+    options.prefillChunk = args.intValue("--prefill-chunk", options.prefillChunk);
+    options.bandwidthBytesPerSecond = args.doubleValue("--bandwidth", options.bandwidthBytesPerSecond);
+    const auto batch = args.intValue("--batch", 1);
+    const auto device = resolveDevice(args.value("--device", "auto"));
+    const auto dtype = args.value("--dtype", device == "cpu" ? "f32" : "bf16");
+    const bool json = args.flag("--json");
+    args.finish();
+    if (batch != 1)
+        throw UnsupportedError("bench: only --batch 1 is implemented (batched generation is not built yet)");
+    if (dtype != "bf16" && dtype != "f32")
+        throw UnsupportedError("bench: --dtype " + dtype + " is not available yet (bf16 or f32)");
+    if (random == static_cast<bool>(modelDir) || (random && !configPath))
+        throw InvalidArgumentError("bench: give --config FILE --random-weights, or --model DIR");
+
+    const auto start = std::chrono::steady_clock::now();
+    std::unique_ptr<Transformer> ownModel;
+    std::unique_ptr<Engine> engine;
+    Transformer* model = nullptr;
+    std::string name;
+    guardTensorErrors("building the benchmark model", [&] {
+        if (random) {
+            const auto spec = modelSpecFromConfig(ConfigReader::fromFile(*configPath));
+            RandomWeights weights(at::Device(device), dtype == "bf16" ? at::kBFloat16 : at::kFloat);
+            weights.setTiedHead(spec.tieWordEmbeddings);
+            ownModel = std::make_unique<Transformer>(spec, weights);
+            model = ownModel.get();
+            name = *configPath;
+        } else {
+            engine = loadModel(*modelDir, { .device = device, .dtype = dtype, .prefillChunk = options.prefillChunk });
+            model = &engine->transformer();
+            name = *modelDir;
+        }
+    });
+    const double buildSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    BenchmarkResult r;
+    guardTensorErrors("benchmarking", [&] { r = runBenchmark(*model, options); });
+
+    const auto params = countParameters(model->spec());
+    nlohmann::json out = { { "model", name }, { "family", model->spec().family }, { "device", device },
+        { "dtype", dtype }, { "batch", batch }, { "prompt", options.promptTokens }, { "gen", options.generateTokens },
+        { "params_total", params.total }, { "params_active", params.active }, { "build_seconds", buildSeconds },
+        { "prefill_tok_s", r.prefillTokensPerSecond }, { "decode_tok_s", r.decodeTokensPerSecond },
+        { "ms_per_token_median", r.msPerTokenMedian }, { "ms_per_token_p90", r.msPerTokenP90 },
+        { "weight_bytes", r.weightBytes }, { "active_bytes_per_token", r.activeBytesPerToken },
+        { "bandwidth_floor_ms", r.bandwidthFloorMs }, { "floor_fraction", r.floorFraction },
+        { "device_memory_used", r.deviceMemoryUsed } };
+    if (json)
+        std::cout << out.dump() << "\n";
+    else
+        std::printf("%s (%s, %s): prefill %.0f tok/s, decode %.1f tok/s (%.2f ms median, %.2f ms p90), floor %.3f ms "
+                    "(%.1f%% of it), weights %.2f GB\n",
+            model->spec().family.c_str(), device.c_str(), dtype.c_str(), r.prefillTokensPerSecond,
+            r.decodeTokensPerSecond, r.msPerTokenMedian, r.msPerTokenP90, r.bandwidthFloorMs,
+            100 * r.floorFraction, r.weightBytes / 1e9);
+    return 0;
+}
+
+} // namespace moescope::cli
