@@ -25,5 +25,8 @@ int runDetokenize(Args& args);
 int runChatFormat(Args& args);
 int runTrainTokenizer(Args& args);
 int runTrain(Args& args);
+int runQuantize(Args& args);
+int runCompare(Args& args);
+int runCalibrate(Args& args);
 
 } // namespace moescope::cli
