@@ -2,7 +2,13 @@
 
 #include "quant/quantizer.h"
 
+#include <algorithm>
+
 namespace moescope {
+
+namespace {
+    constexpr std::int64_t kInt8KernelMaxFloatRows = 4;
+}
 
 QuantizedLinearWeights::QuantizedLinearWeights(QuantizedTensor weight, at::Tensor bias, at::ScalarType computeDtype)
     : m_weight(std::move(weight))
@@ -18,8 +24,13 @@ at::Tensor QuantizedLinearWeights::forward(const at::Tensor& x) const
         || (q.scheme.format == QuantFormat::BF16 && x.scalar_type() == at::kBFloat16);
     if (full)
         return m_bias.defined() ? at::linear(x, q.data, m_bias) : at::linear(x, q.data); // [..., out]
-    // Weight-only int8 product without a dequantized copy (CPU; activations in float32/bf16/f16).
-    if (q.scheme.format == QuantFormat::Int8 && x.is_cpu() && !q.inputScale.defined() && x.size(-1) == q.cols) {
+    // Weight-only int8 product without a dequantized copy (CPU). ATen's kernel is vectorised for bf16/f16
+    // activations; with float32 it is only faster than dequantize + GEMM for a few rows (decode), measured by
+    // bench_quant (512 rows: ~30x slower), so prefill chunks in float32 take the dequantizing path.
+    const std::int64_t tokens = x.numel() / std::max<std::int64_t>(1, x.size(-1));
+    const bool int8Kernel = x.scalar_type() != at::kFloat || tokens <= kInt8KernelMaxFloatRows;
+    if (q.scheme.format == QuantFormat::Int8 && x.is_cpu() && !q.inputScale.defined() && x.size(-1) == q.cols
+        && int8Kernel) {
         const auto rows = x.reshape({ -1, q.cols }).contiguous(); // [N, in]
         auto y = at::_weight_int8pack_mm(rows, q.data, q.scales.to(x.scalar_type())); // [N, out]
         auto sizes = x.sizes().vec();
