@@ -28,5 +28,8 @@ int runTrain(Args& args);
 int runScore(Args& args);
 int runEvaluate(Args& args);
 int runBench(Args& args);
+int runQuantize(Args& args);
+int runCompare(Args& args);
+int runCalibrate(Args& args);
 
 } // namespace moescope::cli

@@ -64,6 +64,21 @@ constexpr std::array kCommands = {
         "bench --config CONFIG.json --random-weights | --model DIR  [--prompt 2048] [--gen 128] [--batch 1]"
         " [--device cuda] [--dtype bf16|f32] [--json]  prefill/decode speed against the bandwidth floor",
         moescope::cli::runBench },
+    Command { "quantize",
+        "quantize --model DIR --scheme int8|int4-g128|int4-g64-asym|fp8|fp8-b128|bf16|mixed:POLICY.json --out DIR2\n"
+        "                                        [--device cpu|cuda] [--shard-gb N] [--calib-text-file F]"
+        "  (scheme options: +minmax, +awq)",
+        moescope::cli::runQuantize },
+    Command { "compare",
+        "compare --model DIR --variants bf16,int8,int4-g128,mixed:POLICY.json --text-file F [--json OUT]\n"
+        "                                        [--export-dir D] [--device ...] [--dtype ...] [--window N]"
+        " [--max-tokens N] [--decode-tokens N] [--calib-text-file F] [--session DB]",
+        moescope::cli::runCompare },
+    Command { "calibrate",
+        "calibrate --model DIR --text-file F --out POLICY.json [--low int4-g128] [--high int8] [--budget 0.35]\n"
+        "                                        [--base POLICY.json] [--tokens N] [--device ...]"
+        "  per-expert mixed 4/8-bit policy",
+        moescope::cli::runCalibrate },
 };
 
 void printUsage(std::FILE* out)

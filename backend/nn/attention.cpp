@@ -105,9 +105,6 @@ MlaAttention::MlaAttention(const ModelSpec& spec, const std::string& prefix, Wei
         false);
     m_o = w.loadLinear(prefix + "o_proj", h, heads * m_spec.vHeadDim, m_spec.outputBias);
 
-    const auto kvB = m_kvB.dense().view({ heads, m_spec.qkNopeHeadDim + m_spec.vHeadDim, m_spec.kvLoraRank });
-    m_wUk = kvB.narrow(1, 0, m_spec.qkNopeHeadDim); // [H, nope, c] (a view: no second copy of kv_b)
-    m_wUv = kvB.narrow(1, m_spec.qkNopeHeadDim, m_spec.vHeadDim); // [H, v, c]
 }
 
 at::Tensor MlaAttention::forward(const at::Tensor& x, int layer, const AttentionContext& ctx) const
@@ -153,7 +150,13 @@ at::Tensor MlaAttention::attendAbsorbed(const at::Tensor& qNope, const at::Tenso
     const at::Tensor& kPe, const AttentionContext& ctx) const
 {
     const auto tokens = qNope.size(0);
-    const auto qLatent = at::matmul(qNope.transpose(0, 1), m_wUk); // [H, T, c]
+    // kv_b's key and value halves per head: views of a dense kv_b, a temporary for a quantized one (never kept, so
+    // that a quantized model holds no dequantized copy).
+    const auto kvB = m_kvB.dense().view({ m_spec.numHeads, m_spec.qkNopeHeadDim + m_spec.vHeadDim,
+        m_spec.kvLoraRank }); // [H, nope + v, c]
+    const auto wUk = kvB.narrow(1, 0, m_spec.qkNopeHeadDim); // [H, nope, c]
+    const auto wUv = kvB.narrow(1, m_spec.qkNopeHeadDim, m_spec.vHeadDim); // [H, v, c]
+    const auto qLatent = at::matmul(qNope.transpose(0, 1), wUk); // [H, T, c]
     auto scores = at::matmul(qLatent, latent.t()) + at::matmul(qPe.transpose(0, 1), kPe.t()); // [H, T, S]
     scores = scores.to(at::kFloat) * m_spec.softmaxScale;
     const auto mask = makeAttentionMask(ctx.start, tokens, 0, scores.device(), /*explicitCausal=*/true);
@@ -161,7 +164,7 @@ at::Tensor MlaAttention::attendAbsorbed(const at::Tensor& qNope, const at::Tenso
         scores = scores.masked_fill(mask.mask->logical_not().unsqueeze(0), -std::numeric_limits<float>::infinity());
     const auto probs = at::softmax(scores, -1).to(latent.scalar_type()); // [H, T, S]
     const auto outLatent = at::matmul(probs, latent); // [H, T, c]
-    const auto out = at::matmul(outLatent, m_wUv.transpose(1, 2)); // [H, T, v]
+    const auto out = at::matmul(outLatent, wUv.transpose(1, 2)); // [H, T, v]
     return out.transpose(0, 1).reshape({ tokens, -1 }); // [T, H * v]
 }
 

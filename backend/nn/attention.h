@@ -69,8 +69,6 @@ private:
     at::Tensor m_qANorm;
     Linear m_kvA, m_kvB, m_o;
     at::Tensor m_kvANorm;
-    at::Tensor m_wUk; // [heads, nope_dim, kv_lora_rank]: kv_b's key half, for the absorbed decode path
-    at::Tensor m_wUv; // [heads, v_dim, kv_lora_rank]
 };
 
 } // namespace moescope

@@ -79,14 +79,20 @@ namespace {
     }
 } // namespace
 
+at::Tensor expertSlotOutputs(const at::Tensor& xs, const at::Tensor& gateUp, const at::Tensor& down,
+    const at::Tensor& groupEnds)
+{
+    const auto intermediate = down.size(2);
+    const auto gu = groupedMatmul(xs, gateUp.transpose(1, 2), groupEnds); // [N, 2I]
+    const auto h = at::silu(gu.narrow(1, 0, intermediate)) * gu.narrow(1, intermediate, intermediate); // [N, I]
+    return groupedMatmul(h, down.transpose(1, 2), groupEnds); // [N, H]
+}
+
 at::Tensor DenseExpertBank::forward(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights) const
 {
-    const auto intermediate = m_down.size(2);
     const auto a = sortAssignments(ids, weights, numExperts());
     const auto xs = autocastOperand(x.index_select(0, a.tokenOfSlot)); // [T*k, H]
-    const auto gu = groupedMatmul(xs, autocastOperand(m_gateUp).transpose(1, 2), a.groupEnds); // [T*k, 2I]
-    const auto h = at::silu(gu.narrow(1, 0, intermediate)) * gu.narrow(1, intermediate, intermediate); // [T*k, I]
-    auto y = groupedMatmul(h, autocastOperand(m_down).transpose(1, 2), a.groupEnds); // [T*k, H]
+    auto y = expertSlotOutputs(xs, autocastOperand(m_gateUp), autocastOperand(m_down), a.groupEnds); // [T*k, H]
     // Scale in the weights' dtype (float32 unless the family rounds them), then back to the model dtype.
     y = (y * a.weightOfSlot.unsqueeze(1)).to(x.scalar_type()); // [T*k, H]
     return at::zeros_like(x).index_add_(0, a.tokenOfSlot, y); // [T, H]

@@ -51,6 +51,11 @@ struct ExpertAssignment {
 };
 ExpertAssignment sortAssignments(const at::Tensor& ids, const at::Tensor& weights, std::int64_t experts);
 
+// The SwiGLU experts applied to slots sorted by expert (unweighted): xs [N, H], gateUp [E, 2I, H] (gate rows first),
+// down [E, H, I], groupEnds [E] -> [N, H]. Every bank implementation runs its experts through this.
+at::Tensor expertSlotOutputs(const at::Tensor& xs, const at::Tensor& gateUp, const at::Tensor& down,
+    const at::Tensor& groupEnds);
+
 // x [N, K] sorted by group, w [E, K, M] (any strides), groupEnds [E] -> [N, M]. Uses at::_grouped_mm where the device
 // and dtype support it; otherwise a per-group loop (CUDA float32 only, not a speed path).
 at::Tensor groupedMatmul(const at::Tensor& x, const at::Tensor& w, const at::Tensor& groupEnds);

@@ -17,6 +17,9 @@ public:
     virtual std::int64_t weightBytes() const = 0;
     virtual std::int64_t inFeatures() const = 0;
     virtual std::int64_t outFeatures() const = 0;
+    // Rows of the weight for token ids (an embedding table's lookup): ids [...] int64 -> [..., in] in the compute
+    // dtype. Quantized tables dequantize only the rows asked for.
+    virtual at::Tensor lookup(const at::Tensor& ids) const { return at::embedding(dense(), ids); }
 };
 
 class Linear {
@@ -30,6 +33,7 @@ public:
 
     at::Tensor operator()(const at::Tensor& x) const { return m_weights->forward(x); }
     at::Tensor dense() const { return m_weights->dense(); }
+    at::Tensor lookup(const at::Tensor& ids) const { return m_weights->lookup(ids); }
     std::int64_t weightBytes() const { return m_weights ? m_weights->weightBytes() : 0; }
     std::int64_t inFeatures() const { return m_weights->inFeatures(); }
     std::int64_t outFeatures() const { return m_weights->outFeatures(); }

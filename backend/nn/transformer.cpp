@@ -13,7 +13,8 @@ Transformer::Transformer(const ModelSpec& spec, WeightSource& w, std::stop_token
     : m_spec(spec)
     , m_rope(spec.rope, w.options().device())
 {
-    m_embedding = w.load("model.embed_tokens.weight", { spec.vocabSize, spec.hiddenSize });
+    m_options = w.options();
+    m_embedding = w.loadEmbedding("model.embed_tokens", spec.vocabSize, spec.hiddenSize);
     m_layers.reserve(static_cast<std::size_t>(spec.numLayers));
     for (int i = 0; i < spec.numLayers; ++i) {
         throwIfStopRequested(stop);
@@ -24,7 +25,7 @@ Transformer::Transformer(const ModelSpec& spec, WeightSource& w, std::stop_token
     m_finalNorm = w.loadNorm("model.norm", spec.hiddenSize);
     m_tiedHead = spec.tieWordEmbeddings && !w.has("lm_head.weight");
     if (m_tiedHead)
-        m_lmHead = Linear::dense(m_embedding);
+        m_lmHead = m_embedding;
     else
         m_lmHead = w.loadLinear("lm_head", spec.vocabSize, spec.hiddenSize, false);
 }
@@ -46,7 +47,7 @@ at::Tensor Transformer::forwardHidden(const at::Tensor& ids, KvCache* cache, For
         ctx.sin = ctx.sin.repeat({ ctx.batch, 1 });
     }
 
-    auto h = at::embedding(m_embedding, ids.reshape({ -1 })); // [B*T, hidden]
+    auto h = m_embedding.lookup(ids.reshape({ -1 })); // [B*T, hidden]
     for (const auto& layer : m_layers) {
         throwIfStopRequested(stop);
         RoutingDecision decision;
@@ -66,7 +67,7 @@ at::Tensor Transformer::logits(const at::Tensor& hidden) const
 
 std::int64_t Transformer::weightBytes() const
 {
-    std::int64_t n = m_embedding.nbytes() + m_finalNorm.nbytes();
+    std::int64_t n = m_embedding.weightBytes() + m_finalNorm.nbytes();
     for (const auto& l : m_layers)
         n += l.weightBytes();
     if (!m_tiedHead)

@@ -31,18 +31,19 @@ public:
 
     const ModelSpec& spec() const { return m_spec; }
     std::vector<DecoderLayer>& layers() { return m_layers; }
-    const at::Tensor& embedding() const { return m_embedding; }
-    at::TensorOptions options() const { return m_embedding.options(); }
+    const Linear& embedding() const { return m_embedding; }
+    at::TensorOptions options() const { return m_options; }
     std::int64_t weightBytes() const;
     KvCache makeCache() const { return KvCache(m_spec.numLayers); }
 
 private:
     ModelSpec m_spec;
     Rope m_rope;
-    at::Tensor m_embedding; // [vocab, hidden]
+    at::TensorOptions m_options; // device + compute dtype
+    Linear m_embedding; // [vocab, hidden], possibly quantized (looked up row by row)
     std::vector<DecoderLayer> m_layers;
     at::Tensor m_finalNorm; // [hidden]
-    Linear m_lmHead; // [vocab, hidden]
+    Linear m_lmHead; // [vocab, hidden]; the embedding itself when tied
     bool m_tiedHead = false;
 };
 

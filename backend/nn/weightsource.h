@@ -34,6 +34,9 @@ public:
     // sources of quantized weights return a quantized bank.
     virtual std::unique_ptr<ExpertBank> loadExperts(const std::string& mlpPrefix, const TensorNaming& naming,
         std::int64_t experts, std::int64_t hidden, std::int64_t intermediate);
+    // An embedding table "<module>.weight" [rows, cols], looked up by token id (and reused as a tied LM head).
+    // Sources of quantized weights override it.
+    virtual Linear loadEmbedding(const std::string& module, std::int64_t rows, std::int64_t cols);
     // A norm's scale "<module>.weight" [dim].
     at::Tensor loadNorm(const std::string& module, std::int64_t dim) { return load(module + ".weight", { dim }); }
 };

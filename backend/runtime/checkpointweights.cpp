@@ -67,7 +67,7 @@ CheckpointWeights::CheckpointWeights(const SafetensorsCheckpoint& checkpoint, at
 {
 }
 
-at::Tensor CheckpointWeights::fetch(const std::string& name, at::IntArrayRef expectedShape)
+const TensorRef& CheckpointWeights::find(const std::string& name, at::IntArrayRef expectedShape)
 {
     const auto* ref = m_checkpoint.find(name);
     if (!ref)
@@ -77,6 +77,17 @@ at::Tensor CheckpointWeights::fetch(const std::string& name, at::IntArrayRef exp
         throw ShapeError(ref->file->path().string() + ": tensor '" + name + "' has shape "
             + shapeText(ref->info->shape) + ", config.json implies " + shapeText(expectedShape));
     m_used.insert(name);
+    return *ref;
+}
+
+at::Tensor CheckpointWeights::loadStored(const std::string& name, at::IntArrayRef expectedShape)
+{
+    return viewTensor(find(name, expectedShape)).to(m_device, /*non_blocking=*/false, /*copy=*/true);
+}
+
+at::Tensor CheckpointWeights::fetch(const std::string& name, at::IntArrayRef expectedShape)
+{
+    const auto* ref = &find(name, expectedShape);
     auto t = viewTensor(*ref); // [shape] on the CPU, viewing the mapping
     if (ref->info->dtype == DType::F8E4M3) {
         // DeepSeek-V3 FP8: weight [O, I] with float32 scales [ceil(O/bo), ceil(I/bi)] per bo x bi block.

@@ -19,6 +19,12 @@ public:
     at::Tensor load(const std::string& name, at::IntArrayRef expectedShape, bool keepFloat32 = false) override;
     void loadInto(const std::string& name, at::Tensor dst) override;
     at::TensorOptions options() const override { return at::TensorOptions().device(m_device).dtype(m_dtype); }
+    // The tensor exactly as stored (no dtype conversion, no FP8 dequantization), copied to the device: quantized
+    // codes and scales. ShapeError when the shape differs from expectedShape.
+    at::Tensor loadStored(const std::string& name, at::IntArrayRef expectedShape);
+    const SafetensorsCheckpoint& checkpoint() const { return m_checkpoint; }
+    // The tensor's entry after checking its shape against expectedShape; marks it used.
+    const TensorRef& find(const std::string& name, at::IntArrayRef expectedShape);
 
     // Tensors of the checkpoint never asked for (e.g. DeepSeek-V3's multi-token-prediction layer).
     std::vector<std::string> unusedTensors() const;

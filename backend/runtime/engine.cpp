@@ -5,6 +5,8 @@
 #include "io/configreader.h"
 #include "io/safetensorscheckpoint.h"
 #include "nn/transformer.h"
+#include "quant/quantizedcheckpoint.h"
+#include "quant/quantloading.h"
 #include "runtime/checkpointweights.h"
 #include "runtime/devices.h"
 #include "runtime/sampler.h"
@@ -120,6 +122,7 @@ ModelSummary summarizeCheckpoint(const std::filesystem::path& dir, const ModelSp
     s.paramsTotal = params.total;
     s.paramsActive = params.active;
     s.weightBytes = static_cast<std::int64_t>(checkpoint.totalBytes());
+    s.quantization = quantizationLabel(dir);
     return s;
 }
 
@@ -152,7 +155,8 @@ std::unique_ptr<Engine> Engine::load(const std::filesystem::path& dir, const Mod
 
     d.checkpoint = std::make_unique<SafetensorsCheckpoint>(dir);
     const auto params = countParameters(spec);
-    const std::uint64_t needed = static_cast<std::uint64_t>(params.total) * at::elementSize(d.dtype);
+    const std::uint64_t needed = estimateLoadedBytes(dir, spec, *d.checkpoint, options.quantization,
+        static_cast<int>(at::elementSize(d.dtype)));
     const auto free = queryDevice(deviceName).freeMemory;
     if (free > 0 && needed > free)
         throw OutOfMemoryError("not enough memory on " + deviceName + " to load " + dir.string() + ": the weights need "
@@ -160,10 +164,14 @@ std::unique_ptr<Engine> Engine::load(const std::filesystem::path& dir, const Mod
 
     spdlog::info("loading {} ({}, {} parameters) onto {} in {}", dir.string(), spec.family, params.total, deviceName,
         dtypeLabel(d.dtype));
+    std::string quantization;
     guardTensorErrors("loading " + dir.string() + " onto " + deviceName, [&] {
         c10::InferenceMode inference;
         CheckpointWeights weights(*d.checkpoint, d.device, d.dtype, fp8BlockSize(dir));
-        d.model = std::make_unique<Transformer>(spec, weights, stop, progress);
+        // Quantized checkpoints, quantize on load and caller wrappers (backend/quant/quantloading.h).
+        auto loading = prepareWeightLoading(weights, dir, spec, options.quantization, options.wrapWeights);
+        quantization = loading.label;
+        d.model = std::make_unique<Transformer>(spec, *loading.top, stop, progress);
         if (auto unused = weights.unusedTensors(); !unused.empty())
             spdlog::warn("{}: {} checkpoint tensors are not used by the {} architecture (first: {})", dir.string(),
                 unused.size(), spec.family, unused.front());
@@ -173,6 +181,7 @@ std::unique_ptr<Engine> Engine::load(const std::filesystem::path& dir, const Mod
     d.summary.device = deviceName;
     d.summary.computeDtype = dtypeLabel(d.dtype);
     d.summary.weightBytes = d.model->weightBytes();
+    d.summary.quantization = quantization;
     d.eos = generationEos(dir, spec);
     return engine;
 }

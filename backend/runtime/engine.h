@@ -20,11 +20,19 @@ namespace moescope {
 
 class ForwardObserver;
 class Transformer;
+class WeightSource;
 
 struct EngineOptions {
     std::string device = "auto"; // auto | cpu | cuda | cuda:N
     std::string dtype = "auto"; // auto (bf16 on CUDA, f32 on CPU) | f32 | bf16
     std::int64_t prefillChunk = 2048; // tokens per forward pass when prefilling long inputs
+    // Quantize on load (backend/quant): "int8", "int4-g128", "int4-g64-asym", "fp8", "bf16", ..., "SCHEME+minmax",
+    // or "mixed:POLICY.json"; empty loads the weights as stored. Saved quantized checkpoints are recognised from
+    // their config.json and need nothing here.
+    std::string quantization;
+    // Advanced: wraps the weight source the model is built from (quantization with calibration statistics,
+    // activation capture); called once during load.
+    std::function<std::unique_ptr<WeightSource>(WeightSource& inner)> wrapWeights;
 };
 
 struct ModelSummary {

@@ -1,0 +1,63 @@
+#pragma once
+// Per-module statistics of the inputs each weight matrix sees on calibration text: sum of x_j^2 and of |x_j| per
+// input column, and the row count. Activation-aware quantization weights the reconstruction error by E[x_j^2] and
+// scales columns by E|x_j|^alpha. Routed experts get one entry per expert and projection
+// ("<mlp>experts.<e>.gate_proj", ..., "down_proj" for the intermediate activations) plus "<mlp>experts" for every
+// token that reached the layer, the fallback for experts calibration never routed to.
+// Filled on the thread that runs the forward passes; read-only afterwards.
+
+#include "nn/weightsource.h"
+
+#include <ATen/ATen.h>
+
+#include <map>
+#include <memory>
+#include <string>
+
+namespace moescope {
+
+struct ActivationStats {
+    struct Entry {
+        at::Tensor sumSquares; // float64 [in] on the CPU
+        at::Tensor sumAbs; // float64 [in]
+        std::int64_t count = 0; // rows seen
+    };
+    std::map<std::string, Entry> modules;
+    std::int64_t tokens = 0; // calibration tokens run
+
+    // Adds rows x [..., in] to a module's entry.
+    void add(const std::string& module, const at::Tensor& x);
+    // Adds sums computed elsewhere (float64 [in] each).
+    void addSums(const std::string& module, const at::Tensor& sumSquares, const at::Tensor& sumAbs,
+        std::int64_t count);
+    const Entry* find(const std::string& module) const;
+};
+
+// A WeightSource decorator that wraps every projection and expert bank it loads so that forward passes record
+// their inputs into stats. For calibration runs only (the recording costs a second pass through each MoE layer's
+// gate/up products to see the intermediate activations).
+class ActivationRecorder final : public WeightSource {
+public:
+    ActivationRecorder(WeightSource& inner, std::shared_ptr<ActivationStats> stats);
+
+    bool has(const std::string& name) const override { return m_inner.has(name); }
+    at::Tensor load(const std::string& name, at::IntArrayRef shape, bool keepFloat32 = false) override
+    {
+        return m_inner.load(name, shape, keepFloat32);
+    }
+    void loadInto(const std::string& name, at::Tensor dst) override { m_inner.loadInto(name, dst); }
+    at::TensorOptions options() const override { return m_inner.options(); }
+    Linear loadLinear(const std::string& module, std::int64_t out, std::int64_t in, bool bias) override;
+    Linear loadEmbedding(const std::string& module, std::int64_t rows, std::int64_t cols) override
+    {
+        return m_inner.loadEmbedding(module, rows, cols);
+    }
+    std::unique_ptr<ExpertBank> loadExperts(const std::string& mlpPrefix, const TensorNaming& naming,
+        std::int64_t experts, std::int64_t hidden, std::int64_t intermediate) override;
+
+private:
+    WeightSource& m_inner;
+    std::shared_ptr<ActivationStats> m_stats;
+};
+
+} // namespace moescope

@@ -1,0 +1,144 @@
+#include "quant/quantizedexpertbank.h"
+
+#include "core/error.h"
+#include "quant/quantizer.h"
+
+#include <map>
+
+namespace moescope {
+
+QuantizedExpertBank::QuantizedExpertBank(std::int64_t experts, std::int64_t hidden, std::int64_t intermediate,
+    std::vector<Group> groups, at::ScalarType computeDtype)
+    : m_experts(experts)
+    , m_hidden(hidden)
+    , m_intermediate(intermediate)
+    , m_groups(std::move(groups))
+    , m_place(static_cast<std::size_t>(experts), { -1, 0 })
+    , m_dtype(computeDtype)
+{
+    for (std::size_t g = 0; g < m_groups.size(); ++g) {
+        const auto& group = m_groups[g];
+        for (std::size_t i = 0; i < group.experts.size(); ++i) {
+            const auto e = group.experts[i];
+            if (e < 0 || e >= experts || m_place[static_cast<std::size_t>(e)].first >= 0)
+                throw InvalidArgumentError("quantized expert bank: expert " + std::to_string(e)
+                    + " is out of range or in two groups");
+            m_place[static_cast<std::size_t>(e)] = { static_cast<int>(g), static_cast<std::int64_t>(i) };
+        }
+        const auto n = static_cast<std::int64_t>(group.experts.size());
+        if (group.gate.rows != intermediate || group.gate.cols != hidden || group.up.rows != intermediate
+            || group.up.cols != hidden || group.down.rows != hidden || group.down.cols != intermediate
+            || group.gate.stackSize() != n || group.up.stackSize() != n || group.down.stackSize() != n)
+            throw ShapeError("quantized expert bank: a group's matrices do not match [" + std::to_string(n) + ", "
+                + std::to_string(intermediate) + ", " + std::to_string(hidden) + "]");
+    }
+    for (std::int64_t e = 0; e < experts; ++e)
+        if (m_place[static_cast<std::size_t>(e)].first < 0)
+            throw InvalidArgumentError("quantized expert bank: expert " + std::to_string(e) + " has no weights");
+}
+
+std::unique_ptr<QuantizedExpertBank> QuantizedExpertBank::fromExperts(std::vector<QuantizedExpert> experts,
+    at::ScalarType computeDtype)
+{
+    if (experts.empty())
+        throw InvalidArgumentError("quantized expert bank: no experts");
+    const auto hidden = experts.front().gate.cols, intermediate = experts.front().gate.rows;
+    std::map<std::string, std::vector<std::int64_t>> byScheme;
+    for (std::size_t e = 0; e < experts.size(); ++e)
+        byScheme[experts[e].gate.scheme.name()].push_back(static_cast<std::int64_t>(e));
+    std::vector<Group> groups;
+    for (auto& [name, members] : byScheme) {
+        Group g;
+        g.experts = members;
+        std::vector<QuantizedTensor> gate, up, down;
+        for (const auto e : members) {
+            auto& x = experts[static_cast<std::size_t>(e)];
+            gate.push_back(std::move(x.gate));
+            up.push_back(std::move(x.up));
+            down.push_back(std::move(x.down));
+        }
+        g.gate = stackQuantized(gate);
+        g.up = stackQuantized(up);
+        g.down = stackQuantized(down);
+        groups.push_back(std::move(g));
+    }
+    return std::make_unique<QuantizedExpertBank>(static_cast<std::int64_t>(experts.size()), hidden, intermediate,
+        std::move(groups), computeDtype);
+}
+
+std::int64_t QuantizedExpertBank::weightBytes() const
+{
+    std::int64_t n = 0;
+    for (const auto& g : m_groups)
+        n += g.gate.bytes() + g.up.bytes() + g.down.bytes();
+    return n;
+}
+
+QuantScheme QuantizedExpertBank::schemeOf(std::int64_t expert) const
+{
+    return m_groups[static_cast<std::size_t>(m_place.at(static_cast<std::size_t>(expert)).first)].gate.scheme;
+}
+
+std::pair<at::Tensor, at::Tensor> QuantizedExpertBank::dequantizeExperts(const std::vector<std::int64_t>& experts,
+    const at::Device& device) const
+{
+    const auto n = static_cast<std::int64_t>(experts.size());
+    const auto opts = at::TensorOptions().device(device).dtype(m_dtype);
+    auto gateUp = at::empty({ n, 2 * m_intermediate, m_hidden }, opts); // [n, 2I, H]
+    auto down = at::empty({ n, m_hidden, m_intermediate }, opts); // [n, H, I]
+    // Per group: the wanted experts' places in the group and in the output.
+    std::vector<std::vector<std::int64_t>> inGroup(m_groups.size()), inOutput(m_groups.size());
+    for (std::int64_t i = 0; i < n; ++i) {
+        const auto [g, j] = m_place.at(static_cast<std::size_t>(experts[static_cast<std::size_t>(i)]));
+        inGroup[static_cast<std::size_t>(g)].push_back(j);
+        inOutput[static_cast<std::size_t>(g)].push_back(i);
+    }
+    const auto longOpts = at::TensorOptions().device(device).dtype(at::kLong);
+    for (std::size_t g = 0; g < m_groups.size(); ++g) {
+        if (inGroup[g].empty())
+            continue;
+        const auto& group = m_groups[g];
+        const auto src = at::tensor(inGroup[g], at::kLong).to(device); // [m]
+        const auto dst = at::tensor(inOutput[g], at::kLong).to(longOpts.device()); // [m]
+        gateUp.narrow(1, 0, m_intermediate).index_copy_(0, dst, dequantizeWeight(group.gate.select(src), m_dtype));
+        gateUp.narrow(1, m_intermediate, m_intermediate)
+            .index_copy_(0, dst, dequantizeWeight(group.up.select(src), m_dtype));
+        down.index_copy_(0, dst, dequantizeWeight(group.down.select(src), m_dtype));
+    }
+    return { gateUp, down };
+}
+
+at::Tensor QuantizedExpertBank::forward(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights) const
+{
+    if (ids.numel() == 0)
+        return at::zeros_like(x); // [T, H]
+    const auto flat = ids.reshape({ -1 }); // [T*k]
+    const auto active = std::get<0>(at::_unique(flat, /*sorted=*/true)); // [A]
+    const auto activeHost = active.to(at::kCPU).contiguous();
+    const std::vector<std::int64_t> list(activeHost.data_ptr<std::int64_t>(),
+        activeHost.data_ptr<std::int64_t>() + activeHost.numel());
+    const auto count = static_cast<std::int64_t>(list.size());
+    // Expert id -> position among the active experts.
+    auto remap = at::full({ m_experts }, -1, flat.options()); // [E]
+    remap.index_copy_(0, active, at::arange(count, flat.options()));
+    const auto local = remap.index_select(0, flat).view(ids.sizes()); // [T, k]
+
+    const auto [gateUp, down] = dequantizeExperts(list, x.device()); // [A, 2I, H], [A, H, I] (temporaries)
+    const auto a = sortAssignments(local, weights, count);
+    const auto xs = x.index_select(0, a.tokenOfSlot).to(m_dtype); // [T*k, H]
+    auto y = expertSlotOutputs(xs, gateUp, down, a.groupEnds); // [T*k, H]
+    y = (y * a.weightOfSlot.unsqueeze(1)).to(x.scalar_type()); // [T*k, H]
+    return at::zeros_like(x).index_add_(0, a.tokenOfSlot, y); // [T, H]
+}
+
+std::unique_ptr<DenseExpertBank> QuantizedExpertBank::dequantized() const
+{
+    std::vector<std::int64_t> all(static_cast<std::size_t>(m_experts));
+    for (std::int64_t e = 0; e < m_experts; ++e)
+        all[static_cast<std::size_t>(e)] = e;
+    const auto device = m_groups.front().gate.data.device();
+    auto [gateUp, down] = dequantizeExperts(all, device);
+    return std::make_unique<DenseExpertBank>(std::move(gateUp), std::move(down));
+}
+
+} // namespace moescope

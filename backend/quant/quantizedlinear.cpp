@@ -1,0 +1,65 @@
+#include "quant/quantizedlinear.h"
+
+#include "quant/quantizer.h"
+
+#include <algorithm>
+
+namespace moescope {
+
+namespace {
+    constexpr std::int64_t kInt8KernelMaxFloatRows = 4;
+}
+
+QuantizedLinearWeights::QuantizedLinearWeights(QuantizedTensor weight, at::Tensor bias, at::ScalarType computeDtype)
+    : m_weight(std::move(weight))
+    , m_bias(std::move(bias))
+    , m_dtype(computeDtype)
+{
+}
+
+at::Tensor QuantizedLinearWeights::forward(const at::Tensor& x) const
+{
+    const auto& q = m_weight;
+    const bool full = q.scheme.format == QuantFormat::None
+        || (q.scheme.format == QuantFormat::BF16 && x.scalar_type() == at::kBFloat16);
+    if (full)
+        return m_bias.defined() ? at::linear(x, q.data, m_bias) : at::linear(x, q.data); // [..., out]
+    // Weight-only int8 product without a dequantized copy (CPU). ATen's kernel is vectorised for bf16/f16
+    // activations; with float32 it is only faster than dequantize + GEMM for a few rows (decode), measured by
+    // bench_quant (512 rows: ~30x slower), so prefill chunks in float32 take the dequantizing path.
+    const std::int64_t tokens = x.numel() / std::max<std::int64_t>(1, x.size(-1));
+    const bool int8Kernel = x.scalar_type() != at::kFloat || tokens <= kInt8KernelMaxFloatRows;
+    if (q.scheme.format == QuantFormat::Int8 && x.is_cpu() && !q.inputScale.defined() && x.size(-1) == q.cols
+        && int8Kernel) {
+        const auto rows = x.reshape({ -1, q.cols }).contiguous(); // [N, in]
+        auto y = at::_weight_int8pack_mm(rows, q.data, q.scales.to(x.scalar_type())); // [N, out]
+        auto sizes = x.sizes().vec();
+        sizes.back() = q.rows;
+        y = y.view(sizes);
+        return m_bias.defined() ? y + m_bias : y;
+    }
+    const auto w = dequantizeWeight(q, x.scalar_type()); // [out, in], temporary
+    return m_bias.defined() ? at::linear(x, w, m_bias) : at::linear(x, w);
+}
+
+at::Tensor QuantizedLinearWeights::dense() const { return dequantizeWeight(m_weight, m_dtype); }
+
+at::Tensor QuantizedLinearWeights::lookup(const at::Tensor& ids) const
+{
+    const auto rows = dequantizeRows(m_weight, ids.reshape({ -1 }), m_dtype); // [N, in]
+    auto sizes = ids.sizes().vec();
+    sizes.push_back(m_weight.cols);
+    return rows.view(sizes); // [..., in]
+}
+
+std::int64_t QuantizedLinearWeights::weightBytes() const
+{
+    return m_weight.bytes() + (m_bias.defined() ? static_cast<std::int64_t>(m_bias.nbytes()) : 0);
+}
+
+Linear makeQuantizedLinear(QuantizedTensor weight, at::Tensor bias, at::ScalarType computeDtype)
+{
+    return Linear(std::make_shared<QuantizedLinearWeights>(std::move(weight), std::move(bias), computeDtype));
+}
+
+} // namespace moescope

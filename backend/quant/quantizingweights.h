@@ -1,0 +1,50 @@
+#pragma once
+// Quantize on load: a WeightSource decorator over a full-precision source (a checkpoint) that returns quantized
+// projections, embedding tables and expert banks as a QuantPolicy says. Each matrix is read in float32, quantized
+// and dropped, so loading needs the quantized model plus one matrix (one expert bank for fused checkpoints).
+// Router weights, norms and biases pass through unchanged.
+
+#include "nn/modelspec.h"
+#include "nn/weightsource.h"
+#include "quant/activationstats.h"
+#include "quant/quantizer.h"
+#include "quant/quantpolicy.h"
+
+#include <memory>
+
+namespace moescope {
+
+class QuantizingWeights final : public WeightSource {
+public:
+    // stats: calibration statistics for activation-aware policies (required when policy.activationAware).
+    QuantizingWeights(WeightSource& inner, QuantPolicy policy, TensorNaming naming,
+        std::shared_ptr<const ActivationStats> stats = {});
+
+    bool has(const std::string& name) const override { return m_inner.has(name); }
+    at::Tensor load(const std::string& name, at::IntArrayRef shape, bool keepFloat32 = false) override
+    {
+        return m_inner.load(name, shape, keepFloat32);
+    }
+    void loadInto(const std::string& name, at::Tensor dst) override { m_inner.loadInto(name, dst); }
+    at::TensorOptions options() const override { return m_inner.options(); }
+
+    Linear loadLinear(const std::string& module, std::int64_t out, std::int64_t in, bool bias) override;
+    Linear loadEmbedding(const std::string& module, std::int64_t rows, std::int64_t cols) override;
+    std::unique_ptr<ExpertBank> loadExperts(const std::string& mlpPrefix, const TensorNaming& naming,
+        std::int64_t experts, std::int64_t hidden, std::int64_t intermediate) override;
+
+private:
+    QuantizedTensor quantizeLoaded(const std::string& module, const at::Tensor& w, const QuantScheme& scheme) const;
+
+    WeightSource& m_inner;
+    QuantPolicy m_policy;
+    TensorNaming m_naming;
+    std::shared_ptr<const ActivationStats> m_stats;
+};
+
+// The quantizer options for one module under a policy: range search as the policy says; with activation-aware
+// policies, column weights E[x^2] and activation scales E|x| from stats (the module's own entry, else `fallback`'s).
+QuantizeOptions quantizeOptionsFor(const QuantPolicy& policy, const ActivationStats* stats, const std::string& module,
+    const std::string& fallback = {});
+
+} // namespace moescope

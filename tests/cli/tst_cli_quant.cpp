@@ -1,0 +1,168 @@
+// The contracts of `moescope-cli quantize`, `compare` and `calibrate`, run as a user would (QProcess) on a fixture
+// model: the quantized checkpoint is what info/logits/generate load, compare writes the documented JSON and exports,
+// and bad input gives one clear error line and a non-zero exit.
+
+#include "testsupport.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+namespace {
+
+struct Run {
+    int exit = -1;
+    QByteArray out;
+    QString err;
+};
+
+Run cli(const QStringList& args)
+{
+    QProcess p;
+    p.start(moescope::test::cliPath(), args);
+    if (!p.waitForFinished(300000))
+        qFatal("moescope-cli timed out");
+    return { p.exitCode(), p.readAllStandardOutput(), QString::fromUtf8(p.readAllStandardError()) };
+}
+
+QString fixture(const char* name) { return moescope::test::fixturesDir() + "/models/" + name; }
+
+QString writeFile(const QString& path, const QByteArray& text)
+{
+    QFile f(path);
+    f.open(QIODevice::WriteOnly);
+    f.write(text);
+    return path;
+}
+
+} // namespace
+
+class TestCliQuant : public QObject {
+    Q_OBJECT
+private slots:
+    void quantizeThenUse()
+    {
+        QTemporaryDir tmp;
+        const QString out = tmp.path() + "/q";
+        // A tokenizer and generation config travel with the weights.
+        const QString src = tmp.path() + "/src";
+        QDir().mkpath(src);
+        for (const auto& f : QDir(fixture("olmoe")).entryList(QDir::Files))
+            QFile::copy(fixture("olmoe") + "/" + f, src + "/" + f);
+        writeFile(src + "/tokenizer_config.json", "{}");
+        auto r = cli({ "quantize", "--model", src, "--scheme", "int4-g64-asym", "--out", out });
+        QVERIFY2(r.exit == 0, qPrintable(r.err));
+        const auto report = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(report["scheme"].toString(), QStringLiteral("int4-g64-asym"));
+        QVERIFY(report["matrices_quantized"].toInt() > 0);
+        QVERIFY(QFile::exists(out + "/generation_config.json"));
+        QVERIFY(QFile::exists(out + "/tokenizer_config.json"));
+
+        r = cli({ "info", "--model", out });
+        QVERIFY2(r.exit == 0, qPrintable(r.err));
+        const auto info = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(info["quantization"].toString(), QStringLiteral("int4-g64-asym"));
+
+        r = cli({ "logits", "--model", out, "--ids", "5,6,7,8", "--out", tmp.path() + "/l.safetensors", "--device", "cpu" });
+        QVERIFY2(r.exit == 0, qPrintable(r.err));
+        r = cli({ "generate", "--model", out, "--ids", "5,6,7", "--max-new", "4", "--device", "cpu" });
+        QVERIFY2(r.exit == 0, qPrintable(r.err));
+        QCOMPARE(QJsonDocument::fromJson(r.out).object()["ids"].toArray().size(), 4);
+
+        // Quantizing again into the same (now non-empty) folder is refused.
+        r = cli({ "quantize", "--model", src, "--scheme", "int8", "--out", out });
+        QCOMPARE(r.exit, 1);
+        QVERIFY2(r.err.contains("not empty"), qPrintable(r.err));
+    }
+
+    void compareWritesTheContract()
+    {
+        QTemporaryDir tmp;
+        QString ids;
+        for (int i = 0; i < 60; ++i)
+            ids += QString::number(3 + (i * 37) % 150) + " ";
+        const auto idsFile = writeFile(tmp.path() + "/ids.txt", ids.toUtf8());
+        const auto policy = writeFile(tmp.path() + "/p.json",
+            R"({"default": "int4-g32", "attention": "int8", "experts": {"1": {"0": "int8"}}})");
+        const QString json = tmp.path() + "/cmp.json";
+        auto r = cli({ "compare", "--model", fixture("deepseek_v2"), "--variants", "bf16,int8,int4-g32,mixed:" + policy,
+            "--ids-file", idsFile, "--json", json, "--export-dir", tmp.path() + "/export", "--device", "cpu", "--window",
+            "16", "--decode-tokens", "3", "--session", tmp.path() + "/s.moescope" });
+        QVERIFY2(r.exit == 0, qPrintable(r.err));
+        QFile f(json);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const auto doc = QJsonDocument::fromJson(f.readAll()).object();
+        QCOMPARE(doc["baseline"].toString(), QStringLiteral("f32"));
+        const auto variants = doc["variants"].toArray();
+        QCOMPARE(variants.size(), 4);
+        const QStringList names { "bf16", "int8", "int4-g32", "mixed:" + policy };
+        for (int i = 0; i < variants.size(); ++i) {
+            const auto v = variants[i].toObject();
+            QCOMPARE(v["name"].toString(), names[i]);
+            for (const char* key : { "ppl", "ppl_ratio", "kld_mean", "kld_p99", "top1_agreement", "weight_bytes",
+                     "decode_tok_s" })
+                QVERIFY2(v[key].isDouble(), key);
+            QCOMPARE(v["routing_changed"].toArray().size(), 2); // deepseek_v2 fixture: layers 1 and 2 are MoE
+        }
+        QVERIFY(variants[1]["kld_mean"].toDouble() < variants[2]["kld_mean"].toDouble());
+        QVERIFY(variants[3]["weight_bytes"].toDouble() > variants[2]["weight_bytes"].toDouble());
+        QVERIFY(QFile::exists(tmp.path() + "/export/comparison.csv"));
+        QVERIFY(QFile::exists(tmp.path() + "/export/comparison.md"));
+        QVERIFY(QFile::exists(tmp.path() + "/export/routing_drift.csv"));
+        QVERIFY(QFile::exists(tmp.path() + "/s.moescope"));
+    }
+
+    void calibrateWritesAPolicyWithinBudget()
+    {
+        QTemporaryDir tmp;
+        QString ids;
+        for (int i = 0; i < 48; ++i)
+            ids += QString::number(3 + (i * 53) % 150) + ",";
+        const auto idsFile = writeFile(tmp.path() + "/ids.txt", ids.toUtf8());
+        const QString policy = tmp.path() + "/policy.json";
+        auto r = cli({ "calibrate", "--model", fixture("deepseek_v2"), "--ids-file", idsFile, "--out", policy, "--low",
+            "int4-g32", "--budget", "0.4", "--window", "16", "--device", "cpu" });
+        QVERIFY2(r.exit == 0, qPrintable(r.err));
+        QFile f(policy);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const auto p = QJsonDocument::fromJson(f.readAll()).object();
+        QVERIFY(p["calibration"].toObject()["weight_vs_bf16"].toDouble() <= 0.4);
+        // The policy it wrote is usable as it is.
+        r = cli({ "quantize", "--model", fixture("deepseek_v2"), "--scheme", "mixed:" + policy, "--out", tmp.path() + "/q" });
+        QVERIFY2(r.exit == 0, qPrintable(r.err));
+    }
+
+    void badInputGivesOneLine_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("bad-scheme") << QStringList { "quantize", "--model", fixture("olmoe"), "--scheme", "int3", "--out",
+            "/tmp/never" } << "int3";
+        QTest::newRow("missing-policy") << QStringList { "quantize", "--model", fixture("olmoe"), "--scheme",
+            "mixed:/nonexistent.json", "--out", "/tmp/never" } << "nonexistent.json";
+        QTest::newRow("awq-without-text") << QStringList { "quantize", "--model", fixture("olmoe"), "--scheme",
+            "int4-g32+awq", "--out", "/tmp/never" } << "calib-text-file";
+        QTest::newRow("compare-no-text") << QStringList { "compare", "--model", fixture("olmoe"), "--variants", "int8" }
+                                         << "--text-file";
+        QTest::newRow("compare-bad-variant") << QStringList { "compare", "--model", fixture("olmoe"), "--variants",
+            "int9", "--ids-file", "/dev/null" } << "int9";
+    }
+
+    void badInputGivesOneLine()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, mentions);
+        const auto r = cli(args);
+        QVERIFY(r.exit != 0);
+        QVERIFY2(r.err.contains(mentions), qPrintable(r.err));
+        QVERIFY(!QFile::exists("/tmp/never"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliQuant)
+#include "tst_cli_quant.moc"
