@@ -67,7 +67,7 @@ BenchmarkResult runBenchmark(Transformer& model, const BenchmarkOptions& o)
 
     r.weightBytes = model.weightBytes();
     const auto params = countParameters(spec);
-    const double bytesPerParam = static_cast<double>(model.embedding().element_size());
+    const double bytesPerParam = static_cast<double>(c10::elementSize(model.options().dtype().toScalarType()));
     r.activeBytesPerToken = static_cast<std::int64_t>(static_cast<double>(params.active) * bytesPerParam);
     r.bandwidthFloorMs = static_cast<double>(r.activeBytesPerToken) / o.bandwidthBytesPerSecond * 1e3;
     r.floorFraction = r.bandwidthFloorMs / r.msPerTokenMedian;

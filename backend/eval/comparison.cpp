@@ -169,7 +169,9 @@ ComparisonResult runComparison(const std::filesystem::path& dir, const ModelSpec
     out.window = options.window;
     out.stride = options.window / 2;
     out.textTokens = static_cast<std::int64_t>(ids.size());
-    const EngineOptions base { .device = options.device, .dtype = options.dtype };
+    EngineOptions base;
+    base.device = options.device;
+    base.dtype = options.dtype;
     {
         const SafetensorsCheckpoint checkpoint(dir);
         out.bf16WeightBytes = planModules(spec, [&](const std::string& t) { return checkpoint.contains(t); })
