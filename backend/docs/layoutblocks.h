@@ -90,7 +90,17 @@ struct RuleBlock {
 struct PageBreakBlock { };
 
 struct LayoutBlock {
-    std::variant<ParagraphBlock, TableBlock, SpacerBlock, RuleBlock, PageBreakBlock> content;
+    using Content = std::variant<ParagraphBlock, TableBlock, SpacerBlock, RuleBlock, PageBreakBlock>;
+    LayoutBlock() = default;
+    template <typename T>
+    LayoutBlock(T block, std::string anchorName = {}, bool startPage = false)
+        : content(std::move(block))
+        , anchor(std::move(anchorName))
+        , newPage(startPage)
+    {
+    }
+
+    Content content;
     std::string anchor; // names the page the block starts on, for page references
     bool newPage = false; // start on a fresh page
 };
