@@ -18,10 +18,10 @@ namespace moescope {
 struct PageGeometry {
     double width = kLetterWidth;
     double height = kLetterHeight;
-    double marginLeft = 60;
-    double marginRight = 60;
-    double marginTop = 66;
-    double marginBottom = 60;
+    double marginLeft = 72;
+    double marginRight = 72;
+    double marginTop = 72;
+    double marginBottom = 66;
     double textWidth() const { return width - marginLeft - marginRight; }
 };
 

@@ -40,7 +40,21 @@ void ReportComposer::closeSection()
     m_open = false;
 }
 
-void ReportComposer::endItem() { closeSection(); }
+void ReportComposer::endItem()
+{
+    closeSection();
+}
+
+void ReportComposer::add(LayoutBlock block)
+{
+    if (m_pendingNewPage)
+        block.newPage = true;
+    if (!m_pendingAnchor.empty() && block.anchor.empty())
+        block.anchor = m_pendingAnchor;
+    m_pendingNewPage = false;
+    m_pendingAnchor.clear();
+    m_blocks.push_back(std::move(block));
+}
 
 void ReportComposer::startPage(const std::string& anchor)
 {
@@ -59,8 +73,7 @@ void ReportComposer::part(const std::string& numeral, bool newPage)
     p.spaceBefore = 14;
     p.spaceAfter = 8;
     p.keepWithNext = true;
-    LayoutBlock b { p, "part-" + numeral, newPage };
-    m_blocks.push_back(std::move(b));
+    add({ p, "part-" + numeral, newPage });
 }
 
 void ReportComposer::item(const std::string& part, const std::string& item, const std::string& title, bool newPage)
@@ -78,7 +91,7 @@ void ReportComposer::item(const std::string& part, const std::string& item, cons
     std::transform(anchor.begin(), anchor.end(), anchor.begin(), [](unsigned char c) { return std::tolower(c); });
     m_sections.push_back({ part, item, title, m_blocks.size(), 0, -1, -1 });
     m_open = true;
-    m_blocks.push_back({ p, anchor, newPage });
+    add({ p, anchor, newPage });
 }
 
 void ReportComposer::heading(const std::string& text, int level, const std::string& anchor)
@@ -94,20 +107,20 @@ void ReportComposer::heading(const std::string& text, int level, const std::stri
     add({ p, anchor });
 }
 
-void ReportComposer::paragraph(const std::string& text) { paragraph(text, TextAlign::Justify); }
+void ReportComposer::paragraph(const std::string& text)
+{
+    paragraph(text, TextAlign::Justify);
+}
 
 void ReportComposer::paragraph(const std::string& text, TextAlign align, double size, double spaceAfter)
 {
     ParagraphBlock p;
     p.spans = markup(text);
     p.fontSize = size;
-    p.leading = size * 1.22;
+    p.leading = size * 1.26;
     p.align = align;
     p.spaceAfter = spaceAfter;
-    LayoutBlock b { p, m_pendingAnchor, m_pendingNewPage };
-    m_pendingAnchor.clear();
-    m_pendingNewPage = false;
-    m_blocks.push_back(std::move(b));
+    add(p);
 }
 
 void ReportComposer::centered(const std::string& text, double size, bool bold, double spaceAfter)
@@ -118,10 +131,7 @@ void ReportComposer::centered(const std::string& text, double size, bool bold, d
     p.leading = size * 1.25;
     p.align = TextAlign::Center;
     p.spaceAfter = spaceAfter;
-    LayoutBlock b { p, m_pendingAnchor, m_pendingNewPage };
-    m_pendingAnchor.clear();
-    m_pendingNewPage = false;
-    m_blocks.push_back(std::move(b));
+    add(p);
 }
 
 void ReportComposer::bullets(const std::vector<std::string>& items)
@@ -141,14 +151,14 @@ void ReportComposer::bullets(const std::vector<std::string>& items)
 
 std::size_t ReportComposer::table(TableBlock table, bool newPage, const std::string& anchor)
 {
-    LayoutBlock b { std::move(table), anchor.empty() ? m_pendingAnchor : anchor, newPage || m_pendingNewPage };
-    m_pendingAnchor.clear();
-    m_pendingNewPage = false;
-    m_blocks.push_back(std::move(b));
+    add({ std::move(table), anchor, newPage });
     return m_blocks.size() - 1;
 }
 
-void ReportComposer::spacer(double height) { add({ SpacerBlock { height } }); }
+void ReportComposer::spacer(double height)
+{
+    add({ SpacerBlock { height } });
+}
 
 void ReportComposer::rule(double thickness, double width)
 {
@@ -158,7 +168,10 @@ void ReportComposer::rule(double thickness, double width)
     add({ r });
 }
 
-void ReportComposer::pageBreak() { add({ PageBreakBlock {} }); }
+void ReportComposer::pageBreak()
+{
+    add({ PageBreakBlock {} });
+}
 
 LayoutResult ReportComposer::layout(const FlowLayout& flow)
 {

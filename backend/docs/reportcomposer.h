@@ -43,7 +43,7 @@ struct ReportAnchorPage {
 class ReportComposer {
 public:
     static constexpr double kBodySize = 10;
-    static constexpr double kBodyLeading = 12.2;
+    static constexpr double kBodyLeading = 12.6;
 
     // "PART II" centred, on a new page when newPage.
     void part(const std::string& numeral, bool newPage);
@@ -63,7 +63,8 @@ public:
     void spacer(double height);
     void rule(double thickness = 0.75, double width = 0);
     void pageBreak();
-    void add(LayoutBlock block) { m_blocks.push_back(std::move(block)); }
+    // Appends a block; a pending startPage() applies to it.
+    void add(LayoutBlock block);
     // The next block will start a new page and carry this anchor.
     void startPage(const std::string& anchor);
 

@@ -66,7 +66,10 @@ std::string formatTenths(int tenths)
     return formatGrouped(tenths / 10) + "." + std::to_string(std::abs(tenths) % 10);
 }
 
-std::string formatShareCount(std::int64_t thousands) { return formatGrouped(thousands) + ",000"; }
+std::string formatShareCount(std::int64_t thousands)
+{
+    return formatGrouped(thousands) + ",000";
+}
 
 double changeFraction(std::int64_t current, std::int64_t previous)
 {

@@ -140,7 +140,7 @@ private:
     void incomeStatement(const YearFinancials& prev, YearFinancials& y);
     void taxDetail(const YearFinancials& prev, YearFinancials& y);
 
-    const SampleCompany& m_company;
+    SampleCompany m_company; // a copy: the model outlives whoever built it
     SampleRng m_rng;
     std::vector<YearFinancials> m_years; // opening year + three reported years
     std::vector<DebtTranche> m_debt;

@@ -46,7 +46,7 @@ TableSetter::TableSetter(const TableBlock& table, double textWidth, const PageRe
                 c.block->spans = { { c.text, bold ? table.boldFont : table.font } };
                 c.block->fontSize = table.fontSize;
                 c.block->leading = table.rowHeight;
-                c.block->align = column == 0 ? TextAlign::Left : table.columns[column].align;
+                c.block->align = table.columns[column].align; // the label column is Left unless a caller says so
                 c.block->leftIndent = column == 0 ? src.indent : 0;
                 const double width = columnRight(column) - columnLeft(column) - kPadLeft - kPadRight;
                 c.setter = std::make_unique<ParagraphSetter>(*c.block, width);
