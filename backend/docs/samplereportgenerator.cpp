@@ -76,10 +76,14 @@ FinancialTable SampleReportGenerator::yearTable(
     return FinancialTable(cols, span, caption, m_textWidth, columnWidth);
 }
 
-void SampleReportGenerator::noteHeading(const std::string& title)
+void SampleReportGenerator::noteHeading(const std::string& key)
 {
     ++m_noteNumber;
-    m_doc.heading("Note " + std::to_string(m_noteNumber) + ". " + title, 1, "note-" + std::to_string(m_noteNumber));
+    const auto& expected = kNotes.at(static_cast<std::size_t>(m_noteNumber - 1));
+    if (key != expected.first) // the numbering other sections cite must match the order notes are written in
+        throw FormatError("sample report note '" + key + "' written out of order (expected '" + expected.first + "')");
+    m_doc.heading(
+        "Note " + std::to_string(m_noteNumber) + ". " + expected.second, 1, "note-" + std::to_string(m_noteNumber));
 }
 
 void SampleReportGenerator::setVariables()

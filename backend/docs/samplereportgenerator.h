@@ -102,7 +102,8 @@ private:
     void noteRetirement();
     void noteSegments();
     void noteSubsequent();
-    void noteHeading(const std::string& title);
+    // "Note 6. Debt": key is the note's key in the fixed note order ("debt").
+    void noteHeading(const std::string& key);
     // samplepartfour.cpp
     void partThree();
     void exhibits();
@@ -119,7 +120,6 @@ private:
     ReportComposer m_doc;
     double m_textWidth;
     int m_noteNumber = 0;
-    std::vector<std::pair<std::string, int>> m_noteNumbers; // title -> number, for cross references
 };
 
 } // namespace moescope

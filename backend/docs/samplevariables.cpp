@@ -9,10 +9,11 @@ namespace moescope {
 
 namespace {
 
+// The change between two percentages as printed (one decimal), so the text agrees with the figures beside it.
 std::string bps(double fromFraction, double toFraction)
 {
-    const long v = std::lround(std::fabs(toFraction - fromFraction) * 10000 / 10) * 10;
-    return std::to_string(v) + " basis points";
+    const long from = std::lround(fromFraction * 1000), to = std::lround(toFraction * 1000);
+    return std::to_string(std::labs(to - from) * 10) + " basis points";
 }
 
 double ratio(Money a, Money b)
@@ -48,6 +49,11 @@ void SampleReportGenerator::setYearVariables()
     t.set("dps", formatCents(4 * y.dividendQuarterCents));
     t.set("dps_py", formatCents(4 * fy(1).dividendQuarterCents));
     t.set("rev", formatMillions(y.revenue));
+    t.set("taxespaid", formatMillions(y.tax.cashTaxesPaid));
+    t.set("interestpaid", formatMillions(y.interestExpense - (y.accruedInterest - fy(1).accruedInterest)));
+    t.set("usrev", formatMillions(y.regionRevenue[0]));
+    t.set("usrev_py", formatMillions(fy(1).regionRevenue[0]));
+    t.set("usrev_ppy", formatMillions(fy(2).regionRevenue[0]));
     t.set("returned", formatMillions(y.dividends + y.repurchases));
     t.set("intlshare", formatPercent(1.0 - ratio(y.regionRevenue[0], y.revenue), 0));
     t.set("revb", formatMillions(y.revenue, true));
@@ -119,6 +125,7 @@ void SampleReportGenerator::setComparison(int back)
         t.set(key + "_chg", changePhrase(cur, prev));
         t.set(key + "_pct", formatPercent(std::fabs(changeFraction(cur, prev))));
         t.set(key + "_diff", formatMillions(std::llabs(cur - prev)));
+        t.set(key + "_anoun", cur >= prev ? "an increase" : "a decrease");
     };
     metric("rev", c.revenue, p.revenue);
     metric("prodrev", c.productRevenue, p.productRevenue);

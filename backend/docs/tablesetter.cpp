@@ -40,7 +40,8 @@ TableSetter::TableSetter(const TableBlock& table, double textWidth, const PageRe
                     + std::to_string(column + cell.span) + " columns; the table has "
                     + std::to_string(table.columns.size()));
             Cell c { column, cell.span, cell.pageRef.empty() ? cell.text : resolve(cell.pageRef), {}, {}, 1 };
-            if (wraps(column) && cell.span == 1 && !c.text.empty()) {
+            // Header cells wrap too ("Precision Instruments" over a narrow figure column).
+            if ((wraps(column) || src.header) && cell.span == 1 && !c.text.empty()) {
                 const bool bold = src.bold || cell.bold;
                 c.block = std::make_unique<ParagraphBlock>();
                 c.block->spans = { { c.text, bold ? table.boldFont : table.font } };
@@ -119,8 +120,10 @@ void TableSetter::drawRow(PdfPage& page, std::size_t i, double x, double top) co
         const double right = x + columnRight(cell.column + cell.span - 1);
         if (cell.setter) {
             // Wrapped text starts at the row's first line; figures sit on the last line, as filings set them.
+            // Header text sits on the rule under it, so short headings are bottom-aligned with wrapped ones.
+            const int first = src.header ? row.lines - cell.lines : 0;
             for (std::size_t l = 0; l < cell.setter->lines().size(); ++l)
-                cell.setter->draw(page, l, left + kPadLeft, baselineOf(static_cast<int>(l)));
+                cell.setter->draw(page, l, left + kPadLeft, baselineOf(first + static_cast<int>(l)));
         } else if (!cell.text.empty()) {
             const std::string text = utf8ToWinAnsi(cell.text);
             const double w = pdfTextWidth(font, size, text);

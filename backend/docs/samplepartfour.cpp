@@ -1,0 +1,426 @@
+// Part III (Items 10-14), Part IV (Items 15 and 16), signatures.
+
+#include "docs/reportformat.h"
+#include "docs/samplereportgenerator.h"
+
+#include <cmath>
+
+namespace moescope {
+
+namespace {
+
+struct Exhibit {
+    std::string_view number;
+    std::string_view description;
+};
+
+// Exhibits filed or incorporated by reference; dates and file numbers refer to the company's own (fictional) filings.
+constexpr Exhibit kExhibits[] = {
+    { "3.1",
+        "Amended and Restated Certificate of Incorporation of {company} (incorporated by reference to Exhibit 3.1 "
+        "to the Company\u2019s Current Report on Form 8-K filed on May 8, 2019, File No. {file})" },
+    { "3.2",
+        "Amended and Restated Bylaws of {company}, effective February 14, {py} (incorporated by reference to "
+        "Exhibit 3.1 to the Company\u2019s Current Report on Form 8-K filed on February 16, {py}, File No. {file})" },
+    { "4.1",
+        "Indenture, dated as of March 3, 2014, between {company} and the trustee named therein, relating to the "
+        "Company\u2019s senior debt securities (incorporated by reference to Exhibit 4.1 to the Company\u2019s "
+        "Registration Statement on Form S-3 filed on March 3, 2014)" },
+    { "4.2",
+        "First Supplemental Indenture, dated as of March 10, 2014, including the form of note (incorporated by "
+        "reference to Exhibit 4.2 to the Company\u2019s Current Report on Form 8-K filed on March 10, 2014, File "
+        "No. {file})" },
+    { "4.3",
+        "Second Supplemental Indenture, dated as of September 15, 2017, including the form of note "
+        "(incorporated by reference to Exhibit 4.2 to the Company\u2019s Current Report on Form 8-K filed on "
+        "September 15, 2017, File No. {file})" },
+    { "4.4",
+        "Third Supplemental Indenture, dated as of May 20, 2020, including the form of note (incorporated by "
+        "reference to Exhibit 4.2 to the Company\u2019s Current Report on Form 8-K filed on May 20, 2020, File No. "
+        "{file})" },
+    { "4.5",
+        "Fourth Supplemental Indenture, dated as of June 12, {acqyear}, including the form of note (incorporated "
+        "by reference to Exhibit 4.2 to the Company\u2019s Current Report on Form 8-K filed on June 12, {acqyear}, "
+        "File No. {file})" },
+    { "4.6*",
+        "Description of the Registrant\u2019s Securities Registered Pursuant to Section 12 of the Securities "
+        "Exchange Act of 1934" },
+    { "10.1",
+        "Credit Agreement, dated as of April 28, {ppy}, among {company}, the lenders party thereto and the "
+        "administrative agent named therein (incorporated by reference to Exhibit 10.1 to the Company\u2019s "
+        "Current Report on Form 8-K filed on May 1, {ppy}, File No. {file})" },
+    { "10.2",
+        "First Amendment to Credit Agreement, dated as of June 5, {acqyear} (incorporated by reference to "
+        "Exhibit 10.1 to the Company\u2019s Quarterly Report on Form 10-Q for the quarter ended June 30, "
+        "{acqyear}, File No. {file})" },
+    { "10.3\u2020",
+        "{company} 2021 Omnibus Incentive Plan (incorporated by reference to Appendix A to the "
+        "Company\u2019s Definitive Proxy Statement on Schedule 14A filed on March 26, 2021, File No. {file})" },
+    { "10.4\u2020",
+        "Form of Restricted Stock Unit Award Agreement under the 2021 Omnibus Incentive Plan (incorporated by "
+        "reference to Exhibit 10.2 to the Company\u2019s Quarterly Report on Form 10-Q for the quarter ended "
+        "June 30, 2021, File No. {file})" },
+    { "10.5\u2020",
+        "Form of Performance Share Unit Award Agreement under the 2021 Omnibus Incentive Plan (incorporated by "
+        "reference to Exhibit 10.5 to the Company\u2019s Annual Report on Form 10-K for the year ended "
+        "December 31, {ppy}, File No. {file})" },
+    { "10.6\u2020",
+        "Form of Non-Employee Director Restricted Stock Unit Award Agreement (incorporated by reference to "
+        "Exhibit 10.3 to the Company\u2019s Quarterly Report on Form 10-Q for the quarter ended June 30, "
+        "2021, File No. {file})" },
+    { "10.7\u2020",
+        "{company} Executive Severance Plan, as amended and restated effective January 1, {py} (incorporated "
+        "by reference to Exhibit 10.7 to the Company\u2019s Annual Report on Form 10-K for the year ended "
+        "December 31, {ppy}, File No. {file})" },
+    { "10.8\u2020",
+        "Form of Change in Control Agreement between {company} and certain executive officers (incorporated "
+        "by reference to Exhibit 10.8 to the Company\u2019s Annual Report on Form 10-K for the year ended "
+        "December 31, 2022, File No. {file})" },
+    { "10.9\u2020",
+        "{company} Deferred Compensation Plan, as amended and restated (incorporated by reference to Exhibit "
+        "10.9 to the Company\u2019s Annual Report on Form 10-K for the year ended December 31, 2022, File No. "
+        "{file})" },
+    { "10.10\u2020",
+        "{company} Annual Incentive Plan (incorporated by reference to Exhibit 10.1 to the Company\u2019s "
+        "Current Report on Form 8-K filed on February 20, 2020, File No. {file})" },
+    { "10.11\u2020",
+        "Offer Letter between {company} and {cfo} (incorporated by reference to Exhibit 10.1 to the "
+        "Company\u2019s Current Report on Form 8-K filed on the date of the officer\u2019s appointment, "
+        "File No. {file})" },
+    { "10.12\u2020",
+        "Form of Indemnification Agreement between {company} and its directors and executive officers "
+        "(incorporated by reference to Exhibit 10.12 to the Company\u2019s Annual Report on Form 10-K for "
+        "the year ended December 31, 2019, File No. {file})" },
+    { "10.13",
+        "Equity Purchase Agreement, dated as of May 6, {acqyear}, among {company}, {acq} and the sellers named "
+        "therein (incorporated by reference to Exhibit 2.1 to the Company\u2019s Current Report on Form 8-K "
+        "filed on May 7, {acqyear}, File No. {file})" },
+    { "19.1*", "{company} Insider Trading Policy" },
+    { "21.1*", "Subsidiaries of {company}" },
+    { "23.1*", "Consent of {auditor}, Independent Registered Public Accounting Firm" },
+    { "24.1*", "Power of Attorney (included on the signature page of this Annual Report)" },
+    { "31.1*",
+        "Certification of the Chief Executive Officer pursuant to Rule 13a-14(a) under the Securities Exchange "
+        "Act of 1934, as adopted pursuant to Section 302 of the Sarbanes-Oxley Act of 2002" },
+    { "31.2*",
+        "Certification of the Chief Financial Officer pursuant to Rule 13a-14(a) under the Securities Exchange "
+        "Act of 1934, as adopted pursuant to Section 302 of the Sarbanes-Oxley Act of 2002" },
+    { "32.1**",
+        "Certification of the Chief Executive Officer pursuant to 18 U.S.C. Section 1350, as adopted pursuant "
+        "to Section 906 of the Sarbanes-Oxley Act of 2002" },
+    { "32.2**",
+        "Certification of the Chief Financial Officer pursuant to 18 U.S.C. Section 1350, as adopted pursuant "
+        "to Section 906 of the Sarbanes-Oxley Act of 2002" },
+    { "97.1",
+        "{company} Compensation Recovery Policy (incorporated by reference to Exhibit 97.1 to the Company\u2019s "
+        "Annual Report on Form 10-K for the year ended December 31, 2023, File No. {file})" },
+    { "101.INS*",
+        "Inline XBRL Instance Document \u2014 the instance document does not appear in the Interactive Data "
+        "File because its XBRL tags are embedded within the Inline XBRL document" },
+    { "101.SCH*", "Inline XBRL Taxonomy Extension Schema Document" },
+    { "101.CAL*", "Inline XBRL Taxonomy Extension Calculation Linkbase Document" },
+    { "101.DEF*", "Inline XBRL Taxonomy Extension Definition Linkbase Document" },
+    { "101.LAB*", "Inline XBRL Taxonomy Extension Label Linkbase Document" },
+    { "101.PRE*", "Inline XBRL Taxonomy Extension Presentation Linkbase Document" },
+    { "104*", "Cover Page Interactive Data File (formatted as Inline XBRL and contained in Exhibit 101)" },
+};
+
+} // namespace
+
+void SampleReportGenerator::partThree()
+{
+    auto& d = m_doc;
+    d.item("III", "10", "Directors, Executive Officers and Corporate Governance");
+    para("The information required by this Item with respect to our directors, the Audit Committee of our Board of "
+         "Directors, our audit committee financial experts and our director nomination process will be included under "
+         "the captions \u201cProposal 1 \u2014 Election of Directors,\u201d \u201cCorporate Governance\u201d and "
+         "\u201cBoard Committees\u201d in our definitive Proxy Statement for the {nfy} Annual Meeting of Stockholders "
+         "(the \u201cProxy Statement\u201d), which will be filed with the SEC within 120 days after the end of our "
+         "fiscal year, and is incorporated herein by reference. Information about our executive officers is included "
+         "in Part I of this Annual Report under \u201cInformation About Our Executive Officers.\u201d");
+    para("We have adopted a Code of Business Conduct that applies to all of our directors, officers and employees, "
+         "including our Chief Executive Officer, Chief Financial Officer and Chief Accounting Officer. The Code of "
+         "Business Conduct is available on our website at {website}. We intend to disclose any amendment to, or waiver "
+         "from, a provision of the Code of Business Conduct that applies to these officers by posting such information "
+         "on our website.");
+    para("We have adopted an insider trading policy governing the purchase, sale and other disposition of our "
+         "securities by our directors, officers and employees that we believe is reasonably designed to promote "
+         "compliance with insider trading laws, rules and regulations and the listing standards of the {exchange}. A "
+         "copy of the policy is filed as Exhibit 19.1 to this Annual Report.");
+    para("Our Board of Directors currently consists of the following members:");
+    TableBlock t;
+    t.columns = { { m_textWidth * 0.36, TextAlign::Left, true }, { m_textWidth * 0.64, TextAlign::Left, true } };
+    t.fontSize = 9.5;
+    t.rowHeight = 12;
+    TableRow h;
+    h.header = true;
+    h.bold = true;
+    TableCell a, b;
+    a.text = "Director";
+    a.underline = true;
+    b.text = "Principal Occupation";
+    b.underline = true;
+    b.align = TextAlign::Left;
+    h.cells = { a, b };
+    t.rows.push_back(h);
+    for (const auto& p : m_company.directors) {
+        TableRow r;
+        TableCell n, o;
+        n.text = p.name;
+        o.text = p.background.empty() ? m_company.ceo().title + ", " + m_company.name : p.background;
+        o.align = TextAlign::Left;
+        r.cells = { n, o };
+        t.rows.push_back(r);
+    }
+    d.table(std::move(t));
+    d.item("III", "11", "Executive Compensation");
+    para(
+        "The information required by this Item will be included under the captions \u201cExecutive Compensation,\u201d "
+        "\u201cCompensation Discussion and Analysis,\u201d \u201cDirector Compensation,\u201d \u201cPay Versus "
+        "Performance\u201d and \u201cCompensation Committee Report\u201d in the Proxy Statement and is incorporated "
+        "herein by reference.");
+    d.item(
+        "III", "12", "Security Ownership of Certain Beneficial Owners and Management and Related Stockholder Matters");
+    para("The information required by this Item with respect to security ownership will be included under the caption "
+         "\u201cSecurity Ownership of Certain Beneficial Owners and Management\u201d in the Proxy Statement and is "
+         "incorporated herein by reference. The following table provides information as of {fye} about our equity "
+         "compensation plans:");
+    TableBlock e;
+    e.columns = { { m_textWidth - 3 * 95, TextAlign::Left, true }, { 95, TextAlign::Right, true },
+        { 95, TextAlign::Right, true }, { 95, TextAlign::Right, true } };
+    e.fontSize = 8.5;
+    e.rowHeight = 10.5;
+    TableRow eh;
+    eh.header = true;
+    eh.bold = true;
+    for (auto s : { "Plan Category",
+             "(a) Number of Securities to Be Issued upon Exercise of Outstanding Options, Warrants and Rights",
+             "(b) Weighted-Average Exercise Price of Outstanding Options, Warrants and Rights",
+             "(c) Number of Securities Remaining Available for Future Issuance (Excluding Securities Reflected in "
+             "Column (a))" }) {
+        TableCell c;
+        c.text = s;
+        c.align = TextAlign::Center;
+        c.underline = true;
+        eh.cells.push_back(c);
+    }
+    eh.cells[0].align = TextAlign::Left;
+    e.rows.push_back(eh);
+    const std::int64_t outstanding = 1800000 + static_cast<std::int64_t>(m_seed % 7) * 130000;
+    const std::int64_t available = 6200000 + static_cast<std::int64_t>(m_seed % 5) * 410000;
+    TableRow e1, e2, e3;
+    e1.cells = { TableCell { "Equity compensation plans approved by security holders" },
+        TableCell { formatGrouped(outstanding) }, TableCell { "71.45" }, TableCell { formatGrouped(available) } };
+    e1.cells[2].dollar = true;
+    e2.cells = { TableCell { "Equity compensation plans not approved by security holders" }, TableCell { "\u2014" },
+        TableCell { "\u2014" }, TableCell { "\u2014" } };
+    e3.ruleAbove = TableRule::Single;
+    e3.cells = { TableCell { "Total" }, TableCell { formatGrouped(outstanding) }, TableCell { "71.45" },
+        TableCell { formatGrouped(available) } };
+    e3.cells[2].dollar = true;
+    e.rows.push_back(e1);
+    e.rows.push_back(e2);
+    e.rows.push_back(e3);
+    d.table(std::move(e));
+    para("Column (a) includes restricted stock units and performance share units (at target), which have no exercise "
+         "price; the weighted-average exercise price in column (b) relates only to outstanding stock options.");
+    d.item("III", "13", "Certain Relationships and Related Transactions, and Director Independence");
+    para("The information required by this Item will be included under the captions \u201cCertain Relationships and "
+         "Related Person Transactions\u201d and \u201cDirector Independence\u201d in the Proxy Statement and is "
+         "incorporated herein by reference.");
+    d.item("III", "14", "Principal Accountant Fees and Services");
+    para(
+        "The information required by this Item will be included under the caption \u201cRatification of Appointment of "
+        "Independent Registered Public Accounting Firm\u201d in the Proxy Statement and is incorporated herein by "
+        "reference. Our independent registered public accounting firm is {auditor}, {hqcity}, {hqstate}.");
+}
+
+void SampleReportGenerator::exhibits()
+{
+    auto& d = m_doc;
+    d.item("IV", "15", "Exhibits and Financial Statement Schedules");
+    para("(a) The following documents are filed as part of this Annual Report:");
+    para("(1) __Financial Statements.__ The consolidated financial statements of {company} and the report of the "
+         "independent registered public accounting firm are included in Part II, Item 8 of this Annual Report.");
+    para(
+        "(2) __Financial Statement Schedule.__ Schedule II \u2014 Valuation and Qualifying Accounts is included below. "
+        "All other schedules have been omitted because they are not required, are not applicable, or the required "
+        "information is included in the consolidated financial statements or notes thereto.");
+    scheduleTwo();
+    para("(3) __Exhibits.__ The exhibits listed in the following Exhibit Index are filed or furnished as part of, or "
+         "incorporated by reference into, this Annual Report.");
+    d.heading("EXHIBIT INDEX", 1, "exhibit-index");
+    TableBlock t;
+    t.columns = { { 62, TextAlign::Left, false }, { m_textWidth - 62, TextAlign::Left, true } };
+    t.fontSize = 9;
+    t.rowHeight = 11.2;
+    t.keepTogether = false;
+    TableRow h;
+    h.header = true;
+    h.bold = true;
+    TableCell n, desc;
+    n.text = "Exhibit No.";
+    n.underline = true;
+    desc.text = "Description";
+    desc.underline = true;
+    desc.align = TextAlign::Left;
+    h.cells = { n, desc };
+    t.rows.push_back(h);
+    m_text.set("file", m_company.commissionFile);
+    for (const auto& e : kExhibits) {
+        TableRow r;
+        r.spaceBefore = 3;
+        TableCell a, b;
+        a.text = std::string(e.number);
+        b.text = fill(e.description);
+        b.align = TextAlign::Left;
+        r.cells = { a, b };
+        t.rows.push_back(r);
+    }
+    d.table(std::move(t));
+    para("* Filed herewith.");
+    para("** Furnished herewith.");
+    para("\u2020 Management contract or compensatory plan or arrangement.");
+    para("Certain instruments defining the rights of holders of long-term debt of the Company and its subsidiaries are "
+         "not filed as exhibits because the total amount of securities authorized under any such instrument does not "
+         "exceed 10% of the total assets of the Company and its subsidiaries on a consolidated basis. The Company "
+         "agrees to furnish a copy of any such instrument to the SEC upon request.");
+}
+
+void SampleReportGenerator::scheduleTwo()
+{
+    auto& d = m_doc;
+    d.centered("SCHEDULE II \u2014 VALUATION AND QUALIFYING ACCOUNTS", 10, true, 2);
+    d.centered("(in millions)", 9, false, 4);
+    TableBlock t;
+    t.columns = { { m_textWidth - 4 * 72, TextAlign::Left, true }, { 72, TextAlign::Right, false },
+        { 72, TextAlign::Right, false }, { 72, TextAlign::Right, false }, { 72, TextAlign::Right, false } };
+    t.fontSize = 9;
+    TableRow h;
+    h.header = true;
+    h.bold = true;
+    for (auto s : { "Description", "Balance at Beginning of Year", "Charged to Costs and Expenses",
+             "Deductions and Other", "Balance at End of Year" }) {
+        TableCell c;
+        c.text = s;
+        c.align = TextAlign::Center;
+        c.underline = true;
+        h.cells.push_back(c);
+    }
+    h.cells[0].align = TextAlign::Left;
+    t.rows.push_back(h);
+    auto section = [&](const std::string& title) {
+        TableRow r;
+        r.bold = true;
+        r.spaceBefore = 3;
+        r.cells.push_back({ title });
+        t.rows.push_back(r);
+    };
+    auto line = [&](int year, Money begin, Money charged, Money deductions, Money end) {
+        TableRow r;
+        r.indent = 10;
+        r.cells.push_back({ "Year ended December 31, " + std::to_string(year) });
+        for (Money v : { begin, charged, deductions, end }) {
+            TableCell c;
+            c.text = formatAmount(v);
+            c.dollar = true;
+            r.cells.push_back(c);
+        }
+        t.rows.push_back(r);
+    };
+    section("Allowance for credit losses:");
+    for (int b = 0; b < 3; ++b)
+        line(fy(b).year, fy(b + 1).allowance, fy(b).allowanceProvision, -fy(b).allowanceWriteoffs, fy(b).allowance);
+    section("Deferred tax asset valuation allowance:");
+    for (int b = 0; b < 3; ++b) {
+        const Money begin = b + 1 <= 2 ? fy(b + 1).tax.valuationAllowance : std::llround(fy(3).revenue * 0.004 * 0.55);
+        const Money end = fy(b).tax.valuationAllowance;
+        const Money charged = std::max<Money>(0, end - begin) + 1;
+        line(fy(b).year, begin, charged, end - begin - charged, end);
+    }
+    d.table(std::move(t));
+}
+
+void SampleReportGenerator::formSummary()
+{
+    m_doc.item("IV", "16", "Form 10-K Summary");
+    para("None.");
+}
+
+void SampleReportGenerator::signatures()
+{
+    auto& d = m_doc;
+    d.endItem();
+    d.startPage("signatures");
+    d.centered("SIGNATURES", 11, true, 8);
+    para("Pursuant to the requirements of Section 13 or 15(d) of the Securities Exchange Act of 1934, the registrant "
+         "has duly caused this report to be signed on its behalf by the undersigned, thereunto duly authorized.");
+    TableBlock s;
+    s.columns = { { m_textWidth * 0.5, TextAlign::Left, true }, { m_textWidth * 0.5, TextAlign::Left, true } };
+    s.fontSize = 10;
+    s.rowHeight = 13;
+    auto row = [&](const std::string& a, const std::string& b) {
+        TableRow r;
+        TableCell x, y;
+        x.text = a;
+        y.text = b;
+        y.align = TextAlign::Left;
+        r.cells = { x, y };
+        s.rows.push_back(r);
+    };
+    row("", m_company.name);
+    row("Date: February 24, " + std::to_string(m_company.fiscalYear + 1), "By: /s/ " + m_company.ceo().name);
+    row("", m_company.ceo().title);
+    d.table(std::move(s));
+    para("**POWER OF ATTORNEY**");
+    para("KNOW ALL PERSONS BY THESE PRESENTS, that each person whose signature appears below constitutes and appoints "
+         "{ceo} and {cfo}, and each of them, as his or her true and lawful attorneys-in-fact and agents, with full "
+         "power of substitution and resubstitution, for him or her and in his or her name, place and stead, in any and "
+         "all capacities, to sign any and all amendments to this Annual Report on Form 10-K, and to file the same, "
+         "with all exhibits thereto and other documents in connection therewith, with the Securities and Exchange "
+         "Commission, granting unto said attorneys-in-fact and agents full power and authority to do and perform each "
+         "and every act and thing requisite and necessary to be done, as fully to all intents and purposes as he or "
+         "she might or could do in person, hereby ratifying and confirming all that said attorneys-in-fact and agents, "
+         "or their substitutes, may lawfully do or cause to be done by virtue hereof.");
+    para(
+        "Pursuant to the requirements of the Securities Exchange Act of 1934, this report has been signed below by the "
+        "following persons on behalf of the registrant and in the capacities and on the dates indicated.");
+    TableBlock t;
+    t.columns = { { m_textWidth * 0.34, TextAlign::Left, true }, { m_textWidth * 0.46, TextAlign::Left, true },
+        { m_textWidth * 0.2, TextAlign::Left, true } };
+    t.fontSize = 9.5;
+    t.rowHeight = 12;
+    TableRow h;
+    h.header = true;
+    h.bold = true;
+    for (auto x : { "Signature", "Title", "Date" }) {
+        TableCell c;
+        c.text = x;
+        c.align = TextAlign::Left;
+        c.underline = true;
+        h.cells.push_back(c);
+    }
+    t.rows.push_back(h);
+    const std::string date = "February 24, " + std::to_string(m_company.fiscalYear + 1);
+    auto sig = [&](const std::string& name, const std::string& title) {
+        TableRow r;
+        r.spaceBefore = 8;
+        TableCell a, b, c;
+        a.text = "/s/ " + name;
+        b.text = title;
+        b.align = TextAlign::Left;
+        c.text = date;
+        c.align = TextAlign::Left;
+        r.cells = { a, b, c };
+        t.rows.push_back(r);
+    };
+    sig(m_company.ceo().name, "Chairman, President and Chief Executive Officer (Principal Executive Officer)");
+    sig(m_company.cfo().name, "Executive Vice President and Chief Financial Officer (Principal Financial Officer)");
+    sig(m_company.officers.at(3).name,
+        "Vice President, Corporate Controller and Chief Accounting Officer (Principal Accounting Officer)");
+    for (std::size_t i = 1; i < m_company.directors.size(); ++i)
+        sig(m_company.directors[i].name, "Director");
+    d.table(std::move(t));
+}
+
+} // namespace moescope
