@@ -15,8 +15,8 @@ FinancialTable::FinancialTable(
     m_table.columns.push_back({ labelWidth, TextAlign::Left, true });
     for (std::size_t i = 0; i < columns.size(); ++i)
         m_table.columns.push_back({ columnWidth, TextAlign::Right, false });
-    m_table.fontSize = 9;
-    m_table.rowHeight = 11.5;
+    m_table.fontSize = 9.5;
+    m_table.rowHeight = 12;
     if (!spanHeader.empty()) {
         TableRow r;
         r.header = true;

@@ -65,8 +65,8 @@ struct TableColumn {
 struct TableBlock {
     std::vector<TableColumn> columns; // the first is the label column
     std::vector<TableRow> rows;
-    double fontSize = 9;
-    double rowHeight = 11.5;
+    double fontSize = 9.5;
+    double rowHeight = 12;
     PdfFont font = PdfFont::TimesRoman;
     PdfFont boldFont = PdfFont::TimesBold;
     double leftIndent = 0;

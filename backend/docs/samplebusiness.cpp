@@ -3,6 +3,7 @@
 #include "docs/reportformat.h"
 #include "docs/samplereportgenerator.h"
 
+#include <algorithm>
 #include <array>
 
 namespace moescope {
@@ -229,6 +230,67 @@ constexpr std::string_view kAvailable[] = {
     "The information on our website is not incorporated by reference into this Annual Report.",
 };
 
+constexpr std::string_view kBusinessSystem[] = {
+    "The {short} Business System is the set of tools, processes and behaviors we use to run our businesses, and it "
+    "is central to how we create value.",
+    "It draws on lean principles and emphasizes safety, quality, delivery and cost, in that order, together with the "
+    "disciplined management of growth initiatives through structured commercial processes.",
+    "Every business uses a common set of metrics and daily management routines that make problems visible and help "
+    "teams solve them at their root cause.",
+    "We apply the same tools to integrate acquired businesses, which we believe allows us to improve their margins "
+    "and working capital performance after we acquire them.",
+    "In {fy}, we trained more than [2,000|2,500|3,000] employees in business system tools and completed more than "
+    "[400|550|700] improvement events across our sites.",
+    "We measure the maturity of each site against a common standard and share best practices through communities of "
+    "practice that connect our operations leaders worldwide.",
+};
+
+constexpr std::string_view kManufacturing[] = {
+    "We operate [approximately 40|more than 45|approximately 50] manufacturing facilities, located primarily in North "
+    "America, Europe and Asia.",
+    "Our manufacturing operations include machining, casting finishing, welding, electronics assembly, final "
+    "assembly and testing, and we rely on suppliers for many components and subassemblies.",
+    "We generally manufacture our products in the regions in which they are sold, which shortens lead times, "
+    "reduces freight costs and limits our exposure to tariffs.",
+    "We continue to invest in automation, including robotic assembly and automated testing, to improve productivity "
+    "and quality and to address the shortage of skilled labor in some regions.",
+    "Under the {program} program, we are consolidating several smaller plants into larger, more efficient "
+    "facilities.",
+};
+
+constexpr std::string_view kQuality[] = {
+    "Our products are used in applications where failures can be costly or dangerous, and quality is a core element "
+    "of our business system.",
+    "Substantially all of our manufacturing facilities are certified to ISO 9001, and facilities that serve the "
+    "aerospace, medical and automotive markets hold the additional certifications those industries require.",
+    "We track quality performance through metrics such as customer complaints, warranty costs and first-pass yield, "
+    "and we review them regularly with business leadership.",
+    "Our product development process includes design reviews, reliability testing and validation in customer "
+    "applications before new products are released.",
+};
+
+constexpr std::string_view kDigital[] = {
+    "Digital capabilities are increasingly important to the value we deliver to customers.",
+    "Many of our products include embedded software and connectivity that allow them to be configured, monitored "
+    "and diagnosed remotely, and we offer software applications that use the data our products generate to improve "
+    "the performance and reliability of customer operations.",
+    "We also use digital tools internally, including e-commerce platforms for aftermarket parts, configure-price-quote "
+    "systems for engineered products and analytics that help us manage pricing and inventory.",
+    "Our software development teams follow secure development practices, and we have established a product security "
+    "incident response team to address vulnerabilities in our connected products.",
+};
+
+constexpr std::string_view kAftermarket[] = {
+    "Our installed base of equipment, which we estimate has a replacement value of several times our annual revenue, "
+    "generates demand for replacement parts, consumables, repairs, upgrades and services over its life.",
+    "We serve this demand through a global network of service centers, field service engineers and authorized "
+    "partners.",
+    "Aftermarket revenue typically carries higher margins than sales of new equipment and is less affected by "
+    "economic cycles.",
+    "We are expanding our service offerings through multi-year service agreements, remote monitoring and "
+    "performance-based contracts.",
+};
+
 } // namespace
 
 void SampleReportGenerator::segmentNarrative(std::size_t s)
@@ -253,6 +315,110 @@ void SampleReportGenerator::segmentNarrative(std::size_t s)
     para(kSegment[0]);
     m_doc.paragraph(fill(kSegment[1]) + " " + fill(kSegment[2]) + " " + fill(kSegment[3]));
     m_doc.paragraph(m_text.pick(std::span(kSegment).subspan(4), 3) + " " + fill(kSegment[7]));
+    if (seg.productLines.empty())
+        return;
+    para("The segment\u2019s principal product and service lines are:");
+    TableBlock lines;
+    lines.columns = { { m_textWidth * 0.3, TextAlign::Left, true }, { m_textWidth * 0.7, TextAlign::Left, true } };
+    lines.fontSize = 9.5;
+    lines.rowHeight = 12;
+    TableRow h;
+    h.header = true;
+    h.bold = true;
+    TableCell a, b;
+    a.text = "Product Line";
+    a.underline = true;
+    b.text = "Description";
+    b.underline = true;
+    b.align = TextAlign::Left;
+    h.cells = { a, b };
+    lines.rows.push_back(h);
+    for (const auto& [name, description] : seg.productLines) {
+        TableRow r;
+        r.spaceBefore = 3;
+        TableCell x, y;
+        x.text = name;
+        y.text = description;
+        y.align = TextAlign::Left;
+        r.cells = { x, y };
+        lines.rows.push_back(r);
+    }
+    m_doc.table(std::move(lines));
+}
+
+void SampleReportGenerator::endMarkets()
+{
+    // Segment revenue spread over each segment's three end markets, merged across segments.
+    std::vector<std::pair<std::string, double>> markets;
+    const auto& y = fy(0);
+    const double weights[3] = { 0.45, 0.33, 0.22 };
+    for (std::size_t s = 0; s < m_company.segments.size(); ++s) {
+        const auto& names = m_company.segments[s].endMarkets;
+        for (std::size_t k = 0; k < names.size() && k < 3; ++k) {
+            auto it = std::find_if(markets.begin(), markets.end(), [&](const auto& m) { return m.first == names[k]; });
+            const double v = static_cast<double>(y.segments[s].revenue) * weights[k];
+            if (it == markets.end())
+                markets.push_back({ names[k], v });
+            else
+                it->second += v;
+        }
+    }
+    if (markets.empty())
+        return;
+    std::stable_sort(markets.begin(), markets.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    // Whole percentages that add up to 100 (largest remainder).
+    std::vector<int> pct(markets.size());
+    std::vector<std::pair<double, std::size_t>> rest;
+    int used = 0;
+    for (std::size_t i = 0; i < markets.size(); ++i) {
+        const double exact = markets[i].second * 100.0 / static_cast<double>(y.revenue);
+        pct[i] = static_cast<int>(exact);
+        used += pct[i];
+        rest.push_back({ exact - pct[i], i });
+    }
+    std::stable_sort(rest.begin(), rest.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (std::size_t k = 0; used < 100 && k < rest.size(); ++k, ++used)
+        ++pct[rest[k].second];
+    m_doc.heading("Our Markets", 1);
+    para("We serve customers in a diverse set of end markets, which reduces our exposure to the cycle of any single "
+         "industry. The following table shows our estimate of the percentage of our {fy} net revenue derived from each "
+         "of our principal end markets, based on the primary market of the customer:");
+    TableBlock t;
+    t.columns = { { m_textWidth - 90, TextAlign::Left, true }, { 90, TextAlign::Right, false } };
+    t.fontSize = 9.5;
+    TableRow h;
+    h.header = true;
+    h.bold = true;
+    TableCell a, b;
+    a.text = "End Market";
+    a.underline = true;
+    b.text = "% of " + m_text.get("fy") + " Net Revenue";
+    b.underline = true;
+    b.align = TextAlign::Center;
+    h.cells = { a, b };
+    t.rows.push_back(h);
+    for (std::size_t i = 0; i < markets.size(); ++i) {
+        TableRow r;
+        TableCell x, v;
+        x.text = markets[i].first;
+        v.text = std::to_string(pct[i]) + "%";
+        r.cells = { x, v };
+        t.rows.push_back(r);
+    }
+    TableRow tot;
+    tot.ruleAbove = TableRule::Single;
+    tot.bold = true;
+    TableCell tl, tv;
+    tl.text = "Total";
+    tv.text = "100%";
+    tot.cells = { tl, tv };
+    t.rows.push_back(tot);
+    m_doc.table(std::move(t));
+    for (const auto& m : markets) {
+        const auto text = sampleEndMarketDescription(m.first);
+        if (!text.empty())
+            m_doc.paragraph("**" + m.first + ".** " + fill(text));
+    }
 }
 
 void SampleReportGenerator::business()
@@ -278,6 +444,9 @@ void SampleReportGenerator::business()
     for (auto i : m_text.rng().orderedSubset(static_cast<int>(std::size(kStrategyBullets)), 4))
         bullets.push_back(fill(kStrategyBullets[i]));
     d.bullets(bullets);
+    endMarkets();
+    d.heading(fill("The {short} Business System"), 1);
+    paraPick(kBusinessSystem, 5);
     d.heading("Business Segments", 1);
     para("We manage our business in {segcount} reportable segments, which are organized based on the products we "
          "offer and the markets we serve: {seglist}. Financial information about our segments and the geographic "
@@ -285,6 +454,8 @@ void SampleReportGenerator::business()
          "Consolidated Financial Statements included in Part II, Item 8 of this Annual Report.");
     for (std::size_t s = 0; s < m_company.segments.size(); ++s)
         segmentNarrative(s);
+    d.heading("Aftermarket and Services", 1);
+    paraPick(kAftermarket, 4);
     d.heading("Customers", 1);
     paraPick(kCustomers, 4);
     d.heading("Sales and Distribution", 1);
@@ -293,6 +464,12 @@ void SampleReportGenerator::business()
     paraPick(kCompetition, 4);
     d.heading("Research and Development", 1);
     paraPick(kResearch, 5);
+    d.heading("Digital Capabilities", 1);
+    paraPick(kDigital, 4);
+    d.heading("Manufacturing and Operations", 1);
+    paraPick(kManufacturing, 5);
+    d.heading("Quality", 1);
+    paraPick(kQuality, 4);
     d.heading("Intellectual Property", 1);
     paraPick(kIntellectualProperty, 4);
     d.heading("Raw Materials and Supply Chain", 1);

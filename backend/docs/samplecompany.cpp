@@ -45,6 +45,12 @@ const std::vector<std::string> kAcquisitionNames = { "Brantley Controls", "Kellw
 const std::vector<std::string> kProgramNames
     = { "Operational Excellence", "Simplify and Scale", "Footprint Optimization", "Fit for Growth" };
 
+} // namespace
+
+void addSegmentDetail(std::vector<SampleSegmentProfile>& s); // samplesegments.cpp
+
+namespace {
+
 std::vector<SampleSegmentProfile> segmentArchetypes()
 {
     std::vector<SampleSegmentProfile> s(6);
@@ -104,6 +110,7 @@ std::vector<SampleSegmentProfile> segmentArchetypes()
         "CoolPath, Thermion and GridStar", "copper, aluminum, stainless steel, compressors and power semiconductors",
         "data center construction, building efficiency upgrades and grid investment", 0.15, 0.31, 0.40, 0.15, 0.07,
         0.38 };
+    addSegmentDetail(s);
     return s;
 }
 
@@ -221,13 +228,16 @@ SampleCompany makeSampleCompany(SampleRng rng, int fiscalYear)
     const std::vector<std::string> plantSites = { "Monterrey, Mexico", "Suzhou, China", "Brno, Czech Republic",
         "Pune, India", "Greenville, South Carolina", "Dayton, Ohio", "Kitchener, Ontario, Canada", "Erlangen, Germany",
         "Penang, Malaysia", "Tulsa, Oklahoma", "Eindhoven, the Netherlands", "Knoxville, Tennessee",
-        "Guadalajara, Mexico", "Wroclaw, Poland", "Rochester, New York", "Chonburi, Thailand" };
+        "Guadalajara, Mexico", "Wroclaw, Poland", "Rochester, New York", "Chonburi, Thailand", "Houston, Texas",
+        "Lyon, France", "Sheffield, United Kingdom", "Chennai, India", "Tianjin, China", "Osaka, Japan",
+        "Sao Paulo, Brazil", "Reynosa, Mexico", "Spartanburg, South Carolina", "Madison, Wisconsin", "Bologna, Italy",
+        "Singapore", "Cork, Ireland", "Louisville, Kentucky", "Salt Lake City, Utah", "Stuttgart, Germany" };
     c.properties.push_back(
         { c.city + ", " + c.state, "Corporate headquarters", "Corporate", rng.integer(90, 180), true });
-    auto sites = rng.orderedSubset(static_cast<int>(plantSites.size()), 4 * segments);
+    auto sites = rng.orderedSubset(static_cast<int>(plantSites.size()), std::min<int>(8 * segments, 30));
     for (std::size_t i = 0; i < sites.size(); ++i) {
         const auto& seg = c.segments[i % c.segments.size()];
-        const bool plant = rng.chance(0.7);
+        const bool plant = rng.chance(0.65);
         c.properties.push_back({ plantSites[static_cast<std::size_t>(sites[i])],
             plant ? "Manufacturing and engineering"
                   : (rng.chance(0.5) ? "Distribution and service" : "Research and development"),
@@ -236,16 +246,39 @@ SampleCompany makeSampleCompany(SampleRng rng, int fiscalYear)
     std::stable_sort(c.properties.begin() + 1, c.properties.end(),
         [](const SampleProperty& a, const SampleProperty& b) { return a.segment < b.segment; });
 
-    const std::vector<std::string> jurisdictions = { "Delaware", "Germany", "the Netherlands", "Mexico", "China",
-        "United Kingdom", "India", "Canada", "Japan", "Singapore", "Czech Republic", "Poland", "Brazil", "Ireland" };
-    const std::vector<std::string> suffixes
-        = { "Holdings LLC", "GmbH", "B.V.", "S. de R.L. de C.V.", "(Suzhou) Co., Ltd.", "Limited", "Private Limited",
-              "ULC", "K.K.", "Pte. Ltd.", "s.r.o.", "Sp. z o.o.", "Ltda.", "Designated Activity Company" };
-    for (std::size_t i = 0; i < jurisdictions.size(); ++i)
-        c.subsidiaries.push_back(c.shortName + " " + suffixes[i] + " (" + jurisdictions[i] + ")");
-    for (const auto& s : c.segments)
-        c.subsidiaries.push_back(c.shortName + " " + s.name + " LLC (Delaware)");
-    c.subsidiaries.push_back(c.acquisition + " LLC (Delaware)");
+    // Subsidiaries: holding, operating and service companies in the countries where the company does business.
+    struct Jurisdiction {
+        const char* name;
+        const char* suffix;
+    };
+    const std::vector<Jurisdiction> places = { { "Delaware", "LLC" }, { "Germany", "GmbH" },
+        { "the Netherlands", "B.V." }, { "Mexico", "S. de R.L. de C.V." }, { "China", "Co., Ltd." },
+        { "United Kingdom", "Limited" }, { "India", "Private Limited" }, { "Canada", "ULC" }, { "Japan", "K.K." },
+        { "Singapore", "Pte. Ltd." }, { "Czech Republic", "s.r.o." }, { "Poland", "Sp. z o.o." }, { "Brazil", "Ltda." },
+        { "Ireland", "Limited" }, { "France", "SAS" }, { "Italy", "S.r.l." }, { "Spain", "S.L.U." }, { "Sweden", "AB" },
+        { "Switzerland", "AG" }, { "Australia", "Pty Ltd" }, { "South Korea", "Co., Ltd." },
+        { "Malaysia", "Sdn. Bhd." }, { "Thailand", "Co., Ltd." }, { "Luxembourg", "S.a r.l." }, { "Belgium", "BV" },
+        { "Austria", "GmbH" }, { "Denmark", "ApS" }, { "United Arab Emirates", "FZE" }, { "South Africa", "(Pty) Ltd" },
+        { "Texas", "LLC" } };
+    const std::vector<std::string> roles
+        = { "Holdings", "International", "Services", "Manufacturing", "Sales", "Finance", "Technologies" };
+    for (std::size_t i = 0; i < places.size() && static_cast<int>(i) < c.countries + 4; ++i) {
+        const int n = i < 3 ? 4 : rng.integer(1, 3);
+        for (int k = 0; k < n; ++k) {
+            std::string name = c.shortName + " ";
+            if (k == 0 && i < c.segments.size() * 3 && rng.chance(0.5))
+                name += c.segments[i % c.segments.size()].name + " ";
+            else
+                name += roles[static_cast<std::size_t>((i + static_cast<std::size_t>(k) * 3) % roles.size())] + " ";
+            name += places[i].suffix;
+            if (std::find_if(
+                    c.subsidiaries.begin(), c.subsidiaries.end(), [&](const auto& p) { return p.first == name; })
+                == c.subsidiaries.end())
+                c.subsidiaries.push_back({ name, places[i].name });
+        }
+    }
+    c.subsidiaries.push_back({ c.acquisition + " LLC", "Delaware" });
+    c.subsidiaries.push_back({ c.acquisition + " GmbH", "Germany" });
     std::sort(c.subsidiaries.begin(), c.subsidiaries.end());
     return c;
 }

@@ -5,6 +5,8 @@
 #include "docs/samplerng.h"
 
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace moescope {
@@ -34,7 +36,12 @@ struct SampleSegmentProfile {
     double margin = 0.18; // relative operating margin weight
     double growth = 0.05; // typical organic growth
     double international = 0.4; // share of revenue outside the United States
+    std::vector<std::pair<std::string, std::string>> productLines; // name, description
+    std::vector<std::string> endMarkets; // three, largest first (see sampleEndMarketDescription)
 };
+
+// A paragraph (template) describing an end market named in SampleSegmentProfile::endMarkets.
+std::string_view sampleEndMarketDescription(std::string_view endMarket);
 
 struct SampleProperty {
     std::string location;
@@ -75,7 +82,7 @@ struct SampleCompany {
     std::vector<SamplePerson> directors;
     std::vector<SampleSegmentProfile> segments;
     std::vector<SampleProperty> properties;
-    std::vector<std::string> subsidiaries; // "Name (Jurisdiction)"
+    std::vector<std::pair<std::string, std::string>> subsidiaries; // name, jurisdiction
 
     const SamplePerson& ceo() const { return officers.at(0); }
     const SamplePerson& cfo() const { return officers.at(1); }

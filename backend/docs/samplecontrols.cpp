@@ -8,7 +8,7 @@ namespace moescope {
 void SampleReportGenerator::marketRisk()
 {
     auto& d = m_doc;
-    d.item("II", "7A", "Quantitative and Qualitative Disclosures About Market Risk");
+    d.item("II", "7A", "Quantitative and Qualitative Disclosures About Market Risk", true);
     para("We are exposed to market risks in the ordinary course of business, including changes in interest rates, "
          "foreign currency exchange rates and commodity prices. We manage these exposures through our regular "
          "operating and financing activities and, when appropriate, through the use of derivative financial "
@@ -45,7 +45,7 @@ void SampleReportGenerator::marketRisk()
 
 void SampleReportGenerator::changesInAccountants()
 {
-    m_doc.item("II", "9", "Changes in and Disagreements with Accountants on Accounting and Financial Disclosure");
+    m_doc.item("II", "9", "Changes in and Disagreements with Accountants on Accounting and Financial Disclosure", true);
     para("None.");
 }
 

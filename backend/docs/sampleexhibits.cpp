@@ -75,10 +75,30 @@ void SampleReportGenerator::exhibitDocuments()
     para("The following is a list of significant subsidiaries of {company} as of {fye}, and the jurisdictions in which "
          "they are organized. Certain subsidiaries are omitted because, considered in the aggregate, they would not "
          "constitute a significant subsidiary as of the end of the year covered by this report.");
-    std::vector<std::string> subs;
-    for (const auto& s : c.subsidiaries)
-        subs.push_back(s);
-    d.bullets(subs);
+    TableBlock subs;
+    subs.columns = { { m_textWidth * 0.62, TextAlign::Left, true }, { m_textWidth * 0.38, TextAlign::Left, true } };
+    subs.keepTogether = false;
+    TableRow h;
+    h.header = true;
+    h.bold = true;
+    TableCell a, b;
+    a.text = "Name of Subsidiary";
+    a.underline = true;
+    b.text = "Jurisdiction of Organization";
+    b.underline = true;
+    b.align = TextAlign::Left;
+    h.cells = { a, b };
+    subs.rows.push_back(h);
+    for (const auto& [name, place] : c.subsidiaries) {
+        TableRow r;
+        TableCell x, y;
+        x.text = name;
+        y.text = place;
+        y.align = TextAlign::Left;
+        r.cells = { x, y };
+        subs.rows.push_back(r);
+    }
+    d.table(std::move(subs));
 
     d.startPage("exhibit-23.1");
     d.paragraph("**Exhibit 23.1**", TextAlign::Right, 10, 8);

@@ -127,8 +127,12 @@ void SampleReportGenerator::mdna()
          "pre-tax savings of approximately [$40 million|$45 million|$55 million] when fully implemented, of which a "
          "majority was realized in {fy}. See {note_restructuring}, \u201c{notetitle_restructuring}.\u201d");
     mdnaResults();
+    mdnaFourthQuarter();
     mdnaSegments();
+    mdnaOrders();
     mdnaLiquidity();
+    mdnaWorkingCapital();
+    mdnaOutlook();
     mdnaCriticalEstimates();
     (void)y;
 }

@@ -174,6 +174,7 @@ void SampleReportGenerator::mdnaSegments()
     t.row("Capital expenditures", capex, { .indent = 1 });
     t.total("Free cash flow (non-GAAP)", fcf, true);
     d.table(t.build());
+    mdnaAdjustedMeasures();
 }
 
 void SampleReportGenerator::mdnaLiquidity()

@@ -413,7 +413,9 @@ void SampleReportGenerator::notes()
     noteCommitments();
     noteRestructuring();
     noteRetirement();
+    noteSupplemental();
     noteSegments();
+    noteQuarterly();
     noteSubsequent();
 }
 

@@ -99,7 +99,7 @@ void SampleReportGenerator::cybersecurity()
 void SampleReportGenerator::properties()
 {
     auto& d = m_doc;
-    d.item("I", "2", "Properties");
+    d.item("I", "2", "Properties", true);
     para("Our corporate headquarters is located in {hqcity}, {hqstate}. As of {fye}, we operated [approximately 70|"
          "more than 80|approximately 90] manufacturing, engineering, distribution, service and administrative "
          "facilities in {countries} countries, with an aggregate floor area of approximately [6.1|6.8|7.4] million "

@@ -4,6 +4,7 @@
 #include "docs/reportformat.h"
 
 #include <array>
+#include <cmath>
 
 namespace moescope {
 
@@ -13,16 +14,15 @@ const std::array<const char*, 11> kNumberWords
     = { "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten" };
 
 // The notes in the order they appear, so that any part of the report can cite "Note 6".
-const std::array<std::pair<const char*, const char*>, 17> kNotes
-    = { { { "policies", "Summary of Significant Accounting Policies" }, { "revenue", "Revenue" },
-        { "acquisition", "Acquisition" }, { "balance", "Balance Sheet Components" },
-        { "goodwill", "Goodwill and Intangible Assets" }, { "debt", "Debt" }, { "leases", "Leases" },
-        { "taxes", "Income Taxes" }, { "stockcomp", "Stock-Based Compensation" }, { "eps", "Earnings Per Share" },
-        { "equity", "Stockholders\u2019 Equity" },
-        { "fairvalue", "Fair Value Measurements and Derivative Instruments" },
-        { "commitments", "Commitments and Contingencies" }, { "restructuring", "Restructuring" },
-        { "retirement", "Retirement Plans" }, { "segments", "Segment and Geographic Information" },
-        { "subsequent", "Subsequent Events" } } };
+constexpr std::pair<const char*, const char*> kNotes[] = { { "policies", "Summary of Significant Accounting Policies" },
+    { "revenue", "Revenue" }, { "acquisition", "Acquisition" }, { "balance", "Balance Sheet Components" },
+    { "goodwill", "Goodwill and Intangible Assets" }, { "debt", "Debt" }, { "leases", "Leases" },
+    { "taxes", "Income Taxes" }, { "stockcomp", "Stock-Based Compensation" }, { "eps", "Earnings Per Share" },
+    { "equity", "Stockholders\u2019 Equity" }, { "fairvalue", "Fair Value Measurements and Derivative Instruments" },
+    { "commitments", "Commitments and Contingencies" }, { "restructuring", "Restructuring" },
+    { "retirement", "Retirement Plans" }, { "supplemental", "Supplemental Financial Information" },
+    { "segments", "Segment and Geographic Information" }, { "quarterly", "Quarterly Financial Data (Unaudited)" },
+    { "subsequent", "Subsequent Events" } };
 
 std::string listPhrase(const std::vector<std::string>& items)
 {
@@ -51,7 +51,31 @@ SampleReportGenerator::SampleReportGenerator(std::uint64_t seed, int fiscalYear)
     if (!problems.empty())
         throw FormatError(
             "sample report financial model is inconsistent for seed " + std::to_string(seed) + ": " + problems.front());
+    // Orders and backlog: book-to-bill around one, backlog rolling forward from an opening level.
+    SampleRng orders = m_rng.fork("orders");
+    const std::size_t segments = m_company.segments.size();
+    m_orders.assign(4, std::vector<Money>(segments, 0));
+    m_backlog.assign(4, std::vector<Money>(segments, 0));
+    for (std::size_t s = 0; s < segments; ++s)
+        m_backlog[3][s] = std::llround(fy(3).segments[s].revenue * orders.uniform(0.3, 0.42));
+    for (int back = 2; back >= 0; --back)
+        for (std::size_t s = 0; s < segments; ++s) {
+            const Money revenue = fy(back).segments[s].revenue;
+            m_orders[static_cast<std::size_t>(back)][s] = std::llround(revenue * orders.uniform(0.96, 1.07));
+            m_backlog[static_cast<std::size_t>(back)][s] = m_backlog[static_cast<std::size_t>(back + 1)][s]
+                + m_orders[static_cast<std::size_t>(back)][s] - revenue;
+        }
     setVariables();
+}
+
+Money SampleReportGenerator::orders(int back, std::size_t s) const
+{
+    return m_orders.at(static_cast<std::size_t>(back)).at(s);
+}
+
+Money SampleReportGenerator::backlog(int back, std::size_t s) const
+{
+    return m_backlog.at(static_cast<std::size_t>(back)).at(s);
 }
 
 const YearFinancials& SampleReportGenerator::fy(int back) const
@@ -79,7 +103,9 @@ FinancialTable SampleReportGenerator::yearTable(
 void SampleReportGenerator::noteHeading(const std::string& key)
 {
     ++m_noteNumber;
-    const auto& expected = kNotes.at(static_cast<std::size_t>(m_noteNumber - 1));
+    if (m_noteNumber > static_cast<int>(std::size(kNotes)))
+        throw FormatError("sample report note '" + key + "' is not in the note list");
+    const auto& expected = kNotes[m_noteNumber - 1];
     if (key != expected.first) // the numbering other sections cite must match the order notes are written in
         throw FormatError("sample report note '" + key + "' written out of order (expected '" + expected.first + "')");
     m_doc.heading(
@@ -126,7 +152,7 @@ void SampleReportGenerator::setVariables()
         t.set("seg" + std::to_string(i), c.segments[i].name);
     }
     t.set("seglist", listPhrase(names));
-    for (std::size_t i = 0; i < kNotes.size(); ++i) {
+    for (std::size_t i = 0; i < std::size(kNotes); ++i) {
         t.set(std::string("note_") + kNotes[i].first, "Note " + std::to_string(i + 1));
         t.set(std::string("notetitle_") + kNotes[i].first, kNotes[i].second);
     }

@@ -51,6 +51,7 @@ private:
     // samplebusiness.cpp
     void business();
     void segmentNarrative(std::size_t segment);
+    void endMarkets();
     // samplerisks.cpp
     void riskFactors();
     // samplepartone.cpp
@@ -69,6 +70,21 @@ private:
     void mdnaSegments();
     void mdnaLiquidity();
     void mdnaCriticalEstimates();
+    // samplemdnaextra.cpp
+    void mdnaOrders();
+    void mdnaFourthQuarter();
+    void mdnaAdjustedMeasures();
+    void mdnaWorkingCapital();
+    void mdnaOutlook();
+    struct Quarters {
+        std::array<Money, 4> revenue {}, grossProfit {}, operatingIncome {}, netIncome {};
+        std::array<int, 4> epsBasicCents {}, epsDilutedCents {};
+    };
+    // The fiscal year fy(back) split into quarters that add up to the annual figures (unaudited data).
+    Quarters quarters(int back) const;
+    // Orders and year-end backlog of segment s in fy(back).
+    Money orders(int back, std::size_t s) const;
+    Money backlog(int back, std::size_t s) const;
     // samplecontrols.cpp
     void marketRisk();
     void changesInAccountants();
@@ -100,6 +116,8 @@ private:
     void noteCommitments();
     void noteRestructuring();
     void noteRetirement();
+    void noteSupplemental();
+    void noteQuarterly();
     void noteSegments();
     void noteSubsequent();
     // "Note 6. Debt": key is the note's key in the fixed note order ("debt").
@@ -120,6 +138,8 @@ private:
     ReportComposer m_doc;
     double m_textWidth;
     int m_noteNumber = 0;
+    std::vector<std::vector<Money>> m_orders; // [back][segment], back 0..3
+    std::vector<std::vector<Money>> m_backlog;
 };
 
 } // namespace moescope

@@ -24,15 +24,18 @@ void SampleReportGenerator::riskFactors()
          "also adversely affect us.");
     d.heading("Summary of Risk Factors", 1);
     para("The following is a summary of the principal risks that could adversely affect our business:");
+    // Most of the bank, always including the required risks, grouped by category in the bank's order.
+    std::vector<const SampleRisk*> all;
+    for (auto category : sampleRiskCategories())
+        for (auto bank : { sampleOperatingRisks(), sampleFinancialRisks(), sampleAdditionalRisks() })
+            for (const auto& r : bank)
+                if (r.category == category)
+                    all.push_back(&r);
+    const auto keep = m_text.rng().orderedSubset(static_cast<int>(all.size()), static_cast<int>(all.size()) - 4);
     std::vector<const SampleRisk*> chosen;
-    for (auto bank : { sampleOperatingRisks(), sampleFinancialRisks() }) {
-        // Most of the bank, always including the required ones, in the bank's order.
-        std::vector<int> keep = m_text.rng().orderedSubset(
-            static_cast<int>(bank.size()), static_cast<int>(bank.size()) - m_text.rng().integer(1, 3));
-        for (std::size_t i = 0; i < bank.size(); ++i)
-            if (bank[i].required || std::find(keep.begin(), keep.end(), static_cast<int>(i)) != keep.end())
-                chosen.push_back(&bank[i]);
-    }
+    for (std::size_t i = 0; i < all.size(); ++i)
+        if (all[i]->required || std::find(keep.begin(), keep.end(), static_cast<int>(i)) != keep.end())
+            chosen.push_back(all[i]);
     std::vector<std::string> summary;
     for (const SampleRisk* r : chosen)
         if (summary.size() < 12 && (r->required || m_text.rng().chance(0.3)))

@@ -19,5 +19,9 @@ struct SampleRisk {
 std::span<const SampleRisk> sampleOperatingRisks();
 // Legal, financial, stock and general risks.
 std::span<const SampleRisk> sampleFinancialRisks();
+// More risks of every category.
+std::span<const SampleRisk> sampleAdditionalRisks();
+// The order in which categories appear in Item 1A.
+std::span<const std::string_view> sampleRiskCategories();
 
 } // namespace moescope

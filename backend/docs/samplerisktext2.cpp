@@ -173,4 +173,12 @@ std::span<const SampleRisk> sampleFinancialRisks()
     return kRisks;
 }
 
+std::span<const std::string_view> sampleRiskCategories()
+{
+    static constexpr std::string_view kOrder[]
+        = { "Risks Related to Our Business and Industry", "Risks Related to Our Operations",
+              "Risks Related to Cybersecurity and Technology", kLegal, kFinancial, kStock, kGeneral };
+    return kOrder;
+}
+
 } // namespace moescope

@@ -237,7 +237,7 @@ void SampleReportGenerator::stockholdersEquity()
     m_doc.startPage("stockholders-equity");
     statementTitle("Consolidated Statements of Stockholders\u2019 Equity");
     TableBlock t;
-    const double col = 47;
+    const double col = 48;
     t.columns.push_back({ m_textWidth - 7 * col, TextAlign::Left, true });
     for (int i = 0; i < 7; ++i)
         t.columns.push_back({ col, TextAlign::Right, false });
@@ -261,14 +261,11 @@ void SampleReportGenerator::stockholdersEquity()
         c.span = span;
         return c;
     };
-    header("",
-        { cell("Common Stock", true, 2), cell("Additional"), cell(""), cell(""), cell("Accumulated"), cell("Total") });
-    header("",
-        { cell(""), cell(""), cell("Paid-in"), cell("Retained"), cell("Treasury"), cell("Other Comp."),
-            cell("Stockholders\u2019") });
+    header("", { cell("Common Stock", true, 2), cell(""), cell(""), cell(""), cell(""), cell("") });
     header("(in millions; shares in thousands)",
-        { cell("Shares", true), cell("Amount", true), cell("Capital", true), cell("Earnings", true),
-            cell("Stock", true), cell("Loss", true), cell("Equity", true) });
+        { cell("Shares", true), cell("Amount", true), cell("Additional Paid-in Capital", true),
+            cell("Retained Earnings", true), cell("Treasury Stock", true), cell("AOCI (a)", true),
+            cell("Total Equity", true) });
     auto data = [&](const std::string& label, std::vector<std::string> cells, bool bold, TableRule above, bool dollar) {
         TableRow r;
         r.bold = bold;
@@ -316,6 +313,7 @@ void SampleReportGenerator::stockholdersEquity()
     }
     t.rows.back().ruleBelow = TableRule::Double;
     const auto block = m_doc.table(std::move(t));
+    m_doc.paragraph("(a) Accumulated other comprehensive loss.", TextAlign::Left, 8.5, 6);
     statementFooter();
     m_doc.namePage("stockholders_equity", "Consolidated Statements of Stockholders\u2019 Equity", block);
 }

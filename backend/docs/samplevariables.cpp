@@ -100,8 +100,13 @@ void SampleReportGenerator::setYearVariables()
     t.set("warranty", formatMillions(y.warranty));
     t.set("allowance", formatMillions(y.allowance));
     t.set("purchobl", formatMillions(std::lround(y.costOfRevenue * 0.11)));
-    t.set("backlog", formatMillions(std::lround(y.revenue * 0.38), true));
-    t.set("backlog_py", formatMillions(std::lround(fy(1).revenue * 0.37), true));
+    Money backlogNow = 0, backlogPrior = 0;
+    for (std::size_t s = 0; s < y.segments.size(); ++s) {
+        backlogNow += backlog(0, s);
+        backlogPrior += backlog(1, s);
+    }
+    t.set("backlog", formatMillions(backlogNow, true));
+    t.set("backlog_py", formatMillions(backlogPrior, true));
     t.set("sharesout", formatShareCount(y.sharesOutstanding));
     t.set("holders", formatGrouped(900 + static_cast<Money>(m_seed % 1700)));
     t.set("marketcap",
