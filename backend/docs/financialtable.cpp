@@ -16,7 +16,7 @@ FinancialTable::FinancialTable(
     for (std::size_t i = 0; i < columns.size(); ++i)
         m_table.columns.push_back({ columnWidth, TextAlign::Right, false });
     m_table.fontSize = 9.5;
-    m_table.rowHeight = 12;
+    m_table.rowHeight = 13;
     if (!spanHeader.empty()) {
         TableRow r;
         r.header = true;

@@ -66,7 +66,7 @@ struct TableBlock {
     std::vector<TableColumn> columns; // the first is the label column
     std::vector<TableRow> rows;
     double fontSize = 9.5;
-    double rowHeight = 12;
+    double rowHeight = 13;
     PdfFont font = PdfFont::TimesRoman;
     PdfFont boldFont = PdfFont::TimesBold;
     double leftIndent = 0;

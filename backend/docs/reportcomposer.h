@@ -42,8 +42,8 @@ struct ReportAnchorPage {
 
 class ReportComposer {
 public:
-    static constexpr double kBodySize = 10.5;
-    static constexpr double kBodyLeading = 13.2;
+    static constexpr double kBodySize = 11;
+    static constexpr double kBodyLeading = 13.9;
 
     // "PART II" centred, on a new page when newPage.
     void part(const std::string& numeral, bool newPage);

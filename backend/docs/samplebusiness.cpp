@@ -230,6 +230,38 @@ constexpr std::string_view kAvailable[] = {
     "The information on our website is not incorporated by reference into this Annual Report.",
 };
 
+constexpr std::string_view kStrengths[] = {
+    "**Leading positions in attractive niches.** We hold the number one or number two position in a majority of the "
+    "product categories in which we compete, based on our estimates of market share, and our products are often "
+    "specified by name in customer designs and engineering standards.",
+    "**Large installed base.** Our products have been installed in customer facilities for decades, and the resulting "
+    "demand for replacement parts, upgrades and services provides a stable and profitable source of revenue through "
+    "economic cycles.",
+    "**Application engineering expertise.** Our engineers work alongside customers to select, configure and integrate "
+    "our products into complex systems, which deepens our relationships and makes our products difficult to replace.",
+    "**Diversified end markets and geographies.** No single end market accounted for more than [25%|30%] of our net "
+    "revenue in {fy}, and we generate a substantial portion of our revenue outside the United States, which reduces "
+    "our exposure to any one economic cycle.",
+    "**Strong cash generation.** Our asset-light operating model and disciplined working capital management have "
+    "enabled us to convert a high percentage of our net income into free cash flow, which funds our investments, "
+    "acquisitions and returns to stockholders.",
+    "**Experienced leadership and a performance culture.** Our leadership team has deep experience in our industries, "
+    "and our incentive programs align management with the creation of long-term stockholder value.",
+};
+
+constexpr std::string_view kRecent[] = {
+    "In {fy}, we completed the integration of {acq} into our {acqseg} segment, including the migration of its "
+    "operations to our enterprise systems and the consolidation of two of its facilities into existing {short} "
+    "plants.",
+    "We launched [more than 40|approximately 50|more than 60] new products during the year, including new "
+    "connected devices and software applications.",
+    "We opened a new engineering and technology center in [Pune, India|Brno, Czech Republic|Guadalajara, Mexico] "
+    "to expand our software and product development capacity.",
+    "We continued to execute the {program} program, which reduced our workforce and closed or consolidated "
+    "[four|five|six] facilities during the year.",
+    "In February {nfy}, our Board of Directors increased our quarterly dividend to {dpsq_next} per share.",
+};
+
 constexpr std::string_view kBusinessSystem[] = {
     "The {short} Business System is the set of tools, processes and behaviors we use to run our businesses, and it "
     "is central to how we create value.",
@@ -438,6 +470,16 @@ void SampleReportGenerator::business()
          "complementary technologies that expanded our {acqseg} segment, for {acqprice} in cash. In {py}, we also "
          "launched the {program} program to simplify our organizational structure and consolidate certain "
          "manufacturing and administrative facilities.");
+    d.heading("Recent Developments", 1);
+    paraPick(kRecent, 4);
+    d.heading("Competitive Strengths", 1);
+    para("We believe that the following strengths differentiate us from our competitors:");
+    {
+        std::vector<std::string> strengths;
+        for (auto i : m_text.rng().orderedSubset(static_cast<int>(std::size(kStrengths)), 5))
+            strengths.push_back(fill(kStrengths[i]));
+        d.bullets(strengths);
+    }
     d.heading("Our Strategy", 1);
     paraPick(kStrategyIntro, 2);
     std::vector<std::string> bullets;

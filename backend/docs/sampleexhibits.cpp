@@ -69,6 +69,9 @@ void SampleReportGenerator::exhibitDocuments()
     for (auto p : kSecurities)
         para(p);
 
+    planExhibits();
+    policyExhibits();
+
     d.startPage("exhibit-21.1");
     d.paragraph("**Exhibit 21.1**", TextAlign::Right, 10, 8);
     d.centered("SUBSIDIARIES OF " + c.name, 10, true, 8);

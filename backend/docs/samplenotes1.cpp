@@ -234,6 +234,7 @@ void SampleReportGenerator::noteRevenue()
     para("Net revenue from customers in the United States was {usrev}, {usrev_py} and {usrev_ppy} in {fy}, {py} and "
          "{ppy}, respectively. No other individual country accounted for more than 10% of net revenue in any period "
          "presented.");
+    noteRevenueDetail();
     d.heading("Contract Balances", 2);
     para("Contract liabilities consist of advance payments from customers and billings in excess of revenue "
          "recognized, and are included in other accrued liabilities. Contract liabilities were {contractliab} at "

@@ -307,6 +307,7 @@ void SampleReportGenerator::noteLeases()
     m.row("Operating lease liabilities, current", { fy(0).leaseCurrent }, { .spaceBefore = 4 });
     m.row("Operating lease liabilities, noncurrent", { fy(0).leaseNoncurrent });
     d.table(m.build());
+    noteLeaseDetail();
 }
 
 void SampleReportGenerator::noteIncomeTaxes()
@@ -420,6 +421,7 @@ void SampleReportGenerator::noteIncomeTaxes()
          "benefits could decrease by up to [$5 million|$8 million] within the next twelve months as a result of the "
          "resolution of examinations and the expiration of statutes of limitations. Cash paid for income taxes, net of "
          "refunds, was {taxespaid} in {fy}.");
+    noteTaxDetail();
 }
 
 } // namespace moescope

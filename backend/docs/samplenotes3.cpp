@@ -78,6 +78,7 @@ void SampleReportGenerator::noteStockCompensation()
         + formatMillions(std::llround(vested * fy(0).stockPriceEnd / 1000))
         + " in {fy}. Outstanding stock options, all of which were granted before [2019|2020] and are fully vested, "
           "were not material.");
+    noteStockDetail();
 }
 
 void SampleReportGenerator::noteEarningsPerShare()
@@ -185,6 +186,7 @@ void SampleReportGenerator::noteFairValue()
          "be reclassified within the next twelve months. The Company also uses forward contracts that are not "
          "designated as hedges to offset the remeasurement of monetary assets and liabilities, and the gains and "
          "losses on these contracts were not material.");
+    noteDerivativeDetail();
 }
 
 void SampleReportGenerator::noteCommitments()
@@ -206,6 +208,7 @@ void SampleReportGenerator::noteCommitments()
          "predicted with certainty, management believes, after consultation with counsel, that their resolution "
          "will not have a material adverse effect on the Company\u2019s consolidated financial position, results of "
          "operations or cash flows.");
+    noteLegalDetail();
     para(
         "**Environmental Matters.** The Company has been named as a potentially responsible party at a small number of "
         "sites in the United States where hazardous substances were disposed of by third parties, and it is "
@@ -385,6 +388,7 @@ void SampleReportGenerator::noteSegments()
     }
     l.total("Total", values(&YearFinancials::ppeNet, 2), true);
     d.table(l.build());
+    noteSegmentAssets();
 }
 
 void SampleReportGenerator::noteSubsequent()

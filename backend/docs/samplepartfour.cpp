@@ -56,10 +56,9 @@ constexpr Exhibit kExhibits[] = {
     { "10.3\u2020",
         "{company} 2021 Omnibus Incentive Plan (incorporated by reference to Appendix A to the "
         "Company\u2019s Definitive Proxy Statement on Schedule 14A filed on March 26, 2021, File No. {file})" },
-    { "10.4\u2020",
-        "Form of Restricted Stock Unit Award Agreement under the 2021 Omnibus Incentive Plan (incorporated by "
-        "reference to Exhibit 10.2 to the Company\u2019s Quarterly Report on Form 10-Q for the quarter ended "
-        "June 30, 2021, File No. {file})" },
+    { "10.4*\u2020",
+        "Form of Restricted Stock Unit Award Agreement under the 2021 Omnibus Incentive Plan (as amended "
+        "{fy})" },
     { "10.5\u2020",
         "Form of Performance Share Unit Award Agreement under the 2021 Omnibus Incentive Plan (incorporated by "
         "reference to Exhibit 10.5 to the Company\u2019s Annual Report on Form 10-K for the year ended "
@@ -68,10 +67,7 @@ constexpr Exhibit kExhibits[] = {
         "Form of Non-Employee Director Restricted Stock Unit Award Agreement (incorporated by reference to "
         "Exhibit 10.3 to the Company\u2019s Quarterly Report on Form 10-Q for the quarter ended June 30, "
         "2021, File No. {file})" },
-    { "10.7\u2020",
-        "{company} Executive Severance Plan, as amended and restated effective January 1, {py} (incorporated "
-        "by reference to Exhibit 10.7 to the Company\u2019s Annual Report on Form 10-K for the year ended "
-        "December 31, {ppy}, File No. {file})" },
+    { "10.7*\u2020", "{company} Executive Severance Plan, as amended and restated effective January 1, {py}" },
     { "10.8\u2020",
         "Form of Change in Control Agreement between {company} and certain executive officers (incorporated "
         "by reference to Exhibit 10.8 to the Company\u2019s Annual Report on Form 10-K for the year ended "
@@ -111,9 +107,7 @@ constexpr Exhibit kExhibits[] = {
     { "32.2**",
         "Certification of the Chief Financial Officer pursuant to 18 U.S.C. Section 1350, as adopted pursuant "
         "to Section 906 of the Sarbanes-Oxley Act of 2002" },
-    { "97.1",
-        "{company} Compensation Recovery Policy (incorporated by reference to Exhibit 97.1 to the Company\u2019s "
-        "Annual Report on Form 10-K for the year ended December 31, 2023, File No. {file})" },
+    { "97.1*", "{company} Compensation Recovery Policy" },
     { "101.INS*",
         "Inline XBRL Instance Document \u2014 the instance document does not appear in the Interactive Data "
         "File because its XBRL tags are embedded within the Inline XBRL document" },
@@ -173,6 +167,23 @@ void SampleReportGenerator::partThree()
         t.rows.push_back(r);
     }
     d.table(std::move(t));
+    para("Biographical information about our directors who are not executive officers is set forth below.");
+    for (std::size_t i = 1; i < m_company.directors.size(); ++i) {
+        const auto& p = m_company.directors[i];
+        m_text.set("dname", p.name);
+        m_text.set("dage", std::to_string(p.age));
+        m_text.set("dsince", std::to_string(p.since));
+        std::string lower = p.background; // occupations are generic titles, no proper nouns
+        for (auto& ch : lower)
+            ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        m_text.set("dbackground_lower", "a " + lower);
+        para("**{dname}**, age {dage}, has served as a director since {dsince}. [The director|This director] is "
+             "{dbackground_lower}. [The director brings|This director contributes] [extensive experience in "
+             "operations, strategy and global business management|expertise in finance, accounting and capital "
+             "markets|deep knowledge of technology, innovation and product development|experience in governance, "
+             "risk oversight and executive compensation] to our Board and serves on the [Audit|Compensation|"
+             "Nominating and Governance] Committee.");
+    }
     d.item("III", "11", "Executive Compensation");
     para(
         "The information required by this Item will be included under the captions \u201cExecutive Compensation,\u201d "

@@ -164,6 +164,7 @@ void SampleReportGenerator::compose()
     cover();
     contents();
     forwardLooking();
+    glossary();
     m_doc.part("I", true);
     business();
     riskFactors();

@@ -122,6 +122,14 @@ private:
     void noteSubsequent();
     // "Note 6. Debt": key is the note's key in the fixed note order ("debt").
     void noteHeading(const std::string& key);
+    // samplenotesdetail.cpp
+    void noteRevenueDetail();
+    void noteLeaseDetail();
+    void noteTaxDetail();
+    void noteStockDetail();
+    void noteDerivativeDetail();
+    void noteLegalDetail();
+    void noteSegmentAssets();
     // samplepartfour.cpp
     void partThree();
     void exhibits();
@@ -129,6 +137,11 @@ private:
     void formSummary();
     void signatures();
     void exhibitDocuments();
+    // samplepolicies.cpp
+    void policyExhibits();
+    // sampleplans.cpp
+    void planExhibits();
+    void glossary();
 
     std::uint64_t m_seed;
     SampleRng m_rng;
