@@ -43,6 +43,7 @@ struct TableCell {
     TextAlign align = TextAlign::Right; // figure cells; the first (label) column is always left-aligned
     std::string pageRef; // when set, the text is the printed page number of this anchor (tables of contents)
     bool bold = false;
+    double indent = 0; // extra left indent of wrapped text in this cell, in points
 };
 
 struct TableRow {

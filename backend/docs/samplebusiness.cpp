@@ -494,6 +494,7 @@ void SampleReportGenerator::business()
          "offer and the markets we serve: {seglist}. Financial information about our segments and the geographic "
          "areas in which we operate is included in {note_segments}, \u201c{notetitle_segments},\u201d of the Notes to "
          "Consolidated Financial Statements included in Part II, Item 8 of this Annual Report.");
+    segmentSummary();
     for (std::size_t s = 0; s < m_company.segments.size(); ++s)
         segmentNarrative(s);
     d.heading("Aftermarket and Services", 1);
@@ -524,8 +525,11 @@ void SampleReportGenerator::business()
     paraPick(kRegulation, 4);
     d.heading("Environmental Matters and Sustainability", 1);
     paraPick(kSustainability, 3);
+    sustainabilityMetrics();
+    contractsAndInsurance();
     d.heading("Human Capital", 1);
     paraPick(kHumanCapital, 3);
+    workforceMetrics();
     d.heading("Health and Safety", 2);
     paraPick(kSafety, 3);
     d.heading("Compensation, Development and Engagement", 2);

@@ -230,6 +230,26 @@ void SampleReportGenerator::contents()
         std::transform(anchor.begin(), anchor.end(), anchor.begin(),
             [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
         row(std::string("Item ") + e.item + ".", e.title, anchor, false);
+        if (std::string_view(e.item) == "8") {
+            // The parts of Item 8 and each note, as filings list them.
+            auto sub = [&](const std::string& title, const std::string& anchorName) {
+                row("", title, anchorName, false);
+                t.rows.back().cells[1].indent = 14;
+                t.rows.back().cells[1].text = title;
+            };
+            sub("Management\u2019s Report on Financial Statements and Internal Control over Financial Reporting",
+                "management-report");
+            sub("Reports of Independent Registered Public Accounting Firm", "auditor-report");
+            sub("Consolidated Statements of Income", "income-statement");
+            sub("Consolidated Statements of Comprehensive Income", "comprehensive-income");
+            sub("Consolidated Balance Sheets", "balance-sheet");
+            sub("Consolidated Statements of Cash Flows", "cash-flows");
+            sub("Consolidated Statements of Stockholders\u2019 Equity", "stockholders-equity");
+            sub("Notes to Consolidated Financial Statements", "notes");
+            const auto titles = noteTitles();
+            for (std::size_t n = 0; n < titles.size(); ++n)
+                sub("Note " + std::to_string(n + 1) + ". " + titles[n], "note-" + std::to_string(n + 1));
+        }
     }
     row("", "Signatures", "signatures", true);
     m_doc.table(std::move(t));

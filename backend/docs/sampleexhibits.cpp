@@ -68,8 +68,30 @@ void SampleReportGenerator::exhibitDocuments()
         10, true, 8);
     for (auto p : kSecurities)
         para(p);
+    d.heading("DESCRIPTION OF SENIOR NOTES", 2);
+    para("The Company has issued several series of senior notes under an indenture between the Company and a national "
+         "banking association, as trustee, as supplemented. The notes are not registered under Section 12 of the "
+         "Exchange Act and are described here for convenience. Each series of notes is a senior unsecured obligation "
+         "of the Company and ranks equally in right of payment with all of the Company\u2019s existing and future "
+         "senior unsecured indebtedness, and is effectively subordinated to any secured indebtedness to the extent of "
+         "the value of the collateral and structurally subordinated to the liabilities of the Company\u2019s "
+         "subsidiaries.");
+    para("Interest on each series is payable semiannually in arrears. The Company may redeem the notes of any series "
+         "at its option, in whole or in part, at any time before the applicable par call date at a redemption price "
+         "equal to the greater of 100% of the principal amount and the sum of the present values of the remaining "
+         "scheduled payments discounted at the applicable treasury rate plus a spread, and on or after the par call "
+         "date at 100% of the principal amount, in each case plus accrued and unpaid interest. If a change of control "
+         "triggering event occurs, holders may require the Company to repurchase their notes at 101% of the "
+         "principal amount plus accrued and unpaid interest.");
+    para("The indenture contains covenants that, among other things, limit the ability of the Company and its "
+         "subsidiaries to create liens on principal properties and to enter into sale and leaseback transactions, and "
+         "limit the ability of the Company to consolidate, merge or transfer all or substantially all of its assets. "
+         "These covenants are subject to important exceptions and qualifications. The indenture provides for "
+         "customary events of default, including failure to pay principal or interest, breach of covenants, and "
+         "certain events of bankruptcy, insolvency or reorganization.");
 
     planExhibits();
+    incentiveExhibits();
     policyExhibits();
 
     d.startPage("exhibit-21.1");

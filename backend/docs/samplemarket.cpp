@@ -28,6 +28,17 @@ void SampleReportGenerator::marketForEquity()
          "the quarterly dividend to {dpsq_next} per share. The declaration and payment of future dividends are at "
          "the discretion of the Board of Directors and will depend on our earnings, cash flows, financial condition, "
          "capital requirements and other factors that the Board considers relevant.");
+    {
+        para("Cash dividends declared per share in each quarter were as follows:");
+        FinancialTable t(
+            { "First Quarter", "Second Quarter", "Third Quarter", "Fourth Quarter", "Year" }, "", "", m_textWidth, 64);
+        for (int b = 0; b < 2; ++b) {
+            const int q = fy(b).dividendQuarterCents;
+            const std::string c = formatCents(q, false);
+            t.textRow(std::to_string(fy(b).year), { c, c, c, c, formatCents(4 * q, false) }, { .dollar = true });
+        }
+        d.table(t.build());
+    }
     d.heading("Issuer Purchases of Equity Securities", 2);
     para("In [February|October] {ppy}, our Board of Directors authorized the repurchase of up to "
          "[$1.0 billion|$1.5 billion|$2.0 billion] of our common stock, with no expiration date. Repurchases may be "

@@ -126,6 +126,8 @@ void SampleReportGenerator::mdna()
          "costs. We expect the program to be substantially complete by the end of {nfy} and to generate annualized "
          "pre-tax savings of approximately [$40 million|$45 million|$55 million] when fully implemented, of which a "
          "majority was realized in {fy}. See {note_restructuring}, \u201c{notetitle_restructuring}.\u201d");
+    mdnaKeyIndicators();
+    mdnaComparability();
     mdnaResults();
     mdnaFourthQuarter();
     mdnaSegments();

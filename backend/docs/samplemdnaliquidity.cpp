@@ -135,6 +135,7 @@ void SampleReportGenerator::mdnaSegments()
             text += m_text.one(c.revenue - c.acquiredRevenue >= p.revenue
                     ? std::span<const std::string_view>(kSegmentUp)
                     : std::span<const std::string_view>(kSegmentDown));
+            text += " " + segmentMarketCommentary(s, c.revenue - c.acquiredRevenue >= p.revenue);
             text += fill(" Segment operating income {" + k + "oi_verb} {" + k + "oi_chg} to {" + k
                 + "oi_c}, and segment operating margin {" + k + "om_dir} {" + k + "om_bps} to {" + k + "om_c}. ");
             text += m_text.one(c.operatingIncome * p.revenue >= p.operatingIncome * c.revenue
@@ -243,13 +244,15 @@ void SampleReportGenerator::mdnaLiquidity()
           "{revolverbal} at {fye}. The credit agreement requires us to maintain a ratio of consolidated total debt to "
           "consolidated EBITDA, as defined, of not more than 3.50 to 1.00, and we were in compliance with this "
           "covenant at {fye}. See {note_debt}, \u201c{notetitle_debt}.\u201d");
-    para("Our long-term debt is rated investment grade by the major credit rating agencies. We may from time to time "
-         "issue commercial paper, senior notes or other debt securities, subject to market conditions.");
+    para("We may from time to time issue commercial paper, senior notes or other debt securities, subject to market "
+         "conditions.");
+    mdnaLeverage();
     d.heading("Capital Allocation", 2);
     para("Our capital allocation priorities are to invest in organic growth, pursue strategic acquisitions and return "
          "cash to stockholders. In {fy}, we invested {capex} in capital expenditures, paid dividends of {div} and "
          "repurchased {repurch} of our common stock. As of {fye}, approximately {authremaining} remained available "
          "under our share repurchase authorization.");
+    mdnaCapitalReturned();
     d.heading("Material Cash Requirements", 2);
     para("The following table summarizes our significant contractual obligations as of {fye}:");
     const auto debt = m_financials->debtMaturities();
@@ -336,6 +339,7 @@ void SampleReportGenerator::mdnaCriticalEstimates()
             if (!e[i].empty())
                 para(e[i]);
     }
+    mdnaMoreEstimates();
     d.heading("Recent Accounting Pronouncements", 1);
     para("See {note_policies}, \u201c{notetitle_policies},\u201d for a discussion of recently adopted and issued "
          "accounting standards and their expected effects on our consolidated financial statements.");

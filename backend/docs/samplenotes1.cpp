@@ -99,6 +99,35 @@ constexpr Policy kPolicies[] = {
         "handling activities performed after control has transferred as fulfillment costs, and it expenses sales "
         "commissions when the amortization period would be one year or less. Payment terms are generally 30 to 90 "
         "days, and contracts do not include significant financing components." },
+    { "Business Combinations",
+        "The Company accounts for business combinations using the acquisition method. The purchase price is allocated "
+        "to the assets acquired and liabilities assumed based on their estimated fair values at the acquisition date, "
+        "and any excess is recorded as goodwill. Measurement-period adjustments are recognized in the period in which "
+        "they are determined, and acquisition-related costs are expensed as incurred." },
+    { "Capitalized Software",
+        "The Company capitalizes certain costs incurred to develop or obtain internal-use software, including cloud "
+        "computing implementation costs, during the application development stage. Capitalized costs are amortized "
+        "on a straight-line basis over the expected useful life of the software, generally three to seven years. "
+        "Costs to develop software to be sold are expensed as research and development until technological "
+        "feasibility is established, after which such costs have not been material." },
+    { "Shipping and Handling Costs",
+        "Amounts billed to customers for shipping and handling are included in net revenue, and the related costs are "
+        "included in cost of revenue." },
+    { "Advertising Costs",
+        "Advertising costs are expensed as incurred and were not material in any period presented." },
+    { "Government Assistance",
+        "The Company receives government grants and incentives in certain jurisdictions, principally for capital "
+        "investment, research and development and employment. Grants related to assets reduce the carrying amount of "
+        "the related assets, and grants related to income reduce the related expense. Government assistance was not "
+        "material in any period presented." },
+    { "Treasury Stock",
+        "Repurchased shares of common stock are recorded as treasury stock at cost, including the excise tax on net "
+        "repurchases and direct costs. Shares issued from treasury are recorded using the weighted-average cost "
+        "method." },
+    { "Contingencies",
+        "The Company records a liability for loss contingencies when a loss is probable and the amount can be "
+        "reasonably estimated. When a range of loss is estimated and no amount within the range is a better estimate "
+        "than any other, the minimum amount is accrued. Legal costs are expensed as incurred." },
     { "Product Warranties",
         "The Company provides standard warranties on most of its products, generally for periods of one to three "
         "years, which assure that products comply with agreed specifications. The Company accrues estimated warranty "
@@ -241,6 +270,7 @@ void SampleReportGenerator::noteRevenue()
          "{fye} and {contractliab_py} at {pye}. Substantially all of the contract liabilities at the beginning of "
          "each year were recognized as revenue during that year. Contract assets, which consist of unbilled "
          "receivables for revenue recognized over time, were not material at either date.");
+    noteContractTables();
     d.heading("Remaining Performance Obligations", 2);
     para("Remaining performance obligations represent the transaction price of firm orders for which work has not "
          "been performed, and exclude unexercised contract options. As of {fye}, the aggregate amount of the "

@@ -35,6 +35,7 @@ void SampleReportGenerator::noteBalanceSheetDetail()
     ppe.total("Property, plant and equipment, net", v2(&YearFinancials::ppeNet), true);
     d.table(ppe.build());
     para("Depreciation expense was {dep}, {dep_py} and {dep_ppy} in {fy}, {py} and {ppy}, respectively.");
+    noteAccruedCompensation();
     d.heading("Other Accrued Liabilities", 2);
     auto acr = yearTable(2, "(in millions)", "December 31,", 70);
     acr.row("Contract liabilities", v2(&YearFinancials::contractLiabilities), { .dollar = true });
@@ -121,6 +122,7 @@ void SampleReportGenerator::noteGoodwill()
     para("The Company completed its annual goodwill impairment test as of October 1, {fy}, and concluded that the fair "
          "value of each reporting unit exceeded its carrying value. There were no accumulated goodwill impairment "
          "losses at {fye} or {pye}.");
+    noteGoodwillUnits();
     para("Intangible assets consisted of the following:");
     TableBlock it;
     it.columns.push_back({ m_textWidth - 6 * 54, TextAlign::Left, true });
@@ -244,6 +246,7 @@ void SampleReportGenerator::noteDebt()
         "limit the Company\u2019s ability to create liens, enter into sale and leaseback transactions and "
         "consolidate, merge or sell substantially all of its assets. Unamortized discounts and debt issuance costs "
         "were not material at {fye} or {pye}.");
+    noteDebtIssuances();
     para(
         "In {acqyear}, the Company issued senior notes in an underwritten public offering and used the net proceeds to "
         "finance the acquisition of {acq} and to repay senior notes that matured during the year.");

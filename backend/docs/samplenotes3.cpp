@@ -247,6 +247,7 @@ void SampleReportGenerator::noteRestructuring()
         t.row(m_company.segments[s].name, bySegment[s], { .dollar = s == 0 });
     t.total("Total restructuring charges", values(&YearFinancials::restructuring, 3), true);
     d.table(t.build());
+    noteRestructuringTypes();
     para("The following table presents changes in the restructuring reserve, which is included in other accrued "
          "liabilities:");
     auto r = yearTable(3, "(in millions)");

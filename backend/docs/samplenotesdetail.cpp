@@ -98,6 +98,7 @@ void SampleReportGenerator::noteTaxDetail()
          "under incentives that are conditioned on meeting investment and employment requirements and that expire at "
          "various dates through [2028|2029|2030]. The benefit of these incentives was not material to diluted earnings "
          "per share in any period presented.");
+    noteTaxCarryforwards();
     para(
         "**Examinations.** The Company\u2019s U.S. federal income tax returns for {ppy} and later years remain open to "
         "examination. The Company\u2019s principal foreign subsidiaries are subject to examination for years "
@@ -127,6 +128,7 @@ void SampleReportGenerator::noteStockDetail()
         + formatTenths(psuTenths)
         + " million. Based on performance through {fye}, the Company expects the awards granted in {ppy} to vest at "
           "[112%|118%|124%] of target.");
+    noteAwardHistory();
     para("**Employee Stock Purchase Plan.** Eligible employees may purchase shares of the Company\u2019s common stock "
          "through payroll deductions at 90% of the lower of the market price at the beginning or end of each "
          "six-month offering period. Shares purchased under the plan and the related compensation expense were not "

@@ -59,10 +59,9 @@ constexpr Exhibit kExhibits[] = {
     { "10.4*\u2020",
         "Form of Restricted Stock Unit Award Agreement under the 2021 Omnibus Incentive Plan (as amended "
         "{fy})" },
-    { "10.5\u2020",
-        "Form of Performance Share Unit Award Agreement under the 2021 Omnibus Incentive Plan (incorporated by "
-        "reference to Exhibit 10.5 to the Company\u2019s Annual Report on Form 10-K for the year ended "
-        "December 31, {ppy}, File No. {file})" },
+    { "10.5*\u2020",
+        "Form of Performance Share Unit Award Agreement under the 2021 Omnibus Incentive Plan (as amended "
+        "{fy})" },
     { "10.6\u2020",
         "Form of Non-Employee Director Restricted Stock Unit Award Agreement (incorporated by reference to "
         "Exhibit 10.3 to the Company\u2019s Quarterly Report on Form 10-Q for the quarter ended June 30, "
@@ -76,9 +75,7 @@ constexpr Exhibit kExhibits[] = {
         "{company} Deferred Compensation Plan, as amended and restated (incorporated by reference to Exhibit "
         "10.9 to the Company\u2019s Annual Report on Form 10-K for the year ended December 31, 2022, File No. "
         "{file})" },
-    { "10.10\u2020",
-        "{company} Annual Incentive Plan (incorporated by reference to Exhibit 10.1 to the Company\u2019s "
-        "Current Report on Form 8-K filed on February 20, 2020, File No. {file})" },
+    { "10.10*\u2020", "{company} Annual Incentive Plan, as amended and restated effective January 1, {fy}" },
     { "10.11\u2020",
         "Offer Letter between {company} and {cfo} (incorporated by reference to Exhibit 10.1 to the "
         "Company\u2019s Current Report on Form 8-K filed on the date of the officer\u2019s appointment, "
@@ -243,7 +240,32 @@ void SampleReportGenerator::partThree()
     para(
         "The information required by this Item will be included under the caption \u201cRatification of Appointment of "
         "Independent Registered Public Accounting Firm\u201d in the Proxy Statement and is incorporated herein by "
-        "reference. Our independent registered public accounting firm is {auditor}, {hqcity}, {hqstate}.");
+        "reference. Our independent registered public accounting firm is {auditor}, {hqcity}, {hqstate}. The "
+        "following table presents the fees billed by {auditor} for the last two years:");
+    {
+        SampleRng fees = m_rng.fork("audit-fees");
+        auto t = yearTable(2, "(in thousands)", "", 80);
+        std::vector<Money> audit, related, tax, other, total;
+        for (int b = 0; b < 2; ++b) {
+            const double scale = static_cast<double>(fy(b).revenue);
+            audit.push_back(std::llround(scale * fees.uniform(1.05, 1.25)));
+            related.push_back(std::llround(scale * fees.uniform(0.05, 0.12)));
+            tax.push_back(std::llround(scale * fees.uniform(0.10, 0.22)));
+            other.push_back(std::llround(fees.uniform(5, 30)));
+            total.push_back(audit.back() + related.back() + tax.back() + other.back());
+        }
+        t.row("Audit fees", audit, { .dollar = true });
+        t.row("Audit-related fees", related);
+        t.row("Tax fees", tax);
+        t.row("All other fees", other);
+        t.total("Total", total, true);
+        d.table(t.build());
+    }
+    para("Audit fees include fees for the audit of our annual financial statements and internal control over financial "
+         "reporting, reviews of quarterly financial statements and statutory audits of foreign subsidiaries. "
+         "Audit-related fees relate primarily to employee benefit plan audits and due diligence. Tax fees relate to "
+         "tax compliance and advisory services. The Audit Committee pre-approves all audit and permitted non-audit "
+         "services provided by the independent registered public accounting firm.");
 }
 
 void SampleReportGenerator::exhibits()

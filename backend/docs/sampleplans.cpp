@@ -131,6 +131,74 @@ constexpr Section kRsuAgreement[] = {
         "conflict, the Plan controls. This agreement is governed by the laws of the State of Delaware." },
 };
 
+constexpr Section kPsuAgreement[] = {
+    { "1. Grant of Performance Share Units",
+        "{company} (the \u201cCompany\u201d) hereby grants to the participant named in the grant notice (the "
+        "\u201cParticipant\u201d) the target number of performance share units (\u201cPSUs\u201d) set forth in the "
+        "grant notice, subject to the terms of the 2021 Omnibus Incentive Plan (the \u201cPlan\u201d) and this "
+        "agreement. Each earned PSU represents the right to receive one share of the Company\u2019s common stock." },
+    { "2. Performance Period and Performance Goals",
+        "The performance period is the three-year period beginning on January 1 of the year of grant. The number of "
+        "PSUs earned will be determined by the Compensation Committee (the \u201cCommittee\u201d) based on the "
+        "Company\u2019s cumulative organic revenue growth and average return on invested capital over the performance "
+        "period, each weighted 50%, as set forth in the performance matrix attached to the grant notice, and may "
+        "range from 0% to 200% of the target number of PSUs. The number of PSUs earned is then adjusted by a relative "
+        "total stockholder return modifier of plus or minus 20%, provided that the number of PSUs earned may not "
+        "exceed 200% of target." },
+    { "3. Adjustments",
+        "In determining the achievement of the performance goals, the Committee will exclude the effects of "
+        "acquisitions and divestitures, restructuring charges, changes in accounting principles, and other unusual or "
+        "infrequent items, in each case as specified in the performance matrix or determined by the Committee in a "
+        "manner consistent with the Plan." },
+    { "4. Vesting and Settlement",
+        "Earned PSUs vest on the date the Committee certifies the achievement of the performance goals, which will "
+        "occur within seventy-five days after the end of the performance period, subject to the Participant\u2019s "
+        "continued employment through the end of the performance period. Vested PSUs will be settled in shares of "
+        "common stock as soon as practicable after vesting." },
+    { "5. Termination of Employment",
+        "If the Participant\u2019s employment terminates because of death or disability, the Participant will earn a "
+        "prorated number of PSUs based on actual performance. If the Participant retires after attaining age 60 with "
+        "at least ten years of service, and at least six months after the grant date, the Participant will earn a "
+        "prorated number of PSUs based on actual performance. Upon any other termination before the end of the "
+        "performance period, the PSUs are forfeited." },
+    { "6. Change in Control",
+        "Upon a Change in Control, the performance period will end and the number of PSUs earned will be determined "
+        "based on the greater of target and actual performance through the date of the Change in Control. The earned "
+        "PSUs will vest at the end of the original performance period, subject to continued employment, or earlier "
+        "upon a qualifying termination of employment." },
+    { "7. Other Terms",
+        "Dividend equivalents accrue on earned PSUs and are paid in cash upon settlement. The PSUs are subject to the "
+        "Company\u2019s Compensation Recovery Policy, to the restrictive covenants set forth in the restricted stock "
+        "unit award agreement, and to the terms of the Plan, which control in the event of a conflict." },
+};
+
+constexpr Section kIncentivePlan[] = {
+    { "1. Purpose",
+        "The {company} Annual Incentive Plan (the \u201cPlan\u201d) is designed to motivate and reward eligible "
+        "employees for achieving annual financial and strategic objectives that support the creation of long-term "
+        "stockholder value." },
+    { "2. Eligibility and Target Awards",
+        "Executive officers and other employees designated by the Compensation Committee (the \u201cCommittee\u201d) "
+        "or its delegate are eligible to participate. Each participant is assigned a target award expressed as a "
+        "percentage of base salary earned during the year." },
+    { "3. Performance Measures",
+        "For each year, the Committee establishes the performance measures, weightings and goals that determine the "
+        "funding of awards. For {fy}, the measures were adjusted operating income (50%), free cash flow (30%) and "
+        "organic revenue growth (20%) at the Company or segment level, as applicable. Funding may range from 0% to "
+        "200% of target based on performance against threshold, target and maximum goals." },
+    { "4. Individual Performance",
+        "The Committee may adjust an individual participant\u2019s award by up to 25% above or below the funded amount "
+        "based on the participant\u2019s individual performance and contributions, provided that the aggregate awards "
+        "may not exceed the funded amount." },
+    { "5. Payment",
+        "Awards are paid in cash no later than March 15 of the year following the performance year. A participant "
+        "must be employed on the payment date to receive an award, except in the case of death, disability or "
+        "retirement, in which case a prorated award based on actual performance will be paid." },
+    { "6. Administration, Recovery and Amendment",
+        "The Committee administers the Plan and has full authority to interpret it. Awards are subject to the "
+        "Company\u2019s Compensation Recovery Policy. The Committee may amend or terminate the Plan at any time." },
+};
+
 constexpr std::string_view kGlossary[][2] = {
     { "AOCI", "Accumulated other comprehensive income (loss)" },
     { "ASC", "Accounting Standards Codification of the FASB" },
@@ -185,6 +253,29 @@ void SampleReportGenerator::planExhibits()
     d.centered("2021 OMNIBUS INCENTIVE PLAN", 11, true, 2);
     d.centered("FORM OF RESTRICTED STOCK UNIT AWARD AGREEMENT", 11, true, 10);
     for (const auto& s : kRsuAgreement) {
+        d.heading(std::string(s.heading), 2);
+        para(s.text);
+    }
+}
+
+void SampleReportGenerator::incentiveExhibits()
+{
+    auto& d = m_doc;
+    d.startPage("exhibit-10.5");
+    d.paragraph("**Exhibit 10.5**", TextAlign::Right, 10, 8);
+    d.centered(m_company.name, 11, true, 2);
+    d.centered("2021 OMNIBUS INCENTIVE PLAN", 11, true, 2);
+    d.centered("FORM OF PERFORMANCE SHARE UNIT AWARD AGREEMENT", 11, true, 10);
+    for (const auto& s : kPsuAgreement) {
+        d.heading(std::string(s.heading), 2);
+        para(s.text);
+    }
+    d.startPage("exhibit-10.10");
+    d.paragraph("**Exhibit 10.10**", TextAlign::Right, 10, 8);
+    d.centered(m_company.name, 11, true, 2);
+    d.centered("ANNUAL INCENTIVE PLAN", 11, true, 2);
+    d.centered("As Amended and Restated Effective January 1, {fy}", 10, false, 10);
+    for (const auto& s : kIncentivePlan) {
         d.heading(std::string(s.heading), 2);
         para(s.text);
     }

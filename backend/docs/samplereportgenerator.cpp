@@ -100,6 +100,14 @@ FinancialTable SampleReportGenerator::yearTable(
     return FinancialTable(cols, span, caption, m_textWidth, columnWidth);
 }
 
+std::vector<std::string> SampleReportGenerator::noteTitles()
+{
+    std::vector<std::string> out;
+    for (const auto& n : kNotes)
+        out.push_back(n.second);
+    return out;
+}
+
 void SampleReportGenerator::noteHeading(const std::string& key)
 {
     ++m_noteNumber;

@@ -52,6 +52,11 @@ private:
     void business();
     void segmentNarrative(std::size_t segment);
     void endMarkets();
+    // samplebusinessextra.cpp
+    void segmentSummary();
+    void workforceMetrics();
+    void sustainabilityMetrics();
+    void contractsAndInsurance();
     // samplerisks.cpp
     void riskFactors();
     // samplepartone.cpp
@@ -70,6 +75,13 @@ private:
     void mdnaSegments();
     void mdnaLiquidity();
     void mdnaCriticalEstimates();
+    // samplemdnamore.cpp
+    std::string segmentMarketCommentary(std::size_t segment, bool growing);
+    void mdnaKeyIndicators();
+    void mdnaLeverage();
+    void mdnaComparability();
+    void mdnaCapitalReturned();
+    void mdnaMoreEstimates();
     // samplemdnaextra.cpp
     void mdnaOrders();
     void mdnaFourthQuarter();
@@ -122,6 +134,8 @@ private:
     void noteSubsequent();
     // "Note 6. Debt": key is the note's key in the fixed note order ("debt").
     void noteHeading(const std::string& key);
+    // Titles of the notes in order ("Summary of Significant Accounting Policies", ...).
+    static std::vector<std::string> noteTitles();
     // samplenotesdetail.cpp
     void noteRevenueDetail();
     void noteLeaseDetail();
@@ -130,6 +144,14 @@ private:
     void noteDerivativeDetail();
     void noteLegalDetail();
     void noteSegmentAssets();
+    // samplenotesmore.cpp
+    void noteContractTables();
+    void noteGoodwillUnits();
+    void noteDebtIssuances();
+    void noteTaxCarryforwards();
+    void noteAwardHistory();
+    void noteRestructuringTypes();
+    void noteAccruedCompensation();
     // samplepartfour.cpp
     void partThree();
     void exhibits();
@@ -141,6 +163,7 @@ private:
     void policyExhibits();
     // sampleplans.cpp
     void planExhibits();
+    void incentiveExhibits();
     void glossary();
 
     std::uint64_t m_seed;

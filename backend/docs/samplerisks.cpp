@@ -27,7 +27,7 @@ void SampleReportGenerator::riskFactors()
     // Most of the bank, always including the required risks, grouped by category in the bank's order.
     std::vector<const SampleRisk*> all;
     for (auto category : sampleRiskCategories())
-        for (auto bank : { sampleOperatingRisks(), sampleFinancialRisks(), sampleAdditionalRisks() })
+        for (auto bank : { sampleOperatingRisks(), sampleFinancialRisks(), sampleAdditionalRisks(), sampleLongRisks() })
             for (const auto& r : bank)
                 if (r.category == category)
                     all.push_back(&r);

@@ -21,6 +21,8 @@ std::span<const SampleRisk> sampleOperatingRisks();
 std::span<const SampleRisk> sampleFinancialRisks();
 // More risks of every category.
 std::span<const SampleRisk> sampleAdditionalRisks();
+// Longer risks of every category.
+std::span<const SampleRisk> sampleLongRisks();
 // The order in which categories appear in Item 1A.
 std::span<const std::string_view> sampleRiskCategories();
 

@@ -48,7 +48,7 @@ TableSetter::TableSetter(const TableBlock& table, double textWidth, const PageRe
                 c.block->fontSize = table.fontSize;
                 c.block->leading = table.rowHeight;
                 c.block->align = table.columns[column].align; // the label column is Left unless a caller says so
-                c.block->leftIndent = column == 0 ? src.indent : 0;
+                c.block->leftIndent = (column == 0 ? src.indent : 0) + cell.indent;
                 const double width = columnRight(column) - columnLeft(column) - kPadLeft - kPadRight;
                 c.setter = std::make_unique<ParagraphSetter>(*c.block, width);
                 c.lines = std::max<int>(1, static_cast<int>(c.setter->lines().size()));
