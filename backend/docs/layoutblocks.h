@@ -71,8 +71,8 @@ struct TableBlock {
     PdfFont font = PdfFont::TimesRoman;
     PdfFont boldFont = PdfFont::TimesBold;
     double leftIndent = 0;
-    double spaceBefore = 4;
-    double spaceAfter = 10;
+    double spaceBefore = 6;
+    double spaceAfter = 12;
     bool keepTogether = true; // start on a new page rather than split, when the table fits on one
 };
 

@@ -144,7 +144,7 @@ void ReportComposer::bullets(const std::vector<std::string>& items)
         p.leftIndent = 22;
         p.bulletIndent = 10;
         p.bullet = "\u2022";
-        p.spaceAfter = i + 1 == items.size() ? 7 : 3;
+        p.spaceAfter = i + 1 == items.size() ? 10 : 4;
         add({ p });
     }
 }

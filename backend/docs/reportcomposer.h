@@ -55,7 +55,7 @@ public:
     void heading(const std::string& text, int level = 1, const std::string& anchor = {});
     // A body paragraph; **bold** and __italic__ switch fonts.
     void paragraph(const std::string& text);
-    void paragraph(const std::string& text, TextAlign align, double size = kBodySize, double spaceAfter = 7);
+    void paragraph(const std::string& text, TextAlign align, double size = kBodySize, double spaceAfter = 10);
     void centered(const std::string& text, double size = kBodySize, bool bold = false, double spaceAfter = 3);
     void bullets(const std::vector<std::string>& items);
     // Adds a table and returns its block index (for figures).

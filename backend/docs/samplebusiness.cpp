@@ -470,6 +470,7 @@ void SampleReportGenerator::business()
          "complementary technologies that expanded our {acqseg} segment, for {acqprice} in cash. In {py}, we also "
          "launched the {program} program to simplify our organizational structure and consolidate certain "
          "manufacturing and administrative facilities.");
+    companyHistory();
     d.heading("Recent Developments", 1);
     paraPick(kRecent, 4);
     d.heading("Competitive Strengths", 1);
@@ -505,6 +506,7 @@ void SampleReportGenerator::business()
     paraPick(kSales, 4);
     d.heading("Competition", 1);
     paraPick(kCompetition, 4);
+    competitionTable();
     d.heading("Research and Development", 1);
     paraPick(kResearch, 5);
     d.heading("Digital Capabilities", 1);
@@ -521,6 +523,7 @@ void SampleReportGenerator::business()
     paraPick(kBacklog, 4);
     d.heading("Seasonality", 1);
     paraPick(kSeasonality, 2);
+    seasonalityTable();
     d.heading("Government Regulation", 1);
     paraPick(kRegulation, 4);
     d.heading("Environmental Matters and Sustainability", 1);

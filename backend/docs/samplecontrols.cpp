@@ -34,6 +34,7 @@ void SampleReportGenerator::marketRisk()
          "foreign subsidiaries operate, relative to the U.S. dollar, would have reduced our operating income for "
          "{fy} by approximately {fxsens}. This analysis does not consider the offsetting effect of our hedges or any "
          "actions we might take in response to such changes.");
+    currencyExposure();
     d.heading("Commodity Price Risk", 2);
     para("We purchase raw materials and components, including steel, specialty alloys, copper, aluminum and "
          "electronic components, whose prices fluctuate with market conditions. We manage this exposure through "
@@ -80,6 +81,15 @@ void SampleReportGenerator::controls()
     para("The effectiveness of our internal control over financial reporting as of {fye} has been audited by "
          "{auditor}, an independent registered public accounting firm, as stated in its report included in Part II, "
          "Item 8 of this Annual Report.");
+    d.heading("Inherent Limitations on the Effectiveness of Controls", 2);
+    para("Our management, including our Chief Executive Officer and Chief Financial Officer, does not expect that our "
+         "disclosure controls and procedures or our internal control over financial reporting will prevent or detect "
+         "all errors and all fraud. A control system, no matter how well designed and operated, can provide only "
+         "reasonable, not absolute, assurance that its objectives will be met. The design of a control system must "
+         "reflect the fact that there are resource constraints, and the benefits of controls must be considered "
+         "relative to their costs. Because of the inherent limitations in all control systems, no evaluation of "
+         "controls can provide absolute assurance that all control issues and instances of fraud, if any, have been "
+         "detected.");
     d.heading("Changes in Internal Control over Financial Reporting", 2);
     para("During the quarter ended {fye}, we completed the integration of {acq} into our internal control over "
          "financial reporting and continued the phased implementation of our new enterprise resource planning "

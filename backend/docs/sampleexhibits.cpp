@@ -92,6 +92,7 @@ void SampleReportGenerator::exhibitDocuments()
 
     planExhibits();
     incentiveExhibits();
+    agreementExhibits();
     policyExhibits();
 
     d.startPage("exhibit-21.1");

@@ -168,6 +168,8 @@ void SampleReportGenerator::marketForEquity()
          "the liabilities of Section 18 of the Exchange Act, and shall not be deemed incorporated by reference into "
          "any filing under the Securities Act or the Exchange Act, except to the extent that we specifically "
          "incorporate it by reference.");
+    d.heading("Recent Sales of Unregistered Securities", 2);
+    para("None.");
     d.heading("Securities Authorized for Issuance Under Equity Compensation Plans", 2);
     para("Information regarding securities authorized for issuance under our equity compensation plans is included "
          "in Part III, Item 12 of this Annual Report.");

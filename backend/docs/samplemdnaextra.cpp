@@ -134,7 +134,9 @@ void SampleReportGenerator::mdnaFourthQuarter()
          "prior-year quarter, reflecting [higher volumes and the benefit of pricing and productivity|the mix of "
          "products shipped and the timing of restructuring savings]. Net income for the quarter was {q4ni}, or {q4eps} "
          "per diluted share, compared with {q4eps_p} per diluted share in the fourth quarter of {py}. Quarterly "
-         "results for {fy} and {py} are presented in {note_quarterly}, \u201c{notetitle_quarterly}.\u201d");
+         "results for {fy} and {py} are presented in {note_quarterly}, \u201c{notetitle_quarterly}.\u201d "
+         "Fourth-quarter net revenue by segment was as follows:");
+    fourthQuarterSegments();
 }
 
 void SampleReportGenerator::mdnaAdjustedMeasures()
@@ -230,6 +232,7 @@ void SampleReportGenerator::mdnaOutlook()
          "[3.5%|4.0%] of net revenue in capital expenditures and to continue to return cash to stockholders through "
          "dividends and share repurchases. These expectations are forward-looking statements and are subject to the "
          "risks described in Part I, Item 1A, \u201cRisk Factors.\u201d");
+    segmentOutlook();
     d.heading("Inflation and Seasonality", 2);
     para("Inflation in labor, materials, freight and energy costs affected our results in each of the last three "
          "years. We have generally been able to offset inflation through pricing actions and productivity "

@@ -310,6 +310,7 @@ void SampleReportGenerator::noteAcquisition()
          "fair values of customer relationships and developed technology were estimated using the multi-period excess "
          "earnings method and the relief-from-royalty method, respectively, which required significant assumptions "
          "about forecasted revenue, customer attrition, royalty rates and discount rates.");
+    acquiredIntangibleTable();
     const Money fullYear = std::llround(a.acqPrice * 0.55);
     m_text.set("pfrev_py", formatMillions(fy(1).revenue + fullYear / 2));
     m_text.set("pfrev_ppy", formatMillions(fy(2).revenue + fullYear));

@@ -424,6 +424,7 @@ void SampleReportGenerator::noteIncomeTaxes()
          "benefits could decrease by up to [$5 million|$8 million] within the next twelve months as a result of the "
          "resolution of examinations and the expiration of statutes of limitations. Cash paid for income taxes, net of "
          "refunds, was {taxespaid} in {fy}.");
+    taxesPaidTable();
     noteTaxDetail();
 }
 

@@ -71,19 +71,15 @@ constexpr Exhibit kExhibits[] = {
         "Form of Change in Control Agreement between {company} and certain executive officers (incorporated "
         "by reference to Exhibit 10.8 to the Company\u2019s Annual Report on Form 10-K for the year ended "
         "December 31, 2022, File No. {file})" },
-    { "10.9\u2020",
-        "{company} Deferred Compensation Plan, as amended and restated (incorporated by reference to Exhibit "
-        "10.9 to the Company\u2019s Annual Report on Form 10-K for the year ended December 31, 2022, File No. "
-        "{file})" },
+    { "10.9*\u2020", "{company} Deferred Compensation Plan, as amended and restated effective January 1, {fy}" },
     { "10.10*\u2020", "{company} Annual Incentive Plan, as amended and restated effective January 1, {fy}" },
     { "10.11\u2020",
         "Offer Letter between {company} and {cfo} (incorporated by reference to Exhibit 10.1 to the "
         "Company\u2019s Current Report on Form 8-K filed on the date of the officer\u2019s appointment, "
         "File No. {file})" },
-    { "10.12\u2020",
-        "Form of Indemnification Agreement between {company} and its directors and executive officers "
-        "(incorporated by reference to Exhibit 10.12 to the Company\u2019s Annual Report on Form 10-K for "
-        "the year ended December 31, 2019, File No. {file})" },
+    { "10.12*\u2020",
+        "Form of Indemnification Agreement between {company} and its directors and executive officers (as "
+        "amended {fy})" },
     { "10.13",
         "Equity Purchase Agreement, dated as of May 6, {acqyear}, among {company}, {acq} and the sellers named "
         "therein (incorporated by reference to Exhibit 2.1 to the Company\u2019s Current Report on Form 8-K "
@@ -138,6 +134,7 @@ void SampleReportGenerator::partThree()
          "securities by our directors, officers and employees that we believe is reasonably designed to promote "
          "compliance with insider trading laws, rules and regulations and the listing standards of the {exchange}. A "
          "copy of the policy is filed as Exhibit 19.1 to this Annual Report.");
+    governanceDetails();
     para("Our Board of Directors currently consists of the following members:");
     TableBlock t;
     t.columns = { { m_textWidth * 0.36, TextAlign::Left, true }, { m_textWidth * 0.64, TextAlign::Left, true } };

@@ -52,6 +52,16 @@ private:
     void business();
     void segmentNarrative(std::size_t segment);
     void endMarkets();
+    // samplemore.cpp
+    void companyHistory();
+    void competitionTable();
+    void seasonalityTable();
+    void currencyExposure();
+    void segmentOutlook();
+    void fourthQuarterSegments();
+    void acquiredIntangibleTable();
+    void taxesPaidTable();
+    void governanceDetails();
     // samplebusinessextra.cpp
     void segmentSummary();
     void workforceMetrics();
@@ -164,6 +174,8 @@ private:
     // sampleplans.cpp
     void planExhibits();
     void incentiveExhibits();
+    // sampleagreements.cpp
+    void agreementExhibits();
     void glossary();
 
     std::uint64_t m_seed;
