@@ -18,5 +18,6 @@ int runVersion(Args& args);
 int runInfo(Args& args);
 int runLogits(Args& args);
 int runGenerate(Args& args);
+int runMakeSampleReport(Args& args);
 
 } // namespace moescope::cli

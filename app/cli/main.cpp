@@ -19,6 +19,11 @@ using moescope::cli::Command;
 constexpr std::array kCommands = {
     Command { "version", "version                               versions and compute devices as JSON",
         moescope::cli::runVersion },
+    Command { "make-sample-report",
+        "make-sample-report --out FILE.pdf [--seed S] [--truth FILE.json] [--uncompressed]\n"
+        "                                        write the sample 10-K PDF and its ground truth (default truth file:\n"
+        "                                        FILE.truth.json beside the PDF); prints a JSON summary",
+        moescope::cli::runMakeSampleReport },
 };
 
 void printUsage(std::FILE* out)

@@ -36,6 +36,16 @@ struct ParagraphBlock {
 enum class TableRule : std::uint8_t { None, Single, Double };
 
 struct TableCell {
+    TableCell() = default;
+    TableCell(std::string cellText) // NOLINT: a cell is often written as just its text
+        : text(std::move(cellText))
+    {
+    }
+    TableCell(const char* cellText)
+        : text(cellText)
+    {
+    }
+
     std::string text;
     int span = 1; // columns covered
     bool dollar = false; // a "$" set at the left edge of a figure cell

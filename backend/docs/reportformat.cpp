@@ -53,6 +53,14 @@ std::string formatPercent(double fraction, int decimals)
     return buf;
 }
 
+std::string formatPercentChange(double fraction)
+{
+    const std::string p = formatPercent(std::fabs(fraction));
+    if (fraction < 0 && p != "0.0%")
+        return "(" + p.substr(0, p.size() - 1) + ")%";
+    return p;
+}
+
 std::string formatCents(int cents, bool dollarSign)
 {
     char buf[32];

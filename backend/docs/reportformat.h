@@ -14,6 +14,8 @@ std::string formatGrouped(std::int64_t value);
 std::string formatMillions(std::int64_t value, bool billions = false);
 // A fraction as a percentage: 0.0704 -> "7.0%".
 std::string formatPercent(double fraction, int decimals = 1);
+// A change in a table: 0.098 -> "9.8%", -0.098 -> "(9.8)%".
+std::string formatPercentChange(double fraction);
 // Cents as dollars: 342 -> "$3.42"; in tables without the sign: "3.42".
 std::string formatCents(int cents, bool dollarSign = true);
 // Tenths of millions of shares: 843 -> "84.3".

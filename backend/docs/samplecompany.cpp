@@ -45,12 +45,6 @@ const std::vector<std::string> kAcquisitionNames = { "Brantley Controls", "Kellw
 const std::vector<std::string> kProgramNames
     = { "Operational Excellence", "Simplify and Scale", "Footprint Optimization", "Fit for Growth" };
 
-} // namespace
-
-void addSegmentDetail(std::vector<SampleSegmentProfile>& s); // samplesegments.cpp
-
-namespace {
-
 std::vector<SampleSegmentProfile> segmentArchetypes()
 {
     std::vector<SampleSegmentProfile> s(6);
@@ -63,7 +57,7 @@ std::vector<SampleSegmentProfile> segmentArchetypes()
         "Hydralyne, Corvex and TruSeal",
         "castings, forgings, stainless steel, specialty alloys and electronic components",
         "capital spending by process industries and municipal infrastructure investment", 0.22, 0.37, 0.46, 0.19, 0.045,
-        0.45 };
+        0.45, {}, {} };
     s[1] = { "Precision Instruments", "analytical instruments, test and measurement equipment and metrology systems",
         "coordinate measuring systems, optical inspection equipment, gas analyzers and laboratory balances",
         "semiconductor, life sciences, aerospace and academic research",
@@ -72,7 +66,7 @@ std::vector<SampleSegmentProfile> segmentArchetypes()
         "global instrumentation companies and numerous smaller companies focused on specific technologies",
         "Metrix, OptiCal and Veritas Lab", "optical components, precision machined parts, sensors and semiconductors",
         "research and development budgets, semiconductor capacity additions and quality-control requirements", 0.28,
-        0.52, 0.55, 0.24, 0.06, 0.55 };
+        0.52, 0.55, 0.24, 0.06, 0.55, {}, {} };
     s[2] = { "Motion Technologies", "servo motors, drives, linear actuators, gearboxes and precision bearings",
         "integrated servo systems, high-precision linear stages, harmonic gearboxes and motion controllers",
         "factory automation, packaging, robotics, medical devices and material handling",
@@ -80,7 +74,8 @@ std::vector<SampleSegmentProfile> segmentArchetypes()
         "through a combination of direct sales to large machine builders and an extensive distributor network",
         "multinational automation suppliers and specialized motion control manufacturers in Europe and Asia",
         "Servant, LinearOne and Axion Drive", "copper, steel, rare earth magnets, aluminum and electronic components",
-        "manufacturing investment, warehouse automation and robotics adoption", 0.12, 0.35, 0.42, 0.16, 0.05, 0.50 };
+        "manufacturing investment, warehouse automation and robotics adoption", 0.12, 0.35, 0.42, 0.16, 0.05, 0.50, {},
+        {} };
     s[3] = { "Sensing Solutions", "pressure, temperature and position sensors, machine vision and connectivity modules",
         "harsh-environment pressure transducers, thermal sensors, vision systems and wireless condition monitoring "
         "nodes",
@@ -91,7 +86,7 @@ std::vector<SampleSegmentProfile> segmentArchetypes()
         "large sensor manufacturers, semiconductor companies and numerous specialized competitors",
         "SenseCore, ThermaTrak and Visent", "semiconductors, ceramics, precious metals and printed circuit boards",
         "production volumes of our original equipment manufacturer customers and the electrification of equipment",
-        0.10, 0.40, 0.44, 0.20, 0.055, 0.52 };
+        0.10, 0.40, 0.44, 0.20, 0.055, 0.52, {}, {} };
     s[4] = { "Digital Solutions", "asset performance software, industrial analytics and field services",
         "cloud-based asset performance management software, remote monitoring services and calibration and repair "
         "services",
@@ -100,7 +95,8 @@ std::vector<SampleSegmentProfile> segmentArchetypes()
         "through a direct enterprise sales force, channel partners and our installed-base service organization",
         "enterprise software companies, automation vendors and independent service providers",
         "Asseta, CalPoint and Lumen Insight", "computing hardware, third-party software and test equipment",
-        "customers' operating budgets and the adoption of predictive maintenance", 0.62, 0.48, 0.58, 0.26, 0.08, 0.40 };
+        "customers' operating budgets and the adoption of predictive maintenance", 0.62, 0.48, 0.58, 0.26, 0.08, 0.40,
+        {}, {} };
     s[5] = { "Thermal Systems", "heat exchangers, thermal management systems and power conversion equipment",
         "liquid cooling systems for data centers, brazed plate heat exchangers, chillers and power distribution units",
         "data centers, commercial buildings, utilities and industrial processing",
@@ -109,8 +105,8 @@ std::vector<SampleSegmentProfile> segmentArchetypes()
         "global heating, ventilation and air conditioning manufacturers and specialized thermal management companies",
         "CoolPath, Thermion and GridStar", "copper, aluminum, stainless steel, compressors and power semiconductors",
         "data center construction, building efficiency upgrades and grid investment", 0.15, 0.31, 0.40, 0.15, 0.07,
-        0.38 };
-    addSegmentDetail(s);
+        0.38, {}, {} };
+    addSampleSegmentDetail(s);
     return s;
 }
 

@@ -88,6 +88,9 @@ struct SampleCompany {
     const SamplePerson& cfo() const { return officers.at(1); }
 };
 
+// Fills the product lines and end markets of the segment archetypes (samplesegments.cpp).
+void addSampleSegmentDetail(std::vector<SampleSegmentProfile>& archetypes);
+
 // Builds the company for a seed's random stream; 2 or 3 segments; fiscalYear is the latest reported year.
 SampleCompany makeSampleCompany(SampleRng rng, int fiscalYear);
 

@@ -88,6 +88,8 @@ void SampleFinancials::openingYear(YearFinancials& y)
     m_dio = r.uniform(72, 96);
     m_dpo = r.uniform(44, 56);
     m_taxRate = r.uniform(0.205, 0.235);
+    m_sgaRate = r.uniform(0.18, 0.2);
+    m_rndRate = r.uniform(0.038, 0.056);
 
     Money cost = 0;
     y.segments.resize(segs.size());
@@ -433,8 +435,10 @@ void SampleFinancials::incomeStatement(const YearFinancials& prev, YearFinancial
     const int yearIndex = y.year - m_years[0].year;
     y.costOfRevenue = y.costOfProducts + y.costOfServices;
     y.grossProfit = y.revenue - y.costOfRevenue;
-    y.sga = m(y.revenue * (r.uniform(0.178, 0.2) - 0.002 * yearIndex));
-    y.researchDevelopment = m(y.revenue * r.uniform(0.038, 0.056));
+    m_sgaRate = std::clamp(m_sgaRate + r.uniform(-0.004, 0.002), 0.16, 0.21);
+    m_rndRate = std::clamp(m_rndRate + r.uniform(-0.002, 0.003), 0.035, 0.06);
+    y.sga = m(y.revenue * m_sgaRate);
+    y.researchDevelopment = m(y.revenue * m_rndRate);
     y.amortization = m(prev.intangibleGross * r.uniform(0.075, 0.085))
         + m((y.acqCustomer + y.acqTechnology + y.acqTrade) * 0.09 / 2);
     const double restructuringRate

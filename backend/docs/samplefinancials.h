@@ -148,6 +148,8 @@ private:
     std::vector<double> m_segmentMix;
     double m_dso = 60, m_dio = 80, m_dpo = 50;
     double m_taxRate = 0.22;
+    double m_sgaRate = 0.19; // SG&A and R&D as shares of revenue drift slowly from these
+    double m_rndRate = 0.047;
 };
 
 } // namespace moescope

@@ -154,7 +154,7 @@ void SampleReportGenerator::mdnaResults()
         for (int b = 0; b < 3; ++b)
             cells.push_back(formatAmount(fy(b).*f));
         for (int b = 0; b < 2; ++b)
-            cells.push_back(formatPercent(changeFraction(fy(b).*f, fy(b + 1).*f)));
+            cells.push_back(formatPercentChange(changeFraction(fy(b).*f, fy(b + 1).*f)));
         FinancialRowStyle s;
         s.dollar = dollar;
         if (total)
@@ -180,7 +180,7 @@ void SampleReportGenerator::mdnaResults()
     for (int b = 0; b < 3; ++b)
         eps.push_back(formatCents(fy(b).epsDilutedCents, false));
     for (int b = 0; b < 2; ++b)
-        eps.push_back(formatPercent(changeFraction(fy(b).epsDilutedCents, fy(b + 1).epsDilutedCents)));
+        eps.push_back(formatPercentChange(changeFraction(fy(b).epsDilutedCents, fy(b + 1).epsDilutedCents)));
     t.textRow("Diluted earnings per share", eps, { .dollar = true, .spaceBefore = 4 });
     for (std::size_t k = 4; k < t.table().rows.back().cells.size(); ++k)
         t.table().rows.back().cells[k].dollar = false;
@@ -243,11 +243,16 @@ void SampleReportGenerator::mdnaResults()
                          "{sgapct_c} of net revenue, compared with {sga_p}, or {sgapct_p} of net revenue, in {cp}. ")
             + m_text.one(c.sga >= p.sga ? std::span<const std::string_view>(kSgaUp)
                                         : std::span<const std::string_view>(kSgaDown)));
-        para("**Research and development.** R&D expense {rnd_verb} {rnd_chg} to {rnd_c}, representing {rndpct_c} of "
-             "net revenue compared with {rndpct_p} in {cp}. [We continued to invest in new product development, "
-             "software and connectivity features, and the engineering capabilities of acquired businesses.|The "
-             "change reflected the timing of development programs and our continued investment in digital and "
-             "sensing technologies.]");
+        para(c.researchDevelopment >= p.researchDevelopment
+                ? "**Research and development.** R&D expense {rnd_verb} {rnd_chg} to {rnd_c}, representing {rndpct_c} "
+                  "of net revenue compared with {rndpct_p} in {cp}. [We continued to invest in new product "
+                  "development, software and connectivity features, and the engineering capabilities of acquired "
+                  "businesses.|The increase reflected our continued investment in digital and sensing technologies "
+                  "and the engineering teams of acquired businesses.]"
+                : "**Research and development.** R&D expense {rnd_verb} {rnd_chg} to {rnd_c}, representing {rndpct_c} "
+                  "of net revenue compared with {rndpct_p} in {cp}. [The decrease reflected the completion of several "
+                  "development programs and savings from the consolidation of engineering centers.|Lower spending "
+                  "reflected the timing of development programs and the benefits of our restructuring actions.]");
         para(c.amortization >= p.amortization
                 ? "**Amortization of intangible assets.** Amortization expense {amort_verb} {amort_chg} to {amort_c}, "
                   "primarily due to the amortization of intangible assets recognized in the acquisition of {acq}."

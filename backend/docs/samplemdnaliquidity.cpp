@@ -120,7 +120,8 @@ void SampleReportGenerator::mdnaSegments()
         m_text.set("segmarkets1", seg.markets);
         m_text.set("segexamples1", seg.productExamples);
         m_text.set("segcustomers1", seg.customers);
-        const std::string k = "s" + std::to_string(s);
+        std::string k = "s";
+        k += std::to_string(s);
         for (int back = 0; back <= 1; ++back) {
             setComparison(back);
             const auto& c = fy(back).segments[s];

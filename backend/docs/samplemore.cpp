@@ -132,11 +132,11 @@ void SampleReportGenerator::fourthQuarterSegments()
         usedC += c;
         usedP += pr;
         t.textRow(m_company.segments[s].name,
-            { formatAmount(c), formatAmount(pr), formatPercent(changeFraction(c, pr)) }, { .dollar = s == 0 });
+            { formatAmount(c), formatAmount(pr), formatPercentChange(changeFraction(c, pr)) }, { .dollar = s == 0 });
     }
     t.textRow("Total net revenue",
         { formatAmount(q.revenue[3]), formatAmount(p.revenue[3]),
-            formatPercent(changeFraction(q.revenue[3], p.revenue[3])) },
+            formatPercentChange(changeFraction(q.revenue[3], p.revenue[3])) },
         { .dollar = true, .above = TableRule::Single, .below = TableRule::Double });
     auto block = t.build();
     for (auto& r : block.rows)

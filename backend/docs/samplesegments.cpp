@@ -6,9 +6,7 @@
 
 namespace moescope {
 
-void addSegmentDetail(std::vector<SampleSegmentProfile>& s);
-
-void addSegmentDetail(std::vector<SampleSegmentProfile>& s)
+void addSampleSegmentDetail(std::vector<SampleSegmentProfile>& s)
 {
     s[0].productLines = {
         { "Control valves and actuators",

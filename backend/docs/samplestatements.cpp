@@ -344,6 +344,8 @@ void SampleReportGenerator::financialStatements()
         h.cells.push_back(c);
         idx.rows.push_back(h);
     }
+    entry("Management\u2019s Report on Financial Statements and Internal Control over Financial Reporting",
+        "management-report");
     entry("Report of Independent Registered Public Accounting Firm (PCAOB ID: " + std::to_string(100 + m_seed % 800)
             + ")",
         "auditor-report");

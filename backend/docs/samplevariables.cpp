@@ -42,7 +42,7 @@ void SampleReportGenerator::setYearVariables()
     t.set("fcf", formatMillions(y.operatingCashFlow - y.capex));
     t.set("repurch", formatMillions(y.repurchases));
     t.set("repurchshares", formatTenths(static_cast<int>(y.sharesRepurchased / 100)) + " million");
-    t.set("repurchprice", "$" + formatCents(static_cast<int>(std::lround(y.averageRepurchasePrice * 100)), false));
+    t.set("repurchprice", formatCents(static_cast<int>(std::lround(y.averageRepurchasePrice * 100))));
     t.set("div", formatMillions(y.dividends));
     t.set("dpsq", formatCents(y.dividendQuarterCents));
     t.set("dpsq_next", formatCents(static_cast<int>(std::lround(y.dividendQuarterCents * 1.07))));
@@ -112,7 +112,7 @@ void SampleReportGenerator::setYearVariables()
     t.set("marketcap",
         formatMillions(std::lround(fy(0).sharesOutstanding * 0.97 * (fy(1).stockPriceEnd * 1.05) / 1000), true));
     t.set("authremaining", formatMillions(std::max<Money>(250, std::lround(y.revenue * 0.25 / 50) * 50)));
-    t.set("pricefy", "$" + formatCents(static_cast<int>(std::lround(y.stockPriceEnd * 100)), false));
+    t.set("pricefy", formatCents(static_cast<int>(std::lround(y.stockPriceEnd * 100))));
     setComparison(0);
 }
 
@@ -193,7 +193,8 @@ void SampleReportGenerator::setComparison(int back)
     t.set("dio_c", std::to_string(std::lround(ratio(c.inventories, c.costOfRevenue) * 365)));
     t.set("dio_p", std::to_string(std::lround(ratio(p.inventories, p.costOfRevenue) * 365)));
     for (std::size_t s = 0; s < c.segments.size(); ++s) {
-        const std::string k = "s" + std::to_string(s);
+        std::string k = "s";
+        k += std::to_string(s);
         const auto& cs = c.segments[s];
         const auto& ps = p.segments[s];
         metric(k + "rev", cs.revenue, ps.revenue);
