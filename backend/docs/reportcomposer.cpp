@@ -21,10 +21,18 @@ std::vector<TextSpan> ReportComposer::markup(const std::string& text, PdfFont re
             flush();
             isBold = !isBold;
             ++i;
-        } else if (i + 1 < text.size() && text[i] == '_' && text[i + 1] == '_') {
-            flush();
-            isItalic = !isItalic;
-            ++i;
+        } else if (text[i] == '_') {
+            // "__" toggles italics; a longer run is a literal blank to fill in ("__________").
+            std::size_t run = 1;
+            while (i + run < text.size() && text[i + run] == '_')
+                ++run;
+            if (run == 2) {
+                flush();
+                isItalic = !isItalic;
+            } else {
+                current.append(run, '_');
+            }
+            i += run - 1;
         } else {
             current.push_back(text[i]);
         }
@@ -120,6 +128,8 @@ void ReportComposer::paragraph(const std::string& text, TextAlign align, double 
     p.leading = size * 1.26;
     p.align = align;
     p.spaceAfter = spaceAfter;
+    // A paragraph introducing a table or list ("... as follows:") stays on the page of what it introduces.
+    p.keepWithNext = !text.empty() && text.back() == ':';
     add(p);
 }
 

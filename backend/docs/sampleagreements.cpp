@@ -7,12 +7,7 @@ namespace moescope {
 
 namespace {
 
-struct Section {
-    std::string_view heading;
-    std::string_view text;
-};
-
-constexpr Section kIndemnification[] = {
+constexpr SampleDocSection kIndemnification[] = {
     { "1. Indemnification",
         "The Company shall indemnify and hold harmless the Indemnitee, to the fullest extent permitted by the Delaware "
         "General Corporation Law as in effect on the date hereof or as it may be amended to provide broader rights, "
@@ -61,7 +56,7 @@ constexpr Section kIndemnification[] = {
         "maximum protection permitted by law." },
 };
 
-constexpr Section kDeferredComp[] = {
+constexpr SampleDocSection kDeferredComp[] = {
     { "Article I. Purpose and Eligibility",
         "The {company} Deferred Compensation Plan (the \u201cPlan\u201d) permits a select group of management or "
         "highly "
@@ -105,30 +100,15 @@ constexpr Section kDeferredComp[] = {
 
 void SampleReportGenerator::agreementExhibits()
 {
-    auto& d = m_doc;
-    d.startPage("exhibit-10.9");
-    d.paragraph("**Exhibit 10.9**", TextAlign::Right, 10, 8);
-    d.centered(m_company.name, 11, true, 2);
-    d.centered("DEFERRED COMPENSATION PLAN", 11, true, 2);
-    d.centered("As Amended and Restated Effective January 1, {fy}", 10, false, 10);
-    for (const auto& s : kDeferredComp) {
-        d.heading(std::string(s.heading), 2);
-        para(s.text);
-    }
-    d.startPage("exhibit-10.12");
-    d.paragraph("**Exhibit 10.12**", TextAlign::Right, 10, 8);
-    d.centered("FORM OF INDEMNIFICATION AGREEMENT", 11, true, 10);
-    para(
+    exhibitDocument("10.9", { "{company}", "DEFERRED COMPENSATION PLAN" },
+        "As Amended and Restated Effective January 1, {fy}", kDeferredComp);
+    exhibitDocument("10.12", { "FORM OF INDEMNIFICATION AGREEMENT" }, {}, kIndemnification,
         "This Indemnification Agreement is entered into as of the date set forth on the signature page by and between "
         "{company}, a Delaware corporation (the \u201cCompany\u201d), and the director or officer of the Company named "
         "on the signature page (the \u201cIndemnitee\u201d). The Company and the Indemnitee recognize the difficulty "
         "of obtaining liability insurance for directors and officers on acceptable terms and the significant expense "
         "of defending litigation, and the Company desires to attract and retain highly qualified individuals by "
         "providing them with protection against such risks. Accordingly, the parties agree as follows:");
-    for (const auto& s : kIndemnification) {
-        d.heading(std::string(s.heading), 2);
-        para(s.text);
-    }
 }
 
 } // namespace moescope

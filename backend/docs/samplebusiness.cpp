@@ -2,6 +2,7 @@
 
 #include "docs/reportformat.h"
 #include "docs/samplereportgenerator.h"
+#include "docs/texttable.h"
 
 #include <algorithm>
 #include <array>
@@ -350,32 +351,10 @@ void SampleReportGenerator::segmentNarrative(std::size_t s)
     if (seg.productLines.empty())
         return;
     para("The segment\u2019s principal product and service lines are:");
-    TableBlock lines;
-    lines.columns = { { m_textWidth * 0.3, TextAlign::Left, true }, { m_textWidth * 0.7, TextAlign::Left, true } };
-    lines.fontSize = 9.5;
-    lines.rowHeight = 12;
-    TableRow h;
-    h.header = true;
-    h.bold = true;
-    TableCell a, b;
-    a.text = "Product Line";
-    a.underline = true;
-    b.text = "Description";
-    b.underline = true;
-    b.align = TextAlign::Left;
-    h.cells = { a, b };
-    lines.rows.push_back(h);
-    for (const auto& [name, description] : seg.productLines) {
-        TableRow r;
-        r.spaceBefore = 3;
-        TableCell x, y;
-        x.text = name;
-        y.text = description;
-        y.align = TextAlign::Left;
-        r.cells = { x, y };
-        lines.rows.push_back(r);
-    }
-    m_doc.table(std::move(lines));
+    TextTable lines(m_textWidth, { { 0.3 }, { 0.7 } }, { "Product Line", "Description" });
+    for (const auto& [name, description] : seg.productLines)
+        lines.row({ name, description }, 3);
+    m_doc.table(lines.take());
 }
 
 void SampleReportGenerator::endMarkets()
@@ -415,37 +394,13 @@ void SampleReportGenerator::endMarkets()
     para("We serve customers in a diverse set of end markets, which reduces our exposure to the cycle of any single "
          "industry. The following table shows our estimate of the percentage of our {fy} net revenue derived from each "
          "of our principal end markets, based on the primary market of the customer:");
-    TableBlock t;
-    t.columns = { { m_textWidth - 90, TextAlign::Left, true }, { 90, TextAlign::Right, false } };
-    t.fontSize = 9.5;
-    TableRow h;
-    h.header = true;
-    h.bold = true;
-    TableCell a, b;
-    a.text = "End Market";
-    a.underline = true;
-    b.text = "% of " + m_text.get("fy") + " Net Revenue";
-    b.underline = true;
-    b.align = TextAlign::Center;
-    h.cells = { a, b };
-    t.rows.push_back(h);
-    for (std::size_t i = 0; i < markets.size(); ++i) {
-        TableRow r;
-        TableCell x, v;
-        x.text = markets[i].first;
-        v.text = std::to_string(pct[i]) + "%";
-        r.cells = { x, v };
-        t.rows.push_back(r);
-    }
-    TableRow tot;
-    tot.ruleAbove = TableRule::Single;
-    tot.bold = true;
-    TableCell tl, tv;
-    tl.text = "Total";
-    tv.text = "100%";
-    tot.cells = { tl, tv };
-    t.rows.push_back(tot);
-    m_doc.table(std::move(t));
+    TextTable t(m_textWidth, { { m_textWidth - 90 }, { 90, TextAlign::Right, false } },
+        { "End Market", "% of " + m_text.get("fy") + " Net Revenue" });
+    for (std::size_t i = 0; i < markets.size(); ++i)
+        t.row({ markets[i].first, std::to_string(pct[i]) + "%" });
+    t.row({ "Total", "100%" }, 0, true);
+    t.table().rows.back().ruleAbove = TableRule::Single;
+    m_doc.table(t.take());
     for (const auto& m : markets) {
         const auto text = sampleEndMarketDescription(m.first);
         if (!text.empty())

@@ -2,6 +2,7 @@
 
 #include "docs/reportformat.h"
 #include "docs/samplereportgenerator.h"
+#include "docs/texttable.h"
 
 #include <array>
 #include <cmath>
@@ -38,55 +39,31 @@ void SampleReportGenerator::workforceMetrics()
     const int asia = static_cast<int>(std::lround((total - us) * 0.35 / 10.0)) * 10;
     const int other = total - us - europe - asia;
     para("The following table presents our approximate number of employees by region and by function as of {fye}:");
-    TableBlock t;
-    t.columns = { { m_textWidth - 2 * 90, TextAlign::Left, true }, { 90, TextAlign::Right, false },
-        { 90, TextAlign::Right, false } };
-    TableRow h;
-    h.header = true;
-    h.bold = true;
-    for (auto s : { "", "Employees", "% of Total" }) {
-        TableCell c;
-        c.text = s;
-        c.underline = *s != 0;
-        c.align = TextAlign::Center;
-        h.cells.push_back(c);
-    }
-    t.rows.push_back(h);
-    auto row = [&](const std::string& label, int n, bool bold, double indent) {
-        TableRow r;
-        r.bold = bold;
-        r.indent = indent;
-        r.cells.push_back({ label });
-        TableCell a, b;
-        a.text = n > 0 ? formatGrouped(n) : "";
-        b.text = n > 0 ? formatPercent(static_cast<double>(n) / total, 0) : "";
-        r.cells.push_back(a);
-        r.cells.push_back(b);
-        t.rows.push_back(r);
+    TextTable t(m_textWidth,
+        { { m_textWidth - 2 * 90 }, { 90, TextAlign::Right, false }, { 90, TextAlign::Right, false } },
+        { "", "Employees", "% of Total" });
+    auto row = [&](const std::string& label, int n) {
+        if (n <= 0)
+            t.row({ label }, 0, true);
+        else
+            t.row({ label, formatGrouped(n), formatPercent(static_cast<double>(n) / total, 0) }, 0, false, 10);
     };
-    row("By region:", 0, true, 0);
-    row("United States", us, false, 10);
-    row("Europe", europe, false, 10);
-    row("Asia Pacific", asia, false, 10);
-    row("Rest of world", other, false, 10);
+    row("By region:", 0);
+    row("United States", us);
+    row("Europe", europe);
+    row("Asia Pacific", asia);
+    row("Rest of world", other);
     const int manufacturing = static_cast<int>(std::lround(total * 0.54 / 10.0)) * 10;
     const int engineering = static_cast<int>(std::lround(total * 0.14 / 10.0)) * 10;
     const int sales = static_cast<int>(std::lround(total * 0.19 / 10.0)) * 10;
-    row("By function:", 0, true, 0);
-    row("Manufacturing and operations", manufacturing, false, 10);
-    row("Engineering and research", engineering, false, 10);
-    row("Sales, service and marketing", sales, false, 10);
-    row("General and administrative", total - manufacturing - engineering - sales, false, 10);
-    TableRow tot;
-    tot.ruleAbove = TableRule::Single;
-    tot.bold = true;
-    TableCell l, n, p;
-    l.text = "Total";
-    n.text = formatGrouped(total);
-    p.text = "100%";
-    tot.cells = { l, n, p };
-    t.rows.push_back(tot);
-    m_doc.table(std::move(t));
+    row("By function:", 0);
+    row("Manufacturing and operations", manufacturing);
+    row("Engineering and research", engineering);
+    row("Sales, service and marketing", sales);
+    row("General and administrative", total - manufacturing - engineering - sales);
+    t.row({ "Total", formatGrouped(total), "100%" }, 0, true);
+    t.table().rows.back().ruleAbove = TableRule::Single;
+    m_doc.table(t.take());
 }
 
 void SampleReportGenerator::sustainabilityMetrics()

@@ -3,6 +3,7 @@
 
 #include "docs/reportformat.h"
 #include "docs/samplereportgenerator.h"
+#include "docs/texttable.h"
 
 namespace moescope {
 
@@ -55,6 +56,30 @@ constexpr std::string_view kSecurities[] = {
 
 } // namespace
 
+void SampleReportGenerator::exhibitDocument(const std::string& number, const std::vector<std::string>& titles,
+    std::string_view subtitle, std::span<const SampleDocSection> sections, std::string_view intro)
+{
+    auto& d = m_doc;
+    d.startPage("exhibit-" + number);
+    d.paragraph("**Exhibit " + number + "**", TextAlign::Right, 10, 8);
+    for (std::size_t i = 0; i < titles.size(); ++i)
+        d.centered(fill(titles[i]), 11, true, i + 1 == titles.size() && subtitle.empty() ? 10 : 2);
+    if (!subtitle.empty())
+        d.centered(fill(subtitle), 10, false, 10);
+    if (!intro.empty())
+        para(intro);
+    for (const auto& s : sections) {
+        d.heading(std::string(s.heading), 2);
+        para(s.text);
+    }
+}
+
+void SampleReportGenerator::signatureBlock(const std::vector<std::string>& lines, double spaceAfter)
+{
+    for (std::size_t i = 0; i < lines.size(); ++i)
+        m_doc.paragraph(fill(lines[i]), TextAlign::Left, 10, i + 1 == lines.size() ? spaceAfter : 0);
+}
+
 void SampleReportGenerator::exhibitDocuments()
 {
     auto& d = m_doc;
@@ -101,30 +126,11 @@ void SampleReportGenerator::exhibitDocuments()
     para("The following is a list of significant subsidiaries of {company} as of {fye}, and the jurisdictions in which "
          "they are organized. Certain subsidiaries are omitted because, considered in the aggregate, they would not "
          "constitute a significant subsidiary as of the end of the year covered by this report.");
-    TableBlock subs;
-    subs.columns = { { m_textWidth * 0.62, TextAlign::Left, true }, { m_textWidth * 0.38, TextAlign::Left, true } };
-    subs.keepTogether = false;
-    TableRow h;
-    h.header = true;
-    h.bold = true;
-    TableCell a, b;
-    a.text = "Name of Subsidiary";
-    a.underline = true;
-    b.text = "Jurisdiction of Organization";
-    b.underline = true;
-    b.align = TextAlign::Left;
-    h.cells = { a, b };
-    subs.rows.push_back(h);
-    for (const auto& [name, place] : c.subsidiaries) {
-        TableRow r;
-        TableCell x, y;
-        x.text = name;
-        y.text = place;
-        y.align = TextAlign::Left;
-        r.cells = { x, y };
-        subs.rows.push_back(r);
-    }
-    d.table(std::move(subs));
+    TextTable subs(m_textWidth, { { 0.62 }, { 0.38 } }, { "Name of Subsidiary", "Jurisdiction of Organization" });
+    subs.table().keepTogether = false;
+    for (const auto& [name, place] : c.subsidiaries)
+        subs.row({ name, place });
+    d.table(subs.take());
 
     d.startPage("exhibit-23.1");
     d.paragraph("**Exhibit 23.1**", TextAlign::Right, 10, 8);
@@ -138,9 +144,7 @@ void SampleReportGenerator::exhibitDocuments()
         + ", with respect to the consolidated financial statements and schedule of {company} and the effectiveness of "
           "internal control over financial reporting of {company}, included in this Annual Report (Form 10-K) for the "
           "year ended {fye}.");
-    d.paragraph(fill("/s/ {auditor}"), TextAlign::Left, 10, 6);
-    d.paragraph(fill("{hqcity}, {hqstate}"), TextAlign::Left, 10, 0);
-    d.paragraph(date, TextAlign::Left, 10, 6);
+    signatureBlock({ "/s/ {auditor}", "{hqcity}, {hqstate}", date }, 6);
 
     const std::string cfoTitle = "Executive Vice President and Chief Financial Officer";
     for (int i = 0; i < 2; ++i) {
@@ -190,9 +194,7 @@ void SampleReportGenerator::exhibitDocuments()
         for (const auto& it : items)
             d.paragraph(it);
         d.paragraph("Date: " + date, TextAlign::Left, 10, 10);
-        d.paragraph("/s/ " + officer.name, TextAlign::Left, 10, 0);
-        d.paragraph(officer.name, TextAlign::Left, 10, 0);
-        d.paragraph(title, TextAlign::Left, 10, 8);
+        signatureBlock({ "/s/ " + officer.name, officer.name, title }, 8);
     }
     d.startPage("exhibit-32");
     for (int i = 0; i < 2; ++i) {
@@ -213,9 +215,7 @@ void SampleReportGenerator::exhibitDocuments()
               "the Report fairly presents, in all material respects, the financial condition and results of "
               "operations of the Company.");
         d.paragraph("Date: " + date, TextAlign::Left, 10, 10);
-        d.paragraph("/s/ " + officer.name, TextAlign::Left, 10, 0);
-        d.paragraph(officer.name, TextAlign::Left, 10, 0);
-        d.paragraph(title, TextAlign::Left, 10, 14);
+        signatureBlock({ "/s/ " + officer.name, officer.name, title }, 14);
     }
 }
 

@@ -4,6 +4,7 @@
 
 #include "docs/reportformat.h"
 #include "docs/samplereportgenerator.h"
+#include "docs/texttable.h"
 
 #include <cmath>
 
@@ -24,35 +25,13 @@ void SampleReportGenerator::companyHistory()
 void SampleReportGenerator::competitionTable()
 {
     para("The following table summarizes the competitive landscape of each of our segments:");
-    TableBlock t;
-    t.columns = { { m_textWidth * 0.22, TextAlign::Left, true }, { m_textWidth * 0.42, TextAlign::Left, true },
-        { m_textWidth * 0.36, TextAlign::Left, true } };
-    TableRow h;
-    h.header = true;
-    h.bold = true;
-    for (auto s : { "Segment", "Principal Competitors", "Principal Basis of Competition" }) {
-        TableCell c;
-        c.text = s;
-        c.underline = true;
-        c.align = TextAlign::Left;
-        h.cells.push_back(c);
-    }
-    t.rows.push_back(h);
+    TextTable t(m_textWidth, { { 0.22 }, { 0.42 }, { 0.36 } },
+        { "Segment", "Principal Competitors", "Principal Basis of Competition" });
     const char* bases[] = { "Performance, reliability, application expertise and installed base",
         "Technology, accuracy, software and service", "Price, delivery, breadth of product line and support" };
-    for (std::size_t s = 0; s < m_company.segments.size(); ++s) {
-        TableRow r;
-        r.spaceBefore = 3;
-        TableCell a, b, c;
-        a.text = m_company.segments[s].name;
-        b.text = capitalized(m_company.segments[s].competitors);
-        b.align = TextAlign::Left;
-        c.text = bases[s % 3];
-        c.align = TextAlign::Left;
-        r.cells = { a, b, c };
-        t.rows.push_back(r);
-    }
-    m_doc.table(std::move(t));
+    for (std::size_t s = 0; s < m_company.segments.size(); ++s)
+        t.row({ m_company.segments[s].name, capitalized(m_company.segments[s].competitors), bases[s % 3] }, 3);
+    m_doc.table(t.take());
 }
 
 void SampleReportGenerator::seasonalityTable()

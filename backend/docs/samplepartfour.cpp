@@ -2,6 +2,7 @@
 
 #include "docs/reportformat.h"
 #include "docs/samplereportgenerator.h"
+#include "docs/texttable.h"
 
 #include <cmath>
 
@@ -136,31 +137,10 @@ void SampleReportGenerator::partThree()
          "copy of the policy is filed as Exhibit 19.1 to this Annual Report.");
     governanceDetails();
     para("Our Board of Directors currently consists of the following members:");
-    TableBlock t;
-    t.columns = { { m_textWidth * 0.36, TextAlign::Left, true }, { m_textWidth * 0.64, TextAlign::Left, true } };
-    t.fontSize = 9.5;
-    t.rowHeight = 12;
-    TableRow h;
-    h.header = true;
-    h.bold = true;
-    TableCell a, b;
-    a.text = "Director";
-    a.underline = true;
-    b.text = "Principal Occupation";
-    b.underline = true;
-    b.align = TextAlign::Left;
-    h.cells = { a, b };
-    t.rows.push_back(h);
-    for (const auto& p : m_company.directors) {
-        TableRow r;
-        TableCell n, o;
-        n.text = p.name;
-        o.text = p.background.empty() ? m_company.ceo().title + ", " + m_company.name : p.background;
-        o.align = TextAlign::Left;
-        r.cells = { n, o };
-        t.rows.push_back(r);
-    }
-    d.table(std::move(t));
+    TextTable board(m_textWidth, { { 0.36 }, { 0.64 } }, { "Director", "Principal Occupation" });
+    for (const auto& p : m_company.directors)
+        board.row({ p.name, p.background.empty() ? m_company.ceo().title + ", " + m_company.name : p.background });
+    d.table(board.take());
     para("Biographical information about our directors who are not executive officers is set forth below.");
     for (std::size_t i = 1; i < m_company.directors.size(); ++i) {
         const auto& p = m_company.directors[i];
@@ -280,34 +260,13 @@ void SampleReportGenerator::exhibits()
     para("(3) __Exhibits.__ The exhibits listed in the following Exhibit Index are filed or furnished as part of, or "
          "incorporated by reference into, this Annual Report.");
     d.heading("EXHIBIT INDEX", 1, "exhibit-index");
-    TableBlock t;
-    t.columns = { { 62, TextAlign::Left, false }, { m_textWidth - 62, TextAlign::Left, true } };
-    t.fontSize = 9;
-    t.rowHeight = 11.2;
-    t.keepTogether = false;
-    TableRow h;
-    h.header = true;
-    h.bold = true;
-    TableCell n, desc;
-    n.text = "Exhibit No.";
-    n.underline = true;
-    desc.text = "Description";
-    desc.underline = true;
-    desc.align = TextAlign::Left;
-    h.cells = { n, desc };
-    t.rows.push_back(h);
+    TextTable t(m_textWidth, { { 62, TextAlign::Left, false }, { m_textWidth - 62 } }, { "Exhibit No.", "Description" },
+        9, 11.2);
+    t.table().keepTogether = false;
     m_text.set("file", m_company.commissionFile);
-    for (const auto& e : kExhibits) {
-        TableRow r;
-        r.spaceBefore = 3;
-        TableCell a, b;
-        a.text = std::string(e.number);
-        b.text = fill(e.description);
-        b.align = TextAlign::Left;
-        r.cells = { a, b };
-        t.rows.push_back(r);
-    }
-    d.table(std::move(t));
+    for (const auto& e : kExhibits)
+        t.row({ std::string(e.number), fill(e.description) }, 3);
+    d.table(t.take());
     para("* Filed herewith.");
     para("** Furnished herewith.");
     para("\u2020 Management contract or compensatory plan or arrangement.");
@@ -322,23 +281,15 @@ void SampleReportGenerator::scheduleTwo()
     auto& d = m_doc;
     d.centered("SCHEDULE II \u2014 VALUATION AND QUALIFYING ACCOUNTS", 10, true, 2);
     d.centered("(in millions)", 9, false, 4);
-    TableBlock t;
-    t.columns = { { m_textWidth - 4 * 72, TextAlign::Left, true }, { 72, TextAlign::Right, false },
-        { 72, TextAlign::Right, false }, { 72, TextAlign::Right, false }, { 72, TextAlign::Right, false } };
-    t.fontSize = 9;
-    TableRow h;
-    h.header = true;
-    h.bold = true;
-    for (auto s : { "Description", "Balance at Beginning of Year", "Charged to Costs and Expenses",
-             "Deductions and Other", "Balance at End of Year" }) {
-        TableCell c;
-        c.text = s;
-        c.align = TextAlign::Center;
-        c.underline = true;
-        h.cells.push_back(c);
-    }
-    h.cells[0].align = TextAlign::Left;
-    t.rows.push_back(h);
+    TextTable schedule(m_textWidth,
+        { { m_textWidth - 4 * 72 }, { 72, TextAlign::Center, true }, { 72, TextAlign::Center, true },
+            { 72, TextAlign::Center, true }, { 72, TextAlign::Center, true } },
+        { "Description", "Balance at Beginning of Year", "Charged to Costs and Expenses", "Deductions and Other",
+            "Balance at End of Year" },
+        9);
+    TableBlock& t = schedule.table();
+    for (std::size_t c = 1; c < t.columns.size(); ++c)
+        t.columns[c] = { 72, TextAlign::Right, false }; // figures below the centred headings
     auto section = [&](const std::string& title) {
         TableRow r;
         r.bold = true;
@@ -385,23 +336,11 @@ void SampleReportGenerator::signatures()
     d.centered("SIGNATURES", 11, true, 8);
     para("Pursuant to the requirements of Section 13 or 15(d) of the Securities Exchange Act of 1934, the registrant "
          "has duly caused this report to be signed on its behalf by the undersigned, thereunto duly authorized.");
-    TableBlock s;
-    s.columns = { { m_textWidth * 0.5, TextAlign::Left, true }, { m_textWidth * 0.5, TextAlign::Left, true } };
-    s.fontSize = 10;
-    s.rowHeight = 13;
-    auto row = [&](const std::string& a, const std::string& b) {
-        TableRow r;
-        TableCell x, y;
-        x.text = a;
-        y.text = b;
-        y.align = TextAlign::Left;
-        r.cells = { x, y };
-        s.rows.push_back(r);
-    };
-    row("", m_company.name);
-    row("Date: February 24, " + std::to_string(m_company.fiscalYear + 1), "By: /s/ " + m_company.ceo().name);
-    row("", m_company.ceo().title);
-    d.table(std::move(s));
+    TextTable s(m_textWidth, { { 0.5 }, { 0.5 } }, {}, 10, 13);
+    s.row({ "", m_company.name });
+    s.row({ "Date: February 24, " + std::to_string(m_company.fiscalYear + 1), "By: /s/ " + m_company.ceo().name });
+    s.row({ "", m_company.ceo().title });
+    d.table(s.take());
     para("**POWER OF ATTORNEY**");
     para("KNOW ALL PERSONS BY THESE PRESENTS, that each person whose signature appears below constitutes and appoints "
          "{ceo} and {cfo}, and each of them, as his or her true and lawful attorneys-in-fact and agents, with full "
@@ -415,42 +354,16 @@ void SampleReportGenerator::signatures()
     para(
         "Pursuant to the requirements of the Securities Exchange Act of 1934, this report has been signed below by the "
         "following persons on behalf of the registrant and in the capacities and on the dates indicated.");
-    TableBlock t;
-    t.columns = { { m_textWidth * 0.34, TextAlign::Left, true }, { m_textWidth * 0.46, TextAlign::Left, true },
-        { m_textWidth * 0.2, TextAlign::Left, true } };
-    t.fontSize = 9.5;
-    t.rowHeight = 12;
-    TableRow h;
-    h.header = true;
-    h.bold = true;
-    for (auto x : { "Signature", "Title", "Date" }) {
-        TableCell c;
-        c.text = x;
-        c.align = TextAlign::Left;
-        c.underline = true;
-        h.cells.push_back(c);
-    }
-    t.rows.push_back(h);
+    TextTable t(m_textWidth, { { 0.34 }, { 0.46 }, { 0.2 } }, { "Signature", "Title", "Date" });
     const std::string date = "February 24, " + std::to_string(m_company.fiscalYear + 1);
-    auto sig = [&](const std::string& name, const std::string& title) {
-        TableRow r;
-        r.spaceBefore = 8;
-        TableCell a, b, c;
-        a.text = "/s/ " + name;
-        b.text = title;
-        b.align = TextAlign::Left;
-        c.text = date;
-        c.align = TextAlign::Left;
-        r.cells = { a, b, c };
-        t.rows.push_back(r);
-    };
+    auto sig = [&](const std::string& name, const std::string& title) { t.row({ "/s/ " + name, title, date }, 8); };
     sig(m_company.ceo().name, "Chairman, President and Chief Executive Officer (Principal Executive Officer)");
     sig(m_company.cfo().name, "Executive Vice President and Chief Financial Officer (Principal Financial Officer)");
     sig(m_company.officers.at(3).name,
         "Vice President, Corporate Controller and Chief Accounting Officer (Principal Accounting Officer)");
     for (std::size_t i = 1; i < m_company.directors.size(); ++i)
         sig(m_company.directors[i].name, "Director");
-    d.table(std::move(t));
+    d.table(t.take());
 }
 
 } // namespace moescope

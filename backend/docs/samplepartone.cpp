@@ -2,6 +2,7 @@
 
 #include "docs/reportformat.h"
 #include "docs/samplereportgenerator.h"
+#include "docs/texttable.h"
 
 namespace moescope {
 
@@ -105,40 +106,12 @@ void SampleReportGenerator::properties()
          "facilities in {countries} countries, with an aggregate floor area of approximately [6.1|6.8|7.4] million "
          "square feet, of which approximately [58%|62%|65%] was owned and the remainder leased. Our principal "
          "properties, which are used by the segments indicated, are listed below:");
-    TableBlock t;
-    t.columns = { { m_textWidth * 0.32, TextAlign::Left, true }, { m_textWidth * 0.3, TextAlign::Left, true },
-        { m_textWidth * 0.2, TextAlign::Left, true }, { m_textWidth * 0.1, TextAlign::Right, false },
-        { m_textWidth * 0.08, TextAlign::Center, false } };
-    t.fontSize = 9;
-    t.rowHeight = 11.5;
-    TableRow h;
-    h.header = true;
-    h.bold = true;
-    for (auto s : { "Location", "Principal Use", "Segment", "Sq. Ft. (000s)", "Owned/ Leased" }) {
-        TableCell c;
-        c.text = s;
-        c.underline = true;
-        c.align = TextAlign::Left;
-        h.cells.push_back(c);
-    }
-    h.cells[3].text = "Sq. Ft.";
-    h.cells[3].align = TextAlign::Right;
-    h.cells[4].text = "Tenure";
-    h.cells[4].align = TextAlign::Center;
-    t.rows.push_back(h);
-    for (const auto& p : m_company.properties) {
-        TableRow r;
-        TableCell loc, use, seg, sq, own;
-        loc.text = p.location;
-        use.text = p.use;
-        seg.text = p.segment;
-        sq.text = formatGrouped(p.squareFeet * 1000);
-        own.text = p.owned ? "Owned" : "Leased";
-        own.align = TextAlign::Center;
-        r.cells = { loc, use, seg, sq, own };
-        t.rows.push_back(r);
-    }
-    d.table(std::move(t));
+    TextTable t(m_textWidth,
+        { { 0.32 }, { 0.3 }, { 0.2 }, { 0.1, TextAlign::Right, false }, { 0.08, TextAlign::Center, false } },
+        { "Location", "Principal Use", "Segment", "Sq. Ft.", "Tenure" }, 9, 11.5);
+    for (const auto& p : m_company.properties)
+        t.row({ p.location, p.use, p.segment, formatGrouped(p.squareFeet * 1000), p.owned ? "Owned" : "Leased" });
+    d.table(t.take());
     para("We believe that our facilities are well maintained, in good operating condition and suitable for their "
          "present uses. We regularly evaluate our footprint and, under the {program} program, we are consolidating "
          "certain facilities. We believe that we have sufficient capacity to meet our current and anticipated "
@@ -164,37 +137,10 @@ void SampleReportGenerator::executiveOfficers()
     para("The following table sets forth information regarding our executive officers as of February 20, {nfy}. "
          "Executive officers are elected annually by the Board of Directors and serve at the discretion of the "
          "Board.");
-    TableBlock t;
-    t.columns = { { m_textWidth * 0.33, TextAlign::Left, true }, { m_textWidth * 0.09, TextAlign::Center, false },
-        { m_textWidth * 0.58, TextAlign::Left, true } };
-    t.fontSize = 9.5;
-    t.rowHeight = 12;
-    TableRow h;
-    h.header = true;
-    h.bold = true;
-    TableCell n, a, pos;
-    n.text = "Name";
-    n.underline = true;
-    a.text = "Age";
-    a.underline = true;
-    a.align = TextAlign::Center;
-    pos.text = "Position";
-    pos.underline = true;
-    pos.align = TextAlign::Left;
-    h.cells = { n, a, pos };
-    t.rows.push_back(h);
-    for (const auto& o : m_company.officers) {
-        TableRow r;
-        TableCell c1, c2, c3;
-        c1.text = o.name;
-        c2.text = std::to_string(o.age);
-        c2.align = TextAlign::Center;
-        c3.text = o.title;
-        c3.align = TextAlign::Left;
-        r.cells = { c1, c2, c3 };
-        t.rows.push_back(r);
-    }
-    d.table(std::move(t));
+    TextTable t(m_textWidth, { { 0.33 }, { 0.09, TextAlign::Center, false }, { 0.58 } }, { "Name", "Age", "Position" });
+    for (const auto& o : m_company.officers)
+        t.row({ o.name, std::to_string(o.age), o.title });
+    d.table(t.take());
     for (const auto& o : m_company.officers) {
         m_text.set("oname", o.name);
         m_text.set("otitle", o.title);

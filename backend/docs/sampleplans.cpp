@@ -2,17 +2,13 @@
 // the report because they were amended during the year; and the glossary that follows the cautionary note.
 
 #include "docs/samplereportgenerator.h"
+#include "docs/texttable.h"
 
 namespace moescope {
 
 namespace {
 
-struct Section {
-    std::string_view heading;
-    std::string_view text;
-};
-
-constexpr Section kSeverancePlan[] = {
+constexpr SampleDocSection kSeverancePlan[] = {
     { "Section 1. Purpose",
         "The purpose of the {company} Executive Severance Plan (the \u201cPlan\u201d) is to provide severance benefits "
         "to eligible executives of {company} (the \u201cCompany\u201d) whose employment is terminated under the "
@@ -87,7 +83,7 @@ constexpr Section kSeverancePlan[] = {
         "governed by ERISA and, to the extent not preempted, by the laws of the State of Delaware." },
 };
 
-constexpr Section kRsuAgreement[] = {
+constexpr SampleDocSection kRsuAgreement[] = {
     { "1. Grant of Restricted Stock Units",
         "{company} (the \u201cCompany\u201d) hereby grants to the participant named in the grant notice (the "
         "\u201cParticipant\u201d) the number of restricted stock units (\u201cRSUs\u201d) set forth in the grant "
@@ -131,7 +127,7 @@ constexpr Section kRsuAgreement[] = {
         "conflict, the Plan controls. This agreement is governed by the laws of the State of Delaware." },
 };
 
-constexpr Section kPsuAgreement[] = {
+constexpr SampleDocSection kPsuAgreement[] = {
     { "1. Grant of Performance Share Units",
         "{company} (the \u201cCompany\u201d) hereby grants to the participant named in the grant notice (the "
         "\u201cParticipant\u201d) the target number of performance share units (\u201cPSUs\u201d) set forth in the "
@@ -172,7 +168,7 @@ constexpr Section kPsuAgreement[] = {
         "unit award agreement, and to the terms of the Plan, which control in the event of a conflict." },
 };
 
-constexpr Section kIncentivePlan[] = {
+constexpr SampleDocSection kIncentivePlan[] = {
     { "1. Purpose",
         "The {company} Annual Incentive Plan (the \u201cPlan\u201d) is designed to motivate and reward eligible "
         "employees for achieving annual financial and strategic objectives that support the creation of long-term "
@@ -237,48 +233,20 @@ constexpr std::string_view kGlossary[][2] = {
 
 void SampleReportGenerator::planExhibits()
 {
-    auto& d = m_doc;
-    d.startPage("exhibit-10.7");
-    d.paragraph("**Exhibit 10.7**", TextAlign::Right, 10, 8);
-    d.centered(m_company.name, 11, true, 2);
-    d.centered("EXECUTIVE SEVERANCE PLAN", 11, true, 2);
-    d.centered("As Amended and Restated Effective January 1, {py}", 10, false, 10);
-    for (const auto& s : kSeverancePlan) {
-        d.heading(std::string(s.heading), 2);
-        para(s.text);
-    }
-    d.startPage("exhibit-10.4");
-    d.paragraph("**Exhibit 10.4**", TextAlign::Right, 10, 8);
-    d.centered(m_company.name, 11, true, 2);
-    d.centered("2021 OMNIBUS INCENTIVE PLAN", 11, true, 2);
-    d.centered("FORM OF RESTRICTED STOCK UNIT AWARD AGREEMENT", 11, true, 10);
-    for (const auto& s : kRsuAgreement) {
-        d.heading(std::string(s.heading), 2);
-        para(s.text);
-    }
+    exhibitDocument("10.7", { "{company}", "EXECUTIVE SEVERANCE PLAN" },
+        "As Amended and Restated Effective January 1, {py}", kSeverancePlan);
+    exhibitDocument("10.4",
+        { "{company}", "2021 OMNIBUS INCENTIVE PLAN", "FORM OF RESTRICTED STOCK UNIT AWARD AGREEMENT" }, {},
+        kRsuAgreement);
 }
 
 void SampleReportGenerator::incentiveExhibits()
 {
-    auto& d = m_doc;
-    d.startPage("exhibit-10.5");
-    d.paragraph("**Exhibit 10.5**", TextAlign::Right, 10, 8);
-    d.centered(m_company.name, 11, true, 2);
-    d.centered("2021 OMNIBUS INCENTIVE PLAN", 11, true, 2);
-    d.centered("FORM OF PERFORMANCE SHARE UNIT AWARD AGREEMENT", 11, true, 10);
-    for (const auto& s : kPsuAgreement) {
-        d.heading(std::string(s.heading), 2);
-        para(s.text);
-    }
-    d.startPage("exhibit-10.10");
-    d.paragraph("**Exhibit 10.10**", TextAlign::Right, 10, 8);
-    d.centered(m_company.name, 11, true, 2);
-    d.centered("ANNUAL INCENTIVE PLAN", 11, true, 2);
-    d.centered("As Amended and Restated Effective January 1, {fy}", 10, false, 10);
-    for (const auto& s : kIncentivePlan) {
-        d.heading(std::string(s.heading), 2);
-        para(s.text);
-    }
+    exhibitDocument("10.5",
+        { "{company}", "2021 OMNIBUS INCENTIVE PLAN", "FORM OF PERFORMANCE SHARE UNIT AWARD AGREEMENT" }, {},
+        kPsuAgreement);
+    exhibitDocument("10.10", { "{company}", "ANNUAL INCENTIVE PLAN" },
+        "As Amended and Restated Effective January 1, {fy}", kIncentivePlan);
 }
 
 void SampleReportGenerator::glossary()
@@ -287,34 +255,13 @@ void SampleReportGenerator::glossary()
     d.startPage("glossary");
     d.heading("GLOSSARY OF TERMS AND ABBREVIATIONS", 1);
     para("The following terms and abbreviations are used in this Annual Report:");
-    TableBlock t;
-    t.columns = { { m_textWidth * 0.28, TextAlign::Left, true }, { m_textWidth * 0.72, TextAlign::Left, true } };
-    t.fontSize = 10;
-    t.rowHeight = 13;
-    t.keepTogether = false;
-    TableRow h;
-    h.header = true;
-    h.bold = true;
-    TableCell a, b;
-    a.text = "Term";
-    a.underline = true;
-    b.text = "Definition";
-    b.underline = true;
-    b.align = TextAlign::Left;
-    h.cells = { a, b };
-    t.rows.push_back(h);
+    TextTable t(m_textWidth, { { 0.28 }, { 0.72 } }, { "Term", "Definition" }, 10, 13);
+    t.table().keepTogether = false;
     for (const auto& g : kGlossary) {
-        TableRow r;
-        r.spaceBefore = 2;
-        TableCell x, y;
-        x.text = std::string(g[0]);
-        x.bold = true;
-        y.text = std::string(g[1]);
-        y.align = TextAlign::Left;
-        r.cells = { x, y };
-        t.rows.push_back(r);
+        t.row({ std::string(g[0]), std::string(g[1]) }, 2);
+        t.table().rows.back().cells[0].bold = true;
     }
-    d.table(std::move(t));
+    d.table(t.take());
 }
 
 } // namespace moescope

@@ -6,12 +6,7 @@ namespace moescope {
 
 namespace {
 
-struct PolicySection {
-    std::string_view heading;
-    std::string_view text;
-};
-
-constexpr PolicySection kInsiderTrading[] = {
+constexpr SampleDocSection kInsiderTrading[] = {
     { "1. Purpose",
         "This Insider Trading Policy (this \u201cPolicy\u201d) of {company} (together with its subsidiaries, the "
         "\u201cCompany\u201d) is designed to promote compliance with federal and state securities laws that prohibit "
@@ -84,7 +79,7 @@ constexpr PolicySection kInsiderTrading[] = {
         "Board of Directors reviews this Policy periodically and may amend it at any time." },
 };
 
-constexpr PolicySection kClawback[] = {
+constexpr SampleDocSection kClawback[] = {
     { "1. Purpose",
         "The Board of Directors (the \u201cBoard\u201d) of {company} (the \u201cCompany\u201d) has adopted this "
         "Compensation Recovery Policy (this \u201cPolicy\u201d), which provides for the recovery of certain "
@@ -140,25 +135,9 @@ constexpr PolicySection kClawback[] = {
 
 void SampleReportGenerator::policyExhibits()
 {
-    auto& d = m_doc;
-    d.startPage("exhibit-19.1");
-    d.paragraph("**Exhibit 19.1**", TextAlign::Right, 10, 8);
-    d.centered(m_company.name, 11, true, 2);
-    d.centered("INSIDER TRADING POLICY", 11, true, 2);
-    d.centered("As amended by the Board of Directors on February [12|14], {py}", 10, false, 10);
-    for (const auto& s : kInsiderTrading) {
-        d.heading(std::string(s.heading), 2);
-        para(s.text);
-    }
-    d.startPage("exhibit-97.1");
-    d.paragraph("**Exhibit 97.1**", TextAlign::Right, 10, 8);
-    d.centered(m_company.name, 11, true, 2);
-    d.centered("COMPENSATION RECOVERY POLICY", 11, true, 2);
-    d.centered("Effective October 2, 2023", 10, false, 10);
-    for (const auto& s : kClawback) {
-        d.heading(std::string(s.heading), 2);
-        para(s.text);
-    }
+    exhibitDocument("19.1", { "{company}", "INSIDER TRADING POLICY" },
+        "As amended by the Board of Directors on February [12|14], {py}", kInsiderTrading);
+    exhibitDocument("97.1", { "{company}", "COMPENSATION RECOVERY POLICY" }, "Effective October 2, 2023", kClawback);
 }
 
 } // namespace moescope

@@ -11,10 +11,18 @@
 #include "docs/templatefiller.h"
 
 #include <memory>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace moescope {
+
+// A numbered section of a plan, policy or agreement filed as an exhibit (templates).
+struct SampleDocSection {
+    std::string_view heading;
+    std::string_view text;
+};
 
 class SampleReportGenerator {
 public:
@@ -169,6 +177,12 @@ private:
     void formSummary();
     void signatures();
     void exhibitDocuments();
+    // An exhibit document on a new page: "Exhibit N" at the top right, bold centred titles, an optional regular
+    // subtitle and introduction (all templates), then its sections.
+    void exhibitDocument(const std::string& number, const std::vector<std::string>& titles, std::string_view subtitle,
+        std::span<const SampleDocSection> sections, std::string_view intro = {});
+    // Lines of a signature block (templates), set flush left without space between them.
+    void signatureBlock(const std::vector<std::string>& lines, double spaceAfter = 8);
     // samplepolicies.cpp
     void policyExhibits();
     // sampleplans.cpp
