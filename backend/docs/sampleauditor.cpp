@@ -117,21 +117,15 @@ constexpr std::string_view kManagement[] = {
 void SampleReportGenerator::auditorReport()
 {
     auto& d = m_doc;
-    auto signature = [&]() {
-        d.paragraph(fill("/s/ {auditor}"), TextAlign::Left, 10, 6);
-        d.paragraph(fill("{hqcity}, {hqstate}"), TextAlign::Left, 10, 0);
-        d.paragraph(fill("February 24, {nfy}"), TextAlign::Left, 10, 6);
-    };
+    auto signature = [&]() { signatureBlock({ "/s/ {auditor}", "{hqcity}, {hqstate}", "February 24, {nfy}" }, 6); };
 
     d.startPage("management-report");
     d.centered(
         "MANAGEMENT\u2019S REPORT ON FINANCIAL STATEMENTS AND INTERNAL CONTROL OVER FINANCIAL REPORTING", 10, true, 8);
     for (auto p : kManagement)
         para(p);
-    d.paragraph(fill("/s/ {ceo}"), TextAlign::Left, 10, 0);
-    d.paragraph("Chairman, President and Chief Executive Officer", TextAlign::Left, 10, 6);
-    d.paragraph(fill("/s/ {cfo}"), TextAlign::Left, 10, 0);
-    d.paragraph("Executive Vice President and Chief Financial Officer", TextAlign::Left, 10, 6);
+    signatureBlock({ "/s/ {ceo}", "Chairman, President and Chief Executive Officer" }, 6);
+    signatureBlock({ "/s/ {cfo}", "Executive Vice President and Chief Financial Officer" }, 6);
 
     d.startPage("auditor-report");
     d.centered("REPORT OF INDEPENDENT REGISTERED PUBLIC ACCOUNTING FIRM", 10, true, 8);

@@ -54,6 +54,14 @@ constexpr std::string_view kSecurities[] = {
     "transfer company, which maintains records of registered holders and processes transfers of shares.",
 };
 
+// "Exhibit N" at the top right of an exhibit's first page, then its bold centred title when it has one.
+void exhibitLabel(ReportComposer& d, const std::string& number, const std::string& title = {})
+{
+    d.paragraph("**Exhibit " + number + "**", TextAlign::Right, 10, 8);
+    if (!title.empty())
+        d.centered(title, 10, true, 8);
+}
+
 } // namespace
 
 void SampleReportGenerator::exhibitDocument(const std::string& number, const std::vector<std::string>& titles,
@@ -61,7 +69,7 @@ void SampleReportGenerator::exhibitDocument(const std::string& number, const std
 {
     auto& d = m_doc;
     d.startPage("exhibit-" + number);
-    d.paragraph("**Exhibit " + number + "**", TextAlign::Right, 10, 8);
+    exhibitLabel(d, number);
     for (std::size_t i = 0; i < titles.size(); ++i)
         d.centered(fill(titles[i]), 11, true, i + 1 == titles.size() && subtitle.empty() ? 10 : 2);
     if (!subtitle.empty())
@@ -87,10 +95,9 @@ void SampleReportGenerator::exhibitDocuments()
     const std::string date = "February 24, " + std::to_string(c.fiscalYear + 1);
 
     d.startPage("exhibit-4.6");
-    d.paragraph("**Exhibit 4.6**", TextAlign::Right, 10, 8);
-    d.centered("DESCRIPTION OF THE REGISTRANT\u2019S SECURITIES REGISTERED PURSUANT TO SECTION 12 OF THE SECURITIES "
-               "EXCHANGE ACT OF 1934",
-        10, true, 8);
+    exhibitLabel(d, "4.6",
+        "DESCRIPTION OF THE REGISTRANT\u2019S SECURITIES REGISTERED PURSUANT TO SECTION 12 OF THE SECURITIES "
+        "EXCHANGE ACT OF 1934");
     for (auto p : kSecurities)
         para(p);
     d.heading("DESCRIPTION OF SENIOR NOTES", 2);
@@ -121,8 +128,7 @@ void SampleReportGenerator::exhibitDocuments()
     policyExhibits();
 
     d.startPage("exhibit-21.1");
-    d.paragraph("**Exhibit 21.1**", TextAlign::Right, 10, 8);
-    d.centered("SUBSIDIARIES OF " + c.name, 10, true, 8);
+    exhibitLabel(d, "21.1", "SUBSIDIARIES OF " + c.name);
     para("The following is a list of significant subsidiaries of {company} as of {fye}, and the jurisdictions in which "
          "they are organized. Certain subsidiaries are omitted because, considered in the aggregate, they would not "
          "constitute a significant subsidiary as of the end of the year covered by this report.");
@@ -133,8 +139,7 @@ void SampleReportGenerator::exhibitDocuments()
     d.table(subs.take());
 
     d.startPage("exhibit-23.1");
-    d.paragraph("**Exhibit 23.1**", TextAlign::Right, 10, 8);
-    d.centered("CONSENT OF INDEPENDENT REGISTERED PUBLIC ACCOUNTING FIRM", 10, true, 8);
+    exhibitLabel(d, "23.1", "CONSENT OF INDEPENDENT REGISTERED PUBLIC ACCOUNTING FIRM");
     para("We consent to the incorporation by reference in the following Registration Statements of {company}: "
          "Registration Statement (Form S-3 No. 333-2[61|74|80]418) pertaining to the registration of debt securities, "
          "common stock and preferred stock; Registration Statement (Form S-8 No. 333-25[5|6]190) pertaining to the "
@@ -151,10 +156,9 @@ void SampleReportGenerator::exhibitDocuments()
         const SamplePerson& officer = i == 0 ? c.ceo() : c.cfo();
         const std::string title = i == 0 ? "Chief Executive Officer" : cfoTitle;
         d.startPage("exhibit-31." + std::to_string(i + 1));
-        d.paragraph("**Exhibit 31." + std::to_string(i + 1) + "**", TextAlign::Right, 10, 8);
-        d.centered("CERTIFICATION PURSUANT TO RULE 13a-14(a) UNDER THE SECURITIES EXCHANGE ACT OF 1934, AS ADOPTED "
-                   "PURSUANT TO SECTION 302 OF THE SARBANES-OXLEY ACT OF 2002",
-            10, true, 8);
+        exhibitLabel(d, "31." + std::to_string(i + 1),
+            "CERTIFICATION PURSUANT TO RULE 13a-14(a) UNDER THE SECURITIES EXCHANGE ACT OF 1934, AS ADOPTED "
+            "PURSUANT TO SECTION 302 OF THE SARBANES-OXLEY ACT OF 2002");
         para("I, " + officer.name + ", certify that:");
         std::vector<std::string> items = {
             fill("1. I have reviewed this Annual Report on Form 10-K of {company};"),
@@ -200,10 +204,9 @@ void SampleReportGenerator::exhibitDocuments()
     for (int i = 0; i < 2; ++i) {
         const SamplePerson& officer = i == 0 ? c.ceo() : c.cfo();
         const std::string title = i == 0 ? "Chief Executive Officer" : cfoTitle;
-        d.paragraph("**Exhibit 32." + std::to_string(i + 1) + "**", TextAlign::Right, 10, 8);
-        d.centered("CERTIFICATION PURSUANT TO 18 U.S.C. SECTION 1350, AS ADOPTED PURSUANT TO SECTION 906 OF THE "
-                   "SARBANES-OXLEY ACT OF 2002",
-            10, true, 8);
+        exhibitLabel(d, "32." + std::to_string(i + 1),
+            "CERTIFICATION PURSUANT TO 18 U.S.C. SECTION 1350, AS ADOPTED PURSUANT TO SECTION 906 OF THE "
+            "SARBANES-OXLEY ACT OF 2002");
         para("In connection with the Annual Report of {company} (the \u201cCompany\u201d) on Form 10-K for the year "
              "ended "
              "{fye}, as filed with the Securities and Exchange Commission on the date hereof (the \u201cReport\u201d), "
