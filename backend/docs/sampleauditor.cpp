@@ -118,6 +118,19 @@ void SampleReportGenerator::auditorReport()
 {
     auto& d = m_doc;
     auto signature = [&]() { signatureBlock({ "/s/ {auditor}", "{hqcity}, {hqstate}", "February 24, {nfy}" }, 6); };
+    // Both auditor reports open alike: title, addressee, the opinion, then the basis for it.
+    auto reportStart = [&](const std::string& anchor, const std::string& opinionHeading,
+                           std::span<const std::string_view> opinion, std::span<const std::string_view> basis) {
+        d.startPage(anchor);
+        d.centered("REPORT OF INDEPENDENT REGISTERED PUBLIC ACCOUNTING FIRM", 10, true, 8);
+        para("To the Stockholders and the Board of Directors of {company}");
+        d.heading(opinionHeading, 3);
+        for (auto p : opinion)
+            para(p);
+        d.heading("Basis for Opinion", 3);
+        for (auto p : basis)
+            para(p);
+    };
 
     d.startPage("management-report");
     d.centered(
@@ -127,15 +140,7 @@ void SampleReportGenerator::auditorReport()
     signatureBlock({ "/s/ {ceo}", "Chairman, President and Chief Executive Officer" }, 6);
     signatureBlock({ "/s/ {cfo}", "Executive Vice President and Chief Financial Officer" }, 6);
 
-    d.startPage("auditor-report");
-    d.centered("REPORT OF INDEPENDENT REGISTERED PUBLIC ACCOUNTING FIRM", 10, true, 8);
-    para("To the Stockholders and the Board of Directors of {company}");
-    d.heading("Opinion on the Financial Statements", 3);
-    for (auto p : kFinancialOpinion)
-        para(p);
-    d.heading("Basis for Opinion", 3);
-    for (auto p : kFinancialBasis)
-        para(p);
+    reportStart("auditor-report", "Opinion on the Financial Statements", kFinancialOpinion, kFinancialBasis);
     d.heading("Critical Audit Matters", 3);
     para("The critical audit matters communicated below are matters arising from the current period audit of the "
          "financial statements that were communicated or required to be communicated to the audit committee and that "
@@ -179,15 +184,8 @@ void SampleReportGenerator::auditorReport()
         TextAlign::Left, 10, 6);
     signature();
 
-    d.startPage("auditor-report-icfr");
-    d.centered("REPORT OF INDEPENDENT REGISTERED PUBLIC ACCOUNTING FIRM", 10, true, 8);
-    para("To the Stockholders and the Board of Directors of {company}");
-    d.heading("Opinion on Internal Control over Financial Reporting", 3);
-    for (auto p : kControlOpinion)
-        para(p);
-    d.heading("Basis for Opinion", 3);
-    for (auto p : kControlBasis)
-        para(p);
+    reportStart(
+        "auditor-report-icfr", "Opinion on Internal Control over Financial Reporting", kControlOpinion, kControlBasis);
     d.heading("Definition and Limitations of Internal Control over Financial Reporting", 3);
     for (auto p : kControlLimits)
         para(p);
