@@ -31,5 +31,6 @@ int runBench(Args& args);
 int runQuantize(Args& args);
 int runCompare(Args& args);
 int runCalibrate(Args& args);
+int runMakeSampleReport(Args& args);
 
 } // namespace moescope::cli

@@ -79,6 +79,11 @@ constexpr std::array kCommands = {
         "                                        [--base POLICY.json] [--tokens N] [--device ...]"
         "  per-expert mixed 4/8-bit policy",
         moescope::cli::runCalibrate },
+    Command { "make-sample-report",
+        "make-sample-report --out FILE.pdf [--seed S] [--truth FILE.json] [--uncompressed]\n"
+        "                                        write the sample 10-K PDF and its ground truth (default truth file:\n"
+        "                                        FILE.truth.json beside the PDF); prints a JSON summary",
+        moescope::cli::runMakeSampleReport },
 };
 
 void printUsage(std::FILE* out)
