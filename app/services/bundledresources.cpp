@@ -23,4 +23,16 @@ QString bundledDemoModel()
     return !dir.isEmpty() && QFileInfo(model + "/config.json").exists() ? model : QString();
 }
 
+QString bundledSampleReport()
+{
+    const QStringList candidates { qEnvironmentVariable("MOESCOPE_RESOURCES"),
+        QCoreApplication::applicationDirPath() + "/../share/moescope", QStringLiteral(MOESCOPE_BUILD_SHARE) };
+    for (const auto& dir : candidates) {
+        const auto pdf = dir + "/samples/sample-10k.pdf";
+        if (!dir.isEmpty() && QFileInfo(pdf).isFile())
+            return QDir::cleanPath(pdf);
+    }
+    return {};
+}
+
 } // namespace moescope

@@ -1,6 +1,6 @@
 #pragma once
 // Where the bundled demo model and sample report are: next to the installed executable
-// (<prefix>/share/moescope/...), else in the source tree the program was built from (developer runs).
+// (<prefix>/share/moescope/...), else in the source/build tree the program was built from (developer runs).
 
 #include <QString>
 
@@ -8,5 +8,8 @@ namespace moescope {
 
 QString bundledResourcesDir(); // empty when neither exists
 QString bundledDemoModel(); // .../models/finmoe-tiny, or empty
+// The generated sample 10-K (.../samples/sample-10k.pdf, its ground truth beside it as sample-10k.truth.json):
+// installed, else in the build tree. Empty when neither exists.
+QString bundledSampleReport();
 
 } // namespace moescope
