@@ -36,32 +36,20 @@ void accumulate(const RoutingTrace& trace, int slot, std::span<const Id> allIds,
     const auto top1Of
         = [&](std::size_t t) { return int(allIds[t * k + std::size_t(topChoice(allWeights.data() + t * k, int(k)))]); };
     int previousTop = previousKnown && begin > 0 ? top1Of(begin - 1) : -1;
-    float w[kMaxK];
     for (std::size_t t = begin; t < end; ++t) {
         const Id* ids = allIds.data() + t * k;
         const std::uint16_t* wh = allWeights.data() + t * k;
-        double sum = 0;
         for (std::size_t j = 0; j < k; ++j) {
-            w[j] = halfToFloat(wh[j]);
-            sum += w[j];
             const std::size_t e = ids[j];
             ++out.counts[e];
-            out.weightMass[e] += w[j];
-            if (in.coactivation) {
-                std::uint32_t* row = out.coactivation.data() + e * experts;
-                for (std::size_t i = 0; i < k; ++i)
-                    ++row[ids[i]]; // both orders of every pair, and the diagonal once
-            }
-        }
-        if (sum > 0) {
-            double h = 0;
-            for (std::size_t j = 0; j < k; ++j)
-                if (w[j] > 0) {
-                    const double p = w[j] / sum;
-                    h -= p * std::log2(p);
+            out.weightMass[e] += halfToFloat(wh[j]);
+            if (in.coactivation)
+                for (std::size_t i = j + 1; i < k; ++i) { // each unordered pair once, as (smaller, larger)
+                    const std::size_t f = ids[i];
+                    ++out.pairCounts[std::min(e, f) * experts + std::max(e, f)]; // branch-free: pairs are random
                 }
-            out.topkEntropySum += std::max(h, 0.0);
         }
+        out.topkEntropySum += entropyBitsOfHalves(wh, int(k));
         if (in.sectionOf && in.sectionOf[t] >= 0) {
             std::uint32_t* row = out.sectionCounts.data() + std::size_t(in.sectionOf[t]) * experts;
             for (std::size_t j = 0; j < k; ++j)
@@ -130,7 +118,7 @@ void RoutingAggregates::fillLayer(const RoutingAggregates& shape, LayerRouting& 
     l.top1Counts.assign(e, 0);
     l.weightMass.assign(e, 0.0);
     if (shape.hasCoactivation())
-        l.coactivation.assign(e * e, 0);
+        l.pairCounts.assign(e * e, 0);
     l.sectionCounts.assign(shape.m_sections.size() * e, 0);
     l.pageCounts.assign(shape.m_pages.size() * e, 0);
 }
@@ -266,6 +254,21 @@ std::vector<double> RoutingAggregates::share(int slot) const
     return out;
 }
 
+std::vector<std::uint32_t> RoutingAggregates::coactivation(int slot) const
+{
+    const auto& l = layer(slot);
+    if (l.pairCounts.empty())
+        return {};
+    const auto e = std::size_t(m_experts);
+    std::vector<std::uint32_t> out(e * e, 0);
+    for (std::size_t a = 0; a < e; ++a) {
+        out[a * e + a] = std::uint32_t(l.counts[a]);
+        for (std::size_t b = a + 1; b < e; ++b)
+            out[a * e + b] = out[b * e + a] = l.pairCounts[a * e + b];
+    }
+    return out;
+}
+
 std::vector<double> RoutingAggregates::weightShare(int slot) const
 {
     const auto& l = layer(slot);
@@ -305,7 +308,7 @@ std::size_t RoutingAggregates::memoryBytes() const
     std::size_t n = 0;
     for (const auto& l : m_layers)
         n += l.counts.size() * 8 * 2 + l.weightMass.size() * 8
-            + (l.coactivation.size() + l.sectionCounts.size() + l.pageCounts.size()) * 4;
+            + (l.pairCounts.size() + l.sectionCounts.size() + l.pageCounts.size()) * 4;
     if (m_sectionOfToken)
         n += m_sectionOfToken->size() * 4;
     if (m_pageOfToken)

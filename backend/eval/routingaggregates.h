@@ -28,8 +28,8 @@ struct LayerRouting {
     std::vector<std::int64_t> counts; // [experts] tokens that chose the expert (once per token)
     std::vector<std::int64_t> top1Counts; // [experts] tokens whose largest weight went to the expert
     std::vector<double> weightMass; // [experts] sum of applied weights
-    std::vector<std::uint32_t> coactivation; // [experts * experts] tokens that chose both; diagonal = counts
-                                             // (empty beyond kMaxCoactivationExperts)
+    std::vector<std::uint32_t> pairCounts; // [experts * experts]: at a * experts + b, a < b, the tokens that chose
+                                           // both (upper triangle only; empty beyond kMaxCoactivationExperts)
     std::vector<std::uint32_t> sectionCounts; // [sections * experts]
     std::vector<std::uint32_t> pageCounts; // [pages * experts]
     double topkEntropySum = 0; // bits, summed over tokens
@@ -83,6 +83,9 @@ public:
     double persistenceChance(int slot) const; // the share expected if top-1 choices were independent: sum p_e^2
     std::vector<double> share(int slot) const; // counts / (tokens * k): each row sums to 1
     std::vector<double> weightShare(int slot) const; // weight mass / total weight mass
+    // Co-activation matrix [experts * experts], symmetric: tokens that chose both experts; the diagonal holds the
+    // counts. O(experts^2); empty when not kept.
+    std::vector<std::uint32_t> coactivation(int slot) const;
     // Jensen-Shannon divergence (bits, [0, 1]) of each section's expert distribution against the whole layer's;
     // NaN for a section without tokens.
     std::vector<double> sectionSpecialisation(int slot) const;

@@ -4,21 +4,29 @@
 #include "core/error.h"
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
+#include <thread>
 
 namespace moescope {
 
 namespace {
 // Expert sets of one token as sorted small arrays (any expert count) or 64-bit masks (<= 64 experts).
+struct Partial {
+    std::size_t changed = 0, top1Changed = 0;
+    double jaccardTotal = 0;
+};
+
+// Tokens [t0, t1) of one layer; per-token results added to jaccardSum / layersChanged (each thread owns its range).
 template <typename IdA, typename IdB>
 void compareLayer(std::span<const IdA> idsA, std::span<const IdB> idsB, std::span<const std::uint16_t> wA,
-    std::span<const std::uint16_t> wB, int kA, int kB, bool masks, std::size_t n, LayerDrift& out,
+    std::span<const std::uint16_t> wB, int kA, int kB, bool masks, std::size_t t0, std::size_t t1, Partial& out,
     std::vector<double>& jaccardSum, std::vector<int>& layersChanged)
 {
     std::size_t changed = 0, top1Changed = 0;
     double jaccardTotal = 0;
     int setA[256], setB[256];
-    for (std::size_t t = 0; t < n; ++t) {
+    for (std::size_t t = t0; t < t1; ++t) {
         const IdA* a = idsA.data() + t * std::size_t(kA);
         const IdB* b = idsB.data() + t * std::size_t(kB);
         std::size_t common = 0, sizeA = 0, sizeB = 0;
@@ -61,9 +69,9 @@ void compareLayer(std::span<const IdA> idsA, std::span<const IdB> idsB, std::spa
         const int topB = int(b[topChoice(wB.data() + t * std::size_t(kB), kB)]);
         top1Changed += topA != topB;
     }
-    out.changedShare = n ? double(changed) / double(n) : 0;
-    out.meanJaccard = n ? jaccardTotal / double(n) : 1;
-    out.top1ChangedShare = n ? double(top1Changed) / double(n) : 0;
+    out.changed += changed;
+    out.top1Changed += top1Changed;
+    out.jaccardTotal += jaccardTotal;
 }
 } // namespace
 
@@ -87,19 +95,53 @@ RoutingDrift computeRoutingDrift(
     std::vector<double> jaccardSum(n, 0.0);
     std::vector<int> layersChanged(n, 0);
     const bool masks = std::max(a.numExperts(), b.numExperts()) <= 64;
-    for (int slotA = 0; slotA < a.layerCount(); ++slotA) {
-        const int slotB = b.slotOf(a.layerAt(slotA));
-        if (slotB < 0)
-            continue;
-        throwIfStopRequested(stop);
+    std::vector<std::pair<int, int>> slots; // (slot in a, slot in b) of the shared MoE layers
+    for (int slotA = 0; slotA < a.layerCount(); ++slotA)
+        if (const int slotB = b.slotOf(a.layerAt(slotA)); slotB >= 0)
+            slots.emplace_back(slotA, slotB);
+    // Token ranges in parallel, every layer per range, so per-token sums need no locking.
+    const unsigned threads = std::max(1u, std::min(std::thread::hardware_concurrency(), 16u));
+    constexpr std::size_t kChunk = 1 << 15;
+    std::vector<std::vector<Partial>> partials(threads, std::vector<Partial>(slots.size()));
+    std::atomic<std::size_t> next { 0 };
+    std::atomic<bool> stopped { false };
+    const auto work = [&](unsigned thread) {
+        for (std::size_t t0 = next.fetch_add(kChunk); t0 < n && !stopped; t0 = next.fetch_add(kChunk)) {
+            if (stop.stop_requested()) {
+                stopped = true;
+                break;
+            }
+            const std::size_t t1 = std::min(n, t0 + kChunk);
+            for (std::size_t i = 0; i < slots.size(); ++i) {
+                const auto [slotA, slotB] = slots[i];
+                a.visitIds(slotA, [&](auto ia) {
+                    b.visitIds(slotB, [&](auto ib) {
+                        compareLayer(ia, ib, a.weightsHalf(slotA), b.weightsHalf(slotB), a.k(), b.k(), masks, t0, t1,
+                            partials[thread][i], jaccardSum, layersChanged);
+                    });
+                });
+            }
+        }
+    };
+    {
+        std::vector<std::jthread> pool;
+        for (unsigned i = 1; i < threads; ++i)
+            pool.emplace_back(work, i);
+        work(0);
+    }
+    throwIfStopRequested(stop);
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+        Partial total;
+        for (const auto& p : partials) {
+            total.changed += p[i].changed;
+            total.top1Changed += p[i].top1Changed;
+            total.jaccardTotal += p[i].jaccardTotal;
+        }
         LayerDrift d;
-        d.layer = a.layerAt(slotA);
-        a.visitIds(slotA, [&](auto ia) {
-            b.visitIds(slotB, [&](auto ib) {
-                compareLayer(ia, ib, a.weightsHalf(slotA), b.weightsHalf(slotB), a.k(), b.k(), masks, n, d, jaccardSum,
-                    layersChanged);
-            });
-        });
+        d.layer = a.layerAt(slots[i].first);
+        d.changedShare = n ? double(total.changed) / double(n) : 0;
+        d.meanJaccard = n ? total.jaccardTotal / double(n) : 1;
+        d.top1ChangedShare = n ? double(total.top1Changed) / double(n) : 0;
         out.layers.push_back(d);
     }
     if (out.layers.empty())

@@ -1,5 +1,7 @@
 #include "eval/routingmetrics.h"
 
+#include "core/half.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -11,7 +13,8 @@ template <typename T> double entropyOf(std::span<const T> weights)
 {
     double sum = 0;
     for (const T w : weights)
-        sum += double(w);
+        if (w > 0)
+            sum += double(w);
     if (!(sum > 0))
         return 0;
     double h = 0;
@@ -30,7 +33,38 @@ double sumOf(std::span<const double> v)
         s += x;
     return s;
 }
+
+struct HalfTables {
+    std::vector<double> value; // [65536] the half's value, 0 when not positive and finite
+    std::vector<double> wLog2w; // [65536] value * log2(value)
+    HalfTables()
+        : value(65536, 0.0)
+        , wLog2w(65536, 0.0)
+    {
+        for (std::uint32_t bits = 0; bits < 65536; ++bits) {
+            const double w = halfToFloat(std::uint16_t(bits));
+            if (w > 0 && std::isfinite(w)) {
+                value[bits] = w;
+                wLog2w[bits] = w * std::log2(w);
+            }
+        }
+    }
+};
 } // namespace
+
+double entropyBitsOfHalves(const std::uint16_t* weights, int k)
+{
+    static const HalfTables tables; // constant data, built once (thread-safe)
+    double sum = 0, weighted = 0;
+    for (int j = 0; j < k; ++j) {
+        sum += tables.value[weights[j]];
+        weighted += tables.wLog2w[weights[j]];
+    }
+    if (!(sum > 0))
+        return 0;
+    // H = -sum p log2 p with p = w / S  =  log2 S - (sum w log2 w) / S.
+    return std::max(std::log2(sum) - weighted / sum, 0.0);
+}
 
 double entropyBits(std::span<const double> weights)
 {

@@ -12,6 +12,9 @@ namespace moescope {
 // weights give at most log2(k) bits, a full router distribution at most log2(experts).
 double entropyBits(std::span<const double> weights);
 double entropyBits(std::span<const float> weights);
+// The same for k float16 weights (bit patterns), via a table of w log2 w: one logarithm per token instead of k, for
+// the per-token loops over tens of millions of choices. Non-positive and non-finite weights count as 0.
+double entropyBitsOfHalves(const std::uint16_t* weights, int k);
 
 // Jensen-Shannon divergence (bits, in [0, 1]) between two non-negative vectors normalised to distributions:
 // 0 when they are proportional, symmetric, 1 when their supports are disjoint. NaN when either sums to 0.

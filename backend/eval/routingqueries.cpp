@@ -2,33 +2,13 @@
 
 #include "core/error.h"
 #include "core/half.h"
+#include "eval/routingmetrics.h"
 
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 
 namespace moescope {
-
-namespace {
-float topkEntropyOf(const std::uint16_t* weights, int k)
-{
-    float w[256];
-    double sum = 0;
-    for (int j = 0; j < k; ++j) {
-        w[j] = halfToFloat(weights[j]);
-        sum += w[j];
-    }
-    if (!(sum > 0))
-        return 0;
-    double h = 0;
-    for (int j = 0; j < k; ++j)
-        if (w[j] > 0) {
-            const double p = w[j] / sum;
-            h -= p * std::log2(p);
-        }
-    return float(std::max(h, 0.0));
-}
-} // namespace
 
 RoutingQueries::RoutingQueries(
     std::shared_ptr<const RoutingTrace> trace, std::vector<RoutingSegment> pages, std::size_t cachedLayers)
@@ -103,11 +83,12 @@ std::shared_ptr<const ExpertTokenIndex> RoutingQueries::makeExpertIndex(int slot
             ++index->offsets[std::size_t(e) + 1];
         std::partial_sum(index->offsets.begin(), index->offsets.end(), index->offsets.begin());
         std::vector<std::uint32_t> cursor(index->offsets.begin(), index->offsets.end() - 1);
-        for (std::size_t i = 0; i < n * k; ++i) {
-            const std::uint32_t at = cursor[ids[i]]++;
-            index->tokens[at] = std::uint32_t(i / k);
-            index->choices[at] = std::uint8_t(i % k);
-        }
+        for (std::size_t t = 0; t < n; ++t)
+            for (std::size_t j = 0; j < k; ++j) {
+                const std::uint32_t at = cursor[ids[t * k + j]]++;
+                index->tokens[at] = std::uint32_t(t);
+                index->choices[at] = std::uint8_t(j);
+            }
     });
     return index;
 }
@@ -125,7 +106,7 @@ std::shared_ptr<const LayerTokenStats> RoutingQueries::makeLayerTokenStats(int s
         for (std::size_t i = 0; i < n; ++i) {
             const std::uint16_t* w = weights.data() + i * k;
             stats->top1[i] = std::uint16_t(ids[i * k + std::size_t(topChoice(w, int(k)))]);
-            stats->topkEntropy[i] = topkEntropyOf(w, int(k));
+            stats->topkEntropy[i] = float(entropyBitsOfHalves(w, int(k)));
         }
     });
     if (t.hasRouterEntropy()) {
@@ -201,7 +182,7 @@ TokenRouting RoutingQueries::tokenRouting(std::size_t token) const
             c.weights.push_back(halfToFloat(w[j]));
         }
         c.top1 = c.experts[std::size_t(topChoice(w, k))];
-        c.topkEntropy = topkEntropyOf(w, k);
+        c.topkEntropy = float(entropyBitsOfHalves(w, k));
         c.routerEntropy = t.hasRouterEntropy() ? halfToFloat(t.routerEntropyHalf(slot)[token]) : std::nanf("");
         out.layers.push_back(std::move(c));
     }
@@ -217,15 +198,32 @@ std::shared_ptr<const RoutingQueries::Vocabulary> RoutingQueries::vocabulary() c
     }
     const auto ids = m_trace->tokenIds();
     auto v = std::make_shared<Vocabulary>();
-    v->ids.assign(ids.begin(), ids.end());
-    std::sort(v->ids.begin(), v->ids.end());
-    v->ids.erase(std::unique(v->ids.begin(), v->ids.end()), v->ids.end());
-    v->counts.assign(v->ids.size(), 0);
     v->indexOfToken.resize(ids.size());
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-        const auto at = std::uint32_t(std::lower_bound(v->ids.begin(), v->ids.end(), ids[i]) - v->ids.begin());
-        v->indexOfToken[i] = at;
-        ++v->counts[at];
+    const std::int32_t maxId = ids.empty() ? 0 : *std::max_element(ids.begin(), ids.end());
+    if (maxId < (1 << 22)) {
+        // Real vocabularies: count by id directly, O(tokens + vocabulary).
+        std::vector<std::uint32_t> byId(std::size_t(maxId) + 1, 0);
+        for (const auto id : ids)
+            ++byId[std::size_t(id)];
+        std::vector<std::uint32_t> position(byId.size(), 0);
+        for (std::size_t id = 0; id < byId.size(); ++id)
+            if (byId[id]) {
+                position[id] = std::uint32_t(v->ids.size());
+                v->ids.push_back(std::int32_t(id));
+                v->counts.push_back(byId[id]);
+            }
+        for (std::size_t i = 0; i < ids.size(); ++i)
+            v->indexOfToken[i] = position[std::size_t(ids[i])];
+    } else {
+        v->ids.assign(ids.begin(), ids.end());
+        std::sort(v->ids.begin(), v->ids.end());
+        v->ids.erase(std::unique(v->ids.begin(), v->ids.end()), v->ids.end());
+        v->counts.assign(v->ids.size(), 0);
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            const auto at = std::uint32_t(std::lower_bound(v->ids.begin(), v->ids.end(), ids[i]) - v->ids.begin());
+            v->indexOfToken[i] = at;
+            ++v->counts[at];
+        }
     }
     const std::lock_guard lock(m_mutex);
     if (!m_vocabulary)

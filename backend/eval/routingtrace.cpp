@@ -48,6 +48,9 @@ RoutingTrace::RoutingTrace(std::vector<int> moeLayers, int k, int numExperts, st
     if (m_offsets.size() != m_tokenIds.size())
         throw InvalidArgumentError("routing trace: " + std::to_string(m_offsets.size()) + " offsets for "
             + std::to_string(m_tokenIds.size()) + " tokens");
+    for (std::size_t i = 0; i < m_tokenIds.size(); ++i)
+        if (m_tokenIds[i] < 0)
+            throw InvalidArgumentError("routing trace: token " + std::to_string(i) + " has a negative id");
     for (std::size_t i = 0; i < m_offsets.size(); ++i)
         if (m_offsets[i].end < m_offsets[i].begin)
             throw InvalidArgumentError("routing trace: token " + std::to_string(i) + " ends before it begins");

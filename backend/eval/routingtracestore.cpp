@@ -114,12 +114,14 @@ void saveLayered(SessionStore& store, std::int64_t run, const std::string& name,
     store.saveArray<T>(run, name, type, all, std::move(shape));
 }
 
+// Counts are below 2^31 (traces hold fewer tokens), so i32 parts hold them exactly.
+template <typename F>
 void saveLayeredAs32(SessionStore& store, std::int64_t run, const std::string& name, const RoutingAggregates& a,
-    const std::vector<std::uint32_t> LayerRouting::*member, std::vector<std::int64_t> shape)
+    F perSlot, std::vector<std::int64_t> shape)
 {
     std::vector<std::int32_t> all;
     for (int s = 0; s < a.layerCount(); ++s)
-        for (const auto v : a.layer(s).*member)
+        for (const auto v : perSlot(s))
             all.push_back(std::int32_t(v));
     store.saveArray<std::int32_t>(run, name, BlobType::I32, all, std::move(shape));
 }
@@ -154,11 +156,11 @@ void saveParts(SessionStore& store, std::int64_t run, const RoutingTrace& trace,
     saveLayered(store, run, "agg.top1_counts", BlobType::I64, a, perLayer, &LayerRouting::top1Counts, { layers, e });
     saveLayered(store, run, "agg.weight_mass", BlobType::F64, a, perLayer, &LayerRouting::weightMass, { layers, e });
     if (a.hasCoactivation())
-        saveLayeredAs32(store, run, "agg.coactivation", a, &LayerRouting::coactivation, { layers, e, e });
-    saveLayeredAs32(store, run, "agg.section_counts", a, &LayerRouting::sectionCounts,
+        saveLayeredAs32(store, run, "agg.coactivation", a, [&](int s) { return a.coactivation(s); }, { layers, e, e });
+    saveLayeredAs32(store, run, "agg.section_counts", a, [&](int s) { return a.layer(s).sectionCounts; },
         { layers, std::int64_t(a.sections().size()), e });
-    saveLayeredAs32(
-        store, run, "agg.page_counts", a, &LayerRouting::pageCounts, { layers, std::int64_t(a.pages().size()), e });
+    saveLayeredAs32(store, run, "agg.page_counts", a, [&](int s) { return a.layer(s).pageCounts; },
+        { layers, std::int64_t(a.pages().size()), e });
     std::vector<double> scalars;
     for (int s = 0; s < a.layerCount(); ++s) {
         const auto& l = a.layer(s);
@@ -289,13 +291,15 @@ public:
         if (it->second.bytes != expected)
             throw FormatError(where() + ": BLOB part '" + name + "' records " + std::to_string(it->second.bytes)
                 + " bytes, expected " + std::to_string(expected));
-        const std::vector<std::byte> bytes = m_store.loadBlob(m_runId, name);
-        if (bytes.size() != expected)
-            throw FormatError(where() + ": BLOB part '" + name + "' is truncated or damaged ("
-                + std::to_string(bytes.size()) + " bytes, expected " + std::to_string(expected) + ")");
+        // Straight into the typed array (incremental BLOB I/O, one copy); data shorter than recorded is damage.
         std::vector<T> out(elements);
-        if (expected)
-            std::memcpy(out.data(), bytes.data(), expected);
+        try {
+            if (expected)
+                m_store.readBlobRange(m_runId, name, 0, std::as_writable_bytes(std::span(out)));
+        } catch (const InvalidArgumentError&) {
+            throw FormatError(where() + ": BLOB part '" + name + "' is truncated or damaged (expected "
+                + std::to_string(expected) + " bytes)");
+        }
         return out;
     }
 
@@ -425,8 +429,19 @@ StoredRoutingRun loadRoutingSummary(SessionStore& store, std::int64_t runId)
         std::copy_n(counts.begin() + std::ptrdiff_t(s * e), e, l.counts.begin());
         std::copy_n(top1.begin() + std::ptrdiff_t(s * e), e, l.top1Counts.begin());
         std::copy_n(mass.begin() + std::ptrdiff_t(s * e), e, l.weightMass.begin());
-        if (a.hasCoactivation())
-            unsignedCopy(coactivation, s * e * e, l.coactivation, "agg.coactivation");
+        if (a.hasCoactivation()) {
+            // Stored symmetric with the counts on the diagonal; kept as its upper triangle.
+            const std::int32_t* m = coactivation.data() + s * e * e;
+            for (std::size_t x = 0; x < e; ++x) {
+                if (m[x * e + x] != l.counts[x])
+                    throw FormatError(r.where() + ": BLOB part 'agg.coactivation' disagrees with 'agg.counts'");
+                for (std::size_t y = x + 1; y < e; ++y) {
+                    if (m[x * e + y] < 0 || m[x * e + y] != m[y * e + x])
+                        throw FormatError(r.where() + ": BLOB part 'agg.coactivation' is not a symmetric count matrix");
+                    l.pairCounts[x * e + y] = std::uint32_t(m[x * e + y]);
+                }
+            }
+        }
         unsignedCopy(sectionCounts, s * sections * e, l.sectionCounts, "agg.section_counts");
         unsignedCopy(pageCounts, s * pages * e, l.pageCounts, "agg.page_counts");
         const double* v = scalars.data() + s * kScalars;

@@ -103,10 +103,11 @@ void compareWithRecount(const RoutingAggregates& a, const RoutingTrace& t, const
         for (std::size_t e = 0; e < r.mass.size(); ++e)
             QVERIFY(near(l.weightMass[e], r.mass[e], 1e-9));
         const auto ne = std::size_t(t.numExperts());
+        const auto coactivation = a.coactivation(slot);
         for (std::size_t x = 0; x < ne; ++x)
             for (std::size_t y = 0; y < ne; ++y) {
                 const auto it = r.coactivation.find({ int(x), int(y) });
-                QCOMPARE(std::int64_t(l.coactivation[x * ne + y]), it == r.coactivation.end() ? 0 : it->second);
+                QCOMPARE(std::int64_t(coactivation[x * ne + y]), it == r.coactivation.end() ? 0 : it->second);
             }
         for (std::size_t s = 0; s < sections.size(); ++s)
             for (std::size_t x = 0; x < ne; ++x)

@@ -123,7 +123,8 @@ private slots:
             QCOMPARE(x.counts, y.counts);
             QCOMPARE(x.top1Counts, y.top1Counts);
             QCOMPARE(x.weightMass, y.weightMass);
-            QCOMPARE(x.coactivation, y.coactivation);
+            QCOMPARE(x.pairCounts, y.pairCounts);
+            QCOMPARE(summary.aggregates.coactivation(slot), aggregates.coactivation(slot));
             QCOMPARE(x.sectionCounts, y.sectionCounts);
             QCOMPARE(x.pageCounts, y.pageCounts);
             QCOMPARE(x.topkEntropySum, y.topkEntropySum);
@@ -133,7 +134,7 @@ private slots:
         }
         // Rebuilding from the loaded trace gives the stored aggregates.
         const auto rebuilt = RoutingAggregates::build(back, sectionsOf(n), pagesOf(n));
-        QCOMPARE(rebuilt.layer(1).coactivation, aggregates.layer(1).coactivation);
+        QCOMPARE(rebuilt.layer(1).pairCounts, aggregates.layer(1).pairCounts);
         QCOMPARE(rebuilt.layer(2).topkEntropySum, aggregates.layer(2).topkEntropySum);
     }
 
@@ -199,6 +200,13 @@ private slots:
             "UPDATE run_blobs SET data = X'FFFFFFFF' || substr(data, 5) WHERE run_id = " + std::to_string(run)
                 + " AND name = 'agg.section_counts'");
         expectFormatError(s, run, "agg.section_counts", true);
+
+        // Co-activation that disagrees with the counts.
+        run = save();
+        sql(s,
+            "UPDATE run_blobs SET data = X'05000000' || substr(data, 5) WHERE run_id = " + std::to_string(run)
+                + " AND name = 'agg.coactivation'");
+        expectFormatError(s, run, "agg.coactivation", true);
 
         // Malformed parameters.
         run = save();
