@@ -25,5 +25,7 @@ int runDetokenize(Args& args);
 int runChatFormat(Args& args);
 int runTrainTokenizer(Args& args);
 int runTrain(Args& args);
+int runTrace(Args& args);
+int runTraceDrift(Args& args);
 
 } // namespace moescope::cli

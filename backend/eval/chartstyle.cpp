@@ -80,14 +80,36 @@ std::string formatNumber(double value, int decimals)
     return std::string(buf) == "-0" ? "0" : buf;
 }
 
-double addTitleBlock(
-    ChartScene& scene, const ChartTheme& theme, double x, const std::string& title, const std::string& subtitle)
+std::vector<std::string> wrapText(const std::string& text, double size, double maxWidth)
+{
+    std::vector<std::string> lines;
+    std::string line;
+    std::size_t at = 0;
+    while (at <= text.size()) {
+        const std::size_t space = std::min(text.find(' ', at), text.size());
+        const std::string word = text.substr(at, space - at);
+        const std::string candidate = line.empty() ? word : line + " " + word;
+        if (!line.empty() && chartTextWidth(candidate, size) > maxWidth) {
+            lines.push_back(line);
+            line = word;
+        } else {
+            line = candidate;
+        }
+        at = space + 1;
+    }
+    if (!line.empty())
+        lines.push_back(line);
+    return lines;
+}
+
+double addTitleBlock(ChartScene& scene, const ChartTheme& theme, double x, const std::string& title,
+    const std::string& subtitle, double maxWidth)
 {
     double y = 14 + 16;
     scene.add(chartText({ x, y }, title, 16, theme.text, TextAnchor::Start, true));
-    if (!subtitle.empty()) {
-        y += 18;
-        scene.add(chartText({ x, y }, subtitle, 12, theme.mutedText));
+    for (const auto& line : wrapText(subtitle, 12, maxWidth)) {
+        y += 17;
+        scene.add(chartText({ x, y }, line, 12, theme.mutedText));
     }
     return y + 10;
 }

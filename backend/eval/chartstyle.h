@@ -40,9 +40,12 @@ struct LegendEntry {
     LegendMark mark = LegendMark::Box;
 };
 
-// Title (16 px bold) and subtitle (12 px) from the top-left margin; returns the y below them.
-double addTitleBlock(
-    ChartScene& scene, const ChartTheme& theme, double x, const std::string& title, const std::string& subtitle);
+// Title (16 px bold) and subtitle (12 px, wrapped at spaces to maxWidth) from the top-left margin; returns the y
+// below them.
+double addTitleBlock(ChartScene& scene, const ChartTheme& theme, double x, const std::string& title,
+    const std::string& subtitle, double maxWidth);
+// Text broken at spaces into lines no wider than maxWidth at that size (a longer word gets its own line).
+std::vector<std::string> wrapText(const std::string& text, double size, double maxWidth);
 // One row of legend entries starting at (x, y), wrapping at maxWidth; returns the y below it.
 double addLegend(ChartScene& scene, const ChartTheme& theme, double x, double y, double maxWidth,
     const std::vector<LegendEntry>& entries);

@@ -52,17 +52,16 @@ ChartScene heatmapChart(const HeatmapSpec& spec)
     const double plotW = cellW * double(cols), plotH = cellH * double(rows);
     const double left = std::ceil(16 + (spec.yLabel.empty() ? 0 : 22) + rowLabelWidth + 8);
     const double right = 18 + 14 + 6 + tickWidth + 10 + 18 + 12;
-    const double minWidth = std::max(chartTextWidth(spec.title, 16, true), chartTextWidth(spec.subtitle, 12)) + 32;
-    const double width = std::max(left + plotW + right, minWidth);
+    const double width = std::max({ left + plotW + right, chartTextWidth(spec.title, 16, true) + 32, 560.0 });
 
     // Height: title block, plot, column labels, x label, legend for missing cells.
     ChartScene probe(width, 100, th.background, spec.title);
-    const double top = std::ceil(addTitleBlock(probe, th, 16, spec.title, spec.subtitle) + 6);
+    const double top = std::ceil(addTitleBlock(probe, th, 16, spec.title, spec.subtitle, width - 32) + 6);
     const double bottom = 8 + 14 + (spec.xLabel.empty() ? 0 : 22) + (missing ? 24 : 0) + 12;
     const double height = top + plotH + bottom;
 
     ChartScene scene(width, height, th.background, spec.title, spec.subtitle);
-    addTitleBlock(scene, th, 16, spec.title, spec.subtitle);
+    addTitleBlock(scene, th, 16, spec.title, spec.subtitle, width - 32);
     for (std::size_t r = 0; r < rows; ++r)
         for (std::size_t c = 0; c < cols; ++c) {
             const double v = spec.values[r * cols + c];

@@ -47,17 +47,16 @@ ChartScene xyChart(const XYChartSpec& spec)
     const double plotW = std::clamp(double(n) * 28.0, 420.0, 900.0), plotH = 300;
     const double left = 16 + 22 + tickWidth + 8;
     const double slot = plotW / double(n);
-    const double minWidth = std::max(chartTextWidth(spec.title, 16, true), chartTextWidth(spec.subtitle, 12)) + 32;
-    const double width = std::max(left + plotW + 24, minWidth);
+    const double width = std::max({ left + plotW + 24, chartTextWidth(spec.title, 16, true) + 32, 560.0 });
 
     // The title block and legend go first; a probe scene measures them so the height is known up front.
     ChartScene probe(width, 100, th.background, spec.title);
-    const double titleBottom = addTitleBlock(probe, th, 16, spec.title, spec.subtitle);
+    const double titleBottom = addTitleBlock(probe, th, 16, spec.title, spec.subtitle, width - 32);
     const double top = addLegend(probe, th, left, titleBottom, plotW, legend) + 8;
     const double height = top + plotH + 8 + 14 + (spec.xLabel.empty() ? 0 : 22) + 12;
 
     ChartScene scene(width, height, th.background, spec.title, spec.subtitle);
-    addTitleBlock(scene, th, 16, spec.title, spec.subtitle);
+    addTitleBlock(scene, th, 16, spec.title, spec.subtitle, width - 32);
     addLegend(scene, th, left, titleBottom, plotW, legend);
     const auto yOf = [&](double v) { return top + plotH * (1.0 - v / scale.max); };
 

@@ -150,6 +150,11 @@ private slots:
         QCOMPARE(s.step, 2.5);
         QCOMPARE(s.decimals, 1);
         QCOMPARE(s.max, 12.5);
+        const auto lines = wrapText("the share of the layer's top-k choices per expert and layer", 12, 120);
+        QVERIFY(lines.size() >= 3);
+        for (const auto& l : lines)
+            QVERIFY(chartTextWidth(l, 12) <= 120 || l.find(' ') == std::string::npos);
+        QVERIFY(wrapText("", 12, 100).empty());
         s = niceScale(0);
         QCOMPARE(s.ticks.front(), 0.0);
         QCOMPARE(formatNumber(std::nan(""), 2), std::string("n/a"));
