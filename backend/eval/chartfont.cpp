@@ -1,6 +1,7 @@
 #include "eval/chartfont.h"
 
 #include "core/error.h"
+#include "tokenizer/unicode/unicode.h"
 
 #include <zlib.h>
 
@@ -50,26 +51,13 @@ const std::uint8_t* chartGlyphBitmaps()
     return bitmaps.data();
 }
 
-std::u32string decodeUtf8(std::string_view s)
+std::u32string chartCodePoints(std::string_view text)
 {
+    const std::string valid = tok::utf8Lossy(text);
     std::u32string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size();) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-        char32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
-        bool ok = len > 0 && i + std::size_t(len) <= s.size();
-        for (int j = 1; ok && j < len; ++j) {
-            const auto d = static_cast<unsigned char>(s[i + std::size_t(j)]);
-            ok = (d >> 6) == 2;
-            cp = (cp << 6) | (d & 0x3F);
-        }
-        // Overlong forms, surrogates and values past U+10FFFF are invalid too.
-        ok = ok && !(len == 2 && cp < 0x80) && !(len == 3 && cp < 0x800) && !(len == 4 && cp < 0x10000)
-            && !(cp >= 0xD800 && cp < 0xE000) && cp <= 0x10FFFF;
-        out.push_back(ok ? cp : U'\uFFFD');
-        i += ok ? std::size_t(len) : 1;
-    }
+    out.reserve(valid.size());
+    for (std::size_t pos = 0; pos < valid.size();)
+        out.push_back(tok::decodeUtf8(valid, pos));
     return out;
 }
 

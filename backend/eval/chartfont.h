@@ -32,7 +32,7 @@ const ChartGlyph& chartGlyph(const ChartFace& face, char32_t codepoint);
 // All glyph coverage bytes (decompressed on first use; thread-safe).
 const std::uint8_t* chartGlyphBitmaps();
 
-// Code points of UTF-8 text; invalid bytes give U+FFFD.
-std::u32string decodeUtf8(std::string_view text);
+// Code points of UTF-8 text; ill-formed bytes give U+FFFD.
+std::u32string chartCodePoints(std::string_view text);
 
 } // namespace moescope

@@ -205,7 +205,7 @@ void drawText(Canvas& canvas, const ChartText& t, double s)
     const ChartFace& face = chartFace(pixelSize, t.bold);
     const double k = pixelSize / face.pixelSize;
     const std::uint8_t* bitmaps = chartGlyphBitmaps();
-    const std::u32string text = decodeUtf8(sanitizeChartText(t.text));
+    const std::u32string text = chartCodePoints(sanitizeChartText(t.text));
     double total = 0;
     for (const char32_t c : text)
         total += chartGlyph(face, c).advance64 / 64.0 * k;

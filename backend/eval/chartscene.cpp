@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "eval/chartfont.h"
+#include "tokenizer/unicode/unicode.h"
 
 #include <cstdio>
 
@@ -11,24 +12,6 @@ namespace {
 // Faces are stored at twice the chart's px sizes (PNG scale 2); widths scale linearly.
 constexpr double kFaceScale = 2.0;
 
-void appendUtf8(std::string& out, char32_t c)
-{
-    if (c < 0x80) {
-        out += char(c);
-    } else if (c < 0x800) {
-        out += char(0xC0 | (c >> 6));
-        out += char(0x80 | (c & 0x3F));
-    } else if (c < 0x10000) {
-        out += char(0xE0 | (c >> 12));
-        out += char(0x80 | ((c >> 6) & 0x3F));
-        out += char(0x80 | (c & 0x3F));
-    } else {
-        out += char(0xF0 | (c >> 18));
-        out += char(0x80 | ((c >> 12) & 0x3F));
-        out += char(0x80 | ((c >> 6) & 0x3F));
-        out += char(0x80 | (c & 0x3F));
-    }
-}
 } // namespace
 
 ChartColor ChartColor::fromHex(std::string_view hex)
@@ -62,16 +45,24 @@ double chartTextWidth(std::string_view text, double size, bool bold)
 {
     const ChartFace& face = chartFace(size * kFaceScale, bold);
     long advance = 0;
-    for (const char32_t c : decodeUtf8(text))
+    for (const char32_t c : chartCodePoints(text))
         advance += chartGlyph(face, c).advance64;
     return double(advance) / 64.0 * (size * kFaceScale / face.pixelSize) / kFaceScale;
 }
 
 std::string sanitizeChartText(std::string_view text)
 {
+    const std::string valid = tok::utf8Lossy(text);
     std::string out;
-    for (const char32_t c : decodeUtf8(text))
-        appendUtf8(out, c < 0x20 || (c >= 0x7F && c < 0xA0) || c == 0xFFFE || c == 0xFFFF ? U' ' : c);
+    out.reserve(valid.size());
+    for (std::size_t pos = 0; pos < valid.size();) {
+        const std::size_t start = pos;
+        const char32_t c = tok::decodeUtf8(valid, pos);
+        if (c < 0x20 || (c >= 0x7F && c < 0xA0) || c == 0xFFFE || c == 0xFFFF)
+            out += ' ';
+        else
+            out.append(valid, start, pos - start);
+    }
     return out;
 }
 

@@ -97,7 +97,9 @@ struct Writer {
             + paint("fill", t.color);
         if (t.vertical)
             out += " transform=\"rotate(-90 " + num(t.at.x) + " " + num(t.at.y) + ")\"";
-        out += ">" + escapeXml(t.text) + "</text>\n";
+        out += '>';
+        out += escapeXml(t.text);
+        out += "</text>\n";
     }
 };
 } // namespace

@@ -293,6 +293,22 @@ std::vector<double> RoutingAggregates::specialisation(
     return out;
 }
 
+std::vector<double> RoutingAggregates::sectionShare(int slot) const
+{
+    const auto& counts = layer(slot).sectionCounts;
+    const auto e = std::size_t(m_experts);
+    std::vector<double> out(counts.size(), kNaN);
+    for (std::size_t s = 0; s < m_sections.size(); ++s) {
+        double total = 0;
+        for (std::size_t x = 0; x < e; ++x)
+            total += counts[s * e + x];
+        if (total > 0)
+            for (std::size_t x = 0; x < e; ++x)
+                out[s * e + x] = counts[s * e + x] / total;
+    }
+    return out;
+}
+
 std::vector<double> RoutingAggregates::sectionSpecialisation(int slot) const
 {
     return specialisation(slot, layer(slot).sectionCounts, m_sections.size());

@@ -86,6 +86,9 @@ public:
     // Co-activation matrix [experts * experts], symmetric: tokens that chose both experts; the diagonal holds the
     // counts. O(experts^2); empty when not kept.
     std::vector<std::uint32_t> coactivation(int slot) const;
+    // Each section's expert distribution, [sections * experts], rows summing to 1 (NaN rows for empty sections): the
+    // section view's experts x sections matrix.
+    std::vector<double> sectionShare(int slot) const;
     // Jensen-Shannon divergence (bits, [0, 1]) of each section's expert distribution against the whole layer's;
     // NaN for a section without tokens.
     std::vector<double> sectionSpecialisation(int slot) const;

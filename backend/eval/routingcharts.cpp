@@ -13,9 +13,13 @@ namespace moescope {
 namespace {
 std::string withThousands(std::int64_t n)
 {
-    std::string s = std::to_string(n);
-    for (int i = int(s.size()) - 3; i > 0; i -= 3)
-        s.insert(std::size_t(i), ",");
+    const std::string digits = std::to_string(n);
+    std::string s;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && digits[i - 1] != '-' && (digits.size() - i) % 3 == 0)
+            s += ',';
+        s += digits[i];
+    }
     return s;
 }
 
@@ -51,6 +55,20 @@ template <typename F> std::vector<double> perLayer(const RoutingAggregates& a, F
 }
 
 constexpr const char* kLayerAxis = "decoder layer (MoE layers only)";
+
+// A per-layer category chart: title, subtitle naming the run, the layer axis.
+XYChartSpec layerChartSpec(const RoutingAggregates& a, const RoutingChartOptions& o, std::string title,
+    const std::string& what, std::string yLabel)
+{
+    XYChartSpec c;
+    c.title = std::move(title);
+    c.subtitle = about(a, o) + "; " + what;
+    c.xLabel = kLayerAxis;
+    c.yLabel = std::move(yLabel);
+    c.categories = layerLabels(a);
+    c.theme = o.theme;
+    return c;
+}
 } // namespace
 
 ChartScene expertLoadChart(const RoutingAggregates& a, const RoutingChartOptions& o, bool weightShare)
@@ -75,12 +93,7 @@ ChartScene expertLoadChart(const RoutingAggregates& a, const RoutingChartOptions
 
 ChartScene entropyChart(const RoutingAggregates& a, const RoutingChartOptions& o)
 {
-    XYChartSpec c;
-    c.title = "Routing entropy per layer";
-    c.subtitle = about(a, o) + "; mean over tokens";
-    c.xLabel = kLayerAxis;
-    c.yLabel = "entropy (bits)";
-    c.categories = layerLabels(a);
+    XYChartSpec c = layerChartSpec(a, o, "Routing entropy per layer", "mean over tokens", "entropy (bits)");
     c.series.push_back({ "top-k weights (renormalised)", perLayer(a, [&](int s) { return a.meanTopkEntropy(s); }),
         SeriesKind::Bars, std::nullopt, false });
     c.references.push_back({ std::log2(double(a.k())), "maximum for top-" + std::to_string(a.k()) + ": log2 k" });
@@ -92,41 +105,30 @@ ChartScene entropyChart(const RoutingAggregates& a, const RoutingChartOptions& o
     }
     c.series.push_back({ "expert load (entropy of the counts)", perLayer(a, [&](int s) { return a.loadEntropy(s); }),
         SeriesKind::Line, std::nullopt, true });
-    c.theme = o.theme;
     return xyChart(c);
 }
 
 ChartScene balanceChart(const RoutingAggregates& a, const RoutingChartOptions& o)
 {
-    XYChartSpec c;
-    c.title = "Expert load balance per layer";
-    c.subtitle = about(a, o) + "; balancedness = mean load / max load (1 = even)";
-    c.xLabel = kLayerAxis;
-    c.yLabel = "ratio (dimensionless)";
-    c.categories = layerLabels(a);
+    XYChartSpec c = layerChartSpec(a, o, "Expert load balance per layer",
+        "balancedness = mean load / max load (1 = even)", "ratio (dimensionless)");
     c.series.push_back({ "balancedness (mean / max)", perLayer(a, [&](int s) { return a.balance(s).balancedness; }),
         SeriesKind::Bars, std::nullopt, false });
     c.series.push_back({ "coefficient of variation (sd / mean)", perLayer(a, [&](int s) { return a.balance(s).cv; }),
         SeriesKind::Line, std::nullopt, false });
     c.references.push_back({ 1.0, "perfect balance" });
-    c.theme = o.theme;
     return xyChart(c);
 }
 
 ChartScene persistenceChart(const RoutingAggregates& a, const RoutingChartOptions& o)
 {
-    XYChartSpec c;
-    c.title = "Routing persistence per layer";
-    c.subtitle = about(a, o) + "; consecutive tokens that keep the same top-1 expert";
-    c.xLabel = kLayerAxis;
-    c.yLabel = "share of consecutive token pairs (%)";
-    c.categories = layerLabels(a);
+    XYChartSpec c = layerChartSpec(a, o, "Routing persistence per layer",
+        "consecutive tokens that keep the same top-1 expert", "share of consecutive token pairs (%)");
     c.series.push_back({ "same top-1 expert", perLayer(a, [&](int s) { return 100 * a.persistence(s); }),
         SeriesKind::Bars, std::nullopt, false });
     c.series.push_back({ "chance level (independent choices)",
         perLayer(a, [&](int s) { return 100 * a.persistenceChance(s); }), SeriesKind::Line, std::nullopt, true });
     c.valueDecimals = 1;
-    c.theme = o.theme;
     return xyChart(c);
 }
 

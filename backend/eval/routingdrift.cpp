@@ -2,6 +2,7 @@
 
 #include "core/cancellation.h"
 #include "core/error.h"
+#include "eval/routingmetrics.h"
 
 #include <algorithm>
 #include <atomic>
@@ -46,17 +47,7 @@ void compareLayer(std::span<const IdA> idsA, std::span<const IdB> idsB, std::spa
             std::sort(setB, setB + kB);
             sizeA = std::size_t(std::unique(setA, setA + kA) - setA);
             sizeB = std::size_t(std::unique(setB, setB + kB) - setB);
-            for (std::size_t i = 0, j = 0; i < sizeA && j < sizeB;) {
-                if (setA[i] == setB[j]) {
-                    ++common;
-                    ++i;
-                    ++j;
-                } else if (setA[i] < setB[j]) {
-                    ++i;
-                } else {
-                    ++j;
-                }
-            }
+            common = commonSorted({ setA, sizeA }, { setB, sizeB });
         }
         const std::size_t unionSize = sizeA + sizeB - common;
         const double j = unionSize ? double(common) / double(unionSize) : 1.0;

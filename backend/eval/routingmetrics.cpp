@@ -117,6 +117,23 @@ LoadBalance loadBalance(std::span<const std::int64_t> counts)
     return b;
 }
 
+std::size_t commonSorted(std::span<const int> a, std::span<const int> b)
+{
+    std::size_t common = 0;
+    for (std::size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+        if (a[i] == b[j]) {
+            ++common;
+            ++i;
+            ++j;
+        } else if (a[i] < b[j]) {
+            ++i;
+        } else {
+            ++j;
+        }
+    }
+    return common;
+}
+
 double jaccard(std::span<const int> a, std::span<const int> b)
 {
     std::vector<int> x(a.begin(), a.end()), y(b.begin(), b.end());
@@ -126,18 +143,7 @@ double jaccard(std::span<const int> a, std::span<const int> b)
     y.erase(std::unique(y.begin(), y.end()), y.end());
     if (x.empty() && y.empty())
         return 1.0;
-    std::size_t common = 0;
-    for (std::size_t i = 0, j = 0; i < x.size() && j < y.size();) {
-        if (x[i] == y[j]) {
-            ++common;
-            ++i;
-            ++j;
-        } else if (x[i] < y[j]) {
-            ++i;
-        } else {
-            ++j;
-        }
-    }
+    const std::size_t common = commonSorted(x, y);
     return double(common) / double(x.size() + y.size() - common);
 }
 

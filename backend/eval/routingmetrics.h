@@ -32,6 +32,9 @@ struct LoadBalance {
 };
 LoadBalance loadBalance(std::span<const std::int64_t> counts);
 
+// Number of elements two ascending, duplicate-free sequences share (a linear merge).
+std::size_t commonSorted(std::span<const int> a, std::span<const int> b);
+
 // |A ∩ B| / |A ∪ B| of two expert sets given as id lists (duplicates ignored); 1 when both are empty.
 double jaccard(std::span<const int> a, std::span<const int> b);
 

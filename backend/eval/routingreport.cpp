@@ -34,14 +34,10 @@ nlohmann::json modelJson(const RoutingTraceInfo& i)
 
 std::string entropyKindText(RouterEntropyKind kind)
 {
-    switch (kind) {
-    case RouterEntropyKind::Softmax:
+    if (kind == RouterEntropyKind::Softmax)
         return "softmax of the router logits over all experts";
-    case RouterEntropyKind::NormalizedSigmoid:
+    if (kind == RouterEntropyKind::NormalizedSigmoid)
         return "sigmoid scores of the router logits normalised to sum 1";
-    case RouterEntropyKind::None:
-        break;
-    }
     return "not captured";
 }
 

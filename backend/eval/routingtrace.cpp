@@ -7,6 +7,20 @@
 
 namespace moescope {
 
+std::string_view routerEntropyKindName(RouterEntropyKind kind)
+{
+    return kind == RouterEntropyKind::Softmax          ? "softmax"
+        : kind == RouterEntropyKind::NormalizedSigmoid ? "sigmoid"
+                                                       : "none";
+}
+
+RouterEntropyKind routerEntropyKindFromName(std::string_view name)
+{
+    return name == "softmax" ? RouterEntropyKind::Softmax
+        : name == "sigmoid"  ? RouterEntropyKind::NormalizedSigmoid
+                             : RouterEntropyKind::None;
+}
+
 RoutingTrace::RoutingTrace(std::vector<int> moeLayers, int k, int numExperts, std::vector<std::int32_t> tokenIds,
     std::vector<TextSpan> offsets, bool withRouterEntropy)
     : RoutingTrace(

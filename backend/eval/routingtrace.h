@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace moescope {
@@ -24,6 +25,10 @@ enum class RouterEntropyKind {
     Softmax, // entropy of softmax(router logits) over all experts
     NormalizedSigmoid, // entropy of sigmoid(router logits) / sum, for sigmoid-scored routers (DeepSeek-V3)
 };
+
+// "softmax", "sigmoid" or "none" (as stored); an unknown name reads as None.
+std::string_view routerEntropyKindName(RouterEntropyKind kind);
+RouterEntropyKind routerEntropyKindFromName(std::string_view name);
 
 // Where a trace came from; saved with it.
 struct RoutingTraceInfo {

@@ -17,19 +17,6 @@ namespace {
 constexpr int kFormatVersion = 1;
 constexpr std::size_t kScalars = 6;
 
-std::string_view entropyKindName(RouterEntropyKind kind)
-{
-    switch (kind) {
-    case RouterEntropyKind::Softmax:
-        return "softmax";
-    case RouterEntropyKind::NormalizedSigmoid:
-        return "sigmoid";
-    case RouterEntropyKind::None:
-        break;
-    }
-    return "none";
-}
-
 nlohmann::json segmentsJson(const std::vector<RoutingSegment>& sections)
 {
     auto out = nlohmann::json::array();
@@ -47,7 +34,8 @@ nlohmann::json paramsJson(const RoutingTrace& trace, const RoutingAggregates& ag
         pages.push_back({ p.tokenBegin, p.tokenEnd });
     return { { "format", kFormatVersion }, { "layers", trace.moeLayers() }, { "k", trace.k() },
         { "experts", trace.numExperts() }, { "tokens", trace.tokenCount() },
-        { "router_entropy", entropyKindName(trace.hasRouterEntropy() ? i.routerEntropyKind : RouterEntropyKind::None) },
+        { "router_entropy",
+            routerEntropyKindName(trace.hasRouterEntropy() ? i.routerEntropyKind : RouterEntropyKind::None) },
         { "model", { { "path", i.modelPath }, { "name", i.modelName }, { "type", i.modelType } } },
         { "device", i.device }, { "dtype", i.dtype }, { "quantization", i.quantization }, { "window", i.window },
         { "stride", i.stride }, { "source", i.source }, { "created_at", i.createdAt },
@@ -234,15 +222,22 @@ public:
         return { j[0].get<std::size_t>(), j[1].get<std::size_t>() };
     }
 
+    // The parameter's array, an empty one when absent; FormatError when it is something else.
+    const nlohmann::json& arrayParam(const char* key) const
+    {
+        static const nlohmann::json kEmpty = nlohmann::json::array();
+        const auto it = m_params.find(key);
+        if (it == m_params.end())
+            return kEmpty;
+        if (!it->is_array())
+            throw FormatError(where() + ": parameter '" + key + "' is not an array");
+        return *it;
+    }
+
     std::vector<RoutingSegment> sections() const
     {
         std::vector<RoutingSegment> out;
-        const auto it = m_params.find("sections");
-        if (it == m_params.end())
-            return out;
-        if (!it->is_array())
-            throw FormatError(where() + ": parameter 'sections' is not an array");
-        for (const auto& s : *it) {
+        for (const auto& s : arrayParam("sections")) {
             if (!s.is_object())
                 throw FormatError(where() + ": a section is not an object");
             RoutingSegment seg;
@@ -263,20 +258,14 @@ public:
     std::vector<RoutingSegment> pages() const
     {
         std::vector<RoutingSegment> out;
-        const auto it = m_params.find("pages");
-        if (it == m_params.end())
-            return out;
-        if (!it->is_array())
-            throw FormatError(where() + ": parameter 'pages' is not an array");
-        for (std::size_t p = 0; p < it->size(); ++p) {
+        const auto& pages = arrayParam("pages");
+        for (std::size_t p = 0; p < pages.size(); ++p) {
             RoutingSegment seg { std::to_string(p), "page " + std::to_string(p + 1), 0, 0, int(p), int(p) };
-            std::tie(seg.tokenBegin, seg.tokenEnd) = tokenPair((*it)[p], "page " + std::to_string(p));
+            std::tie(seg.tokenBegin, seg.tokenEnd) = tokenPair(pages[p], "page " + std::to_string(p));
             out.push_back(std::move(seg));
         }
         return out;
     }
-
-    bool has(const std::string& name) const { return m_parts.count(name) != 0; }
 
     // Loads a part holding exactly `elements` values of `type`.
     template <typename T> std::vector<T> part(const std::string& name, BlobType type, std::size_t elements) const
@@ -329,9 +318,7 @@ Shape readShape(const RunReader& r)
     s.k = int(r.integer("k", 1, std::min(s.experts, 64)));
     s.tokens = std::size_t(r.integer("tokens", 0, std::int64_t(RoutingTrace::kMaxTokens) - 1));
     const std::string kind = r.text(r.params(), "router_entropy");
-    s.entropy = kind == "softmax" ? RouterEntropyKind::Softmax
-        : kind == "sigmoid"       ? RouterEntropyKind::NormalizedSigmoid
-                                  : RouterEntropyKind::None;
+    s.entropy = routerEntropyKindFromName(kind);
     return s;
 }
 

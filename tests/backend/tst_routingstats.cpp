@@ -260,12 +260,20 @@ private slots:
             QCOMPARE(a.balance(s).maxLoad, *std::max_element(a.layer(s).counts.begin(), a.layer(s).counts.end()));
             // Specialisation: each section's JSD against the layer's whole distribution.
             const auto jsd = a.sectionSpecialisation(s);
+            const auto sectionShare = a.sectionShare(s);
             for (std::size_t x = 0; x < sections.size(); ++x) {
                 std::vector<double> p(std::size_t(experts), 0.0);
                 for (std::size_t i = sections[x].tokenBegin; i < sections[x].tokenEnd; ++i)
                     for (int j = 0; j < k; ++j)
                         p[std::size_t(t.expert(s, i, j))] += 1;
                 QVERIFY(near(jsd[x], jensenShannonBits(p, toDoubles(a.layer(s).counts)), 1e-12));
+                double total = 0;
+                for (int e = 0; e < experts; ++e) {
+                    QVERIFY(near(sectionShare[x * std::size_t(experts) + std::size_t(e)],
+                        p[std::size_t(e)] / double(sections[x].tokens() * std::size_t(k)), 1e-12));
+                    total += sectionShare[x * std::size_t(experts) + std::size_t(e)];
+                }
+                QVERIFY(near(total, 1.0, 1e-12));
                 QVERIFY(jsd[x] >= 0 && jsd[x] <= 1);
             }
         }

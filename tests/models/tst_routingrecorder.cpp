@@ -191,8 +191,8 @@ private slots:
         const auto ids = randomIds(200, engine->summary().vocabSize, 9);
         std::stop_source stop;
         int windowsDone = 0;
-        RoutingRun run = recordRouting(*engine, { ids, {} }, windows(40, 20), {}, {}, stop.get_token(),
-            [&](std::int64_t, std::int64_t) {
+        RoutingRun run = recordRouting(
+            *engine, { ids, {} }, windows(40, 20), {}, {}, stop.get_token(), [&](std::int64_t, std::int64_t) {
                 if (++windowsDone == 3)
                     stop.request_stop();
             });

@@ -19,6 +19,8 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+#include <cstdio>
 #include <iostream>
 
 namespace moescope::cli {
@@ -123,13 +125,18 @@ int runTrace(Args& args)
     auto engine = loadModel(modelDir, engineOptions);
     const auto sections = sectionSegments(tokens.offsets, doc.structure);
     const auto pages = pageSegments(tokens.offsets, pageOffsets(doc.document));
-    std::int64_t lastReport = -1;
+    // Progress on stderr every 10% (stdout carries the result), as `train` does.
+    std::int64_t lastReport = 0;
+    const auto started = std::chrono::steady_clock::now();
     RoutingRun run
         = recordRouting(*engine, tokens, options, sections, pages, {}, [&](std::int64_t done, std::int64_t total) {
               const std::int64_t tenth = total ? done * 10 / total : 10;
-              if (tenth != lastReport)
-                  spdlog::info("trace: {} of {} tokens", done, total);
+              if (tenth == lastReport)
+                  return;
               lastReport = tenth;
+              const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+              std::fprintf(stderr, "trace: %lld of %lld tokens (%lld%%), %.0f tokens/s\n", (long long)done,
+                  (long long)total, (long long)(tenth * 10), seconds > 0 ? double(done) / seconds : 0.0);
           });
 
     nlohmann::json json = routingAggregatesJson(run.aggregates, run.trace.info());
