@@ -32,5 +32,7 @@ int runQuantize(Args& args);
 int runCompare(Args& args);
 int runCalibrate(Args& args);
 int runMakeSampleReport(Args& args);
+int runTrace(Args& args);
+int runTraceDrift(Args& args);
 
 } // namespace moescope::cli

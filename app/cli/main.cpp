@@ -21,8 +21,7 @@ constexpr std::array kCommands = {
         moescope::cli::runVersion },
     Command { "info", "info --model DIR                      model summary as JSON (no weights loaded)",
         moescope::cli::runInfo },
-    Command { "logits",
-        "logits --model DIR --ids 1,2,3 --out F.safetensors [--device cpu|cuda] [--dtype f32|bf16]",
+    Command { "logits", "logits --model DIR --ids 1,2,3 --out F.safetensors [--device cpu|cuda] [--dtype f32|bf16]",
         moescope::cli::runLogits },
     Command { "generate",
         "generate --model DIR --ids 1,2,3 --max-new N [--greedy | --temperature T --top-p P --top-k K --seed S]"
@@ -84,6 +83,18 @@ constexpr std::array kCommands = {
         "                                        write the sample 10-K PDF and its ground truth (default truth file:\n"
         "                                        FILE.truth.json beside the PDF); prints a JSON summary",
         moescope::cli::runMakeSampleReport },
+    Command { "trace",
+        "trace --model DIR (--text-file F --out TRACE.json | --db DB.moescope --document ID [--out TRACE.json])\n"
+        "        [--tokenizer PATH] [--device ...] [--dtype ...] [--window 1024] [--stride N] [--no-router-entropy]\n"
+        "        [--no-special-tokens] [--export-dir D]\n"
+        "                                        expert routing of every token: aggregates as JSON, CSV + charts\n"
+        "                                        (--export-dir); with --db the trace is stored in the session",
+        moescope::cli::runTrace },
+    Command { "trace-drift",
+        "trace-drift --db DB.moescope --a RUN --b RUN [--out DRIFT.json] [--export-dir D] [--top N]"
+        " [--tokenizer PATH]\n"
+        "                                        routing drift between two stored traces of the same tokens",
+        moescope::cli::runTraceDrift },
 };
 
 void printUsage(std::FILE* out)

@@ -1,6 +1,8 @@
 #pragma once
 // Plain values read from and written to a session (see SessionStore).
 
+#include "core/half.h" // F16 BLOB parts hold floatToHalf() bit patterns
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -85,8 +87,5 @@ struct RunValue {
     double value = 0;
     std::int64_t count = 0;
 };
-
-std::uint16_t floatToHalf(float value);
-float halfToFloat(std::uint16_t bits);
 
 } // namespace moescope

@@ -1,0 +1,139 @@
+#include "eval/xychart.h"
+
+#include "core/error.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace moescope {
+
+ChartScene xyChart(const XYChartSpec& spec)
+{
+    const std::size_t n = spec.categories.size();
+    if (n == 0)
+        throw InvalidArgumentError("chart '" + spec.title + "' has no categories");
+    double largest = 0;
+    for (const auto& s : spec.series) {
+        if (s.values.size() != n)
+            throw InvalidArgumentError("chart '" + spec.title + "': series '" + s.name + "' has "
+                + std::to_string(s.values.size()) + " values for " + std::to_string(n) + " categories");
+        for (const double v : s.values)
+            if (std::isfinite(v))
+                largest = std::max(largest, v);
+    }
+    for (const auto& r : spec.references)
+        largest = std::max(largest, r.value);
+    const AxisScale scale = niceScale(spec.yMax.value_or(largest * 1.05), 5);
+    const ChartTheme& th = spec.theme;
+
+    std::vector<ChartColor> colors;
+    std::vector<LegendEntry> legend;
+    std::size_t bars = 0;
+    for (std::size_t i = 0; i < spec.series.size(); ++i) {
+        const auto& s = spec.series[i];
+        colors.push_back(s.color.value_or(categoricalColor(i)));
+        legend.push_back({ s.name, colors.back(),
+            s.kind == SeriesKind::Bars ? LegendMark::Box
+                : s.dashed             ? LegendMark::DashedLine
+                                       : LegendMark::Line });
+        bars += s.kind == SeriesKind::Bars;
+    }
+
+    double tickWidth = 0, catWidth = 0;
+    for (const double t : scale.ticks)
+        tickWidth = std::max(tickWidth, chartTextWidth(formatNumber(t, scale.decimals), 11));
+    for (const auto& c : spec.categories)
+        catWidth = std::max(catWidth, chartTextWidth(c, 11));
+    const double plotW = std::clamp(double(n) * 28.0, 420.0, 900.0), plotH = 300;
+    const double left = 16 + 22 + tickWidth + 8;
+    const double slot = plotW / double(n);
+    const double width = std::max({ left + plotW + 24, chartTextWidth(spec.title, 16, true) + 32, 560.0 });
+
+    // The title block and legend go first; a probe scene measures them so the height is known up front.
+    ChartScene probe(width, 100, th.background, spec.title);
+    const double titleBottom = addTitleBlock(probe, th, 16, spec.title, spec.subtitle, width - 32);
+    const double top = addLegend(probe, th, left, titleBottom, plotW, legend) + 8;
+    const double height = top + plotH + 8 + 14 + (spec.xLabel.empty() ? 0 : 22) + 12;
+
+    ChartScene scene(width, height, th.background, spec.title, spec.subtitle);
+    addTitleBlock(scene, th, 16, spec.title, spec.subtitle, width - 32);
+    addLegend(scene, th, left, titleBottom, plotW, legend);
+    const auto yOf = [&](double v) { return top + plotH * (1.0 - v / scale.max); };
+
+    for (const double t : scale.ticks) {
+        const double y = yOf(t);
+        if (t > 0)
+            scene.add(chartLine({ { left, y }, { left + plotW, y } }, th.grid, 1));
+        scene.add(chartLine({ { left - 4, y }, { left, y } }, th.axis, 1));
+        scene.add(chartText({ left - 6, y + 4 }, formatNumber(t, scale.decimals), 11, th.text, TextAnchor::End));
+    }
+
+    // Bars first, lines and references over them.
+    const double group = slot * 0.8;
+    std::size_t barIndex = 0;
+    for (std::size_t i = 0; i < spec.series.size(); ++i) {
+        const auto& s = spec.series[i];
+        if (s.kind != SeriesKind::Bars)
+            continue;
+        const double barW = group / double(bars);
+        for (std::size_t c = 0; c < n; ++c) {
+            const double v = s.values[c];
+            if (!std::isfinite(v))
+                continue;
+            const double x = left + double(c) * slot + (slot - group) / 2 + double(barIndex) * barW;
+            const double y = yOf(std::clamp(v, 0.0, scale.max));
+            scene.add(chartRect(x, y, std::max(barW - (bars > 1 ? 1.0 : 0.0), 0.5), top + plotH - y, colors[i],
+                s.name + ", " + spec.categories[c] + ": " + formatNumber(v, spec.valueDecimals)));
+        }
+        ++barIndex;
+    }
+    for (std::size_t i = 0; i < spec.series.size(); ++i) {
+        const auto& s = spec.series[i];
+        if (s.kind != SeriesKind::Line)
+            continue;
+        std::vector<ChartPoint> run;
+        const auto flush = [&] {
+            if (run.size() >= 2)
+                scene.add(chartLine(run, colors[i], 2, s.dashed));
+            run.clear();
+        };
+        for (std::size_t c = 0; c < n; ++c) {
+            if (!std::isfinite(s.values[c])) {
+                flush();
+                continue;
+            }
+            run.push_back({ left + (double(c) + 0.5) * slot, yOf(std::clamp(s.values[c], 0.0, scale.max)) });
+        }
+        flush();
+        if (n <= 80)
+            for (std::size_t c = 0; c < n; ++c)
+                if (std::isfinite(s.values[c]))
+                    scene.add(
+                        chartDot({ left + (double(c) + 0.5) * slot, yOf(std::clamp(s.values[c], 0.0, scale.max)) }, 2.5,
+                            colors[i]));
+    }
+    for (const auto& r : spec.references) {
+        const double y = yOf(r.value);
+        scene.add(chartLine({ { left, y }, { left + plotW, y } }, th.mutedText, 1.5, true));
+        scene.add(chartText({ left + plotW - 4, y - 5 }, r.label, 11, th.mutedText, TextAnchor::End));
+    }
+
+    // Axes, category labels, axis titles.
+    scene.add(chartLine({ { left, top }, { left, top + plotH } }, th.axis, 1));
+    scene.add(chartLine({ { left, top + plotH }, { left + plotW, top + plotH } }, th.axis, 1));
+    std::size_t stride = 1;
+    while (double(stride) * slot < catWidth + 6)
+        ++stride;
+    for (std::size_t c = 0; c < n; c += stride) {
+        const double x = left + (double(c) + 0.5) * slot;
+        scene.add(chartLine({ { x, top + plotH }, { x, top + plotH + 4 } }, th.axis, 1));
+        scene.add(chartText({ x, top + plotH + 16 }, spec.categories[c], 11, th.text, TextAnchor::Middle));
+    }
+    if (!spec.xLabel.empty())
+        scene.add(chartText({ left + plotW / 2, top + plotH + 36 }, spec.xLabel, 13, th.text, TextAnchor::Middle));
+    if (!spec.yLabel.empty())
+        scene.add(chartText({ 16 + 13, top + plotH / 2 }, spec.yLabel, 13, th.text, TextAnchor::Middle, false, true));
+    return scene;
+}
+
+} // namespace moescope
