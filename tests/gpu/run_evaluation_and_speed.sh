@@ -3,7 +3,7 @@
 # Kneser-Ney bigram baseline of the training corpus, expert specialisation Item 8 vs Item 1A), then decode/prefill
 # speed of three real MoE configurations with random weights, ours and transformers' side by side.
 #   device: bash tests/gpu/run_evaluation_and_speed.sh   (carry .carry; results under $OUT)
-# .carry/configs holds ../shared/fixtures/configs; .carry/eval holds pdftotext output of the fixture reports (whole reports and the Item 1A / Item 8 pages).
+# .carry/configs holds ../shared/fixtures/configs; .carry/evalxz holds pdftotext output (xz) of the fixture reports (whole reports and the Item 1A / Item 8 pages).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=${OUT:-/tmp/moescope-out}
@@ -16,11 +16,14 @@ echo "build: $(( $(date +%s) - t0 )) s"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
 
 model=resources/models/finmoe-tiny
+eval=/tmp/moescope-eval
+mkdir -p $eval
+for f in .carry/evalxz/*.txt.xz; do python3 -c "import lzma,sys;open(sys.argv[2],'wb').write(lzma.open(sys.argv[1]).read())" "$f" "$eval/$(basename "${f%.xz}")"; done
 texts=()
-for f in .carry/eval/*_10K.txt; do texts+=(--text-file "$f"); done
+for f in $eval/*_10K.txt; do texts+=(--text-file "$f"); done
 $cli evaluate --model $model "${texts[@]}" --corpus .carry/corpus/sec_filings_train.txt.xz --window 1024 \
     --stride 512 --device cuda --dtype f32 --json "$out/evaluation.json" 2>&1 | tail -12
-python3 tests/gpu/section_specialisation.py --cli $cli --model $model --dir .carry/eval \
+python3 tests/gpu/section_specialisation.py --cli $cli --model $model --dir $eval \
     --out "$out/specialisation.json" 2>&1 | tail -14
 echo "evaluation done: $(( $(date +%s) - t0 )) s"
 
