@@ -2,6 +2,7 @@
 // model folder gives a message and leaves no model loaded; unloading clears it. Screenshots go to the artifacts folder.
 
 #include "services/inferenceservice.h"
+#include "services/sessioncontroller.h"
 #include "testsupport.h"
 #include "ui/mainwindow.h"
 #include "ui/modelmanagerpanel.h"
@@ -10,6 +11,7 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -25,6 +27,7 @@ private slots:
     {
         QApplication::setOrganizationName("MoEScopeTests");
         QApplication::setApplicationName("tst_mainwindow");
+        QStandardPaths::setTestModeEnabled(true);
         m_thread.start();
         m_service = new InferenceService;
         m_service->moveToThread(&m_thread);
@@ -39,7 +42,8 @@ private slots:
 
     void opensModelThroughService()
     {
-        MainWindow window(m_service);
+        SessionController session;
+        MainWindow window(m_service, &session);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QSignalSpy loaded(m_service, &InferenceService::modelLoaded);
@@ -69,7 +73,8 @@ private slots:
         QVERIFY(config.open(QIODevice::WriteOnly));
         config.write(R"({"model_type": "gpt2"})");
         config.close();
-        MainWindow window(m_service);
+        SessionController session;
+        MainWindow window(m_service, &session);
         window.show();
         // The window reports the failure in a message box; close it as soon as it appears.
         QTimer closer;
