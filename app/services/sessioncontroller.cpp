@@ -72,6 +72,13 @@ bool SessionController::isBusy() const
     return std::any_of(all.begin(), all.end(), [](const JobTracker* t) { return t->isRunning(); });
 }
 
+std::vector<std::int64_t> SessionController::searchScope() const
+{
+    if (m_currentDocument == 0)
+        return {};
+    return { m_currentDocument };
+}
+
 std::filesystem::path SessionController::path() const
 {
     return toPath(m_path);
@@ -144,6 +151,7 @@ void SessionController::applySnapshot(const SessionSnapshot& snapshot)
 {
     const bool changed = QString::fromStdString(snapshot.path.string()) != m_path;
     if (changed) {
+        m_afterRefresh.clear(); // they belong to the session being left
         m_documentJobs->cancel();
         m_perplexityJobs->cancel();
         m_searchJobs->cancel();
@@ -179,18 +187,21 @@ void SessionController::refreshDocuments(std::function<void()> then)
 {
     if (!hasSession())
         return;
+    // A newer refresh makes this one's result stale, so its follow-up waits for the newest result instead.
+    if (then)
+        m_afterRefresh.push_back(std::move(then));
     const auto session = path();
     m_sessionJobs->start<SessionSnapshot>(
         tr("Reading session"), [session](const JobContext&) { return readSession(session, false); },
-        [this, then](SessionSnapshot s) {
+        [this](SessionSnapshot s) {
             if (QString::fromStdString(s.path.string()) != m_path)
                 return; // another session was opened meanwhile
             m_name = QString::fromStdString(s.name);
             m_history = std::move(s.history);
             setDocuments(std::move(s.documents), std::move(s.fileStates));
             emit historyChanged();
-            if (then)
-                then();
+            for (const auto& action : std::exchange(m_afterRefresh, {}))
+                action();
         });
 }
 
@@ -203,6 +214,7 @@ void SessionController::closeSession(std::function<void()> whenClosed)
 {
     cancelAll();
     m_whenIdle.clear();
+    m_afterRefresh.clear();
     m_opening = false;
     m_pendingIngest.clear();
     m_path.clear();
@@ -343,9 +355,7 @@ void SessionController::search(const QString& query)
     if (!hasSession() || query.trimmed().isEmpty())
         return;
     const auto session = path();
-    std::vector<std::int64_t> documents;
-    if (m_currentDocument != 0)
-        documents.push_back(m_currentDocument);
+    const auto documents = searchScope();
     m_searchJobs->start<SearchResults>(
         tr("Searching"),
         [session, query, documents](const JobContext&) { return searchSession(session, query, documents, 20); },
@@ -364,9 +374,7 @@ void SessionController::retrieve(const QString& question)
     if (!hasSession() || question.trimmed().isEmpty())
         return;
     const auto session = path();
-    std::vector<std::int64_t> documents;
-    if (m_currentDocument != 0)
-        documents.push_back(m_currentDocument);
+    const auto documents = searchScope();
     m_searchJobs->start<RetrievalContext>(
         tr("Retrieving passages"),
         [session, question, documents](

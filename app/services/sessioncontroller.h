@@ -87,6 +87,8 @@ private:
     void afterIdle(std::function<void()> action);
     void openingDone();
     std::filesystem::path path() const;
+    // The documents a search or retrieval covers: the one being viewed, or all (empty) when none is.
+    std::vector<std::int64_t> searchScope() const;
 
     JobTracker* m_openJobs; // open, create (newest wins)
     JobTracker* m_sessionJobs; // re-read documents and history (newest wins)
@@ -105,6 +107,7 @@ private:
     DocumentDataPtr m_document;
     PerplexityDataPtr m_perplexity;
     std::vector<std::function<void()>> m_whenIdle;
+    std::vector<std::function<void()>> m_afterRefresh; // follow-ups of pending refreshDocuments() calls
     bool m_opening = false; // a session is being opened: reports to ingest wait for it
     QStringList m_pendingIngest;
 };
