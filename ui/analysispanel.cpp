@@ -3,7 +3,6 @@
 #include "services/inferenceservice.h"
 #include "services/scoringrunner.h"
 #include "services/sessioncontroller.h"
-#include "ui/citationdelegate.h"
 #include "ui/models/itemroles.h"
 #include "ui/models/passagesmodel.h"
 #include "ui/perplexitycharts.h"
@@ -58,7 +57,6 @@ AnalysisPanel::AnalysisPanel(InferenceService* service, SessionController* sessi
     layout->addWidget(m_result);
 
     m_passagesView->setModel(m_passages);
-    m_passagesView->setItemDelegateForColumn(PassagesModel::PageColumn, new CitationDelegate(m_passagesView));
     m_passagesView->verticalHeader()->hide();
     m_passagesView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_passagesView->setSelectionMode(QAbstractItemView::SingleSelection);

@@ -70,8 +70,9 @@ MainWindow::MainWindow(InferenceService* service, SessionController* session, QW
         m_sessionsPanel, tr("Sessions"), "sessionsDock", Qt::RightDockWidgetArea, QIcon(":/icons/session.svg"));
     auto* model
         = addPanel(m_modelManager, tr("Model"), "modelDock", Qt::RightDockWidgetArea, QIcon(":/icons/model-open.svg"));
-    tabifyDockWidget(sessions, model);
+    // Split first: splitting a tabified dock takes it out of its tab group again.
     splitDockWidget(findChild<QDockWidget*>("analysisDock"), sessions, Qt::Vertical);
+    tabifyDockWidget(sessions, model);
     splitDockWidget(findChild<QDockWidget*>("documentDock"), findChild<QDockWidget*>("searchDock"), Qt::Vertical);
     resizeDocks({ findChild<QDockWidget*>("documentDock"), findChild<QDockWidget*>("analysisDock") }, { 330, 470 },
         Qt::Horizontal);

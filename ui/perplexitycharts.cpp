@@ -171,7 +171,7 @@ void PerplexityCharts::buildPageChart()
             lin->setLabelFormat("%g");
             y = lin;
         }
-        y->setTitleText(tr("Perplexity (e^(nats/token))"));
+        y->setTitleText(tr("Perplexity"));
         chart->addAxis(x, Qt::AlignBottom);
         chart->addAxis(y, Qt::AlignLeft);
         for (auto* s : { series, overall }) {

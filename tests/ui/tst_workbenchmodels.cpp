@@ -132,7 +132,7 @@ private slots:
                 }
             QVERIFY2(found, f.name.c_str());
         }
-        QCOMPARE(model.index(2, 1).data().toString(), QLocale().toString(0.705, 'f', 2));
+        QCOMPARE(model.index(2, 1).data().toString(), QLocale().toString(0.705, 'f', 3)); // as printed
         // A year without the figure: a dash and no citation.
         QCOMPARE(model.index(0, 2).data().toString(), QString("—"));
         QCOMPARE(model.index(0, 2).data(PageRole).toInt(), -1);

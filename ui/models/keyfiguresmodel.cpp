@@ -83,8 +83,11 @@ QString KeyFiguresModel::displayName(const std::string& name)
 
 QString KeyFiguresModel::formatValue(const KeyFigure& f)
 {
+    // As printed: whole numbers for amounts, cents for per-share values, three decimals where the statement has
+    // them (Amcor prints diluted EPS as 0.705).
     const bool fractional = std::abs(f.value - std::round(f.value)) > 1e-9 || f.unit == "per share";
-    return QLocale().toString(f.value, 'f', fractional ? 2 : 0);
+    const bool mills = std::abs(f.value * 100 - std::round(f.value * 100)) > 1e-6;
+    return QLocale().toString(f.value, 'f', !fractional ? 0 : mills ? 3 : 2);
 }
 
 QVariant KeyFiguresModel::data(const QModelIndex& index, int role) const

@@ -2,6 +2,9 @@
 
 #include "ui/models/itemroles.h"
 
+#include <QGuiApplication>
+#include <QPalette>
+
 #include <cmath>
 
 namespace moescope {
@@ -53,6 +56,10 @@ QVariant PassagesModel::data(const QModelIndex& index, int role) const
             .arg(std::exp(p.meanSurprisal), 0, 'f', 1)
             .arg(p.page + 1)
             .arg(text);
+    case Qt::ForegroundRole: // the page is a citation: clicking the row opens it
+        if (index.column() == PageColumn)
+            return QGuiApplication::palette().color(QPalette::Link);
+        return {};
     case Qt::TextAlignmentRole:
         if (index.column() == SurprisalColumn || index.column() == PageColumn)
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
