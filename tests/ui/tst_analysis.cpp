@@ -35,9 +35,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBrowser>
-#include <QThread>
 
+#include <algorithm>
 #include <cmath>
+#include <memory>
 
 using namespace moescope;
 
@@ -56,16 +57,13 @@ private slots:
         m_baseModel = test::makeTestModel(m_dir.filePath("base-model"), "llama2");
         m_chatModel = test::makeTestModel(m_dir.filePath("chat-model"), "qwen3");
         m_report = test::writeSampleReport(m_dir.filePath("sample-10k.txt"), 6);
-        m_thread.start();
-        m_service = new InferenceService;
-        m_service->moveToThread(&m_thread);
+        m_services = std::make_unique<test::ServiceThread>();
+        m_service = m_services->service();
     }
 
     void cleanupTestCase()
     {
-        QMetaObject::invokeMethod(m_service, "deleteLater");
-        m_thread.quit();
-        m_thread.wait();
+        m_services.reset();
         QSettings().clear();
     }
 
@@ -240,7 +238,13 @@ private slots:
         const auto& best = questions->context().passages.front();
         QVERIFY(QString::fromStdString(session.currentDocument()->pages[std::size_t(best.page)].text)
                     .contains("Free cash flow", Qt::CaseInsensitive));
-        QVERIFY(!questions->context().figures.empty());
+        // The key figures come with the retrieval answer: the income statement on the Item 8 page (0-based 5).
+        const auto& figures = questions->context().figures;
+        const auto netIncome = std::find_if(figures.begin(), figures.end(),
+            [](const KeyFigure& f) { return f.name == "net_income" && f.year == 2023; });
+        QVERIFY(netIncome != figures.end());
+        QCOMPARE(netIncome->value, 1048.0);
+        QCOMPARE(netIncome->page, 5);
         const QString html = questions->browser()->toHtml();
         QVERIFY(html.contains("needs an instruct or chat model"));
         QVERIFY(html.contains(QString("page:%1").arg(best.page + 1)));
@@ -316,7 +320,7 @@ private:
 
     QTemporaryDir m_dir;
     QString m_baseModel, m_chatModel, m_report;
-    QThread m_thread;
+    std::unique_ptr<test::ServiceThread> m_services;
     InferenceService* m_service = nullptr;
     qint64 m_runId = 0;
 };

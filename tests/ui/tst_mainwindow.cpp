@@ -6,6 +6,7 @@
 #include "testsupport.h"
 #include "ui/mainwindow.h"
 #include "ui/modelmanagerpanel.h"
+#include "uitestsupport.h"
 
 #include <QApplication>
 #include <QLabel>
@@ -14,8 +15,8 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QThread>
 #include <QTimer>
+#include <memory>
 
 using namespace moescope;
 
@@ -28,17 +29,11 @@ private slots:
         QApplication::setOrganizationName("MoEScopeTests");
         QApplication::setApplicationName("tst_mainwindow");
         QStandardPaths::setTestModeEnabled(true);
-        m_thread.start();
-        m_service = new InferenceService;
-        m_service->moveToThread(&m_thread);
+        m_services = std::make_unique<test::ServiceThread>();
+        m_service = m_services->service();
     }
 
-    void cleanupTestCase()
-    {
-        QMetaObject::invokeMethod(m_service, "deleteLater");
-        m_thread.quit();
-        m_thread.wait();
-    }
+    void cleanupTestCase() { m_services.reset(); }
 
     void opensModelThroughService()
     {
@@ -97,7 +92,7 @@ private slots:
     }
 
 private:
-    QThread m_thread;
+    std::unique_ptr<test::ServiceThread> m_services;
     InferenceService* m_service = nullptr;
 };
 

@@ -19,7 +19,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QThread>
+#include <memory>
 
 using namespace moescope;
 
@@ -36,16 +36,13 @@ private slots:
         QSettings().setValue("sessions/folder", m_dir.filePath("sessions"));
         applyTheme(Theme::Light);
         m_model = test::makeTestModel(m_dir.filePath("model"), "llama2");
-        m_thread.start();
-        m_service = new InferenceService;
-        m_service->moveToThread(&m_thread);
+        m_services = std::make_unique<test::ServiceThread>();
+        m_service = m_services->service();
     }
 
     void cleanupTestCase()
     {
-        QMetaObject::invokeMethod(m_service, "deleteLater");
-        m_thread.quit();
-        m_thread.wait();
+        m_services.reset();
         QSettings().clear();
     }
 
@@ -119,7 +116,7 @@ private:
 
     QTemporaryDir m_dir;
     QString m_model;
-    QThread m_thread;
+    std::unique_ptr<test::ServiceThread> m_services;
     InferenceService* m_service = nullptr;
 };
 

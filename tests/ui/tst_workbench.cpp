@@ -38,8 +38,8 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QThread>
 #include <QTreeView>
+#include <memory>
 
 using namespace moescope;
 
@@ -76,16 +76,13 @@ private slots:
         QSettings().clear();
         QSettings().setValue("sessions/folder", m_library.path());
         applyTheme(Theme::Light);
-        m_thread.start();
-        m_service = new InferenceService;
-        m_service->moveToThread(&m_thread);
+        m_services = std::make_unique<test::ServiceThread>();
+        m_service = m_services->service();
     }
 
     void cleanupTestCase()
     {
-        QMetaObject::invokeMethod(m_service, "deleteLater");
-        m_thread.quit();
-        m_thread.wait();
+        m_services.reset();
         QSettings().clear();
     }
 
@@ -344,7 +341,7 @@ private slots:
 
 private:
     QTemporaryDir m_library;
-    QThread m_thread;
+    std::unique_ptr<test::ServiceThread> m_services;
     InferenceService* m_service = nullptr;
 };
 

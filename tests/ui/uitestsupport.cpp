@@ -2,6 +2,7 @@
 
 #include "io/safetensorsfile.h"
 #include "io/safetensorswriter.h"
+#include "services/inferenceservice.h"
 #include "testsupport.h"
 #include "tokenizer/tokenizer.h"
 
@@ -18,6 +19,20 @@
 #include <random>
 
 namespace moescope::test {
+
+ServiceThread::ServiceThread()
+{
+    m_thread.start();
+    m_service = new InferenceService;
+    m_service->moveToThread(&m_thread);
+}
+
+ServiceThread::~ServiceThread()
+{
+    QMetaObject::invokeMethod(m_service, "deleteLater");
+    m_thread.quit();
+    m_thread.wait();
+}
 
 QString makeTestModel(const QString& dir, const QString& tokenizerName)
 {
@@ -86,11 +101,18 @@ QStringList sampleReportPages(int pages)
         "Consolidated Statement of Income. Net income attributable to the Company was $1,048 million, or $0.705 per "
         "diluted share. Total assets were $17,003 million at the end of the fiscal year.",
     };
+    static const char* kStatement = "Consolidated Statement of Income\n(in millions, except per share data)\n"
+                                    "                                      2023        2022\n"
+                                    "Net sales                        $ 14,694    $ 14,544\n"
+                                    "Net income                          1,048         805\n"
+                                    "Diluted earnings per share          0.705       0.540\n\n";
     QStringList out;
     for (int p = 0; p < pages; ++p) {
         QString page = QString::fromLatin1(kHeadings[p % 6]) + "\n\n";
         for (int k = 0; k < 5; ++k)
             page += QString::fromLatin1(kProse[(p + k) % 6]) + "\n\n";
+        if (p % 6 == 5) // Item 8 carries the income statement, so the report has key figures
+            page += QString::fromLatin1(kStatement);
         page += QStringLiteral("%1").arg(p + 1);
         out << page;
     }

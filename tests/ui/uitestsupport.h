@@ -4,13 +4,32 @@
 
 #include <QString>
 #include <QStringList>
+#include <QThread>
 
 #include <functional>
 
 class QObject;
 class QWidget;
 
+namespace moescope {
+class InferenceService;
+}
+
 namespace moescope::test {
+
+// An InferenceService living on its own thread, as in the application; stopped and deleted on destruction.
+class ServiceThread {
+public:
+    ServiceThread();
+    ~ServiceThread();
+    ServiceThread(const ServiceThread&) = delete;
+    ServiceThread& operator=(const ServiceThread&) = delete;
+    InferenceService* service() const { return m_service; }
+
+private:
+    QThread m_thread;
+    InferenceService* m_service;
+};
 
 // Writes a model folder: the DeepSeek-V2 fixture's blocks (tests/fixtures/models/deepseek_v2) with embeddings and LM
 // head re-made at the vocabulary size of the shared tokenizer `tokenizer` (llama2: base, no chat template; qwen3:
