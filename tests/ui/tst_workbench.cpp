@@ -219,11 +219,25 @@ private slots:
         // Dropping a PDF reads it into the open session and shows it.
         QMimeData mime;
         mime.setUrls({ QUrl::fromLocalFile(pdf) });
+        // As a real drag: the drop goes to the widget that accepted the drag's entry (QDragManager's target).
+        QDragEnterEvent enter(QPoint(100, 100), Qt::CopyAction, &mime, Qt::LeftButton, {});
+        QApplication::sendEvent(&window, &enter);
+        QVERIFY(enter.isAccepted());
         QDropEvent drop(QPointF(100, 100), Qt::CopyAction, &mime, Qt::LeftButton, {});
+        QSignalSpy dropErrors(&session, &SessionController::errorOccurred);
+        QSignalSpy dropIngested(&session, &SessionController::ingested);
         QApplication::sendEvent(&window, &drop);
-        QVERIFY(test::waitUntil(
+        QVERIFY(drop.isAccepted());
+        const bool shown = test::waitUntil(
             [&] { return session.currentDocument() && session.currentDocument()->info.fileName == "twopage.pdf"; },
-            60000));
+            60000);
+        QVERIFY2(shown,
+            qPrintable(
+                QString("ingested %1 time(s); errors: %2; showing %3")
+                    .arg(dropIngested.count())
+                    .arg(dropErrors.isEmpty() ? QString("none") : dropErrors.at(0).at(1).toString())
+                    .arg(session.currentDocument() ? QString::fromStdString(session.currentDocument()->info.fileName)
+                                                   : QString("nothing"))));
         const qint64 id = session.currentDocumentId();
         QCOMPARE(int(session.documents().size()), 2);
 
