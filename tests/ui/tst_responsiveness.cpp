@@ -1,7 +1,8 @@
 // The GUI never freezes: while the 503-page PepsiCo 10-K is ingested (text, sections, figures, FTS index) and while a
-// document is scored, a watchdog measures the event loop. Asserted: no stretch of GUI-thread work over 50 ms of the
-// thread's own CPU time. The timer gap (wall clock) is printed and asserted too when MOESCOPE_STRICT_STALL=1: on a
-// shared 2-core CI machine the OS alone can delay a ready thread beyond 50 ms, which says nothing about our code.
+// document is scored, a watchdog measures the event loop. Asserted: no timer gap over 50 ms once the time the GUI
+// thread spent waiting for a CPU (kernel scheduler statistics) is taken out; that leaves its own work and its blocking
+// waits. The raw wall-clock gap is printed, and asserted too when MOESCOPE_STRICT_STALL=1: on a shared 2-core machine
+// the OS alone can delay a ready thread beyond 50 ms, which says nothing about our code.
 
 #include "services/inferenceservice.h"
 #include "services/sessioncontroller.h"
@@ -109,7 +110,10 @@ private:
     {
         qInfo("%s: %s", what, qPrintable(watchdog.report()));
         QVERIFY(watchdog.ticks() > 100);
-        QVERIFY2(watchdog.maxBusyCpuMs() < 50, qPrintable(watchdog.report()));
+        if (watchdog.maxOwnGapMs() < 0)
+            QSKIP(
+                "no per-thread scheduler statistics (/proc/self/task/TID/schedstat) to tell our stalls from the OS's");
+        QVERIFY2(watchdog.maxOwnGapMs() < 50, qPrintable(watchdog.report()));
         if (qEnvironmentVariableIntValue("MOESCOPE_STRICT_STALL") == 1)
             QVERIFY2(watchdog.maxGapMs() < 50, qPrintable(watchdog.report()));
     }
