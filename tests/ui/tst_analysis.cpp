@@ -312,10 +312,7 @@ private slots:
 private:
     void loadModel(MainWindow& window, const QString& dir)
     {
-        QSignalSpy loaded(m_service, &InferenceService::modelLoaded);
-        window.openModel(dir);
-        QVERIFY(test::waitUntil([&] { return loaded.count() == 1; }, 120000));
-        QCoreApplication::processEvents();
+        QVERIFY(test::openModelAndWait(m_service, [&] { window.openModel(dir); }));
     }
 
     QTemporaryDir m_dir;

@@ -75,9 +75,7 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         window.restoreLastSession();
         QVERIFY(test::waitUntil([&] { return session.currentDocument() != nullptr; }, 60000));
-        QSignalSpy loaded(m_service, &InferenceService::modelLoaded);
-        window.openModel(m_model);
-        QVERIFY(test::waitUntil([&] { return loaded.count() == 1; }, 120000));
+        QVERIFY(test::openModelAndWait(m_service, [&] { window.openModel(m_model); }));
 
         // Score the 503-page report for a while, then cancel; then score a short report to the end, so the result's
         // arrival (charts, passages, overlay) is watched too.

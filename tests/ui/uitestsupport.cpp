@@ -128,6 +128,15 @@ QString writeSampleReport(const QString& path, int pages)
     return path;
 }
 
+bool openModelAndWait(InferenceService* service, const std::function<void()>& open, int timeoutMs)
+{
+    int loaded = 0;
+    QObject context; // in the GUI thread: the count is queued behind the earlier connections' slots
+    QObject::connect(service, &InferenceService::modelLoaded, &context, [&loaded] { ++loaded; });
+    open();
+    return waitUntil([&loaded] { return loaded > 0; }, timeoutMs);
+}
+
 bool waitUntil(const std::function<bool()>& done, int timeoutMs)
 {
     QElapsedTimer clock;

@@ -46,6 +46,10 @@ QStringList sampleReportPages(int pages = 6);
 // Runs a real event loop until done() is true or timeoutMs passes (no QTest::qWait sleeping between events).
 bool waitUntil(const std::function<bool()>& done, int timeoutMs);
 
+// Calls open() (which asks service for a model) and waits until the GUI thread has handled modelLoaded, after the
+// slots connected before (the panels'). A QSignalSpy would count it earlier, in the service's thread.
+bool openModelAndWait(InferenceService* service, const std::function<void()>& open, int timeoutMs = 120000);
+
 // Saves widget as artifactsDir()/name.png and returns the path.
 QString screenshot(QWidget* widget, const QString& name);
 
