@@ -178,8 +178,11 @@ void PerplexityCharts::buildPageChart()
             s->attachAxis(x);
             s->attachAxis(y);
         }
-        chart->legend()->setAlignment(Qt::AlignTop);
-        chart->setTitle(tr("Perplexity per page"));
+        // The legend goes in the title: a narrow dock has no height to spare above the plot (the axis labels would
+        // be elided).
+        chart->legend()->hide();
+        chart->setTitle(
+            tr("Perplexity per page (dashed: whole document, %1)").arg(m_perplexity->perplexity, 0, 'f', 2));
         connect(series, &QLineSeries::clicked, this,
             [this](const QPointF& p) { emit pageRequested(int(std::lround(p.x())) - 1); });
     } else {
