@@ -107,18 +107,24 @@ PerplexityDataPtr loadPerplexity(
     return data;
 }
 
+namespace {
+SearchOptions scopedSearch(int top, const std::vector<std::int64_t>& documents)
+{
+    SearchOptions options;
+    options.top = top;
+    options.documents = documents;
+    return options;
+}
+} // namespace
+
 SearchResults searchSession(
     const std::filesystem::path& session, const QString& query, const std::vector<std::int64_t>& documents, int top)
 {
     SessionStore store = SessionStore::open(session);
     const auto start = std::chrono::steady_clock::now();
-    SearchEngine engine(store);
-    SearchOptions options;
-    options.top = top;
-    options.documents = documents;
     SearchResults out;
     out.query = query;
-    out.hits = engine.search(query.toStdString(), options);
+    out.hits = SearchEngine(store).search(query.toStdString(), scopedSearch(top, documents));
     out.milliseconds = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 
     nlohmann::json response = nlohmann::json::array();
@@ -152,13 +158,9 @@ RetrievalContext retrieveForQuestion(const std::filesystem::path& session, const
     const std::vector<std::int64_t>& documents, int top, std::size_t passageChars)
 {
     SessionStore store = SessionStore::open(session);
-    SearchEngine engine(store);
-    SearchOptions options;
-    options.top = top;
-    options.documents = documents;
     RetrievalContext out;
     out.question = question;
-    for (const auto& hit : engine.search(question.toStdString(), options)) {
+    for (const auto& hit : SearchEngine(store).search(question.toStdString(), scopedSearch(top, documents))) {
         const StoredPage page = store.page(hit.documentId, hit.page);
         out.passages.push_back(
             { hit.documentId, hit.page, hit.section, hit.snippet, passageAround(page.text, hit.terms, passageChars) });
