@@ -15,8 +15,8 @@
 namespace moescope {
 
 namespace {
-    const char* kFields[] = { "Model", "Family", "Parameters", "Active per token", "Experts", "Layers", "Quantization",
-        "Device", "Precision", "Weight memory", "Context" };
+const char* kFields[] = { "Model", "Family", "Parameters", "Active per token", "Experts", "Layers", "Quantization",
+    "Device", "Precision", "Weight memory", "Context", "Text" };
 }
 
 ModelManagerPanel::ModelManagerPanel(InferenceService* service, QWidget* parent)
@@ -66,12 +66,14 @@ ModelManagerPanel::ModelManagerPanel(InferenceService* service, QWidget* parent)
         m_open->setEnabled(false);
         m_status->setText(tr("Loading %1…").arg(path));
     });
-    connect(m_service, &InferenceService::modelLoaded, this, [this](const ModelSummary& s) {
-        m_summary = s;
-        m_loaded = true;
-        showSummary(s);
-        emit modelChanged(true);
-    });
+    connect(m_service, &InferenceService::modelLoaded, this,
+        [this](const ModelSummary& s, const ModelCapabilities& capabilities) {
+            m_summary = s;
+            m_capabilities = capabilities;
+            m_loaded = true;
+            showSummary(s);
+            emit modelChanged(true);
+        });
     connect(m_service, &InferenceService::modelUnloaded, this, [this] {
         m_loaded = false;
         clearSummary(tr("No model loaded."));
@@ -88,8 +90,8 @@ ModelManagerPanel::ModelManagerPanel(InferenceService* service, QWidget* parent)
 void ModelManagerPanel::chooseAndLoad()
 {
     QSettings settings;
-    const auto dir = QFileDialog::getExistingDirectory(this, tr("Open model folder"),
-        settings.value("models/lastFolder").toString());
+    const auto dir = QFileDialog::getExistingDirectory(
+        this, tr("Open model folder"), settings.value("models/lastFolder").toString());
     if (dir.isEmpty())
         return;
     settings.setValue("models/lastFolder", dir);
@@ -125,6 +127,9 @@ void ModelManagerPanel::showSummary(const ModelSummary& s)
         QString::fromStdString(s.computeDtype) + tr(" (stored %1)").arg(QString::fromStdString(s.checkpointDtype)),
         formatBytes(s.weightBytes),
         tr("%1 tokens").arg(s.contextLength),
+        !m_capabilities.hasTokenizer         ? tr("no tokenizer: %1").arg(m_capabilities.tokenizerError)
+            : m_capabilities.hasChatTemplate ? tr("tokenizer with chat template (instruct model)")
+                                             : tr("tokenizer, no chat template (base model)"),
     };
     for (int i = 0; i < m_values.size(); ++i)
         m_values[i]->setText(values.value(i));

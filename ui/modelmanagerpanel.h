@@ -4,6 +4,7 @@
 // through queued calls and its signals.
 
 #include "runtime/engine.h"
+#include "services/workbenchtypes.h"
 
 #include <QWidget>
 
@@ -26,6 +27,7 @@ public:
     void requestLoad(const QString& dir);
     bool hasModel() const { return m_loaded; }
     const ModelSummary& summary() const { return m_summary; }
+    const ModelCapabilities& capabilities() const { return m_capabilities; }
 
 public slots:
     void chooseAndLoad(); // folder dialog
@@ -47,6 +49,7 @@ private:
     QFormLayout* m_form;
     QList<QLabel*> m_values;
     ModelSummary m_summary;
+    ModelCapabilities m_capabilities;
     bool m_loaded = false;
 };
 

@@ -1,11 +1,12 @@
 // moescope: the MoEScope desktop application.
-//   moescope [--model DIR]
+//   moescope [--model DIR] [--document FILE] [--session FILE]
 // The InferenceService lives on its own thread for the whole run; the GUI thread never runs tensor code.
 
 #include "core/logging.h"
 #include "services/inferenceservice.h"
 #include "services/qtlogging.h"
 #include "services/bundledresources.h"
+#include "services/sessioncontroller.h"
 #include "ui/mainwindow.h"
 #include "ui/theme.h"
 
@@ -33,8 +34,13 @@ int main(int argc, char** argv)
     parser.addHelpOption();
     parser.addVersionOption();
     QCommandLineOption modelOption("model", "Open this model folder at start (default: the bundled demo model).", "dir");
-    QCommandLineOption noDemoOption("no-demo", "Start without loading the bundled demo model.");
+    QCommandLineOption documentOption("document", "Open this report (PDF, EDGAR HTML or text) at start.", "file");
+    QCommandLineOption sessionOption(
+        "session", "Open this session (.moescope) at start, instead of the one used last.", "file");
     parser.addOption(modelOption);
+    parser.addOption(documentOption);
+    parser.addOption(sessionOption);
+    QCommandLineOption noDemoOption("no-demo", "Start without the bundled demo model and sample report.");
     parser.addOption(noDemoOption);
     parser.process(app);
 
@@ -47,8 +53,21 @@ int main(int argc, char** argv)
     QObject::connect(&inferenceThread, &QThread::finished, service, &QObject::deleteLater);
     inferenceThread.start();
 
-    moescope::MainWindow window(service);
+    moescope::SessionController session;
+    moescope::MainWindow window(service, &session);
     window.show();
+    bool hasSession = parser.isSet(sessionOption);
+    if (hasSession)
+        window.openSession(parser.value(sessionOption));
+    else
+        hasSession = window.restoreLastSession();
+    // A report given with a session still opening is read into it once it is open. On a first start the generated
+    // sample 10-K is opened, so that every panel has something to show.
+    if (parser.isSet(documentOption))
+        window.openReport(parser.value(documentOption));
+    else if (!hasSession && !parser.isSet(noDemoOption))
+        if (const auto sample = moescope::bundledSampleReport(); !sample.isEmpty())
+            window.openReport(sample);
     if (parser.isSet(modelOption))
         window.openModel(parser.value(modelOption));
     else if (!parser.isSet(noDemoOption))

@@ -6,6 +6,8 @@ void registerServiceMetaTypes()
 {
     static const bool done = [] {
         qRegisterMetaType<moescope::ModelSummary>();
+        qRegisterMetaType<moescope::ModelCapabilities>();
+        qRegisterMetaType<moescope::RetrievalContext>();
         return true;
     }();
     (void)done;

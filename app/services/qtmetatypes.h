@@ -2,6 +2,7 @@
 // Backend value types that travel through queued signals between the InferenceService thread and the GUI.
 
 #include "runtime/engine.h"
+#include "services/workbenchtypes.h"
 
 #include <QMetaType>
 

@@ -2,18 +2,21 @@
 // model folder gives a message and leaves no model loaded; unloading clears it. Screenshots go to the artifacts folder.
 
 #include "services/inferenceservice.h"
+#include "services/sessioncontroller.h"
 #include "testsupport.h"
 #include "ui/mainwindow.h"
 #include "ui/modelmanagerpanel.h"
+#include "uitestsupport.h"
 
 #include <QApplication>
 #include <QLabel>
 #include <QMessageBox>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QThread>
 #include <QTimer>
+#include <memory>
 
 using namespace moescope;
 
@@ -25,21 +28,17 @@ private slots:
     {
         QApplication::setOrganizationName("MoEScopeTests");
         QApplication::setApplicationName("tst_mainwindow");
-        m_thread.start();
-        m_service = new InferenceService;
-        m_service->moveToThread(&m_thread);
+        QStandardPaths::setTestModeEnabled(true);
+        m_services = std::make_unique<test::ServiceThread>();
+        m_service = m_services->service();
     }
 
-    void cleanupTestCase()
-    {
-        QMetaObject::invokeMethod(m_service, "deleteLater");
-        m_thread.quit();
-        m_thread.wait();
-    }
+    void cleanupTestCase() { m_services.reset(); }
 
     void opensModelThroughService()
     {
-        MainWindow window(m_service);
+        SessionController session;
+        MainWindow window(m_service, &session);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QSignalSpy loaded(m_service, &InferenceService::modelLoaded);
@@ -69,7 +68,8 @@ private slots:
         QVERIFY(config.open(QIODevice::WriteOnly));
         config.write(R"({"model_type": "gpt2"})");
         config.close();
-        MainWindow window(m_service);
+        SessionController session;
+        MainWindow window(m_service, &session);
         window.show();
         // The window reports the failure in a message box; close it as soon as it appears.
         QTimer closer;
@@ -92,7 +92,7 @@ private slots:
     }
 
 private:
-    QThread m_thread;
+    std::unique_ptr<test::ServiceThread> m_services;
     InferenceService* m_service = nullptr;
 };
 

@@ -1,0 +1,56 @@
+#pragma once
+// Helpers for the GUI tests: tiny models written on the fly whose vocabulary is a real tokenizer's, a small 10-K-like
+// text report, waiting on signals with a real event loop, screenshots in both palettes.
+
+#include <QString>
+#include <QStringList>
+#include <QThread>
+
+#include <functional>
+
+class QObject;
+class QWidget;
+
+namespace moescope {
+class InferenceService;
+}
+
+namespace moescope::test {
+
+// An InferenceService living on its own thread, as in the application; stopped and deleted on destruction.
+class ServiceThread {
+public:
+    ServiceThread();
+    ~ServiceThread();
+    ServiceThread(const ServiceThread&) = delete;
+    ServiceThread& operator=(const ServiceThread&) = delete;
+    InferenceService* service() const { return m_service; }
+
+private:
+    QThread m_thread;
+    InferenceService* m_service;
+};
+
+// Writes a model folder: the DeepSeek-V2 fixture's blocks (tests/fixtures/models/deepseek_v2) with embeddings and LM
+// head re-made at the vocabulary size of the shared tokenizer `tokenizer` (llama2: base, no chat template; qwen3:
+// chat template), random weights from a fixed seed, and the tokenizer's files. Returns the folder.
+QString makeTestModel(const QString& dir, const QString& tokenizer);
+
+// A plain-text report of `pages` pages (form feeds) with 10-K headings (Part I, Items 1, 1A, 2, 7, 7A, 8) and
+// business prose; about 1,400 characters a page.
+QString writeSampleReport(const QString& path, int pages = 6);
+
+// The page texts writeSampleReport writes (for independent checks).
+QStringList sampleReportPages(int pages = 6);
+
+// Runs a real event loop until done() is true or timeoutMs passes (no QTest::qWait sleeping between events).
+bool waitUntil(const std::function<bool()>& done, int timeoutMs);
+
+// Calls open() (which asks service for a model) and waits until the GUI thread has handled modelLoaded, after the
+// slots connected before (the panels'). A QSignalSpy would count it earlier, in the service's thread.
+bool openModelAndWait(InferenceService* service, const std::function<void()>& open, int timeoutMs = 120000);
+
+// Saves widget as artifactsDir()/name.png and returns the path.
+QString screenshot(QWidget* widget, const QString& name);
+
+} // namespace moescope::test
