@@ -7,7 +7,7 @@
 #include "nn/transformer.h"
 #include "runtime/forwardobserver.h"
 #include "runtime/sampler.h"
-#include "testsupport.h"
+#include "fixturemodels.h"
 
 #include <QTest>
 
@@ -16,18 +16,8 @@
 using namespace moescope;
 
 namespace {
-std::string fixture(const char* name) { return (test::fixturesDir() + "/models/" + name).toStdString(); }
-
-std::vector<std::int32_t> someIds(int n, int vocab, int seed)
-{
-    std::vector<std::int32_t> ids;
-    std::uint32_t x = static_cast<std::uint32_t>(seed) * 2654435761u + 1;
-    for (int i = 0; i < n; ++i) {
-        x = x * 1664525u + 1013904223u;
-        ids.push_back(static_cast<std::int32_t>(3 + (x >> 8) % static_cast<std::uint32_t>(vocab - 3)));
-    }
-    return ids;
-}
+using test::someIds;
+std::string fixture(const char* name) { return test::fixtureModel(name); }
 
 double maxRelDiff(const std::vector<float>& a, const std::vector<float>& b)
 {

@@ -20,7 +20,7 @@
 #include "quant/quantizedlinear.h"
 #include "quant/quantizer.h"
 #include "randomcheckpoint.h"
-#include "testsupport.h"
+#include "fixturemodels.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -30,18 +30,8 @@
 using namespace moescope;
 
 namespace {
-std::string fixture(const QString& name) { return (test::fixturesDir() + "/models/" + name).toStdString(); }
-
-std::vector<std::int32_t> someIds(int n, int vocab, int seed)
-{
-    std::vector<std::int32_t> ids;
-    std::uint32_t x = static_cast<std::uint32_t>(seed) * 2654435761u + 1;
-    for (int i = 0; i < n; ++i) {
-        x = x * 1664525u + 1013904223u;
-        ids.push_back(static_cast<std::int32_t>(3 + (x >> 8) % static_cast<std::uint32_t>(vocab - 3)));
-    }
-    return ids;
-}
+using test::someIds;
+std::string fixture(const QString& name) { return test::fixtureModel(name); }
 
 double relDiff(const at::Tensor& a, const at::Tensor& b)
 {
