@@ -73,8 +73,10 @@ private slots:
         for (const auto& v : sections) {
             const auto t = v.toObject();
             bool match = false;
-            for (const auto& g : found)
+            for (const auto& v2 : found) {
+                const auto g = v2.toObject();
                 match |= g["item"] == t["item"] && g["page_start"] == t["page_start"] && g["page_end"] == t["page_end"];
+            }
             QVERIFY2(match, qPrintable("Item " + t["item"].toString() + " pages not found as in the truth"));
         }
         QCOMPARE(found.size(), sections.size());
@@ -85,10 +87,12 @@ private slots:
         for (const auto& v : keyFigures) {
             const auto t = v.toObject();
             bool match = false;
-            for (const auto& g : figures)
+            for (const auto& v2 : figures) {
+                const auto g = v2.toObject();
                 match |= g["name"] == t["name"] && g["year"] == t["year"] && g["page"] == t["page"]
                     && std::abs(g["value"].toDouble() - t["value"].toDouble())
                         <= 1e-6 * std::max(1.0, std::abs(t["value"].toDouble()));
+            }
             QVERIFY2(match,
                 qPrintable(QStringLiteral("%1 %2 not extracted as in the truth")
                         .arg(t["name"].toString())
@@ -120,8 +124,8 @@ private slots:
         const auto recorded = readJson(demoModel() + "/training/evaluation.json");
         double recordedPpl = 0;
         for (const auto& t : recorded["texts"].toArray())
-            if (t["file"].toString().startsWith("3M_2022_10K"))
-                recordedPpl = t["perplexity"].toDouble();
+            if (t.toObject()["file"].toString().startsWith("3M_2022_10K"))
+                recordedPpl = t.toObject()["perplexity"].toDouble();
         QVERIFY2(recordedPpl > 1.0, "evaluation.json records no perplexity for 3M_2022_10K");
 
         const auto document = DocumentOpener().open((test::sharedDir() + "/fixtures/reports/3M_2022_10K.pdf").toStdString());
