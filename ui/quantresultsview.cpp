@@ -168,7 +168,7 @@ QStringList QuantResultsView::exportTo(const QString& dir) const
     for (const auto& m : comparisonMetrics())
         charts.emplace_back("comparison_" + m.key, comparisonMetricChart(*m_result, m.metric, theme));
     charts.emplace_back("comparison_memory_vs_kl", memoryQualityChart(*m_result, theme));
-    if (!m_result->baseline.moeLayers.empty())
+    if (m_driftChart->hasScene()) // a dense model has no routing to drift
         charts.emplace_back("comparison_routing_drift", comparisonDriftChart(*m_result, theme));
     for (const auto& [stem, scene] : charts)
         for (const auto& p : writeChartFiles(scene, folder / stem))

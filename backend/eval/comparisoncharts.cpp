@@ -108,15 +108,21 @@ ChartScene comparisonMetricChart(const ComparisonResult& r, ComparisonMetric met
 
 ChartScene comparisonDriftChart(const ComparisonResult& r, const ChartTheme& theme)
 {
-    if (r.baseline.moeLayers.empty())
-        throw InvalidArgumentError("comparison of " + r.model + ": the model has no MoE layers, so no routing drift");
+    // The layers are those of the variants (the baseline is not compared with itself).
+    const std::vector<int>* layers = nullptr;
+    for (const auto& v : r.variants)
+        if (!v.moeLayers.empty())
+            layers = &v.moeLayers;
+    if (!layers)
+        throw InvalidArgumentError(
+            "comparison of " + r.model + ": no variant with MoE layers was compared, so there is no routing drift");
     XYChartSpec c;
     c.title = "Routing drift per layer";
     c.subtitle = about(r) + "; share of scored tokens whose top-k expert set differs from the baseline's";
     c.xLabel = "decoder layer";
     c.yLabel = "tokens re-routed (%)";
     c.theme = theme;
-    for (const int layer : r.baseline.moeLayers)
+    for (const int layer : *layers)
         c.categories.push_back(std::to_string(layer));
     for (const auto& v : r.variants) {
         ChartSeries s;

@@ -40,7 +40,7 @@ double comparisonMetricValue(const ComparisonResult& result, const VariantResult
 // Bars: the metric for the baseline and every variant.
 ChartScene comparisonMetricChart(const ComparisonResult& result, ComparisonMetric metric, const ChartTheme& theme);
 // Lines: per MoE layer, the share of scored tokens whose top-k expert set differs from the baseline's (%).
-// Throws InvalidArgumentError when the model has no MoE layers.
+// Throws InvalidArgumentError when no variant has MoE layers (a dense model, or only a baseline).
 ChartScene comparisonDriftChart(const ComparisonResult& result, const ChartTheme& theme);
 // Scatter: weight memory (% of bf16) against mean KL divergence from the baseline, one labelled point per model.
 ChartScene memoryQualityChart(const ComparisonResult& result, const ChartTheme& theme);
