@@ -12,6 +12,7 @@
 #include <QComboBox>
 #include <QEvent>
 #include <QHeaderView>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableWidget>
@@ -57,6 +58,11 @@ QuantResultsView::QuantResultsView(QWidget* parent)
     m_table->verticalHeader()->hide();
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
+    // Room for the baseline and three variants without scrolling: the table is the figure most people copy.
+    m_table->setMinimumHeight(m_table->horizontalHeader()->sizeHint().height()
+        + 4 * m_table->verticalHeader()->defaultSectionSize() + 2 * m_table->frameWidth()
+        + m_table->horizontalScrollBar()->sizeHint().height());
 
     for (const auto& m : comparisonMetrics())
         m_metric->addItem(QString::fromStdString(m.name), int(m.metric));

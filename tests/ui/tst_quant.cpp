@@ -199,6 +199,7 @@ private slots:
             QTest::qWait(30);
             const QString suffix = theme == Theme::Dark ? "dark" : "light";
             auto* dock = m_window->findChild<QDockWidget*>("quantizationDock");
+            m_window->resizeDocks({ dock }, { 900 }, Qt::Horizontal);
             static const char* kNames[] = { "metrics", "drift", "scatter" };
             for (int t = 0; t < 3; ++t) {
                 quant->results()->tabs()->setCurrentIndex(t);
