@@ -10,6 +10,9 @@
 #include "ui/documentview.h"
 #include "ui/jobprogress.h"
 #include "ui/modelmanagerpanel.h"
+#include "ui/quantpanel.h"
+#include "ui/routingdriftview.h"
+#include "ui/routingpanel.h"
 #include "ui/searchpanel.h"
 #include "ui/sessionspanel.h"
 #include "ui/uiformat.h"
@@ -101,6 +104,22 @@ MainWindow::MainWindow(InferenceService* service, SessionController* session, QW
             showError(tr("Could not load the model"), tr("%1\n\n%2").arg(path, message));
     });
     connectSession();
+
+    m_routingPanel = new RoutingPanel(session);
+    // Charts need room: the inspectors share the Analysis dock's tab group, not the small Sessions one.
+    auto* analysisDock = findChild<QDockWidget*>("analysisDock");
+    tabifyDockWidget(analysisDock,
+        registerPanel(
+            m_routingPanel, tr("Routing"), "routingDock", Qt::RightDockWidgetArea, QIcon(":/icons/routing.svg")));
+    connect(m_routingPanel, &RoutingPanel::citationRequested, this, &MainWindow::openCitation);
+    m_progress->track(m_routingPanel->jobs());
+    m_progress->track(m_routingPanel->driftView()->jobs());
+    m_quantPanel = new QuantPanel(service, session);
+    tabifyDockWidget(analysisDock,
+        registerPanel(m_quantPanel, tr("Quantization"), "quantizationDock", Qt::RightDockWidgetArea,
+            QIcon(":/icons/quantization.svg")));
+    m_progress->track(m_quantPanel->jobs());
+    analysisDock->raise();
 
     const QString folder
         = QSettings()

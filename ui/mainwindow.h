@@ -1,6 +1,6 @@
 #pragma once
 // The main window: the page being read in the centre (DocumentView), panels as docks around it (Document, Search,
-// Analysis, Sessions, Model; later Routing and Quantization through registerPanel()), menus, toolbar and shortcuts,
+// Analysis, Sessions, Model; Routing and Quantization through registerPanel()), menus, toolbar and shortcuts,
 // recent reports and models, drag and drop of reports, model folders and sessions, a status bar with the open
 // session, device, memory and the running job (with Cancel). Layout and geometry are remembered (QSettings).
 // GUI thread only: model work goes through the InferenceService (its own thread), session work through the
@@ -22,6 +22,8 @@ class DocumentView;
 class InferenceService;
 class JobProgress;
 class ModelManagerPanel;
+class QuantPanel;
+class RoutingPanel;
 class SearchPanel;
 class SessionController;
 class SessionsPanel;
@@ -44,6 +46,8 @@ public:
     SearchPanel* searchPanel() const { return m_searchPanel; }
     AnalysisPanel* analysisPanel() const { return m_analysisPanel; }
     SessionsPanel* sessionsPanel() const { return m_sessionsPanel; }
+    RoutingPanel* routingPanel() const { return m_routingPanel; }
+    QuantPanel* quantPanel() const { return m_quantPanel; }
     JobProgress* jobProgress() const { return m_progress; }
     QAction* action(const QString& objectName) const;
 
@@ -87,6 +91,8 @@ private:
     SearchPanel* m_searchPanel;
     AnalysisPanel* m_analysisPanel;
     SessionsPanel* m_sessionsPanel;
+    RoutingPanel* m_routingPanel = nullptr;
+    QuantPanel* m_quantPanel = nullptr;
     JobProgress* m_progress;
     QLabel* m_sessionLabel;
     QLabel* m_deviceLabel;

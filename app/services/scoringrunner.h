@@ -3,7 +3,8 @@
 // passages) and stores the result as a run in the session. A child of InferenceService, so it lives and runs on the
 // service's thread; call its slot queued, connect to its value signals from anywhere. Progress and Cancel go through
 // the service (requestStarted/progress/requestFinished, cancel()). The session is written only when the run is
-// complete, in the store's own transactions: a cancelled or failed run leaves the session as it was.
+// complete, in the store's own transactions: a cancelled or failed run leaves the session as it was. The routing of the
+// same pass (MoE models) is recorded and stored as a "routing" run of the document before documentScored is emitted.
 
 #include "eval/perplexity.h"
 

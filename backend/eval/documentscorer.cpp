@@ -1,5 +1,5 @@
-#include <cstdint>
 #include "eval/documentscorer.h"
+#include <cstdint>
 
 #include "core/error.h"
 #include "runtime/engine.h"
@@ -18,8 +18,16 @@ DocumentScore scoreDocument(Engine& engine, const Tokenizer& tokenizer, const Do
     const DocumentStructure& structure, const PerplexityOptions& options, ForwardObserver* observer,
     std::stop_token stop, const ProgressCallback& progress)
 {
+    return scoreDocument(engine, tokenizer.encodeWithOffsets(document.text(), false), document, structure, options,
+        observer, stop, progress);
+}
+
+DocumentScore scoreDocument(Engine& engine, TokenEncoding tokens, const Document& document,
+    const DocumentStructure& structure, const PerplexityOptions& options, ForwardObserver* observer,
+    std::stop_token stop, const ProgressCallback& progress)
+{
     DocumentScore out;
-    out.tokens = tokenizer.encodeWithOffsets(document.text(), false);
+    out.tokens = std::move(tokens);
     out.scores = scoreSequence(engine, out.tokens.ids, options, observer, stop, progress);
 
     const auto pages = static_cast<std::size_t>(document.pageCount());
@@ -81,8 +89,8 @@ std::vector<SurprisingPassage> mostSurprisingPassages(const DocumentScore& score
     for (const auto& [mean, start] : windows) {
         if (static_cast<int>(out.size()) >= count)
             break;
-        const bool overlaps = std::any_of(taken.begin(), taken.end(),
-            [&](const auto& t) { return start < t.second && t.first < start + w; });
+        const bool overlaps = std::any_of(
+            taken.begin(), taken.end(), [&](const auto& t) { return start < t.second && t.first < start + w; });
         if (overlaps)
             continue;
         taken.emplace_back(start, start + w);
@@ -112,8 +120,8 @@ std::int64_t saveDocumentScore(SessionStore& store, std::int64_t documentId, con
     store.saveArray<std::int32_t>(run, "token_ids", BlobType::I32, t.ids);
     store.saveArray<std::int32_t>(run, "token_begin", BlobType::I32,
         std::span(reinterpret_cast<const std::int32_t*>(begins.data()), begins.size()));
-    store.saveArray<std::int32_t>(run, "token_end", BlobType::I32,
-        std::span(reinterpret_cast<const std::int32_t*>(ends.data()), ends.size()));
+    store.saveArray<std::int32_t>(
+        run, "token_end", BlobType::I32, std::span(reinterpret_cast<const std::int32_t*>(ends.data()), ends.size()));
     store.saveArray<float>(run, "log_probs", BlobType::F32, score.scores.logProbs);
     std::vector<RunValue> pages, sections;
     for (std::size_t p = 0; p < score.pagePerplexity.size(); ++p)

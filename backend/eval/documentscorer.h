@@ -3,11 +3,11 @@
 // 10-K section, and the most surprising passages, each mapped back to pages through the tokens' byte offsets.
 // The routing of the same pass goes to the observer (one event per token, absolute positions).
 
-#include <cstdint>
 #include "docs/document.h"
 #include "docs/documentstructure.h"
 #include "eval/perplexity.h"
 #include "tokenizer/tokenencoding.h"
+#include <cstdint>
 
 #include <optional>
 #include <string>
@@ -46,6 +46,11 @@ struct DocumentScore {
 };
 
 DocumentScore scoreDocument(Engine& engine, const Tokenizer& tokenizer, const Document& document,
+    const DocumentStructure& structure, const PerplexityOptions& options = {}, ForwardObserver* observer = nullptr,
+    std::stop_token stop = {}, const ProgressCallback& progress = {});
+// The same for tokens already made from document.text() (tokenizer.encodeWithOffsets(text, false)), for callers that
+// shape an observer (a RoutingRecorder) by the tokens before the pass.
+DocumentScore scoreDocument(Engine& engine, TokenEncoding tokens, const Document& document,
     const DocumentStructure& structure, const PerplexityOptions& options = {}, ForwardObserver* observer = nullptr,
     std::stop_token stop = {}, const ProgressCallback& progress = {});
 

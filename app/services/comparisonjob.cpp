@@ -1,0 +1,56 @@
+#include "services/comparisonjob.h"
+
+#include "core/error.h"
+#include "eval/comparisonreport.h"
+#include "models/registry.h"
+#include "quant/quantpolicy.h"
+#include "store/sessionstore.h"
+#include "tokenizer/tokenizer.h"
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+namespace moescope {
+
+std::int64_t tokensForWindows(std::int64_t window, std::int64_t windows)
+{
+    if (windows <= 0)
+        return 0;
+    return window + (windows - 1) * std::max<std::int64_t>(1, window / 2);
+}
+
+ComparisonOutcome runDocumentComparison(const ComparisonRequest& request, const JobContext& context)
+{
+    if (request.variants.empty())
+        throw InvalidArgumentError("pick at least one variant to compare");
+    for (const auto& v : request.variants) // a bad policy fails before the models load
+        if (v.rfind("dir:", 0) != 0)
+            QuantPolicy::fromSpec(v);
+    const auto ids = Tokenizer::fromFile(request.modelDir).encode(request.text, true);
+    if (ids.size() < 2)
+        throw InvalidArgumentError("the text has fewer than two tokens: there is nothing to score");
+    ComparisonOptions options;
+    options.device = request.device;
+    options.window = request.window;
+    options.maxTokens = tokensForWindows(request.window, request.windows);
+    options.decodeTokens = request.decodeTokens;
+    throwIfStopRequested(context.stop);
+    ComparisonOutcome out;
+    auto result = std::make_shared<ComparisonResult>(runComparison(request.modelDir, readModelSpec(request.modelDir),
+        ids, request.variants, options, context.stop, [&](const std::string&, std::int64_t done, std::int64_t total) {
+            if (context.progress)
+                context.progress(done, total);
+        }));
+    throwIfStopRequested(context.stop);
+    if (!request.sessionPath.empty()) {
+        auto store = SessionStore::open(request.sessionPath);
+        const nlohmann::json params = { { "variants", request.variants }, { "window", options.window },
+            { "max_tokens", options.maxTokens }, { "device", options.device }, { "source", "gui" } };
+        out.runId = saveComparison(store, *result, request.documentId, params.dump());
+        spdlog::info("comparison of {} stored as run {} in {}", request.modelDir, out.runId, request.sessionPath);
+    }
+    out.result = std::move(result);
+    return out;
+}
+
+} // namespace moescope

@@ -1,0 +1,275 @@
+#include "ui/quantpanel.h"
+
+#include "services/inferenceservice.h"
+#include "services/jobtracker.h"
+#include "services/sessioncontroller.h"
+#include "ui/quantresultsview.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace moescope {
+
+namespace {
+constexpr int kVariantRole = Qt::UserRole;
+
+std::string joinedText(const DocumentData& d)
+{
+    std::string text;
+    for (std::size_t p = 0; p < d.pages.size(); ++p) {
+        if (p > 0)
+            text += '\f';
+        text += d.pages[p].text;
+    }
+    return text;
+}
+} // namespace
+
+const QStringList& QuantPanel::presets()
+{
+    static const QStringList kPresets { "bf16", "int8", "int4-g128", "int4-g64-asym", "fp8" };
+    return kPresets;
+}
+
+QuantPanel::QuantPanel(InferenceService* service, SessionController* session, QWidget* parent)
+    : QWidget(parent)
+    , m_service(service)
+    , m_session(session)
+    , m_jobs(new JobTracker(this, 1))
+    , m_variants(new QListWidget)
+    , m_windows(new QSpinBox)
+    , m_windowSize(new QComboBox)
+    , m_run(new QPushButton(tr("Compare")))
+    , m_cancel(new QPushButton(tr("Cancel")))
+    , m_export(new QPushButton(tr("Export…")))
+    , m_progress(new QProgressBar)
+    , m_status(new QLabel)
+    , m_results(new QuantResultsView)
+{
+    setObjectName("quantPanel");
+    m_variants->setObjectName("quantVariants");
+    m_variants->setToolTip(tr("Variants compared with the model as loaded (the baseline); weights quantized on load"));
+    m_variants->setMaximumHeight(130);
+    for (const QString& p : presets()) {
+        auto* item = new QListWidgetItem(p, m_variants);
+        item->setData(kVariantRole, p);
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        item->setCheckState(p == "int8" || p == "int4-g128" ? Qt::Checked : Qt::Unchecked);
+    }
+    auto* addPolicyButton = new QPushButton(tr("Add policy…"));
+    addPolicyButton->setToolTip(tr("A mixed 4/8-bit policy (JSON) as a variant"));
+    m_windows->setRange(0, 100000);
+    m_windows->setSpecialValueText(tr("whole text"));
+    m_windows->setValue(8);
+    m_windows->setObjectName("quantWindows");
+    for (const int w : { 128, 256, 512, 1024 })
+        m_windowSize->addItem(tr("%1 tokens").arg(w), w);
+    m_windowSize->setCurrentIndex(2);
+    m_cancel->setEnabled(false);
+    m_export->setEnabled(false);
+    m_progress->setVisible(false);
+    m_status->setWordWrap(true);
+    m_status->setObjectName("quantStatus");
+    m_run->setObjectName("quantRun");
+    m_cancel->setObjectName("quantCancel");
+
+    auto* variantsBox = new QVBoxLayout;
+    variantsBox->addWidget(m_variants);
+    variantsBox->addWidget(addPolicyButton, 0, Qt::AlignLeft);
+    auto* form = new QFormLayout;
+    form->addRow(tr("Variants:"), variantsBox);
+    form->addRow(tr("Windows:"), m_windows);
+    form->addRow(tr("Window:"), m_windowSize);
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(m_run);
+    buttons->addWidget(m_cancel);
+    buttons->addWidget(m_progress, 1);
+    buttons->addWidget(m_export);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addLayout(buttons);
+    layout->addWidget(m_status);
+    layout->addWidget(m_results, 1);
+
+    connect(addPolicyButton, &QPushButton::clicked, this, &QuantPanel::choosePolicy);
+    connect(m_run, &QPushButton::clicked, this, &QuantPanel::run);
+    connect(m_cancel, &QPushButton::clicked, this, &QuantPanel::cancel);
+    connect(m_export, &QPushButton::clicked, this, &QuantPanel::exportResults);
+    connect(m_jobs, &JobTracker::progress, this, [this](qint64 done, qint64 total) {
+        m_progress->setRange(0, int(std::min<qint64>(total, 1 << 30)));
+        m_progress->setValue(int(std::min<qint64>(done, 1 << 30)));
+    });
+    connect(m_jobs, &JobTracker::finished, this, &QuantPanel::updateState);
+    connect(m_jobs, &JobTracker::cancelled, this, [this] {
+        m_status->setText(tr("Cancelled: nothing was stored."));
+        emit comparisonFinished(false);
+    });
+    connect(m_service, &InferenceService::modelLoaded, this, [this](const ModelSummary& s) {
+        m_modelDir = QString::fromStdString(s.path);
+        m_device = QString::fromStdString(s.device);
+        updateState();
+    });
+    connect(m_service, &InferenceService::modelUnloaded, this, [this] {
+        m_modelDir.clear();
+        updateState();
+    });
+    connect(m_session, &SessionController::documentLoaded, this, &QuantPanel::updateState);
+    connect(m_session, &SessionController::documentCleared, this, &QuantPanel::updateState);
+    updateState();
+}
+
+QStringList QuantPanel::selectedVariants() const
+{
+    QStringList out;
+    for (int i = 0; i < m_variants->count(); ++i)
+        if (m_variants->item(i)->checkState() == Qt::Checked)
+            out << m_variants->item(i)->data(kVariantRole).toString();
+    return out;
+}
+
+void QuantPanel::setSelectedVariants(const QStringList& variants)
+{
+    for (int i = 0; i < m_variants->count(); ++i) {
+        auto* item = m_variants->item(i);
+        item->setCheckState(variants.contains(item->data(kVariantRole).toString()) ? Qt::Checked : Qt::Unchecked);
+    }
+}
+
+void QuantPanel::addPolicy(const QString& path)
+{
+    const QString variant = "mixed:" + path;
+    for (int i = 0; i < m_variants->count(); ++i)
+        if (m_variants->item(i)->data(kVariantRole).toString() == variant) {
+            m_variants->item(i)->setCheckState(Qt::Checked);
+            return;
+        }
+    auto* item = new QListWidgetItem(tr("mixed: %1").arg(QFileInfo(path).fileName()), m_variants);
+    item->setData(kVariantRole, variant);
+    item->setToolTip(path);
+    item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+    item->setCheckState(Qt::Checked);
+}
+
+void QuantPanel::choosePolicy()
+{
+    const QString file
+        = QFileDialog::getOpenFileName(this, tr("Mixed-precision policy"), QString(), tr("Policy (*.json)"));
+    if (!file.isEmpty())
+        addPolicy(file);
+}
+
+void QuantPanel::setWindows(int windows)
+{
+    m_windows->setValue(windows);
+}
+
+void QuantPanel::setWindowSize(int tokens)
+{
+    int i = m_windowSize->findData(tokens);
+    if (i < 0) {
+        m_windowSize->addItem(tr("%1 tokens").arg(tokens), tokens);
+        i = m_windowSize->count() - 1;
+    }
+    m_windowSize->setCurrentIndex(i);
+}
+
+bool QuantPanel::isRunning() const
+{
+    return m_jobs->isRunning();
+}
+
+void QuantPanel::updateState()
+{
+    const bool running = m_jobs->isRunning();
+    const bool ready = !m_modelDir.isEmpty() && m_session->currentDocument() != nullptr;
+    m_run->setEnabled(!running && ready);
+    m_cancel->setEnabled(running);
+    m_progress->setVisible(running);
+    m_export->setEnabled(!running && m_results->result() != nullptr);
+    if (!running && !ready && m_results->result() == nullptr)
+        m_status->setText(m_modelDir.isEmpty() ? tr("Open a model to compare it with its quantized variants.")
+                                               : tr("Open a report: the comparison runs on its text."));
+}
+
+void QuantPanel::run()
+{
+    const auto document = m_session->currentDocument();
+    if (m_modelDir.isEmpty() || !document || m_jobs->isRunning())
+        return;
+    ComparisonRequest request;
+    request.modelDir = m_modelDir.toStdString();
+    request.text = joinedText(*document);
+    for (const QString& v : selectedVariants())
+        request.variants.push_back(v.toStdString());
+    request.window = m_windowSize->currentData().toInt();
+    request.windows = m_windows->value();
+    request.device = m_device.isEmpty() ? "auto" : m_device.toStdString();
+    if (m_session->hasSession()) {
+        request.sessionPath = m_session->sessionPath().toStdString();
+        request.documentId = document->info.id;
+    }
+    if (request.variants.empty()) {
+        m_status->setText(tr("Tick at least one variant."));
+        return;
+    }
+    m_status->setText(tr("Comparing %1 with %2 on %3…")
+                          .arg(QFileInfo(m_modelDir).fileName(), selectedVariants().join(", "),
+                              request.windows > 0 ? tr("%1 windows of the document").arg(request.windows)
+                                                  : tr("the whole document")));
+    m_progress->setRange(0, 0);
+    m_jobs->start<ComparisonOutcome>(
+        tr("Comparing quantized variants"),
+        [request](const JobContext& context) { return runDocumentComparison(request, context); },
+        [this](ComparisonOutcome outcome) {
+            m_lastRun = outcome.runId;
+            const auto& r = *outcome.result;
+            m_results->setResult(outcome.result);
+            m_status->setText(
+                tr("%1 scored tokens in %2 s on %3 %4%5")
+                    .arg(r.positions.size())
+                    .arg(r.seconds, 0, 'f', 1)
+                    .arg(QString::fromStdString(r.device), QString::fromStdString(r.computeDtype))
+                    .arg(outcome.runId ? tr("; stored in the session as run %1").arg(outcome.runId) : QString()));
+            updateState();
+            emit comparisonFinished(true);
+        },
+        [this](const QString& message) {
+            m_status->setText(tr("The comparison failed: %1").arg(message));
+            emit comparisonFinished(false);
+        });
+    updateState();
+}
+
+void QuantPanel::cancel()
+{
+    if (m_jobs->isRunning()) {
+        m_status->setText(tr("Cancelling…"));
+        m_jobs->cancel();
+    }
+}
+
+void QuantPanel::exportResults()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Export the comparison into a folder"));
+    if (dir.isEmpty())
+        return;
+    try {
+        const auto files = m_results->exportTo(dir);
+        m_status->setText(tr("Exported %1 files into %2").arg(files.size()).arg(QDir::toNativeSeparators(dir)));
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, tr("Export failed"), QString::fromUtf8(e.what()));
+    }
+}
+
+} // namespace moescope

@@ -1,0 +1,78 @@
+#pragma once
+// The quantization lab (issue 7): pick variants of the loaded model (presets bf16, int8, int4-g128, int4-g64-asym,
+// fp8, and mixed 4/8-bit policies from JSON files), compare them with the model as loaded on the current document's
+// text (all of it, or its first N windows) in a background job with progress and Cancel, store the result in the
+// session as a "comparison" run, and show it (QuantResultsView). The job loads its own copies of the model
+// (runComparison), so the InferenceService's model and its requests are untouched. GUI thread only.
+
+#include "services/comparisonjob.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QListWidget;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+
+namespace moescope {
+
+class InferenceService;
+class JobTracker;
+class QuantResultsView;
+class SessionController;
+
+class QuantPanel : public QWidget {
+    Q_OBJECT
+
+public:
+    static const QStringList& presets();
+
+    QuantPanel(InferenceService* service, SessionController* session, QWidget* parent = nullptr);
+
+    // The variants ticked, in list order.
+    QStringList selectedVariants() const;
+    void setSelectedVariants(const QStringList& variants);
+    // Adds a mixed-precision policy file ("mixed:PATH"), ticked.
+    void addPolicy(const QString& path);
+    void setWindows(int windows); // 0: the whole text
+    void setWindowSize(int tokens);
+    bool isRunning() const;
+    qint64 lastRunId() const { return m_lastRun; }
+    QuantResultsView* results() const { return m_results; }
+    JobTracker* jobs() const { return m_jobs; }
+    QPushButton* runButton() const { return m_run; }
+    QPushButton* cancelButton() const { return m_cancel; }
+    QLabel* status() const { return m_status; }
+
+public slots:
+    void run();
+    void cancel();
+    void exportResults();
+
+signals:
+    void comparisonFinished(bool ok);
+
+private:
+    void updateState();
+    void choosePolicy();
+
+    InferenceService* m_service;
+    SessionController* m_session;
+    JobTracker* m_jobs;
+    QString m_modelDir;
+    QString m_device;
+    QListWidget* m_variants;
+    QSpinBox* m_windows;
+    QComboBox* m_windowSize;
+    QPushButton* m_run;
+    QPushButton* m_cancel;
+    QPushButton* m_export;
+    QProgressBar* m_progress;
+    QLabel* m_status;
+    QuantResultsView* m_results;
+    qint64 m_lastRun = 0;
+};
+
+} // namespace moescope

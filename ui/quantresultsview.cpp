@@ -1,0 +1,192 @@
+#include "ui/quantresultsview.h"
+
+#include "core/error.h"
+#include "eval/chartrender.h"
+#include "eval/comparisoncharts.h"
+#include "eval/comparisonreport.h"
+#include "io/jsonfile.h"
+#include "ui/chartsceneview.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QComboBox>
+#include <QEvent>
+#include <QHeaderView>
+#include <QScrollBar>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace moescope {
+
+namespace {
+QString fixed(double v, int decimals)
+{
+    return std::isfinite(v) ? QString::number(v, 'f', decimals) : "n/a";
+}
+
+QString bytesText(std::int64_t bytes)
+{
+    return QString::number(double(bytes) / (1024.0 * 1024.0), 'f', 2) + " MiB";
+}
+} // namespace
+
+QuantResultsView::QuantResultsView(QWidget* parent)
+    : QWidget(parent)
+    , m_table(new QTableWidget(0, ColumnCount))
+    , m_tabs(new QTabWidget)
+    , m_metric(new QComboBox)
+    , m_metricChart(new ChartSceneView)
+    , m_driftChart(new ChartSceneView)
+    , m_scatterChart(new ChartSceneView)
+{
+    m_table->setObjectName("quantTable");
+    m_table->setHorizontalHeaderLabels({ tr("Model"), tr("Memory %"), tr("Speed ×"), tr("PPL ± 95% CI"),
+        tr("Ratio [95% CI]"), tr("KL mean"), tr("KL p99"), tr("Top-1 %"), tr("Δp mean (pp)"), tr("Δp RMS (pp)") });
+    m_table->horizontalHeaderItem(Memory)->setToolTip(tr("Weight bytes as a share of the model's bf16 weight bytes"));
+    m_table->horizontalHeaderItem(Speed)->setToolTip(tr("Decode tokens per second relative to the baseline"));
+    m_table->horizontalHeaderItem(Ratio)->setToolTip(
+        tr("exp(mean(NLL_variant - NLL_baseline)); the interval comes from the paired per-token differences"));
+    m_table->horizontalHeaderItem(KlMean)->setToolTip(tr("KL divergence from the baseline, nats per token"));
+    m_table->horizontalHeaderItem(Top1)->setToolTip(
+        tr("Tokens where the variant's most likely token is the baseline's"));
+    m_table->horizontalHeaderItem(DeltaPMean)
+        ->setToolTip(tr("Change of the probability of the true next token, percentage points"));
+    m_table->verticalHeader()->hide();
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
+    // Room for the baseline and three variants without scrolling: the table is the figure most people copy.
+    m_table->setMinimumHeight(m_table->horizontalHeader()->sizeHint().height()
+        + 4 * m_table->verticalHeader()->defaultSectionSize() + 2 * m_table->frameWidth()
+        + m_table->horizontalScrollBar()->sizeHint().height());
+
+    for (const auto& m : comparisonMetrics())
+        m_metric->addItem(QString::fromStdString(m.name), int(m.metric));
+    m_metric->setObjectName("quantMetric");
+    auto* metricTab = new QWidget;
+    auto* metricLayout = new QVBoxLayout(metricTab);
+    metricLayout->addWidget(m_metric);
+    metricLayout->addWidget(m_metricChart, 1);
+    m_tabs->addTab(metricTab, tr("Metrics"));
+    m_tabs->addTab(m_driftChart, tr("Routing drift"));
+    m_tabs->addTab(m_scatterChart, tr("Memory vs quality"));
+    for (auto* c : { m_metricChart, m_driftChart, m_scatterChart })
+        c->setMessage(tr("Run a comparison to see its charts."));
+
+    auto* split = new QSplitter(Qt::Vertical);
+    split->addWidget(m_table);
+    split->addWidget(m_tabs);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 3);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(split);
+    connect(m_metric, &QComboBox::currentIndexChanged, this, &QuantResultsView::rebuildCharts);
+}
+
+void QuantResultsView::setResult(std::shared_ptr<const ComparisonResult> result)
+{
+    m_result = std::move(result);
+    fillTable();
+    rebuildCharts();
+}
+
+void QuantResultsView::fillTable()
+{
+    m_table->setRowCount(0);
+    if (!m_result)
+        return;
+    const auto& r = *m_result;
+    std::vector<const VariantResult*> rows { &r.baseline };
+    for (const auto& v : r.variants)
+        rows.push_back(&v);
+    m_table->setRowCount(int(rows.size()));
+    const double baseSpeed = r.baseline.decodeTokensPerSecond;
+    for (int i = 0; i < int(rows.size()); ++i) {
+        const auto& v = *rows[std::size_t(i)];
+        const bool base = i == 0;
+        const auto set = [&](int column, const QString& text, const QString& tip = {}) {
+            auto* item = new QTableWidgetItem(text);
+            item->setTextAlignment(
+                column == Model ? Qt::AlignLeft | Qt::AlignVCenter : Qt::AlignRight | Qt::AlignVCenter);
+            item->setToolTip(tip);
+            m_table->setItem(i, column, item);
+        };
+        set(Model,
+            base ? tr("baseline (%1)").arg(QString::fromStdString(v.quantization)) : QString::fromStdString(v.name),
+            tr("loaded as %1").arg(QString::fromStdString(v.quantization)));
+        set(Memory, fixed(comparisonMetricValue(r, v, ComparisonMetric::MemoryShare), 1),
+            tr("%1 of weights, peak %2").arg(bytesText(v.weightBytes), bytesText(v.peakBytes)));
+        set(Speed, baseSpeed > 0 && v.decodeTokensPerSecond > 0 ? fixed(v.decodeTokensPerSecond / baseSpeed, 2) : "n/a",
+            tr("decode %1 tok/s, prefill %2 tok/s")
+                .arg(fixed(v.decodeTokensPerSecond, 1), fixed(v.prefillTokensPerSecond, 1)));
+        set(Perplexity, QStringLiteral("%1 ± %2").arg(fixed(v.ppl, 3), fixed((v.pplHigh - v.pplLow) / 2, 3)),
+            tr("95% CI [%1, %2]").arg(fixed(v.pplLow, 3), fixed(v.pplHigh, 3)));
+        set(Ratio,
+            base ? QStringLiteral("1")
+                 : QStringLiteral("%1 [%2, %3]")
+                       .arg(fixed(v.pplRatio, 4), fixed(v.pplRatioLow, 4), fixed(v.pplRatioHigh, 4)));
+        set(KlMean, base ? "–" : fixed(v.klMean, 5),
+            tr("median %1, p90 %2, max %3").arg(fixed(v.klMedian, 5), fixed(v.klP90, 5), fixed(v.klMax, 4)));
+        set(KlP99, base ? "–" : fixed(v.klP99, 5));
+        set(Top1, base ? "–" : fixed(100.0 * v.top1Agreement, 2));
+        set(DeltaPMean, base ? "–" : fixed(100.0 * v.deltaPMean, 3));
+        set(DeltaPRms, base ? "–" : fixed(100.0 * v.deltaPRms, 3));
+    }
+}
+
+void QuantResultsView::rebuildCharts()
+{
+    if (!m_result)
+        return;
+    const ChartTheme theme = ChartSceneView::currentChartTheme();
+    try {
+        m_metricChart->setScene(
+            comparisonMetricChart(*m_result, static_cast<ComparisonMetric>(m_metric->currentData().toInt()), theme));
+        m_scatterChart->setScene(memoryQualityChart(*m_result, theme));
+    } catch (const std::exception& e) {
+        m_metricChart->setMessage(QString::fromUtf8(e.what()));
+    }
+    try {
+        m_driftChart->setScene(comparisonDriftChart(*m_result, theme));
+    } catch (const std::exception& e) {
+        m_driftChart->setMessage(QString::fromUtf8(e.what()));
+    }
+}
+
+QStringList QuantResultsView::exportTo(const QString& dir) const
+{
+    if (!m_result)
+        throw InvalidArgumentError("there is no comparison to export: run one first");
+    const std::filesystem::path folder = dir.toStdString();
+    exportComparison(*m_result, folder); // creates the folder
+    QStringList out;
+    for (const char* name : { "comparison.csv", "routing_drift.csv", "comparison.md" })
+        out << QString::fromStdString((folder / name).string());
+    writeTextFileAtomic(folder / "comparison.json", comparisonToJson(*m_result).dump(2));
+    out << QString::fromStdString((folder / "comparison.json").string());
+    const ChartTheme theme = ChartSceneView::currentChartTheme();
+    std::vector<std::pair<std::string, ChartScene>> charts;
+    for (const auto& m : comparisonMetrics())
+        charts.emplace_back("comparison_" + m.key, comparisonMetricChart(*m_result, m.metric, theme));
+    charts.emplace_back("comparison_memory_vs_kl", memoryQualityChart(*m_result, theme));
+    if (m_driftChart->hasScene()) // a dense model has no routing to drift
+        charts.emplace_back("comparison_routing_drift", comparisonDriftChart(*m_result, theme));
+    for (const auto& [stem, scene] : charts)
+        for (const auto& p : writeChartFiles(scene, folder / stem))
+            out << QString::fromStdString(p.string());
+    return out;
+}
+
+void QuantResultsView::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        rebuildCharts();
+}
+
+} // namespace moescope
