@@ -15,7 +15,7 @@ cli=/tmp/moescope-build/app/cli/moescope-cli
 echo "build: $(( $(date +%s) - t0 )) s"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
 
-model=resources/models/finmoe-tiny
+model=${MODEL:-resources/models/finmoe-tiny}
 eval=/tmp/moescope-eval
 mkdir -p $eval
 for f in .carry/evalxz/*.txt.xz; do python3 -c "import lzma,sys;open(sys.argv[2],'wb').write(lzma.open(sys.argv[1]).read())" "$f" "$eval/$(basename "${f%.xz}")"; done
@@ -23,6 +23,11 @@ texts=()
 for f in $eval/*_10K.txt; do texts+=(--text-file "$f"); done
 $cli evaluate --model $model "${texts[@]}" --corpus .carry/corpus/sec_filings_train.txt.xz --window 1024 \
     --stride 512 --device cuda --dtype f32 --json "$out/evaluation.json" 2>&1 | tail -12
+# The generated sample report (novel text of the same genre) separately.
+if [ -f $eval/sample-10k-report.txt ]; then
+    $cli evaluate --model $model --text-file $eval/sample-10k-report.txt --window 1024 --stride 512 --device cuda \
+        --dtype f32 --json "$out/evaluation-sample-report.json" 2>&1 | grep '"perplexity"' | head -1
+fi
 python3 tests/gpu/section_specialisation.py --cli $cli --model $model --dir $eval \
     --out "$out/specialisation.json" 2>&1 | tail -14
 echo "evaluation done: $(( $(date +%s) - t0 )) s"
