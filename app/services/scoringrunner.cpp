@@ -5,6 +5,7 @@
 #include "eval/routingrecorder.h"
 #include "eval/routingtracer.h"
 #include "eval/routingtracestore.h"
+#include "eval/scoringtext.h"
 #include "inferenceservice.h"
 #include "runtime/engine.h"
 #include "store/sessionstore.h"
@@ -47,7 +48,7 @@ void ScoringRunner::scoreDocument(const QString& sessionPath, qint64 documentId)
         const Document document = documentFromStore(store, documentId);
         const DocumentStructure structure = store.structure(documentId);
         const auto options = windowFor(engine->summary().contextLength);
-        TokenEncoding tokens = tokenizer->encodeWithOffsets(document.text(), false);
+        TokenEncoding tokens = encodeDocumentText(*tokenizer, document.text());
         // The routing of the same pass, for the Routing panel (dense models have none).
         std::optional<RoutingRecorder> recorder;
         if (!engine->summary().moeLayers.empty() && !tokens.ids.empty()) {

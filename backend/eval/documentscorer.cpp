@@ -1,4 +1,6 @@
 #include "eval/documentscorer.h"
+
+#include "eval/scoringtext.h"
 #include <cstdint>
 
 #include "core/error.h"
@@ -18,7 +20,7 @@ DocumentScore scoreDocument(Engine& engine, const Tokenizer& tokenizer, const Do
     const DocumentStructure& structure, const PerplexityOptions& options, ForwardObserver* observer,
     std::stop_token stop, const ProgressCallback& progress)
 {
-    return scoreDocument(engine, tokenizer.encodeWithOffsets(document.text(), false), document, structure, options,
+    return scoreDocument(engine, encodeDocumentText(tokenizer, document.text()), document, structure, options,
         observer, stop, progress);
 }
 

@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "eval/bigrammodel.h"
 #include "eval/perplexity.h"
+#include "eval/scoringtext.h"
 #include "io/compressedfile.h"
 #include "io/jsonfile.h"
 #include "models/modelloader.h"
@@ -55,7 +56,7 @@ int runEvaluate(Args& args)
     std::int64_t totalTokens = 0;
     for (const auto& file : texts) {
         const auto text = readMaybeCompressedFile(file, std::size_t(1) << 30);
-        const auto ids = tokenizer.encode(text, false);
+        const auto ids = encodeDocumentText(tokenizer, text).ids; // layout padding collapsed, as documents are scored
         const auto start = std::chrono::steady_clock::now();
         const auto scores = scoreSequence(*engine, ids, window, nullptr, {}, [&](std::int64_t done, std::int64_t total) {
             std::fprintf(stderr, "\r%s: %lld / %lld tokens", std::filesystem::path(file).filename().c_str(),

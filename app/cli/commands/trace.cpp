@@ -10,6 +10,7 @@
 #include "eval/routingreport.h"
 #include "eval/routingtracer.h"
 #include "eval/routingtracestore.h"
+#include "eval/scoringtext.h"
 #include "io/compressedfile.h"
 #include "models/modelloader.h"
 #include "routingexport.h"
@@ -117,7 +118,10 @@ int runTrace(Args& args)
     text = doc.document.text();
 
     const Tokenizer tokenizer = Tokenizer::fromFile(tokenizerPath);
-    TokenEncoding tokens = tokenizer.encodeWithOffsets(text, addSpecial);
+    // A session document is tokenized as scoring does (layout padding collapsed), so its trace lines up with the
+    // document's perplexity run; a text file is taken as it is.
+    TokenEncoding tokens
+        = db && !addSpecial ? encodeDocumentText(tokenizer, text) : tokenizer.encodeWithOffsets(text, addSpecial);
     if (tokens.ids.empty())
         throw InvalidArgumentError("the text has no tokens");
     spdlog::info("trace: {} tokens from {}", tokens.ids.size(), options.source);
