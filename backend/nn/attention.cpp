@@ -1,5 +1,5 @@
-#include <cstdint>
 #include "nn/attention.h"
+#include <cstdint>
 
 #include "nn/attentionmask.h"
 #include "nn/rmsnorm.h"
@@ -8,21 +8,28 @@
 namespace moescope {
 
 namespace {
-    // q [B*T, H, D], k/v [B*S, Hkv, D'] -> [B*T, H * Dv] through SDPA (math or fused kernel as the device picks).
-    at::Tensor sdpa(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const AttentionContext& ctx,
-        int slidingWindow, double scale)
-    {
-        const auto rows = q.size(0);
-        const auto b = ctx.batch;
-        const auto tokens = rows / b;
-        auto batched = [b](const at::Tensor& t) { // [B*S, H, D] -> [B, H, S, D]
-            return t.view({ b, t.size(0) / b, t.size(1), t.size(2) }).transpose(1, 2);
-        };
-        const auto mask = makeAttentionMask(ctx.start, tokens, slidingWindow, q.device());
-        const auto out = at::scaled_dot_product_attention(batched(q), batched(k), batched(v), mask.mask, 0.0,
-            mask.isCausal, scale, q.size(1) != k.size(1)); // [B, H, T, Dv]
-        return out.transpose(1, 2).reshape({ rows, -1 }); // [B*T, H * Dv]
-    }
+// q [B*T, H, D], k/v [B*S, Hkv, D'] -> [B*T, H * Dv] through SDPA (math or fused kernel as the device picks).
+at::Tensor sdpa(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const AttentionContext& ctx,
+    int slidingWindow, double scale)
+{
+    const auto rows = q.size(0);
+    const auto b = ctx.batch;
+    const auto tokens = rows / b;
+    auto batched = [b](const at::Tensor& t) { // [B*S, H, D] -> [B, H, S, D]
+        return t.view({ b, t.size(0) / b, t.size(1), t.size(2) }).transpose(1, 2);
+    };
+    const auto mask = makeAttentionMask(ctx.start, tokens, slidingWindow, q.device());
+    // The CPU's fused (flash) kernel needs one head size for q, k and v, else SDPA falls back to the math path,
+    // ~5x slower on MLA's 64/48 heads: pad v with zeros and drop the padding from the output.
+    const auto valueDim = v.size(2);
+    const bool padValues = q.device().is_cpu() && valueDim < q.size(2);
+    const auto values = padValues ? at::constant_pad_nd(v, { 0, q.size(2) - valueDim }) : v;
+    auto out = at::scaled_dot_product_attention(batched(q), batched(k), batched(values), mask.mask, 0.0, mask.isCausal,
+        scale, q.size(1) != k.size(1)); // [B, H, T, Dv (padded)]
+    if (padValues)
+        out = out.narrow(3, 0, valueDim);
+    return out.transpose(1, 2).reshape({ rows, -1 }); // [B*T, H * Dv]
+}
 } // namespace
 
 GqaAttention::GqaAttention(const ModelSpec& spec, const std::string& prefix, WeightSource& w, const Rope& rope)
@@ -101,10 +108,9 @@ MlaAttention::MlaAttention(const ModelSpec& spec, const std::string& prefix, Wei
     }
     m_kvA = w.loadLinear(prefix + "kv_a_proj_with_mqa", m_spec.kvLoraRank + m_spec.qkRopeHeadDim, h, m_spec.qkvBias);
     m_kvANorm = w.loadNorm(prefix + "kv_a_layernorm", m_spec.kvLoraRank);
-    m_kvB = w.loadLinear(prefix + "kv_b_proj", heads * (m_spec.qkNopeHeadDim + m_spec.vHeadDim), m_spec.kvLoraRank,
-        false);
+    m_kvB = w.loadLinear(
+        prefix + "kv_b_proj", heads * (m_spec.qkNopeHeadDim + m_spec.vHeadDim), m_spec.kvLoraRank, false);
     m_o = w.loadLinear(prefix + "o_proj", h, heads * m_spec.vHeadDim, m_spec.outputBias);
-
 }
 
 at::Tensor MlaAttention::forward(const at::Tensor& x, int layer, const AttentionContext& ctx) const
@@ -129,7 +135,8 @@ at::Tensor MlaAttention::forward(const at::Tensor& x, int layer, const Attention
     // Expanding the latent costs O(S) projections per step; attending in latent space costs O(heads * c) per key.
     // Prefill expands (one projection per key, fused attention kernels); short steps over a long cache absorb.
     const bool absorb = ctx.batch == 1 && tokens * 4 < latent.size(0);
-    const auto out = absorb ? attendAbsorbed(qNope, qPe, latent, kPe, ctx) : attendExpanded(qNope, qPe, latent, kPe, ctx);
+    const auto out
+        = absorb ? attendAbsorbed(qNope, qPe, latent, kPe, ctx) : attendExpanded(qNope, qPe, latent, kPe, ctx);
     return m_o(out); // [T, hidden]
 }
 
@@ -152,8 +159,8 @@ at::Tensor MlaAttention::attendAbsorbed(const at::Tensor& qNope, const at::Tenso
     const auto tokens = qNope.size(0);
     // kv_b's key and value halves per head: views of a dense kv_b, a temporary for a quantized one (never kept, so
     // that a quantized model holds no dequantized copy).
-    const auto kvB = m_kvB.dense().view({ m_spec.numHeads, m_spec.qkNopeHeadDim + m_spec.vHeadDim,
-        m_spec.kvLoraRank }); // [H, nope + v, c]
+    const auto kvB = m_kvB.dense().view(
+        { m_spec.numHeads, m_spec.qkNopeHeadDim + m_spec.vHeadDim, m_spec.kvLoraRank }); // [H, nope + v, c]
     const auto wUk = kvB.narrow(1, 0, m_spec.qkNopeHeadDim); // [H, nope, c]
     const auto wUv = kvB.narrow(1, m_spec.qkNopeHeadDim, m_spec.vHeadDim); // [H, v, c]
     const auto qLatent = at::matmul(qNope.transpose(0, 1), wUk); // [H, T, c]
