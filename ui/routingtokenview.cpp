@@ -1,6 +1,6 @@
 #include "ui/routingtokenview.h"
 
-#include "eval/routingsegments.h"
+#include "ui/routingtextsheets.h"
 
 #include <QKeyEvent>
 #include <QPainter>
@@ -15,55 +15,7 @@ namespace moescope {
 
 namespace {
 constexpr int kMargin = 8;
-
-// Decodes UTF-8 bytes [begin, end) of text (offset base in the joined text) into out, recording for every UTF-16
-// unit the byte where its character starts. Invalid bytes read as U+FFFD, one per byte; control characters other
-// than tab and newline as spaces (the layout would draw boxes).
-void decodeSheet(const std::string& text, std::size_t begin, std::size_t end, std::size_t base, QString& out,
-    std::vector<std::size_t>& byteOf)
-{
-    out.clear();
-    byteOf.clear();
-    out.reserve(qsizetype(end - begin));
-    byteOf.reserve(end - begin + 1);
-    const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-    std::size_t i = begin;
-    while (i < end) {
-        const unsigned char c = s[i];
-        char32_t cp = 0xFFFD;
-        std::size_t n = 1;
-        if (c < 0x80) {
-            cp = (c < 0x20 && c != '\t' && c != '\n') ? U' ' : c;
-        } else {
-            const std::size_t len = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
-            if (len > 0 && i + len <= end) {
-                char32_t v = c & (0xFF >> (len + 1));
-                bool ok = true;
-                for (std::size_t j = 1; j < len && ok; ++j) {
-                    ok = (s[i + j] & 0xC0) == 0x80;
-                    v = (v << 6) | (s[i + j] & 0x3F);
-                }
-                const bool minimal = (len == 3 && v >= 0x800) || (len == 4 && v >= 0x10000) || len == 2;
-                if (ok && minimal && v <= 0x10FFFF && !(v >= 0xD800 && v <= 0xDFFF)) {
-                    cp = v;
-                    n = len;
-                }
-            }
-        }
-        const std::size_t at = base + i;
-        if (cp > 0xFFFF) {
-            out.append(QChar::highSurrogate(cp));
-            out.append(QChar::lowSurrogate(cp));
-            byteOf.push_back(at);
-            byteOf.push_back(at);
-        } else {
-            out.append(QChar(char16_t(cp)));
-            byteOf.push_back(at);
-        }
-        i += n;
-    }
-    byteOf.push_back(base + end);
-}
+constexpr int kLineGap = 2; // between lines, so that the tinted rows stay apart
 
 // The UTF-16 unit of the sheet at or after a byte offset.
 int unitOf(const std::vector<std::size_t>& byteOf, std::size_t byte)
@@ -141,34 +93,8 @@ int RoutingTokenView::currentPage() const
 void RoutingTokenView::buildSheets()
 {
     m_sheets.clear();
-    if (!m_document || !m_queries || m_document->pageOffsets.size() != m_document->pages.size())
-        return;
-    const auto offsets = m_queries->trace().offsets();
-    for (int p = 0; p < m_document->pageCount(); ++p) {
-        const std::string& text = m_document->pages[std::size_t(p)].text;
-        const std::size_t base = m_document->pageOffsets[std::size_t(p)];
-        std::size_t a = 0;
-        do {
-            std::size_t b = std::min(text.size(), a + kSheetBytes);
-            if (b < text.size()) {
-                // Break after a newline in the second half of the part, else at a character boundary.
-                const auto nl = text.rfind('\n', b - 1);
-                if (nl != std::string::npos && nl > a + kSheetBytes / 2)
-                    b = nl + 1;
-                while (b > a + 1 && (static_cast<unsigned char>(text[b]) & 0xC0) == 0x80)
-                    --b;
-            }
-            m_sheets.push_back({ p, base + a, base + b, 0, 0 });
-            a = b;
-        } while (a < text.size());
-    }
-    // A sheet owns the tokens starting from its first byte up to the next sheet's (page separators included).
-    for (std::size_t i = 0; i < m_sheets.size(); ++i) {
-        const std::size_t from = i == 0 ? 0 : m_sheets[i].begin;
-        const std::size_t to
-            = i + 1 < m_sheets.size() ? m_sheets[i + 1].begin : std::numeric_limits<std::size_t>::max();
-        std::tie(m_sheets[i].tokenBegin, m_sheets[i].tokenEnd) = tokenRangeOfBytes(offsets, from, to);
-    }
+    if (m_document && m_queries)
+        m_sheets = splitIntoSheets(*m_document, m_queries->trace().offsets(), kSheetBytes);
 }
 
 void RoutingTokenView::showSheet(int index, bool atEnd, bool notify)
@@ -179,7 +105,7 @@ void RoutingTokenView::showSheet(int index, bool atEnd, bool notify)
         m_sheet = index;
         const Sheet& s = m_sheets[std::size_t(index)];
         const std::size_t base = m_document->pageOffsets[std::size_t(s.page)];
-        decodeSheet(
+        decodeSheetText(
             m_document->pages[std::size_t(s.page)].text, s.begin - base, s.end - base, base, m_text, m_byteOfUnit);
         m_tokens.clear();
         m_tokens.reserve(s.tokenEnd - s.tokenBegin);
@@ -224,7 +150,7 @@ void RoutingTokenView::layoutSheet()
         for (QTextLine line = p.layout->createLine(); line.isValid(); line = p.layout->createLine()) {
             line.setLineWidth(width);
             line.setPosition(QPointF(0, h));
-            h += line.height();
+            h += line.height() + kLineGap;
         }
         p.layout->endLayout();
         p.y = y;
@@ -301,26 +227,45 @@ void RoutingTokenView::paintEvent(QPaintEvent*)
                       : tr("No routing trace."));
         return;
     }
+    // Backgrounds first, token by token; then the text of each visible paragraph drawn once per text colour, clipped
+    // to the tokens wanting it (black on light fills, white on dark ones, the palette's colour elsewhere). Far cheaper
+    // than one QTextLayout selection per token, which redraws the line each time.
     const double top = verticalScrollBar()->value();
     const double bottom = top + viewport()->height();
-    painter.setPen(palette().color(QPalette::Text));
-    for (int i = paragraphAt(top); i < int(m_paragraphs.size()) && m_paragraphs[std::size_t(i)].y < bottom; ++i) {
-        const Paragraph& p = m_paragraphs[std::size_t(i)];
-        QList<QTextLayout::FormatRange> ranges;
+    const int first = paragraphAt(top);
+    int last = first;
+    QRegion light, dark;
+    for (; last < int(m_paragraphs.size()) && m_paragraphs[std::size_t(last)].y < bottom; ++last) {
+        const Paragraph& p = m_paragraphs[std::size_t(last)];
         for (std::size_t t = firstTokenAtOrAfter(p.start);
              t < m_tokens.size() && m_tokens[t].start < p.start + p.length; ++t) {
-            const int a = std::max(m_tokens[t].start, p.start), b = std::min(m_tokens[t].end, p.start + p.length);
+            const int a = std::max(m_tokens[t].start, p.start) - p.start;
+            const int b = std::min(m_tokens[t].end, p.start + p.length) - p.start;
             if (b <= a)
                 continue;
-            QTextLayout::FormatRange r;
-            r.start = a - p.start;
-            r.length = b - a;
             const QColor background = QColor::fromRgb(cachedColor(t));
-            r.format.setBackground(background);
-            r.format.setForeground(tokenTextColor(background));
-            ranges.append(r);
+            QRegion& region = tokenTextColor(background) == Qt::black ? light : dark;
+            for (int l = p.layout->lineForTextPosition(a).lineNumber(); l >= 0 && l < p.layout->lineCount(); ++l) {
+                const QTextLine line = p.layout->lineAt(l);
+                if (line.textStart() >= b)
+                    break;
+                const double x1 = line.cursorToX(std::max(a, line.textStart()));
+                const double x2 = line.cursorToX(std::min(b, line.textStart() + line.textLength()));
+                const QRectF r(kMargin + x1, p.y - top + line.y(), x2 - x1, line.height());
+                painter.fillRect(r, background);
+                region += r.toAlignedRect();
+            }
         }
-        p.layout->draw(&painter, QPointF(kMargin, p.y - top), ranges);
+    }
+    const QRegion rest = QRegion(viewport()->rect()) - light - dark;
+    for (const auto& [clip, color] : { std::pair { light, QColor(Qt::black) }, std::pair { dark, QColor(Qt::white) },
+             std::pair { rest, palette().color(QPalette::Text) } }) {
+        if (clip.isEmpty())
+            continue;
+        painter.setClipRegion(clip);
+        painter.setPen(color);
+        for (int i = first; i < last; ++i)
+            m_paragraphs[std::size_t(i)].layout->draw(&painter, QPointF(kMargin, m_paragraphs[std::size_t(i)].y - top));
     }
 }
 

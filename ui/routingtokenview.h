@@ -13,6 +13,7 @@
 
 #include "eval/routingqueries.h"
 #include "services/workbenchtypes.h"
+#include "ui/routingtextsheets.h"
 #include "ui/routingtokencolors.h"
 
 #include <QAbstractScrollArea>
@@ -31,11 +32,7 @@ class RoutingTokenView : public QAbstractScrollArea {
 public:
     static constexpr std::size_t kSheetBytes = 24 * 1024; // a longer page is shown in parts: bounded layout cost
 
-    struct Sheet {
-        int page = 0;
-        std::size_t begin = 0, end = 0; // bytes of the joined document text shown
-        std::size_t tokenBegin = 0, tokenEnd = 0; // trace tokens starting in this sheet
-    };
+    using Sheet = RoutingTextSheet;
 
     explicit RoutingTokenView(QWidget* parent = nullptr);
     ~RoutingTokenView() override;
