@@ -65,6 +65,8 @@ RoutingViewData makeRoutingView(DocumentDataPtr document, std::shared_ptr<const 
     run.run.createdAt = "2026-11-28T12:00:00Z";
     run.info = trace->info();
     run.info.modelName = "synthetic-moe";
+    run.info.device = "cpu";
+    run.info.dtype = "f32";
     run.moeLayers = trace->moeLayers();
     run.k = trace->k();
     run.numExperts = trace->numExperts();

@@ -239,6 +239,10 @@ private slots:
         test::screenshot(&panel, "routing-tokens-entropy");
         tab->coloringBox()->setCurrentIndex(0);
         test::screenshot(&panel, "routing-tokens-expert");
+        applyTheme(Theme::Dark);
+        QTest::qWait(20);
+        test::screenshot(&panel, "routing-tokens-expert-dark");
+        applyTheme(Theme::Light);
     }
 
     void pageSyncWithDocumentView()
