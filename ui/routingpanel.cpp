@@ -319,7 +319,6 @@ void RoutingPanel::rebuildCharts()
         m_expertChart->setMessage(QString::fromUtf8(e.what()));
     }
     rebuildSectionChart();
-    m_coactivation->rebuild();
     m_drift->rebuildChart();
 }
 
@@ -386,8 +385,10 @@ void RoutingPanel::selectCell(int layer, int expert)
 void RoutingPanel::changeEvent(QEvent* event)
 {
     QWidget::changeEvent(event);
-    if (event->type() == QEvent::PaletteChange)
+    if (event->type() == QEvent::PaletteChange) {
         rebuildCharts();
+        m_coactivation->rebuild(); // (showView rebuilds it through setRouting)
+    }
 }
 
 } // namespace moescope
