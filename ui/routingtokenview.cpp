@@ -110,9 +110,10 @@ void RoutingTokenView::showSheet(int index, bool atEnd, bool notify)
         m_tokens.clear();
         m_tokens.reserve(s.tokenEnd - s.tokenBegin);
         const auto offsets = m_queries->trace().offsets();
+        const int size = int(m_text.size());
         for (std::size_t t = s.tokenBegin; t < s.tokenEnd; ++t) {
-            const int a = unitOf(m_byteOfUnit, offsets[t].begin);
-            m_tokens.push_back({ a, std::max(a, unitOf(m_byteOfUnit, offsets[t].end)) });
+            const int a = std::min(size, unitOf(m_byteOfUnit, offsets[t].begin));
+            m_tokens.push_back({ a, std::clamp(unitOf(m_byteOfUnit, offsets[t].end), a, size) });
         }
         m_layoutWidth = -1;
         layoutSheet();
@@ -237,8 +238,17 @@ void RoutingTokenView::paintEvent(QPaintEvent*)
     QRegion light, dark;
     for (; last < int(m_paragraphs.size()) && m_paragraphs[std::size_t(last)].y < bottom; ++last) {
         const Paragraph& p = m_paragraphs[std::size_t(last)];
-        for (std::size_t t = firstTokenAtOrAfter(p.start);
-             t < m_tokens.size() && m_tokens[t].start < p.start + p.length; ++t) {
+        // Only the tokens of the paragraph's lines in the viewport (a paragraph may be a whole page without breaks).
+        int from = p.length, to = 0;
+        for (int l = 0; l < p.layout->lineCount(); ++l) {
+            const QTextLine line = p.layout->lineAt(l);
+            if (p.y + line.y() + line.height() >= top && p.y + line.y() <= bottom) {
+                from = std::min(from, line.textStart());
+                to = std::max(to, line.textStart() + line.textLength());
+            }
+        }
+        for (std::size_t t = firstTokenAtOrAfter(p.start + from);
+             t < m_tokens.size() && m_tokens[t].start < p.start + to; ++t) {
             const int a = std::max(m_tokens[t].start, p.start) - p.start;
             const int b = std::min(m_tokens[t].end, p.start + p.length) - p.start;
             if (b <= a)
@@ -265,7 +275,8 @@ void RoutingTokenView::paintEvent(QPaintEvent*)
         painter.setClipRegion(clip);
         painter.setPen(color);
         for (int i = first; i < last; ++i)
-            m_paragraphs[std::size_t(i)].layout->draw(&painter, QPointF(kMargin, m_paragraphs[std::size_t(i)].y - top));
+            m_paragraphs[std::size_t(i)].layout->draw(
+                &painter, QPointF(kMargin, m_paragraphs[std::size_t(i)].y - top), {}, QRectF(viewport()->rect()));
     }
 }
 

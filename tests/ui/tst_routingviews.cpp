@@ -484,6 +484,41 @@ private slots:
             qPrintable(QString::number(view.colorsComputed())));
     }
 
+    void longParagraphPaintsVisibleTokensOnly()
+    {
+        // One 18 KB paragraph without line breaks: painting computes the colours of the lines on screen only.
+        std::string page;
+        std::vector<TextSpan> spans;
+        for (int i = 0; i < 3000; ++i) {
+            const auto begin = std::uint32_t(page.size());
+            page += " tok" + std::to_string(i % 97);
+            spans.push_back({ begin, std::uint32_t(page.size()) });
+        }
+        RoutingTrace trace({ 1 }, 1, 4, std::vector<std::int32_t>(spans.size(), 1), spans);
+        for (std::size_t t = 0; t < spans.size(); ++t) {
+            const std::int32_t e = std::int32_t(t % 4);
+            const float w = 1.0f;
+            trace.setRouting(0, t, 1, &e, &w);
+        }
+        const auto data = test::makeRoutingView(
+            test::makeDocument({ page }), std::make_shared<const RoutingTrace>(std::move(trace)), 1);
+        RoutingTokenView view;
+        view.resize(500, 300);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.setRouting(data.document, data.view->queries);
+        QCOMPARE(int(view.sheets().size()), 1);
+        view.viewport()->repaint();
+        QVERIFY2(view.colorsComputed() > 20 && view.colorsComputed() < 500,
+            qPrintable(QString::number(view.colorsComputed())));
+        QCOMPARE(view.tokenColor(2), expertColor(2));
+        view.scrollToOffset(spans[2500].begin);
+        view.viewport()->repaint();
+        QVERIFY(view.tokenRect(2500).isValid());
+        QVERIFY(view.tokenRect(2500).top() >= 0 && view.tokenRect(2500).top() < 40);
+        QCOMPARE(view.tokenAt(view.tokenRect(2500).center()).value_or(0), std::size_t(2500));
+    }
+
 private:
     static std::string sceneCellText(const ChartScene& scene, int index)
     {
