@@ -8,6 +8,7 @@
 #include "ui/routingcoactivationview.h"
 #include "ui/routingdriftview.h"
 #include "ui/routingtokentab.h"
+#include "ui/routingtokenview.h"
 
 #include <QComboBox>
 #include <QEvent>
@@ -158,6 +159,14 @@ RoutingPanel::RoutingPanel(SessionController* session, QWidget* parent)
     connect(m_routedTokens, &QTreeWidget::itemClicked, this, &RoutingPanel::openRoutedToken);
     connect(m_drift, &RoutingDriftView::citationRequested, this, &RoutingPanel::citationRequested);
     connect(exportButton, &QPushButton::clicked, this, &RoutingPanel::exportCurrentView);
+    connect(m_tokenTab->view(), &RoutingTokenView::tokenActivated, this, [this](qulonglong token) {
+        if (!hasTrace() || token >= m_view->queries->trace().tokenCount())
+            return;
+        const auto& trace = m_view->queries->trace();
+        const int layer = m_tokenTab->view()->layer();
+        selectCell(layer, summarizeTokenChoice(trace, trace.slotOf(layer), std::size_t(token)).top1);
+        m_tabs->setCurrentIndex(int(View::Experts));
+    });
     connect(m_tokenTab, &RoutingTokenTab::pageChanged, this, [this](int page) {
         if (showsTracedDocument())
             emit pageRequested(page);

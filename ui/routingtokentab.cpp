@@ -30,6 +30,9 @@ RoutingTokenTab::RoutingTokenTab(QWidget* parent)
     m_coloring->addItem(tr("Colour by routing entropy"), int(RoutingTokenColoring::Entropy));
     m_coloring->setToolTip(tr("Top-1 expert: the expert with the largest routing weight. Routing entropy: of the "
                               "token's top-k weights renormalised to 1 (0 bits: one expert takes all)."));
+    m_view->setWhatsThis(tr("Hover a token for its experts and weights in every MoE layer; double-click it to list "
+                            "the tokens of its top-1 expert (Experts tab). PageDown/PageUp and the wheel go on to the "
+                            "next or previous page; the document view follows."));
     m_view->setToolTip(QString()); // the view gives per-token tooltips
     auto* bar = new QHBoxLayout;
     bar->addWidget(new QLabel(tr("Layer:")));

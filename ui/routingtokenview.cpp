@@ -3,6 +3,7 @@
 #include "ui/routingtextsheets.h"
 
 #include <QKeyEvent>
+#include <QMouseEvent>
 #include <QPainter>
 #include <QScrollBar>
 #include <QTextLayout>
@@ -474,6 +475,13 @@ void RoutingTokenView::keyPressEvent(QKeyEvent* event)
         return;
     }
     QAbstractScrollArea::keyPressEvent(event);
+}
+
+void RoutingTokenView::mouseDoubleClickEvent(QMouseEvent* event)
+{
+    if (const auto token = tokenAt(event->position().toPoint()))
+        emit tokenActivated(qulonglong(*token));
+    QAbstractScrollArea::mouseDoubleClickEvent(event);
 }
 
 void RoutingTokenView::changeEvent(QEvent* event)

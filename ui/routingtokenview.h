@@ -71,6 +71,8 @@ public slots:
 
 signals:
     void pageChanged(int page);
+    // A token was double-clicked (the panel lists the tokens of its top-1 expert in this layer).
+    void tokenActivated(qulonglong token);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -78,6 +80,7 @@ protected:
     bool viewportEvent(QEvent* event) override;
     void wheelEvent(QWheelEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
     void changeEvent(QEvent* event) override;
 
 private:

@@ -228,6 +228,12 @@ private slots:
         QCOMPARE(QToolTip::text(), tip);
         QToolTip::hideText();
 
+        // Double-clicking a token lists the tokens of its top-1 expert in this layer.
+        QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, at);
+        QCOMPARE(panel.selectedCell(), std::pair(3, m_ref.top1(t, 1)));
+        QCOMPARE(panel.tabs()->currentIndex(), int(RoutingPanel::View::Experts));
+        panel.tabs()->setCurrentIndex(int(RoutingPanel::View::Tokens));
+
         // Entropy colouring: viridis at H / log2 k of the renormalised weights (0.625, 0.375 -> 0.954 bits).
         tab->coloringBox()->setCurrentIndex(1);
         QCOMPARE(view->coloring(), RoutingTokenColoring::Entropy);
