@@ -37,6 +37,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolTip>
+#include <QWheelEvent>
 
 #include <cmath>
 #include <set>
@@ -365,6 +366,23 @@ private slots:
             next = s.tokenEnd;
         }
         QCOMPARE(next, std::size_t(12000));
+        // The wheel scrolls within a part; one more notch at its end goes on to the next part.
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QCOMPARE(view.currentSheet(), 0);
+        auto* bar = view.verticalScrollBar();
+        bar->setValue(bar->maximum());
+        const QPointF at(100, 100);
+        QWheelEvent down(
+            at, view.viewport()->mapToGlobal(at), {}, { 0, -120 }, Qt::NoButton, {}, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(view.viewport(), &down);
+        QCOMPARE(view.currentSheet(), 1);
+        QCOMPARE(bar->value(), 0);
+        QWheelEvent up(
+            at, view.viewport()->mapToGlobal(at), {}, { 0, 120 }, Qt::NoButton, {}, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(view.viewport(), &up);
+        QCOMPARE(view.currentSheet(), 0);
+        QCOMPARE(bar->value(), bar->maximum()); // back at the end of the previous part
+
         // A jump deep into the page shows that part, and the token there is under the top line.
         const auto offsets = big.trace->offsets();
         view.scrollToOffset(offsets[9000].begin);
