@@ -343,6 +343,18 @@ private slots:
             QCOMPARE(f[6].toInt(), 1);
             QCOMPARE(f[7].toInt(), m_ref.top1(t, 0));
         }
+        // The same page by entropy: the legend is the viridis ramp in bits.
+        tab->coloringBox()->setCurrentIndex(1);
+        const QStringList entropyFiles = panel.exportView(RoutingPanel::View::Tokens, dir);
+        QVERIFY(entropyFiles.contains(dir + "/routing_tokens_layer1_page2_entropy.svg"));
+        QFile entropySvg(dir + "/routing_tokens_layer1_page2_entropy.svg");
+        QVERIFY(entropySvg.open(QIODevice::ReadOnly));
+        const QByteArray entropyText = entropySvg.readAll();
+        QVERIFY(entropyText.contains("Tokens by routing entropy, layer 1, page 2"));
+        QVERIFY(entropyText.contains("top-k weight entropy (bits)"));
+        QFile::remove(test::artifactsDir() + "/routing-tokens-export-entropy.png");
+        QVERIFY(QFile::copy(dir + "/routing_tokens_layer1_page2_entropy.png",
+            test::artifactsDir() + "/routing-tokens-export-entropy.png"));
         QFile png(stem + ".png");
         QVERIFY(png.copy(test::artifactsDir() + "/routing-tokens-export.png")
             || QFile::exists(test::artifactsDir() + "/routing-tokens-export.png"));
