@@ -112,6 +112,9 @@ MainWindow::MainWindow(InferenceService* service, SessionController* session, QW
         registerPanel(
             m_routingPanel, tr("Routing"), "routingDock", Qt::RightDockWidgetArea, QIcon(":/icons/routing.svg")));
     connect(m_routingPanel, &RoutingPanel::citationRequested, this, &MainWindow::openCitation);
+    // The token view and the document view keep the same page; neither echoes a page it was told to show.
+    connect(m_routingPanel, &RoutingPanel::pageRequested, m_documentView, &DocumentView::showPage);
+    connect(m_documentView, &DocumentView::currentPageChanged, m_routingPanel, &RoutingPanel::followPage);
     m_progress->track(m_routingPanel->jobs());
     m_progress->track(m_routingPanel->driftView()->jobs());
     m_quantPanel = new QuantPanel(service, session);

@@ -1,25 +1,20 @@
 #include "ui/routingpanel.h"
 
-#include "core/error.h"
-#include "eval/chartrender.h"
 #include "eval/heatmapchart.h"
 #include "eval/routingcharts.h"
-#include "io/jsonfile.h"
 #include "services/jobtracker.h"
 #include "services/sessioncontroller.h"
 #include "ui/chartsceneview.h"
+#include "ui/routingcoactivationview.h"
 #include "ui/routingdriftview.h"
-
-#include <nlohmann/json.hpp>
+#include "ui/routingtokentab.h"
+#include "ui/routingtokenview.h"
 
 #include <QComboBox>
-#include <QDir>
 #include <QEvent>
-#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QMessageBox>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTabWidget>
@@ -41,27 +36,6 @@ QString sectionRowLabel(const RoutingSegment& s, double jsd)
     return QStringLiteral("%1 (JSD %2)").arg(name, std::isnan(jsd) ? "n/a" : QString::number(jsd, 'f', 3));
 }
 
-// A byte offset moved back to the start of its UTF-8 character.
-std::size_t charStart(const std::string& text, std::size_t i)
-{
-    i = std::min(i, text.size());
-    while (i > 0 && i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80)
-        --i;
-    return i;
-}
-
-QString oneLine(QString text)
-{
-    return text.replace(QChar('\n'), QChar(' ')).replace(QChar('\f'), QChar(' ')).replace(QChar('\t'), QChar(' '));
-}
-
-QTableWidgetItem* numberItem(double value, int decimals)
-{
-    auto* item = new QTableWidgetItem;
-    item->setData(Qt::DisplayRole, std::round(value * std::pow(10, decimals)) / std::pow(10, decimals));
-    item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    return item;
-}
 } // namespace
 
 RoutingPanel::RoutingPanel(SessionController* session, QWidget* parent)
@@ -82,11 +56,15 @@ RoutingPanel::RoutingPanel(SessionController* session, QWidget* parent)
     , m_entropyChart(new ChartSceneView)
     , m_balanceChart(new ChartSceneView)
     , m_drift(new RoutingDriftView(session))
+    , m_tokenTab(new RoutingTokenTab)
+    , m_coactivation(new RoutingCoactivationView)
+    , m_persistenceChart(new ChartSceneView)
 {
     setObjectName("routingPanel");
     m_summary->setWordWrap(true);
     m_summary->setObjectName("routingSummary");
     m_runs->setObjectName("routingRuns");
+    m_sectionLayer->setObjectName("sectionLayer");
     m_runs->setToolTip(tr("The stored routing run of this document to show"));
     auto* exportButton = new QPushButton(tr("Export…"));
     exportButton->setObjectName("routingExport");
@@ -107,13 +85,18 @@ RoutingPanel::RoutingPanel(SessionController* session, QWidget* parent)
     m_tabs->addTab(m_entropyChart, tr("Entropy"));
     m_tabs->addTab(m_balanceChart, tr("Balance"));
     m_tabs->addTab(m_drift, tr("Drift"));
+    m_tabs->addTab(m_tokenTab, tr("Tokens"));
+    m_tabs->addTab(m_coactivation, tr("Co-activation"));
+    m_tabs->addTab(m_persistenceChart, tr("Persistence"));
+    m_tabs->setTabToolTip(int(View::Tokens), tr("The document's tokens coloured by their expert or routing entropy"));
+    m_tabs->setTabToolTip(int(View::Persistence), tr("How often consecutive tokens keep their top-1 expert"));
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_summary);
     layout->addLayout(top);
     layout->addWidget(m_tabs, 1);
 
-    for (auto* chart : { m_expertChart, m_sectionChart, m_entropyChart, m_balanceChart })
+    for (auto* chart : { m_expertChart, m_sectionChart, m_entropyChart, m_balanceChart, m_persistenceChart })
         chart->setMessage(tr("No routing yet: score the document (Analysis ▸ Run, F5) with a MoE model."));
     m_summary->setText(tr("No routing trace for this document."));
 
@@ -176,6 +159,18 @@ RoutingPanel::RoutingPanel(SessionController* session, QWidget* parent)
     connect(m_routedTokens, &QTreeWidget::itemClicked, this, &RoutingPanel::openRoutedToken);
     connect(m_drift, &RoutingDriftView::citationRequested, this, &RoutingPanel::citationRequested);
     connect(exportButton, &QPushButton::clicked, this, &RoutingPanel::exportCurrentView);
+    connect(m_tokenTab->view(), &RoutingTokenView::tokenActivated, this, [this](qulonglong token) {
+        if (!hasTrace() || token >= m_view->queries->trace().tokenCount())
+            return;
+        const auto& trace = m_view->queries->trace();
+        const int layer = m_tokenTab->view()->layer();
+        selectCell(layer, summarizeTokenChoice(trace, trace.slotOf(layer), std::size_t(token)).top1);
+        m_tabs->setCurrentIndex(int(View::Experts));
+    });
+    connect(m_tokenTab, &RoutingTokenTab::pageChanged, this, [this](int page) {
+        if (showsTracedDocument())
+            emit pageRequested(page);
+    });
 }
 
 QWidget* RoutingPanel::makeExpertsTab()
@@ -242,6 +237,12 @@ ChartSceneView* RoutingPanel::chart(View view) const
         return m_balanceChart;
     case View::Drift:
         return m_drift->chart();
+    case View::Tokens:
+        return nullptr;
+    case View::Coactivation:
+        return m_coactivation->chart();
+    case View::Persistence:
+        return m_persistenceChart;
     }
     return nullptr;
 }
@@ -289,9 +290,11 @@ void RoutingPanel::showView(RoutingViewPtr view)
             m_sectionLayer->addItem(tr("layer %1").arg(layer), layer);
     m_updatingRuns = false;
 
+    m_tokenTab->setRouting(showsTracedDocument() ? m_document : nullptr, m_view);
+    m_coactivation->setRouting(m_view);
     if (!hasTrace()) {
         m_summary->setText(tr("No routing trace for this document."));
-        for (auto* chart : { m_expertChart, m_sectionChart, m_entropyChart, m_balanceChart })
+        for (auto* chart : { m_expertChart, m_sectionChart, m_entropyChart, m_balanceChart, m_persistenceChart })
             chart->setMessage(tr("No routing yet: score the document (Analysis ▸ Run, F5) with a MoE model."));
         return;
     }
@@ -320,11 +323,29 @@ void RoutingPanel::rebuildCharts()
         m_expertChart->setScene(expertLoadChart(a, o, m_measure->currentIndex() == 1));
         m_entropyChart->setScene(entropyChart(a, o));
         m_balanceChart->setScene(balanceChart(a, o));
+        m_persistenceChart->setScene(persistenceChart(a, o));
     } catch (const std::exception& e) {
         m_expertChart->setMessage(QString::fromUtf8(e.what()));
     }
     rebuildSectionChart();
     m_drift->rebuildChart();
+}
+
+void RoutingPanel::showRouting(const DocumentDataPtr& document, RoutingViewPtr view)
+{
+    m_document = document;
+    showView(std::move(view));
+}
+
+bool RoutingPanel::showsTracedDocument() const
+{
+    return m_document && hasTrace() && m_view->run->run.documentId == m_document->info.id;
+}
+
+void RoutingPanel::followPage(int page)
+{
+    if (showsTracedDocument())
+        m_tokenTab->followPage(page);
 }
 
 void RoutingPanel::rebuildSectionChart()
@@ -370,140 +391,13 @@ void RoutingPanel::selectCell(int layer, int expert)
     listTopTokens();
 }
 
-void RoutingPanel::listRoutedTokens()
-{
-    m_routedTokens->clear();
-    if (m_selectedLayer < 0)
-        return;
-    const auto& q = *m_view->queries;
-    const std::size_t count = q.routedTokenCount(m_selectedLayer, m_selectedExpert);
-    const auto tokens = q.routedTokens(m_selectedLayer, m_selectedExpert, 0, kListedTokens);
-    const auto& a = m_view->run->aggregates;
-    const double share = 100.0 * a.share(a.slotOf(m_selectedLayer))[std::size_t(m_selectedExpert)];
-    m_cellLabel->setText(tr("Layer %1, expert %2: %3 tokens (%4% of the layer's choices)%5")
-                             .arg(m_selectedLayer)
-                             .arg(m_selectedExpert)
-                             .arg(count)
-                             .arg(share, 0, 'f', 2)
-                             .arg(count > tokens.size() ? tr("; the first %1 listed").arg(tokens.size()) : QString()));
-    const bool sameDocument = m_document && m_view->run->run.documentId == m_document->info.id;
-    QList<QTreeWidgetItem*> items;
-    for (const auto& t : tokens) {
-        auto* item = new QTreeWidgetItem;
-        item->setText(0, t.page >= 0 ? QString::number(t.page + 1) : QStringLiteral("–"));
-        item->setText(1, QString::number(t.weight, 'f', 3));
-        item->setText(2, sameDocument ? contextOf(t.span, t.page) : QString());
-        item->setData(0, Qt::UserRole, t.page);
-        item->setData(0, Qt::UserRole + 1, qulonglong(t.span.begin));
-        item->setData(0, Qt::UserRole + 2, qulonglong(t.span.end));
-        item->setTextAlignment(0, Qt::AlignRight | Qt::AlignVCenter);
-        item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
-        items.append(item);
-    }
-    m_routedTokens->addTopLevelItems(items);
-    m_routedTokens->resizeColumnToContents(0);
-    m_routedTokens->resizeColumnToContents(1);
-}
-
-QString RoutingPanel::contextOf(const TextSpan& span, int page) const
-{
-    if (!m_document || page < 0 || page >= m_document->pageCount())
-        return {};
-    const std::string& text = m_document->pages[std::size_t(page)].text;
-    const std::size_t base = m_document->pageOffsets[std::size_t(page)];
-    if (span.begin < base)
-        return {};
-    const std::size_t b = charStart(text, span.begin - base), e = charStart(text, span.end - base);
-    const std::size_t from = charStart(text, b > 40 ? b - 40 : 0), to = charStart(text, e + 40);
-    const QString before = oneLine(QString::fromUtf8(text.data() + from, qsizetype(b - from)));
-    const QString token = oneLine(QString::fromUtf8(text.data() + b, qsizetype(e - b)));
-    const QString after = oneLine(QString::fromUtf8(text.data() + e, qsizetype(to - e)));
-    return QStringLiteral("…%1[%2]%3…").arg(before, token, after);
-}
-
-void RoutingPanel::openRoutedToken(QTreeWidgetItem* item)
-{
-    if (!item || !m_document || !hasTrace() || m_view->run->run.documentId != m_document->info.id)
-        return;
-    const int page = item->data(0, Qt::UserRole).toInt();
-    if (page < 0)
-        return;
-    const int p = page;
-    const std::string& text = m_document->pages[std::size_t(p)].text;
-    const std::size_t base = m_document->pageOffsets[std::size_t(p)];
-    const std::size_t b = item->data(0, Qt::UserRole + 1).toULongLong() - base;
-    const std::size_t e = item->data(0, Qt::UserRole + 2).toULongLong() - base;
-    const QString token = QString::fromUtf8(text.substr(b, e > b ? e - b : 0)).trimmed();
-    emit citationRequested(m_document->info.id, page, token.size() >= 2 ? QStringList { token } : QStringList {});
-}
-
-void RoutingPanel::listTopTokens()
-{
-    m_topTokens->setRowCount(0);
-    if (m_selectedLayer < 0)
-        return;
-    const auto top = m_view->queries->topTokens(m_selectedLayer, m_selectedExpert, { 25, 5 });
-    const auto& rows = m_topOrder->currentIndex() == 1 ? top.byLift : top.byCount;
-    m_topTokens->setSortingEnabled(false);
-    m_topTokens->setRowCount(int(rows.size()));
-    for (int i = 0; i < int(rows.size()); ++i) {
-        const auto& t = rows[std::size_t(i)];
-        const QString text = m_view->tokenText ? QString::fromStdString(m_view->tokenText(t.tokenId))
-                                               : QStringLiteral("#%1").arg(t.tokenId);
-        auto* token = new QTableWidgetItem(QStringLiteral("“%1”").arg(oneLine(text)));
-        token->setToolTip(tr("token id %1, %2 occurrences in the document").arg(t.tokenId).arg(t.total));
-        m_topTokens->setItem(i, 0, token);
-        m_topTokens->setItem(i, 1, numberItem(t.count, 0));
-        m_topTokens->setItem(i, 2, numberItem(100.0 * t.share, 1));
-        m_topTokens->setItem(i, 3, numberItem(t.lift, 2));
-    }
-    m_topTokens->resizeColumnsToContents();
-}
-
-QStringList RoutingPanel::exportView(View view, const QString& dir) const
-{
-    const std::filesystem::path folder = dir.toStdString();
-    std::filesystem::create_directories(folder);
-    if (view == View::Drift)
-        return m_drift->exportTo(dir);
-    if (!hasTrace())
-        throw InvalidArgumentError("there is no routing trace to export");
-    const ChartSceneView* c = chart(view);
-    if (!c->hasScene())
-        throw InvalidArgumentError("this view has no chart to export");
-    static const char* kStems[] = { "routing_experts", "routing_sections", "routing_entropy", "routing_balance" };
-    std::string stem = kStems[int(view)];
-    if (view == View::Sections)
-        stem += "_layer" + std::to_string(m_sectionLayer->currentData().toInt());
-    QStringList out;
-    for (const auto& p : writeChartFiles(c->scene(), folder / stem))
-        out << QString::fromStdString(p.string());
-    for (const auto& p : writeRoutingCsv(m_view->run->aggregates, m_view->queries.get(), m_view->tokenText, folder))
-        out << QString::fromStdString(p.string());
-    const auto json = routingAggregatesJson(m_view->run->aggregates, m_view->run->info);
-    writeTextFileAtomic(folder / "routing_aggregates.json", json.dump(2));
-    out << QString::fromStdString((folder / "routing_aggregates.json").string());
-    return out;
-}
-
-void RoutingPanel::exportCurrentView()
-{
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Export the view into a folder"));
-    if (dir.isEmpty())
-        return;
-    try {
-        const auto files = exportView(static_cast<View>(m_tabs->currentIndex()), dir);
-        m_summary->setText(tr("Exported %1 files into %2").arg(files.size()).arg(QDir::toNativeSeparators(dir)));
-    } catch (const std::exception& e) {
-        QMessageBox::warning(this, tr("Export failed"), QString::fromUtf8(e.what()));
-    }
-}
-
 void RoutingPanel::changeEvent(QEvent* event)
 {
     QWidget::changeEvent(event);
-    if (event->type() == QEvent::PaletteChange)
+    if (event->type() == QEvent::PaletteChange) {
         rebuildCharts();
+        m_coactivation->rebuild(); // (showView rebuilds it through setRouting)
+    }
 }
 
 } // namespace moescope

@@ -161,7 +161,7 @@ ChartScene specialisationChart(const RoutingAggregates& a, const RoutingChartOpt
     return heatmapChart(h);
 }
 
-ChartScene coactivationChart(const RoutingAggregates& a, int slot, const RoutingChartOptions& o)
+ChartScene coactivationChart(const RoutingAggregates& a, int slot, const RoutingChartOptions& o, bool normalised)
 {
     if (!a.hasCoactivation())
         throw UnsupportedError("co-activation is not kept for more than "
@@ -171,17 +171,21 @@ ChartScene coactivationChart(const RoutingAggregates& a, int slot, const Routing
     const auto e = std::size_t(a.numExperts());
     HeatmapSpec h;
     h.title = "Expert co-activation, layer " + std::to_string(a.layerAt(slot));
-    h.subtitle = about(a, o) + "; of the tokens routed to the row expert, the share also routed to the column expert";
+    h.subtitle = about(a, o)
+        + (normalised ? "; of the tokens routed to the row expert, the share also routed to the column expert"
+                      : "; tokens routed to both the row and the column expert (symmetric)");
     h.xLabel = "also chosen: expert";
     h.yLabel = "chosen: expert";
-    h.valueLabel = "share of the row expert's tokens (%)";
+    h.valueLabel = normalised ? "share of the row expert's tokens (%)" : "tokens routed to both experts";
     h.rowLabels = expertLabels(a.numExperts());
     h.columnLabels = h.rowLabels;
     for (std::size_t x = 0; x < e; ++x)
         for (std::size_t y = 0; y < e; ++y)
-            h.values.push_back(
-                x == y || l.counts[x] == 0 ? std::nan("") : 100.0 * coactivation[x * e + y] / double(l.counts[x]));
+            h.values.push_back(x == y || l.counts[x] == 0 ? std::nan("")
+                    : normalised                          ? 100.0 * coactivation[x * e + y] / double(l.counts[x])
+                                                          : double(coactivation[x * e + y]));
     h.missingLabel = "diagonal, or an expert without tokens";
+    h.valueDecimals = normalised ? 1 : 0;
     h.theme = o.theme;
     return heatmapChart(h);
 }

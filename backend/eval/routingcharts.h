@@ -28,8 +28,10 @@ ChartScene balanceChart(const RoutingAggregates& a, const RoutingChartOptions& o
 ChartScene persistenceChart(const RoutingAggregates& a, const RoutingChartOptions& o);
 // Sections x layers Jensen-Shannon divergence (bits). Throws InvalidArgumentError without sections.
 ChartScene specialisationChart(const RoutingAggregates& a, const RoutingChartOptions& o);
-// Expert x expert: share of the tokens choosing the row expert that also chose the column expert, for one slot.
-ChartScene coactivationChart(const RoutingAggregates& a, int slot, const RoutingChartOptions& o);
+// Expert x expert for one slot: normalised, the share of the tokens choosing the row expert that also chose the
+// column expert (%); otherwise the number of tokens that chose both. The diagonal is left out (drawn as missing).
+ChartScene coactivationChart(
+    const RoutingAggregates& a, int slot, const RoutingChartOptions& o, bool normalised = true);
 // Per-layer share of tokens with a changed top-k set, top-1 change, and mean Jaccard similarity.
 ChartScene driftChart(
     const RoutingDrift& d, const std::string& nameA, const std::string& nameB, const RoutingChartOptions& o);

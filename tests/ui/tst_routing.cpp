@@ -235,8 +235,9 @@ private slots:
                 (theme == Theme::Dark ? ChartTheme::dark() : ChartTheme::light()).background);
             const QString suffix = theme == Theme::Dark ? "dark" : "light";
             auto* dock = window.findChild<QDockWidget*>("routingDock");
-            static const char* kNames[] = { "experts", "sections", "entropy", "balance", "drift" };
-            for (int t = 0; t < 5; ++t) {
+            static const char* kNames[]
+                = { "experts", "sections", "entropy", "balance", "drift", "tokens", "coactivation", "persistence" };
+            for (int t = 0; t < 8; ++t) {
                 routing->tabs()->setCurrentIndex(t);
                 QTest::qWait(30);
                 test::screenshot(dock, QString("panel-routing-%1-%2").arg(kNames[t], suffix));
