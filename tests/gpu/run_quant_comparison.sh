@@ -18,7 +18,7 @@ for f in .carry/evalxz/*.txt.xz; do python3 -c "import lzma,sys;open(sys.argv[2]
 $cli calibrate --model $model --text-file $eval/AMCOR_2023_10K_item1a.txt --out "$out/mixed-policy.json" \
     --budget 0.35 --tokens 8192 --device cuda --dtype f32 2>&1 | tail -3
 for report in 3M_2022_10K BOEING_2022_10K; do
-    $cli compare --model $model --variants bf16,int8,int4-g128,int4-g64-asym,int4-g32,fp8,fp8-b128,mixed:$out/mixed-policy.json \
+    $cli compare --model $model --variants bf16,int8,int4-g128,int4-g64-asym,int4-g32,fp8,fp8-b128,mixed:$out/mixed-policy.json,mixed:resources/quant-policies/int8-head-bf16.json,mixed:resources/quant-policies/int4-g128-head-int8.json \
         --text-file $eval/$report.txt --device cuda --dtype f32 --window 1024 --json "$out/compare-$report.json" \
         --export-dir "$out/charts-$report" 2>&1 | tail -2
     python3 - "$out/compare-$report.json" <<'PY'
