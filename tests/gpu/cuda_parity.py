@@ -79,6 +79,22 @@ def medium_configs():
     }
 
 
+def hf_logits_and_routing(model, ids):
+    """bf16 logits [T, vocab] (float32 on the CPU) and, per MoE layer, the top-k expert set of every token."""
+    routing = {}
+    hooks = []
+    for mname, mod in model.named_modules():
+        if type(mod).__name__.endswith("Router"):
+            layer = int(mname.split(".layers.")[1].split(".")[0])
+            hooks.append(mod.register_forward_hook(
+                lambda m, inp, out, layer=layer: routing.__setitem__(layer, [set(r) for r in out[2].reshape(-1, out[2].shape[-1]).tolist()])))
+    with torch.no_grad():
+        logits = model(ids.unsqueeze(0).cuda()).logits[0].float().cpu()
+    for h in hooks:
+        h.remove()
+    return logits, routing
+
+
 def bf16_checks(cli, tokens=256):
     rows = []
     work = tempfile.mkdtemp()
@@ -88,19 +104,15 @@ def bf16_checks(cli, tokens=256):
         model = transformers.AutoModelForCausalLM.from_config(cfg, dtype=torch.bfloat16)
         path = os.path.join(work, name)
         model.save_pretrained(path)
-        model = transformers.AutoModelForCausalLM.from_pretrained(path, dtype=torch.bfloat16).cuda().eval()
         ids = torch.randint(3, cfg.vocab_size, (tokens,), generator=torch.Generator().manual_seed(i))
-        routing = {}
-        hooks = []
-        for mname, mod in model.named_modules():
-            if type(mod).__name__.endswith("Router"):
-                layer = int(mname.split(".layers.")[1].split(".")[0])
-                hooks.append(mod.register_forward_hook(
-                    lambda m, inp, out, layer=layer: routing.__setitem__(layer, [set(r) for r in out[2].reshape(-1, out[2].shape[-1]).tolist()])))
-        with torch.no_grad():
-            ref_logits = model(ids.unsqueeze(0).cuda()).logits[0].float().cpu()
-        for h in hooks:
-            h.remove()
+        # transformers' default (eager, one GEMM per expert) and its grouped_mm experts, the kernel we use.
+        runs = {}
+        for experts in ("grouped_mm", "eager"):  # eager last: its model also gives the float32 context below
+            model = transformers.AutoModelForCausalLM.from_pretrained(
+                path, dtype=torch.bfloat16, experts_implementation=experts).cuda().eval()
+            runs[experts] = hf_logits_and_routing(model, ids)
+        ref_logits, routing = runs["eager"]
+        grouped_logits, grouped_routing = runs["grouped_mm"]
         # Context: how far transformers' own bf16 run is from its float32 run on the same weights.
         with torch.no_grad():
             f32_logits = model.float()(ids.unsqueeze(0).cuda()).logits[0].float().cpu()
@@ -114,7 +126,11 @@ def bf16_checks(cli, tokens=256):
         same = sum(x == y for L in routing for x, y in zip(ours.get(L, []), routing[L]))
         hf_vs_f32 = (ref_logits.argmax(-1) == f32_logits.argmax(-1)).float().mean().item()
         ours_vs_f32 = (got["logits"].argmax(-1) == f32_logits.argmax(-1)).float().mean().item()
-        rows.append((name, top1, same / max(total, 1), total, hf_vs_f32, ours_vs_f32))
+        top1_grouped = (got["logits"].argmax(-1) == grouped_logits.argmax(-1)).float().mean().item()
+        same_grouped = sum(x == y for L in grouped_routing for x, y in zip(ours.get(L, []), grouped_routing[L]))
+        hf_eager_vs_grouped = (ref_logits.argmax(-1) == grouped_logits.argmax(-1)).float().mean().item()
+        rows.append((name, top1, same / max(total, 1), total, hf_vs_f32, ours_vs_f32, top1_grouped,
+                     same_grouped / max(total, 1), hf_eager_vs_grouped))
         del model
         torch.cuda.empty_cache()
     return rows
@@ -131,9 +147,12 @@ if __name__ == "__main__":
         print(f"{name:26} {rel:22.2e} {routing:>14} {greedy:>8}")
         ok &= rel <= 1e-4 and greedy != "DIFFERS"
     print("\n== CUDA bf16 vs transformers bf16 (same checkpoint, 256 tokens; targets top-1 >= 99%, routing >= 98%) ==")
-    print(f"{'family':14} {'top-1 agreement':>16} {'routing identical':>18} {'(token,layer)':>14}"
-          f" {'hf-bf16 vs f32':>15} {'ours-bf16 vs f32':>17}")
-    for name, top1, routing, total, hf32, ours32 in bf16_checks(a.cli):
-        print(f"{name:14} {100 * top1:15.2f}% {100 * routing:17.2f}% {total:14d} {100 * hf32:14.2f}% {100 * ours32:16.2f}%")
+    print("top-1 / routing: against transformers' default (eager) experts and against its grouped_mm experts;"
+          " context: transformers eager vs its own grouped_mm, and each bf16 run vs transformers float32")
+    print(f"{'family':14} {'top-1 eager':>12} {'routing eager':>14} {'top-1 grouped':>14} {'routing grouped':>16}"
+          f" {'(token,layer)':>14} {'hf eager vs grouped':>20} {'hf-bf16 vs f32':>15} {'ours-bf16 vs f32':>17}")
+    for name, top1, routing, total, hf32, ours32, top1g, routingg, hfeg in bf16_checks(a.cli):
+        print(f"{name:14} {100 * top1:11.2f}% {100 * routing:13.2f}% {100 * top1g:13.2f}% {100 * routingg:15.2f}%"
+              f" {total:14d} {100 * hfeg:19.2f}% {100 * hf32:14.2f}% {100 * ours32:16.2f}%")
         ok &= top1 >= 0.99 and routing >= 0.98
     sys.exit(0 if ok else 1)
