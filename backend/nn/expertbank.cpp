@@ -95,7 +95,24 @@ at::Tensor DenseExpertBank::forward(const at::Tensor& x, const at::Tensor& ids, 
     auto y = expertSlotOutputs(xs, autocastOperand(m_gateUp), autocastOperand(m_down), a.groupEnds); // [T*k, H]
     // Scale in the weights' dtype (float32 unless the family rounds them), then back to the model dtype.
     y = (y * a.weightOfSlot.unsqueeze(1)).to(x.scalar_type()); // [T*k, H]
-    return at::zeros_like(x).index_add_(0, a.tokenOfSlot, y); // [T, H]
+    return combineExpertSlots(x, a, y); // [T, H]
+}
+
+at::Tensor combineExpertSlots(const at::Tensor& x, const ExpertAssignment& a, const at::Tensor& y)
+{
+    const auto tokens = x.size(0);
+    if (!x.is_cuda() || tokens == 0) // the CPU's index_add_ walks the slots in order: ascending expert per token
+        return at::zeros_like(x).index_add_(0, a.tokenOfSlot, y); // [T, H]
+    // On CUDA one index_add_ over all slots adds a token's experts in whatever order the atomics land, and with
+    // k >= 3 bf16 sums depend on the order: add them one expert at a time in ascending id, rounding after each
+    // addition, as transformers' per-expert loop does. Deterministic, and bit-for-bit the reference's combination.
+    const auto k = y.size(0) / tokens;
+    const auto byToken = at::argsort(a.tokenOfSlot, /*stable=*/true); // [T*k]: the sort by expert was stable
+    const auto slots = y.index_select(0, byToken).view({ tokens, k, y.size(1) }); // [T, k, H]
+    auto out = slots.select(1, 0).clone(); // [T, H]
+    for (std::int64_t j = 1; j < k; ++j)
+        out.add_(slots.select(1, j));
+    return out;
 }
 
 } // namespace moescope

@@ -51,6 +51,10 @@ struct ExpertAssignment {
 };
 ExpertAssignment sortAssignments(const at::Tensor& ids, const at::Tensor& weights, std::int64_t experts);
 
+// Sums the weighted slot outputs y [T*k, H] (sorted as `a`) of each token of x [T, H] into [T, H], adding a token's
+// experts in ascending expert id with a rounding after each addition (transformers' order), deterministically.
+at::Tensor combineExpertSlots(const at::Tensor& x, const ExpertAssignment& a, const at::Tensor& y);
+
 // The SwiGLU experts applied to slots sorted by expert (unweighted): xs [N, H], gateUp [E, 2I, H] (gate rows first),
 // down [E, H, I], groupEnds [E] -> [N, H]. Every bank implementation runs its experts through this.
 at::Tensor expertSlotOutputs(const at::Tensor& xs, const at::Tensor& gateUp, const at::Tensor& down,

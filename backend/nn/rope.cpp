@@ -107,6 +107,17 @@ std::pair<at::Tensor, at::Tensor> Rope::cosSin(const at::Tensor& positions) cons
 at::Tensor Rope::apply(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin) const
 {
     const auto half = x.size(-1) / 2;
+    if (m_float32 && m_interleaved) {
+        // DeepSeek-V2's reference rotates the pairs as complex numbers in float32 and keeps them interleaved; doing
+        // exactly that keeps bf16 runs bit-identical to it (the pairs' layout also sets the order of the attention
+        // dot products' sums).
+        auto sizes = x.sizes().vec();
+        sizes.back() = half;
+        sizes.push_back(2);
+        const auto pairs = at::view_as_complex(x.to(at::kFloat).reshape(sizes).contiguous()); // [T, heads, dim/2]
+        const auto rotation = at::view_as_complex(at::stack({ cos, sin }, -1).to(at::kFloat)).unsqueeze(1);
+        return at::view_as_real(pairs * rotation).flatten(-2).to(x.scalar_type()); // [T, heads, dim]
+    }
     const auto dtype = m_float32 ? at::kFloat : x.scalar_type();
     const auto xr = x.to(dtype);
     const auto c = cos.unsqueeze(1).to(dtype); // [T, 1, dim/2]

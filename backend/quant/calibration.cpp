@@ -83,7 +83,7 @@ namespace {
             m_errors.index_add_(0, expertOfSlot.to(m_errors.device()), err.to(m_errors.device()).to(at::kDouble));
             m_slots.index_add_(0, expertOfSlot.to(m_slots.device()), at::ones_like(expertOfSlot).to(m_slots.device()));
             const auto y = (yq * a.weightOfSlot.unsqueeze(1)).to(x.scalar_type()); // [T*k, H]
-            return at::zeros_like(x).index_add_(0, a.tokenOfSlot, y); // [T, H]
+            return combineExpertSlots(x, a, y); // [T, H]
         }
         std::int64_t weightBytes() const override { return m_quantized->weightBytes(); }
         std::int64_t numExperts() const override { return m_dense.numExperts(); }

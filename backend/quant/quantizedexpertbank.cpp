@@ -128,7 +128,7 @@ at::Tensor QuantizedExpertBank::forward(const at::Tensor& x, const at::Tensor& i
     const auto xs = x.index_select(0, a.tokenOfSlot).to(m_dtype); // [T*k, H]
     auto y = expertSlotOutputs(xs, gateUp, down, a.groupEnds); // [T*k, H]
     y = (y * a.weightOfSlot.unsqueeze(1)).to(x.scalar_type()); // [T*k, H]
-    return at::zeros_like(x).index_add_(0, a.tokenOfSlot, y); // [T, H]
+    return combineExpertSlots(x, a, y); // [T, H]
 }
 
 std::unique_ptr<DenseExpertBank> QuantizedExpertBank::dequantized() const

@@ -120,6 +120,9 @@ def bf16_checks(cli, tokens=256):
         run_cli(cli, "logits", "--model", path, "--ids", ",".join(map(str, ids.tolist())), "--out", out_path,
                 "--device", "cuda", "--dtype", "bf16")
         got = load_file(out_path)
+        run_cli(cli, "logits", "--model", path, "--ids", ",".join(map(str, ids.tolist())), "--out", out_path + ".2",
+                "--device", "cuda", "--dtype", "bf16")
+        repeatable = torch.equal(got["logits"], load_file(out_path + ".2")["logits"])
         top1 = (got["logits"].argmax(-1) == ref_logits.argmax(-1)).float().mean().item()
         ours = routing_sets(got)
         total = sum(len(v) for v in routing.values())
@@ -130,7 +133,7 @@ def bf16_checks(cli, tokens=256):
         same_grouped = sum(x == y for L in grouped_routing for x, y in zip(ours.get(L, []), grouped_routing[L]))
         hf_eager_vs_grouped = (ref_logits.argmax(-1) == grouped_logits.argmax(-1)).float().mean().item()
         rows.append((name, top1, same / max(total, 1), total, hf_vs_f32, ours_vs_f32, top1_grouped,
-                     same_grouped / max(total, 1), hf_eager_vs_grouped))
+                     same_grouped / max(total, 1), hf_eager_vs_grouped, repeatable))
         del model
         torch.cuda.empty_cache()
     return rows
@@ -150,9 +153,11 @@ if __name__ == "__main__":
     print("top-1 / routing: against transformers' default (eager) experts and against its grouped_mm experts;"
           " context: transformers eager vs its own grouped_mm, and each bf16 run vs transformers float32")
     print(f"{'family':14} {'top-1 eager':>12} {'routing eager':>14} {'top-1 grouped':>14} {'routing grouped':>16}"
-          f" {'(token,layer)':>14} {'hf eager vs grouped':>20} {'hf-bf16 vs f32':>15} {'ours-bf16 vs f32':>17}")
-    for name, top1, routing, total, hf32, ours32, top1g, routingg, hfeg in bf16_checks(a.cli):
+          f" {'(token,layer)':>14} {'hf eager vs grouped':>20} {'hf-bf16 vs f32':>15} {'ours-bf16 vs f32':>17}"
+          f" {'ours run twice':>15}")
+    for name, top1, routing, total, hf32, ours32, top1g, routingg, hfeg, same in bf16_checks(a.cli):
         print(f"{name:14} {100 * top1:11.2f}% {100 * routing:13.2f}% {100 * top1g:13.2f}% {100 * routingg:15.2f}%"
-              f" {total:14d} {100 * hfeg:19.2f}% {100 * hf32:14.2f}% {100 * ours32:16.2f}%")
+              f" {total:14d} {100 * hfeg:19.2f}% {100 * hf32:14.2f}% {100 * ours32:16.2f}%"
+              f" {'identical' if same else 'DIFFERS':>15}")
         ok &= top1 >= 0.99 and routing >= 0.98
     sys.exit(0 if ok else 1)
