@@ -128,8 +128,8 @@ bool isNumberField(std::string_view f)
         --n;
     while (i < n && isSpace(static_cast<unsigned char>(f[i])))
         ++i;
-    while (i < n && (f[i] == '$' || f[i] == '(' || f[i] == '-' || f[i] == '+'))
-        ++i;
+    while (i < n && (f[i] == '$' || f[i] == '(' || f[i] == '-' || f[i] == '+' || f[i] == ' '))
+        ++i; // "$ 1,234": reports often set the currency sign apart
     while (n > i && (f[n - 1] == ')' || f[n - 1] == '%'))
         --n;
     if (i >= n || !isDigit(static_cast<unsigned char>(f[i])))

@@ -7,7 +7,8 @@
 // letter (ASCII, or a non-ASCII character other than Latin-1 symbols and General Punctuation) -> Word; otherwise
 // (spaces, punctuation, symbols) -> Punctuation. Line kind: a line of the stored page text is a table row when at least
 // two of its fields are numbers, fields being separated by runs of two or more spaces or a tab (the column layout of
-// PDF text), a number being an optional sign / currency / parenthesis, digits with ',' or '.', and an optional '%' or
+// PDF text), a number being optional signs / currency / parentheses (spaces allowed), digits with ',' or '.', and an
+// optional '%' or
 // ')'. A token belongs to the line holding its first non-whitespace byte (its first byte when it is all whitespace).
 // Passages: the document's lines holding at least kMinPassageTokens scored tokens, ranked by their KL sum (total
 // departure, so a long damaged table row outranks one odd token). Plain C++, any thread.
