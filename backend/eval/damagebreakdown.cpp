@@ -1,6 +1,7 @@
 #include "eval/damagebreakdown.h"
 
 #include "core/error.h"
+#include "docs/textutil.h"
 
 #include <algorithm>
 #include <cmath>
@@ -39,27 +40,11 @@ std::vector<Line> splitLines(std::string_view text)
     return out;
 }
 
+// The line with whitespace runs collapsed, cut at kPassageChars bytes without splitting a UTF-8 sequence.
 std::string collapsed(std::string_view s)
 {
-    std::string out;
-    bool space = false;
-    for (const char c : s) {
-        if (isSpace(static_cast<unsigned char>(c))) {
-            space = !out.empty();
-            continue;
-        }
-        if (space)
-            out += ' ';
-        space = false;
-        out += c;
-        if (out.size() >= kPassageChars)
-            break;
-    }
-    // Never cut a UTF-8 sequence in half.
-    while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80)
-        out.pop_back();
-    if (!out.empty() && static_cast<unsigned char>(out.back()) >= 0xC0)
-        out.pop_back();
+    std::string out = collapseWhitespace(s.substr(0, 4 * kPassageChars));
+    out.resize(utf8Floor(out, std::min(out.size(), kPassageChars)));
     return out;
 }
 
