@@ -91,7 +91,7 @@ QString headHtml(const ComparisonResult& r, const ComparisonReportOptions& o)
     std::vector<QStringList> rows;
     for (const auto& row : comparisonSummaryRows(r))
         rows.push_back(row.cells);
-    h += tableHtml(comparisonSummaryHeaders(), rows, {}, { 12, 7, 6, 11, 17, 8, 8, 6, 8, 8, 9 });
+    h += tableHtml(comparisonSummaryHeaders(), rows, {}, { 10, 7, 6, 14, 16, 8, 8, 6, 8, 8, 9 });
     h += "<p class='note'>"
         + tr("Memory: weight bytes as % of the model's bf16 weights. Speed: decode tokens/s relative to the baseline. "
              "PPL: perplexity with the half-width of its 95% interval (normal approximation over per-token NLL). "

@@ -10,6 +10,7 @@
 #include <QSignalBlocker>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -83,9 +84,6 @@ QuantDamageView::QuantDamageView(QWidget* parent)
         t->verticalHeader()->setDefaultSectionSize(t->fontMetrics().height() + 6);
     }
     m_passages->horizontalHeader()->setStretchLastSection(true);
-    // The five groups fit without scrolling.
-    m_table->setMinimumHeight(m_table->horizontalHeader()->sizeHint().height()
-        + 5 * m_table->verticalHeader()->defaultSectionSize() + 2 * m_table->frameWidth() + 2);
     m_variant->setSizeAdjustPolicy(QComboBox::AdjustToContents);
 
     auto* controls = new QHBoxLayout;
@@ -102,13 +100,16 @@ QuantDamageView::QuantDamageView(QWidget* parent)
     topLayout->addWidget(m_legend);
     topLayout->addWidget(m_note);
     topLayout->addWidget(m_text, 1);
+    // The page gets most of the room; the two tables share a tab strip below it.
+    auto* tables = new QTabWidget;
+    tables->setObjectName("damageTables");
+    tables->addTab(m_passages, tr("Most damaged lines"));
+    tables->addTab(m_table, tr("Breakdown"));
     auto* split = new QSplitter(Qt::Vertical);
     split->addWidget(top);
-    split->addWidget(m_table);
-    split->addWidget(m_passages);
-    split->setStretchFactor(0, 4);
-    split->setStretchFactor(1, 1);
-    split->setStretchFactor(2, 2);
+    split->addWidget(tables);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(split);

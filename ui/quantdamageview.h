@@ -2,8 +2,8 @@
 // Where on the page a quantized variant departs most from the baseline: the document's text, page by page, with every
 // scored token tinted by a measure of one variant (KL from the baseline in nats, |Δp| of the true token in percentage
 // points, or top-1 disagreement) on the shared token overlay (SurprisalTextView + its legend, with a scale whose top
-// is the variant's 99th percentile of the measure, rounded up); below, the variant's breakdown by token class and
-// line kind (eval/damagebreakdown.h) and its 20 most damaged lines with their pages (a click shows that page).
+// is the variant's 99th percentile of the measure, rounded up); below, in two tabs, the variant's 20 most damaged lines
+// with their pages (a click shows that page) and its breakdown by token class and line kind (eval/damagebreakdown.h).
 //
 // Page sync as the Routing panel's token view: pageRequested(page) when the user moves (page box, passage click);
 // followPage(page) moves without emitting, so wiring both ways to the document view cannot loop. GUI thread only.

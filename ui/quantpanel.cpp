@@ -281,6 +281,7 @@ void QuantPanel::showResult(std::shared_ptr<const ComparisonResult> result, std:
     m_resultDocument = documentId;
     const auto document = m_session->currentDocument();
     m_results->setResult(std::move(result), document && document->info.id == documentId ? document : nullptr);
+    m_results->damageView()->followPage(m_documentPage); // start where the document view is
 }
 
 void QuantPanel::documentShown()
@@ -331,6 +332,7 @@ void QuantPanel::documentShown()
 
 void QuantPanel::followPage(int page)
 {
+    m_documentPage = page;
     m_results->damageView()->followPage(page);
 }
 

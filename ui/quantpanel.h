@@ -90,6 +90,7 @@ private:
     QuantResultsView* m_results;
     qint64 m_lastRun = 0;
     std::int64_t m_resultDocument = -1; // the document the shown result ran on (-1: unknown)
+    int m_documentPage = 0; // the document view's page, as last followed
 };
 
 } // namespace moescope

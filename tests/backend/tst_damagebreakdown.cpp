@@ -60,6 +60,7 @@ private slots:
         QTest::newRow("parens pct") << "Net income  (12.5)  45%" << true;
         QTest::newRow("tabs") << "1,234\t5.6%" << true;
         QTest::newRow("currency apart") << "Revenue     $ 1,234.5     $ 1,100.2" << true;
+        QTest::newRow("currency apart 2") << "Revenue                  $ 1,234.5     $ 1,100.2" << true;
         QTest::newRow("years header") << "              2023        2022" << true;
         QTest::newRow("prose numbers") << "In 2023 revenue was 1,234 and 1,100." << false;
         QTest::newRow("one number") << "Total assets      1,234" << false;
