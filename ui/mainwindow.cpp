@@ -122,6 +122,10 @@ MainWindow::MainWindow(InferenceService* service, SessionController* session, QW
         registerPanel(m_quantPanel, tr("Quantization"), "quantizationDock", Qt::RightDockWidgetArea,
             QIcon(":/icons/quantization.svg")));
     m_progress->track(m_quantPanel->jobs());
+    // The damage overlay follows the document view's page as the routing token view does.
+    connect(
+        m_quantPanel, &QuantPanel::pageRequested, m_documentView, [this](int page) { m_documentView->showPage(page); });
+    connect(m_documentView, &DocumentView::currentPageChanged, m_quantPanel, &QuantPanel::followPage);
     analysisDock->raise();
 
     const QString folder

@@ -1,8 +1,13 @@
 #include "ui/quantpanel.h"
 
+#include "core/error.h"
+#include "eval/comparisonreport.h"
 #include "services/inferenceservice.h"
 #include "services/jobtracker.h"
 #include "services/sessioncontroller.h"
+#include "store/sessionstore.h"
+#include "ui/comparisonreportpdf.h"
+#include "ui/quantdamageview.h"
 #include "ui/quantresultsview.h"
 
 #include <QComboBox>
@@ -23,17 +28,6 @@ namespace moescope {
 
 namespace {
 constexpr int kVariantRole = Qt::UserRole;
-
-std::string joinedText(const DocumentData& d)
-{
-    std::string text;
-    for (std::size_t p = 0; p < d.pages.size(); ++p) {
-        if (p > 0)
-            text += '\f';
-        text += d.pages[p].text;
-    }
-    return text;
-}
 } // namespace
 
 const QStringList& QuantPanel::presets()
@@ -47,12 +41,14 @@ QuantPanel::QuantPanel(InferenceService* service, SessionController* session, QW
     , m_service(service)
     , m_session(session)
     , m_jobs(new JobTracker(this, 1))
+    , m_loader(new JobTracker(this, 1))
     , m_variants(new QListWidget)
     , m_windows(new QSpinBox)
     , m_windowSize(new QComboBox)
     , m_run(new QPushButton(tr("Compare")))
     , m_cancel(new QPushButton(tr("Cancel")))
     , m_export(new QPushButton(tr("Export…")))
+    , m_report(new QPushButton(tr("Report (PDF)…")))
     , m_progress(new QProgressBar)
     , m_status(new QLabel)
     , m_results(new QuantResultsView)
@@ -78,6 +74,10 @@ QuantPanel::QuantPanel(InferenceService* service, SessionController* session, QW
     m_windowSize->setCurrentIndex(2);
     m_cancel->setEnabled(false);
     m_export->setEnabled(false);
+    m_report->setEnabled(false);
+    m_report->setObjectName("quantReport");
+    m_report->setToolTip(tr("One PDF with the run's facts, the summary table, every chart and where on the page each "
+                            "variant departs"));
     m_progress->setVisible(false);
     m_status->setWordWrap(true);
     m_status->setObjectName("quantStatus");
@@ -96,6 +96,7 @@ QuantPanel::QuantPanel(InferenceService* service, SessionController* session, QW
     buttons->addWidget(m_cancel);
     buttons->addWidget(m_progress, 1);
     buttons->addWidget(m_export);
+    buttons->addWidget(m_report);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addLayout(buttons);
@@ -106,6 +107,8 @@ QuantPanel::QuantPanel(InferenceService* service, SessionController* session, QW
     connect(m_run, &QPushButton::clicked, this, &QuantPanel::run);
     connect(m_cancel, &QPushButton::clicked, this, &QuantPanel::cancel);
     connect(m_export, &QPushButton::clicked, this, &QuantPanel::exportResults);
+    connect(m_report, &QPushButton::clicked, this, &QuantPanel::chooseReport);
+    connect(m_results->damageView(), &QuantDamageView::pageRequested, this, &QuantPanel::pageRequested);
     connect(m_jobs, &JobTracker::progress, this, [this](qint64 done, qint64 total) {
         m_progress->setRange(0, int(std::min<qint64>(total, 1 << 30)));
         m_progress->setValue(int(std::min<qint64>(done, 1 << 30)));
@@ -124,8 +127,8 @@ QuantPanel::QuantPanel(InferenceService* service, SessionController* session, QW
         m_modelDir.clear();
         updateState();
     });
-    connect(m_session, &SessionController::documentLoaded, this, &QuantPanel::updateState);
-    connect(m_session, &SessionController::documentCleared, this, &QuantPanel::updateState);
+    connect(m_session, &SessionController::documentLoaded, this, &QuantPanel::documentShown);
+    connect(m_session, &SessionController::documentCleared, this, &QuantPanel::documentShown);
     updateState();
 }
 
@@ -197,6 +200,7 @@ void QuantPanel::updateState()
     m_cancel->setEnabled(running);
     m_progress->setVisible(running);
     m_export->setEnabled(!running && m_results->result() != nullptr);
+    m_report->setEnabled(!running && m_results->result() != nullptr);
     if (!running && !ready && m_results->result() == nullptr)
         m_status->setText(m_modelDir.isEmpty() ? tr("Open a model to compare it with its quantized variants.")
                                                : tr("Open a report: the comparison runs on its text."));
@@ -209,7 +213,7 @@ void QuantPanel::run()
         return;
     ComparisonRequest request;
     request.modelDir = m_modelDir.toStdString();
-    request.text = joinedText(*document);
+    request.text = document->joinedText();
     for (const QString& v : selectedVariants())
         request.variants.push_back(v.toStdString());
     request.window = m_windowSize->currentData().toInt();
@@ -231,10 +235,10 @@ void QuantPanel::run()
     m_jobs->start<ComparisonOutcome>(
         tr("Comparing quantized variants"),
         [request](const JobContext& context) { return runDocumentComparison(request, context); },
-        [this](ComparisonOutcome outcome) {
+        [this, documentId = document->info.id](ComparisonOutcome outcome) {
             m_lastRun = outcome.runId;
             const auto& r = *outcome.result;
-            m_results->setResult(outcome.result);
+            showResult(outcome.result, documentId);
             m_status->setText(
                 tr("%1 scored tokens in %2 s on %3 %4%5")
                     .arg(r.positions.size())
@@ -269,6 +273,92 @@ void QuantPanel::exportResults()
         m_status->setText(tr("Exported %1 files into %2").arg(files.size()).arg(QDir::toNativeSeparators(dir)));
     } catch (const std::exception& e) {
         QMessageBox::warning(this, tr("Export failed"), QString::fromUtf8(e.what()));
+    }
+}
+
+void QuantPanel::showResult(std::shared_ptr<const ComparisonResult> result, std::int64_t documentId)
+{
+    m_resultDocument = documentId;
+    const auto document = m_session->currentDocument();
+    m_results->setResult(std::move(result), document && document->info.id == documentId ? document : nullptr);
+    m_results->damageView()->followPage(m_documentPage); // start where the document view is
+}
+
+void QuantPanel::documentShown()
+{
+    updateState();
+    const auto document = m_session->currentDocument();
+    if (m_results->result() && document && document->info.id == m_resultDocument) {
+        showResult(m_results->result(), m_resultDocument); // the same document, perhaps reloaded
+        return;
+    }
+    if (!document || !m_session->hasSession() || m_jobs->isRunning()) {
+        if (m_results->result())
+            showResult(m_results->result(), m_resultDocument); // another document: no overlay
+        return;
+    }
+    // The latest complete comparison stored for this document, with its per-token arrays.
+    const std::string path = m_session->sessionPath().toStdString();
+    const std::int64_t documentId = document->info.id;
+    m_loader->start<ComparisonOutcome>(
+        tr("Loading the stored comparison"),
+        [path, documentId](const JobContext&) {
+            auto store = SessionStore::open(path);
+            ComparisonOutcome out;
+            for (const auto& run : store.runs("comparison", documentId))
+                if (run.status == "complete" && run.id > out.runId)
+                    out.runId = run.id;
+            if (out.runId > 0)
+                out.result = std::make_shared<ComparisonResult>(loadComparison(store, out.runId));
+            return out;
+        },
+        [this, documentId](ComparisonOutcome outcome) {
+            const auto document = m_session->currentDocument();
+            if (outcome.result && !m_jobs->isRunning() && document && document->info.id == documentId) {
+                m_lastRun = outcome.runId;
+                showResult(outcome.result, documentId);
+                m_status->setText(tr("Comparison run %1 of this document, stored in the session (%2 scored tokens).")
+                                      .arg(outcome.runId)
+                                      .arg(outcome.result->positions.size()));
+                updateState();
+            }
+            emit storedComparisonLoaded(outcome.runId);
+        },
+        [this](const QString& message) {
+            m_status->setText(tr("The stored comparison could not be read: %1").arg(message));
+            emit storedComparisonLoaded(0);
+        });
+}
+
+void QuantPanel::followPage(int page)
+{
+    m_documentPage = page;
+    m_results->damageView()->followPage(page);
+}
+
+void QuantPanel::writeReport(const QString& path) const
+{
+    const auto result = m_results->result();
+    if (!result)
+        throw InvalidArgumentError("there is no comparison to report: run one first");
+    ComparisonReportOptions options;
+    const auto document = m_session->currentDocument();
+    if (document && document->info.id == m_resultDocument)
+        options.document = document;
+    writeComparisonReportPdf(*result, options, path);
+}
+
+void QuantPanel::chooseReport()
+{
+    const QString file = QFileDialog::getSaveFileName(
+        this, tr("Write the comparison report"), QStringLiteral("quantization-report.pdf"), tr("PDF (*.pdf)"));
+    if (file.isEmpty())
+        return;
+    try {
+        writeReport(file);
+        m_status->setText(tr("Wrote the report %1").arg(QDir::toNativeSeparators(file)));
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, tr("Report failed"), QString::fromUtf8(e.what()));
     }
 }
 

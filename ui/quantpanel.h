@@ -3,7 +3,10 @@
 // fp8, and mixed 4/8-bit policies from JSON files), compare them with the model as loaded on the current document's
 // text (all of it, or its first N windows) in a background job with progress and Cancel, store the result in the
 // session as a "comparison" run, and show it (QuantResultsView). The job loads its own copies of the model
-// (runComparison), so the InferenceService's model and its requests are untouched. GUI thread only.
+// (runComparison), so the InferenceService's model and its requests are untouched. When a document is shown again
+// (session reopened, document picked), its latest stored comparison is loaded back (in the background) with its
+// per-token arrays, so the damage overlay works after reopening. "Report (PDF)…" writes comparisonreportpdf.h's
+// report. Page sync with the document view goes through followPage / pageRequested. GUI thread only.
 
 #include "services/comparisonjob.h"
 
@@ -44,23 +47,35 @@ public:
     JobTracker* jobs() const { return m_jobs; }
     QPushButton* runButton() const { return m_run; }
     QPushButton* cancelButton() const { return m_cancel; }
+    QPushButton* reportButton() const { return m_report; }
+    JobTracker* loader() const { return m_loader; }
     QLabel* status() const { return m_status; }
 
 public slots:
     void run();
     void cancel();
     void exportResults();
+    void chooseReport();
+    // Writes the one-file PDF report of the shown comparison. Throws moescope::Error.
+    void writeReport(const QString& path) const;
+    void followPage(int page);
 
 signals:
     void comparisonFinished(bool ok);
+    void pageRequested(int page);
+    // A stored comparison was loaded back for the current document (runId), or none was found (0).
+    void storedComparisonLoaded(qint64 runId);
 
 private:
     void updateState();
     void choosePolicy();
+    void documentShown();
+    void showResult(std::shared_ptr<const ComparisonResult> result, std::int64_t documentId);
 
     InferenceService* m_service;
     SessionController* m_session;
     JobTracker* m_jobs;
+    JobTracker* m_loader; // loads stored comparisons back
     QString m_modelDir;
     QString m_device;
     QListWidget* m_variants;
@@ -69,10 +84,13 @@ private:
     QPushButton* m_run;
     QPushButton* m_cancel;
     QPushButton* m_export;
+    QPushButton* m_report;
     QProgressBar* m_progress;
     QLabel* m_status;
     QuantResultsView* m_results;
     qint64 m_lastRun = 0;
+    std::int64_t m_resultDocument = -1; // the document the shown result ran on (-1: unknown)
+    int m_documentPage = 0; // the document view's page, as last followed
 };
 
 } // namespace moescope

@@ -5,7 +5,10 @@
 #include "eval/comparisoncharts.h"
 #include "eval/comparisonreport.h"
 #include "io/jsonfile.h"
+#include "ui/chartexport.h"
 #include "ui/chartsceneview.h"
+#include "ui/comparisonsummary.h"
+#include "ui/quantdamageview.h"
 
 #include <nlohmann/json.hpp>
 
@@ -22,18 +25,6 @@
 
 namespace moescope {
 
-namespace {
-QString fixed(double v, int decimals)
-{
-    return std::isfinite(v) ? QString::number(v, 'f', decimals) : "n/a";
-}
-
-QString bytesText(std::int64_t bytes)
-{
-    return QString::number(double(bytes) / (1024.0 * 1024.0), 'f', 2) + " MiB";
-}
-} // namespace
-
 QuantResultsView::QuantResultsView(QWidget* parent)
     : QWidget(parent)
     , m_table(new QTableWidget(0, ColumnCount))
@@ -42,10 +33,10 @@ QuantResultsView::QuantResultsView(QWidget* parent)
     , m_metricChart(new ChartSceneView)
     , m_driftChart(new ChartSceneView)
     , m_scatterChart(new ChartSceneView)
+    , m_damage(new QuantDamageView)
 {
     m_table->setObjectName("quantTable");
-    m_table->setHorizontalHeaderLabels({ tr("Model"), tr("Memory %"), tr("Speed ×"), tr("PPL ± 95% CI"),
-        tr("Ratio [95% CI]"), tr("KL mean"), tr("KL p99"), tr("Top-1 %"), tr("Δp mean (pp)"), tr("Δp RMS (pp)") });
+    m_table->setHorizontalHeaderLabels(comparisonSummaryHeaders());
     m_table->horizontalHeaderItem(Memory)->setToolTip(tr("Weight bytes as a share of the model's bf16 weight bytes"));
     m_table->horizontalHeaderItem(Speed)->setToolTip(tr("Decode tokens per second relative to the baseline"));
     m_table->horizontalHeaderItem(Ratio)->setToolTip(
@@ -74,6 +65,7 @@ QuantResultsView::QuantResultsView(QWidget* parent)
     m_tabs->addTab(metricTab, tr("Metrics"));
     m_tabs->addTab(m_driftChart, tr("Routing drift"));
     m_tabs->addTab(m_scatterChart, tr("Memory vs quality"));
+    m_tabs->addTab(m_damage, tr("Damage on the page"));
     for (auto* c : { m_metricChart, m_driftChart, m_scatterChart })
         c->setMessage(tr("Run a comparison to see its charts."));
 
@@ -88,11 +80,12 @@ QuantResultsView::QuantResultsView(QWidget* parent)
     connect(m_metric, &QComboBox::currentIndexChanged, this, &QuantResultsView::rebuildCharts);
 }
 
-void QuantResultsView::setResult(std::shared_ptr<const ComparisonResult> result)
+void QuantResultsView::setResult(std::shared_ptr<const ComparisonResult> result, DocumentDataPtr document)
 {
     m_result = std::move(result);
     fillTable();
     rebuildCharts();
+    m_damage->setData(m_result, std::move(document));
 }
 
 void QuantResultsView::fillTable()
@@ -100,43 +93,17 @@ void QuantResultsView::fillTable()
     m_table->setRowCount(0);
     if (!m_result)
         return;
-    const auto& r = *m_result;
-    std::vector<const VariantResult*> rows { &r.baseline };
-    for (const auto& v : r.variants)
-        rows.push_back(&v);
+    const auto rows = comparisonSummaryRows(*m_result);
     m_table->setRowCount(int(rows.size()));
-    const double baseSpeed = r.baseline.decodeTokensPerSecond;
-    for (int i = 0; i < int(rows.size()); ++i) {
-        const auto& v = *rows[std::size_t(i)];
-        const bool base = i == 0;
-        const auto set = [&](int column, const QString& text, const QString& tip = {}) {
-            auto* item = new QTableWidgetItem(text);
+    for (int i = 0; i < int(rows.size()); ++i)
+        for (int column = 0; column < ColumnCount; ++column) {
+            const auto& row = rows[std::size_t(i)];
+            auto* item = new QTableWidgetItem(row.cells.value(column));
             item->setTextAlignment(
                 column == Model ? Qt::AlignLeft | Qt::AlignVCenter : Qt::AlignRight | Qt::AlignVCenter);
-            item->setToolTip(tip);
+            item->setToolTip(row.tips.value(column));
             m_table->setItem(i, column, item);
-        };
-        set(Model,
-            base ? tr("baseline (%1)").arg(QString::fromStdString(v.quantization)) : QString::fromStdString(v.name),
-            tr("loaded as %1").arg(QString::fromStdString(v.quantization)));
-        set(Memory, fixed(comparisonMetricValue(r, v, ComparisonMetric::MemoryShare), 1),
-            tr("%1 of weights, peak %2").arg(bytesText(v.weightBytes), bytesText(v.peakBytes)));
-        set(Speed, baseSpeed > 0 && v.decodeTokensPerSecond > 0 ? fixed(v.decodeTokensPerSecond / baseSpeed, 2) : "n/a",
-            tr("decode %1 tok/s, prefill %2 tok/s")
-                .arg(fixed(v.decodeTokensPerSecond, 1), fixed(v.prefillTokensPerSecond, 1)));
-        set(Perplexity, QStringLiteral("%1 ± %2").arg(fixed(v.ppl, 3), fixed((v.pplHigh - v.pplLow) / 2, 3)),
-            tr("95% CI [%1, %2]").arg(fixed(v.pplLow, 3), fixed(v.pplHigh, 3)));
-        set(Ratio,
-            base ? QStringLiteral("1")
-                 : QStringLiteral("%1 [%2, %3]")
-                       .arg(fixed(v.pplRatio, 4), fixed(v.pplRatioLow, 4), fixed(v.pplRatioHigh, 4)));
-        set(KlMean, base ? "–" : fixed(v.klMean, 5),
-            tr("median %1, p90 %2, max %3").arg(fixed(v.klMedian, 5), fixed(v.klP90, 5), fixed(v.klMax, 4)));
-        set(KlP99, base ? "–" : fixed(v.klP99, 5));
-        set(Top1, base ? "–" : fixed(100.0 * v.top1Agreement, 2));
-        set(DeltaPMean, base ? "–" : fixed(100.0 * v.deltaPMean, 3));
-        set(DeltaPRms, base ? "–" : fixed(100.0 * v.deltaPRms, 3));
-    }
+        }
 }
 
 void QuantResultsView::rebuildCharts()
@@ -177,8 +144,7 @@ QStringList QuantResultsView::exportTo(const QString& dir) const
     if (m_driftChart->hasScene()) // a dense model has no routing to drift
         charts.emplace_back("comparison_routing_drift", comparisonDriftChart(*m_result, theme));
     for (const auto& [stem, scene] : charts)
-        for (const auto& p : writeChartFiles(scene, folder / stem))
-            out << QString::fromStdString(p.string());
+        out << writeChartExports(scene, folder / stem);
     return out;
 }
 

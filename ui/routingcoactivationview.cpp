@@ -5,6 +5,7 @@
 #include "eval/chartstyle.h"
 #include "eval/routingcharts.h"
 #include "io/jsonfile.h"
+#include "ui/chartexport.h"
 #include "ui/chartsceneview.h"
 
 #include <QCheckBox>
@@ -137,8 +138,7 @@ QStringList RoutingCoactivationView::exportTo(const std::filesystem::path& dir) 
     const auto& a = m_view->run->aggregates;
     const std::string stem = "routing_coactivation_layer" + std::to_string(layer());
     QStringList out;
-    for (const auto& p : writeChartFiles(m_chart->scene(), dir / stem))
-        out << QString::fromStdString(p.string());
+    out << writeChartExports(m_chart->scene(), dir / stem);
     const auto e = std::size_t(a.numExperts());
     const auto& counts = a.layer(a.slotOf(layer())).counts;
     std::string csv = "layer,expert_a,expert_b,tokens,share_of_a,share_of_b\n";

@@ -6,6 +6,7 @@
 #include "io/jsonfile.h"
 #include "services/jobtracker.h"
 #include "services/sessioncontroller.h"
+#include "ui/chartexport.h"
 #include "ui/chartsceneview.h"
 
 #include <nlohmann/json.hpp>
@@ -181,8 +182,7 @@ QStringList RoutingDriftView::exportTo(const QString& dir) const
     const std::filesystem::path folder = dir.toStdString();
     std::filesystem::create_directories(folder);
     QStringList out;
-    for (const auto& p : writeChartFiles(m_chart->scene(), folder / "routing_drift"))
-        out << QString::fromStdString(p.string());
+    out << writeChartExports(m_chart->scene(), folder / "routing_drift");
     for (const auto& p : writeDriftCsv(m_drift->drift, m_drift->tokenText, folder))
         out << QString::fromStdString(p.string());
     const auto json = routingDriftJson(m_drift->drift, m_drift->a, m_drift->b, m_drift->tokenText);

@@ -7,6 +7,7 @@
 #include "eval/chartstyle.h"
 #include "eval/routingcharts.h"
 #include "io/jsonfile.h"
+#include "ui/chartexport.h"
 #include "ui/chartsceneview.h"
 #include "ui/routingcoactivationview.h"
 #include "ui/routingdriftview.h"
@@ -61,8 +62,7 @@ QStringList RoutingPanel::exportView(View view, const QString& dir) const
     if (view == View::Sections)
         stem = "routing_sections_layer" + std::to_string(m_sectionLayer->currentData().toInt());
     QStringList out;
-    for (const auto& p : writeChartFiles(c->scene(), folder / stem))
-        out << QString::fromStdString(p.string());
+    out << writeChartExports(c->scene(), folder / stem);
     if (view == View::Persistence)
         out << writePersistenceCsv(m_view->run->aggregates, folder / "routing_persistence.csv");
     for (const auto& p : writeRoutingCsv(m_view->run->aggregates, m_view->queries.get(), m_view->tokenText, folder))

@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "eval/chartrender.h"
+#include "ui/chartexport.h"
 #include "ui/chartsceneview.h"
 #include "ui/routingtokenfigure.h"
 #include "ui/routingtokenlegend.h"
@@ -130,8 +131,7 @@ QStringList RoutingTokenTab::exportTo(const std::filesystem::path& dir) const
         + std::to_string(sheet.page + 1)
         + (m_view->coloring() == RoutingTokenColoring::Entropy ? "_entropy" : "_expert");
     QStringList out;
-    for (const auto& p : writeChartFiles(routingTokenChart(trace, *m_document, spec), dir / stem))
-        out << QString::fromStdString(p.string());
+    out << writeChartExports(routingTokenChart(trace, *m_document, spec), dir / stem);
     // The whole page's tokens (every sheet of it), not only the part drawn.
     std::size_t begin = sheet.tokenBegin, end = sheet.tokenEnd;
     for (const auto& s : m_view->sheets())

@@ -25,7 +25,12 @@ double luminance(const QColor& c)
 
 QColor surprisalColor(double nats, const QColor& base)
 {
-    const double t = std::clamp(std::isfinite(nats) ? nats / kSurprisalScaleMax : 0.0, 0.0, 1.0);
+    return sequentialTint(nats / kSurprisalScaleMax, base);
+}
+
+QColor sequentialTint(double t, const QColor& base)
+{
+    t = std::clamp(std::isfinite(t) ? t : 0.0, 0.0, 1.0);
     // On a dark base the ramp runs the other way (dark red to pale yellow), so that more surprising tokens always
     // stand out more from the background.
     const bool dark = base.lightness() < 128;

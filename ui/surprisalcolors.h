@@ -11,6 +11,8 @@ namespace moescope {
 
 constexpr double kSurprisalScaleMax = 10.0; // nats/token at the top of the scale (p ~ 0.005%)
 
+// The tint at t in [0, 1] along the ramp over base (t is clamped; NaN counts as 0): the map every token overlay uses.
+QColor sequentialTint(double t, const QColor& base);
 // The tint of a token with this surprisal (nats/token) over base.
 QColor surprisalColor(double nats, const QColor& base);
 // Black or white, whichever reads better on background.

@@ -1,6 +1,8 @@
 #pragma once
-// The legend of the surprisal overlay: the colour ramp with ticks in nats/token and the matching token
-// probabilities, drawn over the palette's base colour exactly as the tokens are tinted.
+// The legend of a token overlay: the colour ramp of its TokenTintScale with ticks in the scale's unit (surprisal in
+// nats/token by default), drawn over the palette's base colour exactly as the tokens are tinted.
+
+#include "ui/tokentintscale.h"
 
 #include <QWidget>
 
@@ -11,11 +13,16 @@ class SurprisalLegend : public QWidget {
 
 public:
     explicit SurprisalLegend(QWidget* parent = nullptr);
+    void setScale(const TokenTintScale& scale, const QString& toolTip);
+    const TokenTintScale& scale() const { return m_scale; }
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
 
 protected:
     void paintEvent(QPaintEvent* event) override;
+
+private:
+    TokenTintScale m_scale = TokenTintScale::surprisal();
 };
 
 } // namespace moescope

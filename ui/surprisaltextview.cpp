@@ -12,10 +12,6 @@
 
 namespace moescope {
 
-namespace {
-constexpr float kTintFrom = 0.5f; // nats: below this a token is left untinted (it would be nearly invisible)
-}
-
 SurprisalTextView::SurprisalTextView(QWidget* parent)
     : QPlainTextEdit(parent)
 {
@@ -46,13 +42,20 @@ void SurprisalTextView::clearPage()
 std::vector<TokenTint> SurprisalTextView::tokensOfPage(
     const DocumentData& document, const PerplexityData& run, int page)
 {
+    return tintsOfPage(
+        document, run.tokenBegin, run.tokenEnd, [&](std::size_t i) { return -run.logProbs[i]; }, page);
+}
+
+std::vector<TokenTint> SurprisalTextView::tintsOfPage(const DocumentData& document,
+    std::span<const std::uint32_t> begins, std::span<const std::uint32_t> ends,
+    const std::function<float(std::size_t)>& value, int page)
+{
     std::vector<TokenTint> out;
-    if (page < 0 || page >= document.pageCount())
+    if (page < 0 || page >= document.pageCount() || ends.size() < begins.size())
         return out;
     const std::string& text = document.pages[std::size_t(page)].text;
     const std::size_t pageBegin = document.pageOffsets[std::size_t(page)];
     const std::size_t pageEnd = pageBegin + text.size();
-    const auto& begins = run.tokenBegin;
     auto it = std::lower_bound(begins.begin(), begins.end(), std::uint32_t(pageBegin));
     // Walk the page's tokens in order, converting byte offsets to UTF-16 positions incrementally.
     std::size_t byte = 0;
@@ -66,15 +69,29 @@ std::vector<TokenTint> SurprisalTextView::tokensOfPage(
         return utf16;
     };
     for (auto i = std::size_t(it - begins.begin()); i < begins.size() && begins[i] < pageEnd; ++i) {
-        const float lp = run.logProbs[i];
-        if (std::isnan(lp) || run.tokenEnd[i] <= begins[i])
+        const float v = value(i);
+        if (std::isnan(v) || ends[i] <= begins[i])
             continue;
         const int start = advanceTo(begins[i] - pageBegin);
-        const int end = utf16Index(text, std::min<std::size_t>(run.tokenEnd[i] - pageBegin, text.size()));
+        const int end = utf16Index(text, std::min<std::size_t>(ends[i] - pageBegin, text.size()));
         if (end > start)
-            out.push_back({ start, end - start, -lp });
+            out.push_back({ start, end - start, v });
     }
     return out;
+}
+
+void SurprisalTextView::setScale(const TokenTintScale& scale)
+{
+    m_scale = scale;
+    rebuildSelections();
+}
+
+QColor SurprisalTextView::tintAt(int position) const
+{
+    const TokenTint* t = tokenAt(position);
+    if (!t || t->value < m_scale.tintFrom)
+        return {};
+    return m_scale.color(t->value, palette().color(QPalette::Base));
 }
 
 void SurprisalTextView::rebuildSelections()
@@ -82,13 +99,13 @@ void SurprisalTextView::rebuildSelections()
     QList<QTextEdit::ExtraSelection> selections;
     const QColor base = palette().color(QPalette::Base);
     for (const auto& t : m_tokens) {
-        if (t.surprisal < kTintFrom)
+        if (t.value < m_scale.tintFrom)
             continue;
         QTextEdit::ExtraSelection s;
         s.cursor = QTextCursor(document());
         s.cursor.setPosition(t.start);
         s.cursor.setPosition(t.start + t.length, QTextCursor::KeepAnchor);
-        const QColor bg = surprisalColor(t.surprisal, base);
+        const QColor bg = m_scale.color(t.value, base);
         s.format.setBackground(bg);
         s.format.setForeground(readableTextOn(bg, palette()));
         selections << s;
@@ -136,12 +153,7 @@ bool SurprisalTextView::event(QEvent* event)
         const int position = cursorForPosition(pos).position();
         if (const TokenTint* t = tokenAt(position)) {
             const QString token = toPlainText().mid(t->start, t->length);
-            QToolTip::showText(help->globalPos(),
-                tr("“%1”\nSurprisal %2 nats (p = %3)")
-                    .arg(token)
-                    .arg(double(t->surprisal), 0, 'f', 2)
-                    .arg(std::exp(-double(t->surprisal)), 0, 'g', 3),
-                viewport());
+            QToolTip::showText(help->globalPos(), m_scale.tooltip(token, double(t->value)), viewport());
         } else {
             QToolTip::hideText();
         }

@@ -26,7 +26,10 @@ ComparisonOutcome runDocumentComparison(const ComparisonRequest& request, const 
     for (const auto& v : request.variants) // a bad policy fails before the models load
         if (v.rfind("dir:", 0) != 0)
             QuantPolicy::fromSpec(v);
-    const auto ids = Tokenizer::fromFile(request.modelDir).encode(request.text, true);
+    if (request.text.size() >= (std::size_t(1) << 31))
+        throw InvalidArgumentError("the text is larger than 2 GiB: compare a part of it");
+    const auto encoding = Tokenizer::fromFile(request.modelDir).encodeWithOffsets(request.text, true);
+    const auto& ids = encoding.ids;
     if (ids.size() < 2)
         throw InvalidArgumentError("the text has fewer than two tokens: there is nothing to score");
     ComparisonOptions options;
@@ -42,6 +45,14 @@ ComparisonOutcome runDocumentComparison(const ComparisonRequest& request, const 
                 context.progress(done, total);
         }));
     throwIfStopRequested(context.stop);
+    // Where each scored token lies in the text, for the damage overlay (kept in the session with the arrays).
+    result->tokenBegin.reserve(result->positions.size());
+    result->tokenEnd.reserve(result->positions.size());
+    for (const auto p : result->positions) {
+        const auto span = std::size_t(p) < encoding.offsets.size() ? encoding.offsets[std::size_t(p)] : TextSpan {};
+        result->tokenBegin.push_back(span.begin);
+        result->tokenEnd.push_back(span.end);
+    }
     if (!request.sessionPath.empty()) {
         auto store = SessionStore::open(request.sessionPath);
         const nlohmann::json params = { { "variants", request.variants }, { "window", options.window },

@@ -4,6 +4,17 @@
 
 namespace moescope {
 
+std::string DocumentData::joinedText() const
+{
+    std::string text;
+    for (std::size_t p = 0; p < pages.size(); ++p) {
+        if (p > 0)
+            text += '\f';
+        text += pages[p].text;
+    }
+    return text;
+}
+
 int DocumentData::pageAt(std::size_t offset) const
 {
     if (pageOffsets.empty())

@@ -32,6 +32,8 @@ struct DocumentData {
     bool renderable() const { return info.format == "pdf" && fileState == DocumentFileState::Unchanged; }
     // The page holding a byte offset of the joined text (clamped).
     int pageAt(std::size_t offset) const;
+    // The pages joined by '\f': the text that scoring and comparison runs tokenize and their offsets refer to.
+    std::string joinedText() const;
 };
 using DocumentDataPtr = std::shared_ptr<const DocumentData>;
 

@@ -76,6 +76,10 @@ struct ComparisonResult {
     std::int64_t bf16WeightBytes = 0; // the model's weights in bf16 (the reference for memory ratios)
     std::vector<std::int64_t> positions; // index in the text of each scored token
     std::vector<std::int32_t> targets; // the scored tokens
+    // Byte span in the text of each scored token (positions order), for overlays on the document; filled by callers
+    // that tokenized with offsets (the GUI's comparison job), empty otherwise.
+    std::vector<std::uint32_t> tokenBegin;
+    std::vector<std::uint32_t> tokenEnd;
     VariantResult baseline;
     std::vector<VariantResult> variants;
     double seconds = 0;

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -244,6 +245,10 @@ std::int64_t saveComparison(SessionStore& store, const ComparisonResult& r, std:
         store.saveArray(id, "positions", BlobType::I64, spanOf(r.positions));
         store.saveArray(id, "targets", BlobType::I32, spanOf(r.targets));
         store.saveArray(id, "baseline.nll", BlobType::F32, spanOf(r.baseline.nll));
+        if (!r.tokenBegin.empty()) { // byte offsets < 2^31 (the text limit), stored as I32
+            store.saveArray(id, "token_begin", BlobType::I32, spanOf(r.tokenBegin));
+            store.saveArray(id, "token_end", BlobType::I32, spanOf(r.tokenEnd));
+        }
         for (std::size_t i = 0; i < r.variants.size(); ++i) {
             const auto& v = r.variants[i];
             const auto p = "variant." + std::to_string(i) + ".";
@@ -282,6 +287,13 @@ ComparisonResult loadComparison(SessionStore& store, std::int64_t runId)
     r.positions = store.loadArray<std::int64_t>(runId, "positions", BlobType::I64);
     r.targets = store.loadArray<std::int32_t>(runId, "targets", BlobType::I32);
     r.baseline.nll = store.loadArray<float>(runId, "baseline.nll", BlobType::F32);
+    const auto parts = store.blobs(runId);
+    if (std::any_of(parts.begin(), parts.end(), [](const BlobInfo& b) { return b.name == "token_begin"; })) {
+        r.tokenBegin = store.loadArray<std::uint32_t>(runId, "token_begin", BlobType::I32);
+        r.tokenEnd = store.loadArray<std::uint32_t>(runId, "token_end", BlobType::I32);
+        if (r.tokenBegin.size() != r.positions.size() || r.tokenEnd.size() != r.positions.size())
+            throw FormatError("comparison run " + std::to_string(runId) + ": token spans do not match its positions");
+    }
     for (std::size_t i = 0; i < r.variants.size(); ++i) {
         auto& v = r.variants[i];
         const auto p = "variant." + std::to_string(i) + ".";

@@ -23,8 +23,8 @@ std::string comparisonMarkdown(const ComparisonResult& result);
 // Writes comparison.csv, routing_drift.csv and comparison.md into folder (created if needed).
 void exportComparison(const ComparisonResult& result, const std::filesystem::path& folder);
 
-// Parts: "positions" I64, "targets" I32, "baseline.nll" F32, and per variant i: "variant.<i>.nll|kl|delta_p" F32,
-// "variant.<i>.top1|rerouted" U8. Returns the run id.
+// Parts: "positions" I64, "targets" I32, "baseline.nll" F32, "token_begin|token_end" I32 (when the result has spans),
+// and per variant i: "variant.<i>.nll|kl|delta_p" F32, "variant.<i>.top1|rerouted" U8. Returns the run id.
 std::int64_t saveComparison(SessionStore& store, const ComparisonResult& result,
     std::optional<std::int64_t> documentId = std::nullopt, const std::string& paramsJson = "{}");
 // FormatError when the run is not a complete comparison.

@@ -92,6 +92,16 @@ inline bool isPng(const QString& f)
     return file.open(QIODevice::ReadOnly) && file.read(8) == QByteArray("\x89PNG\r\n\x1a\n", 8);
 }
 
+// A complete PDF file: the header and the end-of-file marker.
+inline bool isPdf(const QString& f)
+{
+    QFile file(f);
+    if (!file.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray bytes = file.readAll();
+    return bytes.startsWith("%PDF-") && bytes.trimmed().endsWith("%%EOF");
+}
+
 // RFC 4180 rows (quoted fields may hold commas, quotes and line breaks).
 inline QList<QStringList> csvRows(const QString& f)
 {

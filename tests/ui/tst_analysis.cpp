@@ -150,7 +150,7 @@ private slots:
         const auto& tokens = window.documentView()->textView()->tokens();
         QVERIFY(tokens.size() > 50);
         for (const auto& t : tokens)
-            QVERIFY(t.surprisal >= 0 && std::isfinite(t.surprisal));
+            QVERIFY(t.value >= 0 && std::isfinite(t.value));
         for (const Theme theme : { Theme::Light, Theme::Dark }) {
             applyTheme(theme);
             const QString suffix = theme == Theme::Dark ? "dark" : "light";

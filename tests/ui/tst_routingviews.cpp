@@ -238,7 +238,8 @@ private slots:
         // Export: figure + full matrix.
         const QString dir = m_dir.filePath("co");
         const QStringList files = panel.exportView(RoutingPanel::View::Coactivation, dir);
-        QCOMPARE(files.size(), 3);
+        QCOMPARE(files.size(), 4); // SVG, PNG, PDF (ui/chartexport.h), CSV
+        QVERIFY(isPdf(dir + "/routing_coactivation_layer3.pdf"));
         for (const QString& f : files)
             QVERIFY(QFileInfo(f).size() > 0);
         QVERIFY(isPng(dir + "/routing_coactivation_layer3.png"));
@@ -288,6 +289,7 @@ private slots:
         QVERIFY(QString::fromStdString(chart->scene().title()).contains("persistence"));
         const QString dir = m_dir.filePath("persistence");
         const QStringList files = panel.exportView(RoutingPanel::View::Persistence, dir);
+        QVERIFY(isPdf(dir + "/routing_persistence.pdf"));
         QVERIFY(isPng(dir + "/routing_persistence.png"));
         QVERIFY(QSvgRenderer(dir + "/routing_persistence.svg").isValid());
         const auto rows = csvRows(dir + "/routing_persistence.csv");
@@ -315,8 +317,9 @@ private slots:
         tab->view()->followPage(1);
         const QString dir = m_dir.filePath("tokens");
         const QStringList files = panel.exportView(RoutingPanel::View::Tokens, dir);
-        QCOMPARE(files.size(), 3);
+        QCOMPARE(files.size(), 4);
         const QString stem = dir + "/routing_tokens_layer1_page2_expert";
+        QVERIFY(isPdf(stem + ".pdf"));
         QVERIFY(isPng(stem + ".png"));
         const QImage image(stem + ".png");
         QVERIFY(image.width() >= 1800 && image.height() > 400);

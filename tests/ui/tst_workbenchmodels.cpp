@@ -289,7 +289,7 @@ private slots:
             const QString expected
                 = QString::fromStdString(page.substr(spans[k].first, spans[k].second - spans[k].first));
             QCOMPARE(text.mid(t.start, t.length), expected);
-            QCOMPARE(t.surprisal, float(k + 1));
+            QCOMPARE(t.value, float(k + 1));
             ++k;
         }
     }
