@@ -3,10 +3,10 @@
 // LM head (tied to the embedding where configured). Stateless between calls apart from the caller's KvCache, so
 // one Transformer can serve several sequences one after another. Not thread-safe; the owner serialises calls.
 
-#include <cstdint>
 #include "nn/decoderlayer.h"
 #include "nn/modelspec.h"
 #include "nn/rope.h"
+#include <cstdint>
 
 #include <stop_token>
 #include <vector>
@@ -32,6 +32,7 @@ public:
     const ModelSpec& spec() const { return m_spec; }
     std::vector<DecoderLayer>& layers() { return m_layers; }
     const Linear& embedding() const { return m_embedding; }
+    const Linear& lmHead() const { return m_lmHead; } // the embedding itself when tied
     at::TensorOptions options() const { return m_options; }
     std::int64_t weightBytes() const;
     KvCache makeCache() const { return KvCache(m_spec.numLayers); }

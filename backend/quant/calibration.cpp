@@ -16,84 +16,84 @@
 namespace moescope {
 
 namespace {
-    // Runs ids through the model in windows (no cache), calling onWindow(begin, hidden [t, hidden]).
-    template <typename OnWindow>
-    void forEachWindow(Engine& engine, std::span<const std::int32_t> ids, std::int64_t window, std::stop_token stop,
-        OnWindow&& onWindow)
-    {
-        auto& model = engine.transformer();
-        const auto n = static_cast<std::int64_t>(ids.size());
-        for (std::int64_t begin = 0; begin < n; begin += window) {
-            throwIfStopRequested(stop);
-            const auto len = std::min(window, n - begin);
-            const std::vector<std::int64_t> part(ids.begin() + begin, ids.begin() + begin + len);
-            const auto t = at::tensor(part, at::kLong).to(model.options().device()); // [t]
-            onWindow(begin, model.forwardHidden(t, nullptr, nullptr, stop));
-        }
+// Runs ids through the model in windows (no cache), calling onWindow(begin, hidden [t, hidden]).
+template <typename OnWindow>
+void forEachWindow(
+    Engine& engine, std::span<const std::int32_t> ids, std::int64_t window, std::stop_token stop, OnWindow&& onWindow)
+{
+    auto& model = engine.transformer();
+    const auto n = static_cast<std::int64_t>(ids.size());
+    for (std::int64_t begin = 0; begin < n; begin += window) {
+        throwIfStopRequested(stop);
+        const auto len = std::min(window, n - begin);
+        const std::vector<std::int64_t> part(ids.begin() + begin, ids.begin() + begin + len);
+        const auto t = at::tensor(part, at::kLong).to(model.options().device()); // [t]
+        onWindow(begin, model.forwardHidden(t, nullptr, nullptr, stop));
     }
+}
 
-    void checkCalibrationIds(std::span<const std::int32_t> ids, std::int64_t window)
-    {
-        if (ids.size() < 2)
-            throw InvalidArgumentError("calibration needs at least two tokens of text");
-        if (window < 2)
-            throw InvalidArgumentError("calibration window must be at least 2 tokens");
+void checkCalibrationIds(std::span<const std::int32_t> ids, std::int64_t window)
+{
+    if (ids.size() < 2)
+        throw InvalidArgumentError("calibration needs at least two tokens of text");
+    if (window < 2)
+        throw InvalidArgumentError("calibration window must be at least 2 tokens");
+}
+
+// Quantizes a dense bank's experts (every expert in `scheme`).
+std::unique_ptr<QuantizedExpertBank> quantizeBank(
+    const DenseExpertBank& dense, const QuantScheme& scheme, bool rangeSearch)
+{
+    const auto experts = dense.numExperts();
+    const auto inter = dense.down().size(2);
+    QuantizeOptions o;
+    o.rangeSearch = rangeSearch;
+    std::vector<QuantizedExpert> bank;
+    for (std::int64_t e = 0; e < experts; ++e) {
+        QuantizedExpert x;
+        x.gate = quantizeWeight(dense.gateUp()[e].narrow(0, 0, inter), scheme, o);
+        x.up = quantizeWeight(dense.gateUp()[e].narrow(0, inter, inter), scheme, o);
+        x.down = quantizeWeight(dense.down()[e], scheme, o);
+        bank.push_back(std::move(x));
     }
+    return QuantizedExpertBank::fromExperts(std::move(bank), dense.gateUp().scalar_type());
+}
 
-    // Quantizes a dense bank's experts (every expert in `scheme`).
-    std::unique_ptr<QuantizedExpertBank> quantizeBank(const DenseExpertBank& dense, const QuantScheme& scheme,
-        bool rangeSearch)
+// Returns the quantized experts' output and accumulates each expert's routed-weighted squared output error.
+class MeasuringBank final : public ExpertBank {
+public:
+    MeasuringBank(const DenseExpertBank& dense, std::unique_ptr<DenseExpertBank> dequantized, at::Tensor& errors,
+        at::Tensor& slots)
+        : m_dense(dense)
+        , m_quantized(std::move(dequantized))
+        , m_errors(errors)
+        , m_slots(slots)
     {
-        const auto experts = dense.numExperts();
-        const auto inter = dense.down().size(2);
-        QuantizeOptions o;
-        o.rangeSearch = rangeSearch;
-        std::vector<QuantizedExpert> bank;
-        for (std::int64_t e = 0; e < experts; ++e) {
-            QuantizedExpert x;
-            x.gate = quantizeWeight(dense.gateUp()[e].narrow(0, 0, inter), scheme, o);
-            x.up = quantizeWeight(dense.gateUp()[e].narrow(0, inter, inter), scheme, o);
-            x.down = quantizeWeight(dense.down()[e], scheme, o);
-            bank.push_back(std::move(x));
-        }
-        return QuantizedExpertBank::fromExperts(std::move(bank), dense.gateUp().scalar_type());
     }
+    at::Tensor forward(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights) const override
+    {
+        const auto experts = numExperts();
+        const auto a = sortAssignments(ids, weights, experts);
+        const auto expertOfSlot = std::get<0>(ids.reshape({ -1 }).sort(true, 0, false)); // [T*k]
+        const auto xs = x.index_select(0, a.tokenOfSlot); // [T*k, H]
+        const auto yd = expertSlotOutputs(xs, m_dense.gateUp(), m_dense.down(), a.groupEnds); // [T*k, H]
+        const auto yq = expertSlotOutputs(xs, m_quantized->gateUp(), m_quantized->down(), a.groupEnds);
+        const auto w = a.weightOfSlot.to(at::kFloat); // [T*k]
+        const auto err = (yd - yq).to(at::kFloat).square().sum(1) * w.square(); // [T*k]
+        m_errors.index_add_(0, expertOfSlot.to(m_errors.device()), err.to(m_errors.device()).to(at::kDouble));
+        m_slots.index_add_(0, expertOfSlot.to(m_slots.device()), at::ones_like(expertOfSlot).to(m_slots.device()));
+        const auto y = (yq * a.weightOfSlot.unsqueeze(1)).to(x.scalar_type()); // [T*k, H]
+        return combineExpertSlots(x, a, y); // [T, H]
+    }
+    std::int64_t weightBytes() const override { return m_quantized->weightBytes(); }
+    std::int64_t numExperts() const override { return m_dense.numExperts(); }
 
-    // Returns the quantized experts' output and accumulates each expert's routed-weighted squared output error.
-    class MeasuringBank final : public ExpertBank {
-    public:
-        MeasuringBank(const DenseExpertBank& dense, std::unique_ptr<DenseExpertBank> dequantized, at::Tensor& errors,
-            at::Tensor& slots)
-            : m_dense(dense)
-            , m_quantized(std::move(dequantized))
-            , m_errors(errors)
-            , m_slots(slots)
-        {
-        }
-        at::Tensor forward(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights) const override
-        {
-            const auto experts = numExperts();
-            const auto a = sortAssignments(ids, weights, experts);
-            const auto expertOfSlot = std::get<0>(ids.reshape({ -1 }).sort(true, 0, false)); // [T*k]
-            const auto xs = x.index_select(0, a.tokenOfSlot); // [T*k, H]
-            const auto yd = expertSlotOutputs(xs, m_dense.gateUp(), m_dense.down(), a.groupEnds); // [T*k, H]
-            const auto yq = expertSlotOutputs(xs, m_quantized->gateUp(), m_quantized->down(), a.groupEnds);
-            const auto w = a.weightOfSlot.to(at::kFloat); // [T*k]
-            const auto err = (yd - yq).to(at::kFloat).square().sum(1) * w.square(); // [T*k]
-            m_errors.index_add_(0, expertOfSlot.to(m_errors.device()), err.to(m_errors.device()).to(at::kDouble));
-            m_slots.index_add_(0, expertOfSlot.to(m_slots.device()), at::ones_like(expertOfSlot).to(m_slots.device()));
-            const auto y = (yq * a.weightOfSlot.unsqueeze(1)).to(x.scalar_type()); // [T*k, H]
-            return combineExpertSlots(x, a, y); // [T, H]
-        }
-        std::int64_t weightBytes() const override { return m_quantized->weightBytes(); }
-        std::int64_t numExperts() const override { return m_dense.numExperts(); }
-
-    private:
-        const DenseExpertBank& m_dense;
-        std::unique_ptr<DenseExpertBank> m_quantized;
-        at::Tensor& m_errors;
-        at::Tensor& m_slots;
-    };
+private:
+    const DenseExpertBank& m_dense;
+    std::unique_ptr<DenseExpertBank> m_quantized;
+    at::Tensor& m_errors;
+    at::Tensor& m_slots;
+};
 } // namespace
 
 std::shared_ptr<ActivationStats> collectActivationStats(const std::filesystem::path& dir, const ModelSpec& spec,
@@ -131,6 +131,22 @@ SensitivityReport measureExpertSensitivity(Engine& engine, std::span<const std::
         reference.push_back(at::log_softmax(model.logits(hidden), -1)); // [t, vocab]
     });
 
+    {
+        // The head alone in the low scheme, on the same hidden states.
+        QuantizeOptions o;
+        o.rangeSearch = rangeSearch;
+        const auto head = model.lmHead().dense();
+        const auto lowHead = dequantizeWeight(quantizeWeight(head, low, o, "lm_head"), head.scalar_type());
+        double kl = 0;
+        std::size_t w = 0;
+        forEachWindow(engine, ids, window, stop, [&](std::int64_t, const at::Tensor& hidden) {
+            const auto logq = at::log_softmax(at::linear(hidden, lowHead).to(at::kFloat), -1); // [t, vocab]
+            const auto& logp = reference[w++];
+            kl += (logp.exp() * (logp - logq)).sum().item<double>();
+        });
+        report.headKl = std::max(kl / static_cast<double>(ids.size()), 0.0);
+    }
+
     std::vector<int> moeLayers;
     for (std::size_t i = 0; i < model.layers().size(); ++i)
         if (model.layers()[i].isMoe())
@@ -141,15 +157,15 @@ SensitivityReport measureExpertSensitivity(Engine& engine, std::span<const std::
         auto& block = *model.layers()[static_cast<std::size_t>(l)].moe();
         const auto* dense = dynamic_cast<const DenseExpertBank*>(&block.experts());
         if (!dense)
-            throw UnsupportedError("sensitivity calibration needs a full-precision model (layer " + std::to_string(l)
-                + " is quantized)");
+            throw UnsupportedError(
+                "sensitivity calibration needs a full-precision model (layer " + std::to_string(l) + " is quantized)");
         // Keep the original tensors to restore the layer afterwards.
         auto restore = std::make_unique<DenseExpertBank>(dense->gateUp(), dense->down());
         const auto experts = dense->numExperts();
         auto errors = at::zeros({ experts }, at::kDouble);
         auto slots = at::zeros({ experts }, at::kLong);
-        block.setExperts(std::make_unique<MeasuringBank>(*restore, quantizeBank(*restore, low, rangeSearch)->dequantized(),
-            errors, slots));
+        block.setExperts(std::make_unique<MeasuringBank>(
+            *restore, quantizeBank(*restore, low, rangeSearch)->dequantized(), errors, slots));
         double kl = 0;
         std::size_t w = 0;
         try {
@@ -197,7 +213,7 @@ QuantPolicy allocateExpertPrecision(const QuantPolicy& base, const ModulePlan& p
         return 2 * s.storageBytes(i, h, fullElementBytes) + s.storageBytes(h, i, fullElementBytes);
     };
     struct Candidate {
-        ExpertSensitivity s;
+        ExpertSensitivity s; // layer -1: the LM head
         std::int64_t extra;
     };
     std::vector<Candidate> candidates;
@@ -209,13 +225,28 @@ QuantPolicy allocateExpertPrecision(const QuantPolicy& base, const ModulePlan& p
         if (extra > 0 && s.sensitivity > 0)
             candidates.push_back({ s, extra });
     }
+    // The head's extra bytes: the policy with the head (and the embedding table, which a tied head is) promoted.
+    auto withHead = policy;
+    withHead.kinds[ModuleKind::LmHead] = high;
+    if (plan.tiedHead)
+        withHead.kinds[ModuleKind::Embeddings] = high;
+    const auto headExtra = plan.weightBytes(withHead, fullElementBytes) - bytes;
+    if (headExtra > 0 && report.headKl > 0) {
+        ExpertSensitivity head;
+        head.layer = -1;
+        head.sensitivity = report.headKl;
+        candidates.push_back({ head, headExtra });
+    }
     std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
         return a.s.sensitivity / static_cast<double>(a.extra) > b.s.sensitivity / static_cast<double>(b.extra);
     });
     for (const auto& c : candidates) {
         if (bytes + c.extra > budgetBytes)
             continue;
-        policy.experts[{ c.s.layer, c.s.expert }] = high;
+        if (c.s.layer < 0)
+            policy.kinds = withHead.kinds; // expert promotions live in policy.experts, untouched by this
+        else
+            policy.experts[{ c.s.layer, c.s.expert }] = high;
         bytes += c.extra;
     }
     return policy;
@@ -230,7 +261,8 @@ nlohmann::json SensitivityReport::toJson() const
     for (const auto& e : experts)
         expertsJson.push_back({ { "layer", e.layer }, { "expert", e.expert }, { "slots", e.slots },
             { "local_error", e.localError }, { "sensitivity", e.sensitivity } });
-    return { { "low_scheme", lowScheme }, { "tokens", tokens }, { "layers", layersJson }, { "experts", expertsJson } };
+    return { { "low_scheme", lowScheme }, { "tokens", tokens }, { "lm_head_kl_low", headKl }, { "layers", layersJson },
+        { "experts", expertsJson } };
 }
 
 } // namespace moescope

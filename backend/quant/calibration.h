@@ -9,8 +9,11 @@
 // (err_le). The expert's sensitivity is its share of the layer's KL, KL_l * err_le / sum_e err_le. This costs one
 // forward pass over the calibration text per MoE layer (not one per expert) and attributes the KL the way the
 // errors enter the residual stream.
-// Budget allocation: experts are promoted from the low to the high scheme in order of sensitivity per extra byte
-// while the model's weight bytes stay within the budget.
+// The LM head is measured the same way: the KL of the output with the head alone in the low scheme (on the hidden
+// states of the full-precision pass; for a tied head this leaves out the same matrix's error as the input embedding,
+// so it is a lower bound). On small models the head is often the most sensitive matrix per byte.
+// Budget allocation: experts and the head are promoted from the low to the high scheme in order of sensitivity per
+// extra byte while the model's weight bytes stay within the budget.
 
 #include "core/cancellation.h"
 #include "quant/activationstats.h"
@@ -43,17 +46,19 @@ struct SensitivityReport {
     std::vector<int> layers; // MoE layers measured
     std::vector<double> layerKl; // KL_l per measured layer (mean nats per token)
     std::vector<ExpertSensitivity> experts;
+    double headKl = 0; // KL with the LM head alone in the low scheme (mean nats per token)
 
     nlohmann::json toJson() const;
 };
 
 // engine: a full-precision model (its routed experts are swapped one layer at a time and restored before return).
-SensitivityReport measureExpertSensitivity(Engine& engine, std::span<const std::int32_t> ids,
-    const QuantScheme& low, bool rangeSearch = true, std::int64_t window = 512, std::stop_token stop = {},
+SensitivityReport measureExpertSensitivity(Engine& engine, std::span<const std::int32_t> ids, const QuantScheme& low,
+    bool rangeSearch = true, std::int64_t window = 512, std::stop_token stop = {},
     const ProgressCallback& progress = {});
 
-// Promotes the most sensitive experts of `base` (its routed experts should be in the low scheme) to `high` while
-// plan.weightBytes stays <= budgetBytes. fullElementBytes: as ModulePlan::weightBytes.
+// Promotes the most sensitive experts of `base` (its routed experts should be in the low scheme), and the LM head
+// (with the embedding table it is tied to) when it pays more per byte, to `high` while plan.weightBytes stays
+// <= budgetBytes. fullElementBytes: as ModulePlan::weightBytes.
 QuantPolicy allocateExpertPrecision(const QuantPolicy& base, const ModulePlan& plan, const SensitivityReport& report,
     const QuantScheme& high, std::int64_t budgetBytes, int fullElementBytes = 2);
 

@@ -392,6 +392,31 @@ private slots:
                 strongestLeft = std::max(strongestLeft, e.sensitivity);
         }
         QVERIFY(weakestPromoted >= strongestLeft);
+
+        // The LM head: measured, smaller in a finer scheme, and promoted when it pays most per byte.
+        QVERIFY(report.headKl > 0 && std::isfinite(report.headKl));
+        const auto fine = measureExpertSensitivity(*engine, ids, QuantScheme::parse("int8"), true, 16);
+        QVERIFY2(fine.headKl < report.headKl, qPrintable(QString("%1 vs %2").arg(fine.headKl).arg(report.headKl)));
+        auto headFirst = report;
+        headFirst.headKl = 1e6; // far more sensitive per byte than any expert
+        auto withHead = base;
+        withHead.kinds[ModuleKind::LmHead] = QuantScheme::parse("int8");
+        if (plan.tiedHead)
+            withHead.kinds[ModuleKind::Embeddings] = QuantScheme::parse("int8");
+        const auto headBudget = plan.weightBytes(withHead, 2);
+        const auto promoted = allocateExpertPrecision(base, plan, headFirst, QuantScheme::parse("int8"), headBudget);
+        QCOMPARE(promoted.kinds.at(ModuleKind::LmHead).name(), std::string("int8"));
+        QVERIFY(promoted.experts.empty()); // the head took the whole budget
+        QCOMPARE(plan.weightBytes(promoted, 2), headBudget);
+        auto headLast = report;
+        headLast.headKl = 0; // not worth a byte
+        const auto without = allocateExpertPrecision(base, plan, headLast, QuantScheme::parse("int8"), budget);
+        QVERIFY(!without.kinds.count(ModuleKind::LmHead));
+        if (!policy.kinds.count(ModuleKind::LmHead)) { // a head that was skipped changed nothing else
+            QCOMPARE(without.experts.size(), policy.experts.size());
+            for (const auto& [key, scheme] : policy.experts)
+                QVERIFY(without.experts.count(key));
+        }
     }
 
     void activationAwareCheckpointStoresInputScales()

@@ -50,10 +50,10 @@ int runCalibrate(Args& args)
             static_cast<double>(plan.weightBytes(base, 2)) / static_cast<double>(bf16Bytes), budget);
 
     auto engine = loadModel(dir, engineOptions);
-    const auto report = measureExpertSensitivity(*engine, *ids, low, base.rangeSearch, window, {},
-        [](std::int64_t done, std::int64_t total) {
-            std::fprintf(stderr, "calibrate: layer %lld/%lld\n", static_cast<long long>(done),
-                static_cast<long long>(total));
+    const auto report = measureExpertSensitivity(
+        *engine, *ids, low, base.rangeSearch, window, {}, [](std::int64_t done, std::int64_t total) {
+            std::fprintf(
+                stderr, "calibrate: layer %lld/%lld\n", static_cast<long long>(done), static_cast<long long>(total));
         });
     auto policy = allocateExpertPrecision(base, plan, report, high, budgetBytes);
     if (policy.name.empty() || policy.name == base.name)
@@ -62,9 +62,12 @@ int runCalibrate(Args& args)
     auto json = policy.toJson();
     json["calibration"] = { { "budget_vs_bf16", budget }, { "weight_bytes_bf16_model", bf16Bytes },
         { "weight_bytes", bytes }, { "weight_vs_bf16", static_cast<double>(bytes) / static_cast<double>(bf16Bytes) },
-        { "promoted_experts", policy.experts.size() - base.experts.size() }, { "method",
+        { "promoted_experts", policy.experts.size() - base.experts.size() },
+        { "method",
             "per MoE layer: KL of the output with the layer's experts in the low scheme, shared among its experts by "
-            "their routed-weighted output error; greedy promotion by sensitivity per byte" },
+            "their routed-weighted output error; the LM head: KL of the output with the head alone in the low "
+            "scheme; greedy promotion by sensitivity per byte" },
+        { "promoted_lm_head", policy.kinds.count(ModuleKind::LmHead) > 0 && !base.kinds.count(ModuleKind::LmHead) },
         { "sensitivity", report.toJson() } };
     writeTextFileAtomic(out, json.dump(2));
     const nlohmann::json summary = { { "out", out }, { "weight_vs_bf16", json["calibration"]["weight_vs_bf16"] },
