@@ -28,6 +28,7 @@ public:
     bool canGenerate() const { return m_modelLoaded && m_capabilities.hasChatTemplate; }
     bool isBusy() const { return m_busy; }
     QString answerText() const { return m_answer; }
+    QString statusText() const { return m_status; } // the line shown above the answer (progress, errors)
     QTextBrowser* browser() const { return m_browser; }
     const RetrievalContext& context() const { return m_context; }
     int summaryCount() const { return int(m_summaries.size()); }
