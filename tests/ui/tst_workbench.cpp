@@ -310,8 +310,14 @@ private slots:
         panel->exportSelected(exported);
         QVERIFY(test::waitUntil([&] { return QFileInfo::exists(exported) && !panel->jobs()->isRunning(); }, 30000));
         QCOMPARE(checkSessionFile(exported.toStdString()).applicationId, 0x4D6F4553);
+        const QString beforeImport = session.sessionPath();
         panel->importSession(exported);
-        QVERIFY(test::waitUntil([&] { return list->rowCount() == 3 && session.currentDocument(); }, 30000));
+        // Wait for the imported copy itself to be open: the renamed session's document is current until then.
+        QVERIFY(test::waitUntil(
+            [&] {
+                return list->rowCount() == 3 && session.sessionPath() != beforeImport && session.currentDocument();
+            },
+            30000));
         QCOMPARE(session.sessionName(), QString("Amcor review")); // the imported copy, now open
         const QString imported = session.sessionPath();
         QVERIFY(imported.endsWith("Amcor_review-2.moescope"));
