@@ -125,27 +125,21 @@ SensitivityReport measureExpertSensitivity(Engine& engine, std::span<const std::
     report.lowScheme = low.name();
     report.tokens = static_cast<std::int64_t>(ids.size());
 
-    // Full-precision log-probabilities of every calibration position.
+    // Full-precision log-probabilities of every calibration position and, on the same hidden states in the same
+    // pass, the KL with the head alone in the low scheme.
+    QuantizeOptions headOptions;
+    headOptions.rangeSearch = rangeSearch;
+    const auto head = model.lmHead().dense();
+    const auto lowHead = dequantizeWeight(quantizeWeight(head, low, headOptions, "lm_head"), head.scalar_type());
     std::vector<at::Tensor> reference;
+    double headKl = 0;
     forEachWindow(engine, ids, window, stop, [&](std::int64_t, const at::Tensor& hidden) {
-        reference.push_back(at::log_softmax(model.logits(hidden), -1)); // [t, vocab]
+        const auto logp = at::log_softmax(model.logits(hidden), -1); // [t, vocab]
+        const auto logq = at::log_softmax(at::linear(hidden, lowHead).to(at::kFloat), -1); // [t, vocab]
+        headKl += (logp.exp() * (logp - logq)).sum().item<double>();
+        reference.push_back(logp);
     });
-
-    {
-        // The head alone in the low scheme, on the same hidden states.
-        QuantizeOptions o;
-        o.rangeSearch = rangeSearch;
-        const auto head = model.lmHead().dense();
-        const auto lowHead = dequantizeWeight(quantizeWeight(head, low, o, "lm_head"), head.scalar_type());
-        double kl = 0;
-        std::size_t w = 0;
-        forEachWindow(engine, ids, window, stop, [&](std::int64_t, const at::Tensor& hidden) {
-            const auto logq = at::log_softmax(at::linear(hidden, lowHead).to(at::kFloat), -1); // [t, vocab]
-            const auto& logp = reference[w++];
-            kl += (logp.exp() * (logp - logq)).sum().item<double>();
-        });
-        report.headKl = std::max(kl / static_cast<double>(ids.size()), 0.0);
-    }
+    report.headKl = std::max(headKl / static_cast<double>(ids.size()), 0.0);
 
     std::vector<int> moeLayers;
     for (std::size_t i = 0; i < model.layers().size(); ++i)
