@@ -11,7 +11,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <optional>
 
 namespace moescope {
 
@@ -48,14 +47,7 @@ private:
     std::int64_t m_start;
     std::int64_t m_firstNew;
 };
-} // namespace
 
-double TokenScores::perplexity() const
-{
-    return scored ? std::exp(meanNll) : std::numeric_limits<double>::quiet_NaN();
-}
-
-namespace {
 struct ScoringWindow {
     std::int64_t begin = 0; // first token of the window
     std::int64_t end = 0; // one past its last token
@@ -90,6 +82,11 @@ int concurrentWindows(Engine& engine)
     return std::clamp(at::get_num_threads(), 1, kMaxWindowsInFlight);
 }
 } // namespace
+
+double TokenScores::perplexity() const
+{
+    return scored ? std::exp(meanNll) : std::numeric_limits<double>::quiet_NaN();
+}
 
 TokenScores scoreSequence(Engine& engine, std::span<const std::int32_t> ids, const PerplexityOptions& options,
     ForwardObserver* observer, std::stop_token stop, const ProgressCallback& progress)
