@@ -61,7 +61,9 @@ constexpr std::array kCommands = {
         moescope::cli::runEvaluate },
     Command { "bench",
         "bench --config CONFIG.json --random-weights | --model DIR  [--prompt 2048] [--gen 128] [--batch 1]"
-        " [--device cuda] [--dtype bf16|f32] [--json]  prefill/decode speed against the bandwidth floor",
+        " [--device cuda] [--dtype bf16|f32] [--cuda-graphs on|off] [--check-steps N] [--profile TRACE.json]\n"
+        "                                        [--json]\n"
+        "                                        prefill/decode speed against the bandwidth floor",
         moescope::cli::runBench },
     Command { "quantize",
         "quantize --model DIR --scheme int8|int4-g128|int4-g64-asym|fp8|fp8-b128|bf16|mixed:POLICY.json --out DIR2\n"

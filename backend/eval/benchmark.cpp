@@ -3,11 +3,15 @@
 #include "core/error.h"
 #include "nn/transformer.h"
 #include "runtime/devices.h"
+#include "runtime/profilesession.h"
+#include "runtime/stepdecoder.h"
 
 #include <c10/core/InferenceMode.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <memory>
 
 namespace moescope {
 
@@ -22,6 +26,30 @@ namespace {
         for (std::int64_t b = 0; b < ids.size(0); b += chunk)
             hidden = model.forwardHidden(ids.narrow(0, b, std::min(chunk, ids.size(0) - b)), &cache);
         return model.logits(hidden.narrow(0, hidden.size(0) - 1, 1)).argmax(-1).item<std::int64_t>();
+    }
+
+    // Teacher-forced: both paths see the eager path's greedy tokens after the same prompt.
+    BenchmarkResult::StepCheck checkSteps(Transformer& model, const at::Tensor& prompt, std::int64_t steps)
+    {
+        BenchmarkResult::StepCheck check;
+        auto eagerCache = model.makeCache();
+        auto stepCache = model.makeCache();
+        const auto length = prompt.size(0) + steps;
+        eagerCache.reserve(length);
+        stepCache.reserve(length);
+        auto next = prefill(model, prompt, eagerCache, prompt.size(0));
+        prefill(model, prompt, stepCache, prompt.size(0));
+        StepDecoder decoder(model, stepCache, length, true);
+        for (std::int64_t i = 0; i < steps; ++i) {
+            const auto expected = model.logits(model.forwardHidden(at::full({ 1 }, next, prompt.options()), &eagerCache));
+            const auto got = decoder.step(next);
+            const auto rel = ((got - expected).abs().max() / expected.abs().max()).item<double>();
+            check.maxRelativeDifference = std::max(check.maxRelativeDifference, std::isfinite(rel) ? rel : 1e30);
+            next = expected.argmax(-1).item<std::int64_t>();
+            check.sameTop1 += got.argmax(-1).item<std::int64_t>() == next ? 1 : 0;
+        }
+        check.steps = steps;
+        return check;
     }
 } // namespace
 
@@ -43,18 +71,44 @@ BenchmarkResult runBenchmark(Transformer& model, const BenchmarkOptions& o)
     }
 
     BenchmarkResult r;
+    constexpr std::int64_t kProfiledSteps = 8;
+    const auto maxLength = o.promptTokens + o.generateTokens + kProfiledSteps;
     auto cache = model.makeCache();
-    cache.reserve(o.promptTokens + o.generateTokens);
+    cache.reserve(maxLength);
     auto t0 = Clock::now();
     auto next = prefill(model, ids, cache, o.prefillChunk);
     const double prefillMs = msSince(t0);
     r.prefillTokensPerSecond = o.promptTokens / (prefillMs / 1e3);
 
+    // Decode: replays of recorded steps (recorded before the clock runs), or the eager forward pass.
+    std::unique_ptr<StepDecoder> decoder;
+    if (o.cudaGraphs && StepDecoder::graphsAvailable(device)) {
+        decoder = std::make_unique<StepDecoder>(model, cache, maxLength, true);
+        decoder->prepare();
+        r.cudaGraphs = decoder->replaying();
+    }
+    auto decodeStep = [&](std::int64_t token) {
+        if (decoder)
+            return decoder->step(token).argmax(-1).item<std::int64_t>(); // synchronises
+        const auto hidden = model.forwardHidden(at::full({ 1 }, token, ids.options()), &cache); // [1, H]
+        return model.logits(hidden).argmax(-1).item<std::int64_t>();
+    };
     for (std::int64_t i = 0; i < o.generateTokens; ++i) {
         const auto t = Clock::now();
-        const auto hidden = model.forwardHidden(at::full({ 1 }, next, ids.options()), &cache); // [1, H]
-        next = model.logits(hidden).argmax(-1).item<std::int64_t>(); // synchronises
+        next = decodeStep(next);
         r.decodeMs.push_back(msSince(t));
+    }
+    if (o.checkSteps > 0)
+        r.check = checkSteps(model, ids.narrow(0, 0, std::min<std::int64_t>(512, o.promptTokens)), o.checkSteps);
+    if (!o.profilePath.empty()) {
+        ProfileSession prefillProfile(o.profilePath + ".prefill.json");
+        auto again = model.makeCache();
+        prefill(model, ids.narrow(0, 0, std::min<std::int64_t>(512, o.promptTokens)), again, o.prefillChunk);
+        prefillProfile.finish();
+        ProfileSession decodeProfile(o.profilePath + ".decode.json");
+        for (std::int64_t i = 0; i < kProfiledSteps; ++i)
+            next = decodeStep(next);
+        decodeProfile.finish();
     }
     auto sorted = r.decodeMs;
     std::sort(sorted.begin(), sorted.end());

@@ -19,6 +19,10 @@ struct BenchmarkOptions {
     std::int64_t prefillChunk = 2048;
     double bandwidthBytesPerSecond = 4.28e12; // H200 device-to-device copy, measured
     std::uint64_t seed = 0;
+    bool cudaGraphs = true; // decode steps as CUDA graph replays where available (StepDecoder)
+    std::int64_t checkSteps = 0; // > 0: after the timed run, compare this many recorded steps with eager ones
+    std::string profilePath; // non-empty: after the timed run, profile a 512-token prefill and 8 decode steps into
+                             // PATH.prefill.json and PATH.decode.json (Chrome traces)
 };
 
 struct BenchmarkResult {
@@ -32,6 +36,13 @@ struct BenchmarkResult {
     double floorFraction = 0; // bandwidthFloorMs / msPerTokenMedian
     std::uint64_t deviceMemoryUsed = 0; // device memory in use at the end (whole process), bytes
     std::vector<double> decodeMs;
+    bool cudaGraphs = false; // whether decode steps replayed CUDA graphs
+    // checkSteps > 0: the fast decode path (StepDecoder) against the eager forward pass on the same tokens.
+    struct StepCheck {
+        std::int64_t steps = 0;
+        double maxRelativeDifference = 0; // max |a - b| / max |b| over each step's logits, worst step
+        std::int64_t sameTop1 = 0; // steps whose argmax agrees
+    } check;
 };
 
 BenchmarkResult runBenchmark(Transformer& model, const BenchmarkOptions& options);

@@ -8,6 +8,25 @@
 namespace moescope {
 
 namespace {
+// Stores this step's keys/values (or MLA's latent and rotated key) in the cache and returns everything to attend to.
+std::pair<at::Tensor, at::Tensor> withCache(
+    const AttentionContext& ctx, int layer, const at::Tensor& first, const at::Tensor& second)
+{
+    if (!ctx.cache)
+        return { first, second };
+    if (ctx.stepPositions.defined())
+        return ctx.cache->writeAt(layer, ctx.stepPositions, first, second, ctx.keySpan);
+    return ctx.cache->append(layer, first, second);
+}
+
+AttentionMask maskFor(const AttentionContext& ctx, std::int64_t tokens, int slidingWindow, const at::Device& device,
+    bool explicitCausal = false)
+{
+    if (ctx.stepPositions.defined())
+        return { false, makeStepMask(ctx.stepPositions, ctx.keySpan, slidingWindow) };
+    return makeAttentionMask(ctx.start, tokens, slidingWindow, device, explicitCausal);
+}
+
 // q [B*T, H, D], k/v [B*S, Hkv, D'] -> [B*T, H * Dv] through SDPA (math or fused kernel as the device picks).
 at::Tensor sdpa(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const AttentionContext& ctx,
     int slidingWindow, double scale)
@@ -18,7 +37,7 @@ at::Tensor sdpa(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, c
     auto batched = [b](const at::Tensor& t) { // [B*S, H, D] -> [B, H, S, D]
         return t.view({ b, t.size(0) / b, t.size(1), t.size(2) }).transpose(1, 2);
     };
-    const auto mask = makeAttentionMask(ctx.start, tokens, slidingWindow, q.device());
+    const auto mask = maskFor(ctx, tokens, slidingWindow, q.device());
     // The CPU's fused (flash) kernel needs one head size for q, k and v, else SDPA falls back to the math path,
     // ~5x slower on MLA's 64/48 heads: pad v with zeros and drop the padding from the output.
     const auto valueDim = v.size(2);
@@ -77,8 +96,7 @@ at::Tensor GqaAttention::forward(const at::Tensor& x, int layer, const Attention
     }
     q = m_rope.apply(q, ctx.cos, ctx.sin);
     k = m_rope.apply(k, ctx.cos, ctx.sin);
-    if (ctx.cache)
-        std::tie(k, v) = ctx.cache->append(layer, k, v); // [S, Hkv, D] each
+    std::tie(k, v) = withCache(ctx, layer, k, v); // [S, Hkv, D] each
     const double scale = 1.0 / std::sqrt(static_cast<double>(m_spec.headDim));
     return m_o(sdpa(q, k, v, ctx, m_spec.slidingWindow, scale)); // [T, hidden]
 }
@@ -129,8 +147,7 @@ at::Tensor MlaAttention::forward(const at::Tensor& x, int layer, const Attention
     auto latent = rmsNorm(compressed.narrow(1, 0, m_spec.kvLoraRank), m_kvANorm, m_eps); // [T, c]
     auto kPe = m_rope.apply(compressed.narrow(1, m_spec.kvLoraRank, ropeDim).unsqueeze(1), ctx.cos, ctx.sin)
                    .squeeze(1); // [T, rope]
-    if (ctx.cache)
-        std::tie(latent, kPe) = ctx.cache->append(layer, latent, kPe); // [S, c], [S, rope]
+    std::tie(latent, kPe) = withCache(ctx, layer, latent, kPe); // [S, c], [S, rope]
 
     // Expanding the latent costs O(S) projections per step; attending in latent space costs O(heads * c) per key.
     // Prefill expands (one projection per key, fused attention kernels); short steps over a long cache absorb.
@@ -166,7 +183,7 @@ at::Tensor MlaAttention::attendAbsorbed(const at::Tensor& qNope, const at::Tenso
     const auto qLatent = at::matmul(qNope.transpose(0, 1), wUk); // [H, T, c]
     auto scores = at::matmul(qLatent, latent.t()) + at::matmul(qPe.transpose(0, 1), kPe.t()); // [H, T, S]
     scores = scores.to(at::kFloat) * m_spec.softmaxScale;
-    const auto mask = makeAttentionMask(ctx.start, tokens, 0, scores.device(), /*explicitCausal=*/true);
+    const auto mask = maskFor(ctx, tokens, 0, scores.device(), /*explicitCausal=*/true);
     if (mask.mask)
         scores = scores.masked_fill(mask.mask->logical_not().unsqueeze(0), -std::numeric_limits<float>::infinity());
     const auto probs = at::softmax(scores, -1).to(latent.scalar_type()); // [H, T, S]

@@ -25,6 +25,10 @@ struct AttentionContext {
     at::Tensor cos; // [T, rope_dim/2] float32
     at::Tensor sin;
     KvCache* cache = nullptr; // null: no cache (training, one-shot scoring)
+    // A recorded step (CUDA-graph decode): the tokens' positions live on the device ([T] int64) and `start` is not
+    // used; the cache is written at those positions and read over keys [0, keySpan), later keys masked.
+    at::Tensor stepPositions;
+    std::int64_t keySpan = 0;
 };
 
 class Attention {

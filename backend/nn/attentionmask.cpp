@@ -21,4 +21,14 @@ AttentionMask makeAttentionMask(std::int64_t start, std::int64_t tokens, int sli
     return { false, mask };
 }
 
+at::Tensor makeStepMask(const at::Tensor& positions, std::int64_t keys, int slidingWindow)
+{
+    const auto q = positions.unsqueeze(1); // [T, 1]
+    const auto k = at::arange(keys, positions.options()).unsqueeze(0); // [1, S]
+    auto mask = k <= q; // [T, S]
+    if (slidingWindow > 0)
+        mask = mask.logical_and(k > q - slidingWindow);
+    return mask;
+}
+
 } // namespace moescope

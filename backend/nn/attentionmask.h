@@ -18,4 +18,9 @@ struct AttentionMask {
 AttentionMask makeAttentionMask(std::int64_t start, std::int64_t tokens, int slidingWindow, const at::Device& device,
     bool explicitCausal = false);
 
+// The mask of a step whose query positions live on the device ([T] int64; CUDA-graph decode, where the host does not
+// know them when the step is recorded): query i sees key j < keys when j <= positions[i] (and within the window).
+// [T, keys] bool. Keys past the last written position are masked, so the cache may be read over a fixed span.
+at::Tensor makeStepMask(const at::Tensor& positions, std::int64_t keys, int slidingWindow);
+
 } // namespace moescope

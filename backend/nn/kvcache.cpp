@@ -41,6 +41,41 @@ std::pair<at::Tensor, at::Tensor> KvCache::append(int layer, const at::Tensor& f
     return { l.first.narrow(0, 0, needed), l.second.narrow(0, 0, needed) };
 }
 
+std::pair<at::Tensor, at::Tensor> KvCache::writeAt(int layer, const at::Tensor& positions, const at::Tensor& first,
+    const at::Tensor& second, std::int64_t span)
+{
+    if (layer < 0 || layer >= static_cast<int>(m_layers.size()))
+        throw InvalidArgumentError("kv cache has no layer " + std::to_string(layer));
+    auto& l = m_layers[static_cast<std::size_t>(layer)];
+    if (!l.first.defined() || l.first.size(0) < span)
+        throw InvalidArgumentError("kv cache layer " + std::to_string(layer) + " holds "
+            + std::to_string(l.first.defined() ? l.first.size(0) : 0) + " positions, a step needs "
+            + std::to_string(span));
+    l.first.index_copy_(0, positions, first);
+    l.second.index_copy_(0, positions, second);
+    return { l.first.narrow(0, 0, span), l.second.narrow(0, 0, span) };
+}
+
+std::int64_t KvCache::capacity() const
+{
+    std::int64_t smallest = 0;
+    for (const auto& l : m_layers)
+        if (l.first.defined())
+            smallest = smallest == 0 ? l.first.size(0) : std::min(smallest, l.first.size(0));
+    return smallest;
+}
+
+void KvCache::growTo(std::int64_t positions)
+{
+    for (auto& l : m_layers) {
+        if (!l.first.defined() || l.first.size(0) >= positions)
+            continue;
+        l.first = grown(l.first, l.first, positions, m_length);
+        l.second = grown(l.second, l.second, positions, m_length);
+    }
+    m_reserve = std::max(m_reserve, positions);
+}
+
 void KvCache::truncate(std::int64_t length)
 {
     if (length < 0 || length > m_length)

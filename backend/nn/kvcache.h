@@ -20,6 +20,15 @@ public:
     void reserve(std::int64_t positions) { m_reserve = std::max(m_reserve, positions); }
     // Writes T new entries of one layer at positions [length, length+T) and returns views of all [0, length+T).
     std::pair<at::Tensor, at::Tensor> append(int layer, const at::Tensor& first, const at::Tensor& second);
+    // Writes T entries of one layer at the positions held on the device ([T] int64, e.g. a CUDA graph's input, so
+    // the host never reads them) and returns views of the first `span` positions, which must fit the capacity.
+    std::pair<at::Tensor, at::Tensor> writeAt(int layer, const at::Tensor& positions, const at::Tensor& first,
+        const at::Tensor& second, std::int64_t span);
+    // Smallest capacity over the layers written so far (0 before the first append).
+    std::int64_t capacity() const;
+    // Reallocates every written layer to hold `positions` entries (no-op when they already do). Moves the storage:
+    // views and captured graphs that refer to the old tensors are stale afterwards.
+    void growTo(std::int64_t positions);
     // Called once all layers appended the step's tokens.
     void advance(std::int64_t tokens) { m_length += tokens; }
     // Drops positions >= length (e.g. to rescore from a shared prefix).

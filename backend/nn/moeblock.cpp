@@ -45,17 +45,22 @@ std::int64_t MoeBlock::weightBytes() const
 
 void reportRouting(ForwardObserver& observer, int layer, std::int64_t firstPosition, const RoutingDecision& d)
 {
-    const auto ids = d.ids.to(at::kCPU, at::kInt).contiguous(); // [T, k]
-    const auto weights = d.weights.to(at::kCPU, at::kFloat).contiguous(); // [T, k]
     at::Tensor logits;
     if (observer.wantsRouterLogits(layer))
         logits = d.logits.to(at::kCPU, at::kFloat).contiguous(); // [T, E]
+    emitRouting(observer, layer, firstPosition, d.ids.to(at::kCPU, at::kInt).contiguous(),
+        d.weights.to(at::kCPU, at::kFloat).contiguous(), logits, d.logits.size(1));
+}
+
+void emitRouting(ForwardObserver& observer, int layer, std::int64_t firstPosition, const at::Tensor& ids,
+    const at::Tensor& weights, const at::Tensor& logits, std::int64_t numExperts)
+{
     RoutingEvent event;
     event.layer = layer;
     event.firstPosition = firstPosition;
     event.tokens = ids.size(0);
     event.k = static_cast<int>(ids.size(1));
-    event.numExperts = static_cast<int>(d.logits.size(1));
+    event.numExperts = static_cast<int>(numExperts);
     event.expertIds = ids.data_ptr<std::int32_t>();
     event.weights = weights.data_ptr<float>();
     event.routerLogits = logits.defined() ? logits.data_ptr<float>() : nullptr;

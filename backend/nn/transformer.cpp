@@ -47,6 +47,28 @@ at::Tensor Transformer::forwardHidden(const at::Tensor& ids, KvCache* cache, For
         ctx.sin = ctx.sin.repeat({ ctx.batch, 1 });
     }
 
+    auto hidden = run(ids, ctx, observer, stop, decisions); // [B*T, hidden]
+    if (cache)
+        cache->advance(tokens);
+    return hidden;
+}
+
+at::Tensor Transformer::forwardStep(const at::Tensor& ids, const at::Tensor& positions, KvCache& cache,
+    std::int64_t keySpan, std::vector<RoutingDecision>* decisions) const
+{
+    if (ids.dim() != 1 || positions.sizes() != ids.sizes())
+        throw ShapeError("a recorded step takes ids [T] and positions [T]");
+    AttentionContext ctx;
+    ctx.cache = &cache;
+    ctx.stepPositions = positions;
+    ctx.keySpan = keySpan;
+    std::tie(ctx.cos, ctx.sin) = m_rope.cosSin(positions); // [T, rope/2]
+    return run(ids, ctx, nullptr, {}, decisions);
+}
+
+at::Tensor Transformer::run(const at::Tensor& ids, const AttentionContext& ctx, ForwardObserver* observer,
+    std::stop_token stop, std::vector<RoutingDecision>* decisions) const
+{
     auto h = m_embedding.lookup(ids.reshape({ -1 })); // [B*T, hidden]
     for (const auto& layer : m_layers) {
         throwIfStopRequested(stop);
@@ -55,9 +77,7 @@ at::Tensor Transformer::forwardHidden(const at::Tensor& ids, KvCache* cache, For
         if (decisions && layer.isMoe())
             decisions->push_back(std::move(decision));
     }
-    if (cache)
-        cache->advance(tokens);
-    return rmsNorm(h, m_finalNorm, m_spec.rmsNormEps); // [T, hidden]
+    return rmsNorm(h, m_finalNorm, m_spec.rmsNormEps); // [B*T, hidden]
 }
 
 at::Tensor Transformer::logits(const at::Tensor& hidden) const

@@ -27,6 +27,12 @@ public:
     // Returns the final-normed hidden states [B*T, hidden]. decisions (optional) collects each MoE layer's routing.
     at::Tensor forwardHidden(const at::Tensor& ids, KvCache* cache, ForwardObserver* observer = nullptr,
         std::stop_token stop = {}, std::vector<RoutingDecision>* decisions = nullptr) const;
+    // One step whose inputs stay on the device (what a CUDA graph records): ids [T] and positions [T] int64 on the
+    // model's device; writes the cache at those positions and attends over its first keySpan entries (later ones
+    // masked). Neither reads nor advances cache->length() and polls no observer: the caller does both. Returns the
+    // final-normed hidden states [T, hidden]; decisions (optional) collects each MoE layer's routing.
+    at::Tensor forwardStep(const at::Tensor& ids, const at::Tensor& positions, KvCache& cache, std::int64_t keySpan,
+        std::vector<RoutingDecision>* decisions = nullptr) const;
     at::Tensor logits(const at::Tensor& hidden) const; // [T, hidden] -> [T, vocab] float32
 
     const ModelSpec& spec() const { return m_spec; }
@@ -38,6 +44,10 @@ public:
     KvCache makeCache() const { return KvCache(m_spec.numLayers); }
 
 private:
+    // Embedding, decoder layers and final norm over ids with a prepared context.
+    at::Tensor run(const at::Tensor& ids, const AttentionContext& ctx, ForwardObserver* observer, std::stop_token stop,
+        std::vector<RoutingDecision>* decisions) const;
+
     ModelSpec m_spec;
     Rope m_rope;
     at::TensorOptions m_options; // device + compute dtype

@@ -10,6 +10,7 @@
 #include "runtime/checkpointweights.h"
 #include "runtime/devices.h"
 #include "runtime/sampler.h"
+#include "runtime/stepdecoder.h"
 #include "runtime/tensorerrors.h"
 
 #include <c10/core/InferenceMode.h>
@@ -266,12 +267,18 @@ GenerationResult Engine::generate(std::span<const std::int32_t> prompt, const Sa
         auto t1 = Clock::now();
         result.prefillSeconds = std::chrono::duration<double>(t1 - t0).count();
         result.stopReason = "max_tokens";
+        // On CUDA each new token is one replay of a recorded step (StepDecoder) rather than ~1,000 kernel launches.
+        std::unique_ptr<StepDecoder> decoder;
+        if (StepDecoder::graphsAvailable(d.device) && options.maxNewTokens > 1)
+            decoder = std::make_unique<StepDecoder>(*d.model, cache,
+                static_cast<std::int64_t>(prompt.size()) + options.maxNewTokens, true, observer);
+        auto logits = d.model->logits(last); // [1, vocab]
         for (int i = 0; i < options.maxNewTokens; ++i) {
             if (stop.stop_requested()) {
                 result.stopReason = "cancelled";
                 break;
             }
-            const auto token = sampler.next(d.model->logits(last).squeeze(0));
+            const auto token = sampler.next(logits.squeeze(0));
             result.tokens.push_back(token);
             if (onToken)
                 onToken(token);
@@ -281,8 +288,12 @@ GenerationResult Engine::generate(std::span<const std::int32_t> prompt, const Sa
             }
             if (i + 1 == options.maxNewTokens)
                 break;
+            if (decoder) {
+                logits = decoder->step(token);
+                continue;
+            }
             const auto next = at::full({ 1 }, static_cast<std::int64_t>(token), at::TensorOptions(at::kLong).device(d.device));
-            last = d.model->forwardHidden(next, &cache, observer, stop); // [1, hidden]
+            logits = d.model->logits(d.model->forwardHidden(next, &cache, observer, stop)); // [1, vocab]
         }
         result.decodeSeconds = std::chrono::duration<double>(Clock::now() - t1).count();
     });

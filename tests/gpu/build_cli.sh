@@ -7,6 +7,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-/tmp/moescope-build}
 shift || true
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMOESCOPE_WITH_GUI=OFF -DMOESCOPE_WITH_PDF=OFF \
+    -DMOESCOPE_WITH_CUDA_KERNELS=ON \
     -DMOESCOPE_PYTHON=python3 -DCMAKE_INCLUDE_PATH="$root/.carry/include" "$@" >"$build.configure.log" 2>&1 ||
     { cat "$build.configure.log"; exit 1; }
 cmake --build "$build" --target moescope-cli -j "$(nproc)" 2>&1 | grep -E "error|warning: |FAILED" || true

@@ -28,11 +28,17 @@ int runBench(Args& args)
     options.generateTokens = args.intValue("--gen", options.generateTokens);
     options.prefillChunk = args.intValue("--prefill-chunk", options.prefillChunk);
     options.bandwidthBytesPerSecond = args.doubleValue("--bandwidth", options.bandwidthBytesPerSecond);
+    const auto graphs = args.value("--cuda-graphs", "on");
+    options.profilePath = args.value("--profile", "");
+    options.checkSteps = args.intValue("--check-steps", 0);
     const auto batch = args.intValue("--batch", 1);
     const auto device = resolveDevice(args.value("--device", "auto"));
     const auto dtype = args.value("--dtype", device == "cpu" ? "f32" : "bf16");
     const bool json = args.flag("--json");
     args.finish();
+    if (graphs != "on" && graphs != "off")
+        throw InvalidArgumentError("bench: --cuda-graphs takes on or off, not " + graphs);
+    options.cudaGraphs = graphs == "on";
     if (batch != 1)
         throw UnsupportedError("bench: only --batch 1 is implemented (batched generation is not built yet)");
     if (dtype != "bf16" && dtype != "f32")
@@ -71,15 +77,20 @@ int runBench(Args& args)
         { "ms_per_token_median", r.msPerTokenMedian }, { "ms_per_token_p90", r.msPerTokenP90 },
         { "weight_bytes", r.weightBytes }, { "active_bytes_per_token", r.activeBytesPerToken },
         { "bandwidth_floor_ms", r.bandwidthFloorMs }, { "floor_fraction", r.floorFraction },
-        { "device_memory_used", r.deviceMemoryUsed } };
+        { "device_memory_used", r.deviceMemoryUsed }, { "cuda_graphs", r.cudaGraphs } };
+    if (!options.profilePath.empty())
+        out["profile"] = options.profilePath;
+    if (r.check.steps > 0)
+        out["step_check"] = { { "steps", r.check.steps }, { "max_rel_diff", r.check.maxRelativeDifference },
+            { "same_top1", r.check.sameTop1 } };
     if (json)
         std::cout << out.dump() << "\n";
     else
         std::printf("%s (%s, %s): prefill %.0f tok/s, decode %.1f tok/s (%.2f ms median, %.2f ms p90), floor %.3f ms "
-                    "(%.1f%% of it), weights %.2f GB\n",
+                    "(%.1f%% of it), weights %.2f GB%s\n",
             model->spec().family.c_str(), device.c_str(), dtype.c_str(), r.prefillTokensPerSecond,
             r.decodeTokensPerSecond, r.msPerTokenMedian, r.msPerTokenP90, r.bandwidthFloorMs,
-            100 * r.floorFraction, r.weightBytes / 1e9);
+            100 * r.floorFraction, r.weightBytes / 1e9, r.cudaGraphs ? ", decode steps as CUDA graphs" : "");
     return 0;
 }
 

@@ -1,0 +1,80 @@
+#pragma once
+// Batch-1 decode of one sequence whose every step keeps its inputs (token, position) and outputs at fixed device
+// addresses, so that on CUDA a step is one replay of a recorded CUDA graph instead of a thousand-odd kernel launches
+// issued one by one from the host (the eager step is bound by that launch overhead: ~50 ms per OLMoE token on an
+// H200 whose kernels need a few). Steps attend over the cache in spans of kSpanStep positions (later keys masked),
+// one graph per span, recorded the first time the sequence reaches it or ahead of time with prepare(). Where graphs
+// are not available (CPU, a build without CUDA support, or a recording that failed) the same steps run directly.
+// Routing, when the observer asks for it, is recorded with the step and copied off the device once per step.
+
+#include "nn/router.h"
+
+#include <ATen/ATen.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <vector>
+
+namespace moescope {
+
+class ForwardObserver;
+class KvCache;
+class Transformer;
+
+class StepDecoder {
+public:
+    static constexpr std::int64_t kSpanStep = 256;
+
+    // cache holds the sequence so far (at least one token: the prompt is prefilled before); maxLength bounds the
+    // sequence, and the cache grows to it (rounded up to a span) now, before any graph refers to its storage.
+    // useGraphs: record CUDA graphs where available. observer (optional) receives each step's routing.
+    StepDecoder(const Transformer& model, KvCache& cache, std::int64_t maxLength, bool useGraphs,
+        ForwardObserver* observer = nullptr);
+    ~StepDecoder();
+    StepDecoder(const StepDecoder&) = delete;
+    StepDecoder& operator=(const StepDecoder&) = delete;
+
+    // Whether this build and device can record CUDA graphs.
+    static bool graphsAvailable(const at::Device& device);
+
+    // Runs the model on `token` at position cache.length() and advances the cache. Returns the logits [1, vocab]
+    // float32 on the model's device, valid until the next step.
+    at::Tensor step(std::int64_t token);
+    // Records the graphs of every span the sequence can still reach (so that no recording happens while steps are
+    // being timed). A no-op without graphs.
+    void prepare();
+    // Whether steps replay CUDA graphs (false before the first recording if it fails, and without graph support).
+    bool replaying() const { return m_useGraphs; }
+
+private:
+    struct Outputs {
+        at::Tensor logits; // [1, vocab] float32
+        at::Tensor expertIds; // [moe layers, 1, k] int32 (routing wanted)
+        at::Tensor weights; // [moe layers, 1, k] float32
+        at::Tensor routerLogits; // [moe layers, 1, E] float32 (router logits wanted)
+    };
+    struct Recording;
+
+    std::int64_t spanFor(std::int64_t position) const;
+    Outputs runStep(std::int64_t span);
+    // Replays the span's graph, recording it first; null (and graphs off from then on) when recording fails.
+    const Outputs* replay(std::int64_t span);
+    std::unique_ptr<Recording> record(std::int64_t span);
+    void reportStepRouting(const Outputs& out, std::int64_t position);
+
+    const Transformer& m_model;
+    KvCache& m_cache;
+    std::int64_t m_maxLength = 0;
+    std::int64_t m_capacity = 0; // cache positions, a multiple of kSpanStep
+    bool m_useGraphs = false;
+    ForwardObserver* m_observer = nullptr;
+    std::vector<int> m_moeLayers; // decoder-layer index of each MoE layer, in order
+    bool m_wantsRouting = false;
+    bool m_wantsRouterLogits = false;
+    at::Tensor m_token; // [1] int64 on the device: the step's input
+    at::Tensor m_position; // [1] int64 on the device
+    std::map<std::int64_t, std::unique_ptr<Recording>> m_recordings; // by span
+};
+
+} // namespace moescope

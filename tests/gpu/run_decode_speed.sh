@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# GPU-machine run for decode speed work: builds the CLI with CUDA support, checks recorded decode steps (CUDA graphs)
+# against eager ones, benchmarks three real MoE configurations with random weights (CUDA graphs on; eager for one),
+# summarises Kineto traces of prefill and decode, and checks the engine's generation on CUDA against the CPU.
+#   device: bash tests/gpu/run_decode_speed.sh   (carry .carry/include .carry/configs; results under $OUT)
+set -uo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+out=${OUT:-/tmp/moescope-out}
+mkdir -p "$out"
+cd "$root"
+t0=$(date +%s)
+bash tests/gpu/build_cli.sh /tmp/moescope-build || exit 1
+cli=/tmp/moescope-build/app/cli/moescope-cli
+echo "build: $(( $(date +%s) - t0 )) s"
+nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
+
+# Engine generation (StepDecoder with CUDA graphs) on CUDA f32 against the CPU, greedy, on the fixture models.
+for m in deepseek_v2 deepseek_v3 mixtral olmoe qwen2_moe qwen3_moe; do
+    ids=$(python3 -c "print(','.join(str(3 + (i * 37) % 150) for i in range(300)))")
+    a=$($cli generate --model tests/fixtures/models/$m --ids "$ids" --max-new 40 --greedy --device cuda --dtype f32 2>/dev/null | tr -d '\n')
+    b=$($cli generate --model tests/fixtures/models/$m --ids "$ids" --max-new 40 --greedy --device cpu --dtype f32 2>/dev/null | tr -d '\n')
+    python3 - "$m" "$a" "$b" <<'PY' | tee -a "$out/generate_cuda_vs_cpu.txt"
+import json, sys
+name, a, b = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])
+ta, tb = a.get("tokens", a.get("ids")), b.get("tokens", b.get("ids"))
+same = next((i for i, (x, y) in enumerate(zip(ta, tb)) if x != y), len(ta))
+print(f"{name}: cuda f32 (graphs) vs cpu f32 greedy: {same} of {len(tb)} tokens identical before the first difference")
+PY
+done
+
+for cfg in olmoe-1b-7b deepseek-v2-lite qwen3-30b-a3b; do
+    $cli bench --config .carry/configs/$cfg.json --random-weights --prompt 2048 --gen 128 --device cuda --dtype bf16 \
+        --check-steps 32 --profile /tmp/trace-$cfg --json 2>&1 | grep '^{' | tee -a "$out/bench_graphs.jsonl"
+    python3 tests/gpu/trace_summary.py /tmp/trace-$cfg.decode.json --top 25 | tee -a "$out/trace_summary.txt"
+    python3 tests/gpu/trace_summary.py /tmp/trace-$cfg.prefill.json --top 25 | tee -a "$out/trace_summary.txt"
+done
+$cli bench --config .carry/configs/olmoe-1b-7b.json --random-weights --prompt 2048 --gen 32 --device cuda --dtype bf16 \
+    --cuda-graphs off --json 2>&1 | grep '^{' | tee -a "$out/bench_eager.jsonl"
+echo "all done: $(( $(date +%s) - t0 )) s"

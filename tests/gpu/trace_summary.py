@@ -1,0 +1,30 @@
+#!/usr/bin/env python3
+"""Summarises a Chrome trace written by `moescope-cli bench --profile`: device time in kernels against the wall time
+of the profiled region, kernel and launch counts, and the kernels that take most device time.
+    python3 tests/gpu/trace_summary.py TRACE.json [--top 15]"""
+import argparse
+import collections
+import json
+
+ap = argparse.ArgumentParser()
+ap.add_argument("trace")
+ap.add_argument("--top", type=int, default=15)
+a = ap.parse_args()
+events = json.load(open(a.trace))["traceEvents"]
+kernels = [e for e in events if e.get("cat") == "kernel"]
+runtime = [e for e in events if e.get("cat") in ("cuda_runtime", "cuda_driver")]
+ops = [e for e in events if e.get("cat") == "cpu_op"]
+spans = [e for e in events if "dur" in e and e.get("ph") == "X"]
+t0 = min(e["ts"] for e in spans)
+t1 = max(e["ts"] + e["dur"] for e in spans)
+busy = sum(e["dur"] for e in kernels)
+launches = collections.Counter(e["name"] for e in runtime)
+print(f"{a.trace}: wall {(t1 - t0) / 1e3:.2f} ms, kernels {len(kernels)} taking {busy / 1e3:.2f} ms of device time "
+      f"({100 * busy / max(t1 - t0, 1):.0f}%), cpu ops {len(ops)}")
+print("  runtime calls: " + ", ".join(f"{k} {v}" for k, v in launches.most_common(8)))
+by = collections.defaultdict(lambda: [0, 0.0])
+for e in kernels:
+    by[e["name"][:110]][0] += 1
+    by[e["name"][:110]][1] += e["dur"]
+for name, (n, dur) in sorted(by.items(), key=lambda kv: -kv[1][1])[: a.top]:
+    print(f"  {dur / 1e3:8.3f} ms {n:6d}x  {name}")
