@@ -43,6 +43,8 @@ namespace {
         for (std::int64_t i = 0; i < steps; ++i) {
             const auto expected = model.logits(model.forwardHidden(at::full({ 1 }, next, prompt.options()), &eagerCache));
             const auto got = decoder.step(next);
+            check.nonFiniteFast += at::isfinite(got).all().item<bool>() ? 0 : 1;
+            check.nonFiniteEager += at::isfinite(expected).all().item<bool>() ? 0 : 1;
             const auto rel = ((got - expected).abs().max() / expected.abs().max()).item<double>();
             check.maxRelativeDifference = std::max(check.maxRelativeDifference, std::isfinite(rel) ? rel : 1e30);
             next = expected.argmax(-1).item<std::int64_t>();

@@ -42,6 +42,8 @@ struct BenchmarkResult {
         std::int64_t steps = 0;
         double maxRelativeDifference = 0; // max |a - b| / max |b| over each step's logits, worst step
         std::int64_t sameTop1 = 0; // steps whose argmax agrees
+        std::int64_t nonFiniteFast = 0; // steps whose logits hold NaN or Inf: fast path
+        std::int64_t nonFiniteEager = 0; // and eager path
     } check;
 };
 

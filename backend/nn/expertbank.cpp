@@ -2,6 +2,7 @@
 #include "nn/expertbank.h"
 
 #include "core/error.h"
+#include "nn/fuseddecode.h"
 #include "nn/modelspec.h"
 #include "nn/weightsource.h"
 
@@ -90,6 +91,8 @@ at::Tensor expertSlotOutputs(const at::Tensor& xs, const at::Tensor& gateUp, con
 
 at::Tensor DenseExpertBank::forward(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights) const
 {
+    if (fusedMoeDecodeApplies(x, ids.size(1), m_gateUp, m_down)) // a decode step on CUDA: one pass, two kernels
+        return fusedMoeDecode(x, ids, weights, m_gateUp, m_down);
     const auto a = sortAssignments(ids, weights, numExperts());
     const auto xs = autocastOperand(x.index_select(0, a.tokenOfSlot)); // [T*k, H]
     auto y = expertSlotOutputs(xs, autocastOperand(m_gateUp), autocastOperand(m_down), a.groupEnds); // [T*k, H]

@@ -7,6 +7,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
+#include <string_view>
+
 #ifdef MOESCOPE_HAVE_CUDA_KERNELS
 #include <ATen/cuda/CUDAGraph.h>
 #include <c10/cuda/CUDAFunctions.h>
@@ -63,7 +66,9 @@ StepDecoder::~StepDecoder() = default;
 bool StepDecoder::graphsAvailable(const at::Device& device)
 {
 #ifdef MOESCOPE_HAVE_CUDA_KERNELS
-    return device.is_cuda();
+    // MOESCOPE_CUDA_GRAPHS=0 turns them off (to compare with, or to rule them out when something looks wrong).
+    const char* env = std::getenv("MOESCOPE_CUDA_GRAPHS");
+    return device.is_cuda() && !(env && std::string_view(env) == "0");
 #else
     (void)device;
     return false;

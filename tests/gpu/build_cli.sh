@@ -10,5 +10,5 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMOESCOPE_WITH
     -DMOESCOPE_WITH_CUDA_KERNELS=ON \
     -DMOESCOPE_PYTHON=python3 -DCMAKE_INCLUDE_PATH="$root/.carry/include" "$@" >"$build.configure.log" 2>&1 ||
     { cat "$build.configure.log"; exit 1; }
-cmake --build "$build" --target moescope-cli -j "$(nproc)" 2>&1 | grep -E "error|warning: |FAILED" || true
+cmake --build "$build" --target moescope-cli check_fused_kernels -j "$(nproc)" 2>&1 | grep -E "error|warning: |FAILED" || true
 test -x "$build/app/cli/moescope-cli"

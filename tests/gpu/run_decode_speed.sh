@@ -10,21 +10,23 @@ mkdir -p "$out"
 cd "$root"
 t0=$(date +%s)
 bash tests/gpu/build_cli.sh /tmp/moescope-build || exit 1
+build=/tmp/moescope-build
 cli=/tmp/moescope-build/app/cli/moescope-cli
 echo "build: $(( $(date +%s) - t0 )) s"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
 
-# Engine generation (StepDecoder with CUDA graphs) on CUDA f32 against the CPU, greedy, on the fixture models.
+$build/tests/gpu/check_fused_kernels 2>&1 | tee "$out/fused_kernels.txt"
+
+# Engine generation on CUDA bf16 (fused decode kernels), steps as CUDA graphs against steps without, greedy, fixtures.
+ids=$(python3 -c "print(','.join(str(3 + (i * 37) % 150) for i in range(300)))")
 for m in deepseek_v2 deepseek_v3 mixtral olmoe qwen2_moe qwen3_moe; do
-    ids=$(python3 -c "print(','.join(str(3 + (i * 37) % 150) for i in range(300)))")
-    a=$($cli generate --model tests/fixtures/models/$m --ids "$ids" --max-new 40 --greedy --device cuda --dtype f32 2>/dev/null | tr -d '\n')
-    b=$($cli generate --model tests/fixtures/models/$m --ids "$ids" --max-new 40 --greedy --device cpu --dtype f32 2>/dev/null | tr -d '\n')
-    python3 - "$m" "$a" "$b" <<'PY' | tee -a "$out/generate_cuda_vs_cpu.txt"
+    a=$($cli generate --model tests/fixtures/models/$m --ids "$ids" --max-new 40 --greedy --device cuda --dtype bf16 | tr -d '\n')
+    b=$(MOESCOPE_CUDA_GRAPHS=0 $cli generate --model tests/fixtures/models/$m --ids "$ids" --max-new 40 --greedy --device cuda --dtype bf16 | tr -d '\n')
+    python3 - "$m" "$a" "$b" <<'PY' | tee -a "$out/generate_graphs_vs_eager.txt"
 import json, sys
-name, a, b = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])
-ta, tb = a.get("tokens", a.get("ids")), b.get("tokens", b.get("ids"))
-same = next((i for i, (x, y) in enumerate(zip(ta, tb)) if x != y), len(ta))
-print(f"{name}: cuda f32 (graphs) vs cpu f32 greedy: {same} of {len(tb)} tokens identical before the first difference")
+name, a, b = sys.argv[1], json.loads(sys.argv[2])["ids"], json.loads(sys.argv[3])["ids"]
+same = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+print(f"{name}: bf16 graphs vs no graphs, greedy: {same} identical tokens before the first difference ({len(a)} / {len(b)} generated)")
 PY
 done
 

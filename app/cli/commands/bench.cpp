@@ -82,7 +82,8 @@ int runBench(Args& args)
         out["profile"] = options.profilePath;
     if (r.check.steps > 0)
         out["step_check"] = { { "steps", r.check.steps }, { "max_rel_diff", r.check.maxRelativeDifference },
-            { "same_top1", r.check.sameTop1 } };
+            { "same_top1", r.check.sameTop1 }, { "non_finite_fast", r.check.nonFiniteFast },
+            { "non_finite_eager", r.check.nonFiniteEager } };
     if (json)
         std::cout << out.dump() << "\n";
     else

@@ -1,0 +1,156 @@
+#include "kernels/decodekernels.h"
+
+namespace moescope::kernels {
+
+namespace {
+    using bf16 = __nv_bfloat16;
+    constexpr int kWarpsPerBlock = 4;
+
+    __device__ __forceinline__ float roundBf16(float v) { return __bfloat162float(__float2bfloat16(v)); }
+
+    // 8 products of one 16-byte load of a and b added to acc.
+    __device__ __forceinline__ float dot8(const uint4& a, const uint4& b, float acc)
+    {
+        const auto* a2 = reinterpret_cast<const __nv_bfloat162*>(&a);
+        const auto* b2 = reinterpret_cast<const __nv_bfloat162*>(&b);
+#pragma unroll
+        for (int j = 0; j < 4; ++j) {
+            const float2 fa = __bfloat1622float2(a2[j]);
+            const float2 fb = __bfloat1622float2(b2[j]);
+            acc = fmaf(fa.x, fb.x, acc);
+            acc = fmaf(fa.y, fb.y, acc);
+        }
+        return acc;
+    }
+
+    __device__ __forceinline__ float warpSum(float v)
+    {
+#pragma unroll
+        for (int o = 16; o > 0; o >>= 1)
+            v += __shfl_xor_sync(0xffffffffu, v, o);
+        return v;
+    }
+
+    // A warp's dot products of two weight rows with one vector (n a multiple of 8, 16-byte aligned rows).
+    __device__ __forceinline__ float2 dotTwoRows(const bf16* __restrict__ r0, const bf16* __restrict__ r1,
+        const bf16* __restrict__ v, std::int64_t n, int lane)
+    {
+        float a0 = 0.f, a1 = 0.f;
+#pragma unroll 4
+        for (std::int64_t i = lane * 8; i < n; i += 32 * 8) {
+            const uint4 x = *reinterpret_cast<const uint4*>(v + i);
+            a0 = dot8(__ldg(reinterpret_cast<const uint4*>(r0 + i)), x, a0);
+            a1 = dot8(__ldg(reinterpret_cast<const uint4*>(r1 + i)), x, a1);
+        }
+        return make_float2(warpSum(a0), warpSum(a1));
+    }
+
+    __device__ __forceinline__ float dotRow(const bf16* __restrict__ r, const bf16* __restrict__ v, std::int64_t n,
+        int lane)
+    {
+        float a = 0.f;
+#pragma unroll 4
+        for (std::int64_t i = lane * 8; i < n; i += 32 * 8)
+            a = dot8(__ldg(reinterpret_cast<const uint4*>(r + i)), *reinterpret_cast<const uint4*>(v + i), a);
+        return warpSum(a);
+    }
+
+    // One warp per (slot, intermediate row j): gate row j and up row j of the slot's expert.
+    __global__ void gateUpSiluKernel(const bf16* __restrict__ x, const bf16* __restrict__ gateUp,
+        const std::int64_t* __restrict__ ids, int k, std::int64_t hidden, std::int64_t inter, bf16* __restrict__ h)
+    {
+        const std::int64_t slot = blockIdx.y;
+        const std::int64_t j = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
+        const int lane = threadIdx.x % 32;
+        if (j >= inter)
+            return;
+        const std::int64_t e = ids[slot];
+        const bf16* base = gateUp + e * 2 * inter * hidden;
+        const float2 gu = dotTwoRows(base + j * hidden, base + (inter + j) * hidden, x + (slot / k) * hidden, hidden, lane);
+        if (lane == 0) {
+            const float g = roundBf16(gu.x); // the eager path's product is bf16, and so are silu's and the product's results
+            const float u = roundBf16(gu.y);
+            h[slot * inter + j] = __float2bfloat16(roundBf16(g / (1.f + expf(-g))) * u);
+        }
+    }
+
+    // One warp per (token, output row): the token's k expert rows, added in ascending expert id.
+    __global__ void downCombineKernel(const bf16* __restrict__ h, const bf16* __restrict__ down,
+        const std::int64_t* __restrict__ ids, const float* __restrict__ weights, int k, std::int64_t hidden,
+        std::int64_t inter, bf16* __restrict__ out)
+    {
+        const std::int64_t token = blockIdx.y;
+        const std::int64_t row = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
+        const int lane = threadIdx.x % 32;
+        if (row >= hidden)
+            return;
+        int order[kMaxTopK];
+        for (int j = 0; j < k; ++j) { // insertion sort of the token's slots by expert id (k <= 16)
+            int at = j;
+            while (at > 0 && ids[token * k + order[at - 1]] > ids[token * k + j]) {
+                order[at] = order[at - 1];
+                --at;
+            }
+            order[at] = j;
+        }
+        float acc = 0.f;
+        for (int n = 0; n < k; ++n) {
+            const std::int64_t slot = token * k + order[n];
+            const float d = dotRow(down + (ids[slot] * hidden + row) * inter, h + slot * inter, inter, lane);
+            const float y = roundBf16(roundBf16(d) * weights[slot]);
+            acc = n == 0 ? y : roundBf16(acc + y);
+        }
+        if (lane == 0)
+            out[token * hidden + row] = __float2bfloat16(acc);
+    }
+
+    // One block per row.
+    __global__ void rmsNormKernel(const bf16* __restrict__ x, const bf16* __restrict__ weight, std::int64_t d,
+        float eps, bf16* __restrict__ out)
+    {
+        const bf16* row = x + static_cast<std::int64_t>(blockIdx.x) * d;
+        float sum = 0.f;
+        for (std::int64_t i = threadIdx.x; i < d; i += blockDim.x) {
+            const float v = __bfloat162float(row[i]);
+            sum = fmaf(v, v, sum);
+        }
+        __shared__ float partial[32];
+        sum = warpSum(sum);
+        if (threadIdx.x % 32 == 0)
+            partial[threadIdx.x / 32] = sum;
+        __syncthreads();
+        if (threadIdx.x < 32) {
+            float s = threadIdx.x < blockDim.x / 32 ? partial[threadIdx.x] : 0.f;
+            s = warpSum(s);
+            if (threadIdx.x == 0)
+                partial[0] = rsqrtf(s / static_cast<float>(d) + eps);
+        }
+        __syncthreads();
+        const float scale = partial[0];
+        bf16* o = out + static_cast<std::int64_t>(blockIdx.x) * d;
+        for (std::int64_t i = threadIdx.x; i < d; i += blockDim.x)
+            o[i] = __float2bfloat16(__bfloat162float(weight[i]) * roundBf16(__bfloat162float(row[i]) * scale));
+    }
+} // namespace
+
+void launchMoeDecode(const bf16* x, const bf16* gateUp, const bf16* down, const std::int64_t* ids,
+    const float* weights, std::int64_t tokens, int k, std::int64_t hidden, std::int64_t intermediate, bf16* h,
+    bf16* out, cudaStream_t stream)
+{
+    const dim3 block(32 * kWarpsPerBlock);
+    const dim3 gateUpGrid(static_cast<unsigned>((intermediate + kWarpsPerBlock - 1) / kWarpsPerBlock),
+        static_cast<unsigned>(tokens * k));
+    gateUpSiluKernel<<<gateUpGrid, block, 0, stream>>>(x, gateUp, ids, k, hidden, intermediate, h);
+    const dim3 downGrid(
+        static_cast<unsigned>((hidden + kWarpsPerBlock - 1) / kWarpsPerBlock), static_cast<unsigned>(tokens));
+    downCombineKernel<<<downGrid, block, 0, stream>>>(h, down, ids, weights, k, hidden, intermediate, out);
+}
+
+void launchRmsNorm(const bf16* x, const bf16* weight, std::int64_t rows, std::int64_t d, float eps, bf16* out,
+    cudaStream_t stream)
+{
+    const int threads = d >= 1024 ? 256 : (d >= 256 ? 128 : 32);
+    rmsNormKernel<<<static_cast<unsigned>(rows), threads, 0, stream>>>(x, weight, d, eps, out);
+}
+
+} // namespace moescope::kernels

@@ -1,0 +1,28 @@
+#pragma once
+// Fused CUDA kernels for decode steps (a handful of tokens), where the eager path's many small kernels, not the
+// weights' bytes, set the time. Plain pointers and sizes: the tensor checks live in nn/fuseddecode.cpp. bf16 data,
+// float32 accumulation; results are rounded where the eager path rounds, so they differ from it only by the order of
+// the float32 sums. Only built with MOESCOPE_WITH_CUDA_KERNELS.
+
+#include <cstdint>
+
+#include <cuda_bf16.h>
+#include <cuda_runtime_api.h>
+
+namespace moescope::kernels {
+
+constexpr int kMaxTopK = 16;
+
+// Routed experts of T tokens with k experts each (S = T * k slots, ids [S] in the router's order):
+//   h[s] = silu(gate_e x_t) * (up_e x_t)          gateUp [E, 2I, H] (gate rows first), h [S, I]
+//   out[t] = sum over the token's slots in ascending expert id of bf16(bf16(down_e h[s]) * weight[s])
+// with a bf16 rounding after each addition (the eager path's order). down [E, H, I], out [T, H].
+void launchMoeDecode(const __nv_bfloat16* x, const __nv_bfloat16* gateUp, const __nv_bfloat16* down,
+    const std::int64_t* ids, const float* weights, std::int64_t tokens, int k, std::int64_t hidden,
+    std::int64_t intermediate, __nv_bfloat16* h, __nv_bfloat16* out, cudaStream_t stream);
+
+// out[r] = weight * bf16(x[r] * rsqrt(mean(x[r]^2) + eps)) for rows r of width d (the eager rmsNorm's roundings).
+void launchRmsNorm(const __nv_bfloat16* x, const __nv_bfloat16* weight, std::int64_t rows, std::int64_t d, float eps,
+    __nv_bfloat16* out, cudaStream_t stream);
+
+} // namespace moescope::kernels

@@ -1,0 +1,85 @@
+#include "nn/fuseddecode.h"
+
+#include "core/error.h"
+
+#ifdef MOESCOPE_HAVE_CUDA_KERNELS
+#include "kernels/decodekernels.h"
+
+#include <ATen/autocast_mode.h>
+#include <c10/cuda/CUDAStream.h>
+#endif
+
+namespace moescope {
+
+#ifdef MOESCOPE_HAVE_CUDA_KERNELS
+namespace {
+    constexpr std::int64_t kMaxDecodeTokens = 8; // beyond this, grouped GEMMs over the experts win
+    constexpr std::int64_t kMaxNormRows = 128; // decode: a few tokens' hidden states or their heads
+
+    const __nv_bfloat16* bf16Data(const at::Tensor& t) { return reinterpret_cast<const __nv_bfloat16*>(t.data_ptr()); }
+    __nv_bfloat16* bf16Data(at::Tensor& t) { return reinterpret_cast<__nv_bfloat16*>(t.data_ptr()); }
+    bool cudaBf16(const at::Tensor& t) { return t.is_cuda() && t.scalar_type() == at::kBFloat16; }
+    // The kernels have no backward: never under autograd (training).
+    bool inferenceOnly() { return !at::GradMode::is_enabled(); }
+} // namespace
+
+bool fusedMoeDecodeApplies(const at::Tensor& x, std::int64_t k, const at::Tensor& gateUp, const at::Tensor& down)
+{
+    if (!inferenceOnly() || !cudaBf16(x) || !cudaBf16(gateUp) || !cudaBf16(down)
+        || at::autocast::is_autocast_enabled(at::kCUDA))
+        return false;
+    const auto hidden = x.size(-1);
+    const auto inter = down.size(2);
+    return x.dim() == 2 && x.size(0) <= kMaxDecodeTokens && k >= 1 && k <= kernels::kMaxTopK && hidden % 8 == 0
+        && inter % 8 == 0 && gateUp.is_contiguous() && down.is_contiguous() && gateUp.size(2) == hidden;
+}
+
+at::Tensor fusedMoeDecode(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights,
+    const at::Tensor& gateUp, const at::Tensor& down)
+{
+    const auto tokens = x.size(0);
+    const auto k = ids.size(1);
+    const auto hidden = x.size(1);
+    const auto inter = down.size(2);
+    const auto input = x.contiguous();
+    const auto slotIds = ids.to(at::kLong).contiguous(); // [T, k]
+    const auto slotWeights = weights.to(at::kFloat).contiguous(); // [T, k]
+    auto h = at::empty({ tokens * k, inter }, x.options()); // [S, I]
+    auto out = at::empty({ tokens, hidden }, x.options()); // [T, H]
+    kernels::launchMoeDecode(bf16Data(input), bf16Data(gateUp), bf16Data(down), slotIds.data_ptr<std::int64_t>(),
+        slotWeights.data_ptr<float>(), tokens, static_cast<int>(k), hidden, inter, bf16Data(h), bf16Data(out),
+        c10::cuda::getCurrentCUDAStream(x.device().index()).stream());
+    return out;
+}
+
+bool fusedRmsNormApplies(const at::Tensor& x, const at::Tensor& weight)
+{
+    if (!inferenceOnly() || !cudaBf16(x) || !cudaBf16(weight) || weight.dim() != 1 || x.size(-1) != weight.size(0))
+        return false;
+    return x.numel() / x.size(-1) <= kMaxNormRows;
+}
+
+at::Tensor fusedRmsNorm(const at::Tensor& x, const at::Tensor& weight, double eps)
+{
+    const auto input = x.contiguous();
+    const auto w = weight.contiguous();
+    auto out = at::empty_like(input);
+    const auto d = x.size(-1);
+    kernels::launchRmsNorm(bf16Data(input), bf16Data(w), input.numel() / d, d, static_cast<float>(eps),
+        bf16Data(out), c10::cuda::getCurrentCUDAStream(x.device().index()).stream());
+    return out;
+}
+#else
+bool fusedMoeDecodeApplies(const at::Tensor&, std::int64_t, const at::Tensor&, const at::Tensor&) { return false; }
+at::Tensor fusedMoeDecode(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&)
+{
+    throw UnsupportedError("this build has no fused CUDA decode kernels");
+}
+bool fusedRmsNormApplies(const at::Tensor&, const at::Tensor&) { return false; }
+at::Tensor fusedRmsNorm(const at::Tensor&, const at::Tensor&, double)
+{
+    throw UnsupportedError("this build has no fused CUDA decode kernels");
+}
+#endif
+
+} // namespace moescope

@@ -1,0 +1,95 @@
+// The fused CUDA decode kernels (nn/fuseddecode) against plain ATen reference computations on random inputs at real
+// model shapes; prints one line per case and exits non-zero on any failure. Run on the GPU machine:
+//   build/tests/gpu/check_fused_kernels
+// Bounds (bf16 outputs, float32 accumulation in a different order than the reference's): max |a - b| <= 2% of the
+// reference's largest magnitude (one or two bf16 ulps where a sum's rounding flips), no NaN or Inf.
+
+#include "nn/expertbank.h"
+#include "nn/fuseddecode.h"
+
+#include <ATen/ATen.h>
+#include <c10/core/InferenceMode.h>
+
+#include <cstdio>
+
+using namespace moescope;
+
+namespace {
+int failures = 0;
+
+void report(const char* what, const at::Tensor& got, const at::Tensor& expected, double bound)
+{
+    const bool finite = at::isfinite(got).all().item<bool>();
+    const double rel = ((got.to(at::kFloat) - expected.to(at::kFloat)).abs().max()
+        / expected.to(at::kFloat).abs().max().clamp_min(1e-30))
+                           .item<double>();
+    const bool ok = finite && rel <= bound;
+    failures += ok ? 0 : 1;
+    std::printf("%-58s max rel diff %.2e (bound %.0e)%s  %s\n", what, rel, bound, finite ? "" : " NON-FINITE",
+        ok ? "ok" : "FAILED");
+}
+
+void moeCase(std::int64_t tokens, std::int64_t experts, std::int64_t k, std::int64_t hidden, std::int64_t inter)
+{
+    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+    const auto x = at::randn({ tokens, hidden }, opts);
+    const auto gateUp = at::randn({ experts, 2 * inter, hidden }, opts) * 0.02;
+    const auto down = at::randn({ experts, hidden, inter }, opts) * 0.02;
+    const auto ids = std::get<1>(at::rand({ tokens, experts }, opts.dtype(at::kFloat)).topk(k, -1)); // distinct
+    const auto weights = at::softmax(at::randn({ tokens, k }, opts.dtype(at::kFloat)), -1);
+    if (!fusedMoeDecodeApplies(x, k, gateUp, down)) {
+        std::printf("fused MoE decode does not apply to T=%ld E=%ld k=%ld H=%ld I=%ld  FAILED\n", tokens, experts, k,
+            hidden, inter);
+        ++failures;
+        return;
+    }
+    const auto got = fusedMoeDecode(x, ids, weights, gateUp, down);
+    // Reference: the grouped path of the expert bank (sorted slots, grouped GEMMs, combination in expert order).
+    const auto a = sortAssignments(ids, weights, experts);
+    const auto xs = x.index_select(0, a.tokenOfSlot);
+    const auto y = (expertSlotOutputs(xs, gateUp, down, a.groupEnds) * a.weightOfSlot.unsqueeze(1)).to(x.scalar_type());
+    const auto expected = combineExpertSlots(x, a, y);
+    char what[128];
+    std::snprintf(what, sizeof what, "moe decode T=%ld E=%ld k=%ld H=%ld I=%ld", tokens, experts, k, hidden, inter);
+    report(what, got, expected, 2e-2);
+}
+
+void normCase(std::int64_t rows, std::int64_t d)
+{
+    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+    const auto x = at::randn({ rows, d }, opts) * 3;
+    const auto w = at::rand({ d }, opts) + 0.5;
+    const auto x32 = x.to(at::kFloat);
+    const auto expected = w * (x32 * at::rsqrt(x32.pow(2).mean(-1, true) + 1e-6)).to(at::kBFloat16);
+    if (!fusedRmsNormApplies(x, w)) {
+        std::printf("fused rmsnorm does not apply to %ld x %ld  FAILED\n", rows, d);
+        ++failures;
+        return;
+    }
+    char what[128];
+    std::snprintf(what, sizeof what, "rmsnorm %ld x %ld", rows, d);
+    report(what, fusedRmsNorm(x, w, 1e-6), expected, 2e-2);
+}
+} // namespace
+
+int main()
+{
+    if (!at::hasCUDA()) {
+        std::printf("no CUDA device\n");
+        return 1;
+    }
+    c10::InferenceMode inference;
+    at::manual_seed(1);
+    moeCase(1, 64, 8, 2048, 1024); // OLMoE-1B-7B
+    moeCase(1, 64, 6, 2048, 1408); // DeepSeek-V2-Lite
+    moeCase(1, 128, 8, 2048, 768); // Qwen3-30B-A3B
+    moeCase(3, 64, 8, 2048, 1024); // a few tokens at once
+    moeCase(1, 8, 2, 4096, 14336); // Mixtral-8x7B
+    moeCase(2, 60, 4, 2048, 1408); // Qwen2-MoE-A2.7B
+    normCase(1, 2048);
+    normCase(4, 7168);
+    normCase(32, 128); // per-head q/k norms
+    normCase(1, 512); // MLA's latent norm
+    std::printf("%s\n", failures == 0 ? "all fused kernel checks passed" : "FUSED KERNEL CHECKS FAILED");
+    return failures == 0 ? 0 : 1;
+}
