@@ -131,6 +131,39 @@ namespace {
         for (std::int64_t i = threadIdx.x; i < d; i += blockDim.x)
             o[i] = __float2bfloat16(__bfloat162float(weight[i]) * roundBf16(__bfloat162float(row[i]) * scale));
     }
+
+    // One thread per rotated pair.
+    __global__ void ropeKernel(const bf16* __restrict__ x, std::int64_t heads, std::int64_t dim,
+        std::int64_t tokenStride, std::int64_t headStride, const float* __restrict__ cos,
+        const float* __restrict__ sin, bool interleaved, bool float32, bool keepInterleaved, std::int64_t pairs,
+        bf16* __restrict__ out)
+    {
+        const std::int64_t p = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+        if (p >= pairs)
+            return;
+        const std::int64_t half = dim / 2;
+        const std::int64_t i = p % half;
+        const std::int64_t head = (p / half) % heads;
+        const std::int64_t token = p / (half * heads);
+        const bf16* row = x + token * tokenStride + head * headStride;
+        const float x1 = __bfloat162float(row[interleaved ? 2 * i : i]);
+        const float x2 = __bfloat162float(row[interleaved ? 2 * i + 1 : i + half]);
+        float c = cos[token * half + i];
+        float s = sin[token * half + i];
+        float o1, o2;
+        if (float32) { // no fused multiply-adds: the eager path rounds each product
+            o1 = __fsub_rn(__fmul_rn(x1, c), __fmul_rn(x2, s));
+            o2 = __fadd_rn(__fmul_rn(x2, c), __fmul_rn(x1, s));
+        } else {
+            c = roundBf16(c);
+            s = roundBf16(s);
+            o1 = roundBf16(roundBf16(x1 * c) - roundBf16(x2 * s));
+            o2 = roundBf16(roundBf16(x2 * c) + roundBf16(x1 * s));
+        }
+        bf16* o = out + (token * heads + head) * dim;
+        o[keepInterleaved ? 2 * i : i] = __float2bfloat16(o1);
+        o[keepInterleaved ? 2 * i + 1 : i + half] = __float2bfloat16(o2);
+    }
 } // namespace
 
 void launchMoeDecode(const bf16* x, const bf16* gateUp, const bf16* down, const std::int64_t* ids,
@@ -151,6 +184,16 @@ void launchRmsNorm(const bf16* x, const bf16* weight, std::int64_t rows, std::in
 {
     const int threads = d >= 1024 ? 256 : (d >= 256 ? 128 : 32);
     rmsNormKernel<<<static_cast<unsigned>(rows), threads, 0, stream>>>(x, weight, d, eps, out);
+}
+
+void launchRope(const bf16* x, std::int64_t tokens, std::int64_t heads, std::int64_t dim, std::int64_t tokenStride,
+    std::int64_t headStride, const float* cos, const float* sin, bool interleaved, bool float32, bool keepInterleaved,
+    bf16* out, cudaStream_t stream)
+{
+    const std::int64_t pairs = tokens * heads * (dim / 2);
+    constexpr int threads = 256;
+    ropeKernel<<<static_cast<unsigned>((pairs + threads - 1) / threads), threads, 0, stream>>>(x, heads, dim,
+        tokenStride, headStride, cos, sin, interleaved, float32, keepInterleaved, pairs, out);
 }
 
 } // namespace moescope::kernels

@@ -25,4 +25,12 @@ void launchMoeDecode(const __nv_bfloat16* x, const __nv_bfloat16* gateUp, const 
 void launchRmsNorm(const __nv_bfloat16* x, const __nv_bfloat16* weight, std::int64_t rows, std::int64_t d, float eps,
     __nv_bfloat16* out, cudaStream_t stream);
 
+// Rotary embedding of x [T, heads, dim] (last dim contiguous, strides in elements) with cos/sin [T, dim/2] float32,
+// into out [T, heads, dim] contiguous. Pairs are (i, i + dim/2), or (2i, 2i + 1) when interleaved. float32: rotate in
+// float32 and round once; else in bf16 with the eager path's roundings. Interleaved pairs come out in half layout
+// unless keepInterleaved (DeepSeek-V2's complex rotation keeps them in place).
+void launchRope(const __nv_bfloat16* x, std::int64_t tokens, std::int64_t heads, std::int64_t dim,
+    std::int64_t tokenStride, std::int64_t headStride, const float* cos, const float* sin, bool interleaved,
+    bool float32, bool keepInterleaved, __nv_bfloat16* out, cudaStream_t stream);
+
 } // namespace moescope::kernels

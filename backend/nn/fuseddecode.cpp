@@ -69,6 +69,24 @@ at::Tensor fusedRmsNorm(const at::Tensor& x, const at::Tensor& weight, double ep
         bf16Data(out), c10::cuda::getCurrentCUDAStream(x.device().index()).stream());
     return out;
 }
+
+bool fusedRopeApplies(const at::Tensor& x, const at::Tensor& cos)
+{
+    return inferenceOnly() && cudaBf16(x) && x.dim() == 3 && x.stride(2) == 1 && x.size(2) % 2 == 0
+        && x.size(0) * x.size(1) <= kMaxNormRows && cos.is_cuda() && cos.scalar_type() == at::kFloat
+        && cos.is_contiguous() && cos.dim() == 2 && cos.size(0) == x.size(0) && cos.size(1) * 2 == x.size(2);
+}
+
+at::Tensor fusedRope(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin, bool interleaved, bool float32,
+    bool keepInterleaved)
+{
+    auto out = at::empty(x.sizes(), x.options()); // [T, heads, dim]
+    const auto s = sin.contiguous();
+    kernels::launchRope(bf16Data(x), x.size(0), x.size(1), x.size(2), x.stride(0), x.stride(1), cos.data_ptr<float>(),
+        s.data_ptr<float>(), interleaved, float32, keepInterleaved, bf16Data(out),
+        c10::cuda::getCurrentCUDAStream(x.device().index()).stream());
+    return out;
+}
 #else
 bool fusedMoeDecodeApplies(const at::Tensor&, std::int64_t, const at::Tensor&, const at::Tensor&) { return false; }
 at::Tensor fusedMoeDecode(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&)
@@ -76,6 +94,11 @@ at::Tensor fusedMoeDecode(const at::Tensor&, const at::Tensor&, const at::Tensor
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }
 bool fusedRmsNormApplies(const at::Tensor&, const at::Tensor&) { return false; }
+bool fusedRopeApplies(const at::Tensor&, const at::Tensor&) { return false; }
+at::Tensor fusedRope(const at::Tensor&, const at::Tensor&, const at::Tensor&, bool, bool, bool)
+{
+    throw UnsupportedError("this build has no fused CUDA decode kernels");
+}
 at::Tensor fusedRmsNorm(const at::Tensor&, const at::Tensor&, double)
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");

@@ -21,4 +21,10 @@ at::Tensor fusedMoeDecode(const at::Tensor& x, const at::Tensor& ids, const at::
 bool fusedRmsNormApplies(const at::Tensor& x, const at::Tensor& weight);
 at::Tensor fusedRmsNorm(const at::Tensor& x, const at::Tensor& weight, double eps);
 
+// x [T, heads, dim] bf16 on CUDA with few rows (last dim contiguous), cos/sin [T, dim/2] float32.
+bool fusedRopeApplies(const at::Tensor& x, const at::Tensor& cos);
+// interleaved, float32, keepInterleaved: as kernels::launchRope. Returns [T, heads, dim] contiguous.
+at::Tensor fusedRope(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin, bool interleaved, bool float32,
+    bool keepInterleaved);
+
 } // namespace moescope

@@ -15,7 +15,9 @@ namespace {
     {
         auto shape = like.sizes().vec();
         shape[0] = capacity;
-        auto fresh = at::empty(shape, like.options()); // [capacity, ...]
+        // Zeros, not garbage, beyond what is kept: recorded decode steps read a fixed span of positions with the later
+        // ones masked, and a masked NaN still poisons the attention's weighted sum (0 * NaN).
+        auto fresh = at::zeros(shape, like.options()); // [capacity, ...]
         if (old.defined() && keep > 0)
             fresh.narrow(0, 0, keep).copy_(old.narrow(0, 0, keep));
         return fresh;

@@ -1,5 +1,7 @@
 #include "nn/rope.h"
 
+#include "nn/fuseddecode.h"
+
 #include "core/error.h"
 
 #include <cmath>
@@ -105,6 +107,13 @@ std::pair<at::Tensor, at::Tensor> Rope::cosSin(const at::Tensor& positions) cons
 }
 
 at::Tensor Rope::apply(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin) const
+{
+    if (fusedRopeApplies(x, cos)) // decode on CUDA: one kernel instead of about ten
+        return fusedRope(x, cos, sin, m_interleaved, m_float32, m_float32 && m_interleaved);
+    return applyUnfused(x, cos, sin);
+}
+
+at::Tensor Rope::applyUnfused(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin) const
 {
     const auto half = x.size(-1) / 2;
     if (m_float32 && m_interleaved) {

@@ -17,7 +17,10 @@ public:
     // cos and sin for the given positions [T] (int64): [T, dim/2] float32, scaled by the attention factor.
     std::pair<at::Tensor, at::Tensor> cosSin(const at::Tensor& positions) const;
     // x: [T, heads, dim] -> rotated, same shape and dtype.
+    // Decode steps on CUDA take the fused kernel (nn/fuseddecode), everything else the plain ATen path.
     at::Tensor apply(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin) const;
+    // The plain ATen path (the reference the fused kernel is checked against).
+    at::Tensor applyUnfused(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin) const;
 
     const at::Tensor& inverseFrequencies() const { return m_invFreq; }
     double attentionFactor() const { return m_attentionFactor; }

@@ -6,6 +6,8 @@
 
 #include "nn/expertbank.h"
 #include "nn/fuseddecode.h"
+#include "nn/rmsnorm.h"
+#include "nn/rope.h"
 
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
@@ -59,8 +61,7 @@ void normCase(std::int64_t rows, std::int64_t d)
     const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
     const auto x = at::randn({ rows, d }, opts) * 3;
     const auto w = at::rand({ d }, opts) + 0.5;
-    const auto x32 = x.to(at::kFloat);
-    const auto expected = w * (x32 * at::rsqrt(x32.pow(2).mean(-1, true) + 1e-6)).to(at::kBFloat16);
+    const auto expected = rmsNormUnfused(x, w, 1e-6);
     if (!fusedRmsNormApplies(x, w)) {
         std::printf("fused rmsnorm does not apply to %ld x %ld  FAILED\n", rows, d);
         ++failures;
@@ -69,6 +70,26 @@ void normCase(std::int64_t rows, std::int64_t d)
     char what[128];
     std::snprintf(what, sizeof what, "rmsnorm %ld x %ld", rows, d);
     report(what, fusedRmsNorm(x, w, 1e-6), expected, 2e-2);
+}
+// Queries [T, heads, nope + rope] whose rope part is a strided view, as MLA's are.
+void ropeCase(const char* name, bool interleaved, bool float32, std::int64_t tokens, std::int64_t heads,
+    std::int64_t dim)
+{
+    RopeSpec spec;
+    spec.dim = static_cast<int>(dim);
+    spec.interleaved = interleaved;
+    spec.float32Rotation = float32;
+    const Rope rope(spec, at::kCUDA);
+    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+    const auto q = at::randn({ tokens, heads, 128 + dim }, opts).narrow(2, 128, dim);
+    const auto positions = at::arange(3000, 3000 + tokens, opts.dtype(at::kLong));
+    const auto [cos, sin] = rope.cosSin(positions);
+    if (!fusedRopeApplies(q, cos)) {
+        std::printf("fused rope does not apply to %s  FAILED\n", name);
+        ++failures;
+        return;
+    }
+    report(name, rope.apply(q, cos, sin), rope.applyUnfused(q, cos, sin), 2e-2);
 }
 } // namespace
 
@@ -90,6 +111,10 @@ int main()
     normCase(4, 7168);
     normCase(32, 128); // per-head q/k norms
     normCase(1, 512); // MLA's latent norm
+    ropeCase("rope halves, bf16 (Qwen, Mixtral, OLMoE) 1 x 32 x 128", false, false, 1, 32, 128);
+    ropeCase("rope interleaved to halves, bf16 (DeepSeek-V3) 2 x 16 x 64", true, false, 2, 16, 64);
+    ropeCase("rope interleaved, float32 complex (DeepSeek-V2) 1 x 16 x 64", true, true, 1, 16, 64);
+    ropeCase("rope halves, float32 1 x 8 x 128", false, true, 1, 8, 128);
     std::printf("%s\n", failures == 0 ? "all fused kernel checks passed" : "FUSED KERNEL CHECKS FAILED");
     return failures == 0 ? 0 : 1;
 }
