@@ -1,5 +1,8 @@
 #include "kernels/decodekernels.h"
 
+#include <algorithm>
+#include <cstdint>
+
 namespace moescope::kernels {
 
 namespace {
@@ -104,7 +107,89 @@ namespace {
             out[token * hidden + row] = __float2bfloat16(acc);
     }
 
-    // One block per row.
+    template <int kTokens>
+    __global__ void gemvKernel(const bf16* __restrict__ x, const bf16* __restrict__ w, const bf16* __restrict__ bias,
+        std::int64_t in, std::int64_t out, bf16* __restrict__ y)
+    {
+        const std::int64_t row = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
+        const int lane = threadIdx.x % 32;
+        if (row >= out)
+            return;
+        float acc[kTokens];
+#pragma unroll
+        for (int t = 0; t < kTokens; ++t)
+            acc[t] = 0.f;
+        const bf16* wr = w + row * in;
+#pragma unroll 4
+        for (std::int64_t i = lane * 8; i < in; i += 32 * 8) {
+            const uint4 wv = __ldg(reinterpret_cast<const uint4*>(wr + i));
+#pragma unroll
+            for (int t = 0; t < kTokens; ++t)
+                acc[t] = dot8(wv, *reinterpret_cast<const uint4*>(x + t * in + i), acc[t]);
+        }
+#pragma unroll
+        for (int t = 0; t < kTokens; ++t) {
+            const float sum = warpSum(acc[t]);
+            if (lane == 0)
+                y[t * out + row] = __float2bfloat16(bias ? sum + __bfloat162float(bias[row]) : sum);
+        }
+    }
+
+    // Block-wide sum; every thread gets the total. partial: 32 floats of shared memory.
+    __device__ __forceinline__ float blockSum(float v, float* partial)
+    {
+        v = warpSum(v);
+        if (threadIdx.x % 32 == 0)
+            partial[threadIdx.x / 32] = v;
+        __syncthreads();
+        if (threadIdx.x < 32) {
+            float s = threadIdx.x < (blockDim.x + 31) / 32 ? partial[threadIdx.x] : 0.f;
+            s = warpSum(s);
+            if (threadIdx.x == 0)
+                partial[0] = s;
+        }
+        __syncthreads();
+        return partial[0];
+    }
+
+    // One block per row, rows of d = a multiple of 8 up to blockDim * 8 * kChunks: one pass over memory, 16-byte
+    // loads and stores, the row kept in registers.
+    template <int kChunks>
+    __global__ void rmsNormVectorKernel(const bf16* __restrict__ x, const bf16* __restrict__ weight, std::int64_t d,
+        float eps, bf16* __restrict__ out)
+    {
+        const std::int64_t base = static_cast<std::int64_t>(blockIdx.x) * d;
+        uint4 chunk[kChunks];
+        float sum = 0.f;
+#pragma unroll
+        for (int c = 0; c < kChunks; ++c) {
+            const std::int64_t i = (static_cast<std::int64_t>(c) * blockDim.x + threadIdx.x) * 8;
+            chunk[c] = i < d ? *reinterpret_cast<const uint4*>(x + base + i) : make_uint4(0, 0, 0, 0);
+            sum = dot8(chunk[c], chunk[c], sum);
+        }
+        __shared__ float partial[32];
+        const float scale = rsqrtf(blockSum(sum, partial) / static_cast<float>(d) + eps);
+#pragma unroll
+        for (int c = 0; c < kChunks; ++c) {
+            const std::int64_t i = (static_cast<std::int64_t>(c) * blockDim.x + threadIdx.x) * 8;
+            if (i >= d)
+                continue;
+            const uint4 w = *reinterpret_cast<const uint4*>(weight + i);
+            const auto* x2 = reinterpret_cast<const __nv_bfloat162*>(&chunk[c]);
+            const auto* w2 = reinterpret_cast<const __nv_bfloat162*>(&w);
+            uint4 o;
+            auto* o2 = reinterpret_cast<__nv_bfloat162*>(&o);
+#pragma unroll
+            for (int j = 0; j < 4; ++j) {
+                const float2 fx = __bfloat1622float2(x2[j]);
+                const float2 fw = __bfloat1622float2(w2[j]);
+                o2[j] = __floats2bfloat162_rn(fw.x * roundBf16(fx.x * scale), fw.y * roundBf16(fx.y * scale));
+            }
+            *reinterpret_cast<uint4*>(out + base + i) = o;
+        }
+    }
+
+    // One block per row (any d).
     __global__ void rmsNormKernel(const bf16* __restrict__ x, const bf16* __restrict__ weight, std::int64_t d,
         float eps, bf16* __restrict__ out)
     {
@@ -115,18 +200,7 @@ namespace {
             sum = fmaf(v, v, sum);
         }
         __shared__ float partial[32];
-        sum = warpSum(sum);
-        if (threadIdx.x % 32 == 0)
-            partial[threadIdx.x / 32] = sum;
-        __syncthreads();
-        if (threadIdx.x < 32) {
-            float s = threadIdx.x < blockDim.x / 32 ? partial[threadIdx.x] : 0.f;
-            s = warpSum(s);
-            if (threadIdx.x == 0)
-                partial[0] = rsqrtf(s / static_cast<float>(d) + eps);
-        }
-        __syncthreads();
-        const float scale = partial[0];
+        const float scale = rsqrtf(blockSum(sum, partial) / static_cast<float>(d) + eps);
         bf16* o = out + static_cast<std::int64_t>(blockIdx.x) * d;
         for (std::int64_t i = threadIdx.x; i < d; i += blockDim.x)
             o[i] = __float2bfloat16(__bfloat162float(weight[i]) * roundBf16(__bfloat162float(row[i]) * scale));
@@ -179,11 +253,52 @@ void launchMoeDecode(const bf16* x, const bf16* gateUp, const bf16* down, const 
     downCombineKernel<<<downGrid, block, 0, stream>>>(h, down, ids, weights, k, hidden, intermediate, out);
 }
 
+void launchGemv(const bf16* x, const bf16* weight, const bf16* bias, std::int64_t tokens, std::int64_t in,
+    std::int64_t out, bf16* y, cudaStream_t stream)
+{
+    const dim3 grid(static_cast<unsigned>((out + kWarpsPerBlock - 1) / kWarpsPerBlock));
+    const dim3 block(32 * kWarpsPerBlock);
+    // Template instances for 1, 2, 4 and 8 tokens; a call for 3 runs the 4-token kernel on slices.
+    for (std::int64_t done = 0; done < tokens;) {
+        const auto left = tokens - done;
+        const bf16* xs = x + done * in;
+        bf16* ys = y + done * out;
+        if (left >= 8) {
+            gemvKernel<8><<<grid, block, 0, stream>>>(xs, weight, bias, in, out, ys);
+            done += 8;
+        } else if (left >= 4) {
+            gemvKernel<4><<<grid, block, 0, stream>>>(xs, weight, bias, in, out, ys);
+            done += 4;
+        } else if (left >= 2) {
+            gemvKernel<2><<<grid, block, 0, stream>>>(xs, weight, bias, in, out, ys);
+            done += 2;
+        } else {
+            gemvKernel<1><<<grid, block, 0, stream>>>(xs, weight, bias, in, out, ys);
+            done += 1;
+        }
+    }
+}
+
 void launchRmsNorm(const bf16* x, const bf16* weight, std::int64_t rows, std::int64_t d, float eps, bf16* out,
     cudaStream_t stream)
 {
+    const auto blocks = static_cast<unsigned>(rows);
+    const bool aligned = d % 8 == 0 && reinterpret_cast<std::uintptr_t>(x) % 16 == 0
+        && reinterpret_cast<std::uintptr_t>(weight) % 16 == 0 && reinterpret_cast<std::uintptr_t>(out) % 16 == 0;
+    const std::int64_t chunks = d / 8; // 16-byte chunks per row
+    if (aligned && chunks <= 256 * 4) {
+        const int threads = static_cast<int>(std::min<std::int64_t>(256, (chunks + 31) / 32 * 32));
+        const auto perThread = (chunks + threads - 1) / threads;
+        if (perThread <= 1)
+            rmsNormVectorKernel<1><<<blocks, threads, 0, stream>>>(x, weight, d, eps, out);
+        else if (perThread <= 2)
+            rmsNormVectorKernel<2><<<blocks, threads, 0, stream>>>(x, weight, d, eps, out);
+        else
+            rmsNormVectorKernel<4><<<blocks, threads, 0, stream>>>(x, weight, d, eps, out);
+        return;
+    }
     const int threads = d >= 1024 ? 256 : (d >= 256 ? 128 : 32);
-    rmsNormKernel<<<static_cast<unsigned>(rows), threads, 0, stream>>>(x, weight, d, eps, out);
+    rmsNormKernel<<<blocks, threads, 0, stream>>>(x, weight, d, eps, out);
 }
 
 void launchRope(const bf16* x, std::int64_t tokens, std::int64_t heads, std::int64_t dim, std::int64_t tokenStride,

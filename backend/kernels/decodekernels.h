@@ -21,6 +21,12 @@ void launchMoeDecode(const __nv_bfloat16* x, const __nv_bfloat16* gateUp, const 
     const std::int64_t* ids, const float* weights, std::int64_t tokens, int k, std::int64_t hidden,
     std::int64_t intermediate, __nv_bfloat16* h, __nv_bfloat16* out, cudaStream_t stream);
 
+// y [T, out] = x [T, in] W[out, in]^T (+ bias [out]) for T <= kMaxGemvTokens, in a multiple of 8: one warp per
+// output row reads the row once for all T tokens.
+constexpr int kMaxGemvTokens = 8;
+void launchGemv(const __nv_bfloat16* x, const __nv_bfloat16* weight, const __nv_bfloat16* bias, std::int64_t tokens,
+    std::int64_t in, std::int64_t out, __nv_bfloat16* y, cudaStream_t stream);
+
 // out[r] = weight * bf16(x[r] * rsqrt(mean(x[r]^2) + eps)) for rows r of width d (the eager rmsNorm's roundings).
 void launchRmsNorm(const __nv_bfloat16* x, const __nv_bfloat16* weight, std::int64_t rows, std::int64_t d, float eps,
     __nv_bfloat16* out, cudaStream_t stream);

@@ -7,6 +7,8 @@
 
 #include <ATen/autocast_mode.h>
 #include <c10/cuda/CUDAStream.h>
+
+#include <cstdint>
 #endif
 
 namespace moescope {
@@ -21,6 +23,8 @@ namespace {
     bool cudaBf16(const at::Tensor& t) { return t.is_cuda() && t.scalar_type() == at::kBFloat16; }
     // The kernels have no backward: never under autograd (training).
     bool inferenceOnly() { return !at::GradMode::is_enabled(); }
+    // The kernels read 16 bytes at a time.
+    bool aligned16(const at::Tensor& t) { return reinterpret_cast<std::uintptr_t>(t.data_ptr()) % 16 == 0; }
 } // namespace
 
 bool fusedMoeDecodeApplies(const at::Tensor& x, std::int64_t k, const at::Tensor& gateUp, const at::Tensor& down)
@@ -31,7 +35,8 @@ bool fusedMoeDecodeApplies(const at::Tensor& x, std::int64_t k, const at::Tensor
     const auto hidden = x.size(-1);
     const auto inter = down.size(2);
     return x.dim() == 2 && x.size(0) <= kMaxDecodeTokens && k >= 1 && k <= kernels::kMaxTopK && hidden % 8 == 0
-        && inter % 8 == 0 && gateUp.is_contiguous() && down.is_contiguous() && gateUp.size(2) == hidden;
+        && inter % 8 == 0 && gateUp.is_contiguous() && down.is_contiguous() && gateUp.size(2) == hidden
+        && x.is_contiguous() && aligned16(x) && aligned16(gateUp) && aligned16(down);
 }
 
 at::Tensor fusedMoeDecode(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights,
@@ -50,6 +55,29 @@ at::Tensor fusedMoeDecode(const at::Tensor& x, const at::Tensor& ids, const at::
         slotWeights.data_ptr<float>(), tokens, static_cast<int>(k), hidden, inter, bf16Data(h), bf16Data(out),
         c10::cuda::getCurrentCUDAStream(x.device().index()).stream());
     return out;
+}
+
+bool fusedGemvApplies(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias)
+{
+    if (!inferenceOnly() || !cudaBf16(x) || !cudaBf16(weight) || weight.dim() != 2 || !weight.is_contiguous())
+        return false;
+    const auto in = weight.size(1);
+    return x.size(-1) == in && in % 8 == 0 && x.numel() / in <= kMaxDecodeTokens && x.is_contiguous() && aligned16(x)
+        && aligned16(weight)
+        && (!bias.defined() || (cudaBf16(bias) && bias.is_contiguous()));
+}
+
+at::Tensor fusedGemv(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias)
+{
+    const auto in = weight.size(1);
+    const auto out = weight.size(0);
+    const auto input = x.contiguous();
+    auto sizes = x.sizes().vec();
+    sizes.back() = out;
+    auto y = at::empty(sizes, x.options()); // [..., out]
+    kernels::launchGemv(bf16Data(input), bf16Data(weight), bias.defined() ? bf16Data(bias) : nullptr,
+        input.numel() / in, in, out, bf16Data(y), c10::cuda::getCurrentCUDAStream(x.device().index()).stream());
+    return y;
 }
 
 bool fusedRmsNormApplies(const at::Tensor& x, const at::Tensor& weight)
@@ -94,6 +122,11 @@ at::Tensor fusedMoeDecode(const at::Tensor&, const at::Tensor&, const at::Tensor
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }
 bool fusedRmsNormApplies(const at::Tensor&, const at::Tensor&) { return false; }
+bool fusedGemvApplies(const at::Tensor&, const at::Tensor&, const at::Tensor&) { return false; }
+at::Tensor fusedGemv(const at::Tensor&, const at::Tensor&, const at::Tensor&)
+{
+    throw UnsupportedError("this build has no fused CUDA decode kernels");
+}
 bool fusedRopeApplies(const at::Tensor&, const at::Tensor&) { return false; }
 at::Tensor fusedRope(const at::Tensor&, const at::Tensor&, const at::Tensor&, bool, bool, bool)
 {

@@ -17,6 +17,10 @@ bool fusedMoeDecodeApplies(const at::Tensor& x, std::int64_t k, const at::Tensor
 at::Tensor fusedMoeDecode(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights,
     const at::Tensor& gateUp, const at::Tensor& down);
 
+// x [..., in] bf16 on CUDA with few rows, weight [out, in] bf16 contiguous, bias [out] bf16 or undefined.
+bool fusedGemvApplies(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias);
+at::Tensor fusedGemv(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias); // [..., out]
+
 // x [..., d] bf16 on CUDA with few rows, weight [d] bf16.
 bool fusedRmsNormApplies(const at::Tensor& x, const at::Tensor& weight);
 at::Tensor fusedRmsNorm(const at::Tensor& x, const at::Tensor& weight, double eps);

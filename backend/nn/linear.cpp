@@ -1,6 +1,8 @@
 #include <cstdint>
 #include "nn/linear.h"
 
+#include "nn/fuseddecode.h"
+
 namespace moescope {
 
 namespace {
@@ -13,6 +15,8 @@ namespace {
         }
         at::Tensor forward(const at::Tensor& x) const override
         {
+            if (fusedGemvApplies(x, m_weight, m_bias)) // decode on CUDA: cuBLAS reaches a third of the bandwidth here
+                return fusedGemv(x, m_weight, m_bias);
             return m_bias.defined() ? at::linear(x, m_weight, m_bias) : at::linear(x, m_weight);
         }
         at::Tensor dense() const override { return m_weight; }

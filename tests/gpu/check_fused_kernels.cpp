@@ -71,6 +71,22 @@ void normCase(std::int64_t rows, std::int64_t d)
     std::snprintf(what, sizeof what, "rmsnorm %ld x %ld", rows, d);
     report(what, fusedRmsNorm(x, w, 1e-6), expected, 2e-2);
 }
+void gemvCase(std::int64_t tokens, std::int64_t in, std::int64_t out, bool bias)
+{
+    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+    const auto x = at::randn({ tokens, in }, opts);
+    const auto w = at::randn({ out, in }, opts) * 0.02;
+    const auto b = bias ? at::randn({ out }, opts) : at::Tensor();
+    char what[128];
+    std::snprintf(what, sizeof what, "gemv T=%ld %ld -> %ld%s", tokens, in, out, bias ? " + bias" : "");
+    if (!fusedGemvApplies(x, w, b)) {
+        std::printf("%s: fused gemv does not apply  FAILED\n", what);
+        ++failures;
+        return;
+    }
+    report(what, fusedGemv(x, w, b), bias ? at::linear(x, w, b) : at::linear(x, w), 2e-2);
+}
+
 // Queries [T, heads, nope + rope] whose rope part is a strided view, as MLA's are.
 void ropeCase(const char* name, bool interleaved, bool float32, std::int64_t tokens, std::int64_t heads,
     std::int64_t dim)
@@ -107,6 +123,11 @@ int main()
     moeCase(3, 64, 8, 2048, 1024); // a few tokens at once
     moeCase(1, 8, 2, 4096, 14336); // Mixtral-8x7B
     moeCase(2, 60, 4, 2048, 1408); // Qwen2-MoE-A2.7B
+    gemvCase(1, 2048, 2048, false);
+    gemvCase(3, 2048, 512, true);
+    gemvCase(8, 7168, 1536, false);
+    gemvCase(5, 1536, 24576, false);
+    normCase(2, 100); // not a multiple of 8: the scalar kernel
     normCase(1, 2048);
     normCase(4, 7168);
     normCase(32, 128); // per-head q/k norms

@@ -28,3 +28,19 @@ for e in kernels:
     by[e["name"][:110]][1] += e["dur"]
 for name, (n, dur) in sorted(by.items(), key=lambda kv: -kv[1][1])[: a.top]:
     print(f"  {dur / 1e3:8.3f} ms {n:6d}x  {name}")
+
+# Which operators copy between host and device or wait for the device (each such wait stalls the host's launches).
+waits = [e for e in runtime if e["name"] in ("cudaMemcpyAsync", "cudaStreamSynchronize", "cudaDeviceSynchronize",
+                                             "cudaMemcpy", "cudaEventSynchronize")]
+if waits and ops:
+    by_thread = collections.defaultdict(list)
+    for o in ops:
+        by_thread[o.get("tid")].append(o)
+    owners = collections.Counter()
+    for w in waits:
+        enclosing = [o for o in by_thread.get(w.get("tid"), []) if o["ts"] <= w["ts"] <= o["ts"] + o["dur"]]
+        chain = " > ".join(o["name"] for o in sorted(enclosing, key=lambda o: -o["dur"])[:4]) or "(no operator)"
+        owners[f"{w['name']} in {chain}"] += 1
+    print("  host-device copies and waits by operator:")
+    for what, n in owners.most_common(12):
+        print(f"    {n:5d}x  {what[:150]}")
