@@ -61,8 +61,8 @@ constexpr std::array kCommands = {
         moescope::cli::runEvaluate },
     Command { "bench",
         "bench --config CONFIG.json --random-weights | --model DIR  [--prompt 2048] [--gen 128] [--batch 1]"
-        " [--device cuda] [--dtype bf16|f32] [--cuda-graphs on|off] [--check-steps N] [--profile TRACE.json]\n"
-        "                                        [--json]\n"
+        " [--device cuda] [--dtype bf16|f32|int8|int4-g128|...] [--cuda-graphs on|off] [--capture-routing] [--check-steps N]\n"
+        "                                        [--profile TRACE] [--json]\n"
         "                                        prefill/decode speed against the bandwidth floor",
         moescope::cli::runBench },
     Command { "quantize",

@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "nn/transformer.h"
 #include "runtime/devices.h"
+#include "runtime/forwardobserver.h"
 #include "runtime/profilesession.h"
 #include "runtime/stepdecoder.h"
 
@@ -16,6 +17,22 @@
 namespace moescope {
 
 namespace {
+    // Keeps every routing choice it is handed, as a routing trace would.
+    class RoutingSink final : public ForwardObserver {
+    public:
+        bool wantsRouting(int) const override { return true; }
+        void onRouting(const RoutingEvent& e) override
+        {
+            ++events;
+            const auto n = static_cast<std::size_t>(e.tokens * e.k);
+            ids.insert(ids.end(), e.expertIds, e.expertIds + n);
+            weights.insert(weights.end(), e.weights, e.weights + n);
+        }
+        std::int64_t events = 0;
+        std::vector<std::int32_t> ids;
+        std::vector<float> weights;
+    };
+
     using Clock = std::chrono::steady_clock;
     double msSince(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
 
@@ -83,16 +100,18 @@ BenchmarkResult runBenchmark(Transformer& model, const BenchmarkOptions& o)
     r.prefillTokensPerSecond = o.promptTokens / (prefillMs / 1e3);
 
     // Decode: replays of recorded steps (recorded before the clock runs), or the eager forward pass.
+    RoutingSink sink;
+    ForwardObserver* observer = o.captureRouting ? &sink : nullptr;
     std::unique_ptr<StepDecoder> decoder;
     if (o.cudaGraphs && StepDecoder::graphsAvailable(device)) {
-        decoder = std::make_unique<StepDecoder>(model, cache, maxLength, true);
+        decoder = std::make_unique<StepDecoder>(model, cache, maxLength, true, observer);
         decoder->prepare();
         r.cudaGraphs = decoder->replaying();
     }
     auto decodeStep = [&](std::int64_t token) {
         if (decoder)
             return decoder->step(token).argmax(-1).item<std::int64_t>(); // synchronises
-        const auto hidden = model.forwardHidden(at::full({ 1 }, token, ids.options()), &cache); // [1, H]
+        const auto hidden = model.forwardHidden(at::full({ 1 }, token, ids.options()), &cache, observer); // [1, H]
         return model.logits(hidden).argmax(-1).item<std::int64_t>();
     };
     for (std::int64_t i = 0; i < o.generateTokens; ++i) {
@@ -100,6 +119,7 @@ BenchmarkResult runBenchmark(Transformer& model, const BenchmarkOptions& o)
         next = decodeStep(next);
         r.decodeMs.push_back(msSince(t));
     }
+    r.routingEvents = sink.events;
     if (o.checkSteps > 0)
         r.check = checkSteps(model, ids.narrow(0, 0, std::min<std::int64_t>(512, o.promptTokens)), o.checkSteps);
     if (!o.profilePath.empty()) {
@@ -123,7 +143,9 @@ BenchmarkResult runBenchmark(Transformer& model, const BenchmarkOptions& o)
 
     r.weightBytes = model.weightBytes();
     const auto params = countParameters(spec);
-    const double bytesPerParam = static_cast<double>(c10::elementSize(model.options().dtype().toScalarType()));
+    const double bytesPerParam = o.weightBytesPerParameter > 0
+        ? o.weightBytesPerParameter
+        : static_cast<double>(c10::elementSize(model.options().dtype().toScalarType()));
     r.activeBytesPerToken = static_cast<std::int64_t>(static_cast<double>(params.active) * bytesPerParam);
     r.bandwidthFloorMs = static_cast<double>(r.activeBytesPerToken) / o.bandwidthBytesPerSecond * 1e3;
     r.floorFraction = r.bandwidthFloorMs / r.msPerTokenMedian;

@@ -20,6 +20,9 @@ struct BenchmarkOptions {
     double bandwidthBytesPerSecond = 4.28e12; // H200 device-to-device copy, measured
     std::uint64_t seed = 0;
     bool cudaGraphs = true; // decode steps as CUDA graph replays where available (StepDecoder)
+    // Bytes per parameter for the bandwidth floor; 0: the compute dtype's (set it for quantized weights).
+    double weightBytesPerParameter = 0;
+    bool captureRouting = false; // decode with a routing observer that keeps every step's choices (as a trace does)
     std::int64_t checkSteps = 0; // > 0: after the timed run, compare this many recorded steps with eager ones
     std::string profilePath; // non-empty: after the timed run, profile a 512-token prefill and 8 decode steps into
                              // PATH.prefill.json and PATH.decode.json (Chrome traces)
@@ -37,6 +40,7 @@ struct BenchmarkResult {
     std::uint64_t deviceMemoryUsed = 0; // device memory in use at the end (whole process), bytes
     std::vector<double> decodeMs;
     bool cudaGraphs = false; // whether decode steps replayed CUDA graphs
+    std::int64_t routingEvents = 0; // captureRouting: layer events received during the timed decode
     // checkSteps > 0: the fast decode path (StepDecoder) against the eager forward pass on the same tokens.
     struct StepCheck {
         std::int64_t steps = 0;

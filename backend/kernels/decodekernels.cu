@@ -1,6 +1,7 @@
 #include "kernels/decodekernels.h"
 
 #include <algorithm>
+#include <cuda_fp16.h>
 #include <cstdint>
 
 namespace moescope::kernels {
@@ -58,6 +59,133 @@ namespace {
         return warpSum(a);
     }
 
+    // Products of 8 dequantized values (rounded to bf16 first) with 8 bf16 inputs.
+    __device__ __forceinline__ float dotDequant8(const float* w, const uint4& xv, float acc)
+    {
+        const auto* x2 = reinterpret_cast<const __nv_bfloat162*>(&xv);
+#pragma unroll
+        for (int j = 0; j < 4; ++j) {
+            const float2 fx = __bfloat1622float2(x2[j]);
+            acc = fmaf(roundBf16(w[2 * j]), fx.x, acc);
+            acc = fmaf(roundBf16(w[2 * j + 1]), fx.y, acc);
+        }
+        return acc;
+    }
+
+    // A warp's dot product of row `row` of matrix `matrix` in a quantized stack with x [cols].
+    __device__ float dotQuantRow(const QuantMatrices& m, std::int64_t matrix, std::int64_t row,
+        const bf16* __restrict__ x, int lane)
+    {
+        const std::int64_t r = matrix * m.rows + row;
+        float acc = 0.f;
+        if (m.format == QuantCodes::Int8) {
+            const auto* codes = static_cast<const std::int8_t*>(m.codes) + r * m.cols;
+            const float scale = static_cast<const float*>(m.scales)[r];
+            for (std::int64_t i = lane * 16; i < m.cols; i += 32 * 16) {
+                const uint4 c = __ldg(reinterpret_cast<const uint4*>(codes + i));
+                const auto* cb = reinterpret_cast<const std::int8_t*>(&c);
+                float w[16];
+#pragma unroll
+                for (int j = 0; j < 16; ++j)
+                    w[j] = static_cast<float>(cb[j]) * scale;
+                acc = dotDequant8(w, *reinterpret_cast<const uint4*>(x + i), acc);
+                acc = dotDequant8(w + 8, *reinterpret_cast<const uint4*>(x + i + 8), acc);
+            }
+        } else {
+            const auto* codes = static_cast<const std::uint8_t*>(m.codes) + r * (m.cols / 2);
+            const std::int64_t groups = m.cols / m.groupSize;
+            const auto* scales = static_cast<const __half*>(m.scales) + r * groups;
+            const std::uint8_t* zeros = m.zeros ? m.zeros + r * groups : nullptr;
+            for (std::int64_t i = lane * 32; i < m.cols; i += 32 * 32) {
+                const uint4 c = __ldg(reinterpret_cast<const uint4*>(codes + i / 2));
+                const auto* cb = reinterpret_cast<const std::uint8_t*>(&c);
+                const std::int64_t g = i / m.groupSize;
+                const float scale = __half2float(scales[g]);
+                const float zero = zeros ? static_cast<float>(zeros[g]) : 8.f;
+                float w[32];
+#pragma unroll
+                for (int j = 0; j < 16; ++j) {
+                    w[2 * j] = (static_cast<float>(cb[j] & 15) - zero) * scale;
+                    w[2 * j + 1] = (static_cast<float>(cb[j] >> 4) - zero) * scale;
+                }
+#pragma unroll
+                for (int q = 0; q < 4; ++q)
+                    acc = dotDequant8(w + 8 * q, *reinterpret_cast<const uint4*>(x + i + 8 * q), acc);
+            }
+        }
+        return warpSum(acc);
+    }
+
+    __device__ __forceinline__ bf16 siluProduct(float gate, float up)
+    {
+        const float g = roundBf16(gate); // the eager path's product is bf16, and so are silu's and the product's results
+        return __float2bfloat16(roundBf16(g / (1.f + expf(-g))) * roundBf16(up));
+    }
+
+    // The token's slots in ascending expert id (the order the eager path adds them in); k <= kMaxTopK.
+    __device__ __forceinline__ void slotsByExpert(const std::int64_t* __restrict__ ids, std::int64_t token, int k,
+        int* order)
+    {
+        for (int j = 0; j < k; ++j) {
+            int at = j;
+            while (at > 0 && ids[token * k + order[at - 1]] > ids[token * k + j]) {
+                order[at] = order[at - 1];
+                --at;
+            }
+            order[at] = j;
+        }
+    }
+
+    __global__ void quantGateUpSiluKernel(const bf16* __restrict__ x, QuantMatrices gate, QuantMatrices up,
+        const std::int64_t* __restrict__ ids, int k, bf16* __restrict__ h)
+    {
+        const std::int64_t slot = blockIdx.y;
+        const std::int64_t j = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
+        const int lane = threadIdx.x % 32;
+        if (j >= gate.rows)
+            return;
+        const std::int64_t e = ids[slot];
+        const bf16* xt = x + (slot / k) * gate.cols;
+        const float g = dotQuantRow(gate, e, j, xt, lane);
+        const float u = dotQuantRow(up, e, j, xt, lane);
+        if (lane == 0)
+            h[slot * gate.rows + j] = siluProduct(g, u);
+    }
+
+    __global__ void quantDownCombineKernel(const bf16* __restrict__ h, QuantMatrices down,
+        const std::int64_t* __restrict__ ids, const float* __restrict__ weights, int k, bf16* __restrict__ out)
+    {
+        const std::int64_t token = blockIdx.y;
+        const std::int64_t row = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
+        const int lane = threadIdx.x % 32;
+        if (row >= down.rows)
+            return;
+        int order[kMaxTopK];
+        slotsByExpert(ids, token, k, order);
+        float acc = 0.f;
+        for (int n = 0; n < k; ++n) {
+            const std::int64_t slot = token * k + order[n];
+            const float d = dotQuantRow(down, ids[slot], row, h + slot * down.cols, lane);
+            const float y = roundBf16(roundBf16(d) * weights[slot]);
+            acc = n == 0 ? y : roundBf16(acc + y);
+        }
+        if (lane == 0)
+            out[token * down.rows + row] = __float2bfloat16(acc);
+    }
+
+    __global__ void quantGemvKernel(const bf16* __restrict__ x, QuantMatrices w, const bf16* __restrict__ bias,
+        bf16* __restrict__ y)
+    {
+        const std::int64_t token = blockIdx.y;
+        const std::int64_t row = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
+        const int lane = threadIdx.x % 32;
+        if (row >= w.rows)
+            return;
+        const float sum = dotQuantRow(w, 0, row, x + token * w.cols, lane);
+        if (lane == 0)
+            y[token * w.rows + row] = __float2bfloat16(bias ? sum + __bfloat162float(bias[row]) : sum);
+    }
+
     // One warp per (slot, intermediate row j): gate row j and up row j of the slot's expert.
     __global__ void gateUpSiluKernel(const bf16* __restrict__ x, const bf16* __restrict__ gateUp,
         const std::int64_t* __restrict__ ids, int k, std::int64_t hidden, std::int64_t inter, bf16* __restrict__ h)
@@ -70,11 +198,8 @@ namespace {
         const std::int64_t e = ids[slot];
         const bf16* base = gateUp + e * 2 * inter * hidden;
         const float2 gu = dotTwoRows(base + j * hidden, base + (inter + j) * hidden, x + (slot / k) * hidden, hidden, lane);
-        if (lane == 0) {
-            const float g = roundBf16(gu.x); // the eager path's product is bf16, and so are silu's and the product's results
-            const float u = roundBf16(gu.y);
-            h[slot * inter + j] = __float2bfloat16(roundBf16(g / (1.f + expf(-g))) * u);
-        }
+        if (lane == 0)
+            h[slot * inter + j] = siluProduct(gu.x, gu.y);
     }
 
     // One warp per (token, output row): the token's k expert rows, added in ascending expert id.
@@ -88,14 +213,7 @@ namespace {
         if (row >= hidden)
             return;
         int order[kMaxTopK];
-        for (int j = 0; j < k; ++j) { // insertion sort of the token's slots by expert id (k <= 16)
-            int at = j;
-            while (at > 0 && ids[token * k + order[at - 1]] > ids[token * k + j]) {
-                order[at] = order[at - 1];
-                --at;
-            }
-            order[at] = j;
-        }
+        slotsByExpert(ids, token, k, order);
         float acc = 0.f;
         for (int n = 0; n < k; ++n) {
             const std::int64_t slot = token * k + order[n];
@@ -251,6 +369,27 @@ void launchMoeDecode(const bf16* x, const bf16* gateUp, const bf16* down, const 
     const dim3 downGrid(
         static_cast<unsigned>((hidden + kWarpsPerBlock - 1) / kWarpsPerBlock), static_cast<unsigned>(tokens));
     downCombineKernel<<<downGrid, block, 0, stream>>>(h, down, ids, weights, k, hidden, intermediate, out);
+}
+
+void launchQuantMoeDecode(const bf16* x, const QuantMatrices& gate, const QuantMatrices& up,
+    const QuantMatrices& down, const std::int64_t* ids, const float* weights, std::int64_t tokens, int k, bf16* h,
+    bf16* out, cudaStream_t stream)
+{
+    const dim3 block(32 * kWarpsPerBlock);
+    const dim3 gateUpGrid(
+        static_cast<unsigned>((gate.rows + kWarpsPerBlock - 1) / kWarpsPerBlock), static_cast<unsigned>(tokens * k));
+    quantGateUpSiluKernel<<<gateUpGrid, block, 0, stream>>>(x, gate, up, ids, k, h);
+    const dim3 downGrid(
+        static_cast<unsigned>((down.rows + kWarpsPerBlock - 1) / kWarpsPerBlock), static_cast<unsigned>(tokens));
+    quantDownCombineKernel<<<downGrid, block, 0, stream>>>(h, down, ids, weights, k, out);
+}
+
+void launchQuantGemv(const bf16* x, const QuantMatrices& weight, const bf16* bias, std::int64_t tokens, bf16* y,
+    cudaStream_t stream)
+{
+    const dim3 grid(
+        static_cast<unsigned>((weight.rows + kWarpsPerBlock - 1) / kWarpsPerBlock), static_cast<unsigned>(tokens));
+    quantGemvKernel<<<grid, dim3(32 * kWarpsPerBlock), 0, stream>>>(x, weight, bias, y);
 }
 
 void launchGemv(const bf16* x, const bf16* weight, const bf16* bias, std::int64_t tokens, std::int64_t in,

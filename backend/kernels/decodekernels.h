@@ -21,6 +21,32 @@ void launchMoeDecode(const __nv_bfloat16* x, const __nv_bfloat16* gateUp, const 
     const std::int64_t* ids, const float* weights, std::int64_t tokens, int k, std::int64_t hidden,
     std::int64_t intermediate, __nv_bfloat16* h, __nv_bfloat16* out, cudaStream_t stream);
 
+// A stack of weight-only quantized matrices [count, rows, cols] as quant/quantizedtensor.h stores them:
+//   Int8: codes int8 [.., rows, cols], scales float32 [.., rows]; value = code * scale
+//   Int4: codes uint8 [.., rows, cols / 2] (even column in the low nibble), scales float16 [.., rows, cols / group],
+//         zeros uint8 (same shape) or null for the implicit 8; value = (code - zero) * scale
+// Each value is rounded to bf16 before it multiplies, as the dequantizing path's bf16 copy is. The kernels need
+// cols a multiple of 16 (Int8) or 32 (Int4, with group a multiple of 32).
+enum class QuantCodes { Int8 = 1, Int4 = 2 };
+struct QuantMatrices {
+    QuantCodes format = QuantCodes::Int8;
+    const void* codes = nullptr;
+    const void* scales = nullptr;
+    const std::uint8_t* zeros = nullptr;
+    int groupSize = 0;
+    std::int64_t rows = 0;
+    std::int64_t cols = 0;
+};
+
+// launchMoeDecode with quantized experts (gate, up: [E, I, H]; down: [E, H, I]).
+void launchQuantMoeDecode(const __nv_bfloat16* x, const QuantMatrices& gate, const QuantMatrices& up,
+    const QuantMatrices& down, const std::int64_t* ids, const float* weights, std::int64_t tokens, int k,
+    __nv_bfloat16* h, __nv_bfloat16* out, cudaStream_t stream);
+
+// y [T, rows] = x [T, cols] W^T (+ bias) for one quantized matrix W, T <= kMaxGemvTokens.
+void launchQuantGemv(const __nv_bfloat16* x, const QuantMatrices& weight, const __nv_bfloat16* bias,
+    std::int64_t tokens, __nv_bfloat16* y, cudaStream_t stream);
+
 // y [T, out] = x [T, in] W[out, in]^T (+ bias [out]) for T <= kMaxGemvTokens, in a multiple of 8: one warp per
 // output row reads the row once for all T tokens.
 constexpr int kMaxGemvTokens = 8;

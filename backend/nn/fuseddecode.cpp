@@ -6,6 +6,7 @@
 #include "kernels/decodekernels.h"
 
 #include <ATen/autocast_mode.h>
+#include <ATen/core/grad_mode.h>
 #include <c10/cuda/CUDAStream.h>
 
 #include <cstdint>

@@ -1,6 +1,7 @@
 #include "quant/quantizedexpertbank.h"
 
 #include "core/error.h"
+#include "quant/fusedquantdecode.h"
 #include "quant/quantizer.h"
 
 #include <map>
@@ -112,6 +113,11 @@ at::Tensor QuantizedExpertBank::forward(const at::Tensor& x, const at::Tensor& i
 {
     if (ids.numel() == 0)
         return at::zeros_like(x); // [T, H]
+    if (m_groups.size() == 1 && x.scalar_type() == m_dtype) { // one scheme: experts stacked in id order
+        const auto& g = m_groups.front();
+        if (fusedQuantMoeDecodeApplies(x, ids.size(1), g.gate, g.up, g.down)) // decode on CUDA, no host sync
+            return fusedQuantMoeDecode(x, ids, weights, g.gate, g.up, g.down);
+    }
     const auto flat = ids.reshape({ -1 }); // [T*k]
     const auto active = std::get<0>(at::_unique(flat, /*sorted=*/true)); // [A]
     const auto activeHost = active.to(at::kCPU).contiguous();

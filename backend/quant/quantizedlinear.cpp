@@ -1,5 +1,6 @@
 #include "quant/quantizedlinear.h"
 
+#include "quant/fusedquantdecode.h"
 #include "quant/quantizer.h"
 
 #include <algorithm>
@@ -24,6 +25,8 @@ at::Tensor QuantizedLinearWeights::forward(const at::Tensor& x) const
         || (q.scheme.format == QuantFormat::BF16 && x.scalar_type() == at::kBFloat16);
     if (full)
         return m_bias.defined() ? at::linear(x, q.data, m_bias) : at::linear(x, q.data); // [..., out]
+    if (fusedQuantGemvApplies(x, q, m_bias)) // decode on CUDA: dequantized in registers, no bf16 copy
+        return fusedQuantGemv(x, q, m_bias);
     // Weight-only int8 product without a dequantized copy (CPU). ATen's kernel is vectorised for bf16/f16
     // activations; with float32 it is only faster than dequantize + GEMM for a few rows (decode), measured by
     // bench_quant (512 rows: ~30x slower), so prefill chunks in float32 take the dequantizing path.

@@ -8,6 +8,8 @@
 #include "nn/fuseddecode.h"
 #include "nn/rmsnorm.h"
 #include "nn/rope.h"
+#include "quant/fusedquantdecode.h"
+#include "quant/quantizer.h"
 
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
@@ -87,6 +89,54 @@ void gemvCase(std::int64_t tokens, std::int64_t in, std::int64_t out, bool bias)
     report(what, fusedGemv(x, w, b), bias ? at::linear(x, w, b) : at::linear(x, w), 2e-2);
 }
 
+// Quantized experts on the GPU: the fused kernel against the grouped path over the dequantized (bf16) weights.
+void quantMoeCase(const char* scheme, std::int64_t tokens, std::int64_t experts, std::int64_t k, std::int64_t hidden,
+    std::int64_t inter)
+{
+    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+    const auto s = QuantScheme::parse(scheme);
+    std::vector<QuantizedTensor> gate, up, down;
+    for (std::int64_t e = 0; e < experts; ++e) {
+        gate.push_back(quantizeWeight(at::randn({ inter, hidden }, opts) * 0.02, s));
+        up.push_back(quantizeWeight(at::randn({ inter, hidden }, opts) * 0.02, s));
+        down.push_back(quantizeWeight(at::randn({ hidden, inter }, opts) * 0.02, s));
+    }
+    const auto g = stackQuantized(gate), u = stackQuantized(up), d = stackQuantized(down);
+    const auto x = at::randn({ tokens, hidden }, opts);
+    const auto ids = std::get<1>(at::rand({ tokens, experts }, opts.dtype(at::kFloat)).topk(k, -1));
+    const auto weights = at::softmax(at::randn({ tokens, k }, opts.dtype(at::kFloat)), -1);
+    char what[128];
+    std::snprintf(what, sizeof what, "%s moe decode T=%ld E=%ld k=%ld H=%ld I=%ld", scheme, tokens, experts, k, hidden,
+        inter);
+    if (!fusedQuantMoeDecodeApplies(x, k, g, u, d)) {
+        std::printf("%s: fused kernel does not apply  FAILED\n", what);
+        ++failures;
+        return;
+    }
+    const auto gateUp = at::cat({ dequantizeWeight(g, at::kBFloat16), dequantizeWeight(u, at::kBFloat16) }, 1);
+    const auto a = sortAssignments(ids, weights, experts);
+    const auto y = (expertSlotOutputs(x.index_select(0, a.tokenOfSlot), gateUp, dequantizeWeight(d, at::kBFloat16),
+                        a.groupEnds)
+        * a.weightOfSlot.unsqueeze(1))
+                       .to(at::kBFloat16);
+    report(what, fusedQuantMoeDecode(x, ids, weights, g, u, d), combineExpertSlots(x, a, y), 2e-2);
+}
+
+void quantGemvCase(const char* scheme, std::int64_t tokens, std::int64_t in, std::int64_t out)
+{
+    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+    const auto q = quantizeWeight(at::randn({ out, in }, opts) * 0.02, QuantScheme::parse(scheme));
+    const auto x = at::randn({ tokens, in }, opts);
+    char what[128];
+    std::snprintf(what, sizeof what, "%s gemv T=%ld %ld -> %ld", scheme, tokens, in, out);
+    if (!fusedQuantGemvApplies(x, q, {})) {
+        std::printf("%s: fused kernel does not apply  FAILED\n", what);
+        ++failures;
+        return;
+    }
+    report(what, fusedQuantGemv(x, q, {}), at::linear(x, dequantizeWeight(q, at::kBFloat16)), 2e-2);
+}
+
 // Queries [T, heads, nope + rope] whose rope part is a strided view, as MLA's are.
 void ropeCase(const char* name, bool interleaved, bool float32, std::int64_t tokens, std::int64_t heads,
     std::int64_t dim)
@@ -123,6 +173,13 @@ int main()
     moeCase(3, 64, 8, 2048, 1024); // a few tokens at once
     moeCase(1, 8, 2, 4096, 14336); // Mixtral-8x7B
     moeCase(2, 60, 4, 2048, 1408); // Qwen2-MoE-A2.7B
+    quantMoeCase("int8", 1, 64, 8, 2048, 1024);
+    quantMoeCase("int4-g128", 1, 64, 6, 2048, 1408);
+    quantMoeCase("int4-g64-asym", 2, 128, 8, 2048, 768);
+    quantMoeCase("int4-g32", 1, 64, 6, 320, 128); // the demo model's shapes
+    quantGemvCase("int8", 1, 2048, 2048);
+    quantGemvCase("int4-g128", 3, 2048, 512);
+    quantGemvCase("int4-g64-asym", 1, 1536, 3072);
     gemvCase(1, 2048, 2048, false);
     gemvCase(3, 2048, 512, true);
     gemvCase(8, 7168, 1536, false);

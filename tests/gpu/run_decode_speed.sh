@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # GPU-machine run for decode speed work: builds the CLI with CUDA support, checks recorded decode steps (CUDA graphs)
 # against eager ones, benchmarks three real MoE configurations with random weights (CUDA graphs on; eager for one;
-# transformers' best setting beside them unless PEER=0),
+# transformers' best setting beside them with PEER=1),
 # summarises Kineto traces of prefill and decode, and checks the engine's generation on CUDA against the CPU.
 #   device: bash tests/gpu/run_decode_speed.sh   (carry .carry/include .carry/configs; results under $OUT)
 set -uo pipefail
@@ -37,12 +37,24 @@ for cfg in olmoe-1b-7b deepseek-v2-lite qwen3-30b-a3b; do
     python3 tests/gpu/trace_summary.py /tmp/trace-$cfg.decode.json --top 25 | tee -a "$out/trace_summary.txt"
     python3 tests/gpu/trace_summary.py /tmp/trace-$cfg.prefill.json --top 25 | tee -a "$out/trace_summary.txt"
 done
+# Weight-only INT8 / INT4 (quantized on load, min/max ranges) through the fused quantized decode kernels; routing
+# capture on (the cost of keeping every step's routing, as a trace does).
+for cfg in olmoe-1b-7b deepseek-v2-lite; do
+    for q in int8 int4-g128; do
+        $cli bench --config .carry/configs/$cfg.json --random-weights --prompt 2048 --gen 128 --device cuda --dtype $q \
+            --check-steps 16 --json 2>&1 | grep '^{' | tee -a "$out/bench_quantized.jsonl"
+    done
+    $cli bench --config .carry/configs/$cfg.json --random-weights --prompt 2048 --gen 128 --device cuda --dtype bf16 \
+        --capture-routing --json 2>&1 | grep '^{' | tee -a "$out/bench_routing_capture.jsonl"
+done
 # The trained demo model (real weight statistics) through the same check.
-$cli bench --model resources/models/finmoe-tiny --prompt 1024 --gen 128 --device cuda --dtype bf16 --check-steps 64 \
-    --json 2>&1 | grep '^{' | tee -a "$out/bench_graphs.jsonl"
+for q in bf16 int8 int4-g128; do
+    $cli bench --model resources/models/finmoe-tiny --prompt 1024 --gen 128 --device cuda --dtype $q --check-steps 64 \
+        --json 2>&1 | grep '^{' | tee -a "$out/bench_demo.jsonl"
+done
 $cli bench --config .carry/configs/olmoe-1b-7b.json --random-weights --prompt 2048 --gen 32 --device cuda --dtype bf16 \
     --cuda-graphs off --json 2>&1 | grep '^{' | tee -a "$out/bench_eager.jsonl"
-if [ "${PEER:-1}" = 1 ]; then
+if [ "${PEER:-0}" = 1 ]; then
     python3 tests/gpu/peer_bench.py --prompt 2048 --gen 128 --config .carry/configs/olmoe-1b-7b.json \
         --config .carry/configs/deepseek-v2-lite.json --config .carry/configs/qwen3-30b-a3b.json \
         2>&1 | grep '^{' | tee "$out/bench_transformers.jsonl" || true

@@ -6,6 +6,7 @@
 #include "models/modelloader.h"
 #include "models/registry.h"
 #include "nn/transformer.h"
+#include "quant/quantizingweights.h"
 #include "runtime/devices.h"
 #include "runtime/randomweights.h"
 #include "runtime/tensorerrors.h"
@@ -31,6 +32,7 @@ int runBench(Args& args)
     const auto graphs = args.value("--cuda-graphs", "on");
     options.profilePath = args.value("--profile", "");
     options.checkSteps = args.intValue("--check-steps", 0);
+    options.captureRouting = args.flag("--capture-routing");
     const auto batch = args.intValue("--batch", 1);
     const auto device = resolveDevice(args.value("--device", "auto"));
     const auto dtype = args.value("--dtype", device == "cpu" ? "f32" : "bf16");
@@ -41,8 +43,11 @@ int runBench(Args& args)
     options.cudaGraphs = graphs == "on";
     if (batch != 1)
         throw UnsupportedError("bench: only --batch 1 is implemented (batched generation is not built yet)");
-    if (dtype != "bf16" && dtype != "f32")
-        throw UnsupportedError("bench: --dtype " + dtype + " is not available yet (bf16 or f32)");
+    // bf16 / f32, or a weight-only scheme (int8, int4-g128, ...) quantized on load over bf16 compute.
+    const bool quantized = dtype != "bf16" && dtype != "f32";
+    if (quantized)
+        QuantScheme::parse(dtype); // names the scheme when it is not one
+    const auto computeDtype = quantized ? std::string(device == "cpu" ? "f32" : "bf16") : dtype;
     if (random == static_cast<bool>(modelDir) || (random && !configPath))
         throw InvalidArgumentError("bench: give --config FILE --random-weights, or --model DIR");
 
@@ -54,18 +59,28 @@ int runBench(Args& args)
     guardTensorErrors("building the benchmark model", [&] {
         if (random) {
             const auto spec = modelSpecFromConfig(ConfigReader::fromFile(*configPath));
-            RandomWeights weights(at::Device(device), dtype == "bf16" ? at::kBFloat16 : at::kFloat);
+            RandomWeights weights(at::Device(device), computeDtype == "bf16" ? at::kBFloat16 : at::kFloat);
             weights.setTiedHead(spec.tieWordEmbeddings);
-            ownModel = std::make_unique<Transformer>(spec, weights);
+            if (quantized) { // min/max ranges: the speed does not depend on the range search, loading does
+                QuantizingWeights quantizing(weights, QuantPolicy::fromSpec(dtype + "+minmax"), spec.naming);
+                ownModel = std::make_unique<Transformer>(spec, quantizing);
+            } else {
+                ownModel = std::make_unique<Transformer>(spec, weights);
+            }
             model = ownModel.get();
             name = *configPath;
         } else {
-            engine = loadModel(*modelDir, { .device = device, .dtype = dtype, .prefillChunk = options.prefillChunk });
+            engine = loadModel(*modelDir, { .device = device, .dtype = computeDtype, .prefillChunk = options.prefillChunk,
+                .quantization = quantized ? dtype : std::string() });
             model = &engine->transformer();
             name = *modelDir;
         }
     });
     const double buildSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (quantized) {
+        const auto params = countParameters(model->spec());
+        options.weightBytesPerParameter = static_cast<double>(model->weightBytes()) / static_cast<double>(params.total);
+    }
     BenchmarkResult r;
     guardTensorErrors("benchmarking", [&] { r = runBenchmark(*model, options); });
 
@@ -77,7 +92,8 @@ int runBench(Args& args)
         { "ms_per_token_median", r.msPerTokenMedian }, { "ms_per_token_p90", r.msPerTokenP90 },
         { "weight_bytes", r.weightBytes }, { "active_bytes_per_token", r.activeBytesPerToken },
         { "bandwidth_floor_ms", r.bandwidthFloorMs }, { "floor_fraction", r.floorFraction },
-        { "device_memory_used", r.deviceMemoryUsed }, { "cuda_graphs", r.cudaGraphs } };
+        { "device_memory_used", r.deviceMemoryUsed }, { "cuda_graphs", r.cudaGraphs },
+        { "capture_routing", options.captureRouting }, { "routing_events", r.routingEvents } };
     if (!options.profilePath.empty())
         out["profile"] = options.profilePath;
     if (r.check.steps > 0)

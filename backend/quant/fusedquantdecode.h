@@ -1,0 +1,25 @@
+#pragma once
+// Decode steps of weight-only INT8 / INT4 models on CUDA through the project's fused kernels
+// (kernels/decodekernels.cu): the codes are dequantized in registers as they stream past, so a step reads the packed
+// bytes once instead of writing and re-reading a bf16 copy, and nothing synchronises with the host (the steps can be
+// recorded as CUDA graphs). Used for a few tokens at a time (decode) with bf16 activations; *Applies() says when.
+// Builds without MOESCOPE_WITH_CUDA_KERNELS never apply them.
+
+#include "quant/quantizedtensor.h"
+
+#include <ATen/ATen.h>
+
+namespace moescope {
+
+// x [T, H] bf16 on CUDA, T small; gate/up [E, I, H] and down [E, H, I] of one INT8 or INT4 scheme, experts in order.
+bool fusedQuantMoeDecodeApplies(const at::Tensor& x, std::int64_t k, const QuantizedTensor& gate,
+    const QuantizedTensor& up, const QuantizedTensor& down);
+// ids [T, k] int64, weights [T, k] (any float type) -> [T, H] bf16
+at::Tensor fusedQuantMoeDecode(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights,
+    const QuantizedTensor& gate, const QuantizedTensor& up, const QuantizedTensor& down);
+
+// x [..., in] bf16 on CUDA with few rows, weight one INT8 or INT4 matrix [out, in], bias [out] bf16 or undefined.
+bool fusedQuantGemvApplies(const at::Tensor& x, const QuantizedTensor& weight, const at::Tensor& bias);
+at::Tensor fusedQuantGemv(const at::Tensor& x, const QuantizedTensor& weight, const at::Tensor& bias); // [..., out]
+
+} // namespace moescope
