@@ -25,8 +25,8 @@ void launchMoeDecode(const __nv_bfloat16* x, const __nv_bfloat16* gateUp, const 
 //   Int8: codes int8 [.., rows, cols], scales float32 [.., rows]; value = code * scale
 //   Int4: codes uint8 [.., rows, cols / 2] (even column in the low nibble), scales float16 [.., rows, cols / group],
 //         zeros uint8 (same shape) or null for the implicit 8; value = (code - zero) * scale
-// Each value is rounded to bf16 before it multiplies, as the dequantizing path's bf16 copy is. The kernels need
-// cols a multiple of 16 (Int8) or 32 (Int4, with group a multiple of 32).
+// The kernels dequantize in registers and multiply in float32 (the dequantizing path rounds each value to bf16
+// first). They need cols a multiple of 16 (Int8) or 32 (Int4, with group a multiple of 32).
 enum class QuantCodes { Int8 = 1, Int4 = 2 };
 struct QuantMatrices {
     QuantCodes format = QuantCodes::Int8;
