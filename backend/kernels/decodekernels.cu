@@ -142,6 +142,23 @@ namespace {
         }
     }
 
+    // One output row of a token: its k expert rows' dot products (rowDot(slot)), scaled and added in ascending expert
+    // id with the eager path's roundings (bf16 product, bf16 scaled value, bf16 after each addition).
+    template <typename RowDot>
+    __device__ __forceinline__ float combineSlots(
+        const std::int64_t* __restrict__ ids, const float* __restrict__ weights, std::int64_t token, int k, RowDot rowDot)
+    {
+        int order[kMaxTopK];
+        slotsByExpert(ids, token, k, order);
+        float acc = 0.f;
+        for (int n = 0; n < k; ++n) {
+            const std::int64_t slot = token * k + order[n];
+            const float y = roundBf16(roundBf16(rowDot(slot)) * weights[slot]);
+            acc = n == 0 ? y : roundBf16(acc + y);
+        }
+        return acc;
+    }
+
     __global__ void quantGateUpSiluKernel(const bf16* __restrict__ x, QuantMatrices gate, QuantMatrices up,
         const std::int64_t* __restrict__ ids, int k, bf16* __restrict__ h)
     {
@@ -166,15 +183,8 @@ namespace {
         const int lane = threadIdx.x % 32;
         if (row >= down.rows)
             return;
-        int order[kMaxTopK];
-        slotsByExpert(ids, token, k, order);
-        float acc = 0.f;
-        for (int n = 0; n < k; ++n) {
-            const std::int64_t slot = token * k + order[n];
-            const float d = dotQuantRow(down, ids[slot], row, h + slot * down.cols, lane);
-            const float y = roundBf16(roundBf16(d) * weights[slot]);
-            acc = n == 0 ? y : roundBf16(acc + y);
-        }
+        const float acc = combineSlots(ids, weights, token, k,
+            [&](std::int64_t slot) { return dotQuantRow(down, ids[slot], row, h + slot * down.cols, lane); });
         if (lane == 0)
             out[token * down.rows + row] = __float2bfloat16(acc);
     }
@@ -218,15 +228,9 @@ namespace {
         const int lane = threadIdx.x % 32;
         if (row >= hidden)
             return;
-        int order[kMaxTopK];
-        slotsByExpert(ids, token, k, order);
-        float acc = 0.f;
-        for (int n = 0; n < k; ++n) {
-            const std::int64_t slot = token * k + order[n];
-            const float d = dotRow(down + (ids[slot] * hidden + row) * inter, h + slot * inter, inter, lane);
-            const float y = roundBf16(roundBf16(d) * weights[slot]);
-            acc = n == 0 ? y : roundBf16(acc + y);
-        }
+        const float acc = combineSlots(ids, weights, token, k, [&](std::int64_t slot) {
+            return dotRow(down + (ids[slot] * hidden + row) * inter, h + slot * inter, inter, lane);
+        });
         if (lane == 0)
             out[token * hidden + row] = __float2bfloat16(acc);
     }
