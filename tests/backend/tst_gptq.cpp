@@ -45,9 +45,15 @@ at::Tensor correlatedInputs(std::int64_t n, std::int64_t cols, std::uint64_t see
     return at::matmul(at::randn({ n, cols }, at::kDouble), mix) * loud; // [n, cols]
 }
 
-at::Tensor gram(const at::Tensor& x) { return at::matmul(x.t(), x); } // [cols, cols]
+at::Tensor gram(const at::Tensor& x)
+{
+    return at::matmul(x.t(), x);
+} // [cols, cols]
 
-at::Tensor deq(const QuantizedTensor& q) { return dequantizeWeight(q, at::kFloat); }
+at::Tensor deq(const QuantizedTensor& q)
+{
+    return dequantizeWeight(q, at::kFloat);
+}
 
 // Codes of the dequantized values re-encoded with q's stored scales (and zero points), in the stored layout.
 at::Tensor reencoded(const QuantizedTensor& q, const at::Tensor& values)
@@ -64,10 +70,11 @@ at::Tensor reencoded(const QuantizedTensor& q, const at::Tensor& values)
         return packInt4(codes.to(at::kByte));
     }
     case QuantFormat::Fp8: {
-        const auto scales = s.groupSize > 0
-            ? q.scales.repeat_interleave(s.groupSize, 0).narrow(0, 0, q.rows).repeat_interleave(s.groupSize, 1).narrow(
-                  1, 0, q.cols)
-            : q.scales.unsqueeze(1);
+        const auto scales = s.groupSize > 0 ? q.scales.repeat_interleave(s.groupSize, 0)
+                                                  .narrow(0, 0, q.rows)
+                                                  .repeat_interleave(s.groupSize, 1)
+                                                  .narrow(1, 0, q.cols)
+                                            : q.scales.unsqueeze(1);
         return (values / scales).to(at::kFloat8_e4m3fn);
     }
     default:
@@ -185,11 +192,13 @@ private slots:
         QCOMPARE(q.scales.item<float>(), 1.0f);
         QVERIFY(at::equal(q.data.to(at::kInt).view({ 3 }), at::tensor({ 0, 1, 127 }, at::kInt)));
         o.hessian = at::Tensor();
-        QVERIFY(at::equal(quantizeWeight(w, QuantScheme::parse("int8"), o).data.to(at::kInt).view({ 3 }), at::tensor({ 0, 0, 127 }, at::kInt)));
+        QVERIFY(at::equal(quantizeWeight(w, QuantScheme::parse("int8"), o).data.to(at::kInt).view({ 3 }),
+            at::tensor({ 0, 0, 127 }, at::kInt)));
         // Column 0 rounding to 1 instead (w0 = 0.55) moves -0.45 * 2 / 3.04: column 1 becomes 0.004 -> 0.
         const auto w2 = at::tensor({ 0.55f, 0.3f, 127.0f }).view({ 1, 3 });
         o.hessian = h;
-        QVERIFY(at::equal(quantizeWeight(w2, QuantScheme::parse("int8"), o).data.to(at::kInt).view({ 3 }), at::tensor({ 1, 0, 127 }, at::kInt)));
+        QVERIFY(at::equal(quantizeWeight(w2, QuantScheme::parse("int8"), o).data.to(at::kInt).view({ 3 }),
+            at::tensor({ 1, 0, 127 }, at::kInt)));
     }
 
     // Uncorrelated inputs leave nothing to compensate: GPTQ is then column-weighted round-to-nearest, bit for bit
@@ -290,7 +299,8 @@ private slots:
         QCOMPARE(p.toJson()["gptq"].get<bool>(), true);
         const auto again = QuantPolicy::fromJson(p.toJson(), "p.json");
         QVERIFY(again.errorCompensation);
-        const auto file = QuantPolicy::fromJson(nlohmann::json::parse(R"({"default": "int4-g128", "gptq": true})"), "f");
+        const auto file
+            = QuantPolicy::fromJson(nlohmann::json::parse(R"({"default": "int4-g128", "gptq": true})"), "f");
         QVERIFY(file.errorCompensation && file.needsCalibration());
         try {
             QuantPolicy::fromJson(nlohmann::json::parse(R"({"gptq": "yes"})"), "policy.json");

@@ -1,17 +1,18 @@
 // GPTQ on whole models (the fixture checkpoints): the Gram matrices calibration collects (diagonal = the sums of
 // squares, routed experts' Grams summing to k times the layer's, gate and up sharing one matrix, the LM head's
 // inputs recorded, tied heads under the embedding's name), and "+gptq" checkpoints: written by the quantize engine,
-// loaded back bit for bit equal to quantize-on-load with the same statistics, different from round-to-nearest,
-// the policy recorded in config.json, and refused without calibration text.
+// loaded back bit for bit equal to quantize-on-load with the same statistics, different from round-to-nearest and
+// closer to the full model than it on the calibration ids (KL), the policy recorded in config.json, and refused
+// without calibration text.
 
 #include "core/error.h"
+#include "fixturemodels.h"
 #include "io/jsonfile.h"
 #include "models/modelloader.h"
 #include "models/registry.h"
 #include "quant/calibration.h"
 #include "quant/checkpointquantizer.h"
 #include "quant/quantizingweights.h"
-#include "fixturemodels.h"
 
 #include <nlohmann/json.hpp>
 
@@ -24,7 +25,10 @@ using namespace moescope;
 
 namespace {
 using test::someIds;
-std::string fixture(const QString& name) { return test::fixtureModel(name); }
+std::string fixture(const QString& name)
+{
+    return test::fixtureModel(name);
+}
 
 const EngineOptions kCpu { .device = "cpu", .dtype = "f32" };
 
@@ -101,11 +105,16 @@ private slots:
     {
         QTest::addColumn<QString>("name");
         QTest::addColumn<QString>("scheme");
-        QTest::newRow("deepseek_v2-int4-g32") << "deepseek_v2" << "int4-g32+gptq";
-        QTest::newRow("qwen2-tied-int8") << "qwen2_r1_distill" << "int8+gptq";
-        QTest::newRow("olmoe-int4-g64-asym") << "olmoe" << "int4-g64-asym+gptq";
-        QTest::newRow("mixtral-fp8") << "mixtral" << "fp8+gptq";
-        QTest::newRow("deepseek_v2-awq-gptq") << "deepseek_v2" << "int4-g32+awq+gptq";
+        QTest::newRow("deepseek_v2-int4-g32") << "deepseek_v2"
+                                              << "int4-g32+gptq";
+        QTest::newRow("qwen2-tied-int8") << "qwen2_r1_distill"
+                                         << "int8+gptq";
+        QTest::newRow("olmoe-int4-g64-asym") << "olmoe"
+                                             << "int4-g64-asym+gptq";
+        QTest::newRow("mixtral-fp8") << "mixtral"
+                                     << "fp8+gptq";
+        QTest::newRow("deepseek_v2-awq-gptq") << "deepseek_v2"
+                                              << "int4-g32+awq+gptq";
     }
 
     void checkpointLoadsIdentically()
@@ -147,7 +156,10 @@ private slots:
         const double klRtn = klFrom(ref, rtn->logits(calibration), 160);
         qInfo("%s: KL from full precision on the calibration ids: RTN %.3g, GPTQ %.3g", qPrintable(scheme), klRtn,
             klGptq);
-        QVERIFY(std::isfinite(klGptq));
+        // Measured: int4-g32 0.199 -> 0.132, tied int8 0.00144 -> 0.00132, olmoe int4-g64-asym 0.336 -> 0.258,
+        // mixtral fp8 0.0817 -> 0.0787, int4-g32+awq+gptq 0.141. (GPTQ minimises each matrix's output error, not this
+        // KL, but on the text it fitted it should not lose to rounding.)
+        QVERIFY2(std::isfinite(klGptq) && klGptq < klRtn, qPrintable(QString("%1 vs %2").arg(klGptq).arg(klRtn)));
     }
 };
 
