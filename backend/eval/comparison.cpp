@@ -178,7 +178,8 @@ ComparisonResult runComparison(const std::filesystem::path& dir, const ModelSpec
                                   .weightBytes(QuantPolicy(), 2);
     }
 
-    // Activation statistics once, for every "+awq" / "+gptq" variant (Gram matrices only when a GPTQ variant needs them).
+    // Activation statistics once, for every "+awq" / "+gptq" variant (Gram matrices only when a GPTQ variant needs
+    // them).
     std::vector<QuantPolicy> policies(variants.size());
     for (std::size_t i = 0; i < variants.size(); ++i)
         if (variants[i].rfind("dir:", 0) != 0)
@@ -224,8 +225,8 @@ ComparisonResult runComparison(const std::filesystem::path& dir, const ModelSpec
         MemoryTracker tracker;
         m.engine = Engine::load(path, spec, o, stop);
         m.result.loadPeakBytes = tracker.peak();
-        m.result.quantization = i > 0 && policies[i - 1].needsCalibration() ? policies[i - 1].label()
-                                                                           : m.engine->summary().quantization;
+        m.result.quantization
+            = i > 0 && policies[i - 1].needsCalibration() ? policies[i - 1].label() : m.engine->summary().quantization;
         if (i == 0) {
             out.device = m.engine->summary().device;
             out.computeDtype = m.engine->summary().computeDtype;

@@ -33,8 +33,8 @@ void ActivationStats::addGram(std::initializer_list<std::string> names, const at
             if (!e.gram.defined()) {
                 gramBytes += static_cast<std::int64_t>(g.numel()) * 8;
                 if (gramBytes > kMaxGramBytes)
-                    throw UnsupportedError("GPTQ calibration: the Gram matrices of this model's projections take more "
-                        "than " + std::to_string(kMaxGramBytes >> 30) + " GiB (at " + name
+                    throw UnsupportedError("GPTQ calibration: the Gram matrices of this model's projections take "
+                        + std::string("more than ") + std::to_string(kMaxGramBytes >> 30) + " GiB (at " + name
                         + "); use round-to-nearest or +awq");
                 e.gram = g.to(at::kCPU, at::kDouble).clone();
             } else {

@@ -159,8 +159,8 @@ namespace {
             if (scheme.isFull()) {
                 copy(w.name + ".weight");
             } else {
-                writeMatrix(w.name, m_source.load(w.name + ".weight", w.shape, /*keepFloat32=*/true), scheme, {},
-                    embedding);
+                writeMatrix(
+                    w.name, m_source.load(w.name + ".weight", w.shape, /*keepFloat32=*/true), scheme, {}, embedding);
             }
             if (w.bias)
                 copy(w.name + ".bias");

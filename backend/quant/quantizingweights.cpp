@@ -7,26 +7,26 @@
 namespace moescope {
 
 namespace {
-    // The Hessian of one module for GPTQ: its own mean x x^T. Below `cols` samples the Gram matrix is rank deficient
-    // and GPTQ would fit the few tokens seen (a rarely routed expert), so the missing samples are filled from a
-    // prior: the fallback's mean x x^T (all tokens that reached the layer, for routed gate/up projections), else the
-    // module's own per-column second moments without correlations (which turns GPTQ into column-weighted rounding).
-    // A module with no samples takes the fallback's, else none (round-to-nearest).
-    at::Tensor hessianFor(const ActivationStats::Entry* e, const ActivationStats::Entry* fallback)
-    {
-        const bool own = e && e->gram.defined() && e->count > 0;
-        const bool prior = fallback && fallback->gram.defined() && fallback->count > 0;
-        if (!own)
-            return prior ? fallback->gram / static_cast<double>(fallback->count) : at::Tensor();
-        const auto cols = e->gram.size(0);
-        const auto n = static_cast<double>(e->count);
-        if (e->count >= cols)
-            return e->gram / n; // [in, in]
-        const auto missing = static_cast<double>(cols - e->count);
-        const auto mean = prior ? fallback->gram / static_cast<double>(fallback->count)
-                                : at::diag(e->gram.diagonal() / n); // [in, in]
-        return (e->gram + mean * missing) / static_cast<double>(cols);
-    }
+// The Hessian of one module for GPTQ: its own mean x x^T. Below `cols` samples the Gram matrix is rank deficient
+// and GPTQ would fit the few tokens seen (a rarely routed expert), so the missing samples are filled from a
+// prior: the fallback's mean x x^T (all tokens that reached the layer, for routed gate/up projections), else the
+// module's own per-column second moments without correlations (which turns GPTQ into column-weighted rounding).
+// A module with no samples takes the fallback's, else none (round-to-nearest).
+at::Tensor hessianFor(const ActivationStats::Entry* e, const ActivationStats::Entry* fallback)
+{
+    const bool own = e && e->gram.defined() && e->count > 0;
+    const bool prior = fallback && fallback->gram.defined() && fallback->count > 0;
+    if (!own)
+        return prior ? fallback->gram / static_cast<double>(fallback->count) : at::Tensor();
+    const auto cols = e->gram.size(0);
+    const auto n = static_cast<double>(e->count);
+    if (e->count >= cols)
+        return e->gram / n; // [in, in]
+    const auto missing = static_cast<double>(cols - e->count);
+    const auto mean
+        = prior ? fallback->gram / static_cast<double>(fallback->count) : at::diag(e->gram.diagonal() / n); // [in, in]
+    return (e->gram + mean * missing) / static_cast<double>(cols);
+}
 } // namespace
 
 QuantizeOptions quantizeOptionsFor(const QuantPolicy& policy, const ActivationStats* stats, const std::string& module,
@@ -37,8 +37,8 @@ QuantizeOptions quantizeOptionsFor(const QuantPolicy& policy, const ActivationSt
     if (!policy.needsCalibration())
         return o;
     if (!stats)
-        throw InvalidArgumentError("the policy asks for " + std::string(policy.activationAware ? "activation-aware"
-                                                                                                 : "GPTQ")
+        throw InvalidArgumentError("the policy asks for "
+            + std::string(policy.activationAware ? "activation-aware" : "GPTQ")
             + " quantization but no calibration text was given");
     const auto* own = stats->find(module);
     const auto* layer = fallback.empty() ? nullptr : stats->find(fallback);

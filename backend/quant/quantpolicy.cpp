@@ -125,8 +125,8 @@ QuantPolicy QuantPolicy::fromSpec(const std::string& spec)
         else if (option == "gptq")
             p.errorCompensation = true;
         else
-            throw InvalidArgumentError("unknown quantization option '+" + option + "' in '" + spec
-                + "' (expected +minmax, +awq or +gptq)");
+            throw InvalidArgumentError(
+                "unknown quantization option '+" + option + "' in '" + spec + "' (expected +minmax, +awq or +gptq)");
         begin = next;
     }
     p.defaultScheme = QuantScheme::parse(base);
@@ -157,8 +157,8 @@ QuantPolicy QuantPolicy::fromJson(const nlohmann::json& j, const std::string& so
         } else if (key == "range_search" || key == "activation_aware" || key == "gptq") {
             if (!v.is_boolean())
                 throw FormatError(source + ": '" + key + "' must be true or false");
-            (key == "range_search" ? p.rangeSearch : key == "gptq" ? p.errorCompensation : p.activationAware)
-                = v.get<bool>();
+            auto& flag = key == "range_search" ? p.rangeSearch : p.activationAware;
+            (key == "gptq" ? p.errorCompensation : flag) = v.get<bool>();
         } else if (key == "experts") {
             if (!v.is_object())
                 throw FormatError(source + ": 'experts' must map layer numbers to {expert number: scheme}");

@@ -1,8 +1,9 @@
 #pragma once
 // Which scheme each weight matrix of a model gets: a default, per module kind (attention, shared experts, routed
 // experts, dense MLP, embeddings, LM head), per routed expert, and per exact module name, plus the quantizer's
-// options (range search, activation-aware scaling, GPTQ error compensation). A small JSON file users edit (see toJson for the layout);
-// router weights and norms are never matrices of a policy and stay in full precision. Plain data, no LibTorch.
+// options (range search, activation-aware scaling, GPTQ error compensation). A small JSON file users edit (see toJson
+// for the layout); router weights and norms are never matrices of a policy and stay in full precision. Plain data, no
+// LibTorch.
 
 #include "quant/quantscheme.h"
 
