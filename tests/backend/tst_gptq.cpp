@@ -14,6 +14,7 @@
 #include "quant/quantizer.h"
 #include "quant/quantpolicy.h"
 #include "quant/referencequantizer.h"
+#include "quanttestweights.h"
 
 #include <nlohmann/json.hpp>
 
@@ -24,15 +25,7 @@
 using namespace moescope;
 
 namespace {
-at::Tensor heavyTailedWeights(std::int64_t rows, std::int64_t cols, std::uint64_t seed)
-{
-    at::manual_seed(seed);
-    auto w = at::randn({ rows, cols }) * 0.02; // [rows, cols]
-    const auto tails = at::randn({ rows, cols }).square() + at::randn({ rows, cols }).square() + 0.3;
-    w = w / tails.sqrt();
-    w.narrow(1, 3, 1).mul_(8.0);
-    return w.contiguous();
-}
+using test::realisticWeights;
 
 // n correlated input rows [n, cols] in float64; the same seed gives the same distribution, `sample` other draws.
 at::Tensor correlatedInputs(std::int64_t n, std::int64_t cols, std::uint64_t seed, std::uint64_t sample)
@@ -119,7 +112,7 @@ private slots:
         QFETCH(double, calibrationGain);
         QFETCH(double, freshGain);
         const auto s = QuantScheme::parse(scheme.toStdString());
-        const auto w = heavyTailedWeights(96, 256, 7);
+        const auto w = realisticWeights(96, 256, 7);
         const auto x = correlatedInputs(4096, 256, 21, 1);
         const auto fresh = correlatedInputs(4096, 256, 21, 2);
         const auto h = gram(x);
@@ -154,7 +147,7 @@ private slots:
     {
         QFETCH(QString, scheme);
         const auto s = QuantScheme::parse(scheme.toStdString());
-        const auto w = heavyTailedWeights(150, 200, 8);
+        const auto w = realisticWeights(150, 200, 8);
         QuantizeOptions o;
         o.hessian = gram(correlatedInputs(1024, 200, 22, 3));
         const auto q = quantizeWeight(w, s, o);
@@ -205,7 +198,7 @@ private slots:
     // (same range search candidates, weighted by diag(H)).
     void diagonalHessianIsWeightedRounding()
     {
-        const auto w = heavyTailedWeights(40, 160, 9);
+        const auto w = realisticWeights(40, 160, 9);
         at::manual_seed(3);
         const auto d = (at::rand({ 160 }) * 4 + 0.1).to(at::kDouble); // float values: the RTN weights below are float
         for (const char* name : { "int8", "int4-g32", "int4-g64-asym", "fp8", "fp8-b128" }) {
@@ -226,7 +219,7 @@ private slots:
     // stays finite and better than rounding.
     void deadInputColumns()
     {
-        const auto w = heavyTailedWeights(32, 128, 10);
+        const auto w = realisticWeights(32, 128, 10);
         auto x = correlatedInputs(2048, 128, 23, 4);
         x.narrow(1, 10, 4).zero_();
         x.narrow(1, 100, 1).zero_();
@@ -251,7 +244,7 @@ private slots:
     // output error is never above plain GPTQ's.
     void activationAwareWithGptqNeverWorse()
     {
-        const auto w = heavyTailedWeights(64, 256, 11);
+        const auto w = realisticWeights(64, 256, 11);
         const auto x = correlatedInputs(4096, 256, 24, 5);
         const auto h = gram(x);
         QuantizeOptions g;
@@ -268,7 +261,7 @@ private slots:
 
     void badHessiansAreRejected()
     {
-        const auto w = heavyTailedWeights(8, 64, 12);
+        const auto w = realisticWeights(8, 64, 12);
         const auto s = QuantScheme::parse("int8");
         QuantizeOptions o;
         o.hessian = at::eye(63, at::kDouble);

@@ -6,13 +6,14 @@
 // without calibration text.
 
 #include "core/error.h"
-#include "fixturemodels.h"
 #include "io/jsonfile.h"
 #include "models/modelloader.h"
 #include "models/registry.h"
 #include "quant/calibration.h"
 #include "quant/checkpointquantizer.h"
 #include "quant/quantizingweights.h"
+
+#include "fixturemodels.h" // after LibTorch: it includes Qt, whose "slots" macro breaks LibTorch headers
 
 #include <nlohmann/json.hpp>
 
