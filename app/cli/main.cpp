@@ -68,7 +68,7 @@ constexpr std::array kCommands = {
     Command { "quantize",
         "quantize --model DIR --scheme int8|int4-g128|int4-g64-asym|fp8|fp8-b128|bf16|mixed:POLICY.json --out DIR2\n"
         "                                        [--device cpu|cuda] [--shard-gb N] [--calib-text-file F]"
-        "  (scheme options: +minmax, +awq)",
+        "  (scheme options: +minmax, +awq, +gptq)",
         moescope::cli::runQuantize },
     Command { "compare",
         "compare --model DIR --variants bf16,int8,int4-g128,mixed:POLICY.json --text-file F [--json OUT]\n"

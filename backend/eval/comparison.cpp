@@ -178,7 +178,8 @@ ComparisonResult runComparison(const std::filesystem::path& dir, const ModelSpec
                                   .weightBytes(QuantPolicy(), 2);
     }
 
-    // Activation statistics once, for every "+awq" variant.
+    // Activation statistics once, for every "+awq" / "+gptq" variant (Gram matrices only when a GPTQ variant needs
+    // them).
     std::vector<QuantPolicy> policies(variants.size());
     for (std::size_t i = 0; i < variants.size(); ++i)
         if (variants[i].rfind("dir:", 0) != 0)
@@ -186,13 +187,16 @@ ComparisonResult runComparison(const std::filesystem::path& dir, const ModelSpec
     if (ids.size() < 2)
         throw InvalidArgumentError("the comparison text has fewer than two tokens");
     std::shared_ptr<ActivationStats> stats;
+    bool gram = false;
+    for (const auto& p : policies)
+        gram = gram || p.errorCompensation;
     for (std::size_t i = 0; i < variants.size(); ++i) {
-        if (policies[i].activationAware && !stats) {
+        if (policies[i].needsCalibration() && !stats) {
             if (options.calibrationIds.size() < 2)
                 throw InvalidArgumentError("variant '" + variants[i]
-                    + "' needs calibration text for activation-aware scaling");
+                    + "' needs calibration text (--calib-text-file) for activation-aware scaling or GPTQ");
             report("calibrating", 0, 1);
-            stats = collectActivationStats(dir, spec, base, options.calibrationIds, options.window, stop);
+            stats = collectActivationStats(dir, spec, base, options.calibrationIds, options.window, stop, {}, gram);
         }
     }
 
@@ -210,7 +214,7 @@ ComparisonResult runComparison(const std::filesystem::path& dir, const ModelSpec
             m.result.name = name;
             if (name.rfind("dir:", 0) == 0) {
                 path = name.substr(4);
-            } else if (policies[i - 1].activationAware) {
+            } else if (policies[i - 1].needsCalibration()) {
                 o.wrapWeights = [policy = policies[i - 1], stats, naming = spec.naming](WeightSource& inner) {
                     return std::make_unique<QuantizingWeights>(inner, policy, naming, stats);
                 };
@@ -221,8 +225,8 @@ ComparisonResult runComparison(const std::filesystem::path& dir, const ModelSpec
         MemoryTracker tracker;
         m.engine = Engine::load(path, spec, o, stop);
         m.result.loadPeakBytes = tracker.peak();
-        m.result.quantization = i > 0 && policies[i - 1].activationAware ? policies[i - 1].label()
-                                                                           : m.engine->summary().quantization;
+        m.result.quantization
+            = i > 0 && policies[i - 1].needsCalibration() ? policies[i - 1].label() : m.engine->summary().quantization;
         if (i == 0) {
             out.device = m.engine->summary().device;
             out.computeDtype = m.engine->summary().computeDtype;

@@ -6,11 +6,45 @@
 
 namespace moescope {
 
+namespace {
+    // x^T x of rows [N, in] in float64 on the CPU: [in, in].
+    at::Tensor gramOf(const at::Tensor& rows)
+    {
+        const auto r = rows.to(at::kDouble); // [N, in]
+        return at::matmul(r.t(), r).to(at::kCPU); // [in, in]
+    }
+} // namespace
+
 void ActivationStats::add(const std::string& module, const at::Tensor& x)
 {
     const auto rows = x.reshape({ -1, x.size(-1) }).to(at::kFloat); // [N, in]
     addSums(module, rows.square().sum(0).to(at::kCPU, at::kDouble), rows.abs().sum(0).to(at::kCPU, at::kDouble),
         rows.size(0));
+    if (gram)
+        addGram({ module }, gramOf(rows));
+}
+
+void ActivationStats::addGram(std::initializer_list<std::string> names, const at::Tensor& g)
+{
+    at::Tensor* first = nullptr;
+    for (const auto& name : names) {
+        auto& e = modules[name];
+        if (!first) {
+            if (!e.gram.defined()) {
+                gramBytes += static_cast<std::int64_t>(g.numel()) * 8;
+                if (gramBytes > kMaxGramBytes)
+                    throw UnsupportedError("GPTQ calibration: the Gram matrices of this model's projections take "
+                        + std::string("more than ") + std::to_string(kMaxGramBytes >> 30) + " GiB (at " + name
+                        + "); use round-to-nearest or +awq");
+                e.gram = g.to(at::kCPU, at::kDouble).clone();
+            } else {
+                e.gram += g.to(at::kCPU, at::kDouble);
+            }
+            first = &e.gram;
+        } else if (!e.gram.defined() || !e.gram.is_same(*first)) {
+            e.gram = *first; // shares the storage (and later in-place sums)
+        }
+    }
 }
 
 void ActivationStats::addSums(const std::string& module, const at::Tensor& sumSquares, const at::Tensor& sumAbs,
@@ -97,6 +131,7 @@ namespace {
             const auto [xSq, xAbs] = perExpert(xs);
             const auto [hSq, hAbs] = perExpert(h);
             const auto counts = at::bincount(expertOfSlot, {}, experts).to(at::kCPU); // [E]
+            std::int64_t begin = 0;
             for (std::int64_t e = 0; e < experts; ++e) {
                 const auto n = counts[e].item<std::int64_t>();
                 if (n == 0)
@@ -105,6 +140,11 @@ namespace {
                 m_stats->addSums(p + m_naming.gateProj, xSq[e], xAbs[e], n);
                 m_stats->addSums(p + m_naming.upProj, xSq[e], xAbs[e], n);
                 m_stats->addSums(p + m_naming.downProj, hSq[e], hAbs[e], n);
+                if (m_stats->gram) { // slots are sorted by expert: this expert's are [begin, begin + n)
+                    m_stats->addGram({ p + m_naming.gateProj, p + m_naming.upProj }, gramOf(xs.narrow(0, begin, n)));
+                    m_stats->addGram({ p + m_naming.downProj }, gramOf(h.narrow(0, begin, n)));
+                }
+                begin += n;
             }
         }
 
@@ -119,6 +159,12 @@ ActivationRecorder::ActivationRecorder(WeightSource& inner, std::shared_ptr<Acti
     : m_inner(inner)
     , m_stats(std::move(stats))
 {
+}
+
+Linear ActivationRecorder::loadEmbedding(const std::string& module, std::int64_t rows, std::int64_t cols)
+{
+    // Lookups pass through; forward() is the tied LM head's product, recorded under the embedding's name.
+    return Linear(std::make_shared<RecordingLinear>(m_inner.loadEmbedding(module, rows, cols), module, m_stats));
 }
 
 Linear ActivationRecorder::loadLinear(const std::string& module, std::int64_t out, std::int64_t in, bool bias)

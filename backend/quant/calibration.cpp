@@ -98,16 +98,19 @@ private:
 
 std::shared_ptr<ActivationStats> collectActivationStats(const std::filesystem::path& dir, const ModelSpec& spec,
     EngineOptions options, std::span<const std::int32_t> ids, std::int64_t window, std::stop_token stop,
-    const ProgressCallback& progress)
+    const ProgressCallback& progress, bool gram)
 {
     checkCalibrationIds(ids, window);
     auto stats = std::make_shared<ActivationStats>();
+    stats->gram = gram;
     if (!options.quantization.empty())
         throw InvalidArgumentError("activation statistics are collected on the full-precision model");
     options.wrapWeights = [stats](WeightSource& inner) { return std::make_unique<ActivationRecorder>(inner, stats); };
     auto engine = Engine::load(dir, spec, options, stop);
     c10::InferenceMode inference;
     forEachWindow(*engine, ids, window, stop, [&](std::int64_t begin, const at::Tensor& hidden) {
+        if (gram)
+            engine->transformer().logits(hidden); // the LM head records its inputs (GPTQ quantizes it too)
         if (progress)
             progress(begin + hidden.size(0), static_cast<std::int64_t>(ids.size()));
     });

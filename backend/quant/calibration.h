@@ -28,9 +28,10 @@
 namespace moescope {
 
 // Loads the model in full precision with every projection recording its inputs and runs ids through it in windows.
+// gram: also the Gram matrices GPTQ needs (ActivationStats::gram), the LM head's included.
 std::shared_ptr<ActivationStats> collectActivationStats(const std::filesystem::path& dir, const ModelSpec& spec,
     EngineOptions options, std::span<const std::int32_t> ids, std::int64_t window = 512, std::stop_token stop = {},
-    const ProgressCallback& progress = {});
+    const ProgressCallback& progress = {}, bool gram = false);
 
 struct ExpertSensitivity {
     int layer = 0;

@@ -141,13 +141,12 @@ namespace {
         }
 
         void writeMatrix(const std::string& module, const at::Tensor& w, const QuantScheme& scheme,
-            const std::string& fallback, bool activationAware)
+            const std::string& fallback, bool embedding)
         {
-            auto policy = m_options.policy;
-            policy.activationAware = policy.activationAware && activationAware;
-            const auto q = quantizeWeight(w, scheme,
-                                quantizeOptionsFor(policy, m_options.stats.get(), module, fallback), module + ".weight")
-                               .to(at::kCPU);
+            const auto* stats = m_options.stats.get();
+            const auto options = embedding ? embeddingOptions(m_options.policy, stats, module)
+                                           : quantizeOptionsFor(m_options.policy, stats, module, fallback);
+            const auto q = quantizeWeight(w, scheme, options, module + ".weight").to(at::kCPU);
             const auto names = addQuantizedTensors(m_sink.writer(), module, q);
             for (std::size_t k = 0; k < names.size(); ++k) // bytes counted once, with the first
                 m_sink.added(names[k], k == 0 ? static_cast<std::uint64_t>(q.bytes()) : 0);
@@ -160,8 +159,8 @@ namespace {
             if (scheme.isFull()) {
                 copy(w.name + ".weight");
             } else {
-                writeMatrix(w.name, m_source.load(w.name + ".weight", w.shape, /*keepFloat32=*/true), scheme, {},
-                    !embedding);
+                writeMatrix(
+                    w.name, m_source.load(w.name + ".weight", w.shape, /*keepFloat32=*/true), scheme, {}, embedding);
             }
             if (w.bias)
                 copy(w.name + ".bias");
@@ -199,7 +198,7 @@ namespace {
                         const auto matrix = fusedPart.defined() ? fusedPart
                                                                 : m_source.load(module + ".weight", { rows, cols }, true);
                         const auto fallback = proj == naming.downProj ? std::string() : w.name + "experts";
-                        writeMatrix(module, matrix, scheme, fallback, true);
+                        writeMatrix(module, matrix, scheme, fallback, false);
                     }
                 }
             }
@@ -257,8 +256,9 @@ CheckpointQuantizeReport quantizeCheckpoint(const fs::path& source, const ModelS
         throw InvalidArgumentError("output folder " + out.string() + " already exists and is not empty");
     if (!moescopeQuantizationConfig(source).is_null())
         throw UnsupportedError(source.string() + " is already quantized; quantize its full-precision source");
-    if (options.policy.activationAware && !options.stats)
-        throw InvalidArgumentError("the policy asks for activation-aware quantization but no calibration text was given");
+    if (options.policy.needsCalibration() && !options.stats)
+        throw InvalidArgumentError("the policy asks for calibrated quantization (+awq or +gptq) but no calibration "
+                                   "text was given");
 
     const SafetensorsCheckpoint ckpt(source);
     const auto device = at::Device(options.device == "auto" ? "cpu" : options.device);

@@ -20,7 +20,7 @@ namespace moescope {
 
 struct CheckpointQuantizeOptions {
     QuantPolicy policy;
-    std::shared_ptr<const ActivationStats> stats; // required when policy.activationAware
+    std::shared_ptr<const ActivationStats> stats; // required when policy.needsCalibration() (with Grams for GPTQ)
     std::string device = "cpu"; // where matrices are quantized ("cuda" for large models)
     std::uint64_t shardBytes = 4ull << 30; // a new shard starts past this size
 };

@@ -1,6 +1,7 @@
 #include "quant/quantizer.h"
 
 #include "core/error.h"
+#include "quant/gptq.h"
 #include "quant/quantgrid.h"
 
 #include <cmath>
@@ -242,27 +243,47 @@ QuantizedTensor quantizeWeight(const at::Tensor& weight, const QuantScheme& sche
         const auto top = act.max().item<float>();
         act = top > 0 && std::isfinite(top) ? at::clamp_min(act, top * 1e-6f) : at::Tensor();
     }
+    at::Tensor hessian;
+    if (options.hessian.defined()) {
+        if (options.hessian.dim() != 2 || options.hessian.size(0) != q.cols || options.hessian.size(1) != q.cols)
+            throw InvalidArgumentError(what + ": the calibration Hessian does not match the number of columns");
+        hessian = options.hessian.to(at::kCPU, at::kDouble);
+    }
+    // One quantization of w * s (s undefined: w itself) whose inputs are x / s: column weights and Hessian scaled.
+    auto quantizeScaled = [&](const at::Tensor& s) {
+        if (hessian.defined()) {
+            if (!s.defined())
+                return quantizeGptq(w, scheme, hessian, search, what);
+            const auto sd = s.to(at::kCPU, at::kDouble); // [I]
+            return quantizeGptq(w * s, scheme, hessian / at::outer(sd, sd), search, what);
+        }
+        if (!s.defined())
+            return quantizePlain(w, scheme, search, cw);
+        const auto weights = cw.defined() ? cw : at::ones({ q.cols }, w.options().dtype(at::kDouble));
+        return quantizePlain(w * s, scheme, search, weights / s.to(at::kDouble).square());
+    };
     if (!act.defined())
-        return quantizePlain(w, scheme, search, cw);
+        return quantizeScaled({});
 
     // Activation-aware scaling: quantize W * s (s = act^alpha, normalised around 1), keep s to divide it back out.
+    // The objective: the output error with a Hessian, else the column-weighted weight error.
     const auto weights = cw.defined() ? cw : at::ones({ q.cols }, w.options().dtype(at::kDouble));
+    auto objective = [&](const at::Tensor& deq) {
+        return hessian.defined() ? hessianError(w, deq, hessian) : reconstructionError(w, deq, weights);
+    };
     QuantizedTensor best;
     double bestErr = std::numeric_limits<double>::infinity();
     for (const float alpha : quantgrid::kAwqAlphas) {
         QuantizedTensor candidate;
-        at::Tensor deq;
         if (alpha == 0.0f) {
-            candidate = quantizePlain(w, scheme, search, cw);
-            deq = dequantizeWeight(candidate, at::kFloat);
+            candidate = quantizeScaled({});
         } else {
             auto s = act.pow(alpha); // [I]
             s = s / (s.max() * s.min()).sqrt();
-            candidate = quantizePlain(w * s, scheme, search, weights / s.to(at::kDouble).square());
+            candidate = quantizeScaled(s);
             candidate.inputScale = s;
-            deq = dequantizeWeight(candidate, at::kFloat);
         }
-        const double err = reconstructionError(w, deq, weights);
+        const double err = objective(dequantizeWeight(candidate, at::kFloat));
         if (err < bestErr) {
             bestErr = err;
             best = std::move(candidate);

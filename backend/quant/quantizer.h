@@ -26,6 +26,11 @@ struct QuantizeOptions {
     // (mean|x_j|)^alpha before quantizing, alpha chosen from quantgrid::kAwqAlphas to minimise the column-weighted
     // error (alpha = 0, i.e. no scaling, is a candidate, so it never does worse on that measure).
     at::Tensor activationScale;
+    // float64 [cols, cols]: X^T X of the calibration inputs (any positive multiple). Defined: GPTQ (quant/gptq.h)
+    // instead of round-to-nearest; columnWeights are then ignored (range search weights columns by diag(H)). With
+    // activationScale as well, each alpha's scaled matrix is quantized by GPTQ and alpha minimises the output error
+    // trace(dW H dW^T).
+    at::Tensor hessian;
 };
 
 // w: [O, I] floating point on any device. Throws InvalidArgumentError for non-finite weights (naming `what`).

@@ -6,23 +6,60 @@
 
 namespace moescope {
 
+namespace {
+// The Hessian of one module for GPTQ: its own mean x x^T. Below `cols` samples the Gram matrix is rank deficient
+// and GPTQ would fit the few tokens seen (a rarely routed expert), so the missing samples are filled from a
+// prior: the fallback's mean x x^T (all tokens that reached the layer, for routed gate/up projections), else the
+// module's own per-column second moments without correlations (which turns GPTQ into column-weighted rounding).
+// A module with no samples takes the fallback's, else none (round-to-nearest).
+at::Tensor hessianFor(const ActivationStats::Entry* e, const ActivationStats::Entry* fallback)
+{
+    const bool own = e && e->gram.defined() && e->count > 0;
+    const bool prior = fallback && fallback->gram.defined() && fallback->count > 0;
+    if (!own)
+        return prior ? fallback->gram / static_cast<double>(fallback->count) : at::Tensor();
+    const auto cols = e->gram.size(0);
+    const auto n = static_cast<double>(e->count);
+    if (e->count >= cols)
+        return e->gram / n; // [in, in]
+    const auto missing = static_cast<double>(cols - e->count);
+    const auto mean
+        = prior ? fallback->gram / static_cast<double>(fallback->count) : at::diag(e->gram.diagonal() / n); // [in, in]
+    return (e->gram + mean * missing) / static_cast<double>(cols);
+}
+} // namespace
+
 QuantizeOptions quantizeOptionsFor(const QuantPolicy& policy, const ActivationStats* stats, const std::string& module,
     const std::string& fallback)
 {
     QuantizeOptions o;
     o.rangeSearch = policy.rangeSearch;
-    if (!policy.activationAware)
+    if (!policy.needsCalibration())
         return o;
     if (!stats)
-        throw InvalidArgumentError("the policy asks for activation-aware quantization but no calibration text was given");
-    const auto* e = stats->find(module);
-    if (!e && !fallback.empty())
-        e = stats->find(fallback);
-    if (e) {
+        throw InvalidArgumentError("the policy asks for "
+            + std::string(policy.activationAware ? "activation-aware" : "GPTQ")
+            + " quantization but no calibration text was given");
+    const auto* own = stats->find(module);
+    const auto* layer = fallback.empty() ? nullptr : stats->find(fallback);
+    const auto* e = own ? own : layer;
+    if (policy.activationAware && e) {
         o.columnWeights = (e->sumSquares / static_cast<double>(e->count)).to(at::kFloat);
         o.activationScale = (e->sumAbs / static_cast<double>(e->count)).to(at::kFloat);
     }
+    if (policy.errorCompensation)
+        o.hessian = hessianFor(own, layer);
     return o;
+}
+
+QuantizeOptions embeddingOptions(const QuantPolicy& policy, const ActivationStats* stats, const std::string& module)
+{
+    // A lookup table sees no activations: no activation-aware scaling. A tied LM head's inputs were recorded under
+    // the table's name, and GPTQ uses them (the head is the matrix's only product).
+    auto p = policy;
+    p.activationAware = false;
+    p.errorCompensation = p.errorCompensation && stats && stats->find(module);
+    return quantizeOptionsFor(p, stats, module);
 }
 
 QuantizingWeights::QuantizingWeights(WeightSource& inner, QuantPolicy policy, TensorNaming naming,
@@ -32,8 +69,9 @@ QuantizingWeights::QuantizingWeights(WeightSource& inner, QuantPolicy policy, Te
     , m_naming(std::move(naming))
     , m_stats(std::move(stats))
 {
-    if (m_policy.activationAware && !m_stats)
-        throw InvalidArgumentError("the policy asks for activation-aware quantization but no calibration text was given");
+    if (m_policy.needsCalibration() && !m_stats)
+        throw InvalidArgumentError("the policy asks for calibrated quantization (+awq or +gptq) but no calibration "
+                                   "text was given");
 }
 
 QuantizedTensor QuantizingWeights::quantizeLoaded(const std::string& module, const at::Tensor& w,
@@ -70,11 +108,8 @@ Linear QuantizingWeights::loadEmbedding(const std::string& module, std::int64_t 
     const auto scheme = m_policy.schemeFor(module, locateModule(module, m_naming));
     if (scheme.isFull())
         return m_inner.loadEmbedding(module, rows, cols);
-    // A lookup table sees no activations: plain (range-searched) quantization.
-    auto policy = m_policy;
-    policy.activationAware = false;
     auto q = quantizeWeight(m_inner.load(module + ".weight", { rows, cols }, true), scheme,
-        quantizeOptionsFor(policy, nullptr, module), module + ".weight");
+        embeddingOptions(m_policy, m_stats.get(), module), module + ".weight");
     return makeQuantizedLinear(std::move(q), {}, options().dtype().toScalarType());
 }
 

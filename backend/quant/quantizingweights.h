@@ -43,8 +43,13 @@ private:
 };
 
 // The quantizer options for one module under a policy: range search as the policy says; with activation-aware
-// policies, column weights E[x^2] and activation scales E|x| from stats (the module's own entry, else `fallback`'s).
+// policies, column weights E[x^2] and activation scales E|x| from stats (the module's own entry, else `fallback`'s);
+// with GPTQ the Hessian E[x x^T] (a module seen on fewer tokens than it has inputs is completed from `fallback`'s;
+// see the .cpp). `fallback`: "<mlp>experts", every token that reached a routed expert's layer.
 QuantizeOptions quantizeOptionsFor(const QuantPolicy& policy, const ActivationStats* stats, const std::string& module,
     const std::string& fallback = {});
+// The same for an embedding table: never activation-aware; GPTQ only when stats recorded the table's products
+// (a tied LM head), else plain rounding.
+QuantizeOptions embeddingOptions(const QuantPolicy& policy, const ActivationStats* stats, const std::string& module);
 
 } // namespace moescope

@@ -122,9 +122,11 @@ QuantPolicy QuantPolicy::fromSpec(const std::string& spec)
             p.rangeSearch = false;
         else if (option == "awq")
             p.activationAware = true;
+        else if (option == "gptq")
+            p.errorCompensation = true;
         else
-            throw InvalidArgumentError("unknown quantization option '+" + option + "' in '" + spec
-                + "' (expected +minmax or +awq)");
+            throw InvalidArgumentError(
+                "unknown quantization option '+" + option + "' in '" + spec + "' (expected +minmax, +awq or +gptq)");
         begin = next;
     }
     p.defaultScheme = QuantScheme::parse(base);
@@ -152,10 +154,11 @@ QuantPolicy QuantPolicy::fromJson(const nlohmann::json& j, const std::string& so
             p.name = v.get<std::string>();
         } else if (key == "default") {
             p.defaultScheme = schemeField(v, source, key);
-        } else if (key == "range_search" || key == "activation_aware") {
+        } else if (key == "range_search" || key == "activation_aware" || key == "gptq") {
             if (!v.is_boolean())
                 throw FormatError(source + ": '" + key + "' must be true or false");
-            (key == "range_search" ? p.rangeSearch : p.activationAware) = v.get<bool>();
+            auto& flag = key == "range_search" ? p.rangeSearch : p.activationAware;
+            (key == "gptq" ? p.errorCompensation : flag) = v.get<bool>();
         } else if (key == "experts") {
             if (!v.is_object())
                 throw FormatError(source + ": 'experts' must map layer numbers to {expert number: scheme}");
@@ -189,7 +192,7 @@ QuantPolicy QuantPolicy::fromJson(const nlohmann::json& j, const std::string& so
             if (!known)
                 throw FormatError(source + ": unknown policy key '" + key
                     + "' (expected name, default, attention, shared_experts, routed_experts, dense_mlp, embeddings,"
-                      " lm_head, experts, modules, range_search, activation_aware)");
+                      " lm_head, experts, modules, range_search, activation_aware, gptq)");
         }
     }
     return p;
@@ -213,6 +216,7 @@ nlohmann::json QuantPolicy::toJson() const
             j["modules"][module] = scheme.name();
     j["range_search"] = rangeSearch;
     j["activation_aware"] = activationAware;
+    j["gptq"] = errorCompensation;
     return j;
 }
 

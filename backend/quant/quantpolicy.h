@@ -1,8 +1,9 @@
 #pragma once
 // Which scheme each weight matrix of a model gets: a default, per module kind (attention, shared experts, routed
 // experts, dense MLP, embeddings, LM head), per routed expert, and per exact module name, plus the quantizer's
-// options (range search, activation-aware scaling). A small JSON file users edit (see toJson for the layout);
-// router weights and norms are never matrices of a policy and stay in full precision. Plain data, no LibTorch.
+// options (range search, activation-aware scaling, GPTQ error compensation). A small JSON file users edit (see toJson
+// for the layout); router weights and norms are never matrices of a policy and stay in full precision. Plain data, no
+// LibTorch.
 
 #include "quant/quantscheme.h"
 
@@ -32,8 +33,9 @@ class QuantPolicy {
 public:
     // Every matrix in one scheme (embeddings and LM head included).
     static QuantPolicy uniform(const QuantScheme& scheme);
-    // "SCHEME[+minmax][+awq]" or "mixed:POLICY.json" (the CLI's and the GUI's variant names). "+minmax" turns off
-    // range search, "+awq" turns on activation-aware scaling (needs calibration text).
+    // "SCHEME[+minmax][+awq][+gptq]" or "mixed:POLICY.json" (the CLI's and the GUI's variant names). "+minmax" turns
+    // off range search, "+awq" turns on activation-aware scaling, "+gptq" GPTQ error compensation (both need
+    // calibration text).
     static QuantPolicy fromSpec(const std::string& spec);
     // FormatError naming the source and the offending key for unknown keys, bad scheme names, bad expert keys.
     static QuantPolicy fromJson(const nlohmann::json& json, const std::string& source);
@@ -54,6 +56,10 @@ public:
     std::map<std::string, QuantScheme> modules; // exact module name -> scheme (not for routed experts)
     bool rangeSearch = true;
     bool activationAware = false;
+    bool errorCompensation = false; // GPTQ (quant/gptq.h); JSON key "gptq"
+
+    // True when quantizing needs activation statistics of calibration text (+awq, +gptq).
+    bool needsCalibration() const { return activationAware || errorCompensation; }
 };
 
 } // namespace moescope

@@ -15,66 +15,60 @@ namespace {
 
     float roundHalf(float x) { return halfToFloat(floatToHalf(x)); }
 
-    // One group of an integer scheme: the scale (and zero point) of each clipping ratio, keeping the best.
-    struct GroupResult {
-        float scale = 0;
-        float zero = 0; // asymmetric only
-    };
-
-    float intCode(float w, const GroupResult& g, QuantFormat format, bool asym)
-    {
-        const float safe = g.scale == 0.0f ? 1.0f : g.scale;
-        if (asym)
-            return std::clamp(std::nearbyint(w / safe) + g.zero, 0.0f, 15.0f);
-        const float lim = format == QuantFormat::Int4 ? 7.0f : 127.0f;
-        return std::clamp(std::nearbyint(w / safe), format == QuantFormat::Int4 ? -8.0f : -127.0f, lim);
-    }
-
-    GroupResult quantizeGroup(const float* w, const double* cw, std::int64_t n, QuantFormat format, bool asym,
-        bool search)
-    {
-        float amax = 0, lo = 0, hi = 0;
-        for (std::int64_t i = 0; i < n; ++i) {
-            amax = std::max(amax, std::abs(w[i]));
-            lo = std::min(lo, w[i]);
-            hi = std::max(hi, w[i]);
-        }
-        GroupResult best;
-        double bestErr = std::numeric_limits<double>::infinity();
-        for (int step = 0; step < (search ? quantgrid::kClipSteps : 1); ++step) {
-            const float r = quantgrid::clipRatio(step);
-            GroupResult c;
-            if (asym) {
-                const float l = lo * r, h = hi * r;
-                c.scale = roundHalf((h - l) / quantgrid::kInt4AsymLevels);
-                const float safe = c.scale == 0.0f ? 1.0f : c.scale;
-                c.zero = std::clamp(std::nearbyint(-l / safe), 0.0f, 15.0f);
-            } else {
-                const bool int4 = format == QuantFormat::Int4;
-                const float s = (amax * r) / (int4 ? quantgrid::kInt4SymMax : quantgrid::kInt8Max);
-                c.scale = int4 ? roundHalf(s) : s;
-            }
-            double err = 0;
-            for (std::int64_t i = 0; i < n; ++i) {
-                const float q = intCode(w[i], c, format, asym);
-                const float deq = (asym ? q - c.zero : q) * c.scale;
-                const double d = static_cast<double>(w[i]) - static_cast<double>(deq);
-                err += d * d * (cw ? cw[i] : 1.0);
-            }
-            if (err < bestErr) {
-                bestErr = err;
-                best = c;
-            }
-        }
-        return best;
-    }
-
     float fp8Value(int code)
     {
         const int e = (code >> 3) & 15, m = code & 7;
         return e == 0 ? std::ldexp(static_cast<float>(m) / 8.0f, -6) : std::ldexp(1.0f + static_cast<float>(m) / 8.0f, e - 7);
     }
 } // namespace
+
+GroupScale fitIntegerGroup(
+    const float* w, const double* cw, std::int64_t n, QuantFormat format, bool asym, bool search)
+{
+    float amax = 0, lo = 0, hi = 0;
+    for (std::int64_t i = 0; i < n; ++i) {
+        amax = std::max(amax, std::abs(w[i]));
+        lo = std::min(lo, w[i]);
+        hi = std::max(hi, w[i]);
+    }
+    GroupScale best;
+    double bestErr = std::numeric_limits<double>::infinity();
+    for (int step = 0; step < (search ? quantgrid::kClipSteps : 1); ++step) {
+        const float r = quantgrid::clipRatio(step);
+        GroupScale c;
+        if (asym) {
+            const float l = lo * r, h = hi * r;
+            c.scale = roundHalf((h - l) / quantgrid::kInt4AsymLevels);
+            const float safe = c.scale == 0.0f ? 1.0f : c.scale;
+            c.zero = std::clamp(std::nearbyint(-l / safe), 0.0f, 15.0f);
+        } else {
+            const bool int4 = format == QuantFormat::Int4;
+            const float s = (amax * r) / (int4 ? quantgrid::kInt4SymMax : quantgrid::kInt8Max);
+            c.scale = int4 ? roundHalf(s) : s;
+        }
+        double err = 0;
+        for (std::int64_t i = 0; i < n; ++i) {
+            const float q = integerCode(w[i], c, format, asym);
+            const float deq = (asym ? q - c.zero : q) * c.scale;
+            const double d = static_cast<double>(w[i]) - static_cast<double>(deq);
+            err += d * d * (cw ? cw[i] : 1.0);
+        }
+        if (err < bestErr) {
+            bestErr = err;
+            best = c;
+        }
+    }
+    return best;
+}
+
+float integerCode(float w, const GroupScale& g, QuantFormat format, bool asym)
+{
+    const float safe = g.scale == 0.0f ? 1.0f : g.scale;
+    if (asym)
+        return std::clamp(std::nearbyint(w / safe) + g.zero, 0.0f, 15.0f);
+    const float lim = format == QuantFormat::Int4 ? 7.0f : 127.0f;
+    return std::clamp(std::nearbyint(w / safe), format == QuantFormat::Int4 ? -8.0f : -127.0f, lim);
+}
 
 std::uint8_t fp8Encode(float x)
 {
@@ -129,10 +123,10 @@ Quantized quantize(std::span<const float> w, std::int64_t rows, std::int64_t col
     case QuantFormat::Int8:
         for (std::int64_t r = 0; r < rows; ++r) {
             const float* row = w.data() + r * cols;
-            const auto g = quantizeGroup(row, cwAll, cols, QuantFormat::Int8, false, rangeSearch);
+            const auto g = fitIntegerGroup(row, cwAll, cols, QuantFormat::Int8, false, rangeSearch);
             q.scales.push_back(g.scale);
             for (std::int64_t c = 0; c < cols; ++c)
-                q.codes[static_cast<std::size_t>(r * cols + c)] = static_cast<std::int32_t>(intCode(row[c], g,
+                q.codes[static_cast<std::size_t>(r * cols + c)] = static_cast<std::int32_t>(integerCode(row[c], g,
                     QuantFormat::Int8, false));
         }
         break;
@@ -144,14 +138,14 @@ Quantized quantize(std::span<const float> w, std::int64_t rows, std::int64_t col
             for (std::int64_t k = 0; k < groups; ++k) {
                 const auto begin = k * g, n = std::min(g, cols - begin);
                 const float* part = w.data() + r * cols + begin;
-                const auto res = quantizeGroup(part, cwAll ? cwAll + begin : nullptr, n, QuantFormat::Int4,
+                const auto res = fitIntegerGroup(part, cwAll ? cwAll + begin : nullptr, n, QuantFormat::Int4,
                     scheme.asymmetric, rangeSearch);
                 q.scales.push_back(res.scale);
                 q.halfScales.push_back(floatToHalf(res.scale));
                 if (scheme.asymmetric)
                     q.zeros.push_back(static_cast<std::uint8_t>(res.zero));
                 for (std::int64_t i = 0; i < n; ++i) {
-                    const float code = intCode(part[i], res, QuantFormat::Int4, scheme.asymmetric);
+                    const float code = integerCode(part[i], res, QuantFormat::Int4, scheme.asymmetric);
                     const auto stored = static_cast<std::int32_t>(scheme.asymmetric ? code : code + 8.0f);
                     const auto at = static_cast<std::size_t>(r * cols + begin + i);
                     q.codes[at] = stored;

@@ -27,6 +27,17 @@ std::vector<float> dequantize(const Quantized& q, std::int64_t rows, std::int64_
 // codes [rows * cols] in 0..15 -> [rows * ceil(cols / 2)], column 2j in the low nibble.
 std::vector<std::uint8_t> packInt4(std::span<const std::uint8_t> codes, std::int64_t rows, std::int64_t cols);
 
+// One group (or row) of an integer scheme: the scale (float16-rounded for INT4) and zero point (asymmetric INT4) of
+// the clipping ratio with the least (column-weighted, cw may be null) squared error; ratio 1 only without search.
+struct GroupScale {
+    float scale = 0;
+    float zero = 0; // asymmetric only
+};
+GroupScale fitIntegerGroup(
+    const float* w, const double* cw, std::int64_t n, QuantFormat format, bool asym, bool search);
+// The integer code of w on a group's grid, before the +8 offset of symmetric INT4 storage.
+float integerCode(float w, const GroupScale& g, QuantFormat format, bool asym);
+
 // FP8 E4M3 ("fn": no infinities, 0x7F/0xFF are NaN, largest finite 448): nearest value, ties to even.
 std::uint8_t fp8Encode(float x);
 float fp8Decode(std::uint8_t bits);

@@ -17,6 +17,7 @@
 #include "quant/quantizer.h"
 #include "quant/quantpolicy.h"
 #include "quant/referencequantizer.h"
+#include "quanttestweights.h"
 #include "testsupport.h"
 
 #include <nlohmann/json.hpp>
@@ -31,17 +32,7 @@ using namespace moescope;
 Q_DECLARE_METATYPE(std::string)
 
 namespace {
-// Weights with the heavy tails of trained matrices: Student-t-like (normal / sqrt(chi2)), a few outlier columns.
-at::Tensor realisticWeights(std::int64_t rows, std::int64_t cols, std::uint64_t seed)
-{
-    at::manual_seed(seed);
-    auto w = at::randn({ rows, cols }) * 0.02; // [rows, cols]
-    const auto tails = at::randn({ rows, cols }).square() + at::randn({ rows, cols }).square() + 0.3;
-    w = w / tails.sqrt();
-    if (cols > 8)
-        w.narrow(1, 3, 1).mul_(8.0); // an outlier input channel
-    return w.contiguous();
-}
+using test::realisticWeights;
 
 std::vector<float> toVector(const at::Tensor& t)
 {

@@ -137,6 +137,47 @@ private slots:
         QVERIFY2(r.exit == 0, qPrintable(r.err));
     }
 
+    // "+gptq" through quantize and compare: calibration ids in, the policy recorded, GPTQ closer to the baseline than
+    // rounding on the text it was calibrated on, the saved checkpoint equal to quantize-on-load.
+    void gptqThroughTheCli()
+    {
+        QTemporaryDir tmp;
+        QString ids;
+        for (int i = 0; i < 80; ++i)
+            ids += QString::number(3 + (i * 41) % 150) + " ";
+        const auto idsFile = writeFile(tmp.path() + "/ids.txt", ids.toUtf8());
+        const QString out = tmp.path() + "/q";
+        auto r = cli({ "quantize", "--model", fixture("deepseek_v2"), "--scheme", "int4-g32+gptq", "--out", out,
+            "--calib-ids-file", idsFile, "--window", "16" });
+        QVERIFY2(r.exit == 0, qPrintable(r.err));
+        const auto report = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(report["policy"].toObject()["gptq"].toBool(), true);
+        QCOMPARE(report["scheme"].toString(), QStringLiteral("int4-g32"));
+
+        const QString json = tmp.path() + "/cmp.json";
+        r = cli({ "compare", "--model", fixture("deepseek_v2"), "--variants", "int4-g32,int4-g32+gptq,dir:" + out,
+            "--ids-file", idsFile, "--calib-ids-file", idsFile, "--json", json, "--device", "cpu", "--window", "16",
+            "--decode-tokens", "0" });
+        QVERIFY2(r.exit == 0, qPrintable(r.err));
+        QFile f(json);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const auto variants = QJsonDocument::fromJson(f.readAll()).object()["variants"].toArray();
+        QCOMPARE(variants.size(), 3);
+        const double rtn = variants[0].toObject()["kld_mean"].toDouble();
+        const double gptq = variants[1].toObject()["kld_mean"].toDouble();
+        qInfo("KL on the calibration ids: int4-g32 %.4f, int4-g32+gptq %.4f", rtn, gptq);
+        QVERIFY2(gptq < rtn, qPrintable(QString("%1 vs %2").arg(gptq).arg(rtn)));
+        // The saved checkpoint (same calibration ids and windows, so the same Gram matrices) equals quantize-on-load.
+        QCOMPARE(variants[2].toObject()["kld_mean"].toDouble(), gptq);
+        QCOMPARE(variants[1].toObject()["weight_bytes"].toDouble(), variants[2].toObject()["weight_bytes"].toDouble());
+
+        // Without calibration text the GPTQ variant is refused, naming the option.
+        r = cli({ "compare", "--model", fixture("deepseek_v2"), "--variants", "int8+gptq", "--ids-file", idsFile,
+            "--device", "cpu" });
+        QVERIFY(r.exit != 0);
+        QVERIFY2(r.err.contains("--calib-text-file"), qPrintable(r.err));
+    }
+
     void badInputGivesOneLine_data()
     {
         QTest::addColumn<QStringList>("args");
@@ -147,6 +188,8 @@ private slots:
             "mixed:/nonexistent.json", "--out", "/tmp/never" } << "nonexistent.json";
         QTest::newRow("awq-without-text") << QStringList { "quantize", "--model", fixture("olmoe"), "--scheme",
             "int4-g32+awq", "--out", "/tmp/never" } << "calib-text-file";
+        QTest::newRow("gptq-without-text") << QStringList { "quantize", "--model", fixture("olmoe"), "--scheme",
+            "int8+gptq", "--out", "/tmp/never" } << "calib-text-file";
         QTest::newRow("compare-no-text") << QStringList { "compare", "--model", fixture("olmoe"), "--variants", "int8" }
                                          << "--text-file";
         QTest::newRow("compare-bad-variant") << QStringList { "compare", "--model", fixture("olmoe"), "--variants",

@@ -31,13 +31,15 @@ int runQuantize(Args& args)
 
     options.policy = QuantPolicy::fromSpec(schemeArg);
     const auto spec = readModelSpec(dir);
-    if (options.policy.activationAware) {
+    if (options.policy.needsCalibration()) {
         if (!calibration)
-            throw InvalidArgumentError("scheme '" + schemeArg + "' needs --calib-text-file for activation-aware scaling");
+            throw InvalidArgumentError(
+                "scheme '" + schemeArg + "' needs --calib-text-file for activation-aware scaling or GPTQ");
         auto ids = *calibration;
         if (maxCalib > 0 && static_cast<std::int64_t>(ids.size()) > maxCalib)
             ids.resize(static_cast<std::size_t>(maxCalib));
-        options.stats = collectActivationStats(dir, spec, { .device = options.device }, ids, window);
+        options.stats = collectActivationStats(
+            dir, spec, { .device = options.device }, ids, window, {}, {}, options.policy.errorCompensation);
     }
     int lastPercent = -1;
     const auto report = quantizeCheckpoint(dir, spec, out, options, {}, [&](std::int64_t done, std::int64_t total) {
