@@ -378,6 +378,33 @@ private slots:
         QCOMPARE(locateModule("model.layers.0.mlp.down_proj", qwen).kind, ModuleKind::DenseMlp);
         QCOMPARE(locateModule("lm_head", qwen).kind, ModuleKind::LmHead);
     }
+
+    // The policy files the bundle ships (resources/quant-policies) parse and say what their names promise.
+    void shippedPoliciesParse_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("experts");
+        QTest::addColumn<QString>("head");
+        QTest::addColumn<bool>("gptq");
+        QTest::newRow("int8-head-bf16") << "int8-head-bf16.json" << "int8" << "bf16" << false;
+        QTest::newRow("int8-head-bf16-gptq") << "int8-head-bf16-gptq.json" << "int8" << "bf16" << true;
+        QTest::newRow("int4-g128-head-int8") << "int4-g128-head-int8.json" << "int4-g128" << "int8" << false;
+        QTest::newRow("int4-g128-head-int8-gptq") << "int4-g128-head-int8-gptq.json" << "int4-g128" << "int8" << true;
+    }
+
+    void shippedPoliciesParse()
+    {
+        QFETCH(QString, file);
+        QFETCH(QString, experts);
+        QFETCH(QString, head);
+        QFETCH(bool, gptq);
+        const auto policy
+            = QuantPolicy::fromFile((test::sourceDir() + "/resources/quant-policies/" + file).toStdString());
+        QCOMPARE(QString::fromStdString(policy.schemeForExpert(3, 5).name()), experts);
+        QCOMPARE(QString::fromStdString(policy.schemeFor("lm_head", { ModuleKind::LmHead, -1, -1 }).name()), head);
+        QCOMPARE(policy.errorCompensation, gptq);
+        QCOMPARE(policy.needsCalibration(), gptq);
+    }
 };
 
 QTEST_GUILESS_MAIN(QuantSchemesTest)
