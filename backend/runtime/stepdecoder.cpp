@@ -46,7 +46,8 @@ StepDecoder::StepDecoder(const Transformer& model, KvCache& cache, std::int64_t 
     m_capacity = roundUp(maxLength, kSpanStep);
     m_cache.growTo(m_capacity);
     const auto device = model.options().device();
-    m_useGraphs = useGraphs && graphsAvailable(device);
+    // Float32 expert banks on CUDA read their group sizes on the host, so their steps cannot be recorded: do not try.
+    m_useGraphs = useGraphs && graphsAvailable(device) && model.options().dtype() != at::kFloat;
     const auto& layers = model.spec().layers;
     for (std::size_t i = 0; i < layers.size(); ++i) {
         if (!layers[i].moe)
