@@ -120,12 +120,14 @@ BenchmarkResult runBenchmark(Transformer& model, const BenchmarkOptions& o)
         r.decodeMs.push_back(msSince(t));
     }
     r.routingEvents = sink.events;
+    // The check and the profile run on the prompt's first 512 tokens.
+    const auto shortPrompt = ids.narrow(0, 0, std::min<std::int64_t>(512, o.promptTokens));
     if (o.checkSteps > 0)
-        r.check = checkSteps(model, ids.narrow(0, 0, std::min<std::int64_t>(512, o.promptTokens)), o.checkSteps);
+        r.check = checkSteps(model, shortPrompt, o.checkSteps);
     if (!o.profilePath.empty()) {
         ProfileSession prefillProfile(o.profilePath + ".prefill.json");
         auto again = model.makeCache();
-        prefill(model, ids.narrow(0, 0, std::min<std::int64_t>(512, o.promptTokens)), again, o.prefillChunk);
+        prefill(model, shortPrompt, again, o.prefillChunk);
         prefillProfile.finish();
         ProfileSession decodeProfile(o.profilePath + ".decode.json");
         for (std::int64_t i = 0; i < kProfiledSteps; ++i)

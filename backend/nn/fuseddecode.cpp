@@ -4,28 +4,18 @@
 
 #ifdef MOESCOPE_HAVE_CUDA_KERNELS
 #include "kernels/decodekernels.h"
+#include "nn/kernelinputs.h"
 
 #include <ATen/autocast_mode.h>
-#include <ATen/core/grad_mode.h>
-#include <c10/cuda/CUDAStream.h>
-
-#include <cstdint>
 #endif
 
 namespace moescope {
 
 #ifdef MOESCOPE_HAVE_CUDA_KERNELS
-namespace {
-    constexpr std::int64_t kMaxDecodeTokens = 8; // beyond this, grouped GEMMs over the experts win
-    constexpr std::int64_t kMaxNormRows = 128; // decode: a few tokens' hidden states or their heads
+using namespace kernelinputs;
 
-    const __nv_bfloat16* bf16Data(const at::Tensor& t) { return reinterpret_cast<const __nv_bfloat16*>(t.data_ptr()); }
-    __nv_bfloat16* bf16Data(at::Tensor& t) { return reinterpret_cast<__nv_bfloat16*>(t.data_ptr()); }
-    bool cudaBf16(const at::Tensor& t) { return t.is_cuda() && t.scalar_type() == at::kBFloat16; }
-    // The kernels have no backward: never under autograd (training).
-    bool inferenceOnly() { return !at::GradMode::is_enabled(); }
-    // The kernels read 16 bytes at a time.
-    bool aligned16(const at::Tensor& t) { return reinterpret_cast<std::uintptr_t>(t.data_ptr()) % 16 == 0; }
+namespace {
+    constexpr std::int64_t kMaxNormRows = 128; // decode: a few tokens' hidden states or their heads
 } // namespace
 
 bool fusedMoeDecodeApplies(const at::Tensor& x, std::int64_t k, const at::Tensor& gateUp, const at::Tensor& down)
@@ -47,14 +37,13 @@ at::Tensor fusedMoeDecode(const at::Tensor& x, const at::Tensor& ids, const at::
     const auto k = ids.size(1);
     const auto hidden = x.size(1);
     const auto inter = down.size(2);
-    const auto input = x.contiguous();
     const auto slotIds = ids.to(at::kLong).contiguous(); // [T, k]
     const auto slotWeights = weights.to(at::kFloat).contiguous(); // [T, k]
     auto h = at::empty({ tokens * k, inter }, x.options()); // [S, I]
     auto out = at::empty({ tokens, hidden }, x.options()); // [T, H]
-    kernels::launchMoeDecode(bf16Data(input), bf16Data(gateUp), bf16Data(down), slotIds.data_ptr<std::int64_t>(),
+    kernels::launchMoeDecode(bf16Data(x), bf16Data(gateUp), bf16Data(down), slotIds.data_ptr<std::int64_t>(),
         slotWeights.data_ptr<float>(), tokens, static_cast<int>(k), hidden, inter, bf16Data(h), bf16Data(out),
-        c10::cuda::getCurrentCUDAStream(x.device().index()).stream());
+        streamOf(x));
     return out;
 }
 
@@ -72,12 +61,11 @@ at::Tensor fusedGemv(const at::Tensor& x, const at::Tensor& weight, const at::Te
 {
     const auto in = weight.size(1);
     const auto out = weight.size(0);
-    const auto input = x.contiguous();
     auto sizes = x.sizes().vec();
     sizes.back() = out;
     auto y = at::empty(sizes, x.options()); // [..., out]
-    kernels::launchGemv(bf16Data(input), bf16Data(weight), bias.defined() ? bf16Data(bias) : nullptr,
-        input.numel() / in, in, out, bf16Data(y), c10::cuda::getCurrentCUDAStream(x.device().index()).stream());
+    kernels::launchGemv(bf16Data(x), bf16Data(weight), bias.defined() ? bf16Data(bias) : nullptr, x.numel() / in, in,
+        out, bf16Data(y), streamOf(x));
     return y;
 }
 
@@ -95,7 +83,7 @@ at::Tensor fusedRmsNorm(const at::Tensor& x, const at::Tensor& weight, double ep
     auto out = at::empty_like(input);
     const auto d = x.size(-1);
     kernels::launchRmsNorm(bf16Data(input), bf16Data(w), input.numel() / d, d, static_cast<float>(eps),
-        bf16Data(out), c10::cuda::getCurrentCUDAStream(x.device().index()).stream());
+        bf16Data(out), streamOf(x));
     return out;
 }
 
@@ -112,8 +100,7 @@ at::Tensor fusedRope(const at::Tensor& x, const at::Tensor& cos, const at::Tenso
     auto out = at::empty(x.sizes(), x.options()); // [T, heads, dim]
     const auto s = sin.contiguous();
     kernels::launchRope(bf16Data(x), x.size(0), x.size(1), x.size(2), x.stride(0), x.stride(1), cos.data_ptr<float>(),
-        s.data_ptr<float>(), interleaved, float32, keepInterleaved, bf16Data(out),
-        c10::cuda::getCurrentCUDAStream(x.device().index()).stream());
+        s.data_ptr<float>(), interleaved, float32, keepInterleaved, bf16Data(out), streamOf(x));
     return out;
 }
 #else

@@ -24,11 +24,16 @@ namespace {
     }
 } // namespace
 
-std::pair<at::Tensor, at::Tensor> KvCache::append(int layer, const at::Tensor& first, const at::Tensor& second)
+KvCache::Layer& KvCache::layerAt(int layer)
 {
     if (layer < 0 || layer >= static_cast<int>(m_layers.size()))
         throw InvalidArgumentError("kv cache has no layer " + std::to_string(layer));
-    auto& l = m_layers[static_cast<std::size_t>(layer)];
+    return m_layers[static_cast<std::size_t>(layer)];
+}
+
+std::pair<at::Tensor, at::Tensor> KvCache::append(int layer, const at::Tensor& first, const at::Tensor& second)
+{
+    auto& l = layerAt(layer);
     const auto tokens = first.size(0);
     const auto needed = m_length + tokens;
     if (!l.first.defined() || l.first.size(0) < needed) {
@@ -46,9 +51,7 @@ std::pair<at::Tensor, at::Tensor> KvCache::append(int layer, const at::Tensor& f
 std::pair<at::Tensor, at::Tensor> KvCache::writeAt(int layer, const at::Tensor& positions, const at::Tensor& first,
     const at::Tensor& second, std::int64_t span)
 {
-    if (layer < 0 || layer >= static_cast<int>(m_layers.size()))
-        throw InvalidArgumentError("kv cache has no layer " + std::to_string(layer));
-    auto& l = m_layers[static_cast<std::size_t>(layer)];
+    auto& l = layerAt(layer);
     if (!l.first.defined() || l.first.size(0) < span)
         throw InvalidArgumentError("kv cache layer " + std::to_string(layer) + " holds "
             + std::to_string(l.first.defined() ? l.first.size(0) : 0) + " positions, a step needs "
@@ -56,15 +59,6 @@ std::pair<at::Tensor, at::Tensor> KvCache::writeAt(int layer, const at::Tensor& 
     l.first.index_copy_(0, positions, first);
     l.second.index_copy_(0, positions, second);
     return { l.first.narrow(0, 0, span), l.second.narrow(0, 0, span) };
-}
-
-std::int64_t KvCache::capacity() const
-{
-    std::int64_t smallest = 0;
-    for (const auto& l : m_layers)
-        if (l.first.defined())
-            smallest = smallest == 0 ? l.first.size(0) : std::min(smallest, l.first.size(0));
-    return smallest;
 }
 
 void KvCache::growTo(std::int64_t positions)

@@ -24,8 +24,6 @@ public:
     // the host never reads them) and returns views of the first `span` positions, which must fit the capacity.
     std::pair<at::Tensor, at::Tensor> writeAt(int layer, const at::Tensor& positions, const at::Tensor& first,
         const at::Tensor& second, std::int64_t span);
-    // Smallest capacity over the layers written so far (0 before the first append).
-    std::int64_t capacity() const;
     // Reallocates every written layer to hold `positions` entries (no-op when they already do). Moves the storage:
     // views and captured graphs that refer to the old tensors are stale afterwards.
     void growTo(std::int64_t positions);
@@ -41,6 +39,8 @@ private:
         at::Tensor first;
         at::Tensor second;
     };
+    Layer& layerAt(int layer); // InvalidArgumentError outside [0, layers)
+
     std::vector<Layer> m_layers;
     std::int64_t m_length = 0;
     std::int64_t m_reserve = 0;

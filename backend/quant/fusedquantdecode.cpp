@@ -4,21 +4,17 @@
 
 #ifdef MOESCOPE_HAVE_CUDA_KERNELS
 #include "kernels/decodekernels.h"
+#include "nn/kernelinputs.h"
 
-#include <ATen/core/grad_mode.h>
-#include <c10/cuda/CUDAStream.h>
-
-#include <cstdint>
 #include <optional>
 #endif
 
 namespace moescope {
 
 #ifdef MOESCOPE_HAVE_CUDA_KERNELS
-namespace {
-    constexpr std::int64_t kMaxDecodeTokens = 8; // beyond this, dequantize + grouped GEMM wins
+using namespace kernelinputs;
 
-    bool aligned16(const at::Tensor& t) { return reinterpret_cast<std::uintptr_t>(t.data_ptr()) % 16 == 0; }
+namespace {
     bool onCudaContiguous(const at::Tensor& t) { return t.defined() && t.is_cuda() && t.is_contiguous(); }
 
     // The kernels' view of a quantized stack, when its layout is one they read.
@@ -54,13 +50,9 @@ namespace {
 
     bool decodeInput(const at::Tensor& x, std::int64_t cols)
     {
-        return !at::GradMode::is_enabled() && x.is_cuda() && x.scalar_type() == at::kBFloat16 && x.is_contiguous()
-            && aligned16(x) && x.size(-1) == cols && x.numel() / cols <= kMaxDecodeTokens;
+        return inferenceOnly() && cudaBf16(x) && x.is_contiguous() && aligned16(x) && x.size(-1) == cols
+            && x.numel() / cols <= kMaxDecodeTokens;
     }
-
-    const __nv_bfloat16* bf16Data(const at::Tensor& t) { return reinterpret_cast<const __nv_bfloat16*>(t.data_ptr()); }
-    __nv_bfloat16* bf16Data(at::Tensor& t) { return reinterpret_cast<__nv_bfloat16*>(t.data_ptr()); }
-    cudaStream_t streamOf(const at::Tensor& t) { return c10::cuda::getCurrentCUDAStream(t.device().index()).stream(); }
 } // namespace
 
 bool fusedQuantMoeDecodeApplies(const at::Tensor& x, std::int64_t k, const QuantizedTensor& gate,

@@ -1,0 +1,34 @@
+#pragma once
+// What the wrappers around the project's CUDA kernels (nn/fuseddecode, quant/fusedquantdecode) share: the decode
+// size limit, the checks every kernel input passes and the raw pointers and stream the launches take.
+// Only included where MOESCOPE_HAVE_CUDA_KERNELS is defined.
+
+#include <ATen/ATen.h>
+#include <ATen/core/grad_mode.h>
+#include <c10/cuda/CUDAStream.h>
+#include <cuda_bf16.h>
+
+#include <cstdint>
+
+namespace moescope::kernelinputs {
+
+// Rows (tokens) up to which a decode kernel serves a product; beyond, grouped GEMMs / dequantize + GEMM win.
+constexpr std::int64_t kMaxDecodeTokens = 8;
+
+// The kernels have no backward: never under autograd (training).
+inline bool inferenceOnly() { return !at::GradMode::is_enabled(); }
+inline bool cudaBf16(const at::Tensor& t) { return t.is_cuda() && t.scalar_type() == at::kBFloat16; }
+// The kernels read 16 bytes at a time.
+inline bool aligned16(const at::Tensor& t) { return reinterpret_cast<std::uintptr_t>(t.data_ptr()) % 16 == 0; }
+
+inline const __nv_bfloat16* bf16Data(const at::Tensor& t)
+{
+    return reinterpret_cast<const __nv_bfloat16*>(t.data_ptr());
+}
+inline __nv_bfloat16* bf16Data(at::Tensor& t) { return reinterpret_cast<__nv_bfloat16*>(t.data_ptr()); }
+inline cudaStream_t streamOf(const at::Tensor& t)
+{
+    return c10::cuda::getCurrentCUDAStream(t.device().index()).stream();
+}
+
+} // namespace moescope::kernelinputs
