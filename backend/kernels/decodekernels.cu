@@ -49,16 +49,6 @@ namespace {
         return make_float2(warpSum(a0), warpSum(a1));
     }
 
-    __device__ __forceinline__ float dotRow(const bf16* __restrict__ r, const bf16* __restrict__ v, std::int64_t n,
-        int lane)
-    {
-        float a = 0.f;
-#pragma unroll 4
-        for (std::int64_t i = lane * 8; i < n; i += 32 * 8)
-            a = dot8(__ldg(reinterpret_cast<const uint4*>(r + i)), *reinterpret_cast<const uint4*>(v + i), a);
-        return warpSum(a);
-    }
-
     // Products of 8 dequantized values with 8 bf16 inputs.
     __device__ __forceinline__ float dotDequant8(const float* w, const uint4& xv, float acc)
     {
@@ -72,53 +62,57 @@ namespace {
         return acc;
     }
 
-    // A warp's dot product of row `row` of matrix `matrix` in a quantized stack with x [cols]. The dequantized values
-    // multiply in float32 (the dequantizing path rounds them to bf16 first: a difference far below the codes' step).
-    // Unrolled so that each lane has several 16-byte loads in flight.
+    // Columns one lane covers per chunk of a quantized row: one 16-byte load of codes.
+    __device__ __forceinline__ int quantChunkWidth(QuantCodes format) { return format == QuantCodes::Int8 ? 16 : 32; }
+
+    // One lane's scaled partial dot product of the chunk at column i of row r (matrix * rows + row) of a quantized
+    // stack with x. The dequantized values multiply in float32 (the dequantizing path rounds them to bf16 first: a
+    // difference far below the codes' step).
+    __device__ __forceinline__ float quantChunkDot(
+        const QuantMatrices& m, std::int64_t r, std::int64_t i, const bf16* __restrict__ x)
+    {
+        if (m.format == QuantCodes::Int8) {
+            const auto* codes = static_cast<const std::int8_t*>(m.codes) + r * m.cols;
+            const uint4 c = __ldg(reinterpret_cast<const uint4*>(codes + i));
+            const auto* cb = reinterpret_cast<const std::int8_t*>(&c);
+            float w[16];
+#pragma unroll
+            for (int j = 0; j < 16; ++j)
+                w[j] = static_cast<float>(cb[j]);
+            float part = dotDequant8(w, *reinterpret_cast<const uint4*>(x + i), 0.f);
+            part = dotDequant8(w + 8, *reinterpret_cast<const uint4*>(x + i + 8), part);
+            return part * static_cast<const float*>(m.scales)[r];
+        }
+        const auto* codes = static_cast<const std::uint8_t*>(m.codes) + r * (m.cols / 2);
+        const std::int64_t groups = m.cols / m.groupSize;
+        const std::int64_t g = r * groups + i / m.groupSize; // 32 values share one group (group % 32 == 0)
+        const uint4 c = __ldg(reinterpret_cast<const uint4*>(codes + i / 2));
+        const auto* cb = reinterpret_cast<const std::uint8_t*>(&c);
+        const float zero = m.zeros ? static_cast<float>(m.zeros[g]) : 8.f;
+        float w[32];
+#pragma unroll
+        for (int j = 0; j < 16; ++j) {
+            w[2 * j] = static_cast<float>(cb[j] & 15) - zero;
+            w[2 * j + 1] = static_cast<float>(cb[j] >> 4) - zero;
+        }
+        float part = 0.f;
+#pragma unroll
+        for (int q = 0; q < 4; ++q)
+            part = dotDequant8(w + 8 * q, *reinterpret_cast<const uint4*>(x + i + 8 * q), part);
+        return part * __half2float(static_cast<const __half*>(m.scales)[g]);
+    }
+
+    // A warp's dot product of row `row` of matrix `matrix` in a quantized stack with x [cols]. Unrolled so that each
+    // lane has several 16-byte loads in flight.
     __device__ float dotQuantRow(const QuantMatrices& m, std::int64_t matrix, std::int64_t row,
         const bf16* __restrict__ x, int lane)
     {
         const std::int64_t r = matrix * m.rows + row;
+        const int width = quantChunkWidth(m.format);
         float acc = 0.f;
-        if (m.format == QuantCodes::Int8) {
-            const auto* codes = static_cast<const std::int8_t*>(m.codes) + r * m.cols;
-            const float scale = static_cast<const float*>(m.scales)[r];
 #pragma unroll 4
-            for (std::int64_t i = lane * 16; i < m.cols; i += 32 * 16) {
-                const uint4 c = __ldg(reinterpret_cast<const uint4*>(codes + i));
-                const auto* cb = reinterpret_cast<const std::int8_t*>(&c);
-                float w[16];
-#pragma unroll
-                for (int j = 0; j < 16; ++j)
-                    w[j] = static_cast<float>(cb[j]);
-                float part = dotDequant8(w, *reinterpret_cast<const uint4*>(x + i), 0.f);
-                part = dotDequant8(w + 8, *reinterpret_cast<const uint4*>(x + i + 8), part);
-                acc = fmaf(part, scale, acc);
-            }
-        } else {
-            const auto* codes = static_cast<const std::uint8_t*>(m.codes) + r * (m.cols / 2);
-            const std::int64_t groups = m.cols / m.groupSize;
-            const auto* scales = static_cast<const __half*>(m.scales) + r * groups;
-            const std::uint8_t* zeros = m.zeros ? m.zeros + r * groups : nullptr;
-#pragma unroll 2
-            for (std::int64_t i = lane * 32; i < m.cols; i += 32 * 32) {
-                const uint4 c = __ldg(reinterpret_cast<const uint4*>(codes + i / 2));
-                const auto* cb = reinterpret_cast<const std::uint8_t*>(&c);
-                const std::int64_t g = i / m.groupSize;
-                const float zero = zeros ? static_cast<float>(zeros[g]) : 8.f;
-                float w[32];
-#pragma unroll
-                for (int j = 0; j < 16; ++j) {
-                    w[2 * j] = static_cast<float>(cb[j] & 15) - zero;
-                    w[2 * j + 1] = static_cast<float>(cb[j] >> 4) - zero;
-                }
-                float part = 0.f;
-#pragma unroll
-                for (int q = 0; q < 4; ++q)
-                    part = dotDequant8(w + 8 * q, *reinterpret_cast<const uint4*>(x + i + 8 * q), part);
-                acc = fmaf(part, __half2float(scales[g]), acc); // 32 values share one group (group % 32 == 0)
-            }
-        }
+        for (std::int64_t i = lane * width; i < m.cols; i += 32 * width)
+            acc += quantChunkDot(m, r, i, x);
         return warpSum(acc);
     }
 
@@ -142,18 +136,44 @@ namespace {
         }
     }
 
-    // One output row of a token: its k expert rows' dot products (rowDot(slot)), scaled and added in ascending expert
-    // id with the eager path's roundings (bf16 product, bf16 scaled value, bf16 after each addition).
-    template <typename RowDot>
-    __device__ __forceinline__ float combineSlots(
-        const std::int64_t* __restrict__ ids, const float* __restrict__ weights, std::int64_t token, int k, RowDot rowDot)
+    // One output row of a token: the dot products of its k expert rows with their slots' inputs, scaled and added in
+    // ascending expert id with the eager path's roundings (bf16 product, bf16 scaled value, bf16 after each
+    // addition). chunkDot(slot, i) is one lane's partial product over the chunk of `width` columns at column i; the
+    // loop runs over columns outside and slots inside, so that every lane has the loads of all k rows in flight
+    // instead of finishing one row (and its warp reduction) before starting the next.
+    template <typename ChunkDot>
+    __device__ __forceinline__ float combineSlots(const std::int64_t* __restrict__ ids,
+        SlotWeights weights, std::int64_t token, int k, std::int64_t cols, int width, int lane,
+        ChunkDot chunkDot)
     {
+        float part[kMaxTopK];
+#pragma unroll
+        for (int j = 0; j < kMaxTopK; ++j)
+            part[j] = 0.f;
+        for (std::int64_t i = lane * width; i < cols; i += 32 * width) {
+#pragma unroll
+            for (int j = 0; j < kMaxTopK; ++j)
+                if (j < k)
+                    part[j] += chunkDot(token * k + j, i);
+        }
+        float mine = 0.f; // lane j ends with slot j's sum
+#pragma unroll
+        for (int j = 0; j < kMaxTopK; ++j) {
+            if (j < k) {
+                const float sum = warpSum(part[j]);
+                if (lane == j)
+                    mine = sum;
+            }
+        }
         int order[kMaxTopK];
         slotsByExpert(ids, token, k, order);
         float acc = 0.f;
         for (int n = 0; n < k; ++n) {
+            const float dot = __shfl_sync(0xffffffffu, mine, order[n]);
             const std::int64_t slot = token * k + order[n];
-            const float y = roundBf16(roundBf16(rowDot(slot)) * weights[slot]);
+            const float weight = weights.bf16 ? __bfloat162float(static_cast<const bf16*>(weights.data)[slot])
+                                              : static_cast<const float*>(weights.data)[slot];
+            const float y = roundBf16(roundBf16(dot) * weight);
             acc = n == 0 ? y : roundBf16(acc + y);
         }
         return acc;
@@ -176,15 +196,17 @@ namespace {
     }
 
     __global__ void quantDownCombineKernel(const bf16* __restrict__ h, QuantMatrices down,
-        const std::int64_t* __restrict__ ids, const float* __restrict__ weights, int k, bf16* __restrict__ out)
+        const std::int64_t* __restrict__ ids, SlotWeights weights, int k, bf16* __restrict__ out)
     {
         const std::int64_t token = blockIdx.y;
         const std::int64_t row = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
         const int lane = threadIdx.x % 32;
         if (row >= down.rows)
             return;
-        const float acc = combineSlots(ids, weights, token, k,
-            [&](std::int64_t slot) { return dotQuantRow(down, ids[slot], row, h + slot * down.cols, lane); });
+        const float acc = combineSlots(ids, weights, token, k, down.cols, quantChunkWidth(down.format), lane,
+            [&](std::int64_t slot, std::int64_t i) {
+                return quantChunkDot(down, ids[slot] * down.rows + row, i, h + slot * down.cols);
+            });
         if (lane == 0)
             out[token * down.rows + row] = __float2bfloat16(acc);
     }
@@ -220,7 +242,7 @@ namespace {
 
     // One warp per (token, output row): the token's k expert rows, added in ascending expert id.
     __global__ void downCombineKernel(const bf16* __restrict__ h, const bf16* __restrict__ down,
-        const std::int64_t* __restrict__ ids, const float* __restrict__ weights, int k, std::int64_t hidden,
+        const std::int64_t* __restrict__ ids, SlotWeights weights, int k, std::int64_t hidden,
         std::int64_t inter, bf16* __restrict__ out)
     {
         const std::int64_t token = blockIdx.y;
@@ -228,38 +250,177 @@ namespace {
         const int lane = threadIdx.x % 32;
         if (row >= hidden)
             return;
-        const float acc = combineSlots(ids, weights, token, k, [&](std::int64_t slot) {
-            return dotRow(down + (ids[slot] * hidden + row) * inter, h + slot * inter, inter, lane);
+        const float acc = combineSlots(ids, weights, token, k, inter, 8, lane, [&](std::int64_t slot, std::int64_t i) {
+            const bf16* r = down + (ids[slot] * hidden + row) * inter;
+            return dot8(__ldg(reinterpret_cast<const uint4*>(r + i)), *reinterpret_cast<const uint4*>(h + slot * inter + i),
+                0.f);
         });
         if (lane == 0)
             out[token * hidden + row] = __float2bfloat16(acc);
     }
 
+    // One warp per output row of the targets' rows laid end to end; each row is read once for all kTokens tokens.
     template <int kTokens>
-    __global__ void gemvKernel(const bf16* __restrict__ x, const bf16* __restrict__ w, const bf16* __restrict__ bias,
-        std::int64_t in, std::int64_t out, bf16* __restrict__ y)
+    __global__ void gemvKernel(const bf16* __restrict__ x, GemvTargets targets, std::int64_t in)
     {
-        const std::int64_t row = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
+        std::int64_t row = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
         const int lane = threadIdx.x % 32;
-        if (row >= out)
+        GemvTarget target;
+        bool found = false;
+#pragma unroll
+        for (int t = 0; t < kMaxGemvTargets; ++t) { // constant indices: the targets stay in parameter space
+            if (!found && t < targets.count) {
+                if (row < targets.target[t].rows)
+                    target = targets.target[t], found = true;
+                else
+                    row -= targets.target[t].rows;
+            }
+        }
+        if (!found)
             return;
         float acc[kTokens];
 #pragma unroll
-        for (int t = 0; t < kTokens; ++t)
-            acc[t] = 0.f;
-        const bf16* wr = w + row * in;
+        for (int n = 0; n < kTokens; ++n)
+            acc[n] = 0.f;
+        const bf16* wr = target.weight + row * in;
 #pragma unroll 4
         for (std::int64_t i = lane * 8; i < in; i += 32 * 8) {
             const uint4 wv = __ldg(reinterpret_cast<const uint4*>(wr + i));
 #pragma unroll
-            for (int t = 0; t < kTokens; ++t)
-                acc[t] = dot8(wv, *reinterpret_cast<const uint4*>(x + t * in + i), acc[t]);
+            for (int n = 0; n < kTokens; ++n)
+                acc[n] = dot8(wv, *reinterpret_cast<const uint4*>(x + n * in + i), acc[n]);
         }
 #pragma unroll
-        for (int t = 0; t < kTokens; ++t) {
-            const float sum = warpSum(acc[t]);
+        for (int n = 0; n < kTokens; ++n) {
+            const float sum = warpSum(acc[n]);
             if (lane == 0)
-                y[t * out + row] = __float2bfloat16(bias ? sum + __bfloat162float(bias[row]) : sum);
+                target.y[n * target.rows + row]
+                    = __float2bfloat16(target.bias ? sum + __bfloat162float(target.bias[row]) : sum);
+        }
+    }
+
+    // Router logits [T, E] float32 = x [T, H] W [E, H]^T for float32 or bf16 weights (bf16: the product rounded to
+    // bf16, as a bf16 matmul returns it). One warp per expert for all T (<= kMaxGemvTokens) tokens.
+    template <typename Weight>
+    __global__ void routerLogitsKernel(const bf16* __restrict__ x, const Weight* __restrict__ w, int experts,
+        std::int64_t hidden, int tokens, float* __restrict__ logits)
+    {
+        const int e = blockIdx.x * kWarpsPerBlock + threadIdx.x / 32;
+        const int lane = threadIdx.x % 32;
+        if (e >= experts)
+            return;
+        float acc[kMaxGemvTokens];
+#pragma unroll
+        for (int n = 0; n < kMaxGemvTokens; ++n)
+            acc[n] = 0.f;
+        const Weight* wr = w + e * hidden;
+        for (std::int64_t i = lane * 8; i < hidden; i += 32 * 8) {
+            float wv[8];
+            if constexpr (sizeof(Weight) == 4) {
+                const float4 a = __ldg(reinterpret_cast<const float4*>(wr + i));
+                const float4 b = __ldg(reinterpret_cast<const float4*>(wr + i + 4));
+                wv[0] = a.x, wv[1] = a.y, wv[2] = a.z, wv[3] = a.w, wv[4] = b.x, wv[5] = b.y, wv[6] = b.z, wv[7] = b.w;
+            } else {
+                const uint4 a = __ldg(reinterpret_cast<const uint4*>(wr + i));
+                const auto* a2 = reinterpret_cast<const __nv_bfloat162*>(&a);
+#pragma unroll
+                for (int j = 0; j < 4; ++j) {
+                    const float2 f = __bfloat1622float2(a2[j]);
+                    wv[2 * j] = f.x, wv[2 * j + 1] = f.y;
+                }
+            }
+#pragma unroll
+            for (int n = 0; n < kMaxGemvTokens; ++n)
+                if (n < tokens)
+                    acc[n] = dotDequant8(wv, *reinterpret_cast<const uint4*>(x + n * hidden + i), acc[n]);
+        }
+#pragma unroll
+        for (int n = 0; n < kMaxGemvTokens; ++n) {
+            if (n < tokens) {
+                const float sum = warpSum(acc[n]);
+                if (lane == 0)
+                    logits[n * experts + e] = sizeof(Weight) == 4 ? sum : roundBf16(sum);
+            }
+        }
+    }
+
+    // One warp per token: scores (softmax or sigmoid of the logits), the k experts of the highest scores (+ bias when
+    // given: the choice, not the weight) by repeated warp arg-max (ties to the lower id; descending like a sorted
+    // topk), their scores as weights, normalised to sum 1 if asked and scaled.
+    __global__ void routerTopKKernel(const float* __restrict__ logits, int experts, int k, bool sigmoid,
+        const float* __restrict__ bias, bool normalize, float scaling, float* __restrict__ scores,
+        std::int64_t* __restrict__ ids, float* __restrict__ weights)
+    {
+        const int token = blockIdx.x;
+        const int lane = threadIdx.x;
+        constexpr int kPerLane = kMaxRouterExperts / 32;
+        float score[kPerLane];
+        float choice[kPerLane];
+        float largest = -INFINITY;
+#pragma unroll
+        for (int q = 0; q < kPerLane; ++q) {
+            const int e = lane + 32 * q;
+            score[q] = e < experts ? logits[token * experts + e] : -INFINITY;
+            largest = fmaxf(largest, score[q]);
+        }
+#pragma unroll
+        for (int o = 16; o > 0; o >>= 1)
+            largest = fmaxf(largest, __shfl_xor_sync(0xffffffffu, largest, o));
+        float total = 0.f;
+#pragma unroll
+        for (int q = 0; q < kPerLane; ++q) {
+            const int e = lane + 32 * q;
+            if (e < experts) {
+                score[q] = sigmoid ? 1.f / (1.f + expf(-score[q])) : expf(score[q] - largest);
+                total += score[q];
+            }
+        }
+        total = warpSum(total);
+#pragma unroll
+        for (int q = 0; q < kPerLane; ++q) {
+            const int e = lane + 32 * q;
+            if (e < experts) {
+                if (!sigmoid)
+                    score[q] /= total;
+                scores[token * experts + e] = score[q];
+                choice[q] = bias ? score[q] + bias[e] : score[q];
+            } else {
+                choice[q] = 0.f; // never taken: e >= experts
+            }
+        }
+        float myWeight = 0.f;
+        int myId = 0;
+        unsigned taken = 0; // bit q: this lane's expert lane + 32 q is chosen already
+        for (int n = 0; n < k; ++n) {
+            float best = -INFINITY;
+            int bestId = experts; // none
+            float bestScore = 0.f;
+#pragma unroll
+            for (int q = 0; q < kPerLane; ++q) {
+                const int e = lane + 32 * q;
+                if (e < experts && !(taken >> q & 1u) && (bestId == experts || choice[q] > best))
+                    best = choice[q], bestId = e, bestScore = score[q];
+            }
+#pragma unroll
+            for (int o = 16; o > 0; o >>= 1) {
+                const float v = __shfl_xor_sync(0xffffffffu, best, o);
+                const int id = __shfl_xor_sync(0xffffffffu, bestId, o);
+                const float sc = __shfl_xor_sync(0xffffffffu, bestScore, o);
+                if (id != experts && (bestId == experts || v > best || (v == best && id < bestId)))
+                    best = v, bestId = id, bestScore = sc;
+            }
+            if (bestId % 32 == lane) // the owner drops it from the race
+                taken |= 1u << (bestId / 32);
+            if (lane == n)
+                myWeight = bestScore, myId = bestId;
+        }
+        const float sum = warpSum(lane < k ? myWeight : 0.f);
+        if (lane < k) {
+            float w = normalize ? myWeight / (sum + 1e-20f) : myWeight;
+            if (scaling != 1.f)
+                w *= scaling;
+            ids[token * k + lane] = myId;
+            weights[token * k + lane] = w;
         }
     }
 
@@ -280,11 +441,28 @@ namespace {
         return partial[0];
     }
 
+    // bf16(a + b) of 8 values.
+    __device__ __forceinline__ uint4 add8(const uint4& a, const uint4& b)
+    {
+        uint4 o;
+        const auto* a2 = reinterpret_cast<const __nv_bfloat162*>(&a);
+        const auto* b2 = reinterpret_cast<const __nv_bfloat162*>(&b);
+        auto* o2 = reinterpret_cast<__nv_bfloat162*>(&o);
+#pragma unroll
+        for (int j = 0; j < 4; ++j) {
+            const float2 fa = __bfloat1622float2(a2[j]);
+            const float2 fb = __bfloat1622float2(b2[j]);
+            o2[j] = __floats2bfloat162_rn(fa.x + fb.x, fa.y + fb.y);
+        }
+        return o;
+    }
+
     // One block per row, rows of d = a multiple of 8 up to blockDim * 8 * kChunks: one pass over memory, 16-byte
-    // loads and stores, the row kept in registers.
+    // loads and stores, the row kept in registers. With a residual, the row is bf16(x + residual), also written to
+    // sum.
     template <int kChunks>
-    __global__ void rmsNormVectorKernel(const bf16* __restrict__ x, const bf16* __restrict__ weight, std::int64_t d,
-        float eps, bf16* __restrict__ out)
+    __global__ void rmsNormVectorKernel(const bf16* __restrict__ x, const bf16* __restrict__ residual,
+        const bf16* __restrict__ weight, std::int64_t d, float eps, bf16* __restrict__ sumOut, bf16* __restrict__ out)
     {
         const std::int64_t base = static_cast<std::int64_t>(blockIdx.x) * d;
         uint4 chunk[kChunks];
@@ -293,6 +471,10 @@ namespace {
         for (int c = 0; c < kChunks; ++c) {
             const std::int64_t i = (static_cast<std::int64_t>(c) * blockDim.x + threadIdx.x) * 8;
             chunk[c] = i < d ? *reinterpret_cast<const uint4*>(x + base + i) : make_uint4(0, 0, 0, 0);
+            if (residual && i < d) {
+                chunk[c] = add8(chunk[c], *reinterpret_cast<const uint4*>(residual + base + i));
+                *reinterpret_cast<uint4*>(sumOut + base + i) = chunk[c];
+            }
             sum = dot8(chunk[c], chunk[c], sum);
         }
         __shared__ float partial[32];
@@ -317,21 +499,26 @@ namespace {
         }
     }
 
-    // One block per row (any d).
-    __global__ void rmsNormKernel(const bf16* __restrict__ x, const bf16* __restrict__ weight, std::int64_t d,
-        float eps, bf16* __restrict__ out)
+    // One block per row (any d); the residual as in rmsNormVectorKernel.
+    __global__ void rmsNormKernel(const bf16* __restrict__ x, const bf16* __restrict__ residual,
+        const bf16* __restrict__ weight, std::int64_t d, float eps, bf16* __restrict__ sumOut, bf16* __restrict__ out)
     {
-        const bf16* row = x + static_cast<std::int64_t>(blockIdx.x) * d;
+        const std::int64_t base = static_cast<std::int64_t>(blockIdx.x) * d;
+        auto value = [&](std::int64_t i) {
+            return residual ? roundBf16(__bfloat162float(x[base + i]) + __bfloat162float(residual[base + i]))
+                            : __bfloat162float(x[base + i]);
+        };
         float sum = 0.f;
         for (std::int64_t i = threadIdx.x; i < d; i += blockDim.x) {
-            const float v = __bfloat162float(row[i]);
+            const float v = value(i);
+            if (residual)
+                sumOut[base + i] = __float2bfloat16(v);
             sum = fmaf(v, v, sum);
         }
         __shared__ float partial[32];
         const float scale = rsqrtf(blockSum(sum, partial) / static_cast<float>(d) + eps);
-        bf16* o = out + static_cast<std::int64_t>(blockIdx.x) * d;
         for (std::int64_t i = threadIdx.x; i < d; i += blockDim.x)
-            o[i] = __float2bfloat16(__bfloat162float(weight[i]) * roundBf16(__bfloat162float(row[i]) * scale));
+            out[base + i] = __float2bfloat16(__bfloat162float(weight[i]) * roundBf16(value(i) * scale));
     }
 
     // One thread per rotated pair.
@@ -369,7 +556,7 @@ namespace {
 } // namespace
 
 void launchMoeDecode(const bf16* x, const bf16* gateUp, const bf16* down, const std::int64_t* ids,
-    const float* weights, std::int64_t tokens, int k, std::int64_t hidden, std::int64_t intermediate, bf16* h,
+    SlotWeights weights, std::int64_t tokens, int k, std::int64_t hidden, std::int64_t intermediate, bf16* h,
     bf16* out, cudaStream_t stream)
 {
     const dim3 block(32 * kWarpsPerBlock);
@@ -382,7 +569,7 @@ void launchMoeDecode(const bf16* x, const bf16* gateUp, const bf16* down, const 
 }
 
 void launchQuantMoeDecode(const bf16* x, const QuantMatrices& gate, const QuantMatrices& up,
-    const QuantMatrices& down, const std::int64_t* ids, const float* weights, std::int64_t tokens, int k, bf16* h,
+    const QuantMatrices& down, const std::int64_t* ids, SlotWeights weights, std::int64_t tokens, int k, bf16* h,
     bf16* out, cudaStream_t stream)
 {
     const dim3 block(32 * kWarpsPerBlock);
@@ -402,52 +589,80 @@ void launchQuantGemv(const bf16* x, const QuantMatrices& weight, const bf16* bia
     quantGemvKernel<<<grid, dim3(32 * kWarpsPerBlock), 0, stream>>>(x, weight, bias, y);
 }
 
-void launchGemv(const bf16* x, const bf16* weight, const bf16* bias, std::int64_t tokens, std::int64_t in,
-    std::int64_t out, bf16* y, cudaStream_t stream)
+void launchGemvTargets(
+    const bf16* x, const GemvTargets& targets, std::int64_t tokens, std::int64_t in, cudaStream_t stream)
 {
-    const dim3 grid(static_cast<unsigned>((out + kWarpsPerBlock - 1) / kWarpsPerBlock));
+    std::int64_t rows = 0;
+    for (int t = 0; t < targets.count; ++t)
+        rows += targets.target[t].rows;
+    const dim3 grid(static_cast<unsigned>((rows + kWarpsPerBlock - 1) / kWarpsPerBlock));
     const dim3 block(32 * kWarpsPerBlock);
-    // Template instances for 1, 2, 4 and 8 tokens; a call for 3 runs the 4-token kernel on slices.
+    // Template instances for 1, 2, 4 and 8 tokens; a call for 3 runs the 2-token kernel, then the 1-token one.
     for (std::int64_t done = 0; done < tokens;) {
         const auto left = tokens - done;
+        const int n = left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1;
+        GemvTargets slice = targets;
+        for (int t = 0; t < slice.count; ++t)
+            slice.target[t].y += done * slice.target[t].rows;
         const bf16* xs = x + done * in;
-        bf16* ys = y + done * out;
-        if (left >= 8) {
-            gemvKernel<8><<<grid, block, 0, stream>>>(xs, weight, bias, in, out, ys);
-            done += 8;
-        } else if (left >= 4) {
-            gemvKernel<4><<<grid, block, 0, stream>>>(xs, weight, bias, in, out, ys);
-            done += 4;
-        } else if (left >= 2) {
-            gemvKernel<2><<<grid, block, 0, stream>>>(xs, weight, bias, in, out, ys);
-            done += 2;
-        } else {
-            gemvKernel<1><<<grid, block, 0, stream>>>(xs, weight, bias, in, out, ys);
-            done += 1;
-        }
+        if (n == 8)
+            gemvKernel<8><<<grid, block, 0, stream>>>(xs, slice, in);
+        else if (n == 4)
+            gemvKernel<4><<<grid, block, 0, stream>>>(xs, slice, in);
+        else if (n == 2)
+            gemvKernel<2><<<grid, block, 0, stream>>>(xs, slice, in);
+        else
+            gemvKernel<1><<<grid, block, 0, stream>>>(xs, slice, in);
+        done += n;
     }
 }
 
-void launchRmsNorm(const bf16* x, const bf16* weight, std::int64_t rows, std::int64_t d, float eps, bf16* out,
-    cudaStream_t stream)
+void launchGemv(const bf16* x, const bf16* weight, const bf16* bias, std::int64_t tokens, std::int64_t in,
+    std::int64_t out, bf16* y, cudaStream_t stream)
+{
+    GemvTargets targets;
+    targets.target[0] = { weight, bias, out, y };
+    targets.count = 1;
+    launchGemvTargets(x, targets, tokens, in, stream);
+}
+
+void launchRmsNorm(const bf16* x, const bf16* residual, const bf16* weight, std::int64_t rows, std::int64_t d,
+    float eps, bf16* sumOut, bf16* out, cudaStream_t stream)
 {
     const auto blocks = static_cast<unsigned>(rows);
-    const bool aligned = d % 8 == 0 && reinterpret_cast<std::uintptr_t>(x) % 16 == 0
-        && reinterpret_cast<std::uintptr_t>(weight) % 16 == 0 && reinterpret_cast<std::uintptr_t>(out) % 16 == 0;
+    auto aligned = [](const void* p) { return p == nullptr || reinterpret_cast<std::uintptr_t>(p) % 16 == 0; };
+    const bool vectors = d % 8 == 0 && aligned(x) && aligned(residual) && aligned(weight) && aligned(sumOut)
+        && aligned(out);
     const std::int64_t chunks = d / 8; // 16-byte chunks per row
-    if (aligned && chunks <= 256 * 4) {
+    if (vectors && chunks <= 256 * 4) {
         const int threads = static_cast<int>(std::min<std::int64_t>(256, (chunks + 31) / 32 * 32));
         const auto perThread = (chunks + threads - 1) / threads;
         if (perThread <= 1)
-            rmsNormVectorKernel<1><<<blocks, threads, 0, stream>>>(x, weight, d, eps, out);
+            rmsNormVectorKernel<1><<<blocks, threads, 0, stream>>>(x, residual, weight, d, eps, sumOut, out);
         else if (perThread <= 2)
-            rmsNormVectorKernel<2><<<blocks, threads, 0, stream>>>(x, weight, d, eps, out);
+            rmsNormVectorKernel<2><<<blocks, threads, 0, stream>>>(x, residual, weight, d, eps, sumOut, out);
         else
-            rmsNormVectorKernel<4><<<blocks, threads, 0, stream>>>(x, weight, d, eps, out);
+            rmsNormVectorKernel<4><<<blocks, threads, 0, stream>>>(x, residual, weight, d, eps, sumOut, out);
         return;
     }
     const int threads = d >= 1024 ? 256 : (d >= 256 ? 128 : 32);
-    rmsNormKernel<<<blocks, threads, 0, stream>>>(x, weight, d, eps, out);
+    rmsNormKernel<<<blocks, threads, 0, stream>>>(x, residual, weight, d, eps, sumOut, out);
+}
+
+void launchRouter(const bf16* x, const void* weight, bool float32Weight, std::int64_t tokens, std::int64_t hidden,
+    int experts, int k, bool sigmoid, const float* bias, bool normalize, float scaling, float* logits, float* scores,
+    std::int64_t* ids, float* weights, cudaStream_t stream)
+{
+    const dim3 grid(static_cast<unsigned>((experts + kWarpsPerBlock - 1) / kWarpsPerBlock));
+    const dim3 block(32 * kWarpsPerBlock);
+    if (float32Weight)
+        routerLogitsKernel<float><<<grid, block, 0, stream>>>(
+            x, static_cast<const float*>(weight), experts, hidden, static_cast<int>(tokens), logits);
+    else
+        routerLogitsKernel<bf16><<<grid, block, 0, stream>>>(
+            x, static_cast<const bf16*>(weight), experts, hidden, static_cast<int>(tokens), logits);
+    routerTopKKernel<<<static_cast<unsigned>(tokens), 32, 0, stream>>>(
+        logits, experts, k, sigmoid, bias, normalize, scaling, scores, ids, weights);
 }
 
 void launchRope(const bf16* x, std::int64_t tokens, std::int64_t heads, std::int64_t dim, std::int64_t tokenStride,

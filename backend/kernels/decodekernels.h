@@ -13,12 +13,18 @@ namespace moescope::kernels {
 
 constexpr int kMaxTopK = 16;
 
+// The routing weight of each slot [S], float32 or bf16 (families that apply it in the model dtype).
+struct SlotWeights {
+    const void* data = nullptr;
+    bool bf16 = false;
+};
+
 // Routed experts of T tokens with k experts each (S = T * k slots, ids [S] in the router's order):
 //   h[s] = silu(gate_e x_t) * (up_e x_t)          gateUp [E, 2I, H] (gate rows first), h [S, I]
 //   out[t] = sum over the token's slots in ascending expert id of bf16(bf16(down_e h[s]) * weight[s])
 // with a bf16 rounding after each addition (the eager path's order). down [E, H, I], out [T, H].
 void launchMoeDecode(const __nv_bfloat16* x, const __nv_bfloat16* gateUp, const __nv_bfloat16* down,
-    const std::int64_t* ids, const float* weights, std::int64_t tokens, int k, std::int64_t hidden,
+    const std::int64_t* ids, SlotWeights weights, std::int64_t tokens, int k, std::int64_t hidden,
     std::int64_t intermediate, __nv_bfloat16* h, __nv_bfloat16* out, cudaStream_t stream);
 
 // A stack of weight-only quantized matrices [count, rows, cols] as quant/quantizedtensor.h stores them:
@@ -40,7 +46,7 @@ struct QuantMatrices {
 
 // launchMoeDecode with quantized experts (gate, up: [E, I, H]; down: [E, H, I]).
 void launchQuantMoeDecode(const __nv_bfloat16* x, const QuantMatrices& gate, const QuantMatrices& up,
-    const QuantMatrices& down, const std::int64_t* ids, const float* weights, std::int64_t tokens, int k,
+    const QuantMatrices& down, const std::int64_t* ids, SlotWeights weights, std::int64_t tokens, int k,
     __nv_bfloat16* h, __nv_bfloat16* out, cudaStream_t stream);
 
 // y [T, rows] = x [T, cols] W^T (+ bias) for one quantized matrix W, T <= kMaxGemvTokens.
@@ -53,9 +59,35 @@ constexpr int kMaxGemvTokens = 8;
 void launchGemv(const __nv_bfloat16* x, const __nv_bfloat16* weight, const __nv_bfloat16* bias, std::int64_t tokens,
     std::int64_t in, std::int64_t out, __nv_bfloat16* y, cudaStream_t stream);
 
-// out[r] = weight * bf16(x[r] * rsqrt(mean(x[r]^2) + eps)) for rows r of width d (the eager rmsNorm's roundings).
-void launchRmsNorm(const __nv_bfloat16* x, const __nv_bfloat16* weight, std::int64_t rows, std::int64_t d, float eps,
-    __nv_bfloat16* out, cudaStream_t stream);
+// Several projections of the same x in one launch (e.g. attention's q, k and v): y_t [T, rows_t] = x W_t^T (+ b_t).
+constexpr int kMaxGemvTargets = 3;
+struct GemvTarget {
+    const __nv_bfloat16* weight = nullptr; // [rows, in]
+    const __nv_bfloat16* bias = nullptr; // [rows] or null
+    std::int64_t rows = 0;
+    __nv_bfloat16* y = nullptr; // [T, rows]
+};
+struct GemvTargets {
+    GemvTarget target[kMaxGemvTargets];
+    int count = 0;
+};
+void launchGemvTargets(const __nv_bfloat16* x, const GemvTargets& targets, std::int64_t tokens, std::int64_t in,
+    cudaStream_t stream);
+
+// out[r] = weight * bf16(v[r] * rsqrt(mean(v[r]^2) + eps)) for rows r of width d (the eager rmsNorm's roundings),
+// v = x, or with a residual (not null) v = bf16(x + residual), also written to sum (the residual stream's add and
+// the next norm in one pass).
+void launchRmsNorm(const __nv_bfloat16* x, const __nv_bfloat16* residual, const __nv_bfloat16* weight,
+    std::int64_t rows, std::int64_t d, float eps, __nv_bfloat16* sum, __nv_bfloat16* out, cudaStream_t stream);
+
+// The MoE router of T <= kMaxGemvTokens tokens over E <= kMaxRouterExperts experts (hidden a multiple of 8):
+//   logits [T, E] = x W^T (W float32, or bf16 with the product rounded to bf16), scores [T, E] = softmax or
+//   sigmoid(logits), ids [T, k] = the k highest scores (+ bias [E] when not null: DeepSeek-V3's choice), in
+//   descending order, weights [T, k] = their scores, divided by their sum (+ 1e-20) if normalize, times scaling.
+constexpr int kMaxRouterExperts = 256;
+void launchRouter(const __nv_bfloat16* x, const void* weight, bool float32Weight, std::int64_t tokens,
+    std::int64_t hidden, int experts, int k, bool sigmoid, const float* bias, bool normalize, float scaling,
+    float* logits, float* scores, std::int64_t* ids, float* weights, cudaStream_t stream);
 
 // Rotary embedding of x [T, heads, dim] (last dim contiguous, strides in elements) with cos/sin [T, dim/2] float32,
 // into out [T, heads, dim] contiguous. Pairs are (i, i + dim/2), or (2i, 2i + 1) when interleaved. float32: rotate in

@@ -22,6 +22,8 @@ std::pair<at::Tensor, at::Tensor> withCache(
 AttentionMask maskFor(const AttentionContext& ctx, std::int64_t tokens, int slidingWindow, const at::Device& device,
     bool explicitCausal = false)
 {
+    if (ctx.stepPositions.defined() && ctx.stepMask.defined() && slidingWindow == ctx.stepMaskWindow)
+        return { false, ctx.stepMask };
     if (ctx.stepPositions.defined())
         return { false, makeStepMask(ctx.stepPositions, ctx.keySpan, slidingWindow) };
     return makeAttentionMask(ctx.start, tokens, slidingWindow, device, explicitCausal);
@@ -75,9 +77,10 @@ GqaAttention::GqaAttention(const ModelSpec& spec, const std::string& prefix, Wei
 at::Tensor GqaAttention::forward(const at::Tensor& x, int layer, const AttentionContext& ctx) const
 {
     const auto tokens = x.size(0);
-    auto q = m_q(x); // [T, H * D]
-    auto k = m_k(x); // [T, Hkv * D]
-    auto v = m_v(x); // [T, Hkv * D]
+    auto qkv = Linear::applyAll(x, { &m_q, &m_k, &m_v });
+    auto q = std::move(qkv[0]); // [T, H * D]
+    auto k = std::move(qkv[1]); // [T, Hkv * D]
+    auto v = std::move(qkv[2]); // [T, Hkv * D]
     if (m_spec.qkNorm == QkNormKind::FullProjection) {
         q = rmsNorm(q, m_qNorm, m_eps);
         k = rmsNorm(k, m_kNorm, m_eps);
@@ -138,12 +141,14 @@ at::Tensor MlaAttention::forward(const at::Tensor& x, int layer, const Attention
     const auto nope = m_spec.qkNopeHeadDim;
     const auto ropeDim = m_spec.qkRopeHeadDim;
 
-    auto q = m_spec.qLoraRank > 0 ? m_qB(rmsNorm(m_qA(x), m_qANorm, m_eps)) : m_q(x); // [T, H * (nope + rope)]
+    const bool qLora = m_spec.qLoraRank > 0;
+    const auto projected = Linear::applyAll(x, { qLora ? &m_qA : &m_q, &m_kvA }); // q (or its low-rank code), kv_a
+    auto q = qLora ? m_qB(rmsNorm(projected[0], m_qANorm, m_eps)) : projected[0]; // [T, H * (nope + rope)]
     q = q.view({ tokens, heads, nope + ropeDim }); // [T, H, nope + rope]
     const auto qNope = q.narrow(2, 0, nope); // [T, H, nope]
     auto qPe = m_rope.apply(q.narrow(2, nope, ropeDim), ctx.cos, ctx.sin); // [T, H, rope]
 
-    const auto compressed = m_kvA(x); // [T, c + rope]
+    const auto& compressed = projected[1]; // [T, c + rope]
     auto latent = rmsNorm(compressed.narrow(1, 0, m_spec.kvLoraRank), m_kvANorm, m_eps); // [T, c]
     auto kPe = m_rope.apply(compressed.narrow(1, m_spec.kvLoraRank, ropeDim).unsqueeze(1), ctx.cos, ctx.sin)
                    .squeeze(1); // [T, rope]
@@ -184,8 +189,10 @@ at::Tensor MlaAttention::attendAbsorbed(const at::Tensor& qNope, const at::Tenso
     auto scores = at::matmul(qLatent, latent.t()) + at::matmul(qPe.transpose(0, 1), kPe.t()); // [H, T, S]
     scores = scores.to(at::kFloat) * m_spec.softmaxScale;
     const auto mask = maskFor(ctx, tokens, 0, scores.device(), /*explicitCausal=*/true);
-    if (mask.mask)
+    if (mask.mask && mask.mask->scalar_type() == at::kBool)
         scores = scores.masked_fill(mask.mask->logical_not().unsqueeze(0), -std::numeric_limits<float>::infinity());
+    else if (mask.mask)
+        scores = scores + *mask.mask; // additive (0 / -inf), broadcast over heads
     const auto probs = at::softmax(scores, -1).to(latent.scalar_type()); // [H, T, S]
     const auto outLatent = at::matmul(probs, latent); // [H, T, c]
     const auto out = at::matmul(outLatent, wUv.transpose(1, 2)); // [H, T, v]

@@ -29,6 +29,10 @@ struct AttentionContext {
     // used; the cache is written at those positions and read over keys [0, keySpan), later keys masked.
     at::Tensor stepPositions;
     std::int64_t keySpan = 0;
+    // The step's mask for attention with window stepMaskWindow, additive in the compute dtype ([T, keySpan]): built
+    // once per step rather than by every layer (a handful of kernels each).
+    at::Tensor stepMask;
+    int stepMaskWindow = 0;
 };
 
 class Attention {

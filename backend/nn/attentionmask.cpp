@@ -1,6 +1,8 @@
 #include <cstdint>
 #include "nn/attentionmask.h"
 
+#include <limits>
+
 namespace moescope {
 
 AttentionMask makeAttentionMask(std::int64_t start, std::int64_t tokens, int slidingWindow, const at::Device& device,
@@ -29,6 +31,11 @@ at::Tensor makeStepMask(const at::Tensor& positions, std::int64_t keys, int slid
     if (slidingWindow > 0)
         mask = mask.logical_and(k > q - slidingWindow);
     return mask;
+}
+
+at::Tensor additiveMask(const at::Tensor& allowed, const at::TensorOptions& options)
+{
+    return at::zeros(allowed.sizes(), options).masked_fill_(allowed.logical_not(), -std::numeric_limits<double>::infinity());
 }
 
 } // namespace moescope

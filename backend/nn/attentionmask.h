@@ -10,7 +10,9 @@ namespace moescope {
 
 struct AttentionMask {
     bool isCausal = false; // let SDPA build the (top-left aligned) causal mask itself: start == 0, no window
-    std::optional<at::Tensor> mask; // [T, S] bool, true = attend; empty when isCausal or when every key is visible
+    // [T, S] bool (true = attend), or additive in the compute dtype (0 = attend, -inf = not: what SDPA turns a bool
+    // mask into, built once per step for all layers); empty when isCausal or when every key is visible.
+    std::optional<at::Tensor> mask;
 };
 
 // slidingWindow > 0 limits each query to the previous slidingWindow positions (itself included). explicitCausal:
@@ -22,5 +24,7 @@ AttentionMask makeAttentionMask(std::int64_t start, std::int64_t tokens, int sli
 // know them when the step is recorded): query i sees key j < keys when j <= positions[i] (and within the window).
 // [T, keys] bool. Keys past the last written position are masked, so the cache may be read over a fixed span.
 at::Tensor makeStepMask(const at::Tensor& positions, std::int64_t keys, int slidingWindow);
+// A bool mask as an additive one: 0 where allowed, -inf elsewhere, with `options` (device, dtype).
+at::Tensor additiveMask(const at::Tensor& allowed, const at::TensorOptions& options);
 
 } // namespace moescope

@@ -28,8 +28,8 @@ DecoderLayer::DecoderLayer(const ModelSpec& spec, int index, WeightSource& w, co
 at::Tensor DecoderLayer::forward(const at::Tensor& x, const AttentionContext& ctx, ForwardObserver* observer,
     RoutingDecision* decision) const
 {
-    auto h = x + m_attention->forward(rmsNorm(x, m_inputNorm, m_eps), m_index, ctx); // [T, hidden]
-    const auto normed = rmsNorm(h, m_postAttentionNorm, m_eps);
+    const auto [h, normed] = addRmsNorm(
+        x, m_attention->forward(rmsNorm(x, m_inputNorm, m_eps), m_index, ctx), m_postAttentionNorm, m_eps); // [T, hidden]
     return h + (m_moe ? m_moe->forward(normed, m_index, ctx.start, observer, decision) : m_mlp(normed));
 }
 

@@ -14,7 +14,8 @@ DenseMlp::DenseMlp(const std::string& prefix, std::int64_t hidden, std::int64_t 
 
 at::Tensor DenseMlp::operator()(const at::Tensor& x) const
 {
-    return m_down(at::silu(m_gate(x)) * m_up(x)); // [T, hidden]
+    const auto gateUp = Linear::applyAll(x, { &m_gate, &m_up }); // [T, I] each
+    return m_down(at::silu(gateUp[0]) * gateUp[1]); // [T, hidden]
 }
 
 std::int64_t DenseMlp::weightBytes() const

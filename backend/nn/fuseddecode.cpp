@@ -1,6 +1,7 @@
 #include "nn/fuseddecode.h"
 
 #include "core/error.h"
+#include "nn/router.h"
 
 #ifdef MOESCOPE_HAVE_CUDA_KERNELS
 #include "kernels/decodekernels.h"
@@ -20,7 +21,7 @@ namespace {
 
 bool fusedMoeDecodeApplies(const at::Tensor& x, std::int64_t k, const at::Tensor& gateUp, const at::Tensor& down)
 {
-    if (!inferenceOnly() || !cudaBf16(x) || !cudaBf16(gateUp) || !cudaBf16(down)
+    if (!kernelsMayRun() || !cudaBf16(x) || !cudaBf16(gateUp) || !cudaBf16(down)
         || at::autocast::is_autocast_enabled(at::kCUDA))
         return false;
     const auto hidden = x.size(-1);
@@ -38,18 +39,18 @@ at::Tensor fusedMoeDecode(const at::Tensor& x, const at::Tensor& ids, const at::
     const auto hidden = x.size(1);
     const auto inter = down.size(2);
     const auto slotIds = ids.to(at::kLong).contiguous(); // [T, k]
-    const auto slotWeights = weights.to(at::kFloat).contiguous(); // [T, k]
+    const auto slotWeights = slotWeightsTensor(weights); // [T, k]
     auto h = at::empty({ tokens * k, inter }, x.options()); // [S, I]
     auto out = at::empty({ tokens, hidden }, x.options()); // [T, H]
     kernels::launchMoeDecode(bf16Data(x), bf16Data(gateUp), bf16Data(down), slotIds.data_ptr<std::int64_t>(),
-        slotWeights.data_ptr<float>(), tokens, static_cast<int>(k), hidden, inter, bf16Data(h), bf16Data(out),
+        slotWeightsOf(slotWeights), tokens, static_cast<int>(k), hidden, inter, bf16Data(h), bf16Data(out),
         streamOf(x));
     return out;
 }
 
 bool fusedGemvApplies(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias)
 {
-    if (!inferenceOnly() || !cudaBf16(x) || !cudaBf16(weight) || weight.dim() != 2 || !weight.is_contiguous())
+    if (!kernelsMayRun() || !cudaBf16(x) || !cudaBf16(weight) || weight.dim() != 2 || !weight.is_contiguous())
         return false;
     const auto in = weight.size(1);
     return x.size(-1) == in && in % 8 == 0 && x.numel() / in <= kMaxDecodeTokens && x.is_contiguous() && aligned16(x)
@@ -69,9 +70,38 @@ at::Tensor fusedGemv(const at::Tensor& x, const at::Tensor& weight, const at::Te
     return y;
 }
 
+bool fusedGemvsApply(const at::Tensor& x, const std::vector<at::Tensor>& weights, const std::vector<at::Tensor>& biases)
+{
+    if (weights.empty() || weights.size() > static_cast<std::size_t>(kernels::kMaxGemvTargets)
+        || biases.size() != weights.size())
+        return false;
+    for (std::size_t i = 0; i < weights.size(); ++i)
+        if (!fusedGemvApplies(x, weights[i], biases[i]))
+            return false;
+    return true;
+}
+
+std::vector<at::Tensor> fusedGemvs(
+    const at::Tensor& x, const std::vector<at::Tensor>& weights, const std::vector<at::Tensor>& biases)
+{
+    const auto in = x.size(-1);
+    kernels::GemvTargets targets;
+    std::vector<at::Tensor> outputs;
+    for (std::size_t i = 0; i < weights.size(); ++i) {
+        auto sizes = x.sizes().vec();
+        sizes.back() = weights[i].size(0);
+        outputs.push_back(at::empty(sizes, x.options())); // [..., out_i]
+        targets.target[i] = { bf16Data(weights[i]), biases[i].defined() ? bf16Data(biases[i]) : nullptr,
+            weights[i].size(0), bf16Data(outputs.back()) };
+    }
+    targets.count = static_cast<int>(weights.size());
+    kernels::launchGemvTargets(bf16Data(x), targets, x.numel() / in, in, streamOf(x));
+    return outputs;
+}
+
 bool fusedRmsNormApplies(const at::Tensor& x, const at::Tensor& weight)
 {
-    if (!inferenceOnly() || !cudaBf16(x) || !cudaBf16(weight) || weight.dim() != 1 || x.size(-1) != weight.size(0))
+    if (!kernelsMayRun() || !cudaBf16(x) || !cudaBf16(weight) || weight.dim() != 1 || x.size(-1) != weight.size(0))
         return false;
     return x.numel() / x.size(-1) <= kMaxNormRows;
 }
@@ -82,14 +112,63 @@ at::Tensor fusedRmsNorm(const at::Tensor& x, const at::Tensor& weight, double ep
     const auto w = weight.contiguous();
     auto out = at::empty_like(input);
     const auto d = x.size(-1);
-    kernels::launchRmsNorm(bf16Data(input), bf16Data(w), input.numel() / d, d, static_cast<float>(eps),
-        bf16Data(out), streamOf(x));
+    kernels::launchRmsNorm(bf16Data(input), nullptr, bf16Data(w), input.numel() / d, d, static_cast<float>(eps),
+        nullptr, bf16Data(out), streamOf(x));
     return out;
+}
+
+bool fusedAddRmsNormApplies(const at::Tensor& x, const at::Tensor& residual, const at::Tensor& weight)
+{
+    return fusedRmsNormApplies(x, weight) && cudaBf16(residual) && residual.sizes() == x.sizes();
+}
+
+std::pair<at::Tensor, at::Tensor> fusedAddRmsNorm(
+    const at::Tensor& x, const at::Tensor& residual, const at::Tensor& weight, double eps)
+{
+    const auto input = x.contiguous();
+    const auto r = residual.contiguous();
+    const auto w = weight.contiguous();
+    auto sum = at::empty_like(input);
+    auto out = at::empty_like(input);
+    const auto d = x.size(-1);
+    kernels::launchRmsNorm(bf16Data(input), bf16Data(r), bf16Data(w), input.numel() / d, d, static_cast<float>(eps),
+        bf16Data(sum), bf16Data(out), streamOf(x));
+    return { sum, out };
+}
+
+bool fusedRouterApplies(const at::Tensor& x, const at::Tensor& weight, std::int64_t k)
+{
+    if (!kernelsMayRun() || !cudaBf16(x) || !weight.is_cuda() || weight.dim() != 2 || !weight.is_contiguous()
+        || !(weight.scalar_type() == at::kFloat || weight.scalar_type() == at::kBFloat16))
+        return false;
+    const auto hidden = x.size(-1);
+    return x.dim() == 2 && x.size(0) <= kMaxDecodeTokens && weight.size(1) == hidden && hidden % 8 == 0
+        && weight.size(0) <= kernels::kMaxRouterExperts && k >= 1 && k <= std::min<std::int64_t>(32, weight.size(0))
+        && x.is_contiguous() && aligned16(x) && aligned16(weight);
+}
+
+RoutingDecision fusedRouter(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, std::int64_t k,
+    bool sigmoid, bool normalize, double scaling)
+{
+    const auto tokens = x.size(0);
+    const auto experts = weight.size(0);
+    const auto f32 = x.options().dtype(at::kFloat);
+    RoutingDecision d;
+    d.logits = at::empty({ tokens, experts }, f32);
+    d.scores = at::empty({ tokens, experts }, f32);
+    d.ids = at::empty({ tokens, k }, x.options().dtype(at::kLong));
+    d.weights = at::empty({ tokens, k }, f32);
+    const auto b = bias.defined() ? bias.to(at::kFloat).contiguous() : at::Tensor();
+    kernels::launchRouter(bf16Data(x), weight.data_ptr(), weight.scalar_type() == at::kFloat, tokens, x.size(1),
+        static_cast<int>(experts), static_cast<int>(k), sigmoid, b.defined() ? b.data_ptr<float>() : nullptr,
+        normalize, static_cast<float>(scaling), d.logits.data_ptr<float>(), d.scores.data_ptr<float>(),
+        d.ids.data_ptr<std::int64_t>(), d.weights.data_ptr<float>(), streamOf(x));
+    return d;
 }
 
 bool fusedRopeApplies(const at::Tensor& x, const at::Tensor& cos)
 {
-    return inferenceOnly() && cudaBf16(x) && x.dim() == 3 && x.stride(2) == 1 && x.size(2) % 2 == 0
+    return kernelsMayRun() && cudaBf16(x) && x.dim() == 3 && x.stride(2) == 1 && x.size(2) % 2 == 0
         && x.size(0) * x.size(1) <= kMaxNormRows && cos.is_cuda() && cos.scalar_type() == at::kFloat
         && cos.is_contiguous() && cos.dim() == 2 && cos.size(0) == x.size(0) && cos.size(1) * 2 == x.size(2);
 }
@@ -116,6 +195,21 @@ at::Tensor fusedGemv(const at::Tensor&, const at::Tensor&, const at::Tensor&)
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }
 bool fusedRopeApplies(const at::Tensor&, const at::Tensor&) { return false; }
+bool fusedGemvsApply(const at::Tensor&, const std::vector<at::Tensor>&, const std::vector<at::Tensor>&) { return false; }
+std::vector<at::Tensor> fusedGemvs(const at::Tensor&, const std::vector<at::Tensor>&, const std::vector<at::Tensor>&)
+{
+    throw UnsupportedError("this build has no fused CUDA decode kernels");
+}
+bool fusedAddRmsNormApplies(const at::Tensor&, const at::Tensor&, const at::Tensor&) { return false; }
+std::pair<at::Tensor, at::Tensor> fusedAddRmsNorm(const at::Tensor&, const at::Tensor&, const at::Tensor&, double)
+{
+    throw UnsupportedError("this build has no fused CUDA decode kernels");
+}
+bool fusedRouterApplies(const at::Tensor&, const at::Tensor&, std::int64_t) { return false; }
+RoutingDecision fusedRouter(const at::Tensor&, const at::Tensor&, const at::Tensor&, std::int64_t, bool, bool, double)
+{
+    throw UnsupportedError("this build has no fused CUDA decode kernels");
+}
 at::Tensor fusedRope(const at::Tensor&, const at::Tensor&, const at::Tensor&, bool, bool, bool)
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");

@@ -8,8 +8,12 @@
 #include <ATen/ATen.h>
 
 #include <cstdint>
+#include <utility>
+#include <vector>
 
 namespace moescope {
+
+struct RoutingDecision;
 
 // x [T, H] bf16 on CUDA with T small, k experts per token, gateUp [E, 2I, H] and down [E, H, I] bf16, contiguous.
 bool fusedMoeDecodeApplies(const at::Tensor& x, std::int64_t k, const at::Tensor& gateUp, const at::Tensor& down);
@@ -21,9 +25,26 @@ at::Tensor fusedMoeDecode(const at::Tensor& x, const at::Tensor& ids, const at::
 bool fusedGemvApplies(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias);
 at::Tensor fusedGemv(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias); // [..., out]
 
+// Several projections of one x in one launch: weights [out_i, in] bf16 contiguous (up to three), biases [out_i] or
+// undefined. Returns the products [..., out_i].
+bool fusedGemvsApply(const at::Tensor& x, const std::vector<at::Tensor>& weights, const std::vector<at::Tensor>& biases);
+std::vector<at::Tensor> fusedGemvs(
+    const at::Tensor& x, const std::vector<at::Tensor>& weights, const std::vector<at::Tensor>& biases);
+
 // x [..., d] bf16 on CUDA with few rows, weight [d] bf16.
 bool fusedRmsNormApplies(const at::Tensor& x, const at::Tensor& weight);
 at::Tensor fusedRmsNorm(const at::Tensor& x, const at::Tensor& weight, double eps);
+// (x + residual, rmsNorm(x + residual)) in one pass; residual like x.
+bool fusedAddRmsNormApplies(const at::Tensor& x, const at::Tensor& residual, const at::Tensor& weight);
+std::pair<at::Tensor, at::Tensor> fusedAddRmsNorm(
+    const at::Tensor& x, const at::Tensor& residual, const at::Tensor& weight, double eps);
+
+// The router of a decode step (x [T, hidden] bf16 on CUDA, T small; weight [E, hidden] float32 or bf16; k experts):
+// logits, scores (softmax, or sigmoid), the top-k by score (+ bias [E] float32 when defined) and their scores as
+// weights, normalised if asked and times scaling (as nn/router.h's plain TopK selection computes them).
+bool fusedRouterApplies(const at::Tensor& x, const at::Tensor& weight, std::int64_t k);
+RoutingDecision fusedRouter(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, std::int64_t k,
+    bool sigmoid, bool normalize, double scaling);
 
 // x [T, heads, dim] bf16 on CUDA with few rows (last dim contiguous), cos/sin [T, dim/2] float32.
 bool fusedRopeApplies(const at::Tensor& x, const at::Tensor& cos);

@@ -3,20 +3,32 @@
 // size limit, the checks every kernel input passes and the raw pointers and stream the launches take.
 // Only included where MOESCOPE_HAVE_CUDA_KERNELS is defined.
 
+#include "kernels/decodekernels.h"
+
 #include <ATen/ATen.h>
 #include <ATen/core/grad_mode.h>
 #include <c10/cuda/CUDAStream.h>
 #include <cuda_bf16.h>
 
 #include <cstdint>
+#include <cstdlib>
+#include <string>
 
 namespace moescope::kernelinputs {
 
 // Rows (tokens) up to which a decode kernel serves a product; beyond, grouped GEMMs / dequantize + GEMM win.
 constexpr std::int64_t kMaxDecodeTokens = 8;
 
-// The kernels have no backward: never under autograd (training).
-inline bool inferenceOnly() { return !at::GradMode::is_enabled(); }
+// The kernels have no backward: never under autograd (training). MOESCOPE_FUSED_KERNELS=0 turns them off (to compare
+// a run with the plain ATen path on the same build).
+inline bool kernelsMayRun()
+{
+    static const bool enabled = [] {
+        const char* v = std::getenv("MOESCOPE_FUSED_KERNELS");
+        return !(v && std::string(v) == "0");
+    }();
+    return enabled && !at::GradMode::is_enabled();
+}
 inline bool cudaBf16(const at::Tensor& t) { return t.is_cuda() && t.scalar_type() == at::kBFloat16; }
 // The kernels read 16 bytes at a time.
 inline bool aligned16(const at::Tensor& t) { return reinterpret_cast<std::uintptr_t>(t.data_ptr()) % 16 == 0; }
@@ -26,6 +38,17 @@ inline const __nv_bfloat16* bf16Data(const at::Tensor& t)
     return reinterpret_cast<const __nv_bfloat16*>(t.data_ptr());
 }
 inline __nv_bfloat16* bf16Data(at::Tensor& t) { return reinterpret_cast<__nv_bfloat16*>(t.data_ptr()); }
+// Routing weights [T, k] as the MoE kernels read them: bf16 or float32 as they are, other types as float32.
+inline at::Tensor slotWeightsTensor(const at::Tensor& w)
+{
+    const bool readable = w.scalar_type() == at::kBFloat16 || w.scalar_type() == at::kFloat;
+    return (readable ? w : w.to(at::kFloat)).contiguous();
+}
+inline kernels::SlotWeights slotWeightsOf(const at::Tensor& contiguousWeights)
+{
+    return { contiguousWeights.data_ptr(), contiguousWeights.scalar_type() == at::kBFloat16 };
+}
+
 inline cudaStream_t streamOf(const at::Tensor& t)
 {
     return c10::cuda::getCurrentCUDAStream(t.device().index()).stream();

@@ -5,7 +5,9 @@
 #include <cstdint>
 #include <ATen/ATen.h>
 
+#include <initializer_list>
 #include <memory>
+#include <vector>
 
 namespace moescope {
 
@@ -39,6 +41,10 @@ public:
     std::int64_t outFeatures() const { return m_weights->outFeatures(); }
     bool isNull() const { return !m_weights; }
     const LinearWeights* weights() const { return m_weights.get(); }
+
+    // Each linear's product with the same x, in order; dense bf16 projections of a decode step on CUDA share one
+    // kernel launch (attention's q, k and v; an MLP's gate and up), everything else runs one by one.
+    static std::vector<at::Tensor> applyAll(const at::Tensor& x, std::initializer_list<const Linear*> linears);
 
 private:
     std::shared_ptr<const LinearWeights> m_weights;

@@ -11,6 +11,16 @@ at::Tensor rmsNorm(const at::Tensor& x, const at::Tensor& weight, double eps)
     return rmsNormUnfused(x, weight, eps);
 }
 
+std::pair<at::Tensor, at::Tensor> addRmsNorm(
+    const at::Tensor& x, const at::Tensor& delta, const at::Tensor& weight, double eps)
+{
+    if (fusedAddRmsNormApplies(x, delta, weight))
+        return fusedAddRmsNorm(x, delta, weight, eps);
+    auto sum = x + delta;
+    auto normed = rmsNorm(sum, weight, eps);
+    return { std::move(sum), std::move(normed) };
+}
+
 at::Tensor rmsNormUnfused(const at::Tensor& x, const at::Tensor& weight, double eps)
 {
     const auto x32 = x.to(at::kFloat); // [..., d]

@@ -1,6 +1,7 @@
 #include <cstdint>
 #include "nn/router.h"
 
+#include "nn/fuseddecode.h"
 #include "nn/weightsource.h"
 
 #include <c10/core/impl/LocalDispatchKeySet.h>
@@ -32,8 +33,14 @@ namespace {
 
 RoutingDecision Router::route(const at::Tensor& x) const
 {
-    RoutingDecision d;
     const auto k = m_spec.topK;
+    // Group-limited selection with every group allowed is plain top-k (DeepSeek-V2-Lite's single group).
+    const bool allGroups = m_spec.numGroups <= 1 || m_spec.topKGroups >= m_spec.numGroups;
+    if ((m_spec.selection == ExpertSelection::TopK || allGroups) && fusedRouterApplies(x, m_weight, k))
+        return fusedRouter(x, m_weight, m_spec.selection == ExpertSelection::NoAuxTopKGroups ? m_bias : at::Tensor(),
+            k, m_spec.scoring == RouterScoring::Sigmoid, m_spec.normalizeTopK, m_spec.routedScalingFactor);
+
+    RoutingDecision d;
     const auto tokens = x.size(0);
     {
         // Routing decides which weights run: keep it out of autocast so training routes as inference does.

@@ -3,6 +3,7 @@
 
 #include "core/cancellation.h"
 #include "core/error.h"
+#include "nn/attentionmask.h"
 #include "nn/rmsnorm.h"
 #include "nn/weightsource.h"
 
@@ -62,6 +63,8 @@ at::Tensor Transformer::forwardStep(const at::Tensor& ids, const at::Tensor& pos
     ctx.cache = &cache;
     ctx.stepPositions = positions;
     ctx.keySpan = keySpan;
+    ctx.stepMaskWindow = m_spec.attention.slidingWindow;
+    ctx.stepMask = additiveMask(makeStepMask(positions, keySpan, ctx.stepMaskWindow), m_options); // [T, keySpan]
     std::tie(ctx.cos, ctx.sin) = m_rope.cosSin(positions); // [T, rope/2]
     return run(ids, ctx, nullptr, {}, decisions);
 }

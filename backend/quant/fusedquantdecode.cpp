@@ -50,7 +50,7 @@ namespace {
 
     bool decodeInput(const at::Tensor& x, std::int64_t cols)
     {
-        return inferenceOnly() && cudaBf16(x) && x.is_contiguous() && aligned16(x) && x.size(-1) == cols
+        return kernelsMayRun() && cudaBf16(x) && x.is_contiguous() && aligned16(x) && x.size(-1) == cols
             && x.numel() / cols <= kMaxDecodeTokens;
     }
 } // namespace
@@ -68,11 +68,11 @@ at::Tensor fusedQuantMoeDecode(const at::Tensor& x, const at::Tensor& ids, const
     const auto tokens = x.size(0);
     const auto k = ids.size(1);
     const auto slotIds = ids.to(at::kLong).contiguous(); // [T, k]
-    const auto slotWeights = weights.to(at::kFloat).contiguous(); // [T, k]
+    const auto slotWeights = slotWeightsTensor(weights); // [T, k]
     auto h = at::empty({ tokens * k, gate.rows }, x.options()); // [S, I]
     auto out = at::empty({ tokens, down.rows }, x.options()); // [T, H]
     kernels::launchQuantMoeDecode(bf16Data(x), *kernelView(gate), *kernelView(up), *kernelView(down),
-        slotIds.data_ptr<std::int64_t>(), slotWeights.data_ptr<float>(), tokens, static_cast<int>(k), bf16Data(h),
+        slotIds.data_ptr<std::int64_t>(), slotWeightsOf(slotWeights), tokens, static_cast<int>(k), bf16Data(h),
         bf16Data(out), streamOf(x));
     return out;
 }

@@ -6,6 +6,7 @@
 
 #include "nn/expertbank.h"
 #include "nn/fuseddecode.h"
+#include "nn/router.h"
 #include "nn/rmsnorm.h"
 #include "nn/rope.h"
 #include "quant/fusedquantdecode.h"
@@ -33,14 +34,15 @@ void report(const char* what, const at::Tensor& got, const at::Tensor& expected,
         ok ? "ok" : "FAILED");
 }
 
-void moeCase(std::int64_t tokens, std::int64_t experts, std::int64_t k, std::int64_t hidden, std::int64_t inter)
+void moeCase(std::int64_t tokens, std::int64_t experts, std::int64_t k, std::int64_t hidden, std::int64_t inter,
+    at::ScalarType weightType = at::kFloat)
 {
     const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
     const auto x = at::randn({ tokens, hidden }, opts);
     const auto gateUp = at::randn({ experts, 2 * inter, hidden }, opts) * 0.02;
     const auto down = at::randn({ experts, hidden, inter }, opts) * 0.02;
     const auto ids = std::get<1>(at::rand({ tokens, experts }, opts.dtype(at::kFloat)).topk(k, -1)); // distinct
-    const auto weights = at::softmax(at::randn({ tokens, k }, opts.dtype(at::kFloat)), -1);
+    const auto weights = at::softmax(at::randn({ tokens, k }, opts.dtype(at::kFloat)), -1).to(weightType);
     if (!fusedMoeDecodeApplies(x, k, gateUp, down)) {
         std::printf("fused MoE decode does not apply to T=%ld E=%ld k=%ld H=%ld I=%ld  FAILED\n", tokens, experts, k,
             hidden, inter);
@@ -54,7 +56,8 @@ void moeCase(std::int64_t tokens, std::int64_t experts, std::int64_t k, std::int
     const auto y = (expertSlotOutputs(xs, gateUp, down, a.groupEnds) * a.weightOfSlot.unsqueeze(1)).to(x.scalar_type());
     const auto expected = combineExpertSlots(x, a, y);
     char what[128];
-    std::snprintf(what, sizeof what, "moe decode T=%ld E=%ld k=%ld H=%ld I=%ld", tokens, experts, k, hidden, inter);
+    std::snprintf(what, sizeof what, "moe decode T=%ld E=%ld k=%ld H=%ld I=%ld%s", tokens, experts, k, hidden, inter,
+        weightType == at::kBFloat16 ? " (bf16 weights)" : "");
     report(what, got, expected, 2e-2);
 }
 
@@ -87,6 +90,85 @@ void gemvCase(std::int64_t tokens, std::int64_t in, std::int64_t out, bool bias)
         return;
     }
     report(what, fusedGemv(x, w, b), bias ? at::linear(x, w, b) : at::linear(x, w), 2e-2);
+}
+
+// Several projections of one input in one launch (attention's q, k, v with biases as Qwen2's).
+void gemvsCase(std::int64_t tokens, std::int64_t in, std::vector<std::int64_t> outs, bool bias)
+{
+    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+    const auto x = at::randn({ tokens, in }, opts);
+    std::vector<at::Tensor> weights, biases;
+    for (const auto out : outs) {
+        weights.push_back(at::randn({ out, in }, opts) * 0.02);
+        biases.push_back(bias ? at::randn({ out }, opts) : at::Tensor());
+    }
+    if (!fusedGemvsApply(x, weights, biases)) {
+        std::printf("fused projections do not apply (T=%ld)  FAILED\n", tokens);
+        ++failures;
+        return;
+    }
+    const auto got = fusedGemvs(x, weights, biases);
+    for (std::size_t i = 0; i < outs.size(); ++i) {
+        char what[128];
+        std::snprintf(what, sizeof what, "projections T=%ld %ld -> %ld (%zu of %zu)%s", tokens, in, outs[i], i + 1,
+            outs.size(), bias ? " + bias" : "");
+        report(what, got[i], bias ? at::linear(x, weights[i], biases[i]) : at::linear(x, weights[i]), 2e-2);
+    }
+}
+
+void addNormCase(std::int64_t rows, std::int64_t d)
+{
+    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+    const auto x = at::randn({ rows, d }, opts) * 3;
+    const auto delta = at::randn({ rows, d }, opts);
+    const auto w = at::rand({ d }, opts) + 0.5;
+    if (!fusedAddRmsNormApplies(x, delta, w)) {
+        std::printf("fused add + rmsnorm does not apply to %ld x %ld  FAILED\n", rows, d);
+        ++failures;
+        return;
+    }
+    const auto [sum, normed] = fusedAddRmsNorm(x, delta, w, 1e-6);
+    const auto expectedSum = x + delta;
+    char what[128];
+    std::snprintf(what, sizeof what, "add + rmsnorm %ld x %ld: sum (exact)", rows, d);
+    report(what, sum, expectedSum, 0.0);
+    std::snprintf(what, sizeof what, "add + rmsnorm %ld x %ld: norm", rows, d);
+    report(what, normed, rmsNormUnfused(expectedSum, w, 1e-6), 2e-2);
+}
+
+// The fused router in two parts: its logits against the plain product (bf16 weights round the product like a bf16
+// matmul), and its selection, weights and scores against plain ATen applied to its own logits (so that a logit
+// differing in the last bf16 place cannot flip a near-tie between the two and fail the check).
+void routerCase(const char* name, std::int64_t tokens, std::int64_t experts, std::int64_t k, std::int64_t hidden,
+    bool float32Weight, bool sigmoid, bool withBias, bool normalize, double scaling)
+{
+    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+    const auto x = at::randn({ tokens, hidden }, opts);
+    const auto w = (at::randn({ experts, hidden }, opts.dtype(at::kFloat)) * 0.05).to(float32Weight ? at::kFloat : at::kBFloat16);
+    const auto bias = withBias ? at::randn({ experts }, opts.dtype(at::kFloat)) * 0.1 : at::Tensor();
+    if (!fusedRouterApplies(x, w, k)) {
+        std::printf("fused router does not apply to %s  FAILED\n", name);
+        ++failures;
+        return;
+    }
+    const auto d = fusedRouter(x, w, bias, k, sigmoid, normalize, scaling);
+    char what[128];
+    std::snprintf(what, sizeof what, "router %s: logits", name);
+    report(what, d.logits, at::linear(x.to(w.scalar_type()), w).to(at::kFloat), float32Weight ? 1e-5 : 1e-2);
+    const auto scores = sigmoid ? at::sigmoid(d.logits) : at::softmax(d.logits, -1);
+    std::snprintf(what, sizeof what, "router %s: scores", name);
+    report(what, d.scores, scores, 1e-5);
+    const auto ids = std::get<1>(at::topk(bias.defined() ? scores + bias : scores, k, -1));
+    auto weights = scores.gather(1, ids);
+    if (normalize)
+        weights = weights / (weights.sum(-1, true) + 1e-20);
+    weights = weights * scaling;
+    const bool sameIds = at::equal(d.ids, ids);
+    failures += sameIds ? 0 : 1;
+    std::printf("%-58s %s\n", (std::string("router ") + name + ": expert ids, in order").c_str(),
+        sameIds ? "identical  ok" : "DIFFER  FAILED");
+    std::snprintf(what, sizeof what, "router %s: weights", name);
+    report(what, d.weights, weights, 1e-5);
 }
 
 // Quantized experts on the GPU: the fused kernel against the grouped path over the dequantized (bf16) weights.
@@ -168,6 +250,7 @@ int main()
     c10::InferenceMode inference;
     at::manual_seed(1);
     moeCase(1, 64, 8, 2048, 1024); // OLMoE-1B-7B
+    moeCase(1, 64, 8, 2048, 1024, at::kBFloat16); // OLMoE applies its routing weights in bf16
     moeCase(1, 64, 6, 2048, 1408); // DeepSeek-V2-Lite
     moeCase(1, 128, 8, 2048, 768); // Qwen3-30B-A3B
     moeCase(3, 64, 8, 2048, 1024); // a few tokens at once
@@ -184,6 +267,19 @@ int main()
     gemvCase(3, 2048, 512, true);
     gemvCase(8, 7168, 1536, false);
     gemvCase(5, 1536, 24576, false);
+    gemvsCase(1, 2048, { 2048, 2048, 2048 }, false); // OLMoE q, k, v
+    gemvsCase(3, 2048, { 4096, 512, 512 }, false); // Qwen3-30B-A3B
+    gemvsCase(1, 2048, { 2048, 256, 256 }, true); // Qwen2-MoE (q, k, v biases)
+    gemvsCase(2, 2048, { 3072, 576 }, false); // DeepSeek-V2-Lite q, kv_a
+    gemvsCase(1, 2048, { 1408, 1408 }, false); // a shared expert's gate and up
+    addNormCase(1, 2048);
+    addNormCase(3, 4096);
+    addNormCase(2, 100); // the scalar kernel
+    routerCase("OLMoE (softmax, bf16 weights) T=1 E=64 k=8", 1, 64, 8, 2048, false, false, false, false, 1.0);
+    routerCase("Qwen3 (softmax, f32 weights, normalised) T=3 E=128 k=8", 3, 128, 8, 2048, true, false, false, true, 1.0);
+    routerCase("DeepSeek-V2-Lite (softmax, f32 weights) T=1 E=64 k=6", 1, 64, 6, 2048, true, false, false, false, 1.0);
+    routerCase("DeepSeek-V3 (sigmoid, bias, norm, x2.5) T=2 E=256 k=8", 2, 256, 8, 7168, true, true, true, true, 2.5);
+    routerCase("Qwen2-MoE (60 experts) T=8 E=60 k=4", 8, 60, 4, 2048, true, false, false, false, 1.0);
     normCase(2, 100); // not a multiple of 8: the scalar kernel
     normCase(1, 2048);
     normCase(4, 7168);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # GPU-machine run for decode speed work: builds the CLI with CUDA support, checks recorded decode steps (CUDA graphs)
 # against eager ones, benchmarks three real MoE configurations with random weights (CUDA graphs on; eager for one;
-# transformers' best setting beside them with PEER=1),
+# transformers' best setting beside them with PEER=1, the transformers parity of prefill with PARITY=1),
 # summarises Kineto traces of prefill and decode, and checks the engine's generation on CUDA against the CPU.
 #   device: bash tests/gpu/run_decode_speed.sh   (carry .carry/include .carry/configs; results under $OUT)
 set -uo pipefail
@@ -18,16 +18,20 @@ nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
 
 $build/tests/gpu/check_fused_kernels 2>&1 | tee "$out/fused_kernels.txt"
 
-# Engine generation on CUDA bf16 (fused decode kernels), steps as CUDA graphs against steps without, greedy, fixtures.
+# Engine generation on CUDA bf16 (fused decode kernels), steps as CUDA graphs against steps without, and against the
+# plain ATen path (MOESCOPE_FUSED_KERNELS=0), greedy, fixtures.
 ids=$(python3 -c "print(','.join(str(3 + (i * 37) % 150) for i in range(300)))")
 for m in deepseek_v2 deepseek_v3 mixtral olmoe qwen2_moe qwen3_moe; do
     a=$($cli generate --model tests/fixtures/models/$m --ids "$ids" --max-new 40 --greedy --device cuda --dtype bf16 | tr -d '\n')
     b=$(MOESCOPE_CUDA_GRAPHS=0 $cli generate --model tests/fixtures/models/$m --ids "$ids" --max-new 40 --greedy --device cuda --dtype bf16 | tr -d '\n')
-    python3 - "$m" "$a" "$b" <<'PY' | tee -a "$out/generate_graphs_vs_eager.txt"
+    c=$(MOESCOPE_FUSED_KERNELS=0 $cli generate --model tests/fixtures/models/$m --ids "$ids" --max-new 40 --greedy --device cuda --dtype bf16 | tr -d '\n')
+    python3 - "$m" "$a" "$b" "$c" <<'PY' | tee -a "$out/generate_graphs_vs_eager.txt"
 import json, sys
-name, a, b = sys.argv[1], json.loads(sys.argv[2])["ids"], json.loads(sys.argv[3])["ids"]
-same = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
-print(f"{name}: bf16 graphs vs no graphs, greedy: {same} identical tokens before the first difference ({len(a)} / {len(b)} generated)")
+name, a, b, c = sys.argv[1], *(json.loads(v)["ids"] for v in sys.argv[2:])
+def same(x, y):
+    return next((i for i, (p, q) in enumerate(zip(x, y)) if p != q), min(len(x), len(y)))
+print(f"{name}: bf16 greedy, graphs vs no graphs: {same(a, b)} identical tokens before the first difference; "
+      f"fused kernels vs plain ATen: {same(a, c)} ({len(a)} / {len(b)} / {len(c)} generated)")
 PY
 done
 
@@ -58,5 +62,8 @@ if [ "${PEER:-0}" = 1 ]; then
     python3 tests/gpu/peer_bench.py --prompt 2048 --gen 128 --config .carry/configs/olmoe-1b-7b.json \
         --config .carry/configs/deepseek-v2-lite.json --config .carry/configs/qwen3-30b-a3b.json \
         2>&1 | grep '^{' | tee "$out/bench_transformers.jsonl" || true
+fi
+if [ "${PARITY:-0}" = 1 ]; then # the transformers parity of the prefill path on all six families
+    python3 tests/gpu/cuda_parity.py --cli "$cli" 2>&1 | grep -v -i -E "warn|loading weights|writing" | tee "$out/parity.txt"
 fi
 echo "all done: $(( $(date +%s) - t0 )) s"
