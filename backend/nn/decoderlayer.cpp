@@ -25,12 +25,13 @@ DecoderLayer::DecoderLayer(const ModelSpec& spec, int index, WeightSource& w, co
         m_mlp = DenseMlp(prefix + "mlp.", spec.hiddenSize, layer.denseIntermediate, w);
 }
 
-at::Tensor DecoderLayer::forward(const at::Tensor& x, const AttentionContext& ctx, ForwardObserver* observer,
+ResidualStream DecoderLayer::forward(const ResidualStream& in, const AttentionContext& ctx, ForwardObserver* observer,
     RoutingDecision* decision) const
 {
-    const auto [h, normed] = addRmsNorm(
-        x, m_attention->forward(rmsNorm(x, m_inputNorm, m_eps), m_index, ctx), m_postAttentionNorm, m_eps); // [T, hidden]
-    return h + (m_moe ? m_moe->forward(normed, m_index, ctx.start, observer, decision) : m_mlp(normed));
+    const auto [x, input] = in.pending.defined() ? addRmsNorm(in.x, in.pending, m_inputNorm, m_eps)
+                                                 : std::pair { in.x, rmsNorm(in.x, m_inputNorm, m_eps) }; // [T, hidden]
+    auto [h, normed] = addRmsNorm(x, m_attention->forward(input, m_index, ctx), m_postAttentionNorm, m_eps);
+    return { std::move(h), m_moe ? m_moe->forward(normed, m_index, ctx.start, observer, decision) : m_mlp(normed) };
 }
 
 std::int64_t DecoderLayer::weightBytes() const

@@ -10,12 +10,19 @@
 
 namespace moescope {
 
+// The residual stream between layers, x + pending, with the last layer's MLP output not yet added (pending may be
+// undefined): the next layer's input norm (or the final norm) adds it in the same pass.
+struct ResidualStream {
+    at::Tensor x; // [T, hidden]
+    at::Tensor pending; // [T, hidden] or undefined
+};
+
 class DecoderLayer {
 public:
     DecoderLayer(const ModelSpec& spec, int index, WeightSource& weights, const Rope& rope);
 
-    at::Tensor forward(const at::Tensor& x, const AttentionContext& ctx, ForwardObserver* observer,
-        RoutingDecision* decision = nullptr) const; // [T, hidden] -> [T, hidden]
+    ResidualStream forward(const ResidualStream& in, const AttentionContext& ctx, ForwardObserver* observer,
+        RoutingDecision* decision = nullptr) const;
 
     bool isMoe() const { return m_moe != nullptr; }
     MoeBlock* moe() { return m_moe.get(); }

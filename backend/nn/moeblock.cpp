@@ -48,22 +48,25 @@ void reportRouting(ForwardObserver& observer, int layer, std::int64_t firstPosit
     at::Tensor logits;
     if (observer.wantsRouterLogits(layer))
         logits = d.logits.to(at::kCPU, at::kFloat).contiguous(); // [T, E]
-    emitRouting(observer, layer, firstPosition, d.ids.to(at::kCPU, at::kInt).contiguous(),
-        d.weights.to(at::kCPU, at::kFloat).contiguous(), logits, d.logits.size(1));
+    const auto ids = d.ids.to(at::kCPU, at::kInt).contiguous(); // [T, k]
+    const auto weights = d.weights.to(at::kCPU, at::kFloat).contiguous(); // [T, k]
+    emitRouting(observer, layer, firstPosition, ids.size(0), static_cast<int>(ids.size(1)),
+        ids.data_ptr<std::int32_t>(), weights.data_ptr<float>(), logits.defined() ? logits.data_ptr<float>() : nullptr,
+        d.logits.size(1));
 }
 
-void emitRouting(ForwardObserver& observer, int layer, std::int64_t firstPosition, const at::Tensor& ids,
-    const at::Tensor& weights, const at::Tensor& logits, std::int64_t numExperts)
+void emitRouting(ForwardObserver& observer, int layer, std::int64_t firstPosition, std::int64_t tokens, int k,
+    const std::int32_t* ids, const float* weights, const float* logits, std::int64_t numExperts)
 {
     RoutingEvent event;
     event.layer = layer;
     event.firstPosition = firstPosition;
-    event.tokens = ids.size(0);
-    event.k = static_cast<int>(ids.size(1));
+    event.tokens = tokens;
+    event.k = k;
     event.numExperts = static_cast<int>(numExperts);
-    event.expertIds = ids.data_ptr<std::int32_t>();
-    event.weights = weights.data_ptr<float>();
-    event.routerLogits = logits.defined() ? logits.data_ptr<float>() : nullptr;
+    event.expertIds = ids;
+    event.weights = weights;
+    event.routerLogits = logits;
     observer.onRouting(event);
 }
 

@@ -40,9 +40,9 @@ private:
 
 // Copies the decision off the device and hands it to the observer (only when the observer asked for this layer).
 void reportRouting(ForwardObserver& observer, int layer, std::int64_t firstPosition, const RoutingDecision& decision);
-// Hands one layer's routing, already on the host, to the observer: ids [T, k] int32, weights [T, k] float32, logits
-// [T, E] float32 or undefined; all contiguous CPU tensors.
-void emitRouting(ForwardObserver& observer, int layer, std::int64_t firstPosition, const at::Tensor& ids,
-    const at::Tensor& weights, const at::Tensor& logits, std::int64_t numExperts);
+// Hands one layer's routing, already in host memory, to the observer: ids [T, k], weights [T, k], logits [T, E] or
+// null; row-major.
+void emitRouting(ForwardObserver& observer, int layer, std::int64_t firstPosition, std::int64_t tokens, int k,
+    const std::int32_t* ids, const float* weights, const float* logits, std::int64_t numExperts);
 
 } // namespace moescope

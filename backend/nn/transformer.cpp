@@ -72,15 +72,17 @@ at::Tensor Transformer::forwardStep(const at::Tensor& ids, const at::Tensor& pos
 at::Tensor Transformer::run(const at::Tensor& ids, const AttentionContext& ctx, ForwardObserver* observer,
     std::stop_token stop, std::vector<RoutingDecision>* decisions) const
 {
-    auto h = m_embedding.lookup(ids.reshape({ -1 })); // [B*T, hidden]
+    ResidualStream stream { m_embedding.lookup(ids.reshape({ -1 })), {} }; // [B*T, hidden]
     for (const auto& layer : m_layers) {
         throwIfStopRequested(stop);
         RoutingDecision decision;
-        h = layer.forward(h, ctx, observer, decisions && layer.isMoe() ? &decision : nullptr);
+        stream = layer.forward(stream, ctx, observer, decisions && layer.isMoe() ? &decision : nullptr);
         if (decisions && layer.isMoe())
             decisions->push_back(std::move(decision));
     }
-    return rmsNorm(h, m_finalNorm, m_spec.rmsNormEps); // [B*T, hidden]
+    if (!stream.pending.defined())
+        return rmsNorm(stream.x, m_finalNorm, m_spec.rmsNormEps); // [B*T, hidden]
+    return addRmsNorm(stream.x, stream.pending, m_finalNorm, m_spec.rmsNormEps).second; // [B*T, hidden]
 }
 
 at::Tensor Transformer::logits(const at::Tensor& hidden) const

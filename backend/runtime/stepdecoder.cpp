@@ -124,8 +124,7 @@ StepDecoder::Outputs StepDecoder::runStep(std::int64_t span)
             if (m_wantsRouterLogits)
                 logits.push_back(d.logits);
         }
-        out.expertIds = at::stack(ids).to(at::kInt); // [L, 1, k]
-        out.weights = at::stack(weights); // [L, 1, k]
+        out.routing = at::cat({ at::stack(ids).to(at::kInt).view(at::kFloat), at::stack(weights) }, -1); // [L, 1, 2k]
         if (m_wantsRouterLogits)
             out.routerLogits = at::stack(logits).to(at::kFloat); // [L, 1, E]
     }
@@ -190,19 +189,21 @@ std::unique_ptr<StepDecoder::Recording> StepDecoder::record(std::int64_t span)
 
 void StepDecoder::reportStepRouting(const Outputs& out, std::int64_t position)
 {
-    if (!out.expertIds.defined())
+    if (!out.routing.defined())
         return;
-    const auto ids = out.expertIds.to(at::kCPU); // [L, 1, k]; synchronises once per step
-    const auto weights = out.weights.to(at::kCPU);
-    const auto logits = out.routerLogits.defined() ? out.routerLogits.to(at::kCPU) : at::Tensor();
+    const auto routing = out.routing.to(at::kCPU).contiguous(); // [L, 1, 2k]; synchronises once per step
+    const auto logits = out.routerLogits.defined() ? out.routerLogits.to(at::kCPU).contiguous() : at::Tensor();
+    const auto k = static_cast<int>(routing.size(2) / 2);
+    const auto experts = m_model.spec().moe.router.numExperts;
     for (std::size_t i = 0; i < m_moeLayers.size(); ++i) {
         const int layer = m_moeLayers[i];
         if (!m_observer->wantsRouting(layer))
             continue;
-        const auto row = static_cast<std::int64_t>(i);
+        // Raw pointers, not per-layer tensor views: the host work per step stays a few microseconds.
+        const float* row = routing.data_ptr<float>() + static_cast<std::int64_t>(i) * 2 * k;
         const bool withLogits = logits.defined() && m_observer->wantsRouterLogits(layer);
-        moescope::emitRouting(*m_observer, layer, position, ids[row], weights[row],
-            withLogits ? logits[row] : at::Tensor(), m_model.spec().moe.router.numExperts);
+        moescope::emitRouting(*m_observer, layer, position, 1, k, reinterpret_cast<const std::int32_t*>(row), row + k,
+            withLogits ? logits.data_ptr<float>() + static_cast<std::int64_t>(i) * experts : nullptr, experts);
     }
 }
 

@@ -50,8 +50,9 @@ public:
 private:
     struct Outputs {
         at::Tensor logits; // [1, vocab] float32
-        at::Tensor expertIds; // [moe layers, 1, k] int32 (routing wanted)
-        at::Tensor weights; // [moe layers, 1, k] float32
+        // [moe layers, 1, 2k] float32 (routing wanted): the expert ids as int32 bit patterns, then the weights; one
+        // buffer, so that one copy per step brings the routing to the host
+        at::Tensor routing;
         at::Tensor routerLogits; // [moe layers, 1, E] float32 (router logits wanted)
     };
     struct Recording;
