@@ -521,15 +521,13 @@ namespace {
             out[base + i] = __float2bfloat16(__bfloat162float(weight[i]) * roundBf16(value(i) * scale));
     }
 
-    // One thread per rotated pair.
-    __global__ void ropeKernel(const bf16* __restrict__ x, std::int64_t heads, std::int64_t dim,
-        std::int64_t tokenStride, std::int64_t headStride, const float* __restrict__ cos,
-        const float* __restrict__ sin, bool interleaved, bool float32, bool keepInterleaved, std::int64_t pairs,
-        bf16* __restrict__ out)
+    // Rotates pair p of x [T, heads, dim] (strides in elements) into out [.., heads, dim] contiguous at row
+    // outTokens[token] (or token when null).
+    __device__ __forceinline__ void rotatePair(const bf16* __restrict__ x, std::int64_t p, std::int64_t heads,
+        std::int64_t dim, std::int64_t tokenStride, std::int64_t headStride, const float* __restrict__ cos,
+        const float* __restrict__ sin, bool interleaved, bool float32, bool keepInterleaved,
+        const std::int64_t* __restrict__ outTokens, bf16* __restrict__ out)
     {
-        const std::int64_t p = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
-        if (p >= pairs)
-            return;
         const std::int64_t half = dim / 2;
         const std::int64_t i = p % half;
         const std::int64_t head = (p / half) % heads;
@@ -549,9 +547,42 @@ namespace {
             o1 = roundBf16(roundBf16(x1 * c) - roundBf16(x2 * s));
             o2 = roundBf16(roundBf16(x2 * c) + roundBf16(x1 * s));
         }
-        bf16* o = out + (token * heads + head) * dim;
+        bf16* o = out + ((outTokens ? outTokens[token] : token) * heads + head) * dim;
         o[keepInterleaved ? 2 * i : i] = __float2bfloat16(o1);
         o[keepInterleaved ? 2 * i + 1 : i + half] = __float2bfloat16(o2);
+    }
+
+    // One thread per rotated pair.
+    __global__ void ropeKernel(const bf16* __restrict__ x, std::int64_t heads, std::int64_t dim,
+        std::int64_t tokenStride, std::int64_t headStride, const float* __restrict__ cos,
+        const float* __restrict__ sin, bool interleaved, bool float32, bool keepInterleaved, std::int64_t pairs,
+        bf16* __restrict__ out)
+    {
+        const std::int64_t p = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+        if (p < pairs)
+            rotatePair(x, p, heads, dim, tokenStride, headStride, cos, sin, interleaved, float32, keepInterleaved,
+                nullptr, out);
+    }
+
+    // A step's queries rotated into qOut, its keys rotated into cacheK and its values copied into cacheV at rows
+    // positions[token]: one thread per query pair, then per key pair, then per value element.
+    __global__ void ropeStepKernel(RopeStepInputs in, std::int64_t qPairs, std::int64_t kPairs, std::int64_t values)
+    {
+        const std::int64_t p = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+        if (p < qPairs) {
+            rotatePair(in.q.data, p, in.q.heads, in.dim, in.q.tokenStride, in.q.headStride, in.cos, in.sin,
+                in.interleaved, in.float32, in.keepInterleaved, nullptr, in.qOut);
+        } else if (p < qPairs + kPairs) {
+            rotatePair(in.k.data, p - qPairs, in.k.heads, in.dim, in.k.tokenStride, in.k.headStride, in.cos, in.sin,
+                in.interleaved, in.float32, in.keepInterleaved, in.positions, in.cacheK);
+        } else if (p < qPairs + kPairs + values) {
+            const std::int64_t e = p - qPairs - kPairs;
+            const std::int64_t i = e % in.dim;
+            const std::int64_t head = (e / in.dim) % in.v.heads;
+            const std::int64_t token = e / (in.dim * in.v.heads);
+            in.cacheV[(in.positions[token] * in.v.heads + head) * in.dim + i]
+                = in.v.data[token * in.v.tokenStride + head * in.v.headStride + i];
+        }
     }
 } // namespace
 
@@ -663,6 +694,17 @@ void launchRouter(const bf16* x, const void* weight, bool float32Weight, std::in
             x, static_cast<const bf16*>(weight), experts, hidden, static_cast<int>(tokens), logits);
     routerTopKKernel<<<static_cast<unsigned>(tokens), 32, 0, stream>>>(
         logits, experts, k, sigmoid, bias, normalize, scaling, scores, ids, weights);
+}
+
+void launchRopeStep(const RopeStepInputs& inputs, std::int64_t tokens, cudaStream_t stream)
+{
+    const std::int64_t half = inputs.dim / 2;
+    const std::int64_t qPairs = tokens * inputs.q.heads * half;
+    const std::int64_t kPairs = tokens * inputs.k.heads * half;
+    const std::int64_t values = tokens * inputs.v.heads * inputs.dim;
+    constexpr int threads = 256;
+    const auto blocks = static_cast<unsigned>((qPairs + kPairs + values + threads - 1) / threads);
+    ropeStepKernel<<<blocks, threads, 0, stream>>>(inputs, qPairs, kPairs, values);
 }
 
 void launchRope(const bf16* x, std::int64_t tokens, std::int64_t heads, std::int64_t dim, std::int64_t tokenStride,

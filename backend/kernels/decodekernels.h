@@ -97,4 +97,28 @@ void launchRope(const __nv_bfloat16* x, std::int64_t tokens, std::int64_t heads,
     std::int64_t tokenStride, std::int64_t headStride, const float* cos, const float* sin, bool interleaved,
     bool float32, bool keepInterleaved, __nv_bfloat16* out, cudaStream_t stream);
 
+// A decode step's rotary embedding and cache write in one launch: q rotated into qOut [T, Hq, dim] contiguous, k
+// rotated into cacheK and v copied into cacheV ([capacity, Hkv, dim] contiguous) at rows positions[T] (device int64).
+// Layout flags as launchRope; q, k and v are views [T, heads, dim] with the last dim contiguous.
+struct RopeStepView {
+    const __nv_bfloat16* data = nullptr;
+    std::int64_t heads = 0;
+    std::int64_t tokenStride = 0;
+    std::int64_t headStride = 0;
+};
+struct RopeStepInputs {
+    RopeStepView q, k, v;
+    std::int64_t dim = 0;
+    const float* cos = nullptr; // [T, dim/2]
+    const float* sin = nullptr;
+    bool interleaved = false;
+    bool float32 = false;
+    bool keepInterleaved = false;
+    const std::int64_t* positions = nullptr;
+    __nv_bfloat16* qOut = nullptr;
+    __nv_bfloat16* cacheK = nullptr;
+    __nv_bfloat16* cacheV = nullptr;
+};
+void launchRopeStep(const RopeStepInputs& inputs, std::int64_t tokens, cudaStream_t stream);
+
 } // namespace moescope::kernels

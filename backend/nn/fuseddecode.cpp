@@ -136,6 +136,45 @@ std::pair<at::Tensor, at::Tensor> fusedAddRmsNorm(
     return { sum, out };
 }
 
+bool fusedRopeStepApplies(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& cos,
+    const at::Tensor& cacheK, const at::Tensor& cacheV)
+{
+    auto cacheFits = [&](const at::Tensor& cache, const at::Tensor& x) {
+        return cudaBf16(cache) && cache.is_contiguous() && cache.dim() == 3 && cache.size(1) == x.size(1)
+            && cache.size(2) == x.size(2);
+    };
+    return fusedRopeApplies(q, cos) && fusedRopeApplies(k, cos) && cudaBf16(v) && v.dim() == 3 && v.stride(2) == 1
+        && v.sizes() == k.sizes() && k.size(2) == q.size(2) && cacheFits(cacheK, k) && cacheFits(cacheV, v);
+}
+
+at::Tensor fusedRopeStep(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& cos,
+    const at::Tensor& sin, const at::Tensor& positions, at::Tensor& cacheK, at::Tensor& cacheV, bool interleaved,
+    bool float32, bool keepInterleaved)
+{
+    auto out = at::empty(q.sizes(), q.options()); // [T, H, D]
+    const auto s = sin.contiguous();
+    const auto rows = positions.to(at::kLong).contiguous(); // [T]
+    auto view = [](const at::Tensor& t) {
+        return kernels::RopeStepView { bf16Data(t), t.size(1), t.stride(0), t.stride(1) };
+    };
+    kernels::RopeStepInputs in;
+    in.q = view(q);
+    in.k = view(k);
+    in.v = view(v);
+    in.dim = q.size(2);
+    in.cos = cos.data_ptr<float>();
+    in.sin = s.data_ptr<float>();
+    in.interleaved = interleaved;
+    in.float32 = float32;
+    in.keepInterleaved = keepInterleaved;
+    in.positions = rows.data_ptr<std::int64_t>();
+    in.qOut = bf16Data(out);
+    in.cacheK = bf16Data(cacheK);
+    in.cacheV = bf16Data(cacheV);
+    kernels::launchRopeStep(in, q.size(0), streamOf(q));
+    return out;
+}
+
 bool fusedRouterApplies(const at::Tensor& x, const at::Tensor& weight, std::int64_t k)
 {
     if (!kernelsMayRun() || !cudaBf16(x) || !weight.is_cuda() || weight.dim() != 2 || !weight.is_contiguous()
@@ -206,6 +245,16 @@ std::pair<at::Tensor, at::Tensor> fusedAddRmsNorm(const at::Tensor&, const at::T
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }
 bool fusedRouterApplies(const at::Tensor&, const at::Tensor&, std::int64_t) { return false; }
+bool fusedRopeStepApplies(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&,
+    const at::Tensor&)
+{
+    return false;
+}
+at::Tensor fusedRopeStep(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&,
+    const at::Tensor&, at::Tensor&, at::Tensor&, bool, bool, bool)
+{
+    throw UnsupportedError("this build has no fused CUDA decode kernels");
+}
 RoutingDecision fusedRouter(const at::Tensor&, const at::Tensor&, const at::Tensor&, std::int64_t, bool, bool, double)
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");

@@ -39,6 +39,15 @@ bool fusedAddRmsNormApplies(const at::Tensor& x, const at::Tensor& residual, con
 std::pair<at::Tensor, at::Tensor> fusedAddRmsNorm(
     const at::Tensor& x, const at::Tensor& residual, const at::Tensor& weight, double eps);
 
+// A GQA decode step's rotary embedding and cache write in one launch: q [T, H, D] rotated (returned, contiguous), k
+// [T, Hkv, D] rotated into cacheK and v [T, Hkv, D] copied into cacheV at rows positions [T] (int64 on the device);
+// q, k, v bf16 views with the last dim contiguous, caches [capacity, Hkv, D] bf16 contiguous. Flags as fusedRope.
+bool fusedRopeStepApplies(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& cos,
+    const at::Tensor& cacheK, const at::Tensor& cacheV);
+at::Tensor fusedRopeStep(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& cos,
+    const at::Tensor& sin, const at::Tensor& positions, at::Tensor& cacheK, at::Tensor& cacheV, bool interleaved,
+    bool float32, bool keepInterleaved);
+
 // The router of a decode step (x [T, hidden] bf16 on CUDA, T small; weight [E, hidden] float32 or bf16; k experts):
 // logits, scores (softmax, or sigmoid), the top-k by score (+ bias [E] float32 when defined) and their scores as
 // weights, normalised if asked and times scaling (as nn/router.h's plain TopK selection computes them).

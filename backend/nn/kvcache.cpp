@@ -48,17 +48,23 @@ std::pair<at::Tensor, at::Tensor> KvCache::append(int layer, const at::Tensor& f
     return { l.first.narrow(0, 0, needed), l.second.narrow(0, 0, needed) };
 }
 
-std::pair<at::Tensor, at::Tensor> KvCache::writeAt(int layer, const at::Tensor& positions, const at::Tensor& first,
-    const at::Tensor& second, std::int64_t span)
+std::pair<at::Tensor, at::Tensor> KvCache::storage(int layer, std::int64_t span)
 {
     auto& l = layerAt(layer);
     if (!l.first.defined() || l.first.size(0) < span)
         throw InvalidArgumentError("kv cache layer " + std::to_string(layer) + " holds "
             + std::to_string(l.first.defined() ? l.first.size(0) : 0) + " positions, a step needs "
             + std::to_string(span));
-    l.first.index_copy_(0, positions, first);
-    l.second.index_copy_(0, positions, second);
-    return { l.first.narrow(0, 0, span), l.second.narrow(0, 0, span) };
+    return { l.first, l.second };
+}
+
+std::pair<at::Tensor, at::Tensor> KvCache::writeAt(int layer, const at::Tensor& positions, const at::Tensor& first,
+    const at::Tensor& second, std::int64_t span)
+{
+    auto [keys, values] = storage(layer, span);
+    keys.index_copy_(0, positions, first);
+    values.index_copy_(0, positions, second);
+    return { keys.narrow(0, 0, span), values.narrow(0, 0, span) };
 }
 
 void KvCache::growTo(std::int64_t positions)

@@ -24,6 +24,9 @@ public:
     // the host never reads them) and returns views of the first `span` positions, which must fit the capacity.
     std::pair<at::Tensor, at::Tensor> writeAt(int layer, const at::Tensor& positions, const at::Tensor& first,
         const at::Tensor& second, std::int64_t span);
+    // The layer's whole storage ([capacity, ...] each), for a kernel that writes a step's entries itself; throws
+    // unless it holds at least `span` positions.
+    std::pair<at::Tensor, at::Tensor> storage(int layer, std::int64_t span);
     // Reallocates every written layer to hold `positions` entries (no-op when they already do). Moves the storage:
     // views and captured graphs that refer to the old tensors are stale afterwards.
     void growTo(std::int64_t positions);

@@ -113,6 +113,15 @@ at::Tensor Rope::apply(const at::Tensor& x, const at::Tensor& cos, const at::Ten
     return applyUnfused(x, cos, sin);
 }
 
+at::Tensor Rope::applyStoringKeys(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& cos,
+    const at::Tensor& sin, const at::Tensor& positions, at::Tensor& cacheK, at::Tensor& cacheV) const
+{
+    if (!fusedRopeStepApplies(q, k, v, cos, cacheK, cacheV))
+        return {};
+    return fusedRopeStep(q, k, v, cos, sin, positions, cacheK, cacheV, m_interleaved, m_float32,
+        m_float32 && m_interleaved);
+}
+
 at::Tensor Rope::applyUnfused(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin) const
 {
     const auto half = x.size(-1) / 2;

@@ -19,6 +19,11 @@ public:
     // x: [T, heads, dim] -> rotated, same shape and dtype.
     // Decode steps on CUDA take the fused kernel (nn/fuseddecode), everything else the plain ATen path.
     at::Tensor apply(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin) const;
+    // A decode step's queries rotated (returned) while its keys, rotated, and values go into the caches at rows
+    // `positions` in the same kernel (fused CUDA path); undefined where that kernel does not apply, and the caller
+    // rotates and stores as usual. q [T, H, dim], k/v [T, Hkv, dim], caches [capacity, Hkv, dim].
+    at::Tensor applyStoringKeys(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& cos,
+        const at::Tensor& sin, const at::Tensor& positions, at::Tensor& cacheK, at::Tensor& cacheV) const;
     // The plain ATen path (the reference the fused kernel is checked against).
     at::Tensor applyUnfused(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin) const;
 

@@ -239,6 +239,39 @@ void ropeCase(const char* name, bool interleaved, bool float32, std::int64_t tok
     }
     report(name, rope.apply(q, cos, sin), rope.applyUnfused(q, cos, sin), 2e-2);
 }
+// A step's rotation and cache write in one kernel against rotating with the plain path and index_copy_ into the cache;
+// the cache rows not written must stay as they were.
+void ropeStepCase(const char* name, bool interleaved, std::int64_t tokens, std::int64_t heads, std::int64_t kvHeads,
+    std::int64_t dim)
+{
+    RopeSpec spec;
+    spec.dim = static_cast<int>(dim);
+    spec.interleaved = interleaved;
+    const Rope rope(spec, at::kCUDA);
+    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+    const auto qkv = at::randn({ tokens, (heads + 2 * kvHeads) * dim }, opts); // one projection's output, split
+    const auto q = qkv.narrow(1, 0, heads * dim).view({ tokens, heads, dim });
+    const auto k = qkv.narrow(1, heads * dim, kvHeads * dim).view({ tokens, kvHeads, dim });
+    const auto v = qkv.narrow(1, (heads + kvHeads) * dim, kvHeads * dim).view({ tokens, kvHeads, dim });
+    const auto positions = at::arange(700, 700 + tokens, opts.dtype(at::kLong));
+    const auto [cos, sin] = rope.cosSin(positions);
+    auto cacheK = at::randn({ 1024, kvHeads, dim }, opts);
+    auto cacheV = at::randn({ 1024, kvHeads, dim }, opts);
+    auto expectedK = cacheK.clone().index_copy_(0, positions, rope.applyUnfused(k, cos, sin));
+    auto expectedV = cacheV.clone().index_copy_(0, positions, v);
+    const auto got = rope.applyStoringKeys(q, k, v, cos, sin, positions, cacheK, cacheV);
+    if (!got.defined()) {
+        std::printf("fused rope + cache write does not apply to %s  FAILED\n", name);
+        ++failures;
+        return;
+    }
+    std::string what = std::string(name) + ": queries";
+    report(what.c_str(), got, rope.applyUnfused(q, cos, sin), 2e-2);
+    what = std::string(name) + ": key cache";
+    report(what.c_str(), cacheK, expectedK, 2e-2);
+    what = std::string(name) + ": value cache (exact)";
+    report(what.c_str(), cacheV, expectedV, 0.0);
+}
 } // namespace
 
 int main()
@@ -289,6 +322,9 @@ int main()
     ropeCase("rope interleaved to halves, bf16 (DeepSeek-V3) 2 x 16 x 64", true, false, 2, 16, 64);
     ropeCase("rope interleaved, float32 complex (DeepSeek-V2) 1 x 16 x 64", true, true, 1, 16, 64);
     ropeCase("rope halves, float32 1 x 8 x 128", false, true, 1, 8, 128);
+    ropeStepCase("rope + cache, halves (OLMoE) 1 x 16/16 x 128", false, 1, 16, 16, 128);
+    ropeStepCase("rope + cache, halves (Qwen3) 3 x 32/4 x 128", false, 3, 32, 4, 128);
+    ropeStepCase("rope + cache, interleaved (Mixtral-like) 2 x 8/2 x 64", true, 2, 8, 2, 64);
     std::printf("%s\n", failures == 0 ? "all fused kernel checks passed" : "FUSED KERNEL CHECKS FAILED");
     return failures == 0 ? 0 : 1;
 }
