@@ -19,7 +19,6 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
-#include <QVBoxLayout>
 
 #include <optional>
 
@@ -76,6 +75,7 @@ CalibrationControls::CalibrationControls(SessionController* session, QWidget* pa
     , m_tokens(new QSpinBox)
     , m_fileLabel(new QLabel)
     , m_choose(new QPushButton(tr("Choose…")))
+    , m_actionRow(new QWidget(this))
     , m_calibrate(new QPushButton(tr("Calibrate mixed policy…")))
     , m_cancel(new QPushButton(tr("Cancel")))
     , m_progress(new QProgressBar)
@@ -102,21 +102,18 @@ CalibrationControls::CalibrationControls(SessionController* session, QWidget* pa
     m_progress->setVisible(false);
     m_progress->setFormat(tr("layer %v/%m"));
 
-    auto* sourceRow = new QHBoxLayout;
+    auto* sourceRow = new QHBoxLayout(this);
     sourceRow->setContentsMargins(0, 0, 0, 0);
     sourceRow->addWidget(m_source);
     sourceRow->addWidget(m_tokens);
     sourceRow->addWidget(m_fileLabel, 1);
     sourceRow->addWidget(m_choose);
-    auto* jobRow = new QHBoxLayout;
+    auto* jobRow = new QHBoxLayout(m_actionRow);
     jobRow->setContentsMargins(0, 0, 0, 0);
     jobRow->addWidget(m_calibrate);
     jobRow->addWidget(m_cancel);
     jobRow->addWidget(m_progress, 1);
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addLayout(sourceRow);
-    layout->addLayout(jobRow);
+    jobRow->addStretch(); // the buttons keep their size while the progress bar is hidden
 
     connect(m_source, &QComboBox::activated, this, &CalibrationControls::sourceActivated);
     connect(m_choose, &QPushButton::clicked, this, &CalibrationControls::chooseFile);

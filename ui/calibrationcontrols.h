@@ -48,6 +48,9 @@ public:
     void cancelCalibration();
     bool isCalibrating() const;
     JobTracker* jobs() const { return m_jobs; }
+    // "Calibrate mixed policy…", its Cancel and progress: a row the panel places beside "Add policy…" (this widget
+    // itself is the one-line source row).
+    QWidget* actionRow() const { return m_actionRow; }
     QPushButton* calibrateButton() const { return m_calibrate; }
     QPushButton* cancelButton() const { return m_cancel; }
 
@@ -73,6 +76,7 @@ private:
     QSpinBox* m_tokens;
     QLabel* m_fileLabel;
     QPushButton* m_choose;
+    QWidget* m_actionRow;
     QPushButton* m_calibrate;
     QPushButton* m_cancel;
     QProgressBar* m_progress;

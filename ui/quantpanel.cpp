@@ -66,7 +66,12 @@ QuantPanel::QuantPanel(InferenceService* service, SessionController* session, QW
     setObjectName("quantPanel");
     m_variants->setObjectName("quantVariants");
     m_variants->setToolTip(tr("Variants compared with the model as loaded (the baseline); weights quantized on load"));
-    m_variants->setMaximumHeight(175); // the eight presets without scrolling
+    // Items flow in rows, so the calibrated presets stay in sight when the dock is short.
+    m_variants->setFlow(QListView::LeftToRight);
+    m_variants->setWrapping(true);
+    m_variants->setResizeMode(QListView::Adjust);
+    m_variants->setSpacing(2);
+    m_variants->setMaximumHeight(130);
     for (const QString& p : presets())
         addVariantItem(p, p, false)->setCheckState(p == "int8" || p == "int4-g128" ? Qt::Checked : Qt::Unchecked);
     for (const QString& p : calibratedPresets())
@@ -88,13 +93,17 @@ QuantPanel::QuantPanel(InferenceService* service, SessionController* session, QW
                             "variant departs"));
     m_progress->setVisible(false);
     m_status->setWordWrap(true);
+    m_status->setMinimumHeight(2 * m_status->fontMetrics().lineSpacing() + 4); // two lines even in a short dock
     m_status->setObjectName("quantStatus");
     m_run->setObjectName("quantRun");
     m_cancel->setObjectName("quantCancel");
 
     auto* variantsBox = new QVBoxLayout;
     variantsBox->addWidget(m_variants);
-    variantsBox->addWidget(addPolicyButton, 0, Qt::AlignLeft);
+    auto* policyRow = new QHBoxLayout;
+    policyRow->addWidget(addPolicyButton);
+    policyRow->addWidget(m_calibration->actionRow(), 1);
+    variantsBox->addLayout(policyRow);
     auto* form = new QFormLayout;
     form->addRow(tr("Variants:"), variantsBox);
     form->addRow(tr("Calibration text:"), m_calibration);
@@ -164,6 +173,8 @@ QListWidgetItem* QuantPanel::addVariantItem(const QString& label, const QString&
 void QuantPanel::updateCalibratedVariants()
 {
     const bool available = m_calibration->hasText();
+    if (available && !m_calibrationHint.isEmpty() && m_status->text() == m_calibrationHint)
+        m_status->clear(); // the hint was followed
     for (int i = 0; i < m_variants->count(); ++i) {
         auto* item = m_variants->item(i);
         if (!item->data(kNeedsCalibrationRole).toBool())
@@ -303,9 +314,10 @@ void QuantPanel::run()
     bool calibrated = false;
     for (const QString& v : selectedVariants()) {
         if (!isVariantAvailable(v)) {
-            m_status->setText(tr("%1 needs calibration text: choose this document or a text file under Calibration "
-                                 "text, or untick it.")
-                                  .arg(v));
+            m_calibrationHint = tr("%1 needs calibration text: choose this document or a text file under "
+                                   "Calibration text, or untick it.")
+                                    .arg(v);
+            m_status->setText(m_calibrationHint);
             return;
         }
         calibrated = calibrated || needsCalibration(v);

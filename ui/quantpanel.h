@@ -104,6 +104,7 @@ private:
     QuantResultsView* m_results;
     qint64 m_lastRun = 0;
     std::int64_t m_resultDocument = -1; // the document the shown result ran on (-1: unknown)
+    QString m_calibrationHint; // the status line's "needs calibration text", cleared once there is some
     int m_documentPage = 0; // the document view's page, as last followed
 };
 

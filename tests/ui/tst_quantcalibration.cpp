@@ -126,6 +126,7 @@ private slots:
 
         calibration->setSource(CalibrationText::Source::Document);
         QVERIFY(calibration->hasText());
+        QVERIFY(quant->status()->text().isEmpty()); // the hint was followed
         for (const QString& v : QuantPanel::calibratedPresets()) {
             QVERIFY(variantItem(quant, v)->flags() & Qt::ItemIsEnabled);
             QVERIFY(quant->isVariantAvailable(v));
