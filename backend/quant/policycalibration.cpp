@@ -47,7 +47,8 @@ void validatePolicyCalibration(const PolicyCalibrationOptions& options)
     if (!low.defaultScheme.isQuantized())
         throw InvalidArgumentError("low scheme '" + options.low + "' must be a quantized scheme (int8, int4-g*, fp8)");
     if (!(options.budget > 0) || options.budget > 16)
-        throw InvalidArgumentError("the budget must be a positive share of the bf16 weight bytes (e.g. 0.35)");
+        throw InvalidArgumentError(
+            "the budget must be a share of the bf16 weight bytes above 0 and at most 16 (e.g. 0.35)");
     if (options.window < 2)
         throw InvalidArgumentError("the calibration window must be at least 2 tokens");
 }
