@@ -20,7 +20,7 @@ struct CalibrationText {
     std::string documentText; // Source::Document: the document's joined text
     std::string documentName; // for the record
     std::string path; // Source::File
-    std::int64_t maxTokens = 4096; // the first this many tokens (0: all)
+    std::int64_t maxTokens = 2048; // the first this many tokens (0: all); as `quantize --calib-tokens`
 
     bool isSet() const { return source != Source::None; }
     // Where the text came from, for the stored comparison's and the policy's records: {"source": "document",
