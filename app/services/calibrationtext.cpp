@@ -12,15 +12,15 @@ namespace moescope {
 
 namespace {
 constexpr std::size_t kMaxFileBytes = 512u << 20; // as the CLI's --calib-text-file
-// Bytes kept per wanted token before tokenizing: far above any tokenizer's average, so cutting the text first
-// never leaves fewer than maxTokens tokens, and a 500-page report is not tokenized for a few thousand tokens.
+// Bytes kept per wanted token before tokenizing: far above any tokenizer's average, so a 500-page report is not
+// tokenized for a few thousand tokens (a text of unusually long tokens is tokenized whole instead).
 constexpr std::size_t kBytesPerToken = 32;
 
 std::string_view prefix(std::string_view text, std::int64_t maxTokens)
 {
-    if (maxTokens <= 0 || text.size() / kBytesPerToken < std::size_t(maxTokens))
+    if (maxTokens <= 0 || text.size() / kBytesPerToken <= std::size_t(maxTokens))
         return text;
-    auto cut = std::size_t(maxTokens) * kBytesPerToken;
+    auto cut = std::size_t(maxTokens) * kBytesPerToken; // < text.size()
     while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
         --cut; // not inside a UTF-8 sequence
     return text.substr(0, cut);
@@ -62,7 +62,10 @@ std::vector<std::int32_t> calibrationIds(const Tokenizer& tokenizer, const Calib
         where = text.path;
         break;
     }
-    auto ids = tokenizer.encode(prefix(source, text.maxTokens), true);
+    const auto part = prefix(source, text.maxTokens);
+    auto ids = tokenizer.encode(part, true);
+    if (part.size() < source.size() && ids.size() < std::size_t(text.maxTokens))
+        ids = tokenizer.encode(source, true);
     if (text.maxTokens > 0 && ids.size() > std::size_t(text.maxTokens))
         ids.resize(std::size_t(text.maxTokens));
     if (ids.size() < 2)

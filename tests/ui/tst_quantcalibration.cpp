@@ -5,6 +5,7 @@
 // that QuantPolicy::fromFile parses, within the budget as the model's own module plan counts it, ticked in the list;
 // a cancelled calibration writes no file.
 
+#include "core/error.h"
 #include "eval/comparisonreport.h"
 #include "io/safetensorscheckpoint.h"
 #include "models/registry.h"
@@ -148,6 +149,32 @@ private slots:
         quant->setSelectedVariants({ "int8", "int4-g128+awq+gptq" });
         calibration->setSource(CalibrationText::Source::None);
         QCOMPARE(quant->selectedVariants(), QStringList({ "int8" }));
+    }
+
+    // The text is cut before tokenizing (a 500-page report is not tokenized for 2,048 tokens): the ids must still be
+    // the first tokens of the whole text; a missing file or no source says so.
+    void calibrationIdsAreTheTextsFirstTokens()
+    {
+        const auto tokenizer = Tokenizer::fromFile(m_model.toStdString());
+        const QString path = test::writeSampleReport(m_dir.filePath("ids-source.txt"), 60);
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const std::string whole = file.readAll().toStdString();
+        const auto reference = tokenizer.encode(whole, true);
+        CalibrationText text;
+        text.source = CalibrationText::Source::File;
+        text.path = path.toStdString();
+        for (const int n : { 2, 300, 2048 }) {
+            text.maxTokens = n;
+            QVERIFY(whole.size() > std::size_t(n) * 32); // the cut is taken
+            const auto ids = calibrationIds(tokenizer, text);
+            QCOMPARE(ids, std::vector<std::int32_t>(reference.begin(), reference.begin() + n));
+        }
+        text.maxTokens = 0;
+        QCOMPARE(calibrationIds(tokenizer, text), reference);
+        text.path = m_dir.filePath("missing.txt").toStdString();
+        QVERIFY_THROWS_EXCEPTION(IoError, calibrationIds(tokenizer, text));
+        QVERIFY_THROWS_EXCEPTION(InvalidArgumentError, calibrationIds(tokenizer, CalibrationText()));
     }
 
     void gptqComparisonMatchesCliAndIsStored()
