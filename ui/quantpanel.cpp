@@ -2,10 +2,12 @@
 
 #include "core/error.h"
 #include "eval/comparisonreport.h"
+#include "quant/quantpolicy.h"
 #include "services/inferenceservice.h"
 #include "services/jobtracker.h"
 #include "services/sessioncontroller.h"
 #include "store/sessionstore.h"
+#include "ui/calibrationcontrols.h"
 #include "ui/comparisonreportpdf.h"
 #include "ui/quantdamageview.h"
 #include "ui/quantresultsview.h"
@@ -28,11 +30,18 @@ namespace moescope {
 
 namespace {
 constexpr int kVariantRole = Qt::UserRole;
+constexpr int kNeedsCalibrationRole = Qt::UserRole + 1;
 } // namespace
 
 const QStringList& QuantPanel::presets()
 {
     static const QStringList kPresets { "bf16", "int8", "int4-g128", "int4-g64-asym", "fp8" };
+    return kPresets;
+}
+
+const QStringList& QuantPanel::calibratedPresets()
+{
+    static const QStringList kPresets { "int8+gptq", "int4-g128+gptq", "int4-g128+awq+gptq" };
     return kPresets;
 }
 
@@ -51,18 +60,22 @@ QuantPanel::QuantPanel(InferenceService* service, SessionController* session, QW
     , m_report(new QPushButton(tr("Report (PDF)…")))
     , m_progress(new QProgressBar)
     , m_status(new QLabel)
+    , m_calibration(new CalibrationControls(session))
     , m_results(new QuantResultsView)
 {
     setObjectName("quantPanel");
     m_variants->setObjectName("quantVariants");
     m_variants->setToolTip(tr("Variants compared with the model as loaded (the baseline); weights quantized on load"));
+    // Items flow in rows, so the calibrated presets stay in sight when the dock is short.
+    m_variants->setFlow(QListView::LeftToRight);
+    m_variants->setWrapping(true);
+    m_variants->setResizeMode(QListView::Adjust);
+    m_variants->setSpacing(2);
     m_variants->setMaximumHeight(130);
-    for (const QString& p : presets()) {
-        auto* item = new QListWidgetItem(p, m_variants);
-        item->setData(kVariantRole, p);
-        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
-        item->setCheckState(p == "int8" || p == "int4-g128" ? Qt::Checked : Qt::Unchecked);
-    }
+    for (const QString& p : presets())
+        addVariantItem(p, p, false)->setCheckState(p == "int8" || p == "int4-g128" ? Qt::Checked : Qt::Unchecked);
+    for (const QString& p : calibratedPresets())
+        addVariantItem(p, p, true);
     auto* addPolicyButton = new QPushButton(tr("Add policy…"));
     addPolicyButton->setToolTip(tr("A mixed 4/8-bit policy (JSON) as a variant"));
     m_windows->setRange(0, 100000);
@@ -80,15 +93,20 @@ QuantPanel::QuantPanel(InferenceService* service, SessionController* session, QW
                             "variant departs"));
     m_progress->setVisible(false);
     m_status->setWordWrap(true);
+    m_status->setMinimumHeight(2 * m_status->fontMetrics().lineSpacing() + 4); // two lines even in a short dock
     m_status->setObjectName("quantStatus");
     m_run->setObjectName("quantRun");
     m_cancel->setObjectName("quantCancel");
 
     auto* variantsBox = new QVBoxLayout;
     variantsBox->addWidget(m_variants);
-    variantsBox->addWidget(addPolicyButton, 0, Qt::AlignLeft);
+    auto* policyRow = new QHBoxLayout;
+    policyRow->addWidget(addPolicyButton);
+    policyRow->addWidget(m_calibration->actionRow(), 1);
+    variantsBox->addLayout(policyRow);
     auto* form = new QFormLayout;
     form->addRow(tr("Variants:"), variantsBox);
+    form->addRow(tr("Calibration text:"), m_calibration);
     form->addRow(tr("Windows:"), m_windows);
     form->addRow(tr("Window:"), m_windowSize);
     auto* buttons = new QHBoxLayout;
@@ -104,6 +122,11 @@ QuantPanel::QuantPanel(InferenceService* service, SessionController* session, QW
     layout->addWidget(m_results, 1);
 
     connect(addPolicyButton, &QPushButton::clicked, this, &QuantPanel::choosePolicy);
+    connect(m_calibration, &CalibrationControls::changed, this, &QuantPanel::updateCalibratedVariants);
+    connect(m_calibration, &CalibrationControls::statusMessage, m_status, &QLabel::setText);
+    connect(m_calibration, &CalibrationControls::policyWritten, this, &QuantPanel::addPolicy);
+    connect(m_calibration->jobs(), &JobTracker::started, this, &QuantPanel::updateState);
+    connect(m_calibration->jobs(), &JobTracker::finished, this, &QuantPanel::updateState);
     connect(m_run, &QPushButton::clicked, this, &QuantPanel::run);
     connect(m_cancel, &QPushButton::clicked, this, &QuantPanel::cancel);
     connect(m_export, &QPushButton::clicked, this, &QuantPanel::exportResults);
@@ -121,15 +144,72 @@ QuantPanel::QuantPanel(InferenceService* service, SessionController* session, QW
     connect(m_service, &InferenceService::modelLoaded, this, [this](const ModelSummary& s) {
         m_modelDir = QString::fromStdString(s.path);
         m_device = QString::fromStdString(s.device);
+        m_calibration->setModel(m_modelDir, m_device);
         updateState();
     });
     connect(m_service, &InferenceService::modelUnloaded, this, [this] {
         m_modelDir.clear();
+        m_calibration->setModel({}, {});
         updateState();
     });
     connect(m_session, &SessionController::documentLoaded, this, &QuantPanel::documentShown);
     connect(m_session, &SessionController::documentCleared, this, &QuantPanel::documentShown);
     updateState();
+    updateCalibratedVariants();
+}
+
+QListWidgetItem* QuantPanel::addVariantItem(const QString& label, const QString& variant, bool needsCalibration)
+{
+    auto* item = new QListWidgetItem(label, m_variants);
+    item->setData(kVariantRole, variant);
+    item->setData(kNeedsCalibrationRole, needsCalibration);
+    item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+    item->setCheckState(Qt::Unchecked);
+    return item;
+}
+
+// Variants that need calibration text can be ticked only while there is some; without it they are unticked and say
+// why, so a run never reaches the backend's own refusal.
+void QuantPanel::updateCalibratedVariants()
+{
+    const bool available = m_calibration->hasText();
+    if (available && !m_calibrationHint.isEmpty() && m_status->text() == m_calibrationHint)
+        m_status->clear(); // the hint was followed
+    for (int i = 0; i < m_variants->count(); ++i) {
+        auto* item = m_variants->item(i);
+        if (!item->data(kNeedsCalibrationRole).toBool())
+            continue;
+        const QString variant = item->data(kVariantRole).toString();
+        const QString what = variant.contains("gptq") || variant.startsWith("mixed:")
+            ? tr("quantized with calibration (GPTQ error compensation / activation-aware scaling)")
+            : tr("quantized with activation-aware scaling");
+        item->setFlags(available ? item->flags() | Qt::ItemIsEnabled : item->flags() & ~Qt::ItemIsEnabled);
+        if (!available)
+            item->setCheckState(Qt::Unchecked);
+        const QString file = variant.startsWith("mixed:") ? variant.mid(6) + "\n" : QString();
+        item->setToolTip(file + what + "\n"
+            + (available ? tr("Calibrated on the calibration text chosen below.")
+                         : m_calibration->unavailableReason()));
+    }
+}
+
+QListWidgetItem* QuantPanel::findVariant(const QString& variant) const
+{
+    for (int i = 0; i < m_variants->count(); ++i)
+        if (m_variants->item(i)->data(kVariantRole).toString() == variant)
+            return m_variants->item(i);
+    return nullptr;
+}
+
+bool QuantPanel::needsCalibration(const QString& variant) const
+{
+    const auto* item = findVariant(variant);
+    return item && item->data(kNeedsCalibrationRole).toBool();
+}
+
+bool QuantPanel::isVariantAvailable(const QString& variant) const
+{
+    return findVariant(variant) && (!needsCalibration(variant) || m_calibration->hasText());
 }
 
 QStringList QuantPanel::selectedVariants() const
@@ -152,16 +232,19 @@ void QuantPanel::setSelectedVariants(const QStringList& variants)
 void QuantPanel::addPolicy(const QString& path)
 {
     const QString variant = "mixed:" + path;
-    for (int i = 0; i < m_variants->count(); ++i)
-        if (m_variants->item(i)->data(kVariantRole).toString() == variant) {
-            m_variants->item(i)->setCheckState(Qt::Checked);
-            return;
-        }
-    auto* item = new QListWidgetItem(tr("mixed: %1").arg(QFileInfo(path).fileName()), m_variants);
-    item->setData(kVariantRole, variant);
-    item->setToolTip(path);
-    item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
-    item->setCheckState(Qt::Checked);
+    bool needsCalibration = false;
+    try { // a policy asking for +awq / +gptq needs calibration text; a bad file is reported when the run starts
+        needsCalibration = QuantPolicy::fromFile(path.toStdString()).needsCalibration();
+    } catch (const std::exception&) {
+    }
+    auto* item = findVariant(variant);
+    if (!item) {
+        item = addVariantItem(tr("mixed: %1").arg(QFileInfo(path).fileName()), variant, needsCalibration);
+        item->setToolTip(path);
+    }
+    item->setData(kNeedsCalibrationRole, needsCalibration); // the file may have been rewritten
+    updateCalibratedVariants();
+    item->setCheckState(isVariantAvailable(variant) ? Qt::Checked : Qt::Unchecked);
 }
 
 void QuantPanel::choosePolicy()
@@ -196,7 +279,8 @@ void QuantPanel::updateState()
 {
     const bool running = m_jobs->isRunning();
     const bool ready = !m_modelDir.isEmpty() && m_session->currentDocument() != nullptr;
-    m_run->setEnabled(!running && ready);
+    m_calibration->setComparisonRunning(running);
+    m_run->setEnabled(!running && ready && !m_calibration->isCalibrating());
     m_cancel->setEnabled(running);
     m_progress->setVisible(running);
     m_export->setEnabled(!running && m_results->result() != nullptr);
@@ -209,7 +293,7 @@ void QuantPanel::updateState()
 void QuantPanel::run()
 {
     const auto document = m_session->currentDocument();
-    if (m_modelDir.isEmpty() || !document || m_jobs->isRunning())
+    if (m_modelDir.isEmpty() || !document || m_jobs->isRunning() || m_calibration->isCalibrating())
         return;
     ComparisonRequest request;
     request.modelDir = m_modelDir.toStdString();
@@ -227,6 +311,19 @@ void QuantPanel::run()
         m_status->setText(tr("Tick at least one variant."));
         return;
     }
+    bool calibrated = false;
+    for (const QString& v : selectedVariants()) {
+        if (!isVariantAvailable(v)) {
+            m_calibrationHint = tr("%1 needs calibration text: choose this document or a text file under "
+                                   "Calibration text, or untick it.")
+                                    .arg(v);
+            m_status->setText(m_calibrationHint);
+            return;
+        }
+        calibrated = calibrated || needsCalibration(v);
+    }
+    if (calibrated)
+        request.calibration = m_calibration->calibrationText();
     m_status->setText(tr("Comparing %1 with %2 on %3…")
                           .arg(QFileInfo(m_modelDir).fileName(), selectedVariants().join(", "),
                               request.windows > 0 ? tr("%1 windows of the document").arg(request.windows)

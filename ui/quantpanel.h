@@ -6,7 +6,9 @@
 // (runComparison), so the InferenceService's model and its requests are untouched. When a document is shown again
 // (session reopened, document picked), its latest stored comparison is loaded back (in the background) with its
 // per-token arrays, so the damage overlay works after reopening. "Report (PDF)…" writes comparisonreportpdf.h's
-// report. Page sync with the document view goes through followPage / pageRequested. GUI thread only.
+// report. Page sync with the document view goes through followPage / pageRequested. Calibration text (the
+// document's first tokens or a text file, CalibrationControls) enables the "+gptq" / "+awq" presets and policies that
+// ask for them, and "Calibrate mixed policy…" adds the policy it writes to the list, ticked. GUI thread only.
 
 #include "services/comparisonjob.h"
 
@@ -15,12 +17,14 @@
 class QComboBox;
 class QLabel;
 class QListWidget;
+class QListWidgetItem;
 class QProgressBar;
 class QPushButton;
 class QSpinBox;
 
 namespace moescope {
 
+class CalibrationControls;
 class InferenceService;
 class JobTracker;
 class QuantResultsView;
@@ -31,6 +35,8 @@ class QuantPanel : public QWidget {
 
 public:
     static const QStringList& presets();
+    // Presets that need calibration text (GPTQ error compensation, activation-aware scaling).
+    static const QStringList& calibratedPresets();
 
     QuantPanel(InferenceService* service, SessionController* session, QWidget* parent = nullptr);
 
@@ -50,6 +56,9 @@ public:
     QPushButton* reportButton() const { return m_report; }
     JobTracker* loader() const { return m_loader; }
     QLabel* status() const { return m_status; }
+    CalibrationControls* calibration() const { return m_calibration; }
+    // False for a variant that needs calibration text while none is chosen (its item is disabled).
+    bool isVariantAvailable(const QString& variant) const;
 
 public slots:
     void run();
@@ -68,6 +77,10 @@ signals:
 
 private:
     void updateState();
+    void updateCalibratedVariants();
+    QListWidgetItem* addVariantItem(const QString& label, const QString& variant, bool needsCalibration);
+    QListWidgetItem* findVariant(const QString& variant) const;
+    bool needsCalibration(const QString& variant) const;
     void choosePolicy();
     void documentShown();
     void showResult(std::shared_ptr<const ComparisonResult> result, std::int64_t documentId);
@@ -87,9 +100,11 @@ private:
     QPushButton* m_report;
     QProgressBar* m_progress;
     QLabel* m_status;
+    CalibrationControls* m_calibration;
     QuantResultsView* m_results;
     qint64 m_lastRun = 0;
     std::int64_t m_resultDocument = -1; // the document the shown result ran on (-1: unknown)
+    QString m_calibrationHint; // the status line's "needs calibration text", cleared once there is some
     int m_documentPage = 0; // the document view's page, as last followed
 };
 

@@ -76,9 +76,10 @@ constexpr std::array kCommands = {
         " [--max-tokens N] [--decode-tokens N] [--calib-text-file F] [--session DB]",
         moescope::cli::runCompare },
     Command { "calibrate",
-        "calibrate --model DIR --text-file F --out POLICY.json [--low int4-g128] [--high int8] [--budget 0.35]\n"
-        "                                        [--base POLICY.json] [--tokens N] [--device ...]"
-        "  per-expert mixed 4/8-bit policy",
+        "calibrate --model DIR --text-file F --out POLICY.json [--low int4-g128[+awq][+gptq]] [--high int8]\n"
+        "                                        [--budget 0.35] [--base POLICY.json] [--tokens N] [--window N]"
+        " [--device ...]\n"
+        "                                        per-expert mixed 4/8-bit policy (+awq/+gptq: for the whole policy)",
         moescope::cli::runCalibrate },
     Command { "make-sample-report",
         "make-sample-report --out FILE.pdf [--seed S] [--truth FILE.json] [--uncompressed]\n"

@@ -19,16 +19,27 @@ std::int64_t tokensForWindows(std::int64_t window, std::int64_t windows)
     return window + (windows - 1) * std::max<std::int64_t>(1, window / 2);
 }
 
+std::string firstCalibratedVariant(const std::vector<std::string>& variants)
+{
+    for (const auto& v : variants)
+        if (v.rfind("dir:", 0) != 0 && QuantPolicy::fromSpec(v).needsCalibration())
+            return v;
+    return {};
+}
+
 ComparisonOutcome runDocumentComparison(const ComparisonRequest& request, const JobContext& context)
 {
     if (request.variants.empty())
         throw InvalidArgumentError("pick at least one variant to compare");
-    for (const auto& v : request.variants) // a bad policy fails before the models load
-        if (v.rfind("dir:", 0) != 0)
-            QuantPolicy::fromSpec(v);
+    const auto calibrated = firstCalibratedVariant(request.variants); // a bad policy fails before the models load
+    if (!calibrated.empty() && !request.calibration.isSet())
+        throw InvalidArgumentError("variant '" + calibrated
+            + "' needs calibration text (activation-aware scaling or GPTQ): choose the document or a text file as "
+              "calibration text");
     if (request.text.size() >= (std::size_t(1) << 31))
         throw InvalidArgumentError("the text is larger than 2 GiB: compare a part of it");
-    const auto encoding = Tokenizer::fromFile(request.modelDir).encodeWithOffsets(request.text, true);
+    const auto tokenizer = Tokenizer::fromFile(request.modelDir);
+    const auto encoding = tokenizer.encodeWithOffsets(request.text, true);
     const auto& ids = encoding.ids;
     if (ids.size() < 2)
         throw InvalidArgumentError("the text has fewer than two tokens: there is nothing to score");
@@ -37,6 +48,8 @@ ComparisonOutcome runDocumentComparison(const ComparisonRequest& request, const 
     options.window = request.window;
     options.maxTokens = tokensForWindows(request.window, request.windows);
     options.decodeTokens = request.decodeTokens;
+    if (!calibrated.empty())
+        options.calibrationIds = calibrationIds(tokenizer, request.calibration);
     throwIfStopRequested(context.stop);
     ComparisonOutcome out;
     auto result = std::make_shared<ComparisonResult>(runComparison(request.modelDir, readModelSpec(request.modelDir),
@@ -55,8 +68,10 @@ ComparisonOutcome runDocumentComparison(const ComparisonRequest& request, const 
     }
     if (!request.sessionPath.empty()) {
         auto store = SessionStore::open(request.sessionPath);
-        const nlohmann::json params = { { "variants", request.variants }, { "window", options.window },
+        nlohmann::json params = { { "variants", request.variants }, { "window", options.window },
             { "max_tokens", options.maxTokens }, { "device", options.device }, { "source", "gui" } };
+        if (!calibrated.empty())
+            params["calibration"] = request.calibration.describe(options.calibrationIds.size());
         out.runId = saveComparison(store, *result, request.documentId, params.dump());
         spdlog::info("comparison of {} stored as run {} in {}", request.modelDir, out.runId, request.sessionPath);
     }

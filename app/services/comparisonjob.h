@@ -5,6 +5,7 @@
 // does. Runs on a JobTracker thread; cancellable through the job's stop token between windows.
 
 #include "eval/comparison.h"
+#include "services/calibrationtext.h"
 #include "services/jobtracker.h"
 
 #include <memory>
@@ -22,7 +23,8 @@ struct ComparisonRequest {
     std::int64_t windows = 0; // score only this many windows (0: the whole text)
     std::string device = "auto";
     int decodeTokens = 16;
-    std::string sessionPath; // store the result there when set
+    CalibrationText calibration; // tokenized only when a variant needs it (+awq, +gptq, a policy with "gptq": true)
+    std::string sessionPath; // store the result there when set (with the calibration text's source in its params)
     std::optional<std::int64_t> documentId;
 };
 
@@ -34,8 +36,12 @@ struct ComparisonOutcome {
 // Tokens considered for `windows` windows of `window` tokens with the comparison's stride of window / 2.
 std::int64_t tokensForWindows(std::int64_t window, std::int64_t windows);
 
-// Throws InvalidArgumentError for an empty text or variant list, UnsupportedError for an unknown scheme, and
-// CancelledError when stopped.
+// The first variant that needs calibration text (+awq, +gptq, a policy file asking for them), or "" when none does.
+// Throws as QuantPolicy::fromSpec for a bad name or policy file.
+std::string firstCalibratedVariant(const std::vector<std::string>& variants);
+
+// Throws InvalidArgumentError for an empty text or variant list or a calibrated variant without calibration text,
+// UnsupportedError for an unknown scheme, and CancelledError when stopped.
 ComparisonOutcome runDocumentComparison(const ComparisonRequest& request, const JobContext& context);
 
 } // namespace moescope

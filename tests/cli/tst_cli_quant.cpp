@@ -117,8 +117,20 @@ private slots:
         QVERIFY(QFile::exists(tmp.path() + "/s.moescope"));
     }
 
+    // The low scheme's "+gptq" (quantizer options are the whole policy's) is carried into the written policy as
+    // "gptq": true, so loading it needs calibration text.
+    void calibrateWritesAPolicyWithinBudget_data()
+    {
+        QTest::addColumn<QString>("low");
+        QTest::addColumn<bool>("gptq");
+        QTest::newRow("rounding") << "int4-g32" << false;
+        QTest::newRow("gptq") << "int4-g32+gptq" << true;
+    }
+
     void calibrateWritesAPolicyWithinBudget()
     {
+        QFETCH(QString, low);
+        QFETCH(bool, gptq);
         QTemporaryDir tmp;
         QString ids;
         for (int i = 0; i < 48; ++i)
@@ -126,15 +138,27 @@ private slots:
         const auto idsFile = writeFile(tmp.path() + "/ids.txt", ids.toUtf8());
         const QString policy = tmp.path() + "/policy.json";
         auto r = cli({ "calibrate", "--model", fixture("deepseek_v2"), "--ids-file", idsFile, "--out", policy, "--low",
-            "int4-g32", "--budget", "0.4", "--window", "16", "--device", "cpu" });
+            low, "--budget", "0.4", "--window", "16", "--device", "cpu" });
         QVERIFY2(r.exit == 0, qPrintable(r.err));
         QFile f(policy);
         QVERIFY(f.open(QIODevice::ReadOnly));
         const auto p = QJsonDocument::fromJson(f.readAll()).object();
         QVERIFY(p["calibration"].toObject()["weight_vs_bf16"].toDouble() <= 0.4);
-        // The policy it wrote is usable as it is.
-        r = cli({ "quantize", "--model", fixture("deepseek_v2"), "--scheme", "mixed:" + policy, "--out", tmp.path() + "/q" });
+        QCOMPARE(p["calibration"].toObject()["low"].toString(), low);
+        QCOMPARE(p["routed_experts"].toString(), QStringLiteral("int4-g32"));
+        QCOMPARE(p["gptq"].toBool(), gptq);
+        QCOMPARE(p["activation_aware"].toBool(), false);
+        // The policy it wrote is usable as it is (with calibration text when it asks for GPTQ).
+        const QStringList quantize { "quantize", "--model", fixture("deepseek_v2"), "--scheme", "mixed:" + policy,
+            "--out", tmp.path() + "/q", "--window", "16" };
+        if (gptq) {
+            r = cli(quantize);
+            QVERIFY(r.exit != 0);
+            QVERIFY2(r.err.contains("--calib-text-file"), qPrintable(r.err));
+        }
+        r = cli(quantize + (gptq ? QStringList { "--calib-ids-file", idsFile } : QStringList()));
         QVERIFY2(r.exit == 0, qPrintable(r.err));
+        QCOMPARE(QJsonDocument::fromJson(r.out).object()["policy"].toObject()["gptq"].toBool(), gptq);
     }
 
     // "+gptq" through quantize and compare: calibration ids in, the policy recorded, GPTQ closer to the baseline than
@@ -194,6 +218,15 @@ private slots:
                                          << "--text-file";
         QTest::newRow("compare-bad-variant") << QStringList { "compare", "--model", fixture("olmoe"), "--variants",
             "int9", "--ids-file", "/dev/null" } << "int9";
+        QTest::newRow("calibrate-high-options") << QStringList { "calibrate", "--model", fixture("olmoe"), "--ids-file",
+            "/dev/null", "--out", "/tmp/never", "--low", "int4-g32", "--high", "int8+awq" }
+                                                << "int4-g32+gptq";
+        QTest::newRow("calibrate-mixed-low") << QStringList { "calibrate", "--model", fixture("olmoe"), "--ids-file",
+            "/dev/null", "--out", "/tmp/never", "--low", "mixed:p.json" }
+                                             << "not a policy file";
+        QTest::newRow("calibrate-bad-option") << QStringList { "calibrate", "--model", fixture("olmoe"), "--ids-file",
+            "/dev/null", "--out", "/tmp/never", "--low", "int4-g32+fast" }
+                                              << "+gptq";
     }
 
     void badInputGivesOneLine()
