@@ -1,6 +1,7 @@
 #include "kernels/decodekernels.h"
 
 #include <algorithm>
+#include <type_traits>
 #include <cuda_fp16.h>
 #include <cstdint>
 
@@ -140,26 +141,31 @@ namespace {
     // ascending expert id with the eager path's roundings (bf16 product, bf16 scaled value, bf16 after each
     // addition). chunkDot(slot, i) is one lane's partial product over the chunk of `width` columns at column i; the
     // loop runs over columns outside and slots inside, so that every lane has the loads of all k rows in flight
-    // instead of finishing one row (and its warp reduction) before starting the next.
-    template <typename ChunkDot>
+    // instead of finishing one row (and its warp reduction) before starting the next. kK: k known at compile time
+    // (the common 2, 4, 6, 8: no per-slot branches, so the loads issue back to back), or 0 for any k <= kMaxTopK.
+    template <int kK, typename ChunkDot>
     __device__ __forceinline__ float combineSlots(const std::int64_t* __restrict__ ids,
         SlotWeights weights, std::int64_t token, int k, std::int64_t cols, int width, int lane,
         ChunkDot chunkDot)
     {
-        float part[kMaxTopK];
+        constexpr int kSlots = kK > 0 ? kK : kMaxTopK;
+        if constexpr (kK > 0)
+            k = kK;
+        float part[kSlots];
 #pragma unroll
-        for (int j = 0; j < kMaxTopK; ++j)
+        for (int j = 0; j < kSlots; ++j)
             part[j] = 0.f;
+#pragma unroll 2
         for (std::int64_t i = lane * width; i < cols; i += 32 * width) {
 #pragma unroll
-            for (int j = 0; j < kMaxTopK; ++j)
-                if (j < k)
+            for (int j = 0; j < kSlots; ++j)
+                if (kK > 0 || j < k)
                     part[j] += chunkDot(token * k + j, i);
         }
         float mine = 0.f; // lane j ends with slot j's sum
 #pragma unroll
-        for (int j = 0; j < kMaxTopK; ++j) {
-            if (j < k) {
+        for (int j = 0; j < kSlots; ++j) {
+            if (kK > 0 || j < k) {
                 const float sum = warpSum(part[j]);
                 if (lane == j)
                     mine = sum;
@@ -195,6 +201,7 @@ namespace {
             h[slot * gate.rows + j] = siluProduct(g, u);
     }
 
+    template <int kK>
     __global__ void quantDownCombineKernel(const bf16* __restrict__ h, QuantMatrices down,
         const std::int64_t* __restrict__ ids, SlotWeights weights, int k, bf16* __restrict__ out)
     {
@@ -203,7 +210,7 @@ namespace {
         const int lane = threadIdx.x % 32;
         if (row >= down.rows)
             return;
-        const float acc = combineSlots(ids, weights, token, k, down.cols, quantChunkWidth(down.format), lane,
+        const float acc = combineSlots<kK>(ids, weights, token, k, down.cols, quantChunkWidth(down.format), lane,
             [&](std::int64_t slot, std::int64_t i) {
                 return quantChunkDot(down, ids[slot] * down.rows + row, i, h + slot * down.cols);
             });
@@ -241,6 +248,7 @@ namespace {
     }
 
     // One warp per (token, output row): the token's k expert rows, added in ascending expert id.
+    template <int kK>
     __global__ void downCombineKernel(const bf16* __restrict__ h, const bf16* __restrict__ down,
         const std::int64_t* __restrict__ ids, SlotWeights weights, int k, std::int64_t hidden,
         std::int64_t inter, bf16* __restrict__ out)
@@ -250,7 +258,7 @@ namespace {
         const int lane = threadIdx.x % 32;
         if (row >= hidden)
             return;
-        const float acc = combineSlots(ids, weights, token, k, inter, 8, lane, [&](std::int64_t slot, std::int64_t i) {
+        const float acc = combineSlots<kK>(ids, weights, token, k, inter, 8, lane, [&](std::int64_t slot, std::int64_t i) {
             const bf16* r = down + (ids[slot] * hidden + row) * inter;
             return dot8(__ldg(reinterpret_cast<const uint4*>(r + i)), *reinterpret_cast<const uint4*>(h + slot * inter + i),
                 0.f);
@@ -314,6 +322,7 @@ namespace {
         for (int n = 0; n < kMaxGemvTokens; ++n)
             acc[n] = 0.f;
         const Weight* wr = w + e * hidden;
+#pragma unroll 4
         for (std::int64_t i = lane * 8; i < hidden; i += 32 * 8) {
             float wv[8];
             if constexpr (sizeof(Weight) == 4) {
@@ -388,29 +397,36 @@ namespace {
                 choice[q] = 0.f; // never taken: e >= experts
             }
         }
+        // Each round's arg-max as one 64-bit key per lane: the choice's bits made order-preserving as an unsigned
+        // integer, then the inverted expert id (ties go to the lower id); one shuffle per reduction level.
+        auto keyOf = [](float v, int e) {
+            const unsigned u = __float_as_uint(v);
+            const unsigned ordered = (u & 0x80000000u) ? ~u : (u | 0x80000000u);
+            return (static_cast<unsigned long long>(ordered) << 32) | (0xffffffffu - static_cast<unsigned>(e));
+        };
         float myWeight = 0.f;
         int myId = 0;
         unsigned taken = 0; // bit q: this lane's expert lane + 32 q is chosen already
         for (int n = 0; n < k; ++n) {
-            float best = -INFINITY;
-            int bestId = experts; // none
-            float bestScore = 0.f;
+            unsigned long long best = 0; // below every real key
 #pragma unroll
             for (int q = 0; q < kPerLane; ++q) {
                 const int e = lane + 32 * q;
-                if (e < experts && !(taken >> q & 1u) && (bestId == experts || choice[q] > best))
-                    best = choice[q], bestId = e, bestScore = score[q];
+                if (e < experts && !(taken >> q & 1u))
+                    best = max(best, keyOf(choice[q], e));
             }
 #pragma unroll
-            for (int o = 16; o > 0; o >>= 1) {
-                const float v = __shfl_xor_sync(0xffffffffu, best, o);
-                const int id = __shfl_xor_sync(0xffffffffu, bestId, o);
-                const float sc = __shfl_xor_sync(0xffffffffu, bestScore, o);
-                if (id != experts && (bestId == experts || v > best || (v == best && id < bestId)))
-                    best = v, bestId = id, bestScore = sc;
-            }
-            if (bestId % 32 == lane) // the owner drops it from the race
-                taken |= 1u << (bestId / 32);
+            for (int o = 16; o > 0; o >>= 1)
+                best = max(best, __shfl_xor_sync(0xffffffffu, best, o));
+            const int bestId = static_cast<int>(0xffffffffu - static_cast<unsigned>(best & 0xffffffffu));
+            float ownScore = 0.f; // the winner's score, from its owner lane
+#pragma unroll
+            for (int q = 0; q < kPerLane; ++q)
+                if (lane + 32 * q == bestId) {
+                    ownScore = score[q];
+                    taken |= 1u << q;
+                }
+            const float bestScore = __shfl_sync(0xffffffffu, ownScore, bestId % 32);
             if (lane == n)
                 myWeight = bestScore, myId = bestId;
         }
@@ -584,6 +600,18 @@ namespace {
                 = in.v.data[token * in.v.tokenStride + head * in.v.headStride + i];
         }
     }
+    // Calls launch with std::integral_constant<int, k> for the common k, else with 0 (any k).
+    template <typename Launch>
+    void withTopK(int k, Launch launch)
+    {
+        switch (k) {
+        case 2: launch(std::integral_constant<int, 2> {}); break;
+        case 4: launch(std::integral_constant<int, 4> {}); break;
+        case 6: launch(std::integral_constant<int, 6> {}); break;
+        case 8: launch(std::integral_constant<int, 8> {}); break;
+        default: launch(std::integral_constant<int, 0> {}); break;
+        }
+    }
 } // namespace
 
 void launchMoeDecode(const bf16* x, const bf16* gateUp, const bf16* down, const std::int64_t* ids,
@@ -596,7 +624,10 @@ void launchMoeDecode(const bf16* x, const bf16* gateUp, const bf16* down, const 
     gateUpSiluKernel<<<gateUpGrid, block, 0, stream>>>(x, gateUp, ids, k, hidden, intermediate, h);
     const dim3 downGrid(
         static_cast<unsigned>((hidden + kWarpsPerBlock - 1) / kWarpsPerBlock), static_cast<unsigned>(tokens));
-    downCombineKernel<<<downGrid, block, 0, stream>>>(h, down, ids, weights, k, hidden, intermediate, out);
+    withTopK(k, [&](auto kK) {
+        downCombineKernel<decltype(kK)::value>
+            <<<downGrid, block, 0, stream>>>(h, down, ids, weights, k, hidden, intermediate, out);
+    });
 }
 
 void launchQuantMoeDecode(const bf16* x, const QuantMatrices& gate, const QuantMatrices& up,
@@ -609,7 +640,9 @@ void launchQuantMoeDecode(const bf16* x, const QuantMatrices& gate, const QuantM
     quantGateUpSiluKernel<<<gateUpGrid, block, 0, stream>>>(x, gate, up, ids, k, h);
     const dim3 downGrid(
         static_cast<unsigned>((down.rows + kWarpsPerBlock - 1) / kWarpsPerBlock), static_cast<unsigned>(tokens));
-    quantDownCombineKernel<<<downGrid, block, 0, stream>>>(h, down, ids, weights, k, out);
+    withTopK(k, [&](auto kK) {
+        quantDownCombineKernel<decltype(kK)::value><<<downGrid, block, 0, stream>>>(h, down, ids, weights, k, out);
+    });
 }
 
 void launchQuantGemv(const bf16* x, const QuantMatrices& weight, const bf16* bias, std::int64_t tokens, bf16* y,
