@@ -1,7 +1,6 @@
 #include "kernels/decodekernels.h"
 
 #include <algorithm>
-#include <type_traits>
 #include <cuda_fp16.h>
 #include <cstdint>
 
@@ -48,6 +47,16 @@ namespace {
             a1 = dot8(__ldg(reinterpret_cast<const uint4*>(r1 + i)), x, a1);
         }
         return make_float2(warpSum(a0), warpSum(a1));
+    }
+
+    __device__ __forceinline__ float dotRow(const bf16* __restrict__ r, const bf16* __restrict__ v, std::int64_t n,
+        int lane)
+    {
+        float a = 0.f;
+#pragma unroll 4
+        for (std::int64_t i = lane * 8; i < n; i += 32 * 8)
+            a = dot8(__ldg(reinterpret_cast<const uint4*>(r + i)), *reinterpret_cast<const uint4*>(v + i), a);
+        return warpSum(a);
     }
 
     // Products of 8 dequantized values with 8 bf16 inputs.
@@ -137,52 +146,28 @@ namespace {
         }
     }
 
-    // One output row of a token: the dot products of its k expert rows with their slots' inputs, scaled and added in
-    // ascending expert id with the eager path's roundings (bf16 product, bf16 scaled value, bf16 after each
-    // addition). chunkDot(slot, i) is one lane's partial product over the chunk of `width` columns at column i; the
-    // loop runs over columns outside and slots inside, so that every lane has the loads of all k rows in flight
-    // instead of finishing one row (and its warp reduction) before starting the next. kK: k known at compile time
-    // (the common 2, 4, 6, 8: no per-slot branches, so the loads issue back to back), or 0 for any k <= kMaxTopK.
-    template <int kK, typename ChunkDot>
-    __device__ __forceinline__ float combineSlots(const std::int64_t* __restrict__ ids,
-        SlotWeights weights, std::int64_t token, int k, std::int64_t cols, int width, int lane,
-        ChunkDot chunkDot)
+    // One thread per (token, output row): the token's slot outputs y [S, H] (bf16, as each expert's output is),
+    // scaled by their routing weights and added in ascending expert id with the eager path's roundings (bf16 scaled
+    // value, bf16 after each addition).
+    __global__ void combineSlotsKernel(const bf16* __restrict__ y, const std::int64_t* __restrict__ ids,
+        SlotWeights weights, std::int64_t tokens, int k, std::int64_t hidden, bf16* __restrict__ out)
     {
-        constexpr int kSlots = kK > 0 ? kK : kMaxTopK;
-        if constexpr (kK > 0)
-            k = kK;
-        float part[kSlots];
-#pragma unroll
-        for (int j = 0; j < kSlots; ++j)
-            part[j] = 0.f;
-#pragma unroll 2
-        for (std::int64_t i = lane * width; i < cols; i += 32 * width) {
-#pragma unroll
-            for (int j = 0; j < kSlots; ++j)
-                if (kK > 0 || j < k)
-                    part[j] += chunkDot(token * k + j, i);
-        }
-        float mine = 0.f; // lane j ends with slot j's sum
-#pragma unroll
-        for (int j = 0; j < kSlots; ++j) {
-            if (kK > 0 || j < k) {
-                const float sum = warpSum(part[j]);
-                if (lane == j)
-                    mine = sum;
-            }
-        }
+        const std::int64_t index = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+        if (index >= tokens * hidden)
+            return;
+        const std::int64_t token = index / hidden;
+        const std::int64_t row = index % hidden;
         int order[kMaxTopK];
         slotsByExpert(ids, token, k, order);
         float acc = 0.f;
         for (int n = 0; n < k; ++n) {
-            const float dot = __shfl_sync(0xffffffffu, mine, order[n]);
             const std::int64_t slot = token * k + order[n];
             const float weight = weights.bf16 ? __bfloat162float(static_cast<const bf16*>(weights.data)[slot])
                                               : static_cast<const float*>(weights.data)[slot];
-            const float y = roundBf16(roundBf16(dot) * weight);
-            acc = n == 0 ? y : roundBf16(acc + y);
+            const float value = roundBf16(__bfloat162float(y[slot * hidden + row]) * weight);
+            acc = n == 0 ? value : roundBf16(acc + value);
         }
-        return acc;
+        out[index] = __float2bfloat16(acc);
     }
 
     __global__ void quantGateUpSiluKernel(const bf16* __restrict__ x, QuantMatrices gate, QuantMatrices up,
@@ -201,21 +186,18 @@ namespace {
             h[slot * gate.rows + j] = siluProduct(g, u);
     }
 
-    template <int kK>
-    __global__ void quantDownCombineKernel(const bf16* __restrict__ h, QuantMatrices down,
-        const std::int64_t* __restrict__ ids, SlotWeights weights, int k, bf16* __restrict__ out)
+    // One warp per (slot, output row) of quantized down projections: y [S, H] in bf16.
+    __global__ void quantDownSlotKernel(const bf16* __restrict__ h, QuantMatrices down,
+        const std::int64_t* __restrict__ ids, bf16* __restrict__ y)
     {
-        const std::int64_t token = blockIdx.y;
+        const std::int64_t slot = blockIdx.y;
         const std::int64_t row = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
         const int lane = threadIdx.x % 32;
         if (row >= down.rows)
             return;
-        const float acc = combineSlots<kK>(ids, weights, token, k, down.cols, quantChunkWidth(down.format), lane,
-            [&](std::int64_t slot, std::int64_t i) {
-                return quantChunkDot(down, ids[slot] * down.rows + row, i, h + slot * down.cols);
-            });
+        const float dot = dotQuantRow(down, ids[slot], row, h + slot * down.cols, lane);
         if (lane == 0)
-            out[token * down.rows + row] = __float2bfloat16(acc);
+            y[slot * down.rows + row] = __float2bfloat16(dot);
     }
 
     __global__ void quantGemvKernel(const bf16* __restrict__ x, QuantMatrices w, const bf16* __restrict__ bias,
@@ -247,24 +229,19 @@ namespace {
             h[slot * inter + j] = siluProduct(gu.x, gu.y);
     }
 
-    // One warp per (token, output row): the token's k expert rows, added in ascending expert id.
-    template <int kK>
-    __global__ void downCombineKernel(const bf16* __restrict__ h, const bf16* __restrict__ down,
-        const std::int64_t* __restrict__ ids, SlotWeights weights, int k, std::int64_t hidden,
-        std::int64_t inter, bf16* __restrict__ out)
+    // One warp per (slot, output row): y [S, H] = bf16(down_e h[s]), each row of each chosen expert read once. (One
+    // warp per slot and row, as gate/up: a warp per output row over all k slots left too few warps in flight.)
+    __global__ void downSlotKernel(const bf16* __restrict__ h, const bf16* __restrict__ down,
+        const std::int64_t* __restrict__ ids, std::int64_t hidden, std::int64_t inter, bf16* __restrict__ y)
     {
-        const std::int64_t token = blockIdx.y;
+        const std::int64_t slot = blockIdx.y;
         const std::int64_t row = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
         const int lane = threadIdx.x % 32;
         if (row >= hidden)
             return;
-        const float acc = combineSlots<kK>(ids, weights, token, k, inter, 8, lane, [&](std::int64_t slot, std::int64_t i) {
-            const bf16* r = down + (ids[slot] * hidden + row) * inter;
-            return dot8(__ldg(reinterpret_cast<const uint4*>(r + i)), *reinterpret_cast<const uint4*>(h + slot * inter + i),
-                0.f);
-        });
+        const float dot = dotRow(down + (ids[slot] * hidden + row) * inter, h + slot * inter, inter, lane);
         if (lane == 0)
-            out[token * hidden + row] = __float2bfloat16(acc);
+            y[slot * hidden + row] = __float2bfloat16(dot);
     }
 
     // One warp per output row of the targets' rows laid end to end; each row is read once for all kTokens tokens.
@@ -600,49 +577,178 @@ namespace {
                 = in.v.data[token * in.v.tokenStride + head * in.v.headStride + i];
         }
     }
-    // Calls launch with std::integral_constant<int, k> for the common k, else with 0 (any k).
-    template <typename Launch>
-    void withTopK(int k, Launch launch)
+    void launchCombineSlots(const bf16* y, const std::int64_t* ids, SlotWeights weights, std::int64_t tokens, int k,
+        std::int64_t hidden, bf16* out, cudaStream_t stream)
     {
-        switch (k) {
-        case 2: launch(std::integral_constant<int, 2> {}); break;
-        case 4: launch(std::integral_constant<int, 4> {}); break;
-        case 6: launch(std::integral_constant<int, 6> {}); break;
-        case 8: launch(std::integral_constant<int, 8> {}); break;
-        default: launch(std::integral_constant<int, 0> {}); break;
+        constexpr int threads = 256;
+        const auto blocks = static_cast<unsigned>((tokens * hidden + threads - 1) / threads);
+        combineSlotsKernel<<<blocks, threads, 0, stream>>>(y, ids, weights, tokens, k, hidden, out);
+    }
+    // Split-K decode attention, part 1: block (split, head, token) runs an online softmax over its split's visible
+    // keys (key j visible to token t when lo <= j <= positions[t], lo = positions[t] - window + 1 with a window),
+    // four warps taking every fourth key, each lane holding dim / 32 of the head's dims; the warps' partial results
+    // merge in shared memory into (max, sum, weighted values) per split.
+    constexpr int kAttentionWarps = 4;
+    constexpr int kMaxDimsPerLane = kMaxAttentionHeadDim / 32;
+    __global__ void decodeAttentionSplitKernel(DecodeAttentionInputs in, int splits, float* __restrict__ partials)
+    {
+        const int split = blockIdx.x;
+        const int head = blockIdx.y;
+        const int token = blockIdx.z;
+        const int warp = threadIdx.x / 32;
+        const int lane = threadIdx.x % 32;
+        const int perLane = in.dim / 32;
+        const int kvHead = head / (in.heads / in.kvHeads);
+        const std::int64_t position = in.positions[token];
+        const std::int64_t first = in.window > 0 ? max(std::int64_t { 0 }, position - in.window + 1) : 0;
+        const std::int64_t last = min(position, in.span - 1);
+        const std::int64_t begin = max(first, static_cast<std::int64_t>(split) * in.keysPerSplit);
+        const std::int64_t end = min(last + 1, static_cast<std::int64_t>(split + 1) * in.keysPerSplit);
+
+        float q[kMaxDimsPerLane], acc[kMaxDimsPerLane];
+        const bf16* qRow = in.q + (static_cast<std::int64_t>(token) * in.heads + head) * in.dim + lane * perLane;
+#pragma unroll
+        for (int d = 0; d < kMaxDimsPerLane; ++d) {
+            q[d] = d < perLane ? __bfloat162float(qRow[d]) * in.scale : 0.f;
+            acc[d] = 0.f;
+        }
+        float runningMax = -INFINITY, runningSum = 0.f;
+        const std::int64_t rowStride = static_cast<std::int64_t>(in.kvHeads) * in.dim;
+        // Each warp takes kKeysPerWarp consecutive keys at a time, all their loads issued before any arithmetic.
+        constexpr int kKeysPerWarp = 4;
+        for (std::int64_t j0 = begin + warp * kKeysPerWarp; j0 < end; j0 += kKeysPerWarp * kAttentionWarps) {
+            float k[kKeysPerWarp][kMaxDimsPerLane], v[kKeysPerWarp][kMaxDimsPerLane];
+#pragma unroll
+            for (int u = 0; u < kKeysPerWarp; ++u) {
+                const std::int64_t j = min(j0 + u, end - 1); // past the end: a valid row, masked below
+                const bf16* kRow = in.keys + j * rowStride + kvHead * in.dim + lane * perLane;
+                const bf16* vRow = in.values + j * rowStride + kvHead * in.dim + lane * perLane;
+#pragma unroll
+                for (int d = 0; d < kMaxDimsPerLane; ++d) {
+                    k[u][d] = d < perLane ? __bfloat162float(kRow[d]) : 0.f;
+                    v[u][d] = d < perLane ? __bfloat162float(vRow[d]) : 0.f;
+                }
+            }
+            float score[kKeysPerWarp];
+            float newMax = runningMax;
+#pragma unroll
+            for (int u = 0; u < kKeysPerWarp; ++u) {
+                float dot = 0.f;
+#pragma unroll
+                for (int d = 0; d < kMaxDimsPerLane; ++d)
+                    dot = fmaf(q[d], k[u][d], dot);
+                score[u] = j0 + u < end ? warpSum(dot) : -INFINITY;
+                newMax = fmaxf(newMax, score[u]);
+            }
+            const float correction = expf(runningMax - newMax);
+            runningSum *= correction;
+#pragma unroll
+            for (int d = 0; d < kMaxDimsPerLane; ++d)
+                acc[d] *= correction;
+#pragma unroll
+            for (int u = 0; u < kKeysPerWarp; ++u) {
+                const float p = expf(score[u] - newMax); // 0 for the masked
+                runningSum += p;
+#pragma unroll
+                for (int d = 0; d < kMaxDimsPerLane; ++d)
+                    acc[d] = fmaf(p, v[u][d], acc[d]);
+            }
+            runningMax = newMax;
+        }
+
+        __shared__ float warpMax[kAttentionWarps], warpSumOf[kAttentionWarps];
+        __shared__ float warpAcc[kAttentionWarps][kMaxAttentionHeadDim];
+        if (lane == 0)
+            warpMax[warp] = runningMax, warpSumOf[warp] = runningSum;
+#pragma unroll
+        for (int d = 0; d < kMaxDimsPerLane; ++d)
+            if (d < perLane)
+                warpAcc[warp][lane * perLane + d] = acc[d];
+        __syncthreads();
+        float blockMax = -INFINITY;
+        for (int w = 0; w < kAttentionWarps; ++w)
+            blockMax = fmaxf(blockMax, warpMax[w]);
+        float* out = partials + ((static_cast<std::int64_t>(token) * in.heads + head) * splits + split) * (in.dim + 2);
+        for (int d = threadIdx.x; d < in.dim; d += blockDim.x) {
+            float v = 0.f;
+            for (int w = 0; w < kAttentionWarps; ++w)
+                if (warpMax[w] > -INFINITY)
+                    v += warpAcc[w][d] * expf(warpMax[w] - blockMax);
+            out[2 + d] = v;
+        }
+        if (threadIdx.x == 0) {
+            float total = 0.f;
+            for (int w = 0; w < kAttentionWarps; ++w)
+                if (warpMax[w] > -INFINITY)
+                    total += warpSumOf[w] * expf(warpMax[w] - blockMax);
+            out[0] = blockMax;
+            out[1] = total;
+        }
+    }
+
+    // Part 2: block (head, token) merges the splits into out [T, heads * dim] (bf16).
+    __global__ void decodeAttentionMergeKernel(
+        const float* __restrict__ partials, int heads, int dim, int splits, bf16* __restrict__ out)
+    {
+        const int head = blockIdx.x;
+        const int token = blockIdx.y;
+        const float* p = partials + (static_cast<std::int64_t>(token) * heads + head) * splits * (dim + 2);
+        float overall = -INFINITY;
+        for (int s = 0; s < splits; ++s)
+            overall = fmaxf(overall, p[s * (dim + 2)]);
+        float total = 0.f;
+        for (int s = 0; s < splits; ++s)
+            if (p[s * (dim + 2)] > -INFINITY)
+                total += p[s * (dim + 2) + 1] * expf(p[s * (dim + 2)] - overall);
+        for (int d = threadIdx.x; d < dim; d += blockDim.x) {
+            float v = 0.f;
+            for (int s = 0; s < splits; ++s)
+                if (p[s * (dim + 2)] > -INFINITY)
+                    v += p[s * (dim + 2) + 2 + d] * expf(p[s * (dim + 2)] - overall);
+            out[(static_cast<std::int64_t>(token) * heads + head) * dim + d] = __float2bfloat16(v / total);
         }
     }
 } // namespace
 
+int decodeAttentionSplits(std::int64_t span, std::int64_t keysPerSplit)
+{
+    return static_cast<int>((span + keysPerSplit - 1) / keysPerSplit);
+}
+
+void launchDecodeAttention(
+    const DecodeAttentionInputs& inputs, std::int64_t tokens, float* partials, __nv_bfloat16* out, cudaStream_t stream)
+{
+    const int splits = decodeAttentionSplits(inputs.span, inputs.keysPerSplit);
+    const dim3 grid(static_cast<unsigned>(splits), static_cast<unsigned>(inputs.heads), static_cast<unsigned>(tokens));
+    decodeAttentionSplitKernel<<<grid, 32 * kAttentionWarps, 0, stream>>>(inputs, splits, partials);
+    const dim3 mergeGrid(static_cast<unsigned>(inputs.heads), static_cast<unsigned>(tokens));
+    decodeAttentionMergeKernel<<<mergeGrid, 128, 0, stream>>>(partials, inputs.heads, inputs.dim, splits, out);
+}
+
 void launchMoeDecode(const bf16* x, const bf16* gateUp, const bf16* down, const std::int64_t* ids,
     SlotWeights weights, std::int64_t tokens, int k, std::int64_t hidden, std::int64_t intermediate, bf16* h,
-    bf16* out, cudaStream_t stream)
+    bf16* y, bf16* out, cudaStream_t stream)
 {
     const dim3 block(32 * kWarpsPerBlock);
-    const dim3 gateUpGrid(static_cast<unsigned>((intermediate + kWarpsPerBlock - 1) / kWarpsPerBlock),
-        static_cast<unsigned>(tokens * k));
+    const auto slots = static_cast<unsigned>(tokens * k);
+    const dim3 gateUpGrid(static_cast<unsigned>((intermediate + kWarpsPerBlock - 1) / kWarpsPerBlock), slots);
     gateUpSiluKernel<<<gateUpGrid, block, 0, stream>>>(x, gateUp, ids, k, hidden, intermediate, h);
-    const dim3 downGrid(
-        static_cast<unsigned>((hidden + kWarpsPerBlock - 1) / kWarpsPerBlock), static_cast<unsigned>(tokens));
-    withTopK(k, [&](auto kK) {
-        downCombineKernel<decltype(kK)::value>
-            <<<downGrid, block, 0, stream>>>(h, down, ids, weights, k, hidden, intermediate, out);
-    });
+    const dim3 downGrid(static_cast<unsigned>((hidden + kWarpsPerBlock - 1) / kWarpsPerBlock), slots);
+    downSlotKernel<<<downGrid, block, 0, stream>>>(h, down, ids, hidden, intermediate, y);
+    launchCombineSlots(y, ids, weights, tokens, k, hidden, out, stream);
 }
 
 void launchQuantMoeDecode(const bf16* x, const QuantMatrices& gate, const QuantMatrices& up,
     const QuantMatrices& down, const std::int64_t* ids, SlotWeights weights, std::int64_t tokens, int k, bf16* h,
-    bf16* out, cudaStream_t stream)
+    bf16* y, bf16* out, cudaStream_t stream)
 {
     const dim3 block(32 * kWarpsPerBlock);
-    const dim3 gateUpGrid(
-        static_cast<unsigned>((gate.rows + kWarpsPerBlock - 1) / kWarpsPerBlock), static_cast<unsigned>(tokens * k));
+    const auto slots = static_cast<unsigned>(tokens * k);
+    const dim3 gateUpGrid(static_cast<unsigned>((gate.rows + kWarpsPerBlock - 1) / kWarpsPerBlock), slots);
     quantGateUpSiluKernel<<<gateUpGrid, block, 0, stream>>>(x, gate, up, ids, k, h);
-    const dim3 downGrid(
-        static_cast<unsigned>((down.rows + kWarpsPerBlock - 1) / kWarpsPerBlock), static_cast<unsigned>(tokens));
-    withTopK(k, [&](auto kK) {
-        quantDownCombineKernel<decltype(kK)::value><<<downGrid, block, 0, stream>>>(h, down, ids, weights, k, out);
-    });
+    const dim3 downGrid(static_cast<unsigned>((down.rows + kWarpsPerBlock - 1) / kWarpsPerBlock), slots);
+    quantDownSlotKernel<<<downGrid, block, 0, stream>>>(h, down, ids, y);
+    launchCombineSlots(y, ids, weights, tokens, k, down.rows, out, stream);
 }
 
 void launchQuantGemv(const bf16* x, const QuantMatrices& weight, const bf16* bias, std::int64_t tokens, bf16* y,

@@ -21,11 +21,12 @@ struct SlotWeights {
 
 // Routed experts of T tokens with k experts each (S = T * k slots, ids [S] in the router's order):
 //   h[s] = silu(gate_e x_t) * (up_e x_t)          gateUp [E, 2I, H] (gate rows first), h [S, I]
-//   out[t] = sum over the token's slots in ascending expert id of bf16(bf16(down_e h[s]) * weight[s])
-// with a bf16 rounding after each addition (the eager path's order). down [E, H, I], out [T, H].
+//   y[s] = bf16(down_e h[s])                        y [S, H]
+//   out[t] = sum over the token's slots in ascending expert id of bf16(y[s] * weight[s])
+// with a bf16 rounding after each addition (the eager path's order). down [E, H, I], out [T, H]; h and y are scratch.
 void launchMoeDecode(const __nv_bfloat16* x, const __nv_bfloat16* gateUp, const __nv_bfloat16* down,
     const std::int64_t* ids, SlotWeights weights, std::int64_t tokens, int k, std::int64_t hidden,
-    std::int64_t intermediate, __nv_bfloat16* h, __nv_bfloat16* out, cudaStream_t stream);
+    std::int64_t intermediate, __nv_bfloat16* h, __nv_bfloat16* y, __nv_bfloat16* out, cudaStream_t stream);
 
 // A stack of weight-only quantized matrices [count, rows, cols] as quant/quantizedtensor.h stores them:
 //   Int8: codes int8 [.., rows, cols], scales float32 [.., rows]; value = code * scale
@@ -47,7 +48,7 @@ struct QuantMatrices {
 // launchMoeDecode with quantized experts (gate, up: [E, I, H]; down: [E, H, I]).
 void launchQuantMoeDecode(const __nv_bfloat16* x, const QuantMatrices& gate, const QuantMatrices& up,
     const QuantMatrices& down, const std::int64_t* ids, SlotWeights weights, std::int64_t tokens, int k,
-    __nv_bfloat16* h, __nv_bfloat16* out, cudaStream_t stream);
+    __nv_bfloat16* h, __nv_bfloat16* y, __nv_bfloat16* out, cudaStream_t stream);
 
 // y [T, rows] = x [T, cols] W^T (+ bias) for one quantized matrix W, T <= kMaxGemvTokens.
 void launchQuantGemv(const __nv_bfloat16* x, const QuantMatrices& weight, const __nv_bfloat16* bias,
@@ -120,5 +121,28 @@ struct RopeStepInputs {
     __nv_bfloat16* cacheV = nullptr;
 };
 void launchRopeStep(const RopeStepInputs& inputs, std::int64_t tokens, cudaStream_t stream);
+
+// Decode attention over the cache (split-K, "flash decoding"): out [T, heads * dim] = softmax(scale q k^T) v per query
+// head, for queries q [T, heads, dim] contiguous at positions[T] (device int64) over keys/values [capacity, kvHeads,
+// dim] contiguous: key j is visible to token t when j < span and j <= positions[t] (and j > positions[t] - window when
+// window > 0). heads a multiple of kvHeads; dim a multiple of 32 up to kMaxAttentionHeadDim. float32 scores, softmax
+// and sums. partials: float32 scratch of tokens * heads * decodeAttentionSplits(span, keysPerSplit) * (dim + 2).
+constexpr int kMaxAttentionHeadDim = 256;
+struct DecodeAttentionInputs {
+    const __nv_bfloat16* q = nullptr;
+    const __nv_bfloat16* keys = nullptr;
+    const __nv_bfloat16* values = nullptr;
+    const std::int64_t* positions = nullptr;
+    int heads = 0;
+    int kvHeads = 0;
+    int dim = 0;
+    std::int64_t span = 0;
+    std::int64_t window = 0;
+    std::int64_t keysPerSplit = 64;
+    float scale = 1.f;
+};
+int decodeAttentionSplits(std::int64_t span, std::int64_t keysPerSplit);
+void launchDecodeAttention(const DecodeAttentionInputs& inputs, std::int64_t tokens, float* partials,
+    __nv_bfloat16* out, cudaStream_t stream);
 
 } // namespace moescope::kernels

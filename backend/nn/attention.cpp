@@ -2,6 +2,7 @@
 #include <cstdint>
 
 #include "nn/attentionmask.h"
+#include "nn/fuseddecode.h"
 #include "nn/rmsnorm.h"
 #include "nn/weightsource.h"
 
@@ -97,22 +98,21 @@ at::Tensor GqaAttention::forward(const at::Tensor& x, int layer, const Attention
         q = rmsNorm(q, m_qNorm, m_eps);
         k = rmsNorm(k, m_kNorm, m_eps);
     }
-    at::Tensor rotated; // a recorded step on CUDA: rotation and cache write in one kernel
-    if (ctx.cache && ctx.stepPositions.defined()) {
-        auto [cacheK, cacheV] = ctx.cache->storage(layer, ctx.keySpan);
-        rotated = m_rope.applyStoringKeys(q, k, v, ctx.cos, ctx.sin, ctx.stepPositions, cacheK, cacheV);
-        if (rotated.defined()) {
-            q = rotated;
-            k = cacheK.narrow(0, 0, ctx.keySpan);
-            v = cacheV.narrow(0, 0, ctx.keySpan);
-        }
-    }
-    if (!rotated.defined()) {
-        q = m_rope.apply(q, ctx.cos, ctx.sin);
-        k = m_rope.apply(k, ctx.cos, ctx.sin);
-        std::tie(k, v) = withCache(ctx, layer, k, v); // [S, Hkv, D] each
-    }
     const double scale = 1.0 / std::sqrt(static_cast<double>(m_spec.headDim));
+    if (ctx.cache && ctx.stepPositions.defined() && ctx.batch == 1) {
+        // A recorded step on CUDA: rotation and cache write in one kernel, attention over the cache in two.
+        auto [cacheK, cacheV] = ctx.cache->storage(layer, ctx.keySpan);
+        const auto rotated = m_rope.applyStoringKeys(q, k, v, ctx.cos, ctx.sin, ctx.stepPositions, cacheK, cacheV);
+        if (rotated.defined() && fusedDecodeAttentionApplies(rotated, cacheK, cacheV))
+            return m_o(fusedDecodeAttention(
+                rotated, cacheK, cacheV, ctx.stepPositions, ctx.keySpan, m_spec.slidingWindow, scale)); // [T, hidden]
+        if (rotated.defined())
+            return m_o(sdpa(rotated, cacheK.narrow(0, 0, ctx.keySpan), cacheV.narrow(0, 0, ctx.keySpan), ctx,
+                m_spec.slidingWindow, scale));
+    }
+    q = m_rope.apply(q, ctx.cos, ctx.sin);
+    k = m_rope.apply(k, ctx.cos, ctx.sin);
+    std::tie(k, v) = withCache(ctx, layer, k, v); // [S, Hkv, D] each
     return m_o(sdpa(q, k, v, ctx, m_spec.slidingWindow, scale)); // [T, hidden]
 }
 

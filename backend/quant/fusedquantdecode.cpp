@@ -70,10 +70,11 @@ at::Tensor fusedQuantMoeDecode(const at::Tensor& x, const at::Tensor& ids, const
     const auto slotIds = ids.to(at::kLong).contiguous(); // [T, k]
     const auto slotWeights = slotWeightsTensor(weights); // [T, k]
     auto h = at::empty({ tokens * k, gate.rows }, x.options()); // [S, I]
+    auto y = at::empty({ tokens * k, down.rows }, x.options()); // [S, H]
     auto out = at::empty({ tokens, down.rows }, x.options()); // [T, H]
     kernels::launchQuantMoeDecode(bf16Data(x), *kernelView(gate), *kernelView(up), *kernelView(down),
         slotIds.data_ptr<std::int64_t>(), slotWeightsOf(slotWeights), tokens, static_cast<int>(k), bf16Data(h),
-        bf16Data(out), streamOf(x));
+        bf16Data(y), bf16Data(out), streamOf(x));
     return out;
 }
 

@@ -20,8 +20,11 @@ StallWatchdog::StallWatchdog(QObject* parent)
         m_maxGap = std::max(m_maxGap, gap);
         const double wait = runQueueWaitMs();
         if (wait >= 0) {
-            m_maxOwnGap = std::max(m_maxOwnGap, gap - (wait - m_lastWaitMs));
+            const double own = gap - (wait - m_lastWaitMs);
+            m_maxOwnGap = std::max(m_maxOwnGap, own);
             m_lastWaitMs = wait;
+            if (own > 40) // where in the run it happened, beside the test's own messages
+                qInfo("stall watchdog: %.1f ms of our own at %.2f s", own, double(now) / 1e9);
         }
         ++m_ticks;
         if (gap > 50)

@@ -88,15 +88,19 @@ private slots:
         test::waitUntil([] { return false; }, 8000);
         analysis->cancel();
         QVERIFY(test::waitUntil([&] { return finished.count() == 1; }, 60000));
+        qInfo("scoring cancelled, opening a short report");
 
         window.openReport(test::writeSampleReport(m_dir.filePath("short.txt"), 6));
         QVERIFY(test::waitUntil(
             [&] { return session.currentDocument() && session.currentDocument()->info.fileName == "short.txt"; },
             60000));
+        qInfo("short report open, scoring it");
         analysis->runAnalysis();
         QVERIFY(test::waitUntil([&] { return finished.count() == 2; }, 300000));
+        qInfo("short report scored");
         QVERIFY(finished.at(1).at(0).toBool());
         QVERIFY(test::waitUntil([&] { return session.currentPerplexity() != nullptr; }, 30000));
+        qInfo("perplexity shown, switching the document view to text");
         window.documentView()->setMode(DocumentView::Mode::Text);
         test::waitUntil([] { return false; }, 500);
         watchdog.stop();
