@@ -122,27 +122,4 @@ struct RopeStepInputs {
 };
 void launchRopeStep(const RopeStepInputs& inputs, std::int64_t tokens, cudaStream_t stream);
 
-// Decode attention over the cache (split-K, "flash decoding"): out [T, heads * dim] = softmax(scale q k^T) v per query
-// head, for queries q [T, heads, dim] contiguous at positions[T] (device int64) over keys/values [capacity, kvHeads,
-// dim] contiguous: key j is visible to token t when j < span and j <= positions[t] (and j > positions[t] - window when
-// window > 0). heads a multiple of kvHeads; dim a multiple of 32 up to kMaxAttentionHeadDim. float32 scores, softmax
-// and sums. partials: float32 scratch of tokens * heads * decodeAttentionSplits(span, keysPerSplit) * (dim + 2).
-constexpr int kMaxAttentionHeadDim = 256;
-struct DecodeAttentionInputs {
-    const __nv_bfloat16* q = nullptr;
-    const __nv_bfloat16* keys = nullptr;
-    const __nv_bfloat16* values = nullptr;
-    const std::int64_t* positions = nullptr;
-    int heads = 0;
-    int kvHeads = 0;
-    int dim = 0;
-    std::int64_t span = 0;
-    std::int64_t window = 0;
-    std::int64_t keysPerSplit = 64;
-    float scale = 1.f;
-};
-int decodeAttentionSplits(std::int64_t span, std::int64_t keysPerSplit);
-void launchDecodeAttention(const DecodeAttentionInputs& inputs, std::int64_t tokens, float* partials,
-    __nv_bfloat16* out, cudaStream_t stream);
-
 } // namespace moescope::kernels

@@ -2,7 +2,6 @@
 #include <cstdint>
 
 #include "nn/attentionmask.h"
-#include "nn/fuseddecode.h"
 #include "nn/rmsnorm.h"
 #include "nn/weightsource.h"
 
@@ -100,12 +99,9 @@ at::Tensor GqaAttention::forward(const at::Tensor& x, int layer, const Attention
     }
     const double scale = 1.0 / std::sqrt(static_cast<double>(m_spec.headDim));
     if (ctx.cache && ctx.stepPositions.defined() && ctx.batch == 1) {
-        // A recorded step on CUDA: rotation and cache write in one kernel, attention over the cache in two.
+        // A recorded step on CUDA: rotation and cache write in one kernel.
         auto [cacheK, cacheV] = ctx.cache->storage(layer, ctx.keySpan);
         const auto rotated = m_rope.applyStoringKeys(q, k, v, ctx.cos, ctx.sin, ctx.stepPositions, cacheK, cacheV);
-        if (rotated.defined() && fusedDecodeAttentionApplies(rotated, cacheK, cacheV))
-            return m_o(fusedDecodeAttention(
-                rotated, cacheK, cacheV, ctx.stepPositions, ctx.keySpan, m_spec.slidingWindow, scale)); // [T, hidden]
         if (rotated.defined())
             return m_o(sdpa(rotated, cacheK.narrow(0, 0, ctx.keySpan), cacheV.narrow(0, 0, ctx.keySpan), ctx,
                 m_spec.slidingWindow, scale));

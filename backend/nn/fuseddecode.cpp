@@ -176,39 +176,6 @@ at::Tensor fusedRopeStep(const at::Tensor& q, const at::Tensor& k, const at::Ten
     return out;
 }
 
-bool fusedDecodeAttentionApplies(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values)
-{
-    if (!kernelsMayRun() || !cudaBf16(q) || !cudaBf16(keys) || !cudaBf16(values) || q.dim() != 3 || keys.dim() != 3)
-        return false;
-    const auto dim = q.size(2);
-    return q.is_contiguous() && keys.is_contiguous() && values.is_contiguous() && values.sizes() == keys.sizes()
-        && q.size(0) <= kMaxDecodeTokens && keys.size(2) == dim && dim % 32 == 0
-        && dim <= kernels::kMaxAttentionHeadDim && q.size(1) % keys.size(1) == 0;
-}
-
-at::Tensor fusedDecodeAttention(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values,
-    const at::Tensor& positions, std::int64_t span, std::int64_t window, double scale)
-{
-    const auto tokens = q.size(0);
-    const auto rows = positions.to(at::kLong).contiguous(); // [T]
-    kernels::DecodeAttentionInputs in;
-    in.q = bf16Data(q);
-    in.keys = bf16Data(keys);
-    in.values = bf16Data(values);
-    in.positions = rows.data_ptr<std::int64_t>();
-    in.heads = static_cast<int>(q.size(1));
-    in.kvHeads = static_cast<int>(keys.size(1));
-    in.dim = static_cast<int>(q.size(2));
-    in.span = std::min(span, keys.size(0));
-    in.window = window;
-    in.scale = static_cast<float>(scale);
-    const auto splits = kernels::decodeAttentionSplits(in.span, in.keysPerSplit);
-    auto partials = at::empty({ tokens * in.heads * splits * (in.dim + 2) }, q.options().dtype(at::kFloat));
-    auto out = at::empty({ tokens, q.size(1) * q.size(2) }, q.options()); // [T, H * D]
-    kernels::launchDecodeAttention(in, tokens, partials.data_ptr<float>(), bf16Data(out), streamOf(q));
-    return out;
-}
-
 bool fusedRouterApplies(const at::Tensor& x, const at::Tensor& weight, std::int64_t k)
 {
     if (!kernelsMayRun() || !cudaBf16(x) || !weight.is_cuda() || weight.dim() != 2 || !weight.is_contiguous()
@@ -279,12 +246,6 @@ std::pair<at::Tensor, at::Tensor> fusedAddRmsNorm(const at::Tensor&, const at::T
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }
 bool fusedRouterApplies(const at::Tensor&, const at::Tensor&, std::int64_t) { return false; }
-bool fusedDecodeAttentionApplies(const at::Tensor&, const at::Tensor&, const at::Tensor&) { return false; }
-at::Tensor fusedDecodeAttention(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&,
-    std::int64_t, std::int64_t, double)
-{
-    throw UnsupportedError("this build has no fused CUDA decode kernels");
-}
 bool fusedRopeStepApplies(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&,
     const at::Tensor&)
 {

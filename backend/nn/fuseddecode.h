@@ -48,14 +48,6 @@ at::Tensor fusedRopeStep(const at::Tensor& q, const at::Tensor& k, const at::Ten
     const at::Tensor& sin, const at::Tensor& positions, at::Tensor& cacheK, at::Tensor& cacheV, bool interleaved,
     bool float32, bool keepInterleaved);
 
-// Attention of a GQA decode step over the whole cache storage in two kernels (split-K), instead of SDPA over a masked
-// span plus a transpose: q [T, H, D] bf16 contiguous at positions [T] (int64 on the device), caches [capacity, Hkv, D]
-// bf16 contiguous; keys j < span with j <= position (and within the window when window > 0) are attended to.
-// Returns [T, H * D] (the layout the output projection takes).
-bool fusedDecodeAttentionApplies(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values);
-at::Tensor fusedDecodeAttention(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values,
-    const at::Tensor& positions, std::int64_t span, std::int64_t window, double scale);
-
 // The router of a decode step (x [T, hidden] bf16 on CUDA, T small; weight [E, hidden] float32 or bf16; k experts):
 // logits, scores (softmax, or sigmoid), the top-k by score (+ bias [E] float32 when defined) and their scores as
 // weights, normalised if asked and times scaling (as nn/router.h's plain TopK selection computes them).

@@ -4,7 +4,6 @@
 // Bounds (bf16 outputs, float32 accumulation in a different order than the reference's): max |a - b| <= 2% of the
 // reference's largest magnitude (one or two bf16 ulps where a sum's rounding flips), no NaN or Inf.
 
-#include "nn/attentionmask.h"
 #include "nn/expertbank.h"
 #include "nn/fuseddecode.h"
 #include "nn/router.h"
@@ -273,30 +272,6 @@ void ropeStepCase(const char* name, bool interleaved, std::int64_t tokens, std::
     what = std::string(name) + ": value cache (exact)";
     report(what.c_str(), cacheV, expectedV, 0.0);
 }
-// Split-K decode attention over a cache against SDPA over the visible span with the step's mask (bf16 output).
-void decodeAttentionCase(const char* name, std::int64_t tokens, std::int64_t heads, std::int64_t kvHeads,
-    std::int64_t dim, std::int64_t firstPosition, std::int64_t span, int window)
-{
-    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
-    const auto q = at::randn({ tokens, heads, dim }, opts);
-    const auto keys = at::randn({ span + 300, kvHeads, dim }, opts); // capacity beyond the span
-    const auto values = at::randn({ span + 300, kvHeads, dim }, opts);
-    const auto positions = at::arange(firstPosition, firstPosition + tokens, opts.dtype(at::kLong));
-    const double scale = 1.0 / std::sqrt(static_cast<double>(dim));
-    if (!fusedDecodeAttentionApplies(q, keys, values)) {
-        std::printf("fused decode attention does not apply to %s  FAILED\n", name);
-        ++failures;
-        return;
-    }
-    const auto got = fusedDecodeAttention(q, keys, values, positions, span, window, scale);
-    const auto mask = additiveMask(makeStepMask(positions, span, window), opts); // [T, S]
-    auto batched = [](const at::Tensor& t) { return t.unsqueeze(0).transpose(1, 2); }; // [1, H, S, D]
-    const auto expected = at::scaled_dot_product_attention(batched(q), batched(keys.narrow(0, 0, span)),
-        batched(values.narrow(0, 0, span)), mask, 0.0, false, scale, heads != kvHeads)
-                              .transpose(1, 2)
-                              .reshape({ tokens, heads * dim });
-    report(name, got, expected, 2e-2);
-}
 } // namespace
 
 int main()
@@ -347,10 +322,6 @@ int main()
     ropeCase("rope interleaved to halves, bf16 (DeepSeek-V3) 2 x 16 x 64", true, false, 2, 16, 64);
     ropeCase("rope interleaved, float32 complex (DeepSeek-V2) 1 x 16 x 64", true, true, 1, 16, 64);
     ropeCase("rope halves, float32 1 x 8 x 128", false, true, 1, 8, 128);
-    decodeAttentionCase("decode attention (OLMoE) T=1 H=16/16 D=128 at 2100 of 2304", 1, 16, 16, 128, 2100, 2304, 0);
-    decodeAttentionCase("decode attention (Qwen3) T=1 H=32/4 D=128 at 2047 of 2048", 1, 32, 4, 128, 2047, 2048, 0);
-    decodeAttentionCase("decode attention T=3 H=8/2 D=64 at 0 of 256", 3, 8, 2, 64, 0, 256, 0);
-    decodeAttentionCase("decode attention, window 100 (Mixtral-like) T=2 H=8/2 D=128", 2, 8, 2, 128, 400, 512, 100);
     ropeStepCase("rope + cache, halves (OLMoE) 1 x 16/16 x 128", false, 1, 16, 16, 128);
     ropeStepCase("rope + cache, halves (Qwen3) 3 x 32/4 x 128", false, 3, 32, 4, 128);
     ropeStepCase("rope + cache, interleaved (Mixtral-like) 2 x 8/2 x 64", true, 2, 8, 2, 64);
