@@ -1,0 +1,106 @@
+#pragma once
+// Device helpers the decode kernels (kernels/*.cu) share: bf16 rounding, 16-byte dot products, warp sums, the
+// eager path's SiLU product and slot order, and the in-order combination of routed experts' outputs. Internal to
+// the kernels; only included by .cu files.
+
+#include "kernels/decodekernels.h"
+
+#include <cstdint>
+#include <cuda_bf16.h>
+
+namespace moescope::kernels::device {
+
+using bf16 = __nv_bfloat16;
+constexpr int kWarpsPerBlock = 4;
+
+__device__ __forceinline__ float roundBf16(float v)
+{
+    return __bfloat162float(__float2bfloat16(v));
+}
+
+// 8 products of one 16-byte load of a and b added to acc.
+__device__ __forceinline__ float dot8(const uint4& a, const uint4& b, float acc)
+{
+    const auto* a2 = reinterpret_cast<const __nv_bfloat162*>(&a);
+    const auto* b2 = reinterpret_cast<const __nv_bfloat162*>(&b);
+#pragma unroll
+    for (int j = 0; j < 4; ++j) {
+        const float2 fa = __bfloat1622float2(a2[j]);
+        const float2 fb = __bfloat1622float2(b2[j]);
+        acc = fmaf(fa.x, fb.x, acc);
+        acc = fmaf(fa.y, fb.y, acc);
+    }
+    return acc;
+}
+
+__device__ __forceinline__ float warpSum(float v)
+{
+#pragma unroll
+    for (int o = 16; o > 0; o >>= 1)
+        v += __shfl_xor_sync(0xffffffffu, v, o);
+    return v;
+}
+
+// A warp's dot products of two weight rows with one vector (n a multiple of 8, 16-byte aligned rows).
+__device__ __forceinline__ float2 dotTwoRows(
+    const bf16* __restrict__ r0, const bf16* __restrict__ r1, const bf16* __restrict__ v, std::int64_t n, int lane)
+{
+    float a0 = 0.f, a1 = 0.f;
+#pragma unroll 4
+    for (std::int64_t i = lane * 8; i < n; i += 32 * 8) {
+        const uint4 x = *reinterpret_cast<const uint4*>(v + i);
+        a0 = dot8(__ldg(reinterpret_cast<const uint4*>(r0 + i)), x, a0);
+        a1 = dot8(__ldg(reinterpret_cast<const uint4*>(r1 + i)), x, a1);
+    }
+    return make_float2(warpSum(a0), warpSum(a1));
+}
+
+__device__ __forceinline__ float dotRow(
+    const bf16* __restrict__ r, const bf16* __restrict__ v, std::int64_t n, int lane)
+{
+    float a = 0.f;
+#pragma unroll 4
+    for (std::int64_t i = lane * 8; i < n; i += 32 * 8)
+        a = dot8(__ldg(reinterpret_cast<const uint4*>(r + i)), *reinterpret_cast<const uint4*>(v + i), a);
+    return warpSum(a);
+}
+
+// Products of 8 dequantized values with 8 bf16 inputs.
+__device__ __forceinline__ float dotDequant8(const float* w, const uint4& xv, float acc)
+{
+    const auto* x2 = reinterpret_cast<const __nv_bfloat162*>(&xv);
+#pragma unroll
+    for (int j = 0; j < 4; ++j) {
+        const float2 fx = __bfloat1622float2(x2[j]);
+        acc = fmaf(w[2 * j], fx.x, acc);
+        acc = fmaf(w[2 * j + 1], fx.y, acc);
+    }
+    return acc;
+}
+
+__device__ __forceinline__ bf16 siluProduct(float gate, float up)
+{
+    const float g = roundBf16(gate); // the eager path's product is bf16, and so are silu's and the product's results
+    return __float2bfloat16(roundBf16(g / (1.f + expf(-g))) * roundBf16(up));
+}
+
+// The token's slots in ascending expert id (the order the eager path adds them in); k <= kMaxTopK.
+__device__ __forceinline__ void slotsByExpert(
+    const std::int64_t* __restrict__ ids, std::int64_t token, int k, int* order)
+{
+    for (int j = 0; j < k; ++j) {
+        int at = j;
+        while (at > 0 && ids[token * k + order[at - 1]] > ids[token * k + j]) {
+            order[at] = order[at - 1];
+            --at;
+        }
+        order[at] = j;
+    }
+}
+
+// out [T, H] = each token's slot outputs y [S, H] scaled by their routing weights and added in ascending expert id
+// with the eager path's roundings (defined in decodekernels.cu).
+void launchCombineSlots(const bf16* y, const std::int64_t* ids, SlotWeights weights, std::int64_t tokens, int k,
+    std::int64_t hidden, bf16* out, cudaStream_t stream);
+
+} // namespace moescope::kernels::device

@@ -1,0 +1,219 @@
+// RMSNorm (with the residual add fused in) and rotary embedding (with the cache write fused in) for decode steps
+// (kernels/decodekernels.h: launchRmsNorm, launchRope, launchRopeStep).
+
+#include "kernels/devicemath.cuh"
+
+#include <algorithm>
+#include <cstdint>
+
+namespace moescope::kernels {
+
+using namespace device;
+
+namespace {
+// Block-wide sum; every thread gets the total. partial: 32 floats of shared memory.
+__device__ __forceinline__ float blockSum(float v, float* partial)
+{
+    v = warpSum(v);
+    if (threadIdx.x % 32 == 0)
+        partial[threadIdx.x / 32] = v;
+    __syncthreads();
+    if (threadIdx.x < 32) {
+        float s = threadIdx.x < (blockDim.x + 31) / 32 ? partial[threadIdx.x] : 0.f;
+        s = warpSum(s);
+        if (threadIdx.x == 0)
+            partial[0] = s;
+    }
+    __syncthreads();
+    return partial[0];
+}
+
+// bf16(a + b) of 8 values.
+__device__ __forceinline__ uint4 add8(const uint4& a, const uint4& b)
+{
+    uint4 o;
+    const auto* a2 = reinterpret_cast<const __nv_bfloat162*>(&a);
+    const auto* b2 = reinterpret_cast<const __nv_bfloat162*>(&b);
+    auto* o2 = reinterpret_cast<__nv_bfloat162*>(&o);
+#pragma unroll
+    for (int j = 0; j < 4; ++j) {
+        const float2 fa = __bfloat1622float2(a2[j]);
+        const float2 fb = __bfloat1622float2(b2[j]);
+        o2[j] = __floats2bfloat162_rn(fa.x + fb.x, fa.y + fb.y);
+    }
+    return o;
+}
+
+// One block per row, rows of d = a multiple of 8 up to blockDim * 8 * kChunks: one pass over memory, 16-byte
+// loads and stores, the row kept in registers. With a residual, the row is bf16(x + residual), also written to
+// sum.
+template <int kChunks>
+__global__ void rmsNormVectorKernel(const bf16* __restrict__ x, const bf16* __restrict__ residual,
+    const bf16* __restrict__ weight, std::int64_t d, float eps, bf16* __restrict__ sumOut, bf16* __restrict__ out)
+{
+    const std::int64_t base = static_cast<std::int64_t>(blockIdx.x) * d;
+    uint4 chunk[kChunks];
+    float sum = 0.f;
+#pragma unroll
+    for (int c = 0; c < kChunks; ++c) {
+        const std::int64_t i = (static_cast<std::int64_t>(c) * blockDim.x + threadIdx.x) * 8;
+        chunk[c] = i < d ? *reinterpret_cast<const uint4*>(x + base + i) : make_uint4(0, 0, 0, 0);
+        if (residual && i < d) {
+            chunk[c] = add8(chunk[c], *reinterpret_cast<const uint4*>(residual + base + i));
+            *reinterpret_cast<uint4*>(sumOut + base + i) = chunk[c];
+        }
+        sum = dot8(chunk[c], chunk[c], sum);
+    }
+    __shared__ float partial[32];
+    const float scale = rsqrtf(blockSum(sum, partial) / static_cast<float>(d) + eps);
+#pragma unroll
+    for (int c = 0; c < kChunks; ++c) {
+        const std::int64_t i = (static_cast<std::int64_t>(c) * blockDim.x + threadIdx.x) * 8;
+        if (i >= d)
+            continue;
+        const uint4 w = *reinterpret_cast<const uint4*>(weight + i);
+        const auto* x2 = reinterpret_cast<const __nv_bfloat162*>(&chunk[c]);
+        const auto* w2 = reinterpret_cast<const __nv_bfloat162*>(&w);
+        uint4 o;
+        auto* o2 = reinterpret_cast<__nv_bfloat162*>(&o);
+#pragma unroll
+        for (int j = 0; j < 4; ++j) {
+            const float2 fx = __bfloat1622float2(x2[j]);
+            const float2 fw = __bfloat1622float2(w2[j]);
+            o2[j] = __floats2bfloat162_rn(fw.x * roundBf16(fx.x * scale), fw.y * roundBf16(fx.y * scale));
+        }
+        *reinterpret_cast<uint4*>(out + base + i) = o;
+    }
+}
+
+// One block per row (any d); the residual as in rmsNormVectorKernel.
+__global__ void rmsNormKernel(const bf16* __restrict__ x, const bf16* __restrict__ residual,
+    const bf16* __restrict__ weight, std::int64_t d, float eps, bf16* __restrict__ sumOut, bf16* __restrict__ out)
+{
+    const std::int64_t base = static_cast<std::int64_t>(blockIdx.x) * d;
+    auto value = [&](std::int64_t i) {
+        return residual ? roundBf16(__bfloat162float(x[base + i]) + __bfloat162float(residual[base + i]))
+                        : __bfloat162float(x[base + i]);
+    };
+    float sum = 0.f;
+    for (std::int64_t i = threadIdx.x; i < d; i += blockDim.x) {
+        const float v = value(i);
+        if (residual)
+            sumOut[base + i] = __float2bfloat16(v);
+        sum = fmaf(v, v, sum);
+    }
+    __shared__ float partial[32];
+    const float scale = rsqrtf(blockSum(sum, partial) / static_cast<float>(d) + eps);
+    for (std::int64_t i = threadIdx.x; i < d; i += blockDim.x)
+        out[base + i] = __float2bfloat16(__bfloat162float(weight[i]) * roundBf16(value(i) * scale));
+}
+
+// Rotates pair p of x [T, heads, dim] (strides in elements) into out [.., heads, dim] contiguous at row
+// outTokens[token] (or token when null).
+__device__ __forceinline__ void rotatePair(const bf16* __restrict__ x, std::int64_t p, std::int64_t heads,
+    std::int64_t dim, std::int64_t tokenStride, std::int64_t headStride, const float* __restrict__ cos,
+    const float* __restrict__ sin, bool interleaved, bool float32, bool keepInterleaved,
+    const std::int64_t* __restrict__ outTokens, bf16* __restrict__ out)
+{
+    const std::int64_t half = dim / 2;
+    const std::int64_t i = p % half;
+    const std::int64_t head = (p / half) % heads;
+    const std::int64_t token = p / (half * heads);
+    const bf16* row = x + token * tokenStride + head * headStride;
+    const float x1 = __bfloat162float(row[interleaved ? 2 * i : i]);
+    const float x2 = __bfloat162float(row[interleaved ? 2 * i + 1 : i + half]);
+    float c = cos[token * half + i];
+    float s = sin[token * half + i];
+    float o1, o2;
+    if (float32) { // no fused multiply-adds: the eager path rounds each product
+        o1 = __fsub_rn(__fmul_rn(x1, c), __fmul_rn(x2, s));
+        o2 = __fadd_rn(__fmul_rn(x2, c), __fmul_rn(x1, s));
+    } else {
+        c = roundBf16(c);
+        s = roundBf16(s);
+        o1 = roundBf16(roundBf16(x1 * c) - roundBf16(x2 * s));
+        o2 = roundBf16(roundBf16(x2 * c) + roundBf16(x1 * s));
+    }
+    bf16* o = out + ((outTokens ? outTokens[token] : token) * heads + head) * dim;
+    o[keepInterleaved ? 2 * i : i] = __float2bfloat16(o1);
+    o[keepInterleaved ? 2 * i + 1 : i + half] = __float2bfloat16(o2);
+}
+
+// One thread per rotated pair.
+__global__ void ropeKernel(const bf16* __restrict__ x, std::int64_t heads, std::int64_t dim, std::int64_t tokenStride,
+    std::int64_t headStride, const float* __restrict__ cos, const float* __restrict__ sin, bool interleaved,
+    bool float32, bool keepInterleaved, std::int64_t pairs, bf16* __restrict__ out)
+{
+    const std::int64_t p = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (p < pairs)
+        rotatePair(
+            x, p, heads, dim, tokenStride, headStride, cos, sin, interleaved, float32, keepInterleaved, nullptr, out);
+}
+
+// A step's queries rotated into qOut, its keys rotated into cacheK and its values copied into cacheV at rows
+// positions[token]: one thread per query pair, then per key pair, then per value element.
+__global__ void ropeStepKernel(RopeStepInputs in, std::int64_t qPairs, std::int64_t kPairs, std::int64_t values)
+{
+    const std::int64_t p = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (p < qPairs) {
+        rotatePair(in.q.data, p, in.q.heads, in.dim, in.q.tokenStride, in.q.headStride, in.cos, in.sin, in.interleaved,
+            in.float32, in.keepInterleaved, nullptr, in.qOut);
+    } else if (p < qPairs + kPairs) {
+        rotatePair(in.k.data, p - qPairs, in.k.heads, in.dim, in.k.tokenStride, in.k.headStride, in.cos, in.sin,
+            in.interleaved, in.float32, in.keepInterleaved, in.positions, in.cacheK);
+    } else if (p < qPairs + kPairs + values) {
+        const std::int64_t e = p - qPairs - kPairs;
+        const std::int64_t i = e % in.dim;
+        const std::int64_t head = (e / in.dim) % in.v.heads;
+        const std::int64_t token = e / (in.dim * in.v.heads);
+        in.cacheV[(in.positions[token] * in.v.heads + head) * in.dim + i]
+            = in.v.data[token * in.v.tokenStride + head * in.v.headStride + i];
+    }
+}
+} // namespace
+
+void launchRmsNorm(const bf16* x, const bf16* residual, const bf16* weight, std::int64_t rows, std::int64_t d,
+    float eps, bf16* sumOut, bf16* out, cudaStream_t stream)
+{
+    const auto blocks = static_cast<unsigned>(rows);
+    auto aligned = [](const void* p) { return p == nullptr || reinterpret_cast<std::uintptr_t>(p) % 16 == 0; };
+    const bool vectors
+        = d % 8 == 0 && aligned(x) && aligned(residual) && aligned(weight) && aligned(sumOut) && aligned(out);
+    const std::int64_t chunks = d / 8; // 16-byte chunks per row
+    if (vectors && chunks <= 256 * 4) {
+        const int threads = static_cast<int>(std::min<std::int64_t>(256, (chunks + 31) / 32 * 32));
+        const auto perThread = (chunks + threads - 1) / threads;
+        if (perThread <= 1)
+            rmsNormVectorKernel<1><<<blocks, threads, 0, stream>>>(x, residual, weight, d, eps, sumOut, out);
+        else if (perThread <= 2)
+            rmsNormVectorKernel<2><<<blocks, threads, 0, stream>>>(x, residual, weight, d, eps, sumOut, out);
+        else
+            rmsNormVectorKernel<4><<<blocks, threads, 0, stream>>>(x, residual, weight, d, eps, sumOut, out);
+        return;
+    }
+    const int threads = d >= 1024 ? 256 : (d >= 256 ? 128 : 32);
+    rmsNormKernel<<<blocks, threads, 0, stream>>>(x, residual, weight, d, eps, sumOut, out);
+}
+
+void launchRopeStep(const RopeStepInputs& inputs, std::int64_t tokens, cudaStream_t stream)
+{
+    const std::int64_t half = inputs.dim / 2;
+    const std::int64_t qPairs = tokens * inputs.q.heads * half;
+    const std::int64_t kPairs = tokens * inputs.k.heads * half;
+    const std::int64_t values = tokens * inputs.v.heads * inputs.dim;
+    constexpr int threads = 256;
+    const auto blocks = static_cast<unsigned>((qPairs + kPairs + values + threads - 1) / threads);
+    ropeStepKernel<<<blocks, threads, 0, stream>>>(inputs, qPairs, kPairs, values);
+}
+
+void launchRope(const bf16* x, std::int64_t tokens, std::int64_t heads, std::int64_t dim, std::int64_t tokenStride,
+    std::int64_t headStride, const float* cos, const float* sin, bool interleaved, bool float32, bool keepInterleaved,
+    bf16* out, cudaStream_t stream)
+{
+    const std::int64_t pairs = tokens * heads * (dim / 2);
+    constexpr int threads = 256;
+    ropeKernel<<<static_cast<unsigned>((pairs + threads - 1) / threads), threads, 0, stream>>>(
+        x, heads, dim, tokenStride, headStride, cos, sin, interleaved, float32, keepInterleaved, pairs, out);
+}
+
+} // namespace moescope::kernels

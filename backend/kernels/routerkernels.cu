@@ -1,0 +1,162 @@
+// The MoE router of a decode step in two kernels: logits, then scores, top-k, normalisation and scaling
+// (kernels/decodekernels.h: launchRouter).
+
+#include "kernels/devicemath.cuh"
+
+#include <cstdint>
+
+namespace moescope::kernels {
+
+using namespace device;
+
+namespace {
+// Router logits [T, E] float32 = x [T, H] W [E, H]^T for float32 or bf16 weights (bf16: the product rounded to
+// bf16, as a bf16 matmul returns it). One warp per expert for all T (<= kMaxGemvTokens) tokens.
+template <typename Weight>
+__global__ void routerLogitsKernel(const bf16* __restrict__ x, const Weight* __restrict__ w, int experts,
+    std::int64_t hidden, int tokens, float* __restrict__ logits)
+{
+    const int e = blockIdx.x * kWarpsPerBlock + threadIdx.x / 32;
+    const int lane = threadIdx.x % 32;
+    if (e >= experts)
+        return;
+    float acc[kMaxGemvTokens];
+#pragma unroll
+    for (int n = 0; n < kMaxGemvTokens; ++n)
+        acc[n] = 0.f;
+    const Weight* wr = w + e * hidden;
+#pragma unroll 4
+    for (std::int64_t i = lane * 8; i < hidden; i += 32 * 8) {
+        float wv[8];
+        if constexpr (sizeof(Weight) == 4) {
+            const float4 a = __ldg(reinterpret_cast<const float4*>(wr + i));
+            const float4 b = __ldg(reinterpret_cast<const float4*>(wr + i + 4));
+            wv[0] = a.x, wv[1] = a.y, wv[2] = a.z, wv[3] = a.w, wv[4] = b.x, wv[5] = b.y, wv[6] = b.z, wv[7] = b.w;
+        } else {
+            const uint4 a = __ldg(reinterpret_cast<const uint4*>(wr + i));
+            const auto* a2 = reinterpret_cast<const __nv_bfloat162*>(&a);
+#pragma unroll
+            for (int j = 0; j < 4; ++j) {
+                const float2 f = __bfloat1622float2(a2[j]);
+                wv[2 * j] = f.x, wv[2 * j + 1] = f.y;
+            }
+        }
+#pragma unroll
+        for (int n = 0; n < kMaxGemvTokens; ++n)
+            if (n < tokens)
+                acc[n] = dotDequant8(wv, *reinterpret_cast<const uint4*>(x + n * hidden + i), acc[n]);
+    }
+#pragma unroll
+    for (int n = 0; n < kMaxGemvTokens; ++n) {
+        if (n < tokens) {
+            const float sum = warpSum(acc[n]);
+            if (lane == 0)
+                logits[n * experts + e] = sizeof(Weight) == 4 ? sum : roundBf16(sum);
+        }
+    }
+}
+
+// One warp per token: scores (softmax or sigmoid of the logits), the k experts of the highest scores (+ bias when
+// given: the choice, not the weight) by repeated warp arg-max (ties to the lower id; descending like a sorted
+// topk), their scores as weights, normalised to sum 1 if asked and scaled.
+__global__ void routerTopKKernel(const float* __restrict__ logits, int experts, int k, bool sigmoid,
+    const float* __restrict__ bias, bool normalize, float scaling, float* __restrict__ scores,
+    std::int64_t* __restrict__ ids, float* __restrict__ weights)
+{
+    const int token = blockIdx.x;
+    const int lane = threadIdx.x;
+    constexpr int kPerLane = kMaxRouterExperts / 32;
+    float score[kPerLane];
+    float choice[kPerLane];
+    float largest = -INFINITY;
+#pragma unroll
+    for (int q = 0; q < kPerLane; ++q) {
+        const int e = lane + 32 * q;
+        score[q] = e < experts ? logits[token * experts + e] : -INFINITY;
+        largest = fmaxf(largest, score[q]);
+    }
+#pragma unroll
+    for (int o = 16; o > 0; o >>= 1)
+        largest = fmaxf(largest, __shfl_xor_sync(0xffffffffu, largest, o));
+    float total = 0.f;
+#pragma unroll
+    for (int q = 0; q < kPerLane; ++q) {
+        const int e = lane + 32 * q;
+        if (e < experts) {
+            score[q] = sigmoid ? 1.f / (1.f + expf(-score[q])) : expf(score[q] - largest);
+            total += score[q];
+        }
+    }
+    total = warpSum(total);
+#pragma unroll
+    for (int q = 0; q < kPerLane; ++q) {
+        const int e = lane + 32 * q;
+        if (e < experts) {
+            if (!sigmoid)
+                score[q] /= total;
+            scores[token * experts + e] = score[q];
+            choice[q] = bias ? score[q] + bias[e] : score[q];
+        } else {
+            choice[q] = 0.f; // never taken: e >= experts
+        }
+    }
+    // Each round's arg-max as one 64-bit key per lane: the choice's bits made order-preserving as an unsigned
+    // integer, then the inverted expert id (ties go to the lower id); one shuffle per reduction level.
+    auto keyOf = [](float v, int e) {
+        const unsigned u = __float_as_uint(v);
+        const unsigned ordered = (u & 0x80000000u) ? ~u : (u | 0x80000000u);
+        return (static_cast<unsigned long long>(ordered) << 32) | (0xffffffffu - static_cast<unsigned>(e));
+    };
+    float myWeight = 0.f;
+    int myId = 0;
+    unsigned taken = 0; // bit q: this lane's expert lane + 32 q is chosen already
+    for (int n = 0; n < k; ++n) {
+        unsigned long long best = 0; // below every real key
+#pragma unroll
+        for (int q = 0; q < kPerLane; ++q) {
+            const int e = lane + 32 * q;
+            if (e < experts && !(taken >> q & 1u))
+                best = max(best, keyOf(choice[q], e));
+        }
+#pragma unroll
+        for (int o = 16; o > 0; o >>= 1)
+            best = max(best, __shfl_xor_sync(0xffffffffu, best, o));
+        const int bestId = static_cast<int>(0xffffffffu - static_cast<unsigned>(best & 0xffffffffu));
+        float ownScore = 0.f; // the winner's score, from its owner lane
+#pragma unroll
+        for (int q = 0; q < kPerLane; ++q)
+            if (lane + 32 * q == bestId) {
+                ownScore = score[q];
+                taken |= 1u << q;
+            }
+        const float bestScore = __shfl_sync(0xffffffffu, ownScore, bestId % 32);
+        if (lane == n)
+            myWeight = bestScore, myId = bestId;
+    }
+    const float sum = warpSum(lane < k ? myWeight : 0.f);
+    if (lane < k) {
+        float w = normalize ? myWeight / (sum + 1e-20f) : myWeight;
+        if (scaling != 1.f)
+            w *= scaling;
+        ids[token * k + lane] = myId;
+        weights[token * k + lane] = w;
+    }
+}
+} // namespace
+
+void launchRouter(const bf16* x, const void* weight, bool float32Weight, std::int64_t tokens, std::int64_t hidden,
+    int experts, int k, bool sigmoid, const float* bias, bool normalize, float scaling, float* logits, float* scores,
+    std::int64_t* ids, float* weights, cudaStream_t stream)
+{
+    const dim3 grid(static_cast<unsigned>((experts + kWarpsPerBlock - 1) / kWarpsPerBlock));
+    const dim3 block(32 * kWarpsPerBlock);
+    if (float32Weight)
+        routerLogitsKernel<float><<<grid, block, 0, stream>>>(
+            x, static_cast<const float*>(weight), experts, hidden, static_cast<int>(tokens), logits);
+    else
+        routerLogitsKernel<bf16><<<grid, block, 0, stream>>>(
+            x, static_cast<const bf16*>(weight), experts, hidden, static_cast<int>(tokens), logits);
+    routerTopKKernel<<<static_cast<unsigned>(tokens), 32, 0, stream>>>(
+        logits, experts, k, sigmoid, bias, normalize, scaling, scores, ids, weights);
+}
+} // namespace moescope::kernels
