@@ -9,6 +9,7 @@
 #include "ui/questionpanel.h"
 
 #include <QHBoxLayout>
+#include <QTimer>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
@@ -120,7 +121,15 @@ AnalysisPanel::AnalysisPanel(InferenceService* service, SessionController* sessi
         m_status->setText(tr("Analysis failed: %1").arg(message));
         emit scoringFinished(false);
     });
-    connect(m_session, &SessionController::perplexityLoaded, this, &AnalysisPanel::showPerplexity);
+    // A result's arrival repaints the document's text, the routing panel and these charts: the charts are built (and
+    // painted) after a 1 ms timer rather than in the same batch of posted events (a queued call would still run in
+    // that batch), so that the event loop gets a turn between the two halves of the work.
+    connect(m_session, &SessionController::perplexityLoaded, this, [this](const PerplexityDataPtr& data) {
+        QTimer::singleShot(1, this, [this, data] {
+            if (m_session->currentPerplexity() == data)
+                showPerplexity(data);
+        });
+    });
     connect(m_session, &SessionController::documentLoaded, this, [this](const DocumentDataPtr& doc) {
         m_charts->setData(doc, nullptr);
         m_passages->clear();

@@ -88,6 +88,11 @@ MainWindow::MainWindow(InferenceService* service, SessionController* session, QW
     statusBar()->addPermanentWidget(m_sessionLabel);
     statusBar()->addPermanentWidget(m_memoryLabel);
     statusBar()->addPermanentWidget(m_deviceLabel);
+    // The status bar keeps the height it has with the job progress showing: otherwise every job that starts or ends
+    // changes it, which resizes the docks and the document view and repaints the whole window (a visible jump).
+    m_progress->show();
+    statusBar()->setMinimumHeight(statusBar()->sizeHint().height());
+    m_progress->hide();
     m_progress->track(m_service);
     for (auto* tracker : m_session->trackers())
         m_progress->track(tracker);
