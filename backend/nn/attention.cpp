@@ -12,6 +12,8 @@ namespace {
 std::pair<at::Tensor, at::Tensor> withCache(
     const AttentionContext& ctx, int layer, const at::Tensor& first, const at::Tensor& second)
 {
+    if (ctx.slots)
+        return ctx.slots->writeStep(layer, ctx.stepPositions, first, second, ctx.keySpan); // [B, S, ...] each
     if (!ctx.cache)
         return { first, second };
     if (ctx.stepPositions.defined())
@@ -19,30 +21,34 @@ std::pair<at::Tensor, at::Tensor> withCache(
     return ctx.cache->append(layer, first, second);
 }
 
+// [T, S] for one sequence (broadcast over heads and batch); [B, 1, 1, S] for a batched step's sequences.
 AttentionMask maskFor(const AttentionContext& ctx, std::int64_t tokens, int slidingWindow, const at::Device& device,
     bool explicitCausal = false)
 {
-    if (ctx.stepPositions.defined() && ctx.stepMask.defined() && slidingWindow == ctx.stepMaskWindow)
-        return { false, ctx.stepMask };
-    if (ctx.stepPositions.defined())
-        return { false, makeStepMask(ctx.stepPositions, ctx.keySpan, slidingWindow) };
+    if (ctx.stepPositions.defined()) {
+        auto mask = ctx.stepMask.defined() && slidingWindow == ctx.stepMaskWindow
+            ? ctx.stepMask
+            : makeStepMask(ctx.stepPositions, ctx.keySpan, slidingWindow);
+        return { false, ctx.slots ? mask.view({ ctx.batch, 1, 1, ctx.keySpan }) : mask };
+    }
     return makeAttentionMask(ctx.start, tokens, slidingWindow, device, explicitCausal);
 }
 
-// q [B*T, H, D], k/v [B*S, Hkv, D'] -> [B*T, H * Dv] through SDPA (math or fused kernel as the device picks).
+// q [B*T, H, D], k/v [B*S, Hkv, D'] or [B, S, Hkv, D'] -> [B*T, H * Dv] through SDPA (math or fused kernel as the
+// device picks).
 at::Tensor sdpa(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const AttentionContext& ctx,
     int slidingWindow, double scale)
 {
     const auto rows = q.size(0);
     const auto b = ctx.batch;
     const auto tokens = rows / b;
-    auto batched = [b](const at::Tensor& t) { // [B*S, H, D] -> [B, H, S, D]
-        return t.view({ b, t.size(0) / b, t.size(1), t.size(2) }).transpose(1, 2);
+    auto batched = [b](const at::Tensor& t) { // [B*S, H, D] or [B, S, H, D] -> [B, H, S, D]
+        return (t.dim() == 4 ? t : t.view({ b, t.size(0) / b, t.size(1), t.size(2) })).transpose(1, 2);
     };
     const auto mask = maskFor(ctx, tokens, slidingWindow, q.device());
     // The CPU's fused (flash) kernel needs one head size for q, k and v, else SDPA falls back to the math path,
     // ~5x slower on MLA's 64/48 heads: pad v with zeros and drop the padding from the output.
-    const auto valueDim = v.size(2);
+    const auto valueDim = v.size(-1);
     const bool padValues = q.device().is_cpu() && valueDim < q.size(2);
     const auto values = padValues ? at::constant_pad_nd(v, { 0, q.size(2) - valueDim }) : v;
     auto out = at::scaled_dot_product_attention(batched(q), batched(k), batched(values), mask.mask, 0.0, mask.isCausal,
@@ -164,7 +170,8 @@ at::Tensor MlaAttention::forward(const at::Tensor& x, int layer, const Attention
 
     // Expanding the latent costs O(S) projections per step; attending in latent space costs O(heads * c) per key.
     // Prefill expands (one projection per key, fused attention kernels); short steps over a long cache absorb.
-    const bool absorb = ctx.batch == 1 && tokens * 4 < latent.size(0);
+    // A batched step's sequences each have their own cache: always absorbed.
+    const bool absorb = ctx.slots || (ctx.batch == 1 && tokens * 4 < latent.size(0));
     const auto out
         = absorb ? attendAbsorbed(qNope, qPe, latent, kPe, ctx) : attendExpanded(qNope, qPe, latent, kPe, ctx);
     return m_o(out); // [T, hidden]
@@ -186,25 +193,35 @@ at::Tensor MlaAttention::attendExpanded(const at::Tensor& qNope, const at::Tenso
 at::Tensor MlaAttention::attendAbsorbed(const at::Tensor& qNope, const at::Tensor& qPe, const at::Tensor& latent,
     const at::Tensor& kPe, const AttentionContext& ctx) const
 {
-    const auto tokens = qNope.size(0);
+    // One sequence: latent [S, c], kPe [S, rope], T query rows. A batched step: latent [B, S, c], kPe [B, S, rope],
+    // one query row per sequence. Both as B sequences of T queries each.
+    const auto heads = m_spec.numHeads;
+    const auto seqLatent = ctx.slots ? latent : latent.unsqueeze(0); // [B, S, c]
+    const auto seqKPe = ctx.slots ? kPe : kPe.unsqueeze(0); // [B, S, rope]
+    const auto b = seqLatent.size(0);
+    const auto tokens = qNope.size(0) / b;
     // kv_b's key and value halves per head: views of a dense kv_b, a temporary for a quantized one (never kept, so
     // that a quantized model holds no dequantized copy).
     const auto kvB = m_kvB.dense().view(
-        { m_spec.numHeads, m_spec.qkNopeHeadDim + m_spec.vHeadDim, m_spec.kvLoraRank }); // [H, nope + v, c]
+        { heads, m_spec.qkNopeHeadDim + m_spec.vHeadDim, m_spec.kvLoraRank }); // [H, nope + v, c]
     const auto wUk = kvB.narrow(1, 0, m_spec.qkNopeHeadDim); // [H, nope, c]
     const auto wUv = kvB.narrow(1, m_spec.qkNopeHeadDim, m_spec.vHeadDim); // [H, v, c]
-    const auto qLatent = at::matmul(qNope.transpose(0, 1), wUk); // [H, T, c]
-    auto scores = at::matmul(qLatent, latent.t()) + at::matmul(qPe.transpose(0, 1), kPe.t()); // [H, T, S]
+    const auto qn = qNope.reshape({ b, tokens, heads, -1 }).transpose(1, 2); // [B, H, T, nope]
+    const auto qp = qPe.reshape({ b, tokens, heads, -1 }).transpose(1, 2); // [B, H, T, rope]
+    const auto keysLatent = seqLatent.unsqueeze(1); // [B, 1, S, c]
+    const auto qLatent = at::matmul(qn, wUk); // [B, H, T, c]
+    auto scores = at::matmul(qLatent, keysLatent.transpose(2, 3))
+        + at::matmul(qp, seqKPe.unsqueeze(1).transpose(2, 3)); // [B, H, T, S]
     scores = scores.to(at::kFloat) * m_spec.softmaxScale;
-    const auto mask = maskFor(ctx, tokens, 0, scores.device(), /*explicitCausal=*/true);
+    const auto mask = maskFor(ctx, tokens, 0, scores.device(), /*explicitCausal=*/true); // [T, S] or [B, 1, 1, S]
     if (mask.mask && mask.mask->scalar_type() == at::kBool)
-        scores = scores.masked_fill(mask.mask->logical_not().unsqueeze(0), -std::numeric_limits<float>::infinity());
+        scores = scores.masked_fill(mask.mask->logical_not(), -std::numeric_limits<float>::infinity());
     else if (mask.mask)
         scores = scores + *mask.mask; // additive (0 / -inf), broadcast over heads
-    const auto probs = at::softmax(scores, -1).to(latent.scalar_type()); // [H, T, S]
-    const auto outLatent = at::matmul(probs, latent); // [H, T, c]
-    const auto out = at::matmul(outLatent, wUv.transpose(1, 2)); // [H, T, v]
-    return out.transpose(0, 1).reshape({ tokens, -1 }); // [T, H * v]
+    const auto probs = at::softmax(scores, -1).to(latent.scalar_type()); // [B, H, T, S]
+    const auto outLatent = at::matmul(probs, keysLatent); // [B, H, T, c]
+    const auto out = at::matmul(outLatent, wUv.transpose(1, 2)); // [B, H, T, v]
+    return out.transpose(1, 2).reshape({ b * tokens, -1 }); // [B*T, H * v]
 }
 
 std::int64_t MlaAttention::weightBytes() const

@@ -9,6 +9,7 @@
 #include "nn/linear.h"
 #include "nn/modelspec.h"
 #include "nn/rope.h"
+#include "nn/slotkvcache.h"
 
 #include <ATen/ATen.h>
 
@@ -20,11 +21,16 @@ class WeightSource;
 
 // Per-forward inputs shared by every layer.
 struct AttentionContext {
-    std::int64_t batch = 1; // > 1: rows are `batch` equal-length sequences one after another (training, no cache)
+    // > 1: rows are `batch` equal-length sequences one after another (training, no cache), or with `slots` one token
+    // of each of `batch` sequences
+    std::int64_t batch = 1;
     std::int64_t start = 0; // position of the first token
     at::Tensor cos; // [T, rope_dim/2] float32
     at::Tensor sin;
     KvCache* cache = nullptr; // null: no cache (training, one-shot scoring)
+    // A batched decode step (with stepPositions, keySpan and stepMask [batch, keySpan]): row b is the next token of
+    // the sequence in slot b, at position stepPositions[b]; null otherwise.
+    SlotKvCache* slots = nullptr;
     // A recorded step (CUDA-graph decode): the tokens' positions live on the device ([T] int64) and `start` is not
     // used; the cache is written at those positions and read over keys [0, keySpan), later keys masked.
     at::Tensor stepPositions;

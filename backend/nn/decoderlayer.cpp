@@ -28,10 +28,16 @@ DecoderLayer::DecoderLayer(const ModelSpec& spec, int index, WeightSource& w, co
 ResidualStream DecoderLayer::forward(const ResidualStream& in, const AttentionContext& ctx, ForwardObserver* observer,
     RoutingDecision* decision) const
 {
-    const auto [x, input] = in.pending.defined() ? addRmsNorm(in.x, in.pending, m_inputNorm, m_eps)
-                                                 : std::pair { in.x, rmsNorm(in.x, m_inputNorm, m_eps) }; // [T, hidden]
+    const auto [x, input] = settledAndNormed(in, m_inputNorm, m_eps); // [T, hidden] each
     auto [h, normed] = addRmsNorm(x, m_attention->forward(input, m_index, ctx), m_postAttentionNorm, m_eps);
     return { std::move(h), m_moe ? m_moe->forward(normed, m_index, ctx.start, observer, decision) : m_mlp(normed) };
+}
+
+std::pair<at::Tensor, at::Tensor> settledAndNormed(const ResidualStream& stream, const at::Tensor& weight, double eps)
+{
+    if (stream.pending.defined())
+        return addRmsNorm(stream.x, stream.pending, weight, eps);
+    return { stream.x, rmsNorm(stream.x, weight, eps) };
 }
 
 std::int64_t DecoderLayer::weightBytes() const

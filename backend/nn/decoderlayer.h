@@ -17,6 +17,9 @@ struct ResidualStream {
     at::Tensor pending; // [T, hidden] or undefined
 };
 
+// The stream with its pending output added, and that sum RMS-normed with `weight` (one pass where possible).
+std::pair<at::Tensor, at::Tensor> settledAndNormed(const ResidualStream& stream, const at::Tensor& weight, double eps);
+
 class DecoderLayer {
 public:
     DecoderLayer(const ModelSpec& spec, int index, WeightSource& weights, const Rope& rope);

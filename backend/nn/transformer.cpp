@@ -59,14 +59,32 @@ at::Tensor Transformer::forwardStep(const at::Tensor& ids, const at::Tensor& pos
 {
     if (ids.dim() != 1 || positions.sizes() != ids.sizes())
         throw ShapeError("a recorded step takes ids [T] and positions [T]");
-    AttentionContext ctx;
+    auto ctx = stepContext(positions, keySpan);
     ctx.cache = &cache;
+    return run(ids, ctx, nullptr, {}, decisions);
+}
+
+at::Tensor Transformer::forwardSlots(const at::Tensor& ids, const at::Tensor& positions, SlotKvCache& cache,
+    std::int64_t keySpan, std::vector<RoutingDecision>* decisions) const
+{
+    if (ids.dim() != 1 || positions.sizes() != ids.sizes() || ids.size(0) != cache.slots())
+        throw ShapeError("a batched step takes one id and one position per cache slot (" + std::to_string(cache.slots())
+            + "), got " + std::to_string(ids.numel()) + " and " + std::to_string(positions.numel()));
+    auto ctx = stepContext(positions, keySpan);
+    ctx.batch = ids.size(0);
+    ctx.slots = &cache;
+    return run(ids, ctx, nullptr, {}, decisions);
+}
+
+AttentionContext Transformer::stepContext(const at::Tensor& positions, std::int64_t keySpan) const
+{
+    AttentionContext ctx;
     ctx.stepPositions = positions;
     ctx.keySpan = keySpan;
     ctx.stepMaskWindow = m_spec.attention.slidingWindow;
     ctx.stepMask = additiveMask(makeStepMask(positions, keySpan, ctx.stepMaskWindow), m_options); // [T, keySpan]
     std::tie(ctx.cos, ctx.sin) = m_rope.cosSin(positions); // [T, rope/2]
-    return run(ids, ctx, nullptr, {}, decisions);
+    return ctx;
 }
 
 at::Tensor Transformer::run(const at::Tensor& ids, const AttentionContext& ctx, ForwardObserver* observer,
@@ -80,9 +98,7 @@ at::Tensor Transformer::run(const at::Tensor& ids, const AttentionContext& ctx, 
         if (decisions && layer.isMoe())
             decisions->push_back(std::move(decision));
     }
-    if (!stream.pending.defined())
-        return rmsNorm(stream.x, m_finalNorm, m_spec.rmsNormEps); // [B*T, hidden]
-    return addRmsNorm(stream.x, stream.pending, m_finalNorm, m_spec.rmsNormEps).second; // [B*T, hidden]
+    return settledAndNormed(stream, m_finalNorm, m_spec.rmsNormEps).second; // [B*T, hidden]
 }
 
 at::Tensor Transformer::logits(const at::Tensor& hidden) const

@@ -33,6 +33,12 @@ public:
     // final-normed hidden states [T, hidden]; decisions (optional) collects each MoE layer's routing.
     at::Tensor forwardStep(const at::Tensor& ids, const at::Tensor& positions, KvCache& cache, std::int64_t keySpan,
         std::vector<RoutingDecision>* decisions = nullptr) const;
+    // One batched decode step (batched generation): ids [B] and positions [B] int64 on the model's device, row b the
+    // next token of the sequence in cache slot b (B = cache.slots()). Writes each slot's entry at its position and
+    // attends over the slot's first keySpan entries (later ones masked); advances nothing. Returns the final-normed
+    // hidden states [B, hidden].
+    at::Tensor forwardSlots(const at::Tensor& ids, const at::Tensor& positions, SlotKvCache& cache,
+        std::int64_t keySpan, std::vector<RoutingDecision>* decisions = nullptr) const;
     at::Tensor logits(const at::Tensor& hidden) const; // [T, hidden] -> [T, vocab] float32
 
     const ModelSpec& spec() const { return m_spec; }
@@ -44,6 +50,8 @@ public:
     KvCache makeCache() const { return KvCache(m_spec.numLayers); }
 
 private:
+    // The context of a step whose positions live on the device, attending over keySpan cache entries.
+    AttentionContext stepContext(const at::Tensor& positions, std::int64_t keySpan) const;
     // Embedding, decoder layers and final norm over ids with a prepared context.
     at::Tensor run(const at::Tensor& ids, const AttentionContext& ctx, ForwardObserver* observer, std::stop_token stop,
         std::vector<RoutingDecision>* decisions) const;

@@ -7,6 +7,7 @@
 #include "nn/transformer.h"
 #include "quant/quantizedcheckpoint.h"
 #include "quant/quantloading.h"
+#include "runtime/batchgenerator.h"
 #include "runtime/checkpointweights.h"
 #include "runtime/devices.h"
 #include "runtime/sampler.h"
@@ -298,6 +299,25 @@ GenerationResult Engine::generate(std::span<const std::int32_t> prompt, const Sa
         result.decodeSeconds = std::chrono::duration<double>(Clock::now() - t1).count();
     });
     return result;
+}
+
+std::vector<GenerationResult> Engine::generateBatch(std::span<const GenerationRequest> requests, int slots,
+    const std::function<void(std::size_t, std::int32_t)>& onToken, std::stop_token stop)
+{
+    auto& d = *m_impl;
+    std::vector<GenerationResult> results;
+    guardTensorErrors("generating a batch", [&] {
+        c10::InferenceMode inference;
+        BatchGenerator generator(*d.model, slots, true);
+        const auto prefill = [&](std::span<const std::int32_t> prompt, KvCache& cache) {
+            at::Tensor last;
+            d.prefill(d.idsTensor(prompt), cache, nullptr, stop,
+                [&](const at::Tensor& hidden, std::int64_t) { last = hidden.narrow(0, hidden.size(0) - 1, 1); });
+            return last; // [1, hidden]
+        };
+        results = generator.run(requests, prefill, d.eos, onToken, stop);
+    });
+    return results;
 }
 
 } // namespace moescope

@@ -69,6 +69,12 @@ struct SamplingOptions {
     std::vector<std::int32_t> stopTokens; // empty: the model's EOS tokens
 };
 
+// One of several prompts generated together (Engine::generateBatch).
+struct GenerationRequest {
+    std::vector<std::int32_t> prompt;
+    SamplingOptions options;
+};
+
 struct GenerationResult {
     std::vector<std::int32_t> tokens; // new tokens only (the stop token included when one ended generation)
     std::string stopReason; // "stop_token" | "max_tokens" | "cancelled"
@@ -98,6 +104,12 @@ public:
     GenerationResult generate(std::span<const std::int32_t> prompt, const SamplingOptions& options,
         const std::function<void(std::int32_t)>& onToken = {}, ForwardObserver* observer = nullptr,
         std::stop_token stop = {});
+
+    // Generates several requests together (continuous batching, up to `slots` sequences per decode step; see
+    // BatchGenerator). Results in request order; onToken(request index, token) sees each new token. Every request
+    // needs a prompt; the stop request ends the unfinished ones as "cancelled".
+    std::vector<GenerationResult> generateBatch(std::span<const GenerationRequest> requests, int slots,
+        const std::function<void(std::size_t, std::int32_t)>& onToken = {}, std::stop_token stop = {});
 
     // For backend code that works on tensors (evaluation, quantization, benchmarks).
     Transformer& transformer();

@@ -5,27 +5,7 @@
 #include "nn/transformer.h"
 #include "runtime/forwardobserver.h"
 
-#include <spdlog/spdlog.h>
-
-#include <cstdlib>
-#include <string_view>
-
-#ifdef MOESCOPE_HAVE_CUDA_KERNELS
-#include <ATen/cuda/CUDAGraph.h>
-#include <c10/cuda/CUDAFunctions.h>
-#include <c10/cuda/CUDAGuard.h>
-#include <c10/cuda/CUDAStream.h>
-#include <cuda_runtime_api.h>
-#endif
-
 namespace moescope {
-
-struct StepDecoder::Recording {
-#ifdef MOESCOPE_HAVE_CUDA_KERNELS
-    at::cuda::CUDAGraph graph;
-#endif
-    Outputs outputs;
-};
 
 namespace {
     std::int64_t roundUp(std::int64_t n, std::int64_t step) { return (n + step - 1) / step * step; }
@@ -36,6 +16,8 @@ StepDecoder::StepDecoder(const Transformer& model, KvCache& cache, std::int64_t 
     : m_model(model)
     , m_cache(cache)
     , m_maxLength(maxLength)
+    // Float32 expert banks on CUDA read their group sizes on the host, so their steps cannot be recorded: do not try.
+    , m_graphs(model.options().device(), useGraphs && model.options().dtype() != at::kFloat)
     , m_observer(observer)
 {
     if (cache.length() < 1)
@@ -46,8 +28,6 @@ StepDecoder::StepDecoder(const Transformer& model, KvCache& cache, std::int64_t 
     m_capacity = roundUp(maxLength, kSpanStep);
     m_cache.growTo(m_capacity);
     const auto device = model.options().device();
-    // Float32 expert banks on CUDA read their group sizes on the host, so their steps cannot be recorded: do not try.
-    m_useGraphs = useGraphs && graphsAvailable(device) && model.options().dtype() != at::kFloat;
     const auto& layers = model.spec().layers;
     for (std::size_t i = 0; i < layers.size(); ++i) {
         if (!layers[i].moe)
@@ -64,17 +44,7 @@ StepDecoder::StepDecoder(const Transformer& model, KvCache& cache, std::int64_t 
 
 StepDecoder::~StepDecoder() = default;
 
-bool StepDecoder::graphsAvailable(const at::Device& device)
-{
-#ifdef MOESCOPE_HAVE_CUDA_KERNELS
-    // MOESCOPE_CUDA_GRAPHS=0 turns them off (to compare with, or to rule them out when something looks wrong).
-    const char* env = std::getenv("MOESCOPE_CUDA_GRAPHS");
-    return device.is_cuda() && !(env && std::string_view(env) == "0");
-#else
-    (void)device;
-    return false;
-#endif
-}
+bool StepDecoder::graphsAvailable(const at::Device& device) { return StepGraphs::available(device); }
 
 std::int64_t StepDecoder::spanFor(std::int64_t position) const
 {
@@ -90,7 +60,7 @@ at::Tensor StepDecoder::step(std::int64_t token)
     m_position.fill_(position);
     const auto span = spanFor(position);
     Outputs direct;
-    const Outputs* out = m_useGraphs ? replay(span) : nullptr;
+    const Outputs* out = replay(span);
     if (!out) {
         direct = runStep(span);
         out = &direct;
@@ -103,10 +73,8 @@ at::Tensor StepDecoder::step(std::int64_t token)
 
 void StepDecoder::prepare()
 {
-    if (!m_useGraphs)
-        return;
-    for (auto span = spanFor(m_cache.length()); span <= m_capacity && m_useGraphs; span += kSpanStep)
-        if (!m_recordings.contains(span))
+    for (auto span = spanFor(m_cache.length()); span <= m_capacity && m_graphs.enabled(); span += kSpanStep)
+        if (!m_graphs.has(span))
             replay(span); // records (or turns graphs off); the replay writes this position's entry, which the step rewrites
 }
 
@@ -133,58 +101,12 @@ StepDecoder::Outputs StepDecoder::runStep(std::int64_t span)
 
 const StepDecoder::Outputs* StepDecoder::replay(std::int64_t span)
 {
-    auto it = m_recordings.find(span);
-    if (it == m_recordings.end()) {
-        try {
-            it = m_recordings.emplace(span, record(span)).first;
-        } catch (const std::exception& e) {
-            // A model whose step cannot be recorded (an operation that synchronises with the host) still decodes.
-            spdlog::warn("decoding without CUDA graphs: recording a step failed: {}", e.what());
-            m_useGraphs = false;
-            m_recordings.clear();
-            return nullptr;
-        }
+    // Each run writes this position's cache entry, as the real step does again.
+    if (!m_graphs.replay(span, [&] { m_recorded[span] = runStep(span); })) {
+        m_recorded.clear();
+        return nullptr;
     }
-#ifdef MOESCOPE_HAVE_CUDA_KERNELS
-    it->second->graph.replay();
-#endif
-    return &it->second->outputs;
-}
-
-std::unique_ptr<StepDecoder::Recording> StepDecoder::record(std::int64_t span)
-{
-#ifdef MOESCOPE_HAVE_CUDA_KERNELS
-    auto recording = std::make_unique<Recording>();
-    const auto device = m_model.options().device();
-    auto stream = c10::cuda::getStreamFromPool(false, device.index());
-    c10::cuda::device_synchronize(); // the recording stream must see the prefill and this step's inputs
-    {
-        c10::cuda::CUDAStreamGuard onStream(stream);
-        // Warm up on the recording stream: lazy initialisation (cuBLAS handles and workspaces, kernel choices) must
-        // not happen inside the recording. Each run writes this position's cache entry, as the real step will again.
-        runStep(span);
-        runStep(span);
-        stream.synchronize();
-        recording->graph.capture_begin({ 0, 0 }, cudaStreamCaptureModeThreadLocal);
-        try {
-            recording->outputs = runStep(span);
-        } catch (...) {
-            try {
-                recording->graph.capture_end(); // leaves capture mode; throws for the invalidated recording
-            } catch (...) {
-            }
-            (void)cudaGetLastError();
-            throw;
-        }
-        recording->graph.capture_end();
-    }
-    c10::cuda::device_synchronize();
-    spdlog::debug("recorded the decode step over {} cache positions as a CUDA graph", span);
-    return recording;
-#else
-    (void)span;
-    throw UnsupportedError("this build records no CUDA graphs");
-#endif
+    return &m_recorded.at(span);
 }
 
 void StepDecoder::reportStepRouting(const Outputs& out, std::int64_t position)

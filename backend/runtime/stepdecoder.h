@@ -8,12 +8,12 @@
 // Routing, when the observer asks for it, is recorded with the step and copied off the device once per step.
 
 #include "nn/router.h"
+#include "runtime/stepgraphs.h"
 
 #include <ATen/ATen.h>
 
 #include <cstdint>
 #include <map>
-#include <memory>
 #include <vector>
 
 namespace moescope {
@@ -45,7 +45,7 @@ public:
     // being timed). A no-op without graphs.
     void prepare();
     // Whether steps replay CUDA graphs (false before the first recording if it fails, and without graph support).
-    bool replaying() const { return m_useGraphs; }
+    bool replaying() const { return m_graphs.enabled(); }
 
 private:
     struct Outputs {
@@ -55,27 +55,24 @@ private:
         at::Tensor routing;
         at::Tensor routerLogits; // [moe layers, 1, E] float32 (router logits wanted)
     };
-    struct Recording;
-
     std::int64_t spanFor(std::int64_t position) const;
     Outputs runStep(std::int64_t span);
     // Replays the span's graph, recording it first; null (and graphs off from then on) when recording fails.
     const Outputs* replay(std::int64_t span);
-    std::unique_ptr<Recording> record(std::int64_t span);
     void reportStepRouting(const Outputs& out, std::int64_t position);
 
     const Transformer& m_model;
     KvCache& m_cache;
     std::int64_t m_maxLength = 0;
     std::int64_t m_capacity = 0; // cache positions, a multiple of kSpanStep
-    bool m_useGraphs = false;
+    StepGraphs m_graphs;
+    std::map<std::int64_t, Outputs> m_recorded; // the outputs each span's graph writes
     ForwardObserver* m_observer = nullptr;
     std::vector<int> m_moeLayers; // decoder-layer index of each MoE layer, in order
     bool m_wantsRouting = false;
     bool m_wantsRouterLogits = false;
     at::Tensor m_token; // [1] int64 on the device: the step's input
     at::Tensor m_position; // [1] int64 on the device
-    std::map<std::int64_t, std::unique_ptr<Recording>> m_recordings; // by span
 };
 
 } // namespace moescope

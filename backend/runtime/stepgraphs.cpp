@@ -1,0 +1,103 @@
+#include "runtime/stepgraphs.h"
+
+#include "core/error.h"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <string_view>
+
+#ifdef MOESCOPE_HAVE_CUDA_KERNELS
+#include <ATen/cuda/CUDAGraph.h>
+#include <c10/cuda/CUDAFunctions.h>
+#include <c10/cuda/CUDAGuard.h>
+#include <c10/cuda/CUDAStream.h>
+#include <cuda_runtime_api.h>
+#endif
+
+namespace moescope {
+
+struct StepGraphs::Graph {
+#ifdef MOESCOPE_HAVE_CUDA_KERNELS
+    at::cuda::CUDAGraph graph;
+#endif
+};
+
+StepGraphs::StepGraphs(const at::Device& device, bool wanted)
+    : m_device(device)
+    , m_enabled(wanted && available(device))
+{
+}
+
+StepGraphs::~StepGraphs() = default;
+
+bool StepGraphs::available(const at::Device& device)
+{
+#ifdef MOESCOPE_HAVE_CUDA_KERNELS
+    // MOESCOPE_CUDA_GRAPHS=0 turns them off (to compare with, or to rule them out when something looks wrong).
+    const char* env = std::getenv("MOESCOPE_CUDA_GRAPHS");
+    return device.is_cuda() && !(env && std::string_view(env) == "0");
+#else
+    (void)device;
+    return false;
+#endif
+}
+
+bool StepGraphs::replay(std::int64_t key, const std::function<void()>& step)
+{
+    if (!m_enabled)
+        return false;
+    auto it = m_graphs.find(key);
+    if (it == m_graphs.end()) {
+        auto graph = std::make_unique<Graph>();
+        try {
+            record(*graph, step);
+        } catch (const std::exception& e) {
+            // A model whose step cannot be recorded (an operation that synchronises with the host) still decodes.
+            spdlog::warn("decoding without CUDA graphs: recording a step failed: {}", e.what());
+            m_enabled = false;
+            m_graphs.clear();
+            return false;
+        }
+        it = m_graphs.emplace(key, std::move(graph)).first;
+        spdlog::debug("recorded a decode step (cache span {}) as a CUDA graph", key);
+    }
+#ifdef MOESCOPE_HAVE_CUDA_KERNELS
+    it->second->graph.replay();
+#endif
+    return true;
+}
+
+void StepGraphs::record(Graph& graph, const std::function<void()>& step)
+{
+#ifdef MOESCOPE_HAVE_CUDA_KERNELS
+    auto stream = c10::cuda::getStreamFromPool(false, m_device.index());
+    c10::cuda::device_synchronize(); // the recording stream must see the prefill and this step's inputs
+    {
+        c10::cuda::CUDAStreamGuard onStream(stream);
+        // Warm up on the recording stream: cuBLAS handles and workspaces, kernel choices.
+        step();
+        step();
+        stream.synchronize();
+        graph.graph.capture_begin({ 0, 0 }, cudaStreamCaptureModeThreadLocal);
+        try {
+            step();
+        } catch (...) {
+            try {
+                graph.graph.capture_end(); // leaves capture mode; throws for the invalidated recording
+            } catch (...) {
+            }
+            (void)cudaGetLastError();
+            throw;
+        }
+        graph.graph.capture_end();
+    }
+    c10::cuda::device_synchronize();
+#else
+    (void)graph;
+    (void)step;
+    throw UnsupportedError("this build records no CUDA graphs");
+#endif
+}
+
+} // namespace moescope
