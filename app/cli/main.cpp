@@ -24,8 +24,9 @@ constexpr std::array kCommands = {
     Command { "logits", "logits --model DIR --ids 1,2,3 --out F.safetensors [--device cpu|cuda] [--dtype f32|bf16]",
         moescope::cli::runLogits },
     Command { "generate",
-        "generate --model DIR --ids 1,2,3 --max-new N [--greedy | --temperature T --top-p P --top-k K --seed S]"
-        " [--stop ID,...] [--device ...] [--dtype ...] [--timing]",
+        "generate --model DIR --ids 1,2,3 | --ids-file FILE [--batch 8] --max-new N [--greedy | --temperature T"
+        " --top-p P --top-k K --seed S] [--stop ID,...] [--device ...] [--dtype ...] [--timing]  (--ids-file: one"
+        " prompt per line, generated together, up to --batch at a time)",
         moescope::cli::runGenerate },
     Command { "ingest",
         "ingest FILE --db DB.moescope [--bench]  read a report into a session; JSON structure + figures",
@@ -63,7 +64,8 @@ constexpr std::array kCommands = {
         "bench --config CONFIG.json --random-weights | --model DIR  [--prompt 2048] [--gen 128] [--batch 1]"
         " [--device cuda] [--dtype bf16|f32|int8|int4-g128|...] [--cuda-graphs on|off] [--capture-routing] [--check-steps N]\n"
         "                                        [--profile TRACE] [--json]\n"
-        "                                        prefill/decode speed against the bandwidth floor",
+        "                                        prefill/decode speed against the bandwidth floor; --batch B also times B\n"
+        "                                        sequences generated together against batch 1",
         moescope::cli::runBench },
     Command { "quantize",
         "quantize --model DIR --scheme int8|int4-g128|int4-g64-asym|fp8|fp8-b128|bf16|mixed:POLICY.json --out DIR2\n"

@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "nn/transformer.h"
+#include "runtime/batchgenerator.h"
 #include "runtime/devices.h"
 #include "runtime/forwardobserver.h"
 #include "runtime/profilesession.h"
@@ -69,6 +70,44 @@ namespace {
         }
         check.steps = steps;
         return check;
+    }
+
+    // `batch` greedy sequences of random prompts (promptTokens each) generated together, generateTokens each.
+    BenchmarkResult::Batched runBatched(Transformer& model, const BenchmarkOptions& o, double batchOneTokensPerSecond)
+    {
+        const auto device = model.options().device();
+        std::vector<GenerationRequest> requests(static_cast<std::size_t>(o.batch));
+        for (auto& r : requests) {
+            const auto ids = at::randint(3, model.spec().vocabSize, { o.promptTokens }, at::TensorOptions(at::kLong));
+            r.prompt.assign(ids.data_ptr<std::int64_t>(), ids.data_ptr<std::int64_t>() + ids.numel());
+            r.options.maxNewTokens = static_cast<int>(o.generateTokens);
+        }
+        BatchGenerator generator(model, o.batch, o.cudaGraphs);
+        const auto prefill = [&](std::span<const std::int32_t> prompt, KvCache& cache) {
+            const auto ids = at::tensor(std::vector<std::int64_t>(prompt.begin(), prompt.end()), at::kLong).to(device);
+            at::Tensor hidden;
+            for (std::int64_t b = 0; b < ids.size(0); b += o.prefillChunk)
+                hidden = model.forwardHidden(ids.narrow(0, b, std::min(o.prefillChunk, ids.size(0) - b)), &cache);
+            return hidden.narrow(0, hidden.size(0) - 1, 1);
+        };
+        const auto t0 = Clock::now();
+        const auto results = generator.run(requests, prefill, {});
+        const double totalMs = msSince(t0);
+        BenchmarkResult::Batched b;
+        b.batch = o.batch;
+        b.cudaGraphs = generator.replaying();
+        auto stepMs = generator.stepMilliseconds();
+        if (stepMs.empty())
+            return b;
+        std::sort(stepMs.begin(), stepMs.end());
+        b.msPerStepMedian = stepMs[stepMs.size() / 2];
+        b.decodeTokensPerSecond = static_cast<double>(o.batch) / (b.msPerStepMedian / 1e3);
+        b.speedup = batchOneTokensPerSecond > 0 ? b.decodeTokensPerSecond / batchOneTokensPerSecond : 0;
+        std::size_t tokens = 0;
+        for (const auto& r : results)
+            tokens += r.tokens.size();
+        b.overallTokensPerSecond = static_cast<double>(tokens) / (totalMs / 1e3);
+        return b;
     }
 } // namespace
 
@@ -142,6 +181,8 @@ BenchmarkResult runBenchmark(Transformer& model, const BenchmarkOptions& o)
     for (double ms : r.decodeMs)
         total += ms;
     r.decodeTokensPerSecond = static_cast<double>(r.decodeMs.size()) / (total / 1e3);
+    if (o.batch > 1)
+        r.batched = runBatched(model, o, r.decodeTokensPerSecond);
 
     r.weightBytes = model.weightBytes();
     const auto params = countParameters(spec);

@@ -1,7 +1,8 @@
 #pragma once
-// The speed benchmark (issue "speed on the GPU"): prefill and batch-1 decode of a model, with warm-up, per-token
-// decode times (median, p90), weight bytes, device memory, and the achieved fraction of the memory-bandwidth floor
-// for decode (bytes of active weights a token must read / time / bandwidth).
+// The speed benchmark: prefill and batch-1 decode of a model, with warm-up, per-token decode times (median, p90),
+// weight bytes, device memory, and the achieved fraction of the memory-bandwidth floor for decode (bytes of active
+// weights a token must read / time / bandwidth); optionally batched generation of several sequences at once and its
+// throughput against batch 1.
 
 #include "nn/modelspec.h"
 
@@ -24,6 +25,7 @@ struct BenchmarkOptions {
     double weightBytesPerParameter = 0;
     bool captureRouting = false; // decode with a routing observer that keeps every step's choices (as a trace does)
     std::int64_t checkSteps = 0; // > 0: after the timed run, compare this many recorded steps with eager ones
+    std::int64_t batch = 1; // > 1: also generate `batch` sequences (random prompts of promptTokens) together
     std::string profilePath; // non-empty: after the timed run, profile a 512-token prefill and 8 decode steps into
                              // PATH.prefill.json and PATH.decode.json (Chrome traces)
 };
@@ -49,6 +51,15 @@ struct BenchmarkResult {
         std::int64_t nonFiniteFast = 0; // steps whose logits hold NaN or Inf: fast path
         std::int64_t nonFiniteEager = 0; // and eager path
     } check;
+    // batch > 1: batched generation (BatchGenerator) of `batch` sequences, generateTokens each.
+    struct Batched {
+        std::int64_t batch = 0;
+        double msPerStepMedian = 0; // one step: the next token of every sequence
+        double decodeTokensPerSecond = 0; // batch / median step time
+        double speedup = 0; // decodeTokensPerSecond / batch-1 decodeTokensPerSecond
+        double overallTokensPerSecond = 0; // all generated tokens / (prefills + steps), recording included
+        bool cudaGraphs = false;
+    } batched;
 };
 
 BenchmarkResult runBenchmark(Transformer& model, const BenchmarkOptions& options);

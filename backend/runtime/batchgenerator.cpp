@@ -58,8 +58,11 @@ std::vector<GenerationResult> BatchGenerator::run(std::span<const GenerationRequ
         longest = std::max<std::int64_t>(longest, static_cast<std::int64_t>(r.prompt.size()) + r.options.maxNewTokens);
     }
     std::vector<GenerationResult> results(requests.size());
-    m_steps = m_steppedTokens = 0;
-    m_stepSeconds = 0;
+    m_steppedTokens = 0;
+    m_stepMs.clear();
+    // Graphs of an earlier run refer to its cache's storage.
+    m_graphs.clear();
+    m_recordedLogits.clear();
     const auto capacity = m_graphs.enabled() ? roundUp(longest, kSpanStep) : longest;
     SlotKvCache cache(m_model.spec().numLayers, m_slots, capacity);
     const auto slotCount = static_cast<std::size_t>(m_slots);
@@ -147,9 +150,8 @@ std::vector<GenerationResult> BatchGenerator::run(std::span<const GenerationRequ
             hostIds[slot] = token;
             ++hostPositions[slot];
         }
-        ++m_steps;
         m_steppedTokens += active;
-        m_stepSeconds += secondsSince(t0);
+        m_stepMs.push_back(secondsSince(t0) * 1e3);
     }
     for (std::size_t r = 0; r < requests.size(); ++r)
         if (!sequences[r].finished) {

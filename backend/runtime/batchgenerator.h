@@ -43,10 +43,11 @@ public:
     std::vector<GenerationResult> run(std::span<const GenerationRequest> requests, const Prefill& prefill,
         const std::vector<std::int32_t>& defaultStops, const OnToken& onToken = {}, std::stop_token stop = {});
 
-    // After run(): batched steps taken, tokens they produced, and the seconds they took (prefills excluded).
-    std::int64_t steps() const { return m_steps; }
+    // After run(): batched steps taken, the tokens they produced, and each step's milliseconds (prefills excluded;
+    // a step that recorded its CUDA graph included).
+    std::int64_t steps() const { return static_cast<std::int64_t>(m_stepMs.size()); }
     std::int64_t steppedTokens() const { return m_steppedTokens; }
-    double stepSeconds() const { return m_stepSeconds; }
+    const std::vector<double>& stepMilliseconds() const { return m_stepMs; }
     bool replaying() const { return m_graphs.enabled(); }
 
 private:
@@ -59,9 +60,8 @@ private:
     std::map<std::int64_t, at::Tensor> m_recordedLogits; // by span: the logits each graph writes
     at::Tensor m_ids; // [slots] int64 on the device: the step's inputs, at fixed addresses for the graphs
     at::Tensor m_positions; // [slots] int64 on the device
-    std::int64_t m_steps = 0;
     std::int64_t m_steppedTokens = 0;
-    double m_stepSeconds = 0;
+    std::vector<double> m_stepMs;
 };
 
 } // namespace moescope

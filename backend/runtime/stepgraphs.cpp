@@ -25,8 +25,15 @@ struct StepGraphs::Graph {
 
 StepGraphs::StepGraphs(const at::Device& device, bool wanted)
     : m_device(device)
+    , m_wanted(wanted)
     , m_enabled(wanted && available(device))
 {
+}
+
+void StepGraphs::clear()
+{
+    m_graphs.clear();
+    m_enabled = m_wanted && available(m_device);
 }
 
 StepGraphs::~StepGraphs() = default;

@@ -27,6 +27,8 @@ public:
     // False when unavailable, not wanted, or after a recording failed.
     bool enabled() const { return m_enabled; }
     bool has(std::int64_t key) const { return m_graphs.contains(key); }
+    // Drops every recording (their inputs or outputs are about to move) and enables graphs again where wanted.
+    void clear();
     // Replays the graph of `key`, recording `step` first: it runs twice to warm up (lazy initialisation must not
     // happen inside the recording), then once recorded, so its outputs are those of the recorded run. Returns false,
     // and turns graphs off from then on, when graphs are off or the recording fails.
@@ -37,6 +39,7 @@ private:
     void record(Graph& graph, const std::function<void()>& step);
 
     at::Device m_device;
+    bool m_wanted = false;
     bool m_enabled = false;
     std::map<std::int64_t, std::unique_ptr<Graph>> m_graphs;
 };

@@ -119,6 +119,37 @@ private slots:
 
     // Pages of 3M's 2022 10-K (MD&A) read with the product's PDF reader; the bound is 1.5x the whole report's
     // perplexity measured at training time (the excerpt is a part of that report, window 1,024 in both).
+    // Several prompts from a file, generated together with fewer slots than prompts: each gets what generating it
+    // alone gives; a malformed line is named.
+    void bundledModelGeneratesSeveralPromptsTogether()
+    {
+        const QStringList prompts { "12,400,77,5,1033", "9,8,7", "301,302,303,304,305,306,307,308,309,310,311", "42" };
+        const auto file = m_dir.filePath("prompts.txt");
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write((prompts.join("\n") + "\n\n").toUtf8());
+        f.close();
+        const auto together = QJsonDocument::fromJson(runCli({ "generate", "--model", demoModel(), "--ids-file", file,
+            "--batch", "2", "--max-new", "8", "--device", "cpu", "--timing" }))["results"].toArray();
+        QCOMPARE(together.size(), prompts.size());
+        for (int i = 0; i < prompts.size(); ++i) {
+            const auto alone = QJsonDocument::fromJson(runCli({ "generate", "--model", demoModel(), "--ids", prompts[i],
+                "--max-new", "8", "--device", "cpu" }))["ids"].toArray();
+            QVERIFY(!alone.isEmpty());
+            QCOMPARE(together[i].toObject()["ids"].toArray(), alone);
+        }
+
+        QFile bad(m_dir.filePath("bad-prompts.txt"));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("5,6\n7,x\n");
+        bad.close();
+        QProcess p;
+        p.start(test::cliPath(), { "generate", "--model", demoModel(), "--ids-file", bad.fileName(), "--device", "cpu" });
+        QVERIFY(p.waitForFinished(60'000));
+        QCOMPARE(p.exitCode(), 1);
+        QVERIFY2(p.readAllStandardError().contains("line 2"), "the malformed line is not named");
+    }
+
     void fixtureExcerptStaysUnderTheRecordedBound()
     {
         const auto recorded = readJson(demoModel() + "/training/evaluation.json");

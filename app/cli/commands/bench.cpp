@@ -41,8 +41,9 @@ int runBench(Args& args)
     if (graphs != "on" && graphs != "off")
         throw InvalidArgumentError("bench: --cuda-graphs takes on or off, not " + graphs);
     options.cudaGraphs = graphs == "on";
-    if (batch != 1)
-        throw UnsupportedError("bench: only --batch 1 is implemented (batched generation is not built yet)");
+    if (batch < 1)
+        throw InvalidArgumentError("bench: --batch takes a positive number of sequences, not " + std::to_string(batch));
+    options.batch = batch;
     // bf16 / f32, or a weight-only scheme (int8, int4-g128, ...) quantized on load over bf16 compute.
     const bool quantized = dtype != "bf16" && dtype != "f32";
     if (quantized)
@@ -100,6 +101,10 @@ int runBench(Args& args)
         out["step_check"] = { { "steps", r.check.steps }, { "max_rel_diff", r.check.maxRelativeDifference },
             { "same_top1", r.check.sameTop1 }, { "non_finite_fast", r.check.nonFiniteFast },
             { "non_finite_eager", r.check.nonFiniteEager } };
+    if (r.batched.batch > 1)
+        out["batched"] = { { "batch", r.batched.batch }, { "ms_per_step_median", r.batched.msPerStepMedian },
+            { "decode_tok_s", r.batched.decodeTokensPerSecond }, { "speedup_vs_batch1", r.batched.speedup },
+            { "overall_tok_s", r.batched.overallTokensPerSecond }, { "cuda_graphs", r.batched.cudaGraphs } };
     if (json)
         std::cout << out.dump() << "\n";
     else
@@ -108,6 +113,10 @@ int runBench(Args& args)
             model->spec().family.c_str(), device.c_str(), dtype.c_str(), r.prefillTokensPerSecond,
             r.decodeTokensPerSecond, r.msPerTokenMedian, r.msPerTokenP90, r.bandwidthFloorMs,
             100 * r.floorFraction, r.weightBytes / 1e9, r.cudaGraphs ? ", decode steps as CUDA graphs" : "");
+    if (!json && r.batched.batch > 1)
+        std::printf("batch %lld: %.2f ms per step, decode %.1f tok/s (%.2fx batch 1), %.1f tok/s with prefills\n",
+            static_cast<long long>(r.batched.batch), r.batched.msPerStepMedian, r.batched.decodeTokensPerSecond,
+            r.batched.speedup, r.batched.overallTokensPerSecond);
     return 0;
 }
 
