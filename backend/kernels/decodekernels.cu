@@ -65,6 +65,119 @@ __global__ void downSlotKernel(const bf16* __restrict__ h, const bf16* __restric
         y[slot * hidden + row] = __float2bfloat16(dot);
 }
 
+// Slots grouped by expert (one block): starts [E + 1] (expert e's slots at slotList[starts[e] .. starts[e + 1])) and
+// slotList [S]. The order within an expert does not matter: every slot writes its own outputs.
+__global__ void groupSlotsKernel(
+    const std::int64_t* __restrict__ ids, int slots, int experts, int* __restrict__ starts, int* __restrict__ slotList)
+{
+    extern __shared__ int counts[]; // [2E]: counts, then cursors
+    int* cursor = counts + experts;
+    for (int e = threadIdx.x; e < experts; e += blockDim.x)
+        counts[e] = 0;
+    __syncthreads();
+    for (int s = threadIdx.x; s < slots; s += blockDim.x)
+        atomicAdd(&counts[ids[s]], 1);
+    __syncthreads();
+    if (threadIdx.x == 0) {
+        int acc = 0;
+        for (int e = 0; e < experts; ++e) {
+            starts[e] = cursor[e] = acc;
+            acc += counts[e];
+        }
+        starts[experts] = acc;
+    }
+    __syncthreads();
+    for (int s = threadIdx.x; s < slots; s += blockDim.x)
+        slotList[atomicAdd(&cursor[ids[s]], 1)] = s;
+}
+
+constexpr int kGroupChunk = 8; // slots of one expert a warp serves per pass over its row
+
+// One warp per (expert, intermediate row j): gate row j and up row j read once for up to kGroupChunk of the expert's
+// slots per pass (the sums in dotTwoRows' order, so the values equal gateUpSiluKernel's).
+__global__ void gateUpGroupedKernel(const bf16* __restrict__ x, const bf16* __restrict__ gateUp,
+    const int* __restrict__ starts, const int* __restrict__ slotList, int k, std::int64_t hidden, std::int64_t inter,
+    bf16* __restrict__ h)
+{
+    const std::int64_t e = blockIdx.y;
+    const int begin = starts[e], end = starts[e + 1];
+    const std::int64_t j = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
+    const int lane = threadIdx.x % 32;
+    if (begin == end || j >= inter)
+        return;
+    const bf16* gateRow = gateUp + (e * 2 * inter + j) * hidden;
+    const bf16* upRow = gateRow + inter * hidden;
+    for (int first = begin; first < end; first += kGroupChunk) {
+        const int count = min(kGroupChunk, end - first);
+        const bf16* xs[kGroupChunk];
+        float g[kGroupChunk], u[kGroupChunk];
+#pragma unroll
+        for (int n = 0; n < kGroupChunk; ++n) {
+            xs[n] = x + (n < count ? slotList[first + n] / k : 0) * hidden;
+            g[n] = u[n] = 0.f;
+        }
+#pragma unroll 2
+        for (std::int64_t i = lane * 8; i < hidden; i += 32 * 8) {
+            const uint4 gv = __ldg(reinterpret_cast<const uint4*>(gateRow + i));
+            const uint4 uv = __ldg(reinterpret_cast<const uint4*>(upRow + i));
+#pragma unroll
+            for (int n = 0; n < kGroupChunk; ++n)
+                if (n < count) {
+                    const uint4 xv = *reinterpret_cast<const uint4*>(xs[n] + i);
+                    g[n] = dot8(gv, xv, g[n]);
+                    u[n] = dot8(uv, xv, u[n]);
+                }
+        }
+#pragma unroll
+        for (int n = 0; n < kGroupChunk; ++n)
+            if (n < count) {
+                const float gate = warpSum(g[n]), up = warpSum(u[n]);
+                if (lane == 0)
+                    h[static_cast<std::int64_t>(slotList[first + n]) * inter + j] = siluProduct(gate, up);
+            }
+    }
+}
+
+// One warp per (expert, output row): the down row read once for up to kGroupChunk of the expert's slots per pass
+// (dotRow's order: the values equal downSlotKernel's).
+__global__ void downGroupedKernel(const bf16* __restrict__ h, const bf16* __restrict__ down,
+    const int* __restrict__ starts, const int* __restrict__ slotList, std::int64_t hidden, std::int64_t inter,
+    bf16* __restrict__ y)
+{
+    const std::int64_t e = blockIdx.y;
+    const int begin = starts[e], end = starts[e + 1];
+    const std::int64_t row = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
+    const int lane = threadIdx.x % 32;
+    if (begin == end || row >= hidden)
+        return;
+    const bf16* downRow = down + (e * hidden + row) * inter;
+    for (int first = begin; first < end; first += kGroupChunk) {
+        const int count = min(kGroupChunk, end - first);
+        const bf16* hs[kGroupChunk];
+        float acc[kGroupChunk];
+#pragma unroll
+        for (int n = 0; n < kGroupChunk; ++n) {
+            hs[n] = h + static_cast<std::int64_t>(n < count ? slotList[first + n] : 0) * inter;
+            acc[n] = 0.f;
+        }
+#pragma unroll 2
+        for (std::int64_t i = lane * 8; i < inter; i += 32 * 8) {
+            const uint4 wv = __ldg(reinterpret_cast<const uint4*>(downRow + i));
+#pragma unroll
+            for (int n = 0; n < kGroupChunk; ++n)
+                if (n < count)
+                    acc[n] = dot8(wv, *reinterpret_cast<const uint4*>(hs[n] + i), acc[n]);
+        }
+#pragma unroll
+        for (int n = 0; n < kGroupChunk; ++n)
+            if (n < count) {
+                const float sum = warpSum(acc[n]);
+                if (lane == 0)
+                    y[static_cast<std::int64_t>(slotList[first + n]) * hidden + row] = __float2bfloat16(sum);
+            }
+    }
+}
+
 // One warp per output row of the targets' rows laid end to end; each row is read once for all kTokens tokens.
 template <int kTokens> __global__ void gemvKernel(const bf16* __restrict__ x, GemvTargets targets, std::int64_t in)
 {
@@ -106,15 +219,25 @@ template <int kTokens> __global__ void gemvKernel(const bf16* __restrict__ x, Ge
 } // namespace
 
 void launchMoeDecode(const bf16* x, const bf16* gateUp, const bf16* down, const std::int64_t* ids, SlotWeights weights,
-    std::int64_t tokens, int k, std::int64_t hidden, std::int64_t intermediate, bf16* h, bf16* y, bf16* out,
-    cudaStream_t stream)
+    std::int64_t tokens, int k, std::int64_t experts, std::int64_t hidden, std::int64_t intermediate, int* grouping,
+    bf16* h, bf16* y, bf16* out, cudaStream_t stream)
 {
     const dim3 block(32 * kWarpsPerBlock);
-    const auto slots = static_cast<unsigned>(tokens * k);
-    const dim3 gateUpGrid(static_cast<unsigned>((intermediate + kWarpsPerBlock - 1) / kWarpsPerBlock), slots);
-    gateUpSiluKernel<<<gateUpGrid, block, 0, stream>>>(x, gateUp, ids, k, hidden, intermediate, h);
-    const dim3 downGrid(static_cast<unsigned>((hidden + kWarpsPerBlock - 1) / kWarpsPerBlock), slots);
-    downSlotKernel<<<downGrid, block, 0, stream>>>(h, down, ids, hidden, intermediate, y);
+    const auto gateUpBlocks = static_cast<unsigned>((intermediate + kWarpsPerBlock - 1) / kWarpsPerBlock);
+    const auto downBlocks = static_cast<unsigned>((hidden + kWarpsPerBlock - 1) / kWarpsPerBlock);
+    const auto slots = static_cast<int>(tokens * k);
+    if (grouping) {
+        int* starts = grouping;
+        int* slotList = grouping + experts + 1;
+        const auto e = static_cast<int>(experts);
+        groupSlotsKernel<<<1, 256, 2 * e * sizeof(int), stream>>>(ids, slots, e, starts, slotList);
+        gateUpGroupedKernel<<<dim3(gateUpBlocks, e), block, 0, stream>>>(
+            x, gateUp, starts, slotList, k, hidden, intermediate, h);
+        downGroupedKernel<<<dim3(downBlocks, e), block, 0, stream>>>(h, down, starts, slotList, hidden, intermediate, y);
+    } else {
+        gateUpSiluKernel<<<dim3(gateUpBlocks, slots), block, 0, stream>>>(x, gateUp, ids, k, hidden, intermediate, h);
+        downSlotKernel<<<dim3(downBlocks, slots), block, 0, stream>>>(h, down, ids, hidden, intermediate, y);
+    }
     launchCombineSlots(y, ids, weights, tokens, k, hidden, out, stream);
 }
 

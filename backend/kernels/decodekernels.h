@@ -24,9 +24,13 @@ struct SlotWeights {
 //   y[s] = bf16(down_e h[s])                        y [S, H]
 //   out[t] = sum over the token's slots in ascending expert id of bf16(y[s] * weight[s])
 // with a bf16 rounding after each addition (the eager path's order). down [E, H, I], out [T, H]; h and y are scratch.
+// grouping null: one warp per (slot, row), each slot reading its expert's rows (one token). grouping [E + 1 + S]
+// int32 scratch: the slots are first grouped by expert, then one warp per (expert, row) reads the row once for all
+// the slots that chose the expert (several tokens sharing experts: batched decode). Both give the same values.
 void launchMoeDecode(const __nv_bfloat16* x, const __nv_bfloat16* gateUp, const __nv_bfloat16* down,
-    const std::int64_t* ids, SlotWeights weights, std::int64_t tokens, int k, std::int64_t hidden,
-    std::int64_t intermediate, __nv_bfloat16* h, __nv_bfloat16* y, __nv_bfloat16* out, cudaStream_t stream);
+    const std::int64_t* ids, SlotWeights weights, std::int64_t tokens, int k, std::int64_t experts, std::int64_t hidden,
+    std::int64_t intermediate, int* grouping, __nv_bfloat16* h, __nv_bfloat16* y, __nv_bfloat16* out,
+    cudaStream_t stream);
 
 // A stack of weight-only quantized matrices [count, rows, cols] as quant/quantizedtensor.h stores them:
 //   Int8: codes int8 [.., rows, cols], scales float32 [.., rows]; value = code * scale

@@ -208,18 +208,20 @@ at::Tensor MlaAttention::attendAbsorbed(const at::Tensor& qNope, const at::Tenso
     const auto wUv = kvB.narrow(1, m_spec.qkNopeHeadDim, m_spec.vHeadDim); // [H, v, c]
     const auto qn = qNope.reshape({ b, tokens, heads, -1 }).transpose(1, 2); // [B, H, T, nope]
     const auto qp = qPe.reshape({ b, tokens, heads, -1 }).transpose(1, 2); // [B, H, T, rope]
-    const auto keysLatent = seqLatent.unsqueeze(1); // [B, 1, S, c]
-    const auto qLatent = at::matmul(qn, wUk); // [B, H, T, c]
-    auto scores = at::matmul(qLatent, keysLatent.transpose(2, 3))
-        + at::matmul(qp, seqKPe.unsqueeze(1).transpose(2, 3)); // [B, H, T, S]
-    scores = scores.to(at::kFloat) * m_spec.softmaxScale;
+    // Heads and queries of a sequence as the rows of one product with its keys: batched products over B that read
+    // each sequence's cache once (a broadcast over heads would copy the cache per head).
+    const auto rows = heads * tokens;
+    const auto qLatent = at::matmul(qn, wUk).reshape({ b, rows, -1 }); // [B, H*T, c]
+    auto scores = at::bmm(qLatent, seqLatent.transpose(1, 2))
+        + at::bmm(qp.reshape({ b, rows, -1 }), seqKPe.transpose(1, 2)); // [B, H*T, S]
+    scores = scores.to(at::kFloat).view({ b, heads, tokens, -1 }) * m_spec.softmaxScale; // [B, H, T, S]
     const auto mask = maskFor(ctx, tokens, 0, scores.device(), /*explicitCausal=*/true); // [T, S] or [B, 1, 1, S]
     if (mask.mask && mask.mask->scalar_type() == at::kBool)
         scores = scores.masked_fill(mask.mask->logical_not(), -std::numeric_limits<float>::infinity());
     else if (mask.mask)
         scores = scores + *mask.mask; // additive (0 / -inf), broadcast over heads
-    const auto probs = at::softmax(scores, -1).to(latent.scalar_type()); // [B, H, T, S]
-    const auto outLatent = at::matmul(probs, keysLatent); // [B, H, T, c]
+    const auto probs = at::softmax(scores, -1).to(latent.scalar_type()).view({ b, rows, -1 }); // [B, H*T, S]
+    const auto outLatent = at::bmm(probs, seqLatent).view({ b, heads, tokens, -1 }); // [B, H, T, c]
     const auto out = at::matmul(outLatent, wUv.transpose(1, 2)); // [B, H, T, v]
     return out.transpose(1, 2).reshape({ b * tokens, -1 }); // [B*T, H * v]
 }

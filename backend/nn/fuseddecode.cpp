@@ -26,7 +26,7 @@ bool fusedMoeDecodeApplies(const at::Tensor& x, std::int64_t k, const at::Tensor
         return false;
     const auto hidden = x.size(-1);
     const auto inter = down.size(2);
-    return x.dim() == 2 && x.size(0) <= kMaxDecodeTokens && k >= 1 && k <= kernels::kMaxTopK && hidden % 8 == 0
+    return x.dim() == 2 && x.size(0) <= kMaxMoeDecodeTokens && k >= 1 && k <= kernels::kMaxTopK && hidden % 8 == 0
         && inter % 8 == 0 && gateUp.is_contiguous() && down.is_contiguous() && gateUp.size(2) == hidden
         && x.is_contiguous() && aligned16(x) && aligned16(gateUp) && aligned16(down);
 }
@@ -43,9 +43,13 @@ at::Tensor fusedMoeDecode(const at::Tensor& x, const at::Tensor& ids, const at::
     auto h = at::empty({ tokens * k, inter }, x.options()); // [S, I]
     auto y = at::empty({ tokens * k, hidden }, x.options()); // [S, H]
     auto out = at::empty({ tokens, hidden }, x.options()); // [T, H]
+    // Once the slots cover half the experts, tokens share experts: read each chosen expert once for all its slots.
+    const auto experts = gateUp.size(0);
+    const bool grouped = tokens > 1 && tokens * k * 2 >= experts;
+    const auto grouping = grouped ? at::empty({ experts + 1 + tokens * k }, x.options().dtype(at::kInt)) : at::Tensor();
     kernels::launchMoeDecode(bf16Data(x), bf16Data(gateUp), bf16Data(down), slotIds.data_ptr<std::int64_t>(),
-        slotWeightsOf(slotWeights), tokens, static_cast<int>(k), hidden, inter, bf16Data(h), bf16Data(y),
-        bf16Data(out), streamOf(x));
+        slotWeightsOf(slotWeights), tokens, static_cast<int>(k), experts, hidden, inter,
+        grouped ? grouping.data_ptr<int>() : nullptr, bf16Data(h), bf16Data(y), bf16Data(out), streamOf(x));
     return out;
 }
 

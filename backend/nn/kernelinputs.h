@@ -18,6 +18,10 @@ namespace moescope::kernelinputs {
 
 // Rows (tokens) up to which a decode kernel serves a product; beyond, grouped GEMMs / dequantize + GEMM win.
 constexpr std::int64_t kMaxDecodeTokens = 8;
+// Tokens up to which the routed experts' decode kernels serve a step (batched decode of up to 64 sequences): with
+// the slots grouped by expert they read each chosen expert once, where grouped GEMMs over groups of a few rows ran
+// at half the bandwidth.
+constexpr std::int64_t kMaxMoeDecodeTokens = 64;
 
 // The kernels have no backward: never under autograd (training). MOESCOPE_FUSED_KERNELS=0 turns them off (to compare
 // a run with the plain ATen path on the same build).

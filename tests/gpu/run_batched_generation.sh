@@ -14,6 +14,7 @@ bash tests/gpu/build_cli.sh /tmp/moescope-build || exit 1
 cli=/tmp/moescope-build/app/cli/moescope-cli
 echo "build: $(( $(date +%s) - t0 )) s"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
+/tmp/moescope-build/tests/gpu/check_fused_kernels 2>&1 | tee "$out/fused_kernels.txt"
 
 prompts=/tmp/prompts.txt
 python3 - > "$prompts" <<'PY'
