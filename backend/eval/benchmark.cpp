@@ -107,6 +107,15 @@ namespace {
         for (const auto& r : results)
             tokens += r.tokens.size();
         b.overallTokensPerSecond = static_cast<double>(tokens) / (totalMs / 1e3);
+        if (!o.profilePath.empty()) { // a short run (256-token prompts, 16 steps) into PATH.batched.json
+            for (auto& r : requests) {
+                r.prompt.resize(std::min<std::size_t>(r.prompt.size(), 256));
+                r.options.maxNewTokens = 17;
+            }
+            ProfileSession profile(o.profilePath + ".batched.json");
+            generator.run(requests, prefill, {});
+            profile.finish();
+        }
         return b;
     }
 } // namespace

@@ -27,7 +27,8 @@ struct BenchmarkOptions {
     std::int64_t checkSteps = 0; // > 0: after the timed run, compare this many recorded steps with eager ones
     std::int64_t batch = 1; // > 1: also generate `batch` sequences (random prompts of promptTokens) together
     std::string profilePath; // non-empty: after the timed run, profile a 512-token prefill and 8 decode steps into
-                             // PATH.prefill.json and PATH.decode.json (Chrome traces)
+                             // PATH.prefill.json and PATH.decode.json (Chrome traces); with batch > 1 also a
+                             // short batched run into PATH.batched.json
 };
 
 struct BenchmarkResult {

@@ -91,10 +91,86 @@ __global__ void groupSlotsKernel(
         slotList[atomicAdd(&cursor[ids[s]], 1)] = s;
 }
 
-constexpr int kGroupChunk = 8; // slots of one expert a warp serves per pass over its row
+// Slots of one expert a warp serves per pass over its row. Batched decode gives an expert 1-3 slots on average; a
+// larger chunk needs more registers (the kernel allocates for its largest instance) and fewer warps fit.
+constexpr int kGroupChunk = 4;
 
-// One warp per (expert, intermediate row j): gate row j and up row j read once for up to kGroupChunk of the expert's
-// slots per pass (the sums in dotTwoRows' order, so the values equal gateUpSiluKernel's).
+// gate and up row j against N slots' inputs: the sums in dotTwoRows' order, so the values equal gateUpSiluKernel's.
+template <int N>
+__device__ __forceinline__ void gateUpSlots(const bf16* __restrict__ x, const bf16* __restrict__ gateRow,
+    const bf16* __restrict__ upRow, const int* __restrict__ slots, int k, std::int64_t hidden, std::int64_t inter,
+    std::int64_t j, int lane, bf16* __restrict__ h)
+{
+    const bf16* xs[N];
+    float g[N], u[N];
+#pragma unroll
+    for (int n = 0; n < N; ++n) {
+        xs[n] = x + static_cast<std::int64_t>(slots[n] / k) * hidden;
+        g[n] = u[n] = 0.f;
+    }
+#pragma unroll 4
+    for (std::int64_t i = lane * 8; i < hidden; i += 32 * 8) {
+        const uint4 gv = __ldg(reinterpret_cast<const uint4*>(gateRow + i));
+        const uint4 uv = __ldg(reinterpret_cast<const uint4*>(upRow + i));
+#pragma unroll
+        for (int n = 0; n < N; ++n) {
+            const uint4 xv = *reinterpret_cast<const uint4*>(xs[n] + i);
+            g[n] = dot8(gv, xv, g[n]);
+            u[n] = dot8(uv, xv, u[n]);
+        }
+    }
+#pragma unroll
+    for (int n = 0; n < N; ++n) {
+        const float gate = warpSum(g[n]), up = warpSum(u[n]);
+        if (lane == 0)
+            h[static_cast<std::int64_t>(slots[n]) * inter + j] = siluProduct(gate, up);
+    }
+}
+
+// down row `row` against N slots' intermediate vectors, in dotRow's order (the values equal downSlotKernel's).
+template <int N>
+__device__ __forceinline__ void downSlots(const bf16* __restrict__ h, const bf16* __restrict__ downRow,
+    const int* __restrict__ slots, std::int64_t hidden, std::int64_t inter, std::int64_t row, int lane,
+    bf16* __restrict__ y)
+{
+    const bf16* hs[N];
+    float acc[N];
+#pragma unroll
+    for (int n = 0; n < N; ++n) {
+        hs[n] = h + static_cast<std::int64_t>(slots[n]) * inter;
+        acc[n] = 0.f;
+    }
+#pragma unroll 4
+    for (std::int64_t i = lane * 8; i < inter; i += 32 * 8) {
+        const uint4 wv = __ldg(reinterpret_cast<const uint4*>(downRow + i));
+#pragma unroll
+        for (int n = 0; n < N; ++n)
+            acc[n] = dot8(wv, *reinterpret_cast<const uint4*>(hs[n] + i), acc[n]);
+    }
+#pragma unroll
+    for (int n = 0; n < N; ++n) {
+        const float sum = warpSum(acc[n]);
+        if (lane == 0)
+            y[static_cast<std::int64_t>(slots[n]) * hidden + row] = __float2bfloat16(sum);
+    }
+}
+
+// Calls f.template operator()<N>(first) for chunks of up to kGroupChunk slots of [begin, end), N the chunk's size:
+// exact-size instances keep the per-slot sums in registers without per-slot branches.
+template <typename F> __device__ __forceinline__ void forSlotChunks(int begin, int end, F&& f)
+{
+    for (int first = begin; first < end; first += kGroupChunk) {
+        switch (min(kGroupChunk, end - first)) {
+        case 1: f.template operator()<1>(first); break;
+        case 2: f.template operator()<2>(first); break;
+        case 3: f.template operator()<3>(first); break;
+        default: f.template operator()<4>(first); break;
+        }
+    }
+}
+
+// One warp per (expert, intermediate row j): gate row j and up row j read once for all the expert's slots (up to
+// kGroupChunk per pass).
 __global__ void gateUpGroupedKernel(const bf16* __restrict__ x, const bf16* __restrict__ gateUp,
     const int* __restrict__ starts, const int* __restrict__ slotList, int k, std::int64_t hidden, std::int64_t inter,
     bf16* __restrict__ h)
@@ -107,39 +183,12 @@ __global__ void gateUpGroupedKernel(const bf16* __restrict__ x, const bf16* __re
         return;
     const bf16* gateRow = gateUp + (e * 2 * inter + j) * hidden;
     const bf16* upRow = gateRow + inter * hidden;
-    for (int first = begin; first < end; first += kGroupChunk) {
-        const int count = min(kGroupChunk, end - first);
-        const bf16* xs[kGroupChunk];
-        float g[kGroupChunk], u[kGroupChunk];
-#pragma unroll
-        for (int n = 0; n < kGroupChunk; ++n) {
-            xs[n] = x + (n < count ? slotList[first + n] / k : 0) * hidden;
-            g[n] = u[n] = 0.f;
-        }
-#pragma unroll 2
-        for (std::int64_t i = lane * 8; i < hidden; i += 32 * 8) {
-            const uint4 gv = __ldg(reinterpret_cast<const uint4*>(gateRow + i));
-            const uint4 uv = __ldg(reinterpret_cast<const uint4*>(upRow + i));
-#pragma unroll
-            for (int n = 0; n < kGroupChunk; ++n)
-                if (n < count) {
-                    const uint4 xv = *reinterpret_cast<const uint4*>(xs[n] + i);
-                    g[n] = dot8(gv, xv, g[n]);
-                    u[n] = dot8(uv, xv, u[n]);
-                }
-        }
-#pragma unroll
-        for (int n = 0; n < kGroupChunk; ++n)
-            if (n < count) {
-                const float gate = warpSum(g[n]), up = warpSum(u[n]);
-                if (lane == 0)
-                    h[static_cast<std::int64_t>(slotList[first + n]) * inter + j] = siluProduct(gate, up);
-            }
-    }
+    forSlotChunks(begin, end, [&]<int N>(int first) {
+        gateUpSlots<N>(x, gateRow, upRow, slotList + first, k, hidden, inter, j, lane, h);
+    });
 }
 
-// One warp per (expert, output row): the down row read once for up to kGroupChunk of the expert's slots per pass
-// (dotRow's order: the values equal downSlotKernel's).
+// One warp per (expert, output row): the down row read once for all the expert's slots.
 __global__ void downGroupedKernel(const bf16* __restrict__ h, const bf16* __restrict__ down,
     const int* __restrict__ starts, const int* __restrict__ slotList, std::int64_t hidden, std::int64_t inter,
     bf16* __restrict__ y)
@@ -151,31 +200,8 @@ __global__ void downGroupedKernel(const bf16* __restrict__ h, const bf16* __rest
     if (begin == end || row >= hidden)
         return;
     const bf16* downRow = down + (e * hidden + row) * inter;
-    for (int first = begin; first < end; first += kGroupChunk) {
-        const int count = min(kGroupChunk, end - first);
-        const bf16* hs[kGroupChunk];
-        float acc[kGroupChunk];
-#pragma unroll
-        for (int n = 0; n < kGroupChunk; ++n) {
-            hs[n] = h + static_cast<std::int64_t>(n < count ? slotList[first + n] : 0) * inter;
-            acc[n] = 0.f;
-        }
-#pragma unroll 2
-        for (std::int64_t i = lane * 8; i < inter; i += 32 * 8) {
-            const uint4 wv = __ldg(reinterpret_cast<const uint4*>(downRow + i));
-#pragma unroll
-            for (int n = 0; n < kGroupChunk; ++n)
-                if (n < count)
-                    acc[n] = dot8(wv, *reinterpret_cast<const uint4*>(hs[n] + i), acc[n]);
-        }
-#pragma unroll
-        for (int n = 0; n < kGroupChunk; ++n)
-            if (n < count) {
-                const float sum = warpSum(acc[n]);
-                if (lane == 0)
-                    y[static_cast<std::int64_t>(slotList[first + n]) * hidden + row] = __float2bfloat16(sum);
-            }
-    }
+    forSlotChunks(begin, end,
+        [&]<int N>(int first) { downSlots<N>(h, downRow, slotList + first, hidden, inter, row, lane, y); });
 }
 
 // One warp per output row of the targets' rows laid end to end; each row is read once for all kTokens tokens.

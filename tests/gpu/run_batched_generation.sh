@@ -17,11 +17,12 @@ nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
 /tmp/moescope-build/tests/gpu/check_fused_kernels 2>&1 | tee "$out/fused_kernels.txt"
 
 prompts=/tmp/prompts.txt
-python3 - > "$prompts" <<'PY'
+: > "$prompts" # stays empty with CHECK=0 (benchmarks only)
+[ "${CHECK:-1}" = 1 ] && python3 - > "$prompts" <<'PY'
 for n, seed in ((300, 1), (17, 2), (120, 3), (5, 4), (260, 5), (64, 6)):
     print(",".join(str(3 + (i * 37 + seed * 11) % 150) for i in range(n)))
 PY
-for m in deepseek_v2 deepseek_v3 mixtral olmoe qwen2_moe qwen3_moe; do
+for m in $([ -s "$prompts" ] && echo deepseek_v2 deepseek_v3 mixtral olmoe qwen2_moe qwen3_moe); do
     for dtype in f32 bf16; do
         together=$($cli generate --model tests/fixtures/models/$m --ids-file "$prompts" --batch 4 --max-new 40 --greedy \
             --device cuda --dtype $dtype | tr -d '\n')
@@ -46,7 +47,8 @@ done
 for cfg in olmoe-1b-7b deepseek-v2-lite qwen3-30b-a3b; do
     for b in 16 8 4; do
         $cli bench --config .carry/configs/$cfg.json --random-weights --prompt 2048 --gen 128 --batch $b --device cuda \
-            --dtype bf16 --json 2>&1 | grep -E '^\{|warn|rror' | tee -a "$out/bench_batched.jsonl"
+            --dtype bf16 --profile /tmp/trace-$cfg-$b --json 2>&1 | grep -E '^\{|warn|rror' | tee -a "$out/bench_batched.jsonl"
+        python3 tests/gpu/trace_summary.py /tmp/trace-$cfg-$b.batched.json --top 25 | tee -a "$out/trace_batched.txt"
         [ "$cfg" = olmoe-1b-7b ] || break
     done
 done
