@@ -20,6 +20,8 @@ namespace moescope {
 
 namespace {
 constexpr auto kPieceInterval = std::chrono::milliseconds(30);
+// Summaries of a report's pieces decoded together: each step serves this many at once.
+constexpr int kBatchedReplies = 8;
 
 std::string trimmed(const std::string& s)
 {
@@ -88,19 +90,25 @@ PromptBuilder GenerationRunner::promptBuilder(int maxNewTokens) const
     return PromptBuilder(*m_service->tokenizer(), window - std::size_t(maxNewTokens) - 8);
 }
 
+SamplingOptions GenerationRunner::replyOptions(int maxNewTokens) const
+{
+    SamplingOptions options;
+    options.maxNewTokens = maxNewTokens;
+    options.greedy = true;
+    options.stopTokens = m_service->engine()->eosTokens();
+    if (const auto eos = m_service->tokenizer()->eosId();
+        eos && std::find(options.stopTokens.begin(), options.stopTokens.end(), *eos) == options.stopTokens.end())
+        options.stopTokens.push_back(*eos);
+    return options;
+}
+
 std::string GenerationRunner::generate(const std::string& prompt, int maxNewTokens, std::stop_token stop,
     const std::function<void(const QString&)>& onPiece, QString* stopReason)
 {
     Engine& engine = *m_service->engine();
     const Tokenizer& tokenizer = *m_service->tokenizer();
     const auto ids = tokenizer.encode(prompt, false);
-    SamplingOptions options;
-    options.maxNewTokens = maxNewTokens;
-    options.greedy = true;
-    options.stopTokens = engine.eosTokens();
-    if (const auto eos = tokenizer.eosId();
-        eos && std::find(options.stopTokens.begin(), options.stopTokens.end(), *eos) == options.stopTokens.end())
-        options.stopTokens.push_back(*eos);
+    const auto options = replyOptions(maxNewTokens);
 
     StreamingDecoder decoder(tokenizer, true);
     std::string text, pending;
@@ -168,6 +176,29 @@ void GenerationRunner::answer(
     m_service->reportFinished();
 }
 
+std::vector<std::string> GenerationRunner::generateAll(const std::vector<std::string>& prompts, int maxNewTokens,
+    std::stop_token stop, const std::function<void()>& step)
+{
+    const Tokenizer& tokenizer = *m_service->tokenizer();
+    std::vector<GenerationRequest> requests;
+    for (const auto& prompt : prompts)
+        requests.push_back({ tokenizer.encode(prompt, false), replyOptions(maxNewTokens) });
+    const auto results = m_service->engine()->generateBatch(requests, kBatchedReplies, {}, stop, [&](std::size_t) {
+        step();
+    });
+    if (stop.stop_requested())
+        throw CancelledError();
+    std::vector<std::string> replies;
+    for (const auto& result : results) {
+        StreamingDecoder decoder(tokenizer, true); // as generate() decodes, so the text is the same
+        std::string text;
+        for (const auto id : result.tokens)
+            text += decoder.push(id);
+        replies.push_back(text + decoder.flush());
+    }
+    return replies;
+}
+
 std::string GenerationRunner::mergeAll(const PromptBuilder& prompts, const std::string& what,
     std::vector<std::string> summaries, int maxNewTokens, std::stop_token stop, const std::function<void()>& step)
 {
@@ -216,14 +247,20 @@ void GenerationRunner::summarize(qint64 requestId, const QString& sessionPath, q
         };
         progress(0, total);
 
+        // Every piece of every part summarised together (batched decoding), then each part's summaries merged.
+        std::vector<std::string> piecePrompts;
+        for (std::size_t i = 0; i < parts.size(); ++i)
+            for (const auto& piece : pieces[i])
+                piecePrompts.push_back(prompts.summaryPrompt(parts[i].what(), piece));
+        const auto pieceSummaries = generateAll(piecePrompts, maxNewTokens, stop, step);
+
         std::vector<std::string> sectionSummaries, plainSummaries;
+        std::size_t next = 0;
         for (std::size_t i = 0; i < parts.size(); ++i) {
             const auto& part = parts[i];
             std::vector<std::string> partial;
-            for (const auto& piece : pieces[i]) {
-                partial.push_back(trimmed(generate(prompts.summaryPrompt(part.what(), piece), maxNewTokens, stop)));
-                step();
-            }
+            for (std::size_t n = 0; n < pieces[i].size(); ++n)
+                partial.push_back(trimmed(pieceSummaries[next++]));
             const std::string summary = mergeAll(prompts, part.what(), partial, maxNewTokens, stop, step);
             sectionSummaries.push_back(part.what() + ": " + summary);
             plainSummaries.push_back(summary);

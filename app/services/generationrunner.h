@@ -5,6 +5,7 @@
 // the value signals from anywhere. Cancel through InferenceService::cancel(). Answers and summaries are recorded in
 // the session's history (one small transaction each).
 
+#include "runtime/engine.h"
 #include "services/workbenchtypes.h"
 #include "tokenizer/chatmessage.h"
 
@@ -14,6 +15,7 @@
 #include <functional>
 #include <stop_token>
 #include <string>
+#include <vector>
 
 namespace moescope {
 
@@ -43,9 +45,14 @@ signals:
 
 private:
     PromptBuilder promptBuilder(int maxNewTokens) const;
+    // Greedy, ending at the model's or the tokenizer's end-of-sequence token.
+    SamplingOptions replyOptions(int maxNewTokens) const;
     // Generates a reply to a rendered prompt; onPiece (if set) gets the text in batches of ~30 ms.
     std::string generate(const std::string& prompt, int maxNewTokens, std::stop_token stop,
         const std::function<void(const QString&)>& onPiece = {}, QString* stopReason = nullptr);
+    // Replies to several rendered prompts, generated together (batched decoding); step() counts each reply.
+    std::vector<std::string> generateAll(const std::vector<std::string>& prompts, int maxNewTokens,
+        std::stop_token stop, const std::function<void()>& step);
     // Merges summaries into one, in as many rounds as the context needs; step() counts each generation.
     std::string mergeAll(const PromptBuilder& prompts, const std::string& what, std::vector<std::string> summaries,
         int maxNewTokens, std::stop_token stop, const std::function<void()>& step);

@@ -42,7 +42,8 @@ BatchGenerator::BatchGenerator(const Transformer& model, std::int64_t slots, boo
 BatchGenerator::~BatchGenerator() = default;
 
 std::vector<GenerationResult> BatchGenerator::run(std::span<const GenerationRequest> requests, const Prefill& prefill,
-    const std::vector<std::int32_t>& defaultStops, const OnToken& onToken, std::stop_token stop)
+    const std::vector<std::int32_t>& defaultStops, const OnToken& onToken, std::stop_token stop,
+    const OnFinished& onFinished)
 {
     std::vector<Sequence> sequences;
     sequences.reserve(requests.size());
@@ -81,6 +82,8 @@ std::vector<GenerationResult> BatchGenerator::run(std::span<const GenerationRequ
         const bool done = result.stopReason == "stop_token"
             || static_cast<int>(result.tokens.size()) >= requests[r].options.maxNewTokens;
         sequences[r].finished = done;
+        if (done && onFinished)
+            onFinished(r);
         return done;
     };
     // Prefills waiting requests into free slots; requests that end with their first token never take one.
@@ -93,6 +96,8 @@ std::vector<GenerationResult> BatchGenerator::run(std::span<const GenerationRequ
                 results[r].stopReason = "max_tokens";
                 if (requests[r].options.maxNewTokens == 0) {
                     sequences[r].finished = true;
+                    if (onFinished)
+                        onFinished(r);
                     continue;
                 }
                 const auto t0 = Clock::now();

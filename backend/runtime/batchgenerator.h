@@ -31,6 +31,8 @@ public:
     using Prefill = std::function<at::Tensor(std::span<const std::int32_t> prompt, KvCache& cache)>;
     // A new token of request `index`.
     using OnToken = std::function<void(std::size_t index, std::int32_t token)>;
+    // Request `index` is complete (its stop token or budget reached).
+    using OnFinished = std::function<void(std::size_t index)>;
 
     // slots >= 1 sequences decode together; useGraphs: record CUDA graphs where available.
     BatchGenerator(const Transformer& model, std::int64_t slots, bool useGraphs);
@@ -41,7 +43,8 @@ public:
     // Generates every request (results in the same order). defaultStops: the stop tokens of requests that name
     // none. A stop request ends the unfinished ones with stopReason "cancelled".
     std::vector<GenerationResult> run(std::span<const GenerationRequest> requests, const Prefill& prefill,
-        const std::vector<std::int32_t>& defaultStops, const OnToken& onToken = {}, std::stop_token stop = {});
+        const std::vector<std::int32_t>& defaultStops, const OnToken& onToken = {}, std::stop_token stop = {},
+        const OnFinished& onFinished = {});
 
     // After run(): batched steps taken, the tokens they produced, and each step's milliseconds (prefills excluded;
     // a step that recorded its CUDA graph included).

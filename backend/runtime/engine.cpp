@@ -302,7 +302,8 @@ GenerationResult Engine::generate(std::span<const std::int32_t> prompt, const Sa
 }
 
 std::vector<GenerationResult> Engine::generateBatch(std::span<const GenerationRequest> requests, int slots,
-    const std::function<void(std::size_t, std::int32_t)>& onToken, std::stop_token stop)
+    const std::function<void(std::size_t, std::int32_t)>& onToken, std::stop_token stop,
+    const std::function<void(std::size_t)>& onFinished)
 {
     auto& d = *m_impl;
     std::vector<GenerationResult> results;
@@ -315,7 +316,7 @@ std::vector<GenerationResult> Engine::generateBatch(std::span<const GenerationRe
                 [&](const at::Tensor& hidden, std::int64_t) { last = hidden.narrow(0, hidden.size(0) - 1, 1); });
             return last; // [1, hidden]
         };
-        results = generator.run(requests, prefill, d.eos, onToken, stop);
+        results = generator.run(requests, prefill, d.eos, onToken, stop, onFinished);
     });
     return results;
 }

@@ -106,10 +106,12 @@ public:
         std::stop_token stop = {});
 
     // Generates several requests together (continuous batching, up to `slots` sequences per decode step; see
-    // BatchGenerator). Results in request order; onToken(request index, token) sees each new token. Every request
-    // needs a prompt; the stop request ends the unfinished ones as "cancelled".
+    // BatchGenerator). Results in request order; onToken(request index, token) sees each new token, onFinished(request
+    // index) each completed request. Every request needs a prompt; the stop request ends the unfinished ones as
+    // "cancelled".
     std::vector<GenerationResult> generateBatch(std::span<const GenerationRequest> requests, int slots,
-        const std::function<void(std::size_t, std::int32_t)>& onToken = {}, std::stop_token stop = {});
+        const std::function<void(std::size_t, std::int32_t)>& onToken = {}, std::stop_token stop = {},
+        const std::function<void(std::size_t)>& onFinished = {});
 
     // For backend code that works on tensors (evaluation, quantization, benchmarks).
     Transformer& transformer();
