@@ -295,15 +295,6 @@ void launchGemvTargets(
     }
 }
 
-void launchGemv(const bf16* x, const bf16* weight, const bf16* bias, std::int64_t tokens, std::int64_t in,
-    std::int64_t out, bf16* y, cudaStream_t stream)
-{
-    GemvTargets targets;
-    targets.target[0] = { weight, bias, out, y };
-    targets.count = 1;
-    launchGemvTargets(x, targets, tokens, in, stream);
-}
-
 namespace device {
 void launchCombineSlots(const bf16* y, const std::int64_t* ids, SlotWeights weights, std::int64_t tokens, int k,
     std::int64_t hidden, bf16* out, cudaStream_t stream)

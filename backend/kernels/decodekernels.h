@@ -58,13 +58,10 @@ void launchQuantMoeDecode(const __nv_bfloat16* x, const QuantMatrices& gate, con
 void launchQuantGemv(const __nv_bfloat16* x, const QuantMatrices& weight, const __nv_bfloat16* bias,
     std::int64_t tokens, __nv_bfloat16* y, cudaStream_t stream);
 
-// y [T, out] = x [T, in] W[out, in]^T (+ bias [out]) for T <= kMaxGemvTokens, in a multiple of 8: one warp per
-// output row reads the row once for all T tokens.
+// Up to kMaxGemvTargets projections of the same x in one launch (e.g. attention's q, k and v), T <= kMaxGemvTokens
+// and in a multiple of 8: y_t [T, rows_t] = x [T, in] W_t[rows_t, in]^T (+ b_t [rows_t]); one warp per output row
+// reads the row once for all T tokens.
 constexpr int kMaxGemvTokens = 8;
-void launchGemv(const __nv_bfloat16* x, const __nv_bfloat16* weight, const __nv_bfloat16* bias, std::int64_t tokens,
-    std::int64_t in, std::int64_t out, __nv_bfloat16* y, cudaStream_t stream);
-
-// Several projections of the same x in one launch (e.g. attention's q, k and v): y_t [T, rows_t] = x W_t^T (+ b_t).
 constexpr int kMaxGemvTargets = 3;
 struct GemvTarget {
     const __nv_bfloat16* weight = nullptr; // [rows, in]

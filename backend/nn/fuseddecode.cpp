@@ -65,14 +65,7 @@ bool fusedGemvApplies(const at::Tensor& x, const at::Tensor& weight, const at::T
 
 at::Tensor fusedGemv(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias)
 {
-    const auto in = weight.size(1);
-    const auto out = weight.size(0);
-    auto sizes = x.sizes().vec();
-    sizes.back() = out;
-    auto y = at::empty(sizes, x.options()); // [..., out]
-    kernels::launchGemv(bf16Data(x), bf16Data(weight), bias.defined() ? bf16Data(bias) : nullptr, x.numel() / in, in,
-        out, bf16Data(y), streamOf(x));
-    return y;
+    return fusedGemvs(x, { weight }, { bias }).front();
 }
 
 bool fusedGemvsApply(const at::Tensor& x, const std::vector<at::Tensor>& weights, const std::vector<at::Tensor>& biases)
@@ -111,15 +104,26 @@ bool fusedRmsNormApplies(const at::Tensor& x, const at::Tensor& weight)
     return x.numel() / x.size(-1) <= kMaxNormRows;
 }
 
+namespace {
+    // out = norm(x (+ residual)) with the sum written when there is a residual.
+    std::pair<at::Tensor, at::Tensor> launchNorm(
+        const at::Tensor& x, const at::Tensor& residual, const at::Tensor& weight, double eps)
+    {
+        const auto input = x.contiguous();
+        const auto r = residual.defined() ? residual.contiguous() : at::Tensor();
+        const auto w = weight.contiguous();
+        auto sum = r.defined() ? at::empty_like(input) : at::Tensor();
+        auto out = at::empty_like(input);
+        const auto d = x.size(-1);
+        kernels::launchRmsNorm(bf16Data(input), r.defined() ? bf16Data(r) : nullptr, bf16Data(w), input.numel() / d, d,
+            static_cast<float>(eps), sum.defined() ? bf16Data(sum) : nullptr, bf16Data(out), streamOf(x));
+        return { sum, out };
+    }
+} // namespace
+
 at::Tensor fusedRmsNorm(const at::Tensor& x, const at::Tensor& weight, double eps)
 {
-    const auto input = x.contiguous();
-    const auto w = weight.contiguous();
-    auto out = at::empty_like(input);
-    const auto d = x.size(-1);
-    kernels::launchRmsNorm(bf16Data(input), nullptr, bf16Data(w), input.numel() / d, d, static_cast<float>(eps),
-        nullptr, bf16Data(out), streamOf(x));
-    return out;
+    return launchNorm(x, {}, weight, eps).second;
 }
 
 bool fusedAddRmsNormApplies(const at::Tensor& x, const at::Tensor& residual, const at::Tensor& weight)
@@ -130,15 +134,7 @@ bool fusedAddRmsNormApplies(const at::Tensor& x, const at::Tensor& residual, con
 std::pair<at::Tensor, at::Tensor> fusedAddRmsNorm(
     const at::Tensor& x, const at::Tensor& residual, const at::Tensor& weight, double eps)
 {
-    const auto input = x.contiguous();
-    const auto r = residual.contiguous();
-    const auto w = weight.contiguous();
-    auto sum = at::empty_like(input);
-    auto out = at::empty_like(input);
-    const auto d = x.size(-1);
-    kernels::launchRmsNorm(bf16Data(input), bf16Data(r), bf16Data(w), input.numel() / d, d, static_cast<float>(eps),
-        bf16Data(sum), bf16Data(out), streamOf(x));
-    return { sum, out };
+    return launchNorm(x, residual, weight, eps);
 }
 
 bool fusedRopeStepApplies(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& cos,
