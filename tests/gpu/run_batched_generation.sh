@@ -5,16 +5,8 @@
 # against batch 4, 8 and 16 on three real MoE configurations with random weights.
 #   device: bash tests/gpu/run_batched_generation.sh   (carry .carry/include .carry/configs; results under $OUT)
 set -uo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-out=${OUT:-/tmp/moescope-out}
-mkdir -p "$out"
-cd "$root"
-t0=$(date +%s)
-bash tests/gpu/build_cli.sh /tmp/moescope-build || exit 1
-cli=/tmp/moescope-build/app/cli/moescope-cli
-echo "build: $(( $(date +%s) - t0 )) s"
-nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
-/tmp/moescope-build/tests/gpu/check_fused_kernels 2>&1 | tee "$out/fused_kernels.txt"
+source "$(dirname "$0")/setup_run.sh"
+$build/tests/gpu/check_fused_kernels 2>&1 | tee "$out/fused_kernels.txt"
 
 prompts=/tmp/prompts.txt
 : > "$prompts" # stays empty with CHECK=0 (benchmarks only)

@@ -5,16 +5,7 @@
 # summarises Kineto traces of prefill and decode, and checks the engine's generation on CUDA against the CPU.
 #   device: bash tests/gpu/run_decode_speed.sh   (carry .carry/include .carry/configs; results under $OUT)
 set -uo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-out=${OUT:-/tmp/moescope-out}
-mkdir -p "$out"
-cd "$root"
-t0=$(date +%s)
-bash tests/gpu/build_cli.sh /tmp/moescope-build || exit 1
-build=/tmp/moescope-build
-cli=/tmp/moescope-build/app/cli/moescope-cli
-echo "build: $(( $(date +%s) - t0 )) s"
-nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
+source "$(dirname "$0")/setup_run.sh"
 
 $build/tests/gpu/check_fused_kernels 2>&1 | tee "$out/fused_kernels.txt"
 

@@ -5,15 +5,7 @@
 #   device: bash tests/gpu/run_evaluation_and_speed.sh   (carry .carry; results under $OUT)
 # .carry/configs holds ../shared/fixtures/configs; .carry/evalxz holds pdftotext output (xz) of the fixture reports (whole reports and the Item 1A / Item 8 pages).
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-out=${OUT:-/tmp/moescope-out}
-mkdir -p "$out"
-cd "$root"
-t0=$(date +%s)
-bash tests/gpu/build_cli.sh /tmp/moescope-build
-cli=/tmp/moescope-build/app/cli/moescope-cli
-echo "build: $(( $(date +%s) - t0 )) s"
-nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
+source "$(dirname "$0")/setup_run.sh"
 
 model=${MODEL:-resources/models/finmoe-tiny}
 eval=/tmp/moescope-eval

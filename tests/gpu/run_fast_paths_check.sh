@@ -4,15 +4,8 @@
 # path on all six families.
 #   device: bash tests/gpu/run_fast_paths_check.sh   (carry .carry/include .carry/configs; results under $OUT)
 set -uo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-out=${OUT:-/tmp/moescope-out}
-mkdir -p "$out"
-cd "$root"
-t0=$(date +%s)
-bash tests/gpu/build_cli.sh /tmp/moescope-build || exit 1
-cli=/tmp/moescope-build/app/cli/moescope-cli
-echo "build: $(( $(date +%s) - t0 )) s"
-/tmp/moescope-build/tests/gpu/check_fused_kernels 2>&1 | tee "$out/fused_kernels.txt"
+source "$(dirname "$0")/setup_run.sh"
+$build/tests/gpu/check_fused_kernels 2>&1 | tee "$out/fused_kernels.txt"
 for cfg in olmoe-1b-7b deepseek-v2-lite; do
     for q in bf16 int8 int4-g128; do
         $cli bench --config .carry/configs/$cfg.json --random-weights --prompt 2048 --gen 128 --device cuda --dtype $q \

@@ -4,12 +4,7 @@
 # on two other whole fixture 10-Ks (3M, Boeing), computing in float32 so that only the weights differ.
 #   device: bash tests/gpu/run_quant_comparison.sh   (carry .carry/include and .carry/evalxz; results under $OUT)
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-out=${OUT:-/tmp/moescope-out}
-mkdir -p "$out"
-cd "$root"
-bash tests/gpu/build_cli.sh /tmp/moescope-build
-cli=/tmp/moescope-build/app/cli/moescope-cli
+source "$(dirname "$0")/setup_run.sh"
 model=resources/models/finmoe-tiny
 eval=/tmp/moescope-eval
 mkdir -p $eval
