@@ -5,8 +5,30 @@
 
 namespace moescope {
 
+CacheLayers::CacheLayers(int numLayers, std::string what)
+    : m_layers(static_cast<std::size_t>(std::max(numLayers, 0)))
+    , m_what(std::move(what))
+{
+}
+
+CacheLayers::Layer& CacheLayers::at(int layer)
+{
+    if (layer < 0 || layer >= size())
+        throw InvalidArgumentError(m_what + " has no layer " + std::to_string(layer));
+    return m_layers[static_cast<std::size_t>(layer)];
+}
+
+std::int64_t CacheLayers::bytes() const
+{
+    std::int64_t total = 0;
+    for (const auto& l : m_layers)
+        if (l.first.defined())
+            total += l.first.nbytes() + l.second.nbytes();
+    return total;
+}
+
 KvCache::KvCache(int numLayers)
-    : m_layers(static_cast<std::size_t>(numLayers))
+    : m_layers(numLayers, "kv cache")
 {
 }
 
@@ -24,16 +46,9 @@ namespace {
     }
 } // namespace
 
-KvCache::Layer& KvCache::layerAt(int layer)
-{
-    if (layer < 0 || layer >= static_cast<int>(m_layers.size()))
-        throw InvalidArgumentError("kv cache has no layer " + std::to_string(layer));
-    return m_layers[static_cast<std::size_t>(layer)];
-}
-
 std::pair<at::Tensor, at::Tensor> KvCache::append(int layer, const at::Tensor& first, const at::Tensor& second)
 {
-    auto& l = layerAt(layer);
+    auto& l = m_layers.at(layer);
     const auto tokens = first.size(0);
     const auto needed = m_length + tokens;
     if (!l.first.defined() || l.first.size(0) < needed) {
@@ -50,7 +65,7 @@ std::pair<at::Tensor, at::Tensor> KvCache::append(int layer, const at::Tensor& f
 
 std::pair<at::Tensor, at::Tensor> KvCache::storage(int layer, std::int64_t span)
 {
-    auto& l = layerAt(layer);
+    auto& l = m_layers.at(layer);
     if (!l.first.defined() || l.first.size(0) < span)
         throw InvalidArgumentError("kv cache layer " + std::to_string(layer) + " holds "
             + std::to_string(l.first.defined() ? l.first.size(0) : 0) + " positions, a step needs "
@@ -69,7 +84,7 @@ std::pair<at::Tensor, at::Tensor> KvCache::writeAt(int layer, const at::Tensor& 
 
 void KvCache::growTo(std::int64_t positions)
 {
-    for (auto& l : m_layers) {
+    for (auto& l : m_layers.all()) {
         if (!l.first.defined() || l.first.size(0) >= positions)
             continue;
         l.first = grown(l.first, l.first, positions, m_length);
@@ -88,18 +103,11 @@ void KvCache::truncate(std::int64_t length)
 
 void KvCache::clear()
 {
-    for (auto& l : m_layers)
+    for (auto& l : m_layers.all())
         l = {};
     m_length = 0;
 }
 
-std::int64_t KvCache::bytes() const
-{
-    std::int64_t total = 0;
-    for (const auto& l : m_layers)
-        if (l.first.defined())
-            total += l.first.nbytes() + l.second.nbytes();
-    return total;
-}
+std::int64_t KvCache::bytes() const { return m_layers.bytes(); }
 
 } // namespace moescope

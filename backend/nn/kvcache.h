@@ -8,9 +8,28 @@
 #include <cstdint>
 #include <ATen/ATen.h>
 
+#include <string>
 #include <vector>
 
 namespace moescope {
+
+// The two tensors each layer of a cache keeps (KvCache, SlotKvCache), undefined until first written.
+class CacheLayers {
+public:
+    struct Layer {
+        at::Tensor first;
+        at::Tensor second;
+    };
+    CacheLayers(int numLayers, std::string what);
+    Layer& at(int layer); // InvalidArgumentError naming `what` outside [0, layers)
+    std::vector<Layer>& all() { return m_layers; }
+    int size() const { return static_cast<int>(m_layers.size()); }
+    std::int64_t bytes() const; // of the written layers
+
+private:
+    std::vector<Layer> m_layers;
+    std::string m_what;
+};
 
 class KvCache {
 public:
@@ -38,13 +57,7 @@ public:
     std::int64_t bytes() const;
 
 private:
-    struct Layer {
-        at::Tensor first;
-        at::Tensor second;
-    };
-    Layer& layerAt(int layer); // InvalidArgumentError outside [0, layers)
-
-    std::vector<Layer> m_layers;
+    CacheLayers m_layers;
     std::int64_t m_length = 0;
     std::int64_t m_reserve = 0;
 };

@@ -5,7 +5,7 @@
 namespace moescope {
 
 SlotKvCache::SlotKvCache(int numLayers, std::int64_t slots, std::int64_t capacity)
-    : m_layers(static_cast<std::size_t>(numLayers))
+    : m_layers(numLayers, "batched kv cache")
     , m_capacity(capacity)
     , m_lengths(static_cast<std::size_t>(std::max<std::int64_t>(slots, 0)), 0)
     , m_occupied(m_lengths.size(), false)
@@ -13,13 +13,6 @@ SlotKvCache::SlotKvCache(int numLayers, std::int64_t slots, std::int64_t capacit
     if (slots < 1 || capacity < 1)
         throw InvalidArgumentError("a batched cache needs at least one slot and one position (asked for "
             + std::to_string(slots) + " slots of " + std::to_string(capacity) + ")");
-}
-
-SlotKvCache::Layer& SlotKvCache::layerAt(int layer)
-{
-    if (layer < 0 || layer >= static_cast<int>(m_layers.size()))
-        throw InvalidArgumentError("batched kv cache has no layer " + std::to_string(layer));
-    return m_layers[static_cast<std::size_t>(layer)];
 }
 
 void SlotKvCache::checkSlot(std::int64_t slot) const
@@ -42,8 +35,8 @@ void SlotKvCache::load(std::int64_t slot, KvCache& sequence)
     if (length > m_capacity)
         throw InvalidArgumentError("a sequence of " + std::to_string(length) + " positions does not fit a batch slot of "
             + std::to_string(m_capacity));
-    for (int i = 0; i < static_cast<int>(m_layers.size()); ++i) {
-        auto& l = m_layers[static_cast<std::size_t>(i)];
+    for (int i = 0; i < m_layers.size(); ++i) {
+        auto& l = m_layers.at(i);
         const auto [first, second] = sequence.storage(i, length);
         if (!l.first.defined()) {
             // Zeros, not garbage: every slot is read over the step's span with later keys masked, and a masked NaN
@@ -74,7 +67,7 @@ void SlotKvCache::release(std::int64_t slot)
 std::pair<at::Tensor, at::Tensor> SlotKvCache::writeStep(
     int layer, const at::Tensor& positions, const at::Tensor& first, const at::Tensor& second, std::int64_t span)
 {
-    auto& l = layerAt(layer);
+    auto& l = m_layers.at(layer);
     if (!l.first.defined())
         throw InvalidArgumentError("batched kv cache layer " + std::to_string(layer) + " holds no sequence yet");
     if (span > m_capacity || first.size(0) != slots())
@@ -92,15 +85,6 @@ void SlotKvCache::advanceOccupied()
     for (std::size_t i = 0; i < m_lengths.size(); ++i)
         if (m_occupied[i])
             ++m_lengths[i];
-}
-
-std::int64_t SlotKvCache::bytes() const
-{
-    std::int64_t total = 0;
-    for (const auto& l : m_layers)
-        if (l.first.defined())
-            total += l.first.nbytes() + l.second.nbytes();
-    return total;
 }
 
 } // namespace moescope

@@ -32,17 +32,12 @@ public:
     // After all layers wrote a step: every slot holding a sequence is one entry longer.
     void advanceOccupied();
     bool occupied(std::int64_t slot) const { return m_occupied.at(static_cast<std::size_t>(slot)); }
-    std::int64_t bytes() const;
+    std::int64_t bytes() const { return m_layers.bytes(); }
 
 private:
-    struct Layer {
-        at::Tensor first;
-        at::Tensor second;
-    };
-    Layer& layerAt(int layer); // InvalidArgumentError outside [0, layers)
     void checkSlot(std::int64_t slot) const;
 
-    std::vector<Layer> m_layers;
+    CacheLayers m_layers;
     std::int64_t m_capacity = 0;
     std::vector<std::int64_t> m_lengths;
     std::vector<bool> m_occupied;

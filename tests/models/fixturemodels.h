@@ -5,6 +5,7 @@
 #include "testsupport.h"
 
 #include <QString>
+#include <QTest>
 
 #include <cstdint>
 #include <string>
@@ -13,6 +14,18 @@
 namespace moescope::test {
 
 inline std::string fixtureModel(const QString& name) { return (fixturesDir() + "/models/" + name).toStdString(); }
+
+// The six fixture families as QTest data rows of a column "name", each labelled with what it exercises.
+inline void addFixtureFamilyRows()
+{
+    QTest::addColumn<QString>("name");
+    QTest::newRow("deepseek-v2 (mla, absorbed decode)") << "deepseek_v2";
+    QTest::newRow("deepseek-v3 (mla, q lora, yarn)") << "deepseek_v3";
+    QTest::newRow("mixtral (sliding window 12)") << "mixtral";
+    QTest::newRow("olmoe (qk norm)") << "olmoe";
+    QTest::newRow("qwen2-moe (shared expert gate)") << "qwen2_moe";
+    QTest::newRow("qwen3-moe (per-head qk norm)") << "qwen3_moe";
+}
 
 // n ids in [3, vocab), skipping the usual special ids 0..2.
 inline std::vector<std::int32_t> someIds(int n, int vocab, int seed)

@@ -57,21 +57,10 @@ class BatchGenerationTest : public QObject {
     Q_OBJECT
 
 private slots:
-    void fixtures_data()
-    {
-        QTest::addColumn<QString>("name");
-        QTest::newRow("deepseek-v2 (mla)") << "deepseek_v2";
-        QTest::newRow("deepseek-v3 (mla, q lora)") << "deepseek_v3";
-        QTest::newRow("mixtral (sliding window 12)") << "mixtral";
-        QTest::newRow("olmoe (qk norm)") << "olmoe";
-        QTest::newRow("qwen2-moe (shared expert gate)") << "qwen2_moe";
-        QTest::newRow("qwen3-moe (per-head qk norm)") << "qwen3_moe";
-    }
-
     // Teacher-forced: three sequences of 5, 30 and 17 tokens in slots 0, 1 and 3 (slot 2 empty), then 6 batched steps
     // against each sequence's eager forward pass on the same tokens. Tolerance 1e-5 relative (float32; masked keys
     // add exact zeros, the sums' order may differ).
-    void batchedStepsMatchEachSequenceAlone_data() { fixtures_data(); }
+    void batchedStepsMatchEachSequenceAlone_data() { test::addFixtureFamilyRows(); }
     void batchedStepsMatchEachSequenceAlone()
     {
         QFETCH(QString, name);
@@ -119,7 +108,7 @@ private slots:
 
     // Five requests with 2 slots (continuous batching) and with 8 (all at once) give each request what generating it
     // alone gives: the same tokens and stop reason.
-    void generationMatchesGeneratingAlone_data() { fixtures_data(); }
+    void generationMatchesGeneratingAlone_data() { test::addFixtureFamilyRows(); }
     void generationMatchesGeneratingAlone()
     {
         QFETCH(QString, name);

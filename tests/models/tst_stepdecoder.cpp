@@ -58,16 +58,7 @@ class StepDecoderTest : public QObject {
     Q_OBJECT
 
 private slots:
-    void stepsMatchTheEagerForwardPass_data()
-    {
-        QTest::addColumn<QString>("name");
-        QTest::newRow("deepseek-v2 (mla, absorbed decode)") << "deepseek_v2";
-        QTest::newRow("deepseek-v3 (mla, q lora, yarn)") << "deepseek_v3";
-        QTest::newRow("mixtral (sliding window 12)") << "mixtral";
-        QTest::newRow("olmoe (qk norm)") << "olmoe";
-        QTest::newRow("qwen2-moe (shared expert gate)") << "qwen2_moe";
-        QTest::newRow("qwen3-moe (per-head qk norm)") << "qwen3_moe";
-    }
+    void stepsMatchTheEagerForwardPass_data() { test::addFixtureFamilyRows(); }
 
     // Teacher-forced: both paths see the same tokens, 250 prompt + 20 steps, so the steps cross the first
     // 256-position span. Tolerance 1e-5 relative (float32; masked keys add exact zeros, the sums' order may differ).
