@@ -48,12 +48,7 @@ class AnalysisTest : public QObject {
 private slots:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QApplication::setOrganizationName("MoEScopeTests");
-        QApplication::setApplicationName("tst_analysis");
-        QSettings().clear();
-        QSettings().setValue("sessions/folder", m_dir.filePath("sessions"));
-        applyTheme(Theme::Light);
+        test::startGuiTest("tst_analysis", m_dir.filePath("sessions"));
         m_baseModel = test::makeTestModel(m_dir.filePath("base-model"), "llama2");
         m_chatModel = test::makeTestModel(m_dir.filePath("chat-model"), "qwen3");
         m_report = test::writeSampleReport(m_dir.filePath("sample-10k.txt"), 6);

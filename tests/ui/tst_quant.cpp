@@ -52,12 +52,7 @@ class QuantTest : public QObject {
 private slots:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QApplication::setOrganizationName("MoEScopeTests");
-        QApplication::setApplicationName("tst_quant");
-        QSettings().clear();
-        QSettings().setValue("sessions/folder", m_dir.filePath("sessions"));
-        applyTheme(Theme::Light);
+        test::startGuiTest("tst_quant", m_dir.filePath("sessions"));
         m_model = test::sourceDir() + "/resources/models/finmoe-tiny";
         QVERIFY(QFile::exists(m_model + "/config.json"));
         // The generated sample 10-K (the demo model's own domain), as the application opens it on a first start.
@@ -68,13 +63,7 @@ private slots:
         QVERIFY2(make.exitCode() == 0, make.readAllStandardError().constData());
         m_services = std::make_unique<test::ServiceThread>();
         m_session = std::make_unique<SessionController>();
-        m_window = std::make_unique<MainWindow>(m_services->service(), m_session.get());
-        m_window->resize(1600, 1000);
-        m_window->show();
-        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-        QVERIFY(test::openModelAndWait(m_services->service(), [&] { m_window->openModel(m_model); }));
-        m_window->openReport(m_report);
-        QVERIFY(test::waitUntil([&] { return m_session->currentDocument() != nullptr; }, 60000));
+        QVERIFY(test::openWorkbench(m_services->service(), m_session.get(), m_model, m_report, m_window));
         m_window->findChild<QDockWidget*>("quantizationDock")->raise();
     }
 

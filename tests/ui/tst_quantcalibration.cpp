@@ -73,24 +73,13 @@ class QuantCalibrationTest : public QObject {
 private slots:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QApplication::setOrganizationName("MoEScopeTests");
-        QApplication::setApplicationName("tst_quantcalibration");
-        QSettings().clear();
-        QSettings().setValue("sessions/folder", m_dir.filePath("sessions"));
-        applyTheme(Theme::Light);
+        test::startGuiTest("tst_quantcalibration", m_dir.filePath("sessions"));
         m_model = test::sourceDir() + "/resources/models/finmoe-tiny";
         QVERIFY(QFile::exists(m_model + "/config.json"));
         m_report = test::writeSampleReport(m_dir.filePath("short-10k.txt"), 2);
         m_services = std::make_unique<test::ServiceThread>();
         m_session = std::make_unique<SessionController>();
-        m_window = std::make_unique<MainWindow>(m_services->service(), m_session.get());
-        m_window->resize(1600, 1000);
-        m_window->show();
-        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-        QVERIFY(test::openModelAndWait(m_services->service(), [&] { m_window->openModel(m_model); }));
-        m_window->openReport(m_report);
-        QVERIFY(test::waitUntil([&] { return m_session->currentDocument() != nullptr; }, 60000));
+        QVERIFY(test::openWorkbench(m_services->service(), m_session.get(), m_model, m_report, m_window));
         m_window->findChild<QDockWidget*>("quantizationDock")->raise();
         m_window->quantPanel()->calibration()->setMaxTokens(kCalibrationTokens);
     }

@@ -30,12 +30,7 @@ class ResponsivenessTest : public QObject {
 private slots:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QApplication::setOrganizationName("MoEScopeTests");
-        QApplication::setApplicationName("tst_responsiveness");
-        QSettings().clear();
-        QSettings().setValue("sessions/folder", m_dir.filePath("sessions"));
-        applyTheme(Theme::Light);
+        test::startGuiTest("tst_responsiveness", m_dir.filePath("sessions"));
         m_model = test::makeTestModel(m_dir.filePath("model"), "llama2");
         m_services = std::make_unique<test::ServiceThread>();
         m_service = m_services->service();

@@ -49,12 +49,7 @@ class RoutingTest : public QObject {
 private slots:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QApplication::setOrganizationName("MoEScopeTests");
-        QApplication::setApplicationName("tst_routing");
-        QSettings().clear();
-        QSettings().setValue("sessions/folder", m_dir.filePath("sessions"));
-        applyTheme(Theme::Light);
+        test::startGuiTest("tst_routing", m_dir.filePath("sessions"));
         m_model = test::sourceDir() + "/resources/models/finmoe-tiny";
         QVERIFY(QFile::exists(m_model + "/config.json"));
         m_report = test::writeSampleReport(m_dir.filePath("sample-10k.txt"), 6);

@@ -70,12 +70,7 @@ class WorkbenchTest : public QObject {
 private slots:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QApplication::setOrganizationName("MoEScopeTests");
-        QApplication::setApplicationName("tst_workbench");
-        QSettings().clear();
-        QSettings().setValue("sessions/folder", m_library.path());
-        applyTheme(Theme::Light);
+        test::startGuiTest("tst_workbench", m_library.path());
         m_services = std::make_unique<test::ServiceThread>();
         m_service = m_services->service();
     }

@@ -3,15 +3,22 @@
 #include "io/safetensorsfile.h"
 #include "io/safetensorswriter.h"
 #include "services/inferenceservice.h"
+#include "services/sessioncontroller.h"
 #include "testsupport.h"
 #include "tokenizer/tokenizer.h"
+#include "ui/mainwindow.h"
+#include "ui/theme.h"
 
 #include <nlohmann/json.hpp>
 
 #include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QApplication>
 #include <QFile>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTest>
 #include <QTimer>
 #include <QWidget>
 
@@ -126,6 +133,30 @@ QString writeSampleReport(const QString& path, int pages)
         return {};
     file.write(sampleReportPages(pages).join(QLatin1Char('\f')).toUtf8());
     return path;
+}
+
+void startGuiTest(const QString& name, const QString& sessionsFolder)
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QApplication::setOrganizationName("MoEScopeTests");
+    QApplication::setApplicationName(name);
+    QSettings().clear();
+    QSettings().setValue("sessions/folder", sessionsFolder);
+    applyTheme(Theme::Light);
+}
+
+bool openWorkbench(InferenceService* service, SessionController* session, const QString& model, const QString& report,
+    std::unique_ptr<MainWindow>& window)
+{
+    window = std::make_unique<MainWindow>(service, session);
+    window->resize(1600, 1000);
+    window->show();
+    if (!QTest::qWaitForWindowExposed(window.get()))
+        return false;
+    if (!openModelAndWait(service, [&] { window->openModel(model); }))
+        return false;
+    window->openReport(report);
+    return waitUntil([&] { return session->currentDocument() != nullptr; }, 60000);
 }
 
 bool openModelAndWait(InferenceService* service, const std::function<void()>& open, int timeoutMs)

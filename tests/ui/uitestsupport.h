@@ -7,15 +7,22 @@
 #include <QThread>
 
 #include <functional>
+#include <memory>
 
 class QObject;
 class QWidget;
 
 namespace moescope {
 class InferenceService;
+class MainWindow;
+class SessionController;
 }
 
 namespace moescope::test {
+
+// The start of a GUI test: test-mode settings of the application `name` (cleared), sessions kept under
+// `sessionsFolder`, the light theme (screenshots compare alike).
+void startGuiTest(const QString& name, const QString& sessionsFolder);
 
 // An InferenceService living on its own thread, as in the application; stopped and deleted on destruction.
 class ServiceThread {
@@ -49,6 +56,11 @@ bool waitUntil(const std::function<bool()>& done, int timeoutMs);
 // Calls open() (which asks service for a model) and waits until the GUI thread has handled modelLoaded, after the
 // slots connected before (the panels'). A QSignalSpy would count it earlier, in the service's thread.
 bool openModelAndWait(InferenceService* service, const std::function<void()>& open, int timeoutMs = 120000);
+
+// A shown 1600 x 1000 main window over service and session with `model` loaded and `report` opened (waits for both);
+// false when either does not finish within a minute or two.
+[[nodiscard]] bool openWorkbench(InferenceService* service, SessionController* session, const QString& model,
+    const QString& report, std::unique_ptr<MainWindow>& window);
 
 // Saves widget as artifactsDir()/name.png and returns the path.
 QString screenshot(QWidget* widget, const QString& name);
