@@ -2,7 +2,8 @@
 # GPU-machine run for batched generation: builds the CLI with CUDA support, checks that prompts generated together
 # (continuous batching, fewer slots than prompts) get what each gets alone on the fixtures (float32: exact; bf16 with
 # CUDA graphs: tokens before the first difference, as batched bf16 products round differently), and benchmarks batch 1
-# against batch 4, 8 and 16 on three real MoE configurations with random weights.
+# against batch 4, 8 and 16 on three real MoE configurations with random weights (PROFILE=1 adds Kineto trace
+# summaries of short batched runs; CHECK=0 skips the fixture comparison).
 #   device: bash tests/gpu/run_batched_generation.sh   (carry .carry/include .carry/configs; results under $OUT)
 set -uo pipefail
 source "$(dirname "$0")/setup_run.sh"
@@ -39,8 +40,10 @@ done
 for cfg in olmoe-1b-7b deepseek-v2-lite qwen3-30b-a3b; do
     for b in 16 8 4; do
         $cli bench --config .carry/configs/$cfg.json --random-weights --prompt 2048 --gen 128 --batch $b --device cuda \
-            --dtype bf16 --profile /tmp/trace-$cfg-$b --json 2>&1 | grep -E '^\{|warn|rror' | tee -a "$out/bench_batched.jsonl"
-        python3 tests/gpu/trace_summary.py /tmp/trace-$cfg-$b.batched.json --top 25 | tee -a "$out/trace_batched.txt"
+            --dtype bf16 $([ "${PROFILE:-0}" = 1 ] && echo --profile /tmp/trace-$cfg-$b) --json 2>&1 |
+            grep -E '^\{|warn|rror' | tee -a "$out/bench_batched.jsonl"
+        [ "${PROFILE:-0}" = 1 ] &&
+            python3 tests/gpu/trace_summary.py /tmp/trace-$cfg-$b.batched.json --top 25 | tee -a "$out/trace_batched.txt"
         [ "$cfg" = olmoe-1b-7b ] || break
     done
 done

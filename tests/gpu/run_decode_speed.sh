@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # GPU-machine run for decode speed work: builds the CLI with CUDA support, checks recorded decode steps (CUDA graphs)
 # against eager ones, benchmarks three real MoE configurations with random weights (CUDA graphs on; eager for one;
-# transformers' best setting beside them with PEER=1, the transformers parity of prefill with PARITY=1),
+# transformers' best setting beside them with PEER=1, the transformers parity of prefill with PARITY=1; BENCH=0 stops
+# after the kernel and generation checks),
 # summarises Kineto traces of prefill and decode, and checks the engine's generation on CUDA against the CPU.
 #   device: bash tests/gpu/run_decode_speed.sh   (carry .carry/include .carry/configs; results under $OUT)
 set -uo pipefail
@@ -26,6 +27,7 @@ print(f"{name}: bf16 greedy, graphs vs no graphs: {same(a, b)} identical tokens 
 PY
 done
 
+[ "${BENCH:-1}" = 1 ] || { echo "all done (BENCH=0: checks only): $(( $(date +%s) - t0 )) s"; exit 0; }
 for cfg in olmoe-1b-7b deepseek-v2-lite qwen3-30b-a3b; do
     $cli bench --config .carry/configs/$cfg.json --random-weights --prompt 2048 --gen 128 --device cuda --dtype bf16 \
         --check-steps 32 --profile /tmp/trace-$cfg --json 2>&1 | grep '^{' | tee -a "$out/bench_graphs.jsonl"
