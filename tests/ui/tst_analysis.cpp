@@ -191,7 +191,7 @@ private slots:
 
         auto* analysis = window.analysisPanel();
         QSignalSpy finished(analysis, &AnalysisPanel::scoringFinished);
-        QSignalSpy progress(m_service, &InferenceService::progress);
+        test::ThreadSpy progress(m_service, &InferenceService::progress);
         analysis->runAnalysis();
         QVERIFY(test::waitUntil([&] { return progress.count() > 0; }, 120000));
         const qint64 total = progress.last().at(1).toLongLong();
@@ -264,15 +264,15 @@ private slots:
         QVERIFY(questions->canGenerate());
         questions->setMaxNewTokens(40, 16);
 
-        QSignalSpy pieces(m_service->generation(), &GenerationRunner::answerPiece);
-        QSignalSpy answered(m_service->generation(), &GenerationRunner::answerFinished);
-        QSignalSpy failed(m_service->generation(), &GenerationRunner::generationFailed);
-        QSignalSpy cancelled(m_service->generation(), &GenerationRunner::generationCancelled);
+        test::ThreadSpy pieces(m_service->generation(), &GenerationRunner::answerPiece);
+        test::ThreadSpy answered(m_service->generation(), &GenerationRunner::answerFinished);
+        test::ThreadSpy failed(m_service->generation(), &GenerationRunner::generationFailed);
+        test::ThreadSpy cancelled(m_service->generation(), &GenerationRunner::generationCancelled);
         QSignalSpy done(questions, &QuestionPanel::finished);
         questions->ask("What drove adjusted operating income?");
         QVERIFY(test::waitUntil([&] { return done.count() == 1; }, 300000));
-        // A run that ends without an answer says why (retrieval failure, cancellation, generation error). The spies
-        // record in the service's thread: give their count a moment to be seen from this one.
+        // A run that ends without an answer says why (retrieval failure, cancellation, generation error). The spy's
+        // queued call may arrive just after the panel's, which ended the wait above.
         QVERIFY2(test::waitUntil([&] { return answered.count() == 1; }, 5000),
             qPrintable(QString("%1 answers: status '%2', failed %3, cancelled %4")
                            .arg(answered.count())
@@ -297,8 +297,8 @@ private slots:
         test::screenshot(window.findChild<QDockWidget*>("analysisDock"), "panel-analysis-answer-light");
 
         // Summaries: one per section, then the report, with progress.
-        QSignalSpy progress(m_service, &InferenceService::progress);
-        QSignalSpy sections(m_service->generation(), &GenerationRunner::sectionSummarized);
+        test::ThreadSpy progress(m_service, &InferenceService::progress);
+        test::ThreadSpy sections(m_service->generation(), &GenerationRunner::sectionSummarized);
         questions->summarize();
         QVERIFY(test::waitUntil([&] { return done.count() == 2; }, 600000));
         const int expected = std::max<int>(1, int(session.currentDocument()->structure.sections.size()));

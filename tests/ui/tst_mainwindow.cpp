@@ -41,7 +41,7 @@ private slots:
         MainWindow window(m_service, &session);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        QSignalSpy loaded(m_service, &InferenceService::modelLoaded);
+        test::ThreadSpy loaded(m_service, &InferenceService::modelLoaded);
         window.openModel(test::fixturesDir() + "/models/deepseek_v2");
         QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
         auto* panel = window.modelManager();
@@ -55,7 +55,7 @@ private slots:
         QVERIFY(familyShown);
         window.grab().save(test::artifactsDir() + "/mainwindow-model-loaded.png");
 
-        QSignalSpy unloaded(m_service, &InferenceService::modelUnloaded);
+        test::ThreadSpy unloaded(m_service, &InferenceService::modelUnloaded);
         panel->requestUnload();
         QTRY_COMPARE_WITH_TIMEOUT(unloaded.count(), 1, 10000);
         QTRY_VERIFY(!panel->hasModel());
@@ -83,7 +83,7 @@ private slots:
                 }
         });
         closer.start(50);
-        QSignalSpy failed(m_service, &InferenceService::modelLoadFailed);
+        test::ThreadSpy failed(m_service, &InferenceService::modelLoadFailed);
         window.openModel(dir.path());
         QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 10000);
         QTRY_VERIFY_WITH_TIMEOUT(!boxText.isEmpty(), 5000);

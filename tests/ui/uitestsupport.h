@@ -2,14 +2,16 @@
 // Helpers for the GUI tests: tiny models written on the fly whose vocabulary is a real tokenizer's, a small 10-K-like
 // text report, waiting on signals with a real event loop, screenshots in both palettes.
 
+#include <QList>
+#include <QObject>
 #include <QString>
 #include <QStringList>
 #include <QThread>
+#include <QVariant>
 
 #include <functional>
 #include <memory>
 
-class QObject;
 class QWidget;
 
 namespace moescope {
@@ -23,6 +25,30 @@ namespace moescope::test {
 // The start of a GUI test: test-mode settings of the application `name` (cleared), sessions kept under
 // `sessionsFolder`, the light theme (screenshots compare alike).
 void startGuiTest(const QString& name, const QString& sessionsFolder);
+
+// Records a signal's emissions (their arguments) like QSignalSpy, for senders living in another thread (the
+// InferenceService and its runners): QSignalSpy appends in the emitting thread while the test reads it in this one
+// (not thread-safe, QTBUG-40616); here the arguments arrive through a queued connection and are written and read in
+// the test's thread only.
+class ThreadSpy {
+public:
+    template <typename Sender, typename Signal> ThreadSpy(const Sender* sender, Signal signal)
+    {
+        QObject::connect(
+            sender, signal, &m_receiver,
+            [this](const auto&... args) { m_calls.append(QVariantList { QVariant::fromValue(args)... }); },
+            Qt::QueuedConnection);
+    }
+    qsizetype count() const { return m_calls.size(); }
+    const QVariantList& at(qsizetype i) const { return m_calls.at(i); }
+    const QVariantList& last() const { return m_calls.last(); }
+    QList<QVariantList>::const_iterator begin() const { return m_calls.begin(); }
+    QList<QVariantList>::const_iterator end() const { return m_calls.end(); }
+
+private:
+    QObject m_receiver; // in the test's thread: the queued calls run there
+    QList<QVariantList> m_calls;
+};
 
 // An InferenceService living on its own thread, as in the application; stopped and deleted on destruction.
 class ServiceThread {
