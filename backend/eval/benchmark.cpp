@@ -37,13 +37,19 @@ namespace {
     using Clock = std::chrono::steady_clock;
     double msSince(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
 
-    // Prefills ids in chunks into cache; returns the argmax of the last position (which synchronises the device).
-    std::int64_t prefill(Transformer& model, const at::Tensor& ids, KvCache& cache, std::int64_t chunk)
+    // Prefills ids in chunks into cache; returns the last position's hidden state [1, hidden].
+    at::Tensor prefillLast(Transformer& model, const at::Tensor& ids, KvCache& cache, std::int64_t chunk)
     {
         at::Tensor hidden;
         for (std::int64_t b = 0; b < ids.size(0); b += chunk)
             hidden = model.forwardHidden(ids.narrow(0, b, std::min(chunk, ids.size(0) - b)), &cache);
-        return model.logits(hidden.narrow(0, hidden.size(0) - 1, 1)).argmax(-1).item<std::int64_t>();
+        return hidden.narrow(0, hidden.size(0) - 1, 1);
+    }
+
+    // prefillLast's greedy next token (reading it synchronises the device).
+    std::int64_t prefill(Transformer& model, const at::Tensor& ids, KvCache& cache, std::int64_t chunk)
+    {
+        return model.logits(prefillLast(model, ids, cache, chunk)).argmax(-1).item<std::int64_t>();
     }
 
     // Teacher-forced: both paths see the eager path's greedy tokens after the same prompt.
@@ -85,10 +91,7 @@ namespace {
         BatchGenerator generator(model, o.batch, o.cudaGraphs);
         const auto prefill = [&](std::span<const std::int32_t> prompt, KvCache& cache) {
             const auto ids = at::tensor(std::vector<std::int64_t>(prompt.begin(), prompt.end()), at::kLong).to(device);
-            at::Tensor hidden;
-            for (std::int64_t b = 0; b < ids.size(0); b += o.prefillChunk)
-                hidden = model.forwardHidden(ids.narrow(0, b, std::min(o.prefillChunk, ids.size(0) - b)), &cache);
-            return hidden.narrow(0, hidden.size(0) - 1, 1);
+            return prefillLast(model, ids, cache, o.prefillChunk);
         };
         const auto t0 = Clock::now();
         const auto results = generator.run(requests, prefill, {});

@@ -49,6 +49,7 @@ void SlotKvCache::load(std::int64_t slot, KvCache& sequence)
             };
             l.first = at::zeros(shapeOf(first), first.options()); // [slots, capacity, ...]
             l.second = at::zeros(shapeOf(second), second.options());
+            m_rows = at::arange(slots(), at::TensorOptions(at::kLong).device(first.device()));
         }
         l.first[slot].narrow(0, 0, length).copy_(first.narrow(0, 0, length));
         l.second[slot].narrow(0, 0, length).copy_(second.narrow(0, 0, length));
@@ -74,9 +75,8 @@ std::pair<at::Tensor, at::Tensor> SlotKvCache::writeStep(
         throw ShapeError("a batched step writes one entry per slot (" + std::to_string(slots()) + ") within "
             + std::to_string(m_capacity) + " positions; got " + std::to_string(first.size(0)) + " over "
             + std::to_string(span));
-    const auto rows = at::arange(slots(), positions.options()); // [slots]
-    l.first.index_put_({ rows, positions }, first);
-    l.second.index_put_({ rows, positions }, second);
+    l.first.index_put_({ m_rows, positions }, first);
+    l.second.index_put_({ m_rows, positions }, second);
     return { l.first.narrow(1, 0, span), l.second.narrow(1, 0, span) };
 }
 

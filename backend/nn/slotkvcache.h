@@ -21,6 +21,7 @@ public:
     std::int64_t slots() const { return static_cast<std::int64_t>(m_lengths.size()); }
     std::int64_t capacity() const { return m_capacity; }
     std::int64_t length(std::int64_t slot) const;
+    const std::vector<std::int64_t>& lengths() const { return m_lengths; } // per slot, 0 when free
     // Copies a prefilled sequence's cache into `slot` (replacing what it held); throws when it does not fit.
     void load(std::int64_t slot, KvCache& sequence);
     // Empties a slot (its storage is kept and overwritten by the next load).
@@ -40,6 +41,7 @@ private:
     CacheLayers m_layers;
     std::int64_t m_capacity = 0;
     std::vector<std::int64_t> m_lengths;
+    at::Tensor m_rows; // [slots] int64 on the storage's device: 0, 1, ... (the step's row index per slot)
     std::vector<bool> m_occupied;
 };
 

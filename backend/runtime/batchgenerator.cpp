@@ -29,8 +29,7 @@ namespace {
 BatchGenerator::BatchGenerator(const Transformer& model, std::int64_t slots, bool useGraphs)
     : m_model(model)
     , m_slots(slots)
-    // Float32 expert banks on CUDA read their group sizes on the host, so their steps cannot be recorded: do not try.
-    , m_graphs(model.options().device(), useGraphs && model.options().dtype() != at::kFloat)
+    , m_steps(model.options(), useGraphs)
 {
     if (slots < 1)
         throw InvalidArgumentError("batched generation needs at least one slot, got " + std::to_string(slots));
@@ -62,13 +61,12 @@ std::vector<GenerationResult> BatchGenerator::run(std::span<const GenerationRequ
     m_steppedTokens = 0;
     m_stepMs.clear();
     // Graphs of an earlier run refer to its cache's storage.
-    m_graphs.clear();
-    m_recordedLogits.clear();
-    const auto capacity = m_graphs.enabled() ? roundUp(longest, kSpanStep) : longest;
+    m_steps.clear();
+    const auto capacity = m_steps.enabled() ? roundUp(longest, kSpanStep) : longest;
     SlotKvCache cache(m_model.spec().numLayers, m_slots, capacity);
     const auto slotCount = static_cast<std::size_t>(m_slots);
     std::vector<std::int64_t> requestOf(slotCount, -1); // the request each slot decodes, -1 when free
-    std::vector<std::int64_t> hostIds(slotCount, 0), hostPositions(slotCount, 0);
+    std::vector<std::int64_t> hostIds(slotCount, 0); // each slot's next input; its position is the cache's length
 
     // Records a new token; true when it ends the request.
     auto emit = [&](std::size_t r, std::int32_t token) {
@@ -112,7 +110,6 @@ std::vector<GenerationResult> BatchGenerator::run(std::span<const GenerationRequ
                 cache.load(static_cast<std::int64_t>(slot), sequence);
                 requestOf[slot] = static_cast<std::int64_t>(r);
                 hostIds[slot] = token;
-                hostPositions[slot] = static_cast<std::int64_t>(prompt.size());
             }
         }
     };
@@ -125,15 +122,15 @@ std::vector<GenerationResult> BatchGenerator::run(std::span<const GenerationRequ
         for (std::size_t slot = 0; slot < slotCount; ++slot)
             if (requestOf[slot] >= 0) {
                 ++active;
-                furthest = std::max(furthest, hostPositions[slot]);
+                furthest = std::max(furthest, cache.length(static_cast<std::int64_t>(slot)));
                 anyGreedy = anyGreedy || requests[static_cast<std::size_t>(requestOf[slot])].options.greedy;
             }
         if (active == 0)
             break;
         const auto t0 = Clock::now();
         m_ids.copy_(at::from_blob(hostIds.data(), { m_slots }, cpuLongs));
-        m_positions.copy_(at::from_blob(hostPositions.data(), { m_slots }, cpuLongs));
-        const auto span = m_graphs.enabled() ? std::min(roundUp(furthest + 1, kSpanStep), capacity) : furthest + 1;
+        m_positions.copy_(at::tensor(cache.lengths())); // free slots: 0
+        const auto span = m_steps.enabled() ? std::min(roundUp(furthest + 1, kSpanStep), capacity) : furthest + 1;
         const auto logits = step(cache, span); // [slots, vocab]
         cache.advanceOccupied();
         // Greedy rows: one argmax for all of them and one copy to the host (what Sampler::next does row by row).
@@ -149,11 +146,10 @@ std::vector<GenerationResult> BatchGenerator::run(std::span<const GenerationRequ
                 results[r].decodeSeconds = secondsSince(sequences[r].decodeStart);
                 cache.release(static_cast<std::int64_t>(slot));
                 requestOf[slot] = -1;
-                hostIds[slot] = hostPositions[slot] = 0;
+                hostIds[slot] = 0;
                 continue;
             }
             hostIds[slot] = token;
-            ++hostPositions[slot];
         }
         m_steppedTokens += active;
         m_stepMs.push_back(secondsSince(t0) * 1e3);
@@ -169,11 +165,7 @@ std::vector<GenerationResult> BatchGenerator::run(std::span<const GenerationRequ
 
 at::Tensor BatchGenerator::step(SlotKvCache& cache, std::int64_t span)
 {
-    auto run = [&] { return m_model.logits(m_model.forwardSlots(m_ids, m_positions, cache, span)); };
-    if (m_graphs.replay(span, [&] { m_recordedLogits[span] = run(); }))
-        return m_recordedLogits.at(span);
-    m_recordedLogits.clear();
-    return run();
+    return m_steps.run(span, [&] { return m_model.logits(m_model.forwardSlots(m_ids, m_positions, cache, span)); });
 }
 
 } // namespace moescope

@@ -13,7 +13,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <stop_token>
 #include <vector>
 
@@ -51,7 +50,7 @@ public:
     std::int64_t steps() const { return static_cast<std::int64_t>(m_stepMs.size()); }
     std::int64_t steppedTokens() const { return m_steppedTokens; }
     const std::vector<double>& stepMilliseconds() const { return m_stepMs; }
-    bool replaying() const { return m_graphs.enabled(); }
+    bool replaying() const { return m_steps.enabled(); }
 
 private:
     // Logits [slots, vocab] float32 of one batched step over `span` cache positions (a graph replay where possible).
@@ -59,8 +58,7 @@ private:
 
     const Transformer& m_model;
     std::int64_t m_slots = 0;
-    StepGraphs m_graphs;
-    std::map<std::int64_t, at::Tensor> m_recordedLogits; // by span: the logits each graph writes
+    RecordedSteps<at::Tensor> m_steps; // logits, by span
     at::Tensor m_ids; // [slots] int64 on the device: the step's inputs, at fixed addresses for the graphs
     at::Tensor m_positions; // [slots] int64 on the device
     std::int64_t m_steppedTokens = 0;

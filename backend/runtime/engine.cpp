@@ -52,6 +52,16 @@ struct Engine::Impl {
             onChunk(hidden, begin);
         }
     }
+
+    // Prefills a prompt into cache; returns the last position's hidden state [1, hidden] (what generation starts from).
+    at::Tensor prefillLast(
+        std::span<const std::int32_t> prompt, KvCache& cache, ForwardObserver* observer, std::stop_token stop)
+    {
+        at::Tensor last;
+        prefill(idsTensor(prompt), cache, observer, stop,
+            [&](const at::Tensor& hidden, std::int64_t) { last = hidden.narrow(0, hidden.size(0) - 1, 1); });
+        return last;
+    }
 };
 
 namespace {
@@ -262,9 +272,7 @@ GenerationResult Engine::generate(std::span<const std::int32_t> prompt, const Sa
         cache.reserve(static_cast<std::int64_t>(prompt.size()) + options.maxNewTokens);
         using Clock = std::chrono::steady_clock;
         auto t0 = Clock::now();
-        at::Tensor last;
-        d.prefill(d.idsTensor(prompt), cache, observer, stop,
-            [&](const at::Tensor& hidden, std::int64_t) { last = hidden.narrow(0, hidden.size(0) - 1, 1); });
+        const auto last = d.prefillLast(prompt, cache, observer, stop); // [1, hidden]
         auto t1 = Clock::now();
         result.prefillSeconds = std::chrono::duration<double>(t1 - t0).count();
         result.stopReason = "max_tokens";
@@ -311,10 +319,7 @@ std::vector<GenerationResult> Engine::generateBatch(std::span<const GenerationRe
         c10::InferenceMode inference;
         BatchGenerator generator(*d.model, slots, true);
         const auto prefill = [&](std::span<const std::int32_t> prompt, KvCache& cache) {
-            at::Tensor last;
-            d.prefill(d.idsTensor(prompt), cache, nullptr, stop,
-                [&](const at::Tensor& hidden, std::int64_t) { last = hidden.narrow(0, hidden.size(0) - 1, 1); });
-            return last; // [1, hidden]
+            return d.prefillLast(prompt, cache, nullptr, stop);
         };
         results = generator.run(requests, prefill, d.eos, onToken, stop, onFinished);
     });

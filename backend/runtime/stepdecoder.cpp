@@ -16,8 +16,7 @@ StepDecoder::StepDecoder(const Transformer& model, KvCache& cache, std::int64_t 
     : m_model(model)
     , m_cache(cache)
     , m_maxLength(maxLength)
-    // Float32 expert banks on CUDA read their group sizes on the host, so their steps cannot be recorded: do not try.
-    , m_graphs(model.options().device(), useGraphs && model.options().dtype() != at::kFloat)
+    , m_steps(model.options(), useGraphs)
     , m_observer(observer)
 {
     if (cache.length() < 1)
@@ -59,23 +58,19 @@ at::Tensor StepDecoder::step(std::int64_t token)
     m_token.fill_(token);
     m_position.fill_(position);
     const auto span = spanFor(position);
-    Outputs direct;
-    const Outputs* out = replay(span);
-    if (!out) {
-        direct = runStep(span);
-        out = &direct;
-    }
+    const auto& out = m_steps.run(span, [&] { return runStep(span); });
     m_cache.advance(1);
     if (m_wantsRouting)
-        reportStepRouting(*out, position);
-    return out->logits;
+        reportStepRouting(out, position);
+    return out.logits;
 }
 
 void StepDecoder::prepare()
 {
-    for (auto span = spanFor(m_cache.length()); span <= m_capacity && m_graphs.enabled(); span += kSpanStep)
-        if (!m_graphs.has(span))
-            replay(span); // records (or turns graphs off); the replay writes this position's entry, which the step rewrites
+    // Each recording (or, where it fails, the direct run) writes this position's entry, which the step rewrites.
+    for (auto span = spanFor(m_cache.length()); span <= m_capacity && m_steps.enabled(); span += kSpanStep)
+        if (!m_steps.has(span))
+            m_steps.run(span, [&] { return runStep(span); });
 }
 
 StepDecoder::Outputs StepDecoder::runStep(std::int64_t span)
@@ -97,16 +92,6 @@ StepDecoder::Outputs StepDecoder::runStep(std::int64_t span)
             out.routerLogits = at::stack(logits).to(at::kFloat); // [L, 1, E]
     }
     return out;
-}
-
-const StepDecoder::Outputs* StepDecoder::replay(std::int64_t span)
-{
-    // Each run writes this position's cache entry, as the real step does again.
-    if (!m_graphs.replay(span, [&] { m_recorded[span] = runStep(span); })) {
-        m_recorded.clear();
-        return nullptr;
-    }
-    return &m_recorded.at(span);
 }
 
 void StepDecoder::reportStepRouting(const Outputs& out, std::int64_t position)

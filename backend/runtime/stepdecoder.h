@@ -45,7 +45,7 @@ public:
     // being timed). A no-op without graphs.
     void prepare();
     // Whether steps replay CUDA graphs (false before the first recording if it fails, and without graph support).
-    bool replaying() const { return m_graphs.enabled(); }
+    bool replaying() const { return m_steps.enabled(); }
 
 private:
     struct Outputs {
@@ -57,16 +57,13 @@ private:
     };
     std::int64_t spanFor(std::int64_t position) const;
     Outputs runStep(std::int64_t span);
-    // Replays the span's graph, recording it first; null (and graphs off from then on) when recording fails.
-    const Outputs* replay(std::int64_t span);
     void reportStepRouting(const Outputs& out, std::int64_t position);
 
     const Transformer& m_model;
     KvCache& m_cache;
     std::int64_t m_maxLength = 0;
     std::int64_t m_capacity = 0; // cache positions, a multiple of kSpanStep
-    StepGraphs m_graphs;
-    std::map<std::int64_t, Outputs> m_recorded; // the outputs each span's graph writes
+    RecordedSteps<Outputs> m_steps; // by span
     ForwardObserver* m_observer = nullptr;
     std::vector<int> m_moeLayers; // decoder-layer index of each MoE layer, in order
     bool m_wantsRouting = false;

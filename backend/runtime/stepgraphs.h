@@ -44,4 +44,39 @@ private:
     std::map<std::int64_t, std::unique_ptr<Graph>> m_graphs;
 };
 
+// A model's decode steps with the outputs each recorded graph writes: run(key, step) replays key's graph (recording
+// it first) and returns the outputs it writes, or runs the step directly where graphs are off. The outputs stay valid
+// until the next run.
+template <typename Outputs> class RecordedSteps {
+public:
+    // modelOptions: the model's device and compute dtype. Float32 expert banks on CUDA read their group sizes on the
+    // host, so their steps cannot be recorded: not tried.
+    RecordedSteps(const at::TensorOptions& modelOptions, bool wanted)
+        : m_graphs(modelOptions.device(), wanted && modelOptions.dtype() != at::kFloat)
+    {
+    }
+
+    const Outputs& run(std::int64_t key, const std::function<Outputs()>& step)
+    {
+        if (m_graphs.replay(key, [&] { m_recorded[key] = step(); }))
+            return m_recorded.at(key);
+        m_recorded.clear();
+        m_direct = step();
+        return m_direct;
+    }
+    bool enabled() const { return m_graphs.enabled(); }
+    bool has(std::int64_t key) const { return m_graphs.has(key); }
+    // Before the step's inputs or outputs move (a new cache): drops every recording.
+    void clear()
+    {
+        m_graphs.clear();
+        m_recorded.clear();
+    }
+
+private:
+    StepGraphs m_graphs;
+    std::map<std::int64_t, Outputs> m_recorded; // the outputs each key's graph writes
+    Outputs m_direct;
+};
+
 } // namespace moescope
