@@ -54,9 +54,6 @@ void launchQuantMoeDecode(const __nv_bfloat16* x, const QuantMatrices& gate, con
     const QuantMatrices& down, const std::int64_t* ids, SlotWeights weights, std::int64_t tokens, int k,
     __nv_bfloat16* h, __nv_bfloat16* y, __nv_bfloat16* out, cudaStream_t stream);
 
-// y [T, rows] = x [T, cols] W^T (+ bias) for one quantized matrix W, T <= kMaxGemvTokens.
-void launchQuantGemv(const __nv_bfloat16* x, const QuantMatrices& weight, const __nv_bfloat16* bias,
-    std::int64_t tokens, __nv_bfloat16* y, cudaStream_t stream);
 
 // Up to kMaxGemvTargets projections of the same x in one launch (e.g. attention's q, k and v), T <= kMaxGemvTokens
 // and in a multiple of 8: y_t [T, rows_t] = x [T, in] W_t[rows_t, in]^T (+ b_t [rows_t]); one warp per output row
@@ -75,6 +72,20 @@ struct GemvTargets {
 };
 void launchGemvTargets(const __nv_bfloat16* x, const GemvTargets& targets, std::int64_t tokens, std::int64_t in,
     cudaStream_t stream);
+
+// launchGemvTargets for quantized matrices of one format and the same cols (y_t [T, rows_t] = x [T, cols] W_t^T
+// (+ b_t)), T <= kMaxGemvTokens.
+struct QuantGemvTarget {
+    QuantMatrices weight;
+    const __nv_bfloat16* bias = nullptr; // [rows] or null
+    __nv_bfloat16* y = nullptr; // [T, rows]
+};
+struct QuantGemvTargets {
+    QuantGemvTarget target[kMaxGemvTargets];
+    int count = 0;
+};
+void launchQuantGemvTargets(
+    const __nv_bfloat16* x, const QuantGemvTargets& targets, std::int64_t tokens, cudaStream_t stream);
 
 // out[r] = weight * bf16(v[r] * rsqrt(mean(v[r]^2) + eps)) for rows r of width d (the eager rmsNorm's roundings),
 // v = x, or with a residual (not null) v = bf16(x + residual), also written to sum (the residual stream's add and

@@ -1,7 +1,19 @@
 // Decode kernels of weight-only INT8 / INT4 models: the codes are dequantized in registers as they stream past
-// (kernels/decodekernels.h: launchQuantMoeDecode, launchQuantGemv).
+// (kernels/decodekernels.h: launchQuantMoeDecode, launchQuantGemvTargets).
+//
+// INT4 matrices whose groups and columns are multiples of 128 go to the tensor-core kernels of int4mmakernels.cu;
+// these CUDA-core kernels take INT8 and the other INT4 layouts (groups of 32 or 64).
+//
+// Decode reads each weight once, so these kernels must turn codes into products faster than memory delivers them:
+// an INT4 model streams 4x more values per byte than bf16. Two things keep the instruction count per value near
+// three (extract, subtract, multiply-add) instead of the eight to ten of a plain conversion:
+// - codes become floats by placing them in the mantissa of 2^23 (one byte permute or shift + mask) and subtracting
+//   2^23 + zero: exact, and at full rate, where an int-to-float conversion runs at a quarter of it;
+// - a warp computes kRowsPerWarp rows at once, so the input's bf16 -> float conversion and its loads are shared by
+//   those rows and each lane has that many 16-byte loads of codes in flight.
 
 #include "kernels/devicemath.cuh"
+#include "kernels/quantkernels.cuh"
 
 #include <cstdint>
 #include <cuda_fp16.h>
@@ -11,104 +23,260 @@ namespace moescope::kernels {
 using namespace device;
 
 namespace {
-// Columns one lane covers per chunk of a quantized row: one 16-byte load of codes.
-__device__ __forceinline__ int quantChunkWidth(QuantCodes format)
-{
-    return format == QuantCodes::Int8 ? 16 : 32;
-}
+constexpr int kRowsPerWarp = 4;
+// At least this many blocks of kWarpsPerBlock warps per SM (<= 128 registers a thread): decode kernels wait on memory,
+// and more resident warps keep more loads in flight.
+constexpr int kMinBlocksPerSm = 4;
+constexpr float kMantissaBase = 8388608.f; // 2^23: a float whose low mantissa bits are an integer's
 
-// One lane's scaled partial dot product of the chunk at column i of row r (matrix * rows + row) of a quantized
-// stack with x. The dequantized values multiply in float32 (the dequantizing path rounds them to bf16 first: a
-// difference far below the codes' step).
-__device__ __forceinline__ float quantChunkDot(
-    const QuantMatrices& m, std::int64_t r, std::int64_t i, const bf16* __restrict__ x)
-{
-    if (m.format == QuantCodes::Int8) {
-        const auto* codes = static_cast<const std::int8_t*>(m.codes) + r * m.cols;
-        const uint4 c = __ldg(reinterpret_cast<const uint4*>(codes + i));
-        const auto* cb = reinterpret_cast<const std::int8_t*>(&c);
-        float w[16];
-#pragma unroll
-        for (int j = 0; j < 16; ++j)
-            w[j] = static_cast<float>(cb[j]);
-        float part = dotDequant8(w, *reinterpret_cast<const uint4*>(x + i), 0.f);
-        part = dotDequant8(w + 8, *reinterpret_cast<const uint4*>(x + i + 8), part);
-        return part * static_cast<const float*>(m.scales)[r];
+// Columns one lane covers per step: one 16-byte load of codes.
+template <QuantCodes F>
+constexpr int kChunkCols = F == QuantCodes::Int8 ? 16 : 32;
+
+// Rows [first, first + N) of matrix `matrix` in a quantized stack, clamped to its last row (a warp's rows past the
+// end compute a copy of the last one and are not written).
+template <int N>
+struct RowSpan {
+    const QuantMatrices* m;
+    std::int64_t matrix;
+    std::int64_t first;
+    __device__ std::int64_t row(int n) const
+    {
+        const std::int64_t r = first + n < m->rows ? first + n : m->rows - 1;
+        return matrix * m->rows + r;
     }
-    const auto* codes = static_cast<const std::uint8_t*>(m.codes) + r * (m.cols / 2);
-    const std::int64_t groups = m.cols / m.groupSize;
-    const std::int64_t g = r * groups + i / m.groupSize; // 32 values share one group (group % 32 == 0)
-    const uint4 c = __ldg(reinterpret_cast<const uint4*>(codes + i / 2));
-    const auto* cb = reinterpret_cast<const std::uint8_t*>(&c);
-    const float zero = m.zeros ? static_cast<float>(m.zeros[g]) : 8.f;
-    float w[32];
-#pragma unroll
-    for (int j = 0; j < 16; ++j) {
-        w[2 * j] = static_cast<float>(cb[j] & 15) - zero;
-        w[2 * j + 1] = static_cast<float>(cb[j] >> 4) - zero;
-    }
-    float part = 0.f;
-#pragma unroll
-    for (int q = 0; q < 4; ++q)
-        part = dotDequant8(w + 8 * q, *reinterpret_cast<const uint4*>(x + i + 8 * q), part);
-    return part * __half2float(static_cast<const __half*>(m.scales)[g]);
-}
+};
 
-// A warp's dot product of row `row` of matrix `matrix` in a quantized stack with x [cols]. Unrolled so that each
-// lane has several 16-byte loads in flight.
-__device__ float dotQuantRow(
-    const QuantMatrices& m, std::int64_t matrix, std::int64_t row, const bf16* __restrict__ x, int lane)
+// x [i, i + 8) as floats.
+__device__ __forceinline__ void loadInputs8(const bf16* __restrict__ x, std::int64_t i, float* xf)
 {
-    const std::int64_t r = matrix * m.rows + row;
-    const int width = quantChunkWidth(m.format);
-    float acc = 0.f;
-#pragma unroll 4
-    for (std::int64_t i = lane * width; i < m.cols; i += 32 * width)
-        acc += quantChunkDot(m, r, i, x);
-    return warpSum(acc);
+    const uint4 v = *reinterpret_cast<const uint4*>(x + i);
+    const auto* v2 = reinterpret_cast<const __nv_bfloat162*>(&v);
+#pragma unroll
+    for (int j = 0; j < 4; ++j) {
+        const float2 f = __bfloat1622float2(v2[j]);
+        xf[2 * j] = f.x;
+        xf[2 * j + 1] = f.y;
+    }
 }
 
-__global__ void quantGateUpSiluKernel(const bf16* __restrict__ x, QuantMatrices gate, QuantMatrices up,
+// sum over the 8 int8 codes of words w0, w1 of code * x. Each byte, offset by 128 to be unsigned, is permuted into
+// the mantissa of 2^23 (value 2^23 + code + 128).
+__device__ __forceinline__ float int8Dot8(std::uint32_t w0, std::uint32_t w1, const float* xf, float acc)
+{
+    const std::uint32_t words[2] = { w0 ^ 0x80808080u, w1 ^ 0x80808080u };
+#pragma unroll
+    for (int w = 0; w < 2; ++w) {
+#pragma unroll
+        for (int b = 0; b < 4; ++b) {
+            // result bytes: the word's byte b, 0, 0, 0x4B (selector nibbles b, 4, 5, 7 over {word, 0x4B000000})
+            const float v = __uint_as_float(__byte_perm(words[w], 0x4B000000u, 0x7540u | b)) - (kMantissaBase + 128.f);
+            acc = fmaf(v, xf[4 * w + b], acc);
+        }
+    }
+    return acc;
+}
+
+// sum over the 8 int4 codes of word u (column 2j in the low nibble of byte j) of (code - zero) * x, with
+// offset = 2^23 + zero.
+__device__ __forceinline__ float int4Dot8(std::uint32_t u, const float* xf, float offset, float acc)
+{
+#pragma unroll
+    for (int j = 0; j < 8; ++j)
+        acc = fmaf(__uint_as_float(((u >> (4 * j)) & 0xFu) | 0x4B000000u) - offset, xf[j], acc);
+    return acc;
+}
+
+__device__ __forceinline__ std::uint32_t word(const uint4& v, int w)
+{
+    return w == 0 ? v.x : w == 1 ? v.y : w == 2 ? v.z : v.w;
+}
+
+// A warp's dot products of N rows of quantized stacks (Spans row spans of N / Spans rows each, all with the same
+// columns and format) with x [cols]: out[n] on every lane. Each lane loads its codes for kLoadsAhead chunks of all
+// N rows before multiplying, so a row of up to 32 * kLoadsAhead chunks costs one memory round trip.
+constexpr int kLoadsAhead = 2;
+template <QuantCodes F, int N, int Spans>
+__device__ void dotQuantRows(const RowSpan<N / Spans> (&spans)[Spans], const bf16* __restrict__ x, int lane,
+    float (&out)[N])
+{
+    constexpr int C = kChunkCols<F>;
+    constexpr int PerSpan = N / Spans;
+    const std::int64_t cols = spans[0].m->cols;
+    const std::int64_t rowBytes = F == QuantCodes::Int8 ? cols : cols / 2;
+    // INT4 groups of a row (the same for every matrix of one call); the group of column i is i / groupSize, taken
+    // once per chunk in 32 bits (a 64-bit division is a long software routine).
+    const auto groupSize = static_cast<unsigned>(spans[0].m->groupSize);
+    const std::int64_t groupsPerRow = F == QuantCodes::Int4 ? cols / groupSize : 0;
+    const std::uint8_t* rowCodes[N];
+    std::int64_t rows[N];
+#pragma unroll
+    for (int n = 0; n < N; ++n) {
+        rows[n] = spans[n / PerSpan].row(n % PerSpan);
+        rowCodes[n] = static_cast<const std::uint8_t*>(spans[n / PerSpan].m->codes) + rows[n] * rowBytes;
+    }
+    float acc[N];
+#pragma unroll
+    for (int n = 0; n < N; ++n)
+        acc[n] = 0.f;
+    for (std::int64_t i0 = lane * C; i0 < cols; i0 += kLoadsAhead * 32 * C) {
+        uint4 codes[kLoadsAhead][N];
+#pragma unroll
+        for (int a = 0; a < kLoadsAhead; ++a) {
+            const std::int64_t i = i0 + a * 32 * C;
+#pragma unroll
+            for (int n = 0; n < N; ++n)
+                codes[a][n] = i < cols
+                    ? __ldg(reinterpret_cast<const uint4*>(rowCodes[n] + (F == QuantCodes::Int8 ? i : i / 2)))
+                    : make_uint4(0, 0, 0, 0);
+        }
+#pragma unroll
+        for (int a = 0; a < kLoadsAhead; ++a) {
+            const std::int64_t i = i0 + a * 32 * C;
+            if (i >= cols)
+                break;
+            float part[N];
+            float offset[N]; // INT4: 2^23 + the chunk's zero point
+            float scale[N]; // INT4: the chunk's group scale
+            const unsigned groupOfChunk = F == QuantCodes::Int4 ? static_cast<unsigned>(i) / groupSize : 0;
+#pragma unroll
+            for (int n = 0; n < N; ++n) {
+                part[n] = 0.f;
+                if constexpr (F == QuantCodes::Int4) {
+                    const QuantMatrices& m = *spans[n / PerSpan].m;
+                    const std::int64_t g = rows[n] * groupsPerRow + groupOfChunk; // a chunk lies in one group
+                    offset[n] = kMantissaBase + (m.zeros ? static_cast<float>(m.zeros[g]) : 8.f);
+                    scale[n] = __half2float(static_cast<const __half*>(m.scales)[g]);
+                }
+            }
+#pragma unroll
+            for (int q = 0; q < C / 8; ++q) {
+                float xf[8];
+                loadInputs8(x, i + 8 * q, xf);
+#pragma unroll
+                for (int n = 0; n < N; ++n) {
+                    if constexpr (F == QuantCodes::Int8)
+                        part[n] = int8Dot8(word(codes[a][n], 2 * q), word(codes[a][n], 2 * q + 1), xf, part[n]);
+                    else
+                        part[n] = int4Dot8(word(codes[a][n], q), xf, offset[n], part[n]);
+                }
+            }
+#pragma unroll
+            for (int n = 0; n < N; ++n) {
+                if constexpr (F == QuantCodes::Int8) {
+                    acc[n] += part[n];
+                } else {
+                    acc[n] += part[n] * scale[n];
+                }
+            }
+        }
+    }
+#pragma unroll
+    for (int n = 0; n < N; ++n) {
+        out[n] = warpSum(acc[n]);
+        if constexpr (F == QuantCodes::Int8)
+            out[n] *= static_cast<const float*>(spans[n / PerSpan].m->scales)[rows[n]];
+    }
+}
+
+// The first of the kRowsPerWarp rows this warp computes, along blockIdx.x.
+__device__ __forceinline__ std::int64_t warpFirstRow(int rowsPerWarp)
+{
+    return (static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32) * rowsPerWarp;
+}
+
+// h[slot, j] = silu(gate_e x) * (up_e x) for kRowsPerWarp / 2 rows j of gate and of up per warp.
+template <QuantCodes F>
+__global__ void __launch_bounds__(32 * kWarpsPerBlock, kMinBlocksPerSm) quantGateUpSiluKernel(const bf16* __restrict__ x, QuantMatrices gate, QuantMatrices up,
     const std::int64_t* __restrict__ ids, int k, bf16* __restrict__ h)
 {
+    constexpr int Half = kRowsPerWarp / 2;
     const std::int64_t slot = blockIdx.y;
-    const std::int64_t j = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
+    const std::int64_t j0 = warpFirstRow(Half);
     const int lane = threadIdx.x % 32;
-    if (j >= gate.rows)
+    if (j0 >= gate.rows)
         return;
     const std::int64_t e = ids[slot];
-    const bf16* xt = x + (slot / k) * gate.cols;
-    const float g = dotQuantRow(gate, e, j, xt, lane);
-    const float u = dotQuantRow(up, e, j, xt, lane);
-    if (lane == 0)
-        h[slot * gate.rows + j] = siluProduct(g, u);
+    const RowSpan<Half> spans[2] = { { &gate, e, j0 }, { &up, e, j0 } };
+    float dots[kRowsPerWarp];
+    dotQuantRows<F, kRowsPerWarp, 2>(spans, x + (slot / k) * gate.cols, lane, dots);
+    if (lane < Half && j0 + lane < gate.rows) {
+#pragma unroll
+        for (int n = 0; n < Half; ++n)
+            if (n == lane)
+                h[slot * gate.rows + j0 + n] = siluProduct(dots[n], dots[Half + n]);
+    }
 }
 
-// One warp per (slot, output row) of quantized down projections: y [S, H] in bf16.
-__global__ void quantDownSlotKernel(
+// Writes lane n's row of a warp's kRowsPerWarp dot products (lanes past the matrix's rows write nothing).
+__device__ __forceinline__ void writeRows(const float (&dots)[kRowsPerWarp], std::int64_t first, std::int64_t rows,
+    const bf16* __restrict__ bias, bf16* __restrict__ y, int lane)
+{
+#pragma unroll
+    for (int n = 0; n < kRowsPerWarp; ++n)
+        if (n == lane && first + n < rows)
+            y[first + n] = __float2bfloat16(bias ? dots[n] + __bfloat162float(bias[first + n]) : dots[n]);
+}
+
+// y [S, H] in bf16: kRowsPerWarp rows of each slot's quantized down projection per warp.
+template <QuantCodes F>
+__global__ void __launch_bounds__(32 * kWarpsPerBlock, kMinBlocksPerSm) quantDownSlotKernel(
     const bf16* __restrict__ h, QuantMatrices down, const std::int64_t* __restrict__ ids, bf16* __restrict__ y)
 {
     const std::int64_t slot = blockIdx.y;
-    const std::int64_t row = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
+    const std::int64_t first = warpFirstRow(kRowsPerWarp);
     const int lane = threadIdx.x % 32;
-    if (row >= down.rows)
+    if (first >= down.rows)
         return;
-    const float dot = dotQuantRow(down, ids[slot], row, h + slot * down.cols, lane);
-    if (lane == 0)
-        y[slot * down.rows + row] = __float2bfloat16(dot);
+    const RowSpan<kRowsPerWarp> spans[1] = { { &down, ids[slot], first } };
+    float dots[kRowsPerWarp];
+    dotQuantRows<F, kRowsPerWarp, 1>(spans, h + slot * down.cols, lane, dots);
+    writeRows(dots, first, down.rows, nullptr, y + slot * down.rows, lane);
 }
 
-__global__ void quantGemvKernel(
-    const bf16* __restrict__ x, QuantMatrices w, const bf16* __restrict__ bias, bf16* __restrict__ y)
+// The first block of each target along blockIdx.x (first[count] = all blocks).
+struct TargetBlocks {
+    unsigned first[kMaxGemvTargets + 1];
+};
+
+// kRowsPerWarp rows of one target per warp; blockIdx.y is the token.
+template <QuantCodes F>
+__global__ void __launch_bounds__(32 * kWarpsPerBlock, kMinBlocksPerSm) quantGemvKernel(
+    const bf16* __restrict__ x, QuantGemvTargets targets, TargetBlocks blocks)
 {
+    int t = 0;
+    while (t + 1 < targets.count && blockIdx.x >= blocks.first[t + 1])
+        ++t;
+    const QuantGemvTarget& target = targets.target[t];
+    const QuantMatrices& w = target.weight;
     const std::int64_t token = blockIdx.y;
-    const std::int64_t row = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
+    const std::int64_t first
+        = (static_cast<std::int64_t>(blockIdx.x - blocks.first[t]) * kWarpsPerBlock + threadIdx.x / 32) * kRowsPerWarp;
     const int lane = threadIdx.x % 32;
-    if (row >= w.rows)
+    if (first >= w.rows)
         return;
-    const float sum = dotQuantRow(w, 0, row, x + token * w.cols, lane);
-    if (lane == 0)
-        y[token * w.rows + row] = __float2bfloat16(bias ? sum + __bfloat162float(bias[row]) : sum);
+    const RowSpan<kRowsPerWarp> spans[1] = { { &w, 0, first } };
+    float dots[kRowsPerWarp];
+    dotQuantRows<F, kRowsPerWarp, 1>(spans, x + token * w.cols, lane, dots);
+    writeRows(dots, first, w.rows, target.bias, target.y + token * w.rows, lane);
+}
+
+unsigned blocksFor(std::int64_t rows, int rowsPerWarp)
+{
+    const std::int64_t perBlock = static_cast<std::int64_t>(kWarpsPerBlock) * rowsPerWarp;
+    return static_cast<unsigned>((rows + perBlock - 1) / perBlock);
+}
+
+template <QuantCodes F>
+void launchQuantMoeDecodeAs(const bf16* x, const QuantMatrices& gate, const QuantMatrices& up,
+    const QuantMatrices& down, const std::int64_t* ids, std::int64_t slots, int k, bf16* h, bf16* y,
+    cudaStream_t stream)
+{
+    const dim3 block(32 * kWarpsPerBlock);
+    const auto s = static_cast<unsigned>(slots);
+    quantGateUpSiluKernel<F><<<dim3(blocksFor(gate.rows, kRowsPerWarp / 2), s), block, 0, stream>>>(
+        x, gate, up, ids, k, h);
+    quantDownSlotKernel<F><<<dim3(blocksFor(down.rows, kRowsPerWarp), s), block, 0, stream>>>(h, down, ids, y);
 }
 } // namespace
 
@@ -116,20 +284,33 @@ void launchQuantMoeDecode(const bf16* x, const QuantMatrices& gate, const QuantM
     const std::int64_t* ids, SlotWeights weights, std::int64_t tokens, int k, bf16* h, bf16* y, bf16* out,
     cudaStream_t stream)
 {
-    const dim3 block(32 * kWarpsPerBlock);
-    const auto slots = static_cast<unsigned>(tokens * k);
-    const dim3 gateUpGrid(static_cast<unsigned>((gate.rows + kWarpsPerBlock - 1) / kWarpsPerBlock), slots);
-    quantGateUpSiluKernel<<<gateUpGrid, block, 0, stream>>>(x, gate, up, ids, k, h);
-    const dim3 downGrid(static_cast<unsigned>((down.rows + kWarpsPerBlock - 1) / kWarpsPerBlock), slots);
-    quantDownSlotKernel<<<downGrid, block, 0, stream>>>(h, down, ids, y);
+    const std::int64_t slots = tokens * k;
+    if (gate.format == QuantCodes::Int8) {
+        launchQuantMoeDecodeAs<QuantCodes::Int8>(x, gate, up, down, ids, slots, k, h, y, stream);
+    } else if (int4MmaApplies(gate, 1) && int4MmaApplies(down, 1)) {
+        launchInt4MmaGateUp(x, gate, up, ids, slots, k, h, stream);
+        launchInt4MmaDown(h, down, ids, slots, y, stream);
+    } else {
+        launchQuantMoeDecodeAs<QuantCodes::Int4>(x, gate, up, down, ids, slots, k, h, y, stream);
+    }
     launchCombineSlots(y, ids, weights, tokens, k, down.rows, out, stream);
 }
 
-void launchQuantGemv(
-    const bf16* x, const QuantMatrices& weight, const bf16* bias, std::int64_t tokens, bf16* y, cudaStream_t stream)
+void launchQuantGemvTargets(const bf16* x, const QuantGemvTargets& targets, std::int64_t tokens, cudaStream_t stream)
 {
-    const dim3 grid(
-        static_cast<unsigned>((weight.rows + kWarpsPerBlock - 1) / kWarpsPerBlock), static_cast<unsigned>(tokens));
-    quantGemvKernel<<<grid, dim3(32 * kWarpsPerBlock), 0, stream>>>(x, weight, bias, y);
+    TargetBlocks blocks{};
+    for (int t = 0; t < targets.count; ++t)
+        blocks.first[t + 1] = blocks.first[t] + blocksFor(targets.target[t].weight.rows, kRowsPerWarp);
+    const dim3 grid(blocks.first[targets.count], static_cast<unsigned>(tokens));
+    const dim3 block(32 * kWarpsPerBlock);
+    bool mma = true;
+    for (int t = 0; t < targets.count; ++t)
+        mma = mma && int4MmaApplies(targets.target[t].weight, tokens);
+    if (mma)
+        launchInt4MmaGemvTargets(x, targets, tokens, stream);
+    else if (targets.target[0].weight.format == QuantCodes::Int8)
+        quantGemvKernel<QuantCodes::Int8><<<grid, block, 0, stream>>>(x, targets, blocks);
+    else
+        quantGemvKernel<QuantCodes::Int4><<<grid, block, 0, stream>>>(x, targets, blocks);
 }
 } // namespace moescope::kernels

@@ -9,6 +9,7 @@
 #include <ATen/core/grad_mode.h>
 #include <c10/cuda/CUDAStream.h>
 #include <cuda_bf16.h>
+#include <cuda_runtime_api.h>
 
 #include <cstdint>
 #include <cstdlib>
@@ -24,12 +25,16 @@ constexpr std::int64_t kMaxDecodeTokens = 8;
 constexpr std::int64_t kMaxMoeDecodeTokens = 64;
 
 // The kernels have no backward: never under autograd (training). MOESCOPE_FUSED_KERNELS=0 turns them off (to compare
-// a run with the plain ATen path on the same build).
+// a run with the plain ATen path on the same build). They are built for compute capability 8.0 and up (bf16
+// arithmetic, tensor-core mma; packaging/cmake/LibTorch.cmake): older GPUs take the ATen path.
 inline bool kernelsMayRun()
 {
     static const bool enabled = [] {
         const char* v = std::getenv("MOESCOPE_FUSED_KERNELS");
-        return !(v && std::string(v) == "0");
+        int device = 0, major = 0;
+        const bool capable = cudaGetDevice(&device) == cudaSuccess
+            && cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device) == cudaSuccess && major >= 8;
+        return capable && !(v && std::string(v) == "0");
     }();
     return enabled && !at::GradMode::is_enabled();
 }

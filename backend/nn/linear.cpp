@@ -20,7 +20,21 @@ namespace {
             return m_bias.defined() ? at::linear(x, m_weight, m_bias) : at::linear(x, m_weight);
         }
         at::Tensor dense() const override { return m_weight; }
-        const at::Tensor& bias() const { return m_bias; }
+        std::optional<std::vector<at::Tensor>> forwardTogether(
+            const at::Tensor& x, const std::vector<const LinearWeights*>& group) const override
+        {
+            std::vector<at::Tensor> weights, biases;
+            for (const auto* member : group) {
+                const auto* plain = dynamic_cast<const DenseLinearWeights*>(member);
+                if (!plain)
+                    return std::nullopt;
+                weights.push_back(plain->m_weight);
+                biases.push_back(plain->m_bias);
+            }
+            if (!fusedGemvsApply(x, weights, biases))
+                return std::nullopt;
+            return fusedGemvs(x, weights, biases);
+        }
         std::int64_t weightBytes() const override
         {
             return m_weight.nbytes() + (m_bias.defined() ? m_bias.nbytes() : 0);
@@ -36,16 +50,12 @@ namespace {
 
 std::vector<at::Tensor> Linear::applyAll(const at::Tensor& x, std::initializer_list<const Linear*> linears)
 {
-    std::vector<at::Tensor> weights, biases;
-    for (const auto* linear : linears) {
-        const auto* plain = dynamic_cast<const DenseLinearWeights*>(linear->weights());
-        if (!plain)
-            break;
-        weights.push_back(plain->dense());
-        biases.push_back(plain->bias());
-    }
-    if (weights.size() == linears.size() && fusedGemvsApply(x, weights, biases))
-        return fusedGemvs(x, weights, biases);
+    std::vector<const LinearWeights*> group;
+    for (const auto* linear : linears)
+        group.push_back(linear->weights());
+    if (!group.empty())
+        if (auto together = group.front()->forwardTogether(x, group))
+            return std::move(*together);
     std::vector<at::Tensor> outputs;
     for (const auto* linear : linears)
         outputs.push_back((*linear)(x));

@@ -7,6 +7,7 @@
 
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace moescope {
@@ -22,6 +23,13 @@ public:
     // Rows of the weight for token ids (an embedding table's lookup): ids [...] int64 -> [..., in] in the compute
     // dtype. Quantized tables dequantize only the rows asked for.
     virtual at::Tensor lookup(const at::Tensor& ids) const { return at::embedding(dense(), ids); }
+    // The products of x with every weight of group (this one first) in one go, when their kind can run them
+    // together (decode kernels that read several matrices in one launch); nullopt: apply them one by one.
+    virtual std::optional<std::vector<at::Tensor>> forwardTogether(
+        const at::Tensor& /*x*/, const std::vector<const LinearWeights*>& /*group*/) const
+    {
+        return std::nullopt;
+    }
 };
 
 class Linear {
@@ -42,8 +50,8 @@ public:
     bool isNull() const { return !m_weights; }
     const LinearWeights* weights() const { return m_weights.get(); }
 
-    // Each linear's product with the same x, in order; dense bf16 projections of a decode step on CUDA share one
-    // kernel launch (attention's q, k and v; an MLP's gate and up), everything else runs one by one.
+    // Each linear's product with the same x, in order; projections of a decode step on CUDA of one kind (bf16, or
+    // quantized) share one kernel launch (attention's q, k and v; an MLP's gate and up), others run one by one.
     static std::vector<at::Tensor> applyAll(const at::Tensor& x, std::initializer_list<const Linear*> linears);
 
 private:

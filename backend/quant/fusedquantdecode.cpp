@@ -78,20 +78,39 @@ at::Tensor fusedQuantMoeDecode(const at::Tensor& x, const at::Tensor& ids, const
     return out;
 }
 
-bool fusedQuantGemvApplies(const at::Tensor& x, const QuantizedTensor& weight, const at::Tensor& bias)
+bool fusedQuantGemvsApply(
+    const at::Tensor& x, const std::vector<const QuantizedTensor*>& weights, const std::vector<at::Tensor>& biases)
 {
-    return weight.stackSize() == 1 && weight.data.dim() == 2 && decodeInput(x, weight.cols) && kernelView(weight)
-        && (!bias.defined() || (bias.is_cuda() && bias.scalar_type() == at::kBFloat16 && bias.is_contiguous()));
+    if (weights.empty() || weights.size() > static_cast<std::size_t>(kernels::kMaxGemvTargets)
+        || biases.size() != weights.size())
+        return false;
+    for (std::size_t i = 0; i < weights.size(); ++i) {
+        const auto& w = *weights[i];
+        const auto& bias = biases[i];
+        const auto view = kernelView(w);
+        if (w.stackSize() != 1 || w.data.dim() != 2 || !decodeInput(x, w.cols) || !view
+            || view->format != kernelView(*weights.front())->format
+            || (bias.defined() && (!bias.is_cuda() || bias.scalar_type() != at::kBFloat16 || !bias.is_contiguous())))
+            return false;
+    }
+    return true;
 }
 
-at::Tensor fusedQuantGemv(const at::Tensor& x, const QuantizedTensor& weight, const at::Tensor& bias)
+std::vector<at::Tensor> fusedQuantGemvs(
+    const at::Tensor& x, const std::vector<const QuantizedTensor*>& weights, const std::vector<at::Tensor>& biases)
 {
-    auto sizes = x.sizes().vec();
-    sizes.back() = weight.rows;
-    auto y = at::empty(sizes, x.options()); // [..., out]
-    kernels::launchQuantGemv(bf16Data(x), *kernelView(weight), bias.defined() ? bf16Data(bias) : nullptr,
-        x.numel() / weight.cols, bf16Data(y), streamOf(x));
-    return y;
+    kernels::QuantGemvTargets targets;
+    std::vector<at::Tensor> outputs;
+    for (std::size_t i = 0; i < weights.size(); ++i) {
+        auto sizes = x.sizes().vec();
+        sizes.back() = weights[i]->rows;
+        outputs.push_back(at::empty(sizes, x.options())); // [..., out_i]
+        targets.target[i] = { *kernelView(*weights[i]), biases[i].defined() ? bf16Data(biases[i]) : nullptr,
+            bf16Data(outputs.back()) };
+    }
+    targets.count = static_cast<int>(weights.size());
+    kernels::launchQuantGemvTargets(bf16Data(x), targets, x.numel() / x.size(-1), streamOf(x));
+    return outputs;
 }
 #else
 bool fusedQuantMoeDecodeApplies(const at::Tensor&, std::int64_t, const QuantizedTensor&, const QuantizedTensor&,
@@ -104,11 +123,25 @@ at::Tensor fusedQuantMoeDecode(const at::Tensor&, const at::Tensor&, const at::T
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }
-bool fusedQuantGemvApplies(const at::Tensor&, const QuantizedTensor&, const at::Tensor&) { return false; }
-at::Tensor fusedQuantGemv(const at::Tensor&, const QuantizedTensor&, const at::Tensor&)
+bool fusedQuantGemvsApply(const at::Tensor&, const std::vector<const QuantizedTensor*>&, const std::vector<at::Tensor>&)
+{
+    return false;
+}
+std::vector<at::Tensor> fusedQuantGemvs(
+    const at::Tensor&, const std::vector<const QuantizedTensor*>&, const std::vector<at::Tensor>&)
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }
 #endif
+
+bool fusedQuantGemvApplies(const at::Tensor& x, const QuantizedTensor& weight, const at::Tensor& bias)
+{
+    return fusedQuantGemvsApply(x, { &weight }, { bias });
+}
+
+at::Tensor fusedQuantGemv(const at::Tensor& x, const QuantizedTensor& weight, const at::Tensor& bias)
+{
+    return fusedQuantGemvs(x, { &weight }, { bias }).front();
+}
 
 } // namespace moescope

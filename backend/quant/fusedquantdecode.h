@@ -9,6 +9,8 @@
 
 #include <ATen/ATen.h>
 
+#include <vector>
+
 namespace moescope {
 
 // x [T, H] bf16 on CUDA, T small; gate/up [E, I, H] and down [E, H, I] of one INT8 or INT4 scheme, experts in order.
@@ -21,5 +23,12 @@ at::Tensor fusedQuantMoeDecode(const at::Tensor& x, const at::Tensor& ids, const
 // x [..., in] bf16 on CUDA with few rows, weight one INT8 or INT4 matrix [out, in], bias [out] bf16 or undefined.
 bool fusedQuantGemvApplies(const at::Tensor& x, const QuantizedTensor& weight, const at::Tensor& bias);
 at::Tensor fusedQuantGemv(const at::Tensor& x, const QuantizedTensor& weight, const at::Tensor& bias); // [..., out]
+
+// Up to three such products of the same x in one launch (attention's q, k and v): weights of one format (INT8, or
+// INT4 of any group size) and the same in; biases one per weight (undefined for none).
+bool fusedQuantGemvsApply(
+    const at::Tensor& x, const std::vector<const QuantizedTensor*>& weights, const std::vector<at::Tensor>& biases);
+std::vector<at::Tensor> fusedQuantGemvs(
+    const at::Tensor& x, const std::vector<const QuantizedTensor*>& weights, const std::vector<at::Tensor>& biases);
 
 } // namespace moescope

@@ -45,6 +45,23 @@ at::Tensor QuantizedLinearWeights::forward(const at::Tensor& x) const
     return m_bias.defined() ? at::linear(x, w, m_bias) : at::linear(x, w);
 }
 
+std::optional<std::vector<at::Tensor>> QuantizedLinearWeights::forwardTogether(
+    const at::Tensor& x, const std::vector<const LinearWeights*>& group) const
+{
+    std::vector<const QuantizedTensor*> weights;
+    std::vector<at::Tensor> biases;
+    for (const auto* member : group) {
+        const auto* quantized = dynamic_cast<const QuantizedLinearWeights*>(member);
+        if (!quantized)
+            return std::nullopt;
+        weights.push_back(&quantized->m_weight);
+        biases.push_back(quantized->m_bias);
+    }
+    if (!fusedQuantGemvsApply(x, weights, biases))
+        return std::nullopt;
+    return fusedQuantGemvs(x, weights, biases);
+}
+
 at::Tensor QuantizedLinearWeights::dense() const { return dequantizeWeight(m_weight, m_dtype); }
 
 at::Tensor QuantizedLinearWeights::lookup(const at::Tensor& ids) const

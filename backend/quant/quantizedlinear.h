@@ -18,6 +18,8 @@ public:
     at::Tensor forward(const at::Tensor& x) const override;
     at::Tensor dense() const override; // a temporary dequantized copy [out, in]
     at::Tensor lookup(const at::Tensor& ids) const override;
+    std::optional<std::vector<at::Tensor>> forwardTogether(
+        const at::Tensor& x, const std::vector<const LinearWeights*>& group) const override;
     std::int64_t weightBytes() const override;
     std::int64_t inFeatures() const override { return m_weight.cols; }
     std::int64_t outFeatures() const override { return m_weight.rows; }

@@ -48,11 +48,15 @@ target_link_libraries(moescope_torch INTERFACE
 target_link_options(moescope_torch INTERFACE "LINKER:-rpath,${MOESCOPE_TORCH_DIR}/lib")
 
 if(MOESCOPE_WITH_CUDA_KERNELS)
+    # The kernels need compute capability 8.0 (bf16 arithmetic, tensor-core mma): machine code for Ampere / Ada
+    # (sm_80 runs on 8.6 and 8.9) and Hopper, and Hopper's PTX for newer GPUs, unless the caller names others.
+    # (enable_language would otherwise pick nvcc's default, sm_75 for CUDA 13, and every kernel would be compiled
+    # from Turing PTX at load time, with bf16 arithmetic emulated.)
+    if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
+        set(CMAKE_CUDA_ARCHITECTURES "80-real;90")
+    endif()
     enable_language(CUDA)
     find_package(CUDAToolkit REQUIRED)
-    if(NOT CMAKE_CUDA_ARCHITECTURES OR CMAKE_CUDA_ARCHITECTURES STREQUAL "52")
-        set(CMAKE_CUDA_ARCHITECTURES 90)
-    endif()
     add_library(moescope_torch_cuda INTERFACE)
     add_library(moescope::torch_cuda ALIAS moescope_torch_cuda)
     target_link_libraries(moescope_torch_cuda INTERFACE moescope_torch CUDA::cudart

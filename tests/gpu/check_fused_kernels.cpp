@@ -16,6 +16,7 @@
 #include <c10/core/InferenceMode.h>
 
 #include <cstdio>
+#include <vector>
 
 using namespace moescope;
 
@@ -228,6 +229,35 @@ void quantGemvCase(const char* scheme, std::int64_t tokens, std::int64_t in, std
     report(what, fusedQuantGemv(x, q, {}), at::linear(x, dequantizeWeight(q, at::kBFloat16)), 2e-2);
 }
 
+// Several quantized projections of one x in one launch (attention's q, k and v), each against its own product.
+void quantGemvsCase(const char* scheme, std::int64_t tokens, std::int64_t in, std::vector<std::int64_t> outs)
+{
+    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+    std::vector<QuantizedTensor> qs;
+    std::vector<at::Tensor> biases;
+    for (std::size_t i = 0; i < outs.size(); ++i) {
+        qs.push_back(quantizeWeight(at::randn({ outs[i], in }, opts) * 0.02, QuantScheme::parse(scheme)));
+        biases.push_back(i == 0 ? at::randn({ outs[i] }, opts) : at::Tensor()); // the first with a bias
+    }
+    std::vector<const QuantizedTensor*> weights;
+    for (const auto& q : qs)
+        weights.push_back(&q);
+    const auto x = at::randn({ tokens, in }, opts);
+    if (!fusedQuantGemvsApply(x, weights, biases)) {
+        std::printf("%s gemvs T=%ld: fused kernel does not apply  FAILED\n", scheme, tokens);
+        ++failures;
+        return;
+    }
+    const auto got = fusedQuantGemvs(x, weights, biases);
+    for (std::size_t i = 0; i < outs.size(); ++i) {
+        char what[128];
+        std::snprintf(what, sizeof what, "%s gemvs T=%ld %ld -> %ld (target %zu of %zu)", scheme, tokens, in, outs[i],
+            i + 1, outs.size());
+        const auto w = dequantizeWeight(qs[i], at::kBFloat16);
+        report(what, got[i], biases[i].defined() ? at::linear(x, w, biases[i]) : at::linear(x, w), 2e-2);
+    }
+}
+
 // Queries [T, heads, nope + rope] whose rope part is a strided view, as MLA's are.
 void ropeCase(const char* name, bool interleaved, bool float32, std::int64_t tokens, std::int64_t heads,
     std::int64_t dim)
@@ -306,9 +336,19 @@ int main()
     quantMoeCase("int4-g128", 1, 64, 6, 2048, 1408);
     quantMoeCase("int4-g64-asym", 2, 128, 8, 2048, 768);
     quantMoeCase("int4-g32", 1, 64, 6, 320, 128); // the demo model's shapes
+    quantMoeCase("int4-g128", 1, 128, 8, 2048, 768); // Qwen3-30B-A3B's shapes
+    quantMoeCase("int8", 4, 64, 6, 2048, 1408);
+    quantMoeCase("int4-g128-asym", 3, 64, 8, 2048, 1024);
     quantGemvCase("int8", 1, 2048, 2048);
     quantGemvCase("int4-g128", 3, 2048, 512);
     quantGemvCase("int4-g64-asym", 1, 1536, 3072);
+    quantGemvCase("int8", 8, 2048, 1000); // rows not a multiple of a block's 16: the last warp's rows clamped
+    quantGemvCase("int4-g32", 2, 320, 8);
+    quantGemvCase("int4-g32-asym", 1, 320, 1000);
+    quantGemvsCase("int4-g128", 1, 2048, { 2048, 512, 512 });
+    quantGemvCase("int4-g128-asym", 8, 2048, 1000); // tensor-core path: 8 tokens, the last tile's rows clamped
+    quantGemvCase("int4-g128", 5, 1408, 2048);
+    quantGemvsCase("int8", 3, 2048, { 1536, 576 });
     gemvCase(1, 2048, 2048, false);
     gemvCase(3, 2048, 512, true);
     gemvCase(8, 7168, 1536, false);

@@ -3,7 +3,7 @@
 # (continuous batching, fewer slots than prompts) get what each gets alone on the fixtures (float32: exact; bf16 with
 # CUDA graphs: tokens before the first difference, as batched bf16 products round differently), and benchmarks batch 1
 # against batch 4, 8 and 16 on three real MoE configurations with random weights (PROFILE=1 adds Kineto trace
-# summaries of short batched runs; CHECK=0 skips the fixture comparison).
+# summaries of short batched runs; CHECK=0 skips the fixture comparison, BENCH=0 the benchmarks).
 #   device: bash tests/gpu/run_batched_generation.sh   (carry .carry/include .carry/configs; results under $OUT)
 set -uo pipefail
 source "$(dirname "$0")/setup_run.sh"
@@ -37,6 +37,7 @@ PY
     done
 done
 
+[ "${BENCH:-1}" = 1 ] || { echo "all done (BENCH=0: checks only): $(( $(date +%s) - t0 )) s"; exit 0; }
 for cfg in olmoe-1b-7b deepseek-v2-lite qwen3-30b-a3b; do
     for b in 16 8 4; do
         $cli bench --config .carry/configs/$cfg.json --random-weights --prompt 2048 --gen 128 --batch $b --device cuda \

@@ -1,0 +1,307 @@
+// INT4 decode kernels on tensor cores (kernels/quantkernels.cuh). Dequantizing INT4 on the CUDA cores costs about
+// five instructions a value (extract, convert, subtract, multiply-add), more than the memory time of half a byte,
+// so a plain warp-per-row kernel ran at a fifth of the bandwidth. Here a value costs under two: a pair of codes
+// becomes a pair of bf16 (128 + code) with one mask-and-or, one packed subtraction leaves the exact code - zero, and
+// mma.sync multiplies a 16-row tile by the inputs (up to 8 tokens as the 8 columns) with float32 accumulation; the
+// group scale multiplies each 128-column step's float32 sum. Products are exact and summed in float32, so the
+// result is at least as precise as the bf16 dequantizing path.
+//
+// Layout of one step (128 columns of a 16-row tile): lane (g = lane / 4, t = lane % 4) loads 16 bytes (32 columns
+// from 128 * step + 32 * t) of rows g and g + 8, and the 32 inputs of token g at the same columns. The order of the
+// 16 products an mma sums over is free as long as A and B agree, so each lane pairs columns (c, c + 4) of its 8-column
+// words: one mask of a code word gives the pair, one byte permute gives the inputs' pair.
+
+#include "kernels/devicemath.cuh"
+#include "kernels/quantkernels.cuh"
+
+#include <cstdint>
+#include <cuda_fp16.h>
+
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ < 800
+#error "the tensor-core INT4 kernels need compute capability 8.0 or higher (CMAKE_CUDA_ARCHITECTURES)"
+#endif
+
+namespace moescope::kernels::device {
+
+namespace {
+constexpr int kTileRows = 16;
+constexpr int kStepCols = 128;
+constexpr int kSplitWarps = 4; // warps of a block that split one tile's columns
+constexpr int kStepsAhead = 4; // steps whose codes a lane loads before multiplying
+
+__device__ __forceinline__ void mma16816(float (&d)[4], std::uint32_t a0, std::uint32_t a1, std::uint32_t a2,
+    std::uint32_t a3, std::uint32_t b0, std::uint32_t b1)
+{
+    asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, "
+                 "{%0,%1,%2,%3};\n"
+        : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+        : "r"(a0), "r"(a1), "r"(a2), "r"(a3), "r"(b0), "r"(b1));
+}
+
+// bf16 pair (code of column m - zero, code of column m + 4 - zero) of an 8-code word; zeroPair = (128 + zero) twice.
+__device__ __forceinline__ std::uint32_t codePair(std::uint32_t word, int m, std::uint32_t zeroPair)
+{
+    const std::uint32_t biased = ((word >> (4 * m)) & 0x000F000Fu) | 0x43004300u; // bf16 128 + code, exact
+    __nv_bfloat162 v = __hsub2(*reinterpret_cast<const __nv_bfloat162*>(&biased),
+        *reinterpret_cast<const __nv_bfloat162*>(&zeroPair));
+    return *reinterpret_cast<std::uint32_t*>(&v);
+}
+
+// The inputs' pair (x of column m, x of column m + 4) of an 8-column uint4.
+__device__ __forceinline__ std::uint32_t inputPair(const uint4& x8, int m)
+{
+    const std::uint32_t lo = m < 2 ? x8.x : x8.y;
+    const std::uint32_t hi = m < 2 ? x8.z : x8.w;
+    return __byte_perm(lo, hi, m % 2 == 0 ? 0x5410u : 0x7632u);
+}
+
+__device__ __forceinline__ std::uint32_t word(const uint4& v, int w)
+{
+    return w == 0 ? v.x : w == 1 ? v.y : w == 2 ? v.z : v.w;
+}
+
+__device__ __forceinline__ std::uint32_t zeroPairOf(const std::uint8_t* zeros, std::int64_t g)
+{
+    const std::uint32_t z = 0x4300u | (zeros ? zeros[g] : 8u);
+    return z | (z << 16);
+}
+
+// One warp's share (steps kw, kw + kSplitWarps, ...) of the products of rows [first, first + 16) of matrix `matrix`
+// with x [tokens, cols]: acc[0..1] = row first + g, tokens 2t and 2t + 1; acc[2..3] = row first + g + 8. Rows past
+// the end read the last row. load() issues the first kStepsAhead steps' loads of codes and scales, run() multiplies
+// with x staged in shared memory: a block loads its codes, then stages x while they are in flight.
+struct TileProducts {
+    const QuantMatrices* m;
+    int g, t, kw, steps, stepsPerGroup;
+    std::int64_t rowA, rowB, groupsPerRow;
+    uint4 a[kStepsAhead], b[kStepsAhead]; // the codes of rows A (first + g) and B (first + g + 8)
+    float scaleA[kStepsAhead], scaleB[kStepsAhead];
+    std::uint32_t zeroA[kStepsAhead], zeroB[kStepsAhead];
+
+    __device__ void load(const QuantMatrices& matrices, std::int64_t matrix, std::int64_t first, int warp, int lane)
+    {
+        m = &matrices;
+        g = lane / 4;
+        t = lane % 4;
+        kw = warp;
+        rowA = matrix * m->rows + (first + g < m->rows ? first + g : m->rows - 1);
+        rowB = matrix * m->rows + (first + g + 8 < m->rows ? first + g + 8 : m->rows - 1);
+        steps = static_cast<int>(m->cols / kStepCols);
+        stepsPerGroup = m->groupSize / kStepCols;
+        groupsPerRow = m->cols / m->groupSize;
+        loadRound(kw);
+    }
+
+    __device__ void loadRound(int s0)
+    {
+        const auto* codes = static_cast<const std::uint8_t*>(m->codes);
+        const uint4* codesA = reinterpret_cast<const uint4*>(codes + rowA * (m->cols / 2)) + t;
+        const uint4* codesB = reinterpret_cast<const uint4*>(codes + rowB * (m->cols / 2)) + t;
+        const auto* scales = static_cast<const __half*>(m->scales);
+#pragma unroll
+        for (int j = 0; j < kStepsAhead; ++j) {
+            const int s = s0 + j * kSplitWarps;
+            if (s < steps) {
+                a[j] = __ldg(codesA + s * (kStepCols / 32)); // 64 bytes of a row a step: 4 uint4
+                b[j] = __ldg(codesB + s * (kStepCols / 32));
+                const std::int64_t group = s / stepsPerGroup;
+                scaleA[j] = __half2float(scales[rowA * groupsPerRow + group]);
+                scaleB[j] = __half2float(scales[rowB * groupsPerRow + group]);
+                zeroA[j] = zeroPairOf(m->zeros, rowA * groupsPerRow + group);
+                zeroB[j] = zeroPairOf(m->zeros, rowB * groupsPerRow + group);
+            }
+        }
+    }
+
+    // xs: x [tokens, cols] in shared memory.
+    __device__ void run(const bf16* xs, int tokens, float (&acc)[4])
+    {
+        const bool hasInput = g < tokens;
+        const bf16* xg = xs + (hasInput ? g : 0) * m->cols + 32 * t;
+#pragma unroll
+        for (int i = 0; i < 4; ++i)
+            acc[i] = 0.f;
+        for (int s0 = kw;;) {
+#pragma unroll
+            for (int j = 0; j < kStepsAhead; ++j) {
+                const int s = s0 + j * kSplitWarps;
+                if (s >= steps)
+                    break;
+                float d[4] = { 0.f, 0.f, 0.f, 0.f };
+#pragma unroll
+                for (int w = 0; w < 4; ++w) { // 8 columns: 4 pairs a row, 2 mma of 2 pairs a row each
+                    const uint4 x8 = hasInput ? *reinterpret_cast<const uint4*>(xg + s * kStepCols + 8 * w)
+                                              : make_uint4(0, 0, 0, 0);
+                    const std::uint32_t wa = word(a[j], w), wb = word(b[j], w);
+#pragma unroll
+                    for (int p = 0; p < 4; p += 2)
+                        mma16816(d, codePair(wa, p, zeroA[j]), codePair(wb, p, zeroB[j]),
+                            codePair(wa, p + 1, zeroA[j]), codePair(wb, p + 1, zeroB[j]), inputPair(x8, p),
+                            inputPair(x8, p + 1));
+                }
+                acc[0] = fmaf(d[0], scaleA[j], acc[0]);
+                acc[1] = fmaf(d[1], scaleA[j], acc[1]);
+                acc[2] = fmaf(d[2], scaleB[j], acc[2]);
+                acc[3] = fmaf(d[3], scaleB[j], acc[3]);
+            }
+            s0 += kStepsAhead * kSplitWarps;
+            if (s0 >= steps)
+                break;
+            loadRound(s0); // rows longer than kStepsAhead * kSplitWarps steps
+        }
+    }
+};
+
+// Copies x [tokens, cols] into shared memory (all threads of the block) and waits for the block.
+__device__ __forceinline__ void stageInputs(const bf16* __restrict__ x, std::int64_t count, bf16* xs)
+{
+    for (std::int64_t i = threadIdx.x * 8; i < count; i += blockDim.x * 8)
+        *reinterpret_cast<uint4*>(xs + i) = *reinterpret_cast<const uint4*>(x + i);
+    __syncthreads();
+}
+
+// Sum over the kSplitWarps warps starting at warp0 of element (row r, token n) of their tiles' products.
+__device__ __forceinline__ float tileSum(const float (*partial)[32][4], int warp0, int r, int n)
+{
+    const int lane = (r % 8) * 4 + n / 2;
+    const int i = (r >= 8 ? 2 : 0) + n % 2;
+    float sum = 0.f;
+#pragma unroll
+    for (int w = 0; w < kSplitWarps; ++w)
+        sum += partial[warp0 + w][lane][i];
+    return sum;
+}
+
+// h[slot, j] for a 16-row tile of gate and of up: warps 0-3 gate, 4-7 up.
+__global__ void __launch_bounds__(64 * kSplitWarps) int4MmaGateUpKernel(const bf16* __restrict__ x,
+    QuantMatrices gate, QuantMatrices up, const std::int64_t* __restrict__ ids, int k, bf16* __restrict__ h)
+{
+    extern __shared__ uint4 shared[];
+    auto* xs = reinterpret_cast<bf16*>(shared); // [cols]
+    __shared__ float partial[2 * kSplitWarps][32][4];
+    const std::int64_t slot = blockIdx.y;
+    const std::int64_t first = static_cast<std::int64_t>(blockIdx.x) * kTileRows;
+    const int warp = threadIdx.x / 32;
+    const int lane = threadIdx.x % 32;
+    TileProducts tile;
+    tile.load(warp < kSplitWarps ? gate : up, ids[slot], first, warp % kSplitWarps, lane);
+    stageInputs(x + (slot / k) * gate.cols, gate.cols, xs);
+    float acc[4];
+    tile.run(xs, 1, acc);
+#pragma unroll
+    for (int i = 0; i < 4; ++i)
+        partial[warp][lane][i] = acc[i];
+    __syncthreads();
+    const int r = threadIdx.x;
+    if (r < kTileRows && first + r < gate.rows)
+        h[slot * gate.rows + first + r] = siluProduct(tileSum(partial, 0, r, 0), tileSum(partial, kSplitWarps, r, 0));
+}
+
+// y[slot, j] for a 16-row tile of the slot's expert's down projection.
+__global__ void __launch_bounds__(32 * kSplitWarps) int4MmaDownKernel(
+    const bf16* __restrict__ h, QuantMatrices down, const std::int64_t* __restrict__ ids, bf16* __restrict__ y)
+{
+    extern __shared__ uint4 shared[];
+    auto* hs = reinterpret_cast<bf16*>(shared); // [cols]
+    __shared__ float partial[kSplitWarps][32][4];
+    const std::int64_t slot = blockIdx.y;
+    const std::int64_t first = static_cast<std::int64_t>(blockIdx.x) * kTileRows;
+    const int warp = threadIdx.x / 32;
+    const int lane = threadIdx.x % 32;
+    TileProducts tile;
+    tile.load(down, ids[slot], first, warp, lane);
+    stageInputs(h + slot * down.cols, down.cols, hs);
+    float acc[4];
+    tile.run(hs, 1, acc);
+#pragma unroll
+    for (int i = 0; i < 4; ++i)
+        partial[warp][lane][i] = acc[i];
+    __syncthreads();
+    const int r = threadIdx.x;
+    if (r < kTileRows && first + r < down.rows)
+        y[slot * down.rows + first + r] = __float2bfloat16(tileSum(partial, 0, r, 0));
+}
+
+struct TileStarts {
+    unsigned first[kMaxGemvTargets + 1]; // the first tile of each target along blockIdx.x
+};
+
+// A 16-row tile of one target for all tokens (<= 8, the mma's columns).
+__global__ void __launch_bounds__(32 * kSplitWarps) int4MmaGemvKernel(
+    const bf16* __restrict__ x, QuantGemvTargets targets, TileStarts tiles, int tokens)
+{
+    __shared__ float partial[kSplitWarps][32][4];
+    int t = 0;
+    while (t + 1 < targets.count && blockIdx.x >= tiles.first[t + 1])
+        ++t;
+    const QuantGemvTarget& target = targets.target[t];
+    const QuantMatrices& w = target.weight;
+    const std::int64_t first = static_cast<std::int64_t>(blockIdx.x - tiles.first[t]) * kTileRows;
+    const int warp = threadIdx.x / 32;
+    const int lane = threadIdx.x % 32;
+    extern __shared__ uint4 shared[];
+    auto* xs = reinterpret_cast<bf16*>(shared); // [tokens, cols]
+    TileProducts tile;
+    tile.load(w, 0, first, warp, lane);
+    stageInputs(x, tokens * w.cols, xs);
+    float acc[4];
+    tile.run(xs, tokens, acc);
+#pragma unroll
+    for (int i = 0; i < 4; ++i)
+        partial[warp][lane][i] = acc[i];
+    __syncthreads();
+    for (int o = threadIdx.x; o < kTileRows * tokens; o += blockDim.x) {
+        const int r = o % kTileRows;
+        const int n = o / kTileRows;
+        if (first + r < w.rows) {
+            const float sum = tileSum(partial, 0, r, n);
+            target.y[n * w.rows + first + r]
+                = __float2bfloat16(target.bias ? sum + __bfloat162float(target.bias[first + r]) : sum);
+        }
+    }
+}
+
+// x is staged in (default-sized) shared memory.
+constexpr std::int64_t kMaxStagedBytes = 48 * 1024;
+std::size_t inputBytes(std::int64_t cols, std::int64_t tokens)
+{
+    return static_cast<std::size_t>(cols * tokens) * sizeof(bf16);
+}
+
+unsigned tilesOf(std::int64_t rows)
+{
+    return static_cast<unsigned>((rows + kTileRows - 1) / kTileRows);
+}
+} // namespace
+
+bool int4MmaApplies(const QuantMatrices& m, std::int64_t tokens)
+{
+    return m.format == QuantCodes::Int4 && m.groupSize % kStepCols == 0 && m.cols % kStepCols == 0
+        && inputBytes(m.cols, tokens) <= kMaxStagedBytes;
+}
+
+void launchInt4MmaGateUp(const bf16* x, const QuantMatrices& gate, const QuantMatrices& up, const std::int64_t* ids,
+    std::int64_t slots, int k, bf16* h, cudaStream_t stream)
+{
+    const dim3 grid(tilesOf(gate.rows), static_cast<unsigned>(slots));
+    int4MmaGateUpKernel<<<grid, 64 * kSplitWarps, inputBytes(gate.cols, 1), stream>>>(x, gate, up, ids, k, h);
+}
+
+void launchInt4MmaDown(
+    const bf16* h, const QuantMatrices& down, const std::int64_t* ids, std::int64_t slots, bf16* y, cudaStream_t stream)
+{
+    const dim3 grid(tilesOf(down.rows), static_cast<unsigned>(slots));
+    int4MmaDownKernel<<<grid, 32 * kSplitWarps, inputBytes(down.cols, 1), stream>>>(h, down, ids, y);
+}
+
+void launchInt4MmaGemvTargets(const bf16* x, const QuantGemvTargets& targets, std::int64_t tokens, cudaStream_t stream)
+{
+    TileStarts tiles{};
+    for (int t = 0; t < targets.count; ++t)
+        tiles.first[t + 1] = tiles.first[t] + tilesOf(targets.target[t].weight.rows);
+    const std::size_t bytes = inputBytes(targets.target[0].weight.cols, tokens);
+    int4MmaGemvKernel<<<tiles.first[targets.count], 32 * kSplitWarps, bytes, stream>>>(
+        x, targets, tiles, static_cast<int>(tokens));
+}
+
+} // namespace moescope::kernels::device
