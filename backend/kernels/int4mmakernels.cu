@@ -55,11 +55,6 @@ __device__ __forceinline__ std::uint32_t inputPair(const uint4& x8, int m)
     return __byte_perm(lo, hi, m % 2 == 0 ? 0x5410u : 0x7632u);
 }
 
-__device__ __forceinline__ std::uint32_t word(const uint4& v, int w)
-{
-    return w == 0 ? v.x : w == 1 ? v.y : w == 2 ? v.z : v.w;
-}
-
 __device__ __forceinline__ std::uint32_t zeroPairOf(const std::uint8_t* zeros, std::int64_t g)
 {
     const std::uint32_t z = 0x4300u | (zeros ? zeros[g] : 8u);
@@ -222,18 +217,12 @@ __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaDownKernel(
         y[slot * down.rows + first + r] = __float2bfloat16(tileSum(partial, 0, r, 0));
 }
 
-struct TileStarts {
-    unsigned first[kMaxGemvTargets + 1]; // the first tile of each target along blockIdx.x
-};
-
 // A 16-row tile of one target for all tokens (<= 8, the mma's columns).
 __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaGemvKernel(
-    const bf16* __restrict__ x, QuantGemvTargets targets, TileStarts tiles, int tokens)
+    const bf16* __restrict__ x, QuantGemvTargets targets, TargetBlocks tiles, int tokens)
 {
     __shared__ float partial[kSplitWarps][32][4];
-    int t = 0;
-    while (t + 1 < targets.count && blockIdx.x >= tiles.first[t + 1])
-        ++t;
+    const int t = tiles.targetOf(blockIdx.x, targets.count);
     const QuantGemvTarget& target = targets.target[t];
     const QuantMatrices& w = target.weight;
     const std::int64_t first = static_cast<std::int64_t>(blockIdx.x - tiles.first[t]) * kTileRows;
@@ -296,7 +285,7 @@ void launchInt4MmaDown(
 
 void launchInt4MmaGemvTargets(const bf16* x, const QuantGemvTargets& targets, std::int64_t tokens, cudaStream_t stream)
 {
-    TileStarts tiles{};
+    TargetBlocks tiles{}; // a block per 16-row tile
     for (int t = 0; t < targets.count; ++t)
         tiles.first[t + 1] = tiles.first[t] + tilesOf(targets.target[t].weight.rows);
     const std::size_t bytes = inputBytes(targets.target[0].weight.cols, tokens);

@@ -2,11 +2,12 @@
 // (kernels/decodekernels.h: launchQuantMoeDecode, launchQuantGemvTargets).
 //
 // INT4 matrices whose groups and columns are multiples of 128 go to the tensor-core kernels of int4mmakernels.cu;
-// these CUDA-core kernels take INT8 and the other INT4 layouts (groups of 32 or 64).
+// these CUDA-core kernels take INT8 and the other INT4 layouts (groups of 32 or 64, or inputs too large to stage).
 //
 // Decode reads each weight once, so these kernels must turn codes into products faster than memory delivers them:
-// an INT4 model streams 4x more values per byte than bf16. Two things keep the instruction count per value near
-// three (extract, subtract, multiply-add) instead of the eight to ten of a plain conversion:
+// an INT4 model streams 4x more values per byte than bf16. Two things bring the instructions per value down to about
+// five for INT4 (shift, mask, subtract, multiply-add, a share of the input's conversion; SASS counted) and three for
+// INT8, from eight to ten:
 // - codes become floats by placing them in the mantissa of 2^23 (one byte permute or shift + mask) and subtracting
 //   2^23 + zero: exact, and at full rate, where an int-to-float conversion runs at a quarter of it;
 // - a warp computes kRowsPerWarp rows at once, so the input's bf16 -> float conversion and its loads are shared by
@@ -85,11 +86,6 @@ __device__ __forceinline__ float int4Dot8(std::uint32_t u, const float* xf, floa
     for (int j = 0; j < 8; ++j)
         acc = fmaf(__uint_as_float(((u >> (4 * j)) & 0xFu) | 0x4B000000u) - offset, xf[j], acc);
     return acc;
-}
-
-__device__ __forceinline__ std::uint32_t word(const uint4& v, int w)
-{
-    return w == 0 ? v.x : w == 1 ? v.y : w == 2 ? v.z : v.w;
 }
 
 // A warp's dot products of N rows of quantized stacks (Spans row spans of N / Spans rows each, all with the same
@@ -234,19 +230,12 @@ __global__ void __launch_bounds__(32 * kWarpsPerBlock, kMinBlocksPerSm) quantDow
     writeRows(dots, first, down.rows, nullptr, y + slot * down.rows, lane);
 }
 
-// The first block of each target along blockIdx.x (first[count] = all blocks).
-struct TargetBlocks {
-    unsigned first[kMaxGemvTargets + 1];
-};
-
 // kRowsPerWarp rows of one target per warp; blockIdx.y is the token.
 template <QuantCodes F>
 __global__ void __launch_bounds__(32 * kWarpsPerBlock, kMinBlocksPerSm) quantGemvKernel(
     const bf16* __restrict__ x, QuantGemvTargets targets, TargetBlocks blocks)
 {
-    int t = 0;
-    while (t + 1 < targets.count && blockIdx.x >= blocks.first[t + 1])
-        ++t;
+    const int t = blocks.targetOf(blockIdx.x, targets.count);
     const QuantGemvTarget& target = targets.target[t];
     const QuantMatrices& w = target.weight;
     const std::int64_t token = blockIdx.y;

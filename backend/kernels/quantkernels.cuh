@@ -9,6 +9,25 @@
 
 namespace moescope::kernels::device {
 
+// 32-bit word w (0-3) of a 16-byte load.
+__device__ __forceinline__ std::uint32_t word(const uint4& v, int w)
+{
+    return w == 0 ? v.x : w == 1 ? v.y : w == 2 ? v.z : v.w;
+}
+
+// Blocks of a launch over several gemv targets: target t has blocks [first[t], first[t + 1]) along blockIdx.x.
+struct TargetBlocks {
+    unsigned first[kMaxGemvTargets + 1];
+
+    __device__ int targetOf(unsigned block, int count) const
+    {
+        int t = 0;
+        while (t + 1 < count && block >= first[t + 1])
+            ++t;
+        return t;
+    }
+};
+
 // Columns and groups multiples of 128 (one mma step, 128 columns of a 16-row tile, lies in one group), and x
 // [tokens, cols] small enough to be staged in shared memory (48 KB).
 bool int4MmaApplies(const QuantMatrices& m, std::int64_t tokens);
