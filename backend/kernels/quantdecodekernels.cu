@@ -5,9 +5,9 @@
 // these CUDA-core kernels take INT8 and the other INT4 layouts (groups of 32 or 64, or inputs too large to stage).
 //
 // Decode reads each weight once, so these kernels must turn codes into products faster than memory delivers them:
-// an INT4 model streams 4x more values per byte than bf16. Two things bring the instructions per value down to about
-// five for INT4 (shift, mask, subtract, multiply-add, a share of the input's conversion; SASS counted) and three for
-// INT8, from eight to ten:
+// an INT4 model streams 4x more values per byte than bf16. Two things bring the instructions per value down to five or
+// six (shift or permute, mask, subtract, multiply-add, a share of the input's conversion; SASS counted), from eight
+// to ten:
 // - codes become floats by placing them in the mantissa of 2^23 (one byte permute or shift + mask) and subtracting
 //   2^23 + zero: exact, and at full rate, where an int-to-float conversion runs at a quarter of it;
 // - a warp computes kRowsPerWarp rows at once, so the input's bf16 -> float conversion and its loads are shared by
