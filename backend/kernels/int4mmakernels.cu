@@ -61,6 +61,14 @@ __device__ __forceinline__ std::uint32_t zeroPairOf(const std::uint8_t* zeros, s
     return z | (z << 16);
 }
 
+// Copies x [tokens, cols] into shared memory (all threads of the block) and waits for the block.
+__device__ __forceinline__ void stageInputs(const bf16* __restrict__ x, std::int64_t count, bf16* xs)
+{
+    for (std::int64_t i = threadIdx.x * 8; i < count; i += blockDim.x * 8)
+        *reinterpret_cast<uint4*>(xs + i) = *reinterpret_cast<const uint4*>(x + i);
+    __syncthreads();
+}
+
 // One warp's share (steps kw, kw + kSplitWarps, ...) of the products of rows [first, first + 16) of matrix `matrix`
 // with x [tokens, cols]: acc[0..1] = row first + g, tokens 2t and 2t + 1; acc[2..3] = row first + g + 8. Rows past
 // the end read the last row. load() issues the first kStepsAhead steps' loads of codes and scales, run() multiplies
@@ -145,15 +153,21 @@ struct TileProducts {
             loadRound(s0); // rows longer than kStepsAhead * kSplitWarps steps
         }
     }
-};
 
-// Copies x [tokens, cols] into shared memory (all threads of the block) and waits for the block.
-__device__ __forceinline__ void stageInputs(const bf16* __restrict__ x, std::int64_t count, bf16* xs)
-{
-    for (std::int64_t i = threadIdx.x * 8; i < count; i += blockDim.x * 8)
-        *reinterpret_cast<uint4*>(xs + i) = *reinterpret_cast<const uint4*>(x + i);
-    __syncthreads();
-}
+    // What every kernel does after load(): stages x [count] in xs, multiplies, and leaves this lane's products in
+    // partial[warp][lane] for the block to sum (every thread of the block calls it; it waits for the block).
+    __device__ void runThroughShared(const bf16* __restrict__ x, std::int64_t count, bf16* xs, int tokens,
+        float (*partial)[32][4], int warp, int lane)
+    {
+        stageInputs(x, count, xs);
+        float acc[4];
+        run(xs, tokens, acc);
+#pragma unroll
+        for (int i = 0; i < 4; ++i)
+            partial[warp][lane][i] = acc[i];
+        __syncthreads();
+    }
+};
 
 // Sum over the kSplitWarps warps starting at warp0 of element (row r, token n) of their tiles' products.
 __device__ __forceinline__ float tileSum(const float (*partial)[32][4], int warp0, int r, int n)
@@ -180,13 +194,7 @@ __global__ void __launch_bounds__(64 * kSplitWarps) int4MmaGateUpKernel(const bf
     const int lane = threadIdx.x % 32;
     TileProducts tile;
     tile.load(warp < kSplitWarps ? gate : up, ids[slot], first, warp % kSplitWarps, lane);
-    stageInputs(x + (slot / k) * gate.cols, gate.cols, xs);
-    float acc[4];
-    tile.run(xs, 1, acc);
-#pragma unroll
-    for (int i = 0; i < 4; ++i)
-        partial[warp][lane][i] = acc[i];
-    __syncthreads();
+    tile.runThroughShared(x + (slot / k) * gate.cols, gate.cols, xs, 1, partial, warp, lane);
     const int r = threadIdx.x;
     if (r < kTileRows && first + r < gate.rows)
         h[slot * gate.rows + first + r] = siluProduct(tileSum(partial, 0, r, 0), tileSum(partial, kSplitWarps, r, 0));
@@ -205,13 +213,7 @@ __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaDownKernel(
     const int lane = threadIdx.x % 32;
     TileProducts tile;
     tile.load(down, ids[slot], first, warp, lane);
-    stageInputs(h + slot * down.cols, down.cols, hs);
-    float acc[4];
-    tile.run(hs, 1, acc);
-#pragma unroll
-    for (int i = 0; i < 4; ++i)
-        partial[warp][lane][i] = acc[i];
-    __syncthreads();
+    tile.runThroughShared(h + slot * down.cols, down.cols, hs, 1, partial, warp, lane);
     const int r = threadIdx.x;
     if (r < kTileRows && first + r < down.rows)
         y[slot * down.rows + first + r] = __float2bfloat16(tileSum(partial, 0, r, 0));
@@ -232,13 +234,7 @@ __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaGemvKernel(
     auto* xs = reinterpret_cast<bf16*>(shared); // [tokens, cols]
     TileProducts tile;
     tile.load(w, 0, first, warp, lane);
-    stageInputs(x, tokens * w.cols, xs);
-    float acc[4];
-    tile.run(xs, tokens, acc);
-#pragma unroll
-    for (int i = 0; i < 4; ++i)
-        partial[warp][lane][i] = acc[i];
-    __syncthreads();
+    tile.runThroughShared(x, tokens * w.cols, xs, tokens, partial, warp, lane);
     for (int o = threadIdx.x; o < kTileRows * tokens; o += blockDim.x) {
         const int r = o % kTileRows;
         const int n = o / kTileRows;

@@ -287,17 +287,19 @@ void launchQuantMoeDecode(const bf16* x, const QuantMatrices& gate, const QuantM
 
 void launchQuantGemvTargets(const bf16* x, const QuantGemvTargets& targets, std::int64_t tokens, cudaStream_t stream)
 {
+    bool mma = true;
+    for (int t = 0; t < targets.count; ++t)
+        mma = mma && int4MmaApplies(targets.target[t].weight, tokens);
+    if (mma) {
+        launchInt4MmaGemvTargets(x, targets, tokens, stream);
+        return;
+    }
     TargetBlocks blocks{};
     for (int t = 0; t < targets.count; ++t)
         blocks.first[t + 1] = blocks.first[t] + blocksFor(targets.target[t].weight.rows, kRowsPerWarp);
     const dim3 grid(blocks.first[targets.count], static_cast<unsigned>(tokens));
     const dim3 block(32 * kWarpsPerBlock);
-    bool mma = true;
-    for (int t = 0; t < targets.count; ++t)
-        mma = mma && int4MmaApplies(targets.target[t].weight, tokens);
-    if (mma)
-        launchInt4MmaGemvTargets(x, targets, tokens, stream);
-    else if (targets.target[0].weight.format == QuantCodes::Int8)
+    if (targets.target[0].weight.format == QuantCodes::Int8)
         quantGemvKernel<QuantCodes::Int8><<<grid, block, 0, stream>>>(x, targets, blocks);
     else
         quantGemvKernel<QuantCodes::Int4><<<grid, block, 0, stream>>>(x, targets, blocks);

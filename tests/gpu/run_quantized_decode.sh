@@ -21,9 +21,9 @@ for cfg in olmoe-1b-7b deepseek-v2-lite; do
     python3 tests/gpu/trace_summary.py /tmp/trace-int4-$cfg.decode.json --top 25 | tee -a "$out/trace_int4_decode.txt"
 done
 if [ "${PROFILE:-0}" = 1 ]; then
-    ncu --kernel-name regex:quant --launch-count 4 --section SpeedOfLight --section Occupancy --section WarpStateStats \
+    ncu --kernel-name 'regex:quant|int4Mma' --launch-count 4 --section SpeedOfLight --section Occupancy --section WarpStateStats \
         --section SchedulerStats --section LaunchStats $build/tests/gpu/check_fused_kernels > "$out/ncu_quant.txt" 2>&1
-    cuobjdump -sass $(find $build -name 'quantdecodekernels.cu.o' | head -1) > /tmp/quant.sass
+    cuobjdump -sass $(find $build -name 'quantdecodekernels.cu.o' -o -name 'int4mmakernels.cu.o') > /tmp/quant.sass
     python3 - /tmp/quant.sass <<'PY' | tee "$out/sass_mix.txt"
 import collections, re, sys
 name, mix = None, collections.Counter()
