@@ -199,12 +199,22 @@ void AnalysisPanel::updateState()
 void AnalysisPanel::showPerplexity(const PerplexityDataPtr& data)
 {
     m_charts->setData(m_session->currentDocument(), data);
-    m_passages->setPerplexity(data);
     if (!data) {
+        m_passages->setPerplexity(nullptr);
         m_result->clear();
         updateState();
         return;
     }
+    // The passages and the summary line on the turn after the charts (see the perplexityLoaded connection).
+    QTimer::singleShot(1, this, [this, data] {
+        if (m_session->currentPerplexity() == data)
+            showPerplexitySummary(data);
+    });
+}
+
+void AnalysisPanel::showPerplexitySummary(const PerplexityDataPtr& data)
+{
+    m_passages->setPerplexity(data);
     m_result->setText(tr("<b>Perplexity %1</b> (%2 nats/token) over %3 scored tokens · window %4, stride %5 · %6 · "
                          "%7")
                           .arg(data->perplexity, 0, 'f', 2)

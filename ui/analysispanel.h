@@ -49,6 +49,7 @@ private:
     void setScoring(bool scoring);
     void updateState();
     void showPerplexity(const PerplexityDataPtr& data);
+    void showPerplexitySummary(const PerplexityDataPtr& data); // passages and the result line
 
     InferenceService* m_service;
     SessionController* m_session;

@@ -11,6 +11,7 @@
 #include <QLogValueAxis>
 #include <QScrollArea>
 #include <QSplitter>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <QValueAxis>
 
@@ -117,7 +118,13 @@ void PerplexityCharts::rebuild()
                                 : tr("Open a report and run the analysis (F5)."));
     m_pageView->parentWidget()->setVisible(has); // the splitter
     buildPageChart();
-    buildSectionChart();
+    // The section chart on the next turn of the event loop: laying out a chart's axes and titles takes a few ms, and
+    // a result's arrival already repaints the document and the routing panel, so one turn doing all of it is felt.
+    const int generation = ++m_generation;
+    QTimer::singleShot(1, this, [this, generation] {
+        if (generation == m_generation)
+            buildSectionChart();
+    });
 }
 
 void PerplexityCharts::buildPageChart()

@@ -25,7 +25,7 @@ public:
     QChartView* pageChartView() const { return m_pageView; }
     QChartView* sectionChartView() const { return m_sectionView; }
     int plottedPages() const { return m_plottedPages; }
-    int plottedSections() const { return m_plottedSections; }
+    int plottedSections() const { return m_plottedSections; } // built one event-loop turn after setData
 
 signals:
     void pageRequested(int page);
@@ -47,6 +47,7 @@ private:
     QLabel* m_empty;
     int m_plottedPages = 0;
     int m_plottedSections = 0;
+    int m_generation = 0; // of rebuild(): a deferred section chart of older data is dropped
     std::vector<int> m_sectionPages; // first page of each plotted section, bar order
 };
 

@@ -85,6 +85,11 @@ private slots:
         QCOMPARE(finished.at(0).at(0).toBool(), true);
         QVERIFY(test::waitUntil([&] { return session.currentPerplexity() != nullptr; }, 30000));
         const auto run = session.currentPerplexity();
+        // The charts and the passages come on the event-loop turns after the result.
+        QVERIFY(test::waitUntil([&] {
+            return analysis->charts()->plottedSections() == int(run->sections.size())
+                && analysis->passagesModel()->rowCount() > 0;
+        }, 5000));
 
         // The same scoring through the CLI on a copy of the session (window and stride of a 512-token model).
         const QString copy = m_dir.filePath("cli-copy.moescope");
@@ -169,8 +174,10 @@ private slots:
         window.restoreLastSession();
         QVERIFY(test::waitUntil([&] { return session.currentPerplexity() != nullptr; }, 60000));
         QCOMPARE(session.currentPerplexity()->runId, m_runId);
+        // The charts, then the passages, come on the event-loop turns after the result.
+        QVERIFY(test::waitUntil([&] { return window.analysisPanel()->charts()->plottedSections() > 0; }, 5000));
         QVERIFY(window.analysisPanel()->charts()->plottedPages() > 0);
-        QVERIFY(window.analysisPanel()->passagesModel()->rowCount() > 0);
+        QVERIFY(test::waitUntil([&] { return window.analysisPanel()->passagesModel()->rowCount() > 0; }, 5000));
     }
 
     void cancelScoring()
