@@ -36,9 +36,12 @@ void launchMoeDecode(const __nv_bfloat16* x, const __nv_bfloat16* gateUp, const 
 //   Int8: codes int8 [.., rows, cols], scales float32 [.., rows]; value = code * scale
 //   Int4: codes uint8 [.., rows, cols / 2] (even column in the low nibble), scales float16 [.., rows, cols / group],
 //         zeros uint8 (same shape) or null for the implicit 8; value = (code - zero) * scale
+//   Fp8:  codes float8 E4M3 [.., rows, cols]; group 0: scales float32 [.., rows], else square blocks of `group`:
+//         scales float32 [.., ceil(rows / group), ceil(cols / group)]; value = code * scale
 // The kernels dequantize in registers and multiply in float32 (the dequantizing path rounds each value to bf16
-// first). They need cols a multiple of 16 (Int8) or 32 (Int4, with group a multiple of 32).
-enum class QuantCodes { Int8 = 1, Int4 = 2 };
+// first). They need cols a multiple of 16 (Int8, Fp8 with a block a multiple of 16) or 32 (Int4, with group a
+// multiple of 32).
+enum class QuantCodes { Int8 = 1, Int4 = 2, Fp8 = 3 };
 struct QuantMatrices {
     QuantCodes format = QuantCodes::Int8;
     const void* codes = nullptr;

@@ -1,8 +1,9 @@
-// Decode kernels of weight-only INT8 / INT4 models: the codes are dequantized in registers as they stream past
+// Decode kernels of weight-only INT8 / INT4 / FP8 models: the codes are dequantized in registers as they stream past
 // (kernels/decodekernels.h: launchQuantMoeDecode, launchQuantGemvTargets).
 //
 // INT4 matrices whose groups and columns are multiples of 128 go to the tensor-core kernels of int4mmakernels.cu;
-// these CUDA-core kernels take INT8 and the other INT4 layouts (groups of 32 or 64, or inputs too large to stage).
+// these CUDA-core kernels take INT8, FP8 E4M3 (per-channel or block scales) and the other INT4 layouts (groups of 32
+// or 64, or inputs too large to stage).
 //
 // Decode reads each weight once, so these kernels must turn codes into products faster than memory delivers them:
 // an INT4 model streams 4x more values per byte than bf16. Two things bring the instructions per value down to five or
@@ -18,6 +19,7 @@
 
 #include <cstdint>
 #include <cuda_fp16.h>
+#include <cuda_fp8.h>
 
 namespace moescope::kernels {
 
@@ -32,7 +34,7 @@ constexpr float kMantissaBase = 8388608.f; // 2^23: a float whose low mantissa b
 
 // Columns one lane covers per step: one 16-byte load of codes.
 template <QuantCodes F>
-constexpr int kChunkCols = F == QuantCodes::Int8 ? 16 : 32;
+constexpr int kChunkCols = F == QuantCodes::Int4 ? 32 : 16;
 
 // Rows [first, first + N) of matrix `matrix` in a quantized stack, clamped to its last row (a warp's rows past the
 // end compute a copy of the last one and are not written).
@@ -41,11 +43,8 @@ struct RowSpan {
     const QuantMatrices* m;
     std::int64_t matrix;
     std::int64_t first;
-    __device__ std::int64_t row(int n) const
-    {
-        const std::int64_t r = first + n < m->rows ? first + n : m->rows - 1;
-        return matrix * m->rows + r;
-    }
+    __device__ std::int64_t localRow(int n) const { return first + n < m->rows ? first + n : m->rows - 1; }
+    __device__ std::int64_t row(int n) const { return matrix * m->rows + localRow(n); }
 };
 
 // x [i, i + 8) as floats.
@@ -88,6 +87,24 @@ __device__ __forceinline__ float int4Dot8(std::uint32_t u, const float* xf, floa
     return acc;
 }
 
+// sum over the 8 FP8 E4M3 codes of words w0, w1 (column j in byte j) of code * x. Hopper (and Ada) convert a pair of
+// codes to a pair of halves in one instruction.
+__device__ __forceinline__ float fp8Dot8(std::uint32_t w0, std::uint32_t w1, const float* xf, float acc)
+{
+    const std::uint32_t words[2] = { w0, w1 };
+#pragma unroll
+    for (int w = 0; w < 2; ++w) {
+#pragma unroll
+        for (int p = 0; p < 2; ++p) {
+            const auto pair = static_cast<__nv_fp8x2_storage_t>(words[w] >> (16 * p));
+            const float2 f = __half22float2(__half2(__nv_cvt_fp8x2_to_halfraw2(pair, __NV_E4M3)));
+            acc = fmaf(f.x, xf[4 * w + 2 * p], acc);
+            acc = fmaf(f.y, xf[4 * w + 2 * p + 1], acc);
+        }
+    }
+    return acc;
+}
+
 // A warp's dot products of N rows of quantized stacks (Spans row spans of N / Spans rows each, all with the same
 // columns and format) with x [cols]: out[n] on every lane. Each lane loads its codes for kLoadsAhead chunks of all
 // N rows before multiplying, so a row of up to 32 * kLoadsAhead chunks costs one memory round trip.
@@ -99,17 +116,29 @@ __device__ void dotQuantRows(const RowSpan<N / Spans> (&spans)[Spans], const bf1
     constexpr int C = kChunkCols<F>;
     constexpr int PerSpan = N / Spans;
     const std::int64_t cols = spans[0].m->cols;
-    const std::int64_t rowBytes = F == QuantCodes::Int8 ? cols : cols / 2;
-    // INT4 groups of a row (the same for every matrix of one call); the group of column i is i / groupSize, taken
-    // once per chunk in 32 bits (a 64-bit division is a long software routine).
+    const std::int64_t rowBytes = F == QuantCodes::Int4 ? cols / 2 : cols;
+    // INT4 groups and FP8 blocks (the same for every matrix of one call): the group of column i is i / groupSize,
+    // taken once per chunk in 32 bits (a 64-bit division is a long software routine).
     const auto groupSize = static_cast<unsigned>(spans[0].m->groupSize);
-    const std::int64_t groupsPerRow = F == QuantCodes::Int4 ? cols / groupSize : 0;
+    const std::int64_t groupsPerRow = F == QuantCodes::Int8 || groupSize == 0 ? 0 : (cols + groupSize - 1) / groupSize;
+    // Scales per chunk (INT4 groups, FP8 blocks) rather than one per row (INT8, per-channel FP8).
+    const bool chunkScales = F == QuantCodes::Int4 || (F == QuantCodes::Fp8 && groupSize > 0);
     const std::uint8_t* rowCodes[N];
     std::int64_t rows[N];
+    std::int64_t scaleRows[N]; // the row's first entry in its scales: [.., rows, groups] or FP8's [.., rb, cb]
 #pragma unroll
     for (int n = 0; n < N; ++n) {
-        rows[n] = spans[n / PerSpan].row(n % PerSpan);
-        rowCodes[n] = static_cast<const std::uint8_t*>(spans[n / PerSpan].m->codes) + rows[n] * rowBytes;
+        const auto& span = spans[n / PerSpan];
+        rows[n] = span.row(n % PerSpan);
+        rowCodes[n] = static_cast<const std::uint8_t*>(span.m->codes) + rows[n] * rowBytes;
+        if constexpr (F == QuantCodes::Fp8) {
+            const std::int64_t blockRows = groupSize ? (span.m->rows + groupSize - 1) / groupSize : 0;
+            scaleRows[n] = groupSize
+                ? (span.matrix * blockRows + static_cast<unsigned>(span.localRow(n % PerSpan)) / groupSize) * groupsPerRow
+                : 0;
+        } else {
+            scaleRows[n] = rows[n] * groupsPerRow;
+        }
     }
     float acc[N];
 #pragma unroll
@@ -123,7 +152,7 @@ __device__ void dotQuantRows(const RowSpan<N / Spans> (&spans)[Spans], const bf1
 #pragma unroll
             for (int n = 0; n < N; ++n)
                 codes[a][n] = i < cols
-                    ? __ldg(reinterpret_cast<const uint4*>(rowCodes[n] + (F == QuantCodes::Int8 ? i : i / 2)))
+                    ? __ldg(reinterpret_cast<const uint4*>(rowCodes[n] + (F == QuantCodes::Int4 ? i / 2 : i)))
                     : make_uint4(0, 0, 0, 0);
         }
 #pragma unroll
@@ -133,16 +162,18 @@ __device__ void dotQuantRows(const RowSpan<N / Spans> (&spans)[Spans], const bf1
                 break;
             float part[N];
             float offset[N]; // INT4: 2^23 + the chunk's zero point
-            float scale[N]; // INT4: the chunk's group scale
-            const unsigned groupOfChunk = F == QuantCodes::Int4 ? static_cast<unsigned>(i) / groupSize : 0;
+            float scale[N]; // INT4: the chunk's group scale; block FP8: its block's scale
+            const unsigned groupOfChunk = chunkScales ? static_cast<unsigned>(i) / groupSize : 0;
 #pragma unroll
             for (int n = 0; n < N; ++n) {
                 part[n] = 0.f;
+                const QuantMatrices& m = *spans[n / PerSpan].m;
+                const std::int64_t g = scaleRows[n] + groupOfChunk; // a chunk lies in one group or block
                 if constexpr (F == QuantCodes::Int4) {
-                    const QuantMatrices& m = *spans[n / PerSpan].m;
-                    const std::int64_t g = rows[n] * groupsPerRow + groupOfChunk; // a chunk lies in one group
                     offset[n] = kMantissaBase + (m.zeros ? static_cast<float>(m.zeros[g]) : 8.f);
                     scale[n] = __half2float(static_cast<const __half*>(m.scales)[g]);
+                } else if constexpr (F == QuantCodes::Fp8) {
+                    scale[n] = chunkScales ? static_cast<const float*>(m.scales)[g] : 1.f;
                 }
             }
 #pragma unroll
@@ -153,24 +184,25 @@ __device__ void dotQuantRows(const RowSpan<N / Spans> (&spans)[Spans], const bf1
                 for (int n = 0; n < N; ++n) {
                     if constexpr (F == QuantCodes::Int8)
                         part[n] = int8Dot8(word(codes[a][n], 2 * q), word(codes[a][n], 2 * q + 1), xf, part[n]);
+                    else if constexpr (F == QuantCodes::Fp8)
+                        part[n] = fp8Dot8(word(codes[a][n], 2 * q), word(codes[a][n], 2 * q + 1), xf, part[n]);
                     else
                         part[n] = int4Dot8(word(codes[a][n], q), xf, offset[n], part[n]);
                 }
             }
 #pragma unroll
             for (int n = 0; n < N; ++n) {
-                if constexpr (F == QuantCodes::Int8) {
+                if constexpr (F == QuantCodes::Int8)
                     acc[n] += part[n];
-                } else {
-                    acc[n] += part[n] * scale[n];
-                }
+                else
+                    acc[n] = fmaf(part[n], scale[n], acc[n]);
             }
         }
     }
 #pragma unroll
     for (int n = 0; n < N; ++n) {
         out[n] = warpSum(acc[n]);
-        if constexpr (F == QuantCodes::Int8)
+        if (!chunkScales) // INT8, per-channel FP8: float32 scales [.., rows]
             out[n] *= static_cast<const float*>(spans[n / PerSpan].m->scales)[rows[n]];
     }
 }
@@ -276,6 +308,8 @@ void launchQuantMoeDecode(const bf16* x, const QuantMatrices& gate, const QuantM
     const std::int64_t slots = tokens * k;
     if (gate.format == QuantCodes::Int8) {
         launchQuantMoeDecodeAs<QuantCodes::Int8>(x, gate, up, down, ids, slots, k, h, y, stream);
+    } else if (gate.format == QuantCodes::Fp8) {
+        launchQuantMoeDecodeAs<QuantCodes::Fp8>(x, gate, up, down, ids, slots, k, h, y, stream);
     } else if (int4MmaApplies(gate, 1) && int4MmaApplies(down, 1)) {
         launchInt4MmaGateUp(x, gate, up, ids, slots, k, h, stream);
         launchInt4MmaDown(h, down, ids, slots, y, stream);
@@ -301,6 +335,8 @@ void launchQuantGemvTargets(const bf16* x, const QuantGemvTargets& targets, std:
     const dim3 block(32 * kWarpsPerBlock);
     if (targets.target[0].weight.format == QuantCodes::Int8)
         quantGemvKernel<QuantCodes::Int8><<<grid, block, 0, stream>>>(x, targets, blocks);
+    else if (targets.target[0].weight.format == QuantCodes::Fp8)
+        quantGemvKernel<QuantCodes::Fp8><<<grid, block, 0, stream>>>(x, targets, blocks);
     else
         quantGemvKernel<QuantCodes::Int4><<<grid, block, 0, stream>>>(x, targets, blocks);
 }

@@ -146,6 +146,8 @@ MlaAttention::MlaAttention(const ModelSpec& spec, const std::string& prefix, Wei
     m_kvB = w.loadLinear(
         prefix + "kv_b_proj", heads * (m_spec.qkNopeHeadDim + m_spec.vHeadDim), m_spec.kvLoraRank, false);
     m_o = w.loadLinear(prefix + "o_proj", h, heads * m_spec.vHeadDim, m_spec.outputBias);
+    if (const auto kvB = m_kvB.dense(); m_kvB.weights()->storesDense() || kvB.is_cuda())
+        m_kvBHeads = kvB.view({ heads, m_spec.qkNopeHeadDim + m_spec.vHeadDim, m_spec.kvLoraRank });
 }
 
 at::Tensor MlaAttention::forward(const at::Tensor& x, int layer, const AttentionContext& ctx) const
@@ -200,10 +202,9 @@ at::Tensor MlaAttention::attendAbsorbed(const at::Tensor& qNope, const at::Tenso
     const auto seqKPe = ctx.slots ? kPe : kPe.unsqueeze(0); // [B, S, rope]
     const auto b = seqLatent.size(0);
     const auto tokens = qNope.size(0) / b;
-    // kv_b's key and value halves per head: views of a dense kv_b, a temporary for a quantized one (never kept, so
-    // that a quantized model holds no dequantized copy).
-    const auto kvB = m_kvB.dense().view(
-        { heads, m_spec.qkNopeHeadDim + m_spec.vHeadDim, m_spec.kvLoraRank }); // [H, nope + v, c]
+    const auto kvB = m_kvBHeads.defined()
+        ? m_kvBHeads
+        : m_kvB.dense().view({ heads, m_spec.qkNopeHeadDim + m_spec.vHeadDim, m_spec.kvLoraRank }); // [H, nope + v, c]
     const auto wUk = kvB.narrow(1, 0, m_spec.qkNopeHeadDim); // [H, nope, c]
     const auto wUv = kvB.narrow(1, m_spec.qkNopeHeadDim, m_spec.vHeadDim); // [H, v, c]
     const auto qn = qNope.reshape({ b, tokens, heads, -1 }).transpose(1, 2); // [B, H, T, nope]
@@ -229,6 +230,8 @@ at::Tensor MlaAttention::attendAbsorbed(const at::Tensor& qNope, const at::Tenso
 std::int64_t MlaAttention::weightBytes() const
 {
     std::int64_t n = m_kvA.weightBytes() + m_kvANorm.nbytes() + m_kvB.weightBytes() + m_o.weightBytes();
+    if (m_kvBHeads.defined() && !m_kvB.weights()->storesDense())
+        n += m_kvBHeads.nbytes();
     if (m_spec.qLoraRank > 0)
         n += m_qA.weightBytes() + m_qANorm.nbytes() + m_qB.weightBytes();
     else

@@ -83,6 +83,11 @@ private:
     at::Tensor m_qANorm;
     Linear m_kvA, m_kvB, m_o;
     at::Tensor m_kvANorm;
+    // kv_b per head [H, nope + v, c] for the absorbed attention: a view of a dense kv_b, or a quantized kv_b on CUDA
+    // dequantized once at load (1-2% of a quantized model's bytes, counted in weightBytes; vLLM keeps it the same way)
+    // instead of in every decode step. Undefined for a quantized kv_b on the CPU: a temporary per step there, so that
+    // the model holds no dequantized copy.
+    at::Tensor m_kvBHeads;
 };
 
 } // namespace moescope

@@ -17,6 +17,7 @@ public:
     virtual ~LinearWeights() = default;
     virtual at::Tensor forward(const at::Tensor& x) const = 0; // [..., in] -> [..., out]
     virtual at::Tensor dense() const = 0; // [out, in] in the compute dtype (dequantized if needed)
+    virtual bool storesDense() const { return true; } // dense() is the stored weight, not a temporary copy
     virtual std::int64_t weightBytes() const = 0;
     virtual std::int64_t inFeatures() const = 0;
     virtual std::int64_t outFeatures() const = 0;

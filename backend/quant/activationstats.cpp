@@ -82,6 +82,7 @@ namespace {
             return m_inner(x);
         }
         at::Tensor dense() const override { return m_inner.dense(); }
+        bool storesDense() const override { return m_inner.weights()->storesDense(); }
         at::Tensor lookup(const at::Tensor& ids) const override { return m_inner.lookup(ids); }
         std::int64_t weightBytes() const override { return m_inner.weightBytes(); }
         std::int64_t inFeatures() const override { return m_inner.inFeatures(); }

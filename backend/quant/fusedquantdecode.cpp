@@ -33,6 +33,15 @@ namespace {
             m.format = kernels::QuantCodes::Int8;
             return m;
         }
+        if (q.scheme.format == QuantFormat::Fp8) {
+            const auto block = q.scheme.groupSize;
+            if (q.cols % 16 != 0 || block % 16 != 0 || q.data.scalar_type() != at::kFloat8_e4m3fn
+                || q.scales.scalar_type() != at::kFloat)
+                return std::nullopt;
+            m.format = kernels::QuantCodes::Fp8;
+            m.groupSize = block;
+            return m;
+        }
         if (q.scheme.format == QuantFormat::Int4) {
             const auto g = q.scheme.groupSize;
             if (g <= 0 || g % 32 != 0 || q.cols % g != 0 || q.data.scalar_type() != at::kByte

@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "io/configreader.h"
+#include "quant/storedfp8weights.h"
 #include "io/jsonfile.h"
 #include "io/safetensorswriter.h"
 #include "quant/quantizedexpertbank.h"
@@ -72,6 +73,8 @@ std::string quantizationLabel(const std::filesystem::path& dir)
     std::error_code ec;
     if (!std::filesystem::exists(dir / "config.json", ec))
         return "none";
+    if (const auto block = storedFp8BlockSize(dir))
+        return QuantScheme { QuantFormat::Fp8, *block, false }.name() + " (stored)";
     const auto q = ConfigReader::fromFile(dir / "config.json").child("quantization_config");
     if (const auto method = q.optString("quant_method"))
         return *method + " (stored, dequantized on load)";

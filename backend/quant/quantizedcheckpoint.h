@@ -34,8 +34,9 @@ inline constexpr int kQuantFormatVersion = 1;
 
 // The quantization_config of a folder's config.json when it is a MoEScope quantized checkpoint, else null.
 nlohmann::json moescopeQuantizationConfig(const std::filesystem::path& dir);
-// What ModelSummary::quantization says for a folder: the scheme label of a MoEScope checkpoint, "fp8-b128 (stored,
-// dequantized on load)" style text for other quantized checkpoints, else "none".
+// What ModelSummary::quantization says for a folder: the scheme label of a MoEScope checkpoint, "fp8-b128 (stored)"
+// for a block-scaled FP8 checkpoint, "<method> (stored, dequantized on load)" for other quantized checkpoints, else
+// "none".
 std::string quantizationLabel(const std::filesystem::path& dir);
 
 // Adds a quantized matrix's tensors (moved to the CPU) and its scheme to a shard being written; returns the tensor

@@ -64,6 +64,12 @@ std::optional<std::vector<at::Tensor>> QuantizedLinearWeights::forwardTogether(
 
 at::Tensor QuantizedLinearWeights::dense() const { return dequantizeWeight(m_weight, m_dtype); }
 
+bool QuantizedLinearWeights::storesDense() const
+{
+    return m_weight.scheme.format == QuantFormat::None
+        || (m_weight.scheme.format == QuantFormat::BF16 && m_dtype == at::kBFloat16);
+}
+
 at::Tensor QuantizedLinearWeights::lookup(const at::Tensor& ids) const
 {
     const auto rows = dequantizeRows(m_weight, ids.reshape({ -1 }), m_dtype); // [N, in]

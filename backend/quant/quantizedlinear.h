@@ -17,6 +17,7 @@ public:
 
     at::Tensor forward(const at::Tensor& x) const override;
     at::Tensor dense() const override; // a temporary dequantized copy [out, in]
+    bool storesDense() const override;
     at::Tensor lookup(const at::Tensor& ids) const override;
     std::optional<std::vector<at::Tensor>> forwardTogether(
         const at::Tensor& x, const std::vector<const LinearWeights*>& group) const override;

@@ -5,6 +5,7 @@
 #include "quant/moduleplan.h"
 #include "quant/quantizedcheckpoint.h"
 #include "quant/quantizingweights.h"
+#include "quant/storedfp8weights.h"
 #include "runtime/checkpointweights.h"
 
 #include <nlohmann/json.hpp>
@@ -31,6 +32,10 @@ WeightLoading prepareWeightLoading(CheckpointWeights& checkpoint, const std::fil
             w.decorators.push_back(std::make_unique<QuantizingWeights>(checkpoint, std::move(policy), spec.naming));
             w.top = w.decorators.back().get();
         }
+    } else if (const auto block = storedFp8BlockSize(dir)) {
+        w.decorators.push_back(std::make_unique<StoredFp8Weights>(checkpoint, *block));
+        w.top = w.decorators.back().get();
+        w.label = QuantScheme { QuantFormat::Fp8, *block, false }.name() + " (stored)";
     } else {
         w.label = quantizationLabel(dir);
     }
@@ -44,8 +49,8 @@ WeightLoading prepareWeightLoading(CheckpointWeights& checkpoint, const std::fil
 std::uint64_t estimateLoadedBytes(const std::filesystem::path& dir, const ModelSpec& spec,
     const SafetensorsCheckpoint& checkpoint, const std::string& quantization, int computeElementBytes)
 {
-    if (!moescopeQuantizationConfig(dir).is_null())
-        return checkpoint.totalBytes();
+    if (!moescopeQuantizationConfig(dir).is_null() || (quantization.empty() && storedFp8BlockSize(dir)))
+        return checkpoint.totalBytes(); // loaded as stored
     const auto plan = planModules(spec, [&](const std::string& n) { return checkpoint.contains(n); });
     const auto policy = quantization.empty() ? QuantPolicy() : QuantPolicy::fromSpec(quantization);
     return static_cast<std::uint64_t>(plan.weightBytes(policy, computeElementBytes));

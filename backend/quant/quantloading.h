@@ -1,7 +1,8 @@
 #pragma once
 // How Engine::load (runtime/engine.cpp) builds its WeightSource chain: the checkpoint's own source, then the reader
-// of a saved MoEScope quantized checkpoint (recognised from config.json) or a quantize-on-load decorator
-// (EngineOptions::quantization), then the caller's own wrapper (EngineOptions::wrapWeights).
+// of a saved MoEScope quantized checkpoint (recognised from config.json), a quantize-on-load decorator
+// (EngineOptions::quantization) or, for a block-scaled FP8 checkpoint loaded as it is, the decorator keeping its FP8
+// matrices as stored (quant/storedfp8weights.h), then the caller's own wrapper (EngineOptions::wrapWeights).
 
 #include "nn/modelspec.h"
 #include "nn/weightsource.h"

@@ -349,6 +349,15 @@ int main()
     quantGemvCase("int4-g128-asym", 8, 2048, 1000); // tensor-core path: 8 tokens, the last tile's rows clamped
     quantGemvCase("int4-g128", 5, 1408, 2048);
     quantGemvsCase("int8", 3, 2048, { 1536, 576 });
+    // FP8 E4M3, per channel and in DeepSeek-V3's 128 x 128 blocks
+    quantMoeCase("fp8", 1, 64, 8, 2048, 1024);
+    quantMoeCase("fp8-b128", 1, 64, 6, 2048, 1408);
+    quantMoeCase("fp8-b128", 2, 16, 8, 7168, 2048); // DeepSeek-V3's expert shapes
+    quantMoeCase("fp8-b128", 3, 8, 2, 320, 128); // blocks cut by the matrix edges (320 = 2.5 blocks)
+    quantGemvCase("fp8", 1, 2048, 2048);
+    quantGemvCase("fp8", 8, 2048, 1000);
+    quantGemvCase("fp8-b128", 3, 7168, 576); // DeepSeek-V3's kv_a: 4.5 block rows
+    quantGemvsCase("fp8-b128", 1, 7168, { 1536, 576 });
     gemvCase(1, 2048, 2048, false);
     gemvCase(3, 2048, 512, true);
     gemvCase(8, 7168, 1536, false);

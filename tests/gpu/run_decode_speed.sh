@@ -13,7 +13,7 @@ $build/tests/gpu/check_fused_kernels 2>&1 | tee "$out/fused_kernels.txt"
 # Engine generation on CUDA bf16 (fused decode kernels), steps as CUDA graphs against steps without, and against the
 # plain ATen path (MOESCOPE_FUSED_KERNELS=0), greedy, fixtures.
 ids=$(python3 -c "print(','.join(str(3 + (i * 37) % 150) for i in range(300)))")
-for m in deepseek_v2 deepseek_v3 mixtral olmoe qwen2_moe qwen3_moe; do
+for m in deepseek_v2 deepseek_v3 deepseek_v3_fp8 mixtral olmoe qwen2_moe qwen3_moe; do
     a=$($cli generate --model tests/fixtures/models/$m --ids "$ids" --max-new 40 --greedy --device cuda --dtype bf16 | tr -d '\n')
     b=$(MOESCOPE_CUDA_GRAPHS=0 $cli generate --model tests/fixtures/models/$m --ids "$ids" --max-new 40 --greedy --device cuda --dtype bf16 | tr -d '\n')
     c=$(MOESCOPE_FUSED_KERNELS=0 $cli generate --model tests/fixtures/models/$m --ids "$ids" --max-new 40 --greedy --device cuda --dtype bf16 | tr -d '\n')
@@ -27,6 +27,9 @@ print(f"{name}: bf16 greedy, graphs vs no graphs: {same(a, b)} identical tokens 
 PY
 done
 
+if [ "${PARITY:-0}" = 1 ]; then # the transformers parity of the prefill path on all six families
+    python3 tests/gpu/cuda_parity.py --cli "$cli" 2>&1 | grep -v -i -E "warn|loading weights|writing" | tee "$out/parity.txt"
+fi
 [ "${BENCH:-1}" = 1 ] || { echo "all done (BENCH=0: checks only): $(( $(date +%s) - t0 )) s"; exit 0; }
 for cfg in olmoe-1b-7b deepseek-v2-lite qwen3-30b-a3b; do
     $cli bench --config .carry/configs/$cfg.json --random-weights --prompt 2048 --gen 128 --device cuda --dtype bf16 \
@@ -55,8 +58,5 @@ if [ "${PEER:-0}" = 1 ]; then
     python3 tests/gpu/peer_bench.py --prompt 2048 --gen 128 --config .carry/configs/olmoe-1b-7b.json \
         --config .carry/configs/deepseek-v2-lite.json --config .carry/configs/qwen3-30b-a3b.json \
         2>&1 | grep '^{' | tee "$out/bench_transformers.jsonl" || true
-fi
-if [ "${PARITY:-0}" = 1 ]; then # the transformers parity of the prefill path on all six families
-    python3 tests/gpu/cuda_parity.py --cli "$cli" 2>&1 | grep -v -i -E "warn|loading weights|writing" | tee "$out/parity.txt"
 fi
 echo "all done: $(( $(date +%s) - t0 )) s"

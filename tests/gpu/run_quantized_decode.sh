@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # GPU-machine run for weight-only quantized decode: builds the CLI with CUDA support, checks every fused kernel
-# (the quantized ones against matmuls over the dequantized weights), then benchmarks bf16, INT8 and INT4-g128 decode
-# on three real MoE configurations with random weights (recorded steps checked against eager ones) and prints one
-# table: tok/s, ms/token and the speed-up over bf16. Kineto trace summaries of OLMoE's and DeepSeek-V2-Lite's INT4
+# (the quantized ones against matmuls over the dequantized weights), then benchmarks bf16, INT8, INT4-g128 and FP8
+# (per channel and in 128 x 128 blocks) decode on three real MoE configurations with random weights (recorded steps
+# checked against eager ones) and prints one table: tok/s, ms/token and the speed-up over bf16. MODELS and DTYPES
+# choose a part (the whole run can exceed one 10-minute device call). Kineto trace summaries of OLMoE's and DeepSeek-V2-Lite's INT4
 # decode steps are kept; PROFILE=1 also runs Nsight Compute on the quantized kernels of the kernel checks and keeps
 # their SASS instruction mix.
 #   device: bash tests/gpu/run_quantized_decode.sh   (carry .carry/include .carry/configs; results under $OUT)
@@ -10,14 +11,15 @@ set -uo pipefail
 source "$(dirname "$0")/setup_run.sh"
 $build/tests/gpu/check_fused_kernels 2>&1 | tee "$out/fused_kernels.txt"
 
-for cfg in olmoe-1b-7b deepseek-v2-lite qwen3-30b-a3b; do
-    for q in bf16 int8 int4-g128; do
+for cfg in ${MODELS:-olmoe-1b-7b deepseek-v2-lite qwen3-30b-a3b}; do
+    for q in ${DTYPES:-bf16 int8 int4-g128 fp8 fp8-b128}; do
         $cli bench --config .carry/configs/$cfg.json --random-weights --prompt 2048 --gen 128 --device cuda --dtype $q \
             --check-steps 16 $([ "$q" = int4-g128 ] && echo --profile /tmp/trace-int4-$cfg) --json 2>&1 |
             grep -E '^\{|rror' | tee -a "$out/bench_quantized.jsonl"
     done
 done
 for cfg in olmoe-1b-7b deepseek-v2-lite; do
+    [ -f /tmp/trace-int4-$cfg.decode.json ] || continue
     python3 tests/gpu/trace_summary.py /tmp/trace-int4-$cfg.decode.json --top 25 | tee -a "$out/trace_int4_decode.txt"
 done
 if [ "${PROFILE:-0}" = 1 ]; then

@@ -50,6 +50,23 @@ double relDiff(const std::vector<float>& a, const std::vector<float>& b)
 
 const EngineOptions kCpu { .device = "cpu", .dtype = "f32" };
 
+// Every matrix through WeightSource's default loaders, i.e. dense in the compute dtype (a stored FP8 checkpoint's
+// weights dequantized on load).
+class DenseWeights final : public WeightSource {
+public:
+    explicit DenseWeights(WeightSource& inner)
+        : m_inner(inner)
+    {
+    }
+    bool has(const std::string& n) const override { return m_inner.has(n); }
+    at::Tensor load(const std::string& n, at::IntArrayRef s, bool f) override { return m_inner.load(n, s, f); }
+    void loadInto(const std::string& n, at::Tensor d) override { m_inner.loadInto(n, d); }
+    at::TensorOptions options() const override { return m_inner.options(); }
+
+private:
+    WeightSource& m_inner;
+};
+
 // The reference for a quantized model: the same quantization, immediately dequantized into ordinary dense weights,
 // so the model runs the full-precision code path on exactly the values the quantized one represents.
 class FakeQuantWeights final : public WeightSource {
@@ -330,6 +347,31 @@ private slots:
         int4->logits(ids);
         qInfo("int4 forward of 64 tokens: transient peak %lld bytes", static_cast<long long>(forward.peak()));
         QVERIFY2(forward.peak() < bf16->summary().weightBytes, qPrintable(QString::number(forward.peak())));
+    }
+
+    // A block-scaled FP8 checkpoint loaded as it is keeps its FP8 matrices (codes and 128 x 128 block scales) and
+    // computes what its weights dequantized on load compute.
+    void storedFp8CheckpointStaysFp8()
+    {
+        const auto dir = fixture("deepseek_v3_fp8");
+        auto stored = loadModel(dir, kCpu);
+        QCOMPARE(stored->summary().quantization, std::string("fp8-b128 (stored)"));
+        auto denseOptions = kCpu;
+        denseOptions.wrapWeights = [](WeightSource& inner) { return std::make_unique<DenseWeights>(inner); };
+        auto dense = loadModel(dir, denseOptions);
+        // Each FP8 weight takes 1 byte instead of 4 (float32 compute), each block scale 4 bytes more.
+        std::int64_t fp8Weights = 0, scales = 0;
+        const SafetensorsCheckpoint ckpt(dir);
+        for (const auto& name : ckpt.names())
+            if (const auto* ref = ckpt.find(name); ref->info->dtype == DType::F8E4M3) {
+                fp8Weights += ref->info->numel();
+                scales += ckpt.find(name + "_scale_inv")->info->numel();
+            }
+        QVERIFY(fp8Weights > 0);
+        QCOMPARE(dense->summary().weightBytes - stored->summary().weightBytes, 3 * fp8Weights - 4 * scales);
+        const auto ids = someIds(24, 160, 7);
+        const double d = relDiff(stored->logits(ids), dense->logits(ids));
+        QVERIFY2(d < 1e-5, qPrintable(QString::number(d)));
     }
 
     void activationStatsCoverEveryMatrix()
