@@ -77,7 +77,8 @@ void launchGemvTargets(const __nv_bfloat16* x, const GemvTargets& targets, std::
     cudaStream_t stream);
 
 // launchGemvTargets for quantized matrices of one format and the same cols (y_t [T, rows_t] = x [T, cols] W_t^T
-// (+ b_t)), T <= kMaxGemvTokens.
+// (+ b_t)): INT4 groups of 128 with T <= kMaxGemvTokens read each row once for all tokens (tensor cores), the others
+// once per token (grid rows x T).
 struct QuantGemvTarget {
     QuantMatrices weight;
     const __nv_bfloat16* bias = nullptr; // [rows] or null

@@ -262,7 +262,7 @@ unsigned tilesOf(std::int64_t rows)
 bool int4MmaApplies(const QuantMatrices& m, std::int64_t tokens)
 {
     return m.format == QuantCodes::Int4 && m.groupSize % kStepCols == 0 && m.cols % kStepCols == 0
-        && inputBytes(m.cols, tokens) <= kMaxStagedBytes;
+        && tokens <= kMaxGemvTokens && inputBytes(m.cols, tokens) <= kMaxStagedBytes;
 }
 
 void launchInt4MmaGateUp(const bf16* x, const QuantMatrices& gate, const QuantMatrices& up, const std::int64_t* ids,

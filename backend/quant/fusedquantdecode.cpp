@@ -60,7 +60,7 @@ namespace {
     bool decodeInput(const at::Tensor& x, std::int64_t cols)
     {
         return kernelsMayRun() && cudaBf16(x) && x.is_contiguous() && aligned16(x) && x.size(-1) == cols
-            && x.numel() / cols <= kMaxDecodeTokens;
+            && x.numel() / cols <= kMaxMoeDecodeTokens;
     }
 } // namespace
 

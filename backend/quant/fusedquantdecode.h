@@ -1,9 +1,11 @@
 #pragma once
-// Decode steps of weight-only INT8 / INT4 models on CUDA through the project's fused kernels
-// (kernels/decodekernels.cu): the codes are dequantized in registers as they stream past, so a step reads the packed
-// bytes once instead of writing and re-reading a bf16 copy, and nothing synchronises with the host (the steps can be
-// recorded as CUDA graphs). Used for a few tokens at a time (decode) with bf16 activations; *Applies() says when.
-// Builds without MOESCOPE_WITH_CUDA_KERNELS never apply them.
+// Decode steps of weight-only INT8 / INT4 / FP8 models on CUDA through the project's fused kernels
+// (kernels/quantdecodekernels.cu, int4mmakernels.cu): the codes are dequantized in registers as they stream past, so
+// a step reads the packed bytes instead of writing and re-reading a bf16 copy, and nothing synchronises with the host
+// (the steps can be recorded as CUDA graphs). Used for decode steps of up to kMaxMoeDecodeTokens tokens (batched
+// decode of up to 64 sequences) with bf16 activations; *Applies() says when. Beyond a few tokens a matrix is read
+// once per token, mostly from L2, which still beats dequantizing it (with a host synchronisation for the experts in
+// use) at batch 16 by far. Builds without MOESCOPE_WITH_CUDA_KERNELS never apply them.
 
 #include "quant/quantizedtensor.h"
 
@@ -13,19 +15,19 @@
 
 namespace moescope {
 
-// x [T, H] bf16 on CUDA, T small; gate/up [E, I, H] and down [E, H, I] of one INT8 or INT4 scheme, experts in order.
+// x [T, H] bf16 on CUDA, T small; gate/up [E, I, H] and down [E, H, I] of one scheme, experts in order.
 bool fusedQuantMoeDecodeApplies(const at::Tensor& x, std::int64_t k, const QuantizedTensor& gate,
     const QuantizedTensor& up, const QuantizedTensor& down);
 // ids [T, k] int64, weights [T, k] (any float type) -> [T, H] bf16
 at::Tensor fusedQuantMoeDecode(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights,
     const QuantizedTensor& gate, const QuantizedTensor& up, const QuantizedTensor& down);
 
-// x [..., in] bf16 on CUDA with few rows, weight one INT8 or INT4 matrix [out, in], bias [out] bf16 or undefined.
+// x [..., in] bf16 on CUDA with few rows, weight one INT8, INT4 or FP8 matrix [out, in], bias [out] bf16 or undefined.
 bool fusedQuantGemvApplies(const at::Tensor& x, const QuantizedTensor& weight, const at::Tensor& bias);
 at::Tensor fusedQuantGemv(const at::Tensor& x, const QuantizedTensor& weight, const at::Tensor& bias); // [..., out]
 
-// Up to three such products of the same x in one launch (attention's q, k and v): weights of one format (INT8, or
-// INT4 of any group size) and the same in; biases one per weight (undefined for none).
+// Up to three such products of the same x in one launch (attention's q, k and v): weights of one format (INT8, FP8,
+// or INT4 of any group size) and the same in; biases one per weight (undefined for none).
 bool fusedQuantGemvsApply(
     const at::Tensor& x, const std::vector<const QuantizedTensor*>& weights, const std::vector<at::Tensor>& biases);
 std::vector<at::Tensor> fusedQuantGemvs(

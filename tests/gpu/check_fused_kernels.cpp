@@ -358,6 +358,14 @@ int main()
     quantGemvCase("fp8", 8, 2048, 1000);
     quantGemvCase("fp8-b128", 3, 7168, 576); // DeepSeek-V3's kv_a: 4.5 block rows
     quantGemvsCase("fp8-b128", 1, 7168, { 1536, 576 });
+    // Batched decode of quantized models: more tokens than the tensor-core gemv takes at once
+    quantMoeCase("int4-g128", 16, 64, 8, 2048, 1024);
+    quantMoeCase("int8", 64, 64, 6, 2048, 1408);
+    quantMoeCase("fp8-b128", 16, 128, 8, 2048, 768);
+    quantGemvCase("int4-g128", 16, 2048, 2048);
+    quantGemvCase("int4-g128", 11, 2048, 512); // 11 tokens: would fit the staging buffer, not the mma's 8 columns
+    quantGemvCase("int8", 64, 2048, 512);
+    quantGemvsCase("int4-g64-asym", 16, 2048, { 2048, 512, 512 });
     gemvCase(1, 2048, 2048, false);
     gemvCase(3, 2048, 512, true);
     gemvCase(8, 7168, 1536, false);
