@@ -1,5 +1,5 @@
 #pragma once
-// Block-scaled FP8 checkpoints as published (DeepSeek-V3/R1, Qwen3 FP8: "<m>.weight" F8_E4M3 [O, I] with
+// Block-scaled FP8 checkpoints as published (DeepSeek-V3/R1 and others in its layout: "<m>.weight" F8_E4M3 [O, I] with
 // "<m>.weight_scale_inv" F32 [ceil(O/b), ceil(I/b)], one scale per b x b block, w = code * scale) kept as stored:
 // each such matrix becomes a QuantizedTensor in the fp8 format with block scales, so the weights take their stored
 // bytes on the device (half of bf16) and decode streams them through the FP8 kernels. A WeightSource decorator over
