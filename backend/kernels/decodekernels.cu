@@ -256,7 +256,7 @@ void launchMoeDecode(const bf16* x, const bf16* gateUp, const bf16* down, const 
         int* starts = grouping;
         int* slotList = grouping + experts + 1;
         const auto e = static_cast<int>(experts);
-        groupSlotsKernel<<<1, 256, 2 * e * sizeof(int), stream>>>(ids, slots, e, starts, slotList);
+        launchGroupSlots(ids, slots, e, starts, slotList, stream);
         gateUpGroupedKernel<<<dim3(gateUpBlocks, e), block, 0, stream>>>(
             x, gateUp, starts, slotList, k, hidden, intermediate, h);
         downGroupedKernel<<<dim3(downBlocks, e), block, 0, stream>>>(h, down, starts, slotList, hidden, intermediate, y);
@@ -296,6 +296,11 @@ void launchGemvTargets(
 }
 
 namespace device {
+void launchGroupSlots(const std::int64_t* ids, int slots, int experts, int* starts, int* slotList, cudaStream_t stream)
+{
+    groupSlotsKernel<<<1, 256, 2 * experts * sizeof(int), stream>>>(ids, slots, experts, starts, slotList);
+}
+
 void launchCombineSlots(const bf16* y, const std::int64_t* ids, SlotWeights weights, std::int64_t tokens, int k,
     std::int64_t hidden, bf16* out, cudaStream_t stream)
 {

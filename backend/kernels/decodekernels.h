@@ -52,10 +52,11 @@ struct QuantMatrices {
     std::int64_t cols = 0;
 };
 
-// launchMoeDecode with quantized experts (gate, up: [E, I, H]; down: [E, H, I]).
+// launchMoeDecode with quantized experts (gate, up: [E, I, H]; down: [E, H, I]), grouping as there (slots grouped by
+// expert: a warp computes its rows for each of the expert's slots in turn, so they come from DRAM once).
 void launchQuantMoeDecode(const __nv_bfloat16* x, const QuantMatrices& gate, const QuantMatrices& up,
     const QuantMatrices& down, const std::int64_t* ids, SlotWeights weights, std::int64_t tokens, int k,
-    __nv_bfloat16* h, __nv_bfloat16* y, __nv_bfloat16* out, cudaStream_t stream);
+    std::int64_t experts, int* grouping, __nv_bfloat16* h, __nv_bfloat16* y, __nv_bfloat16* out, cudaStream_t stream);
 
 
 // Up to kMaxGemvTargets projections of the same x in one launch (e.g. attention's q, k and v), T <= kMaxGemvTokens

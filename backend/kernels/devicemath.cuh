@@ -98,6 +98,10 @@ __device__ __forceinline__ void slotsByExpert(
     }
 }
 
+// Slots grouped by expert: starts [E + 1] (expert e's slots at slotList[starts[e] .. starts[e + 1])) and
+// slotList [S] (defined in decodekernels.cu).
+void launchGroupSlots(const std::int64_t* ids, int slots, int experts, int* starts, int* slotList, cudaStream_t stream);
+
 // out [T, H] = each token's slot outputs y [S, H] scaled by their routing weights and added in ascending expert id
 // with the eager path's roundings (defined in decodekernels.cu).
 void launchCombineSlots(const bf16* y, const std::int64_t* ids, SlotWeights weights, std::int64_t tokens, int k,

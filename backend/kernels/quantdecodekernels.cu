@@ -282,6 +282,57 @@ __global__ void __launch_bounds__(32 * kWarpsPerBlock, kMinBlocksPerSm) quantGem
     writeRows(dots, first, w.rows, target.bias, target.y + token * w.rows, lane);
 }
 
+// Batched decode, slots grouped by expert (starts / slotList as launchGroupSlots makes them): one warp per (expert,
+// kRowsPerWarp / 2 rows of gate and of up) computes those rows for each of the expert's slots in turn, so the rows come
+// from DRAM once and from L1 for the expert's other slots (per-slot blocks of one expert run at different times and
+// read the rows again).
+template <QuantCodes F>
+__global__ void __launch_bounds__(32 * kWarpsPerBlock, kMinBlocksPerSm) quantGateUpGroupedKernel(
+    const bf16* __restrict__ x, QuantMatrices gate, QuantMatrices up, const int* __restrict__ starts,
+    const int* __restrict__ slotList, int k, bf16* __restrict__ h)
+{
+    constexpr int Half = kRowsPerWarp / 2;
+    const std::int64_t e = blockIdx.y;
+    const int begin = starts[e], end = starts[e + 1];
+    const std::int64_t j0 = warpFirstRow(Half);
+    const int lane = threadIdx.x % 32;
+    if (begin == end || j0 >= gate.rows)
+        return;
+    const RowSpan<Half> spans[2] = { { &gate, e, j0 }, { &up, e, j0 } };
+    for (int s = begin; s < end; ++s) {
+        const std::int64_t slot = slotList[s];
+        float dots[kRowsPerWarp];
+        dotQuantRows<F, kRowsPerWarp, 2>(spans, x + (slot / k) * gate.cols, lane, dots);
+        if (lane < Half && j0 + lane < gate.rows) {
+#pragma unroll
+            for (int n = 0; n < Half; ++n)
+                if (n == lane)
+                    h[slot * gate.rows + j0 + n] = siluProduct(dots[n], dots[Half + n]);
+        }
+    }
+}
+
+// The down projection of slots grouped by expert: kRowsPerWarp rows of an expert per warp, for each of its slots.
+template <QuantCodes F>
+__global__ void __launch_bounds__(32 * kWarpsPerBlock, kMinBlocksPerSm) quantDownGroupedKernel(
+    const bf16* __restrict__ h, QuantMatrices down, const int* __restrict__ starts, const int* __restrict__ slotList,
+    bf16* __restrict__ y)
+{
+    const std::int64_t e = blockIdx.y;
+    const int begin = starts[e], end = starts[e + 1];
+    const std::int64_t first = warpFirstRow(kRowsPerWarp);
+    const int lane = threadIdx.x % 32;
+    if (begin == end || first >= down.rows)
+        return;
+    const RowSpan<kRowsPerWarp> spans[1] = { { &down, e, first } };
+    for (int s = begin; s < end; ++s) {
+        const std::int64_t slot = slotList[s];
+        float dots[kRowsPerWarp];
+        dotQuantRows<F, kRowsPerWarp, 1>(spans, h + slot * down.cols, lane, dots);
+        writeRows(dots, first, down.rows, nullptr, y + slot * down.rows, lane);
+    }
+}
+
 unsigned blocksFor(std::int64_t rows, int rowsPerWarp)
 {
     const std::int64_t perBlock = static_cast<std::int64_t>(kWarpsPerBlock) * rowsPerWarp;
@@ -290,31 +341,40 @@ unsigned blocksFor(std::int64_t rows, int rowsPerWarp)
 
 template <QuantCodes F>
 void launchQuantMoeDecodeAs(const bf16* x, const QuantMatrices& gate, const QuantMatrices& up,
-    const QuantMatrices& down, const std::int64_t* ids, std::int64_t slots, int k, bf16* h, bf16* y,
-    cudaStream_t stream)
+    const QuantMatrices& down, const std::int64_t* ids, std::int64_t slots, int k, std::int64_t experts,
+    int* grouping, bf16* h, bf16* y, cudaStream_t stream)
 {
     const dim3 block(32 * kWarpsPerBlock);
+    const unsigned gateUpBlocks = blocksFor(gate.rows, kRowsPerWarp / 2), downBlocks = blocksFor(down.rows, kRowsPerWarp);
+    if (grouping) {
+        const auto e = static_cast<int>(experts);
+        int* starts = grouping;
+        int* slotList = grouping + experts + 1;
+        launchGroupSlots(ids, static_cast<int>(slots), e, starts, slotList, stream);
+        quantGateUpGroupedKernel<F><<<dim3(gateUpBlocks, e), block, 0, stream>>>(x, gate, up, starts, slotList, k, h);
+        quantDownGroupedKernel<F><<<dim3(downBlocks, e), block, 0, stream>>>(h, down, starts, slotList, y);
+        return;
+    }
     const auto s = static_cast<unsigned>(slots);
-    quantGateUpSiluKernel<F><<<dim3(blocksFor(gate.rows, kRowsPerWarp / 2), s), block, 0, stream>>>(
-        x, gate, up, ids, k, h);
-    quantDownSlotKernel<F><<<dim3(blocksFor(down.rows, kRowsPerWarp), s), block, 0, stream>>>(h, down, ids, y);
+    quantGateUpSiluKernel<F><<<dim3(gateUpBlocks, s), block, 0, stream>>>(x, gate, up, ids, k, h);
+    quantDownSlotKernel<F><<<dim3(downBlocks, s), block, 0, stream>>>(h, down, ids, y);
 }
 } // namespace
 
 void launchQuantMoeDecode(const bf16* x, const QuantMatrices& gate, const QuantMatrices& up, const QuantMatrices& down,
-    const std::int64_t* ids, SlotWeights weights, std::int64_t tokens, int k, bf16* h, bf16* y, bf16* out,
-    cudaStream_t stream)
+    const std::int64_t* ids, SlotWeights weights, std::int64_t tokens, int k, std::int64_t experts, int* grouping,
+    bf16* h, bf16* y, bf16* out, cudaStream_t stream)
 {
     const std::int64_t slots = tokens * k;
     if (gate.format == QuantCodes::Int8) {
-        launchQuantMoeDecodeAs<QuantCodes::Int8>(x, gate, up, down, ids, slots, k, h, y, stream);
+        launchQuantMoeDecodeAs<QuantCodes::Int8>(x, gate, up, down, ids, slots, k, experts, grouping, h, y, stream);
     } else if (gate.format == QuantCodes::Fp8) {
-        launchQuantMoeDecodeAs<QuantCodes::Fp8>(x, gate, up, down, ids, slots, k, h, y, stream);
-    } else if (int4MmaApplies(gate, 1) && int4MmaApplies(down, 1)) {
+        launchQuantMoeDecodeAs<QuantCodes::Fp8>(x, gate, up, down, ids, slots, k, experts, grouping, h, y, stream);
+    } else if (!grouping && int4MmaApplies(gate, 1) && int4MmaApplies(down, 1)) {
         launchInt4MmaGateUp(x, gate, up, ids, slots, k, h, stream);
         launchInt4MmaDown(h, down, ids, slots, y, stream);
     } else {
-        launchQuantMoeDecodeAs<QuantCodes::Int4>(x, gate, up, down, ids, slots, k, h, y, stream);
+        launchQuantMoeDecodeAs<QuantCodes::Int4>(x, gate, up, down, ids, slots, k, experts, grouping, h, y, stream);
     }
     launchCombineSlots(y, ids, weights, tokens, k, down.rows, out, stream);
 }

@@ -43,9 +43,8 @@ at::Tensor fusedMoeDecode(const at::Tensor& x, const at::Tensor& ids, const at::
     auto h = at::empty({ tokens * k, inter }, x.options()); // [S, I]
     auto y = at::empty({ tokens * k, hidden }, x.options()); // [S, H]
     auto out = at::empty({ tokens, hidden }, x.options()); // [T, H]
-    // Once the slots cover half the experts, tokens share experts: read each chosen expert once for all its slots.
     const auto experts = gateUp.size(0);
-    const bool grouped = tokens > 1 && tokens * k * 2 >= experts;
+    const bool grouped = groupSlotsByExpert(tokens, k, experts);
     const auto grouping = grouped ? at::empty({ experts + 1 + tokens * k }, x.options().dtype(at::kInt)) : at::Tensor();
     kernels::launchMoeDecode(bf16Data(x), bf16Data(gateUp), bf16Data(down), slotIds.data_ptr<std::int64_t>(),
         slotWeightsOf(slotWeights), tokens, static_cast<int>(k), experts, hidden, inter,

@@ -23,6 +23,12 @@ constexpr std::int64_t kMaxDecodeTokens = 8;
 // the slots grouped by expert they read each chosen expert once, where grouped GEMMs over groups of a few rows ran
 // at half the bandwidth.
 constexpr std::int64_t kMaxMoeDecodeTokens = 64;
+// Once a step's slots cover half the experts, tokens share experts: the routed experts' kernels group the slots by
+// expert and read each chosen expert once for all its slots.
+inline bool groupSlotsByExpert(std::int64_t tokens, std::int64_t k, std::int64_t experts)
+{
+    return tokens > 1 && tokens * k * 2 >= experts;
+}
 
 // The kernels have no backward: never under autograd (training). MOESCOPE_FUSED_KERNELS=0 turns them off (to compare
 // a run with the plain ATen path on the same build). They are built for compute capability 8.0 and up (bf16

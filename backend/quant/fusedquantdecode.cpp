@@ -81,9 +81,12 @@ at::Tensor fusedQuantMoeDecode(const at::Tensor& x, const at::Tensor& ids, const
     auto h = at::empty({ tokens * k, gate.rows }, x.options()); // [S, I]
     auto y = at::empty({ tokens * k, down.rows }, x.options()); // [S, H]
     auto out = at::empty({ tokens, down.rows }, x.options()); // [T, H]
+    const auto experts = gate.stackSize();
+    const bool grouped = groupSlotsByExpert(tokens, k, experts);
+    const auto grouping = grouped ? at::empty({ experts + 1 + tokens * k }, x.options().dtype(at::kInt)) : at::Tensor();
     kernels::launchQuantMoeDecode(bf16Data(x), *kernelView(gate), *kernelView(up), *kernelView(down),
-        slotIds.data_ptr<std::int64_t>(), slotWeightsOf(slotWeights), tokens, static_cast<int>(k), bf16Data(h),
-        bf16Data(y), bf16Data(out), streamOf(x));
+        slotIds.data_ptr<std::int64_t>(), slotWeightsOf(slotWeights), tokens, static_cast<int>(k), experts,
+        grouped ? grouping.data_ptr<int>() : nullptr, bf16Data(h), bf16Data(y), bf16Data(out), streamOf(x));
     return out;
 }
 

@@ -362,6 +362,7 @@ int main()
     quantMoeCase("int4-g128", 16, 64, 8, 2048, 1024);
     quantMoeCase("int8", 64, 64, 6, 2048, 1408);
     quantMoeCase("fp8-b128", 16, 128, 8, 2048, 768);
+    quantMoeCase("int4-g32-asym", 8, 64, 6, 320, 128); // slots grouped by expert on the CUDA-core INT4 path
     quantGemvCase("int4-g128", 16, 2048, 2048);
     quantGemvCase("int4-g128", 11, 2048, 512); // 11 tokens: would fit the staging buffer, not the mma's 8 columns
     quantGemvCase("int8", 64, 2048, 512);
