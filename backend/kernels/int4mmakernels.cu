@@ -14,6 +14,7 @@
 #include "kernels/devicemath.cuh"
 #include "kernels/quantkernels.cuh"
 
+#include <algorithm>
 #include <cstdint>
 #include <cuda_fp16.h>
 
@@ -66,6 +67,16 @@ __device__ __forceinline__ void stageInputs(const bf16* __restrict__ x, std::int
 {
     for (std::int64_t i = threadIdx.x * 8; i < count; i += blockDim.x * 8)
         *reinterpret_cast<uint4*>(xs + i) = *reinterpret_cast<const uint4*>(x + i);
+    __syncthreads();
+}
+
+// Copies the inputs of n slots (row rowOf(slots[i]) of x, cols each) into xs [n, cols] and waits for the block.
+template <typename RowOf>
+__device__ __forceinline__ void stageSlotInputs(RowOf rowOf, const int* __restrict__ slots, int n, std::int64_t cols,
+    bf16* xs)
+{
+    for (std::int64_t i = threadIdx.x * 8; i < n * cols; i += blockDim.x * 8)
+        *reinterpret_cast<uint4*>(xs + i) = *reinterpret_cast<const uint4*>(rowOf(slots[i / cols]) + i % cols);
     __syncthreads();
 }
 
@@ -154,18 +165,31 @@ struct TileProducts {
         }
     }
 
-    // What every kernel does after load(): stages x [count] in xs, multiplies, and leaves this lane's products in
-    // partial[warp][lane] for the block to sum (every thread of the block calls it; it waits for the block).
-    __device__ void runThroughShared(const bf16* __restrict__ x, std::int64_t count, bf16* xs, int tokens,
-        float (*partial)[32][4], int warp, int lane)
+    // Multiplies with x staged in xs and leaves this lane's products in partial[warp][lane] for the block to sum
+    // (every thread of the block calls it; it waits for the block).
+    __device__ void runStaged(const bf16* xs, int tokens, float (*partial)[32][4], int warp, int lane)
     {
-        stageInputs(x, count, xs);
         float acc[4];
         run(xs, tokens, acc);
 #pragma unroll
         for (int i = 0; i < 4; ++i)
             partial[warp][lane][i] = acc[i];
         __syncthreads();
+    }
+
+    // What the one-pass kernels do after load(): stages x [count] in xs, then runStaged.
+    __device__ void runThroughShared(const bf16* __restrict__ x, std::int64_t count, bf16* xs, int tokens,
+        float (*partial)[32][4], int warp, int lane)
+    {
+        stageInputs(x, count, xs);
+        runStaged(xs, tokens, partial, warp, lane);
+    }
+
+    // Before another run(): the first round's codes again when run() loaded later rounds over them.
+    __device__ void rewind()
+    {
+        if (steps > kStepsAhead * kSplitWarps)
+            loadRound(kw);
     }
 };
 
@@ -219,6 +243,75 @@ __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaDownKernel(
         y[slot * down.rows + first + r] = __float2bfloat16(tileSum(partial, 0, r, 0));
 }
 
+// Batched steps, slots grouped by expert (launchGroupSlots): a block loads a 16-row tile of gate and of up of expert
+// blockIdx.y once and multiplies it by the expert's slots' inputs, up to `chunk` (<= 8, the mma's columns) at a time.
+__global__ void __launch_bounds__(64 * kSplitWarps) int4MmaGateUpGroupedKernel(const bf16* __restrict__ x,
+    QuantMatrices gate, QuantMatrices up, const int* __restrict__ starts, const int* __restrict__ slotList, int k,
+    int chunk, bf16* __restrict__ h)
+{
+    extern __shared__ uint4 shared[];
+    auto* xs = reinterpret_cast<bf16*>(shared); // [chunk, cols]
+    __shared__ float partial[2 * kSplitWarps][32][4];
+    const std::int64_t e = blockIdx.y;
+    const int begin = starts[e], end = starts[e + 1];
+    if (begin == end)
+        return;
+    const std::int64_t first = static_cast<std::int64_t>(blockIdx.x) * kTileRows;
+    const int warp = threadIdx.x / 32;
+    const int lane = threadIdx.x % 32;
+    TileProducts tile;
+    tile.load(warp < kSplitWarps ? gate : up, e, first, warp % kSplitWarps, lane);
+    for (int c = begin; c < end; c += chunk) {
+        const int n = min(chunk, end - c);
+        if (c != begin)
+            tile.rewind();
+        stageSlotInputs([x, k, cols = gate.cols](int slot) { return x + static_cast<std::int64_t>(slot / k) * cols; },
+            slotList + c, n, gate.cols, xs);
+        tile.runStaged(xs, n, partial, warp, lane);
+        for (int o = threadIdx.x; o < kTileRows * n; o += blockDim.x) {
+            const int r = o % kTileRows, i = o / kTileRows;
+            if (first + r < gate.rows)
+                h[static_cast<std::int64_t>(slotList[c + i]) * gate.rows + first + r]
+                    = siluProduct(tileSum(partial, 0, r, i), tileSum(partial, kSplitWarps, r, i));
+        }
+        __syncthreads(); // the next chunk reuses xs and partial
+    }
+}
+
+// The down projection of slots grouped by expert, as int4MmaGateUpGroupedKernel.
+__global__ void __launch_bounds__(32 * kSplitWarps) int4MmaDownGroupedKernel(const bf16* __restrict__ h,
+    QuantMatrices down, const int* __restrict__ starts, const int* __restrict__ slotList, int chunk,
+    bf16* __restrict__ y)
+{
+    extern __shared__ uint4 shared[];
+    auto* hs = reinterpret_cast<bf16*>(shared); // [chunk, cols]
+    __shared__ float partial[kSplitWarps][32][4];
+    const std::int64_t e = blockIdx.y;
+    const int begin = starts[e], end = starts[e + 1];
+    if (begin == end)
+        return;
+    const std::int64_t first = static_cast<std::int64_t>(blockIdx.x) * kTileRows;
+    const int warp = threadIdx.x / 32;
+    const int lane = threadIdx.x % 32;
+    TileProducts tile;
+    tile.load(down, e, first, warp, lane);
+    for (int c = begin; c < end; c += chunk) {
+        const int n = min(chunk, end - c);
+        if (c != begin)
+            tile.rewind();
+        stageSlotInputs([h, cols = down.cols](int slot) { return h + static_cast<std::int64_t>(slot) * cols; },
+            slotList + c, n, down.cols, hs);
+        tile.runStaged(hs, n, partial, warp, lane);
+        for (int o = threadIdx.x; o < kTileRows * n; o += blockDim.x) {
+            const int r = o % kTileRows, i = o / kTileRows;
+            if (first + r < down.rows)
+                y[static_cast<std::int64_t>(slotList[c + i]) * down.rows + first + r]
+                    = __float2bfloat16(tileSum(partial, 0, r, i));
+        }
+        __syncthreads();
+    }
+}
+
 // A 16-row tile of one target for all tokens (<= 8, the mma's columns).
 __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaGemvKernel(
     const bf16* __restrict__ x, QuantGemvTargets targets, TargetBlocks tiles, int tokens)
@@ -246,8 +339,9 @@ __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaGemvKernel(
     }
 }
 
-// x is staged in (default-sized) shared memory.
-constexpr std::int64_t kMaxStagedBytes = 48 * 1024;
+// x is staged in (default-sized, 48 KB) shared memory beside the kernels' own partial sums (up to 4 KB); a launch
+// asking for more fails with "invalid argument".
+constexpr std::int64_t kMaxStagedBytes = 44 * 1024;
 std::size_t inputBytes(std::int64_t cols, std::int64_t tokens)
 {
     return static_cast<std::size_t>(cols * tokens) * sizeof(bf16);
@@ -263,6 +357,30 @@ bool int4MmaApplies(const QuantMatrices& m, std::int64_t tokens)
 {
     return m.format == QuantCodes::Int4 && m.groupSize % kStepCols == 0 && m.cols % kStepCols == 0
         && tokens <= kMaxGemvTokens && inputBytes(m.cols, tokens) <= kMaxStagedBytes;
+}
+
+// Slots of one expert per pass: the mma's 8 columns, fewer when their inputs would not fit the staging buffer.
+int slotsPerPass(std::int64_t cols)
+{
+    return static_cast<int>(std::min<std::int64_t>(kMaxGemvTokens, kMaxStagedBytes / (cols * sizeof(bf16))));
+}
+
+void launchInt4MmaGateUpGrouped(const bf16* x, const QuantMatrices& gate, const QuantMatrices& up, const int* starts,
+    const int* slotList, int k, std::int64_t experts, bf16* h, cudaStream_t stream)
+{
+    const int chunk = slotsPerPass(gate.cols);
+    const dim3 grid(tilesOf(gate.rows), static_cast<unsigned>(experts));
+    int4MmaGateUpGroupedKernel<<<grid, 64 * kSplitWarps, inputBytes(gate.cols, chunk), stream>>>(
+        x, gate, up, starts, slotList, k, chunk, h);
+}
+
+void launchInt4MmaDownGrouped(const bf16* h, const QuantMatrices& down, const int* starts, const int* slotList,
+    std::int64_t experts, bf16* y, cudaStream_t stream)
+{
+    const int chunk = slotsPerPass(down.cols);
+    const dim3 grid(tilesOf(down.rows), static_cast<unsigned>(experts));
+    int4MmaDownGroupedKernel<<<grid, 32 * kSplitWarps, inputBytes(down.cols, chunk), stream>>>(
+        h, down, starts, slotList, chunk, y);
 }
 
 void launchInt4MmaGateUp(const bf16* x, const QuantMatrices& gate, const QuantMatrices& up, const std::int64_t* ids,

@@ -339,18 +339,16 @@ unsigned blocksFor(std::int64_t rows, int rowsPerWarp)
     return static_cast<unsigned>((rows + perBlock - 1) / perBlock);
 }
 
+// The routed experts on the CUDA cores; slots grouped by expert when starts is not null.
 template <QuantCodes F>
 void launchQuantMoeDecodeAs(const bf16* x, const QuantMatrices& gate, const QuantMatrices& up,
     const QuantMatrices& down, const std::int64_t* ids, std::int64_t slots, int k, std::int64_t experts,
-    int* grouping, bf16* h, bf16* y, cudaStream_t stream)
+    const int* starts, const int* slotList, bf16* h, bf16* y, cudaStream_t stream)
 {
     const dim3 block(32 * kWarpsPerBlock);
     const unsigned gateUpBlocks = blocksFor(gate.rows, kRowsPerWarp / 2), downBlocks = blocksFor(down.rows, kRowsPerWarp);
-    if (grouping) {
-        const auto e = static_cast<int>(experts);
-        int* starts = grouping;
-        int* slotList = grouping + experts + 1;
-        launchGroupSlots(ids, static_cast<int>(slots), e, starts, slotList, stream);
+    if (starts) {
+        const auto e = static_cast<unsigned>(experts);
         quantGateUpGroupedKernel<F><<<dim3(gateUpBlocks, e), block, 0, stream>>>(x, gate, up, starts, slotList, k, h);
         quantDownGroupedKernel<F><<<dim3(downBlocks, e), block, 0, stream>>>(h, down, starts, slotList, y);
         return;
@@ -366,15 +364,28 @@ void launchQuantMoeDecode(const bf16* x, const QuantMatrices& gate, const QuantM
     bf16* h, bf16* y, bf16* out, cudaStream_t stream)
 {
     const std::int64_t slots = tokens * k;
-    if (gate.format == QuantCodes::Int8) {
-        launchQuantMoeDecodeAs<QuantCodes::Int8>(x, gate, up, down, ids, slots, k, experts, grouping, h, y, stream);
+    const int* starts = grouping;
+    const int* slotList = grouping ? grouping + experts + 1 : nullptr;
+    if (grouping)
+        launchGroupSlots(ids, static_cast<int>(slots), static_cast<int>(experts), grouping, grouping + experts + 1,
+            stream);
+    if (gate.format == QuantCodes::Int4 && int4MmaApplies(gate, 1) && int4MmaApplies(down, 1)) {
+        if (grouping) {
+            launchInt4MmaGateUpGrouped(x, gate, up, starts, slotList, k, experts, h, stream);
+            launchInt4MmaDownGrouped(h, down, starts, slotList, experts, y, stream);
+        } else {
+            launchInt4MmaGateUp(x, gate, up, ids, slots, k, h, stream);
+            launchInt4MmaDown(h, down, ids, slots, y, stream);
+        }
+    } else if (gate.format == QuantCodes::Int8) {
+        launchQuantMoeDecodeAs<QuantCodes::Int8>(x, gate, up, down, ids, slots, k, experts, starts, slotList, h, y,
+            stream);
     } else if (gate.format == QuantCodes::Fp8) {
-        launchQuantMoeDecodeAs<QuantCodes::Fp8>(x, gate, up, down, ids, slots, k, experts, grouping, h, y, stream);
-    } else if (!grouping && int4MmaApplies(gate, 1) && int4MmaApplies(down, 1)) {
-        launchInt4MmaGateUp(x, gate, up, ids, slots, k, h, stream);
-        launchInt4MmaDown(h, down, ids, slots, y, stream);
+        launchQuantMoeDecodeAs<QuantCodes::Fp8>(x, gate, up, down, ids, slots, k, experts, starts, slotList, h, y,
+            stream);
     } else {
-        launchQuantMoeDecodeAs<QuantCodes::Int4>(x, gate, up, down, ids, slots, k, experts, grouping, h, y, stream);
+        launchQuantMoeDecodeAs<QuantCodes::Int4>(x, gate, up, down, ids, slots, k, experts, starts, slotList, h, y,
+            stream);
     }
     launchCombineSlots(y, ids, weights, tokens, k, down.rows, out, stream);
 }

@@ -29,12 +29,19 @@ struct TargetBlocks {
 };
 
 // Columns and groups multiples of 128 (one mma step, 128 columns of a 16-row tile, lies in one group), and x
-// [tokens, cols] small enough to be staged in shared memory (48 KB).
+// [tokens, cols] small enough to be staged in shared memory (44 KB).
 bool int4MmaApplies(const QuantMatrices& m, std::int64_t tokens);
 
 // h [S, I] = silu(gate_e x_t) * (up_e x_t) for each slot s (expert e = ids[s], token t = s / k).
 void launchInt4MmaGateUp(const __nv_bfloat16* x, const QuantMatrices& gate, const QuantMatrices& up,
     const std::int64_t* ids, std::int64_t slots, int k, __nv_bfloat16* h, cudaStream_t stream);
+
+// The same for slots grouped by expert (starts / slotList as launchGroupSlots makes them): each tile of an expert read
+// once for all its slots.
+void launchInt4MmaGateUpGrouped(const __nv_bfloat16* x, const QuantMatrices& gate, const QuantMatrices& up,
+    const int* starts, const int* slotList, int k, std::int64_t experts, __nv_bfloat16* h, cudaStream_t stream);
+void launchInt4MmaDownGrouped(const __nv_bfloat16* h, const QuantMatrices& down, const int* starts,
+    const int* slotList, std::int64_t experts, __nv_bfloat16* y, cudaStream_t stream);
 
 // y [S, H] = down_e h[s] for each slot s.
 void launchInt4MmaDown(const __nv_bfloat16* h, const QuantMatrices& down, const std::int64_t* ids, std::int64_t slots,

@@ -6,6 +6,8 @@
 #include "kernels/decodekernels.h"
 #include "nn/kernelinputs.h"
 
+#include <c10/cuda/CUDAException.h>
+
 #include <optional>
 #endif
 
@@ -87,6 +89,7 @@ at::Tensor fusedQuantMoeDecode(const at::Tensor& x, const at::Tensor& ids, const
     kernels::launchQuantMoeDecode(bf16Data(x), *kernelView(gate), *kernelView(up), *kernelView(down),
         slotIds.data_ptr<std::int64_t>(), slotWeightsOf(slotWeights), tokens, static_cast<int>(k), experts,
         grouped ? grouping.data_ptr<int>() : nullptr, bf16Data(h), bf16Data(y), bf16Data(out), streamOf(x));
+    C10_CUDA_KERNEL_LAUNCH_CHECK(); // a failed launch named here, not at the next ATen operator
     return out;
 }
 
@@ -122,6 +125,7 @@ std::vector<at::Tensor> fusedQuantGemvs(
     }
     targets.count = static_cast<int>(weights.size());
     kernels::launchQuantGemvTargets(bf16Data(x), targets, x.numel() / x.size(-1), streamOf(x));
+    C10_CUDA_KERNEL_LAUNCH_CHECK();
     return outputs;
 }
 #else

@@ -363,6 +363,8 @@ int main()
     quantMoeCase("int8", 64, 64, 6, 2048, 1408);
     quantMoeCase("fp8-b128", 16, 128, 8, 2048, 768);
     quantMoeCase("int4-g32-asym", 8, 64, 6, 320, 128); // slots grouped by expert on the CUDA-core INT4 path
+    quantMoeCase("int4-g128", 12, 8, 8, 2048, 1024); // 12 slots an expert: tensor-core passes of 8 and 4
+    quantMoeCase("int4-g128-asym", 32, 8, 2, 4096, 1024); // passes of 6 slots over rows longer than one load round
     quantGemvCase("int4-g128", 16, 2048, 2048);
     quantGemvCase("int4-g128", 11, 2048, 512); // 11 tokens: would fit the staging buffer, not the mma's 8 columns
     quantGemvCase("int8", 64, 2048, 512);
