@@ -7,6 +7,8 @@
 #include "kernels/decodekernels.h"
 #include "nn/kernelinputs.h"
 
+#include <c10/cuda/CUDAException.h>
+
 #include <ATen/autocast_mode.h>
 #endif
 
@@ -49,6 +51,7 @@ at::Tensor fusedMoeDecode(const at::Tensor& x, const at::Tensor& ids, const at::
     kernels::launchMoeDecode(bf16Data(x), bf16Data(gateUp), bf16Data(down), slotIds.data_ptr<std::int64_t>(),
         slotWeightsOf(slotWeights), tokens, static_cast<int>(k), experts, hidden, inter,
         grouped ? grouping.data_ptr<int>() : nullptr, bf16Data(h), bf16Data(y), bf16Data(out), streamOf(x));
+    C10_CUDA_KERNEL_LAUNCH_CHECK();
     return out;
 }
 
@@ -93,6 +96,7 @@ std::vector<at::Tensor> fusedGemvs(
     }
     targets.count = static_cast<int>(weights.size());
     kernels::launchGemvTargets(bf16Data(x), targets, x.numel() / in, in, streamOf(x));
+    C10_CUDA_KERNEL_LAUNCH_CHECK();
     return outputs;
 }
 
@@ -116,6 +120,7 @@ namespace {
         const auto d = x.size(-1);
         kernels::launchRmsNorm(bf16Data(input), r.defined() ? bf16Data(r) : nullptr, bf16Data(w), input.numel() / d, d,
             static_cast<float>(eps), sum.defined() ? bf16Data(sum) : nullptr, bf16Data(out), streamOf(x));
+        C10_CUDA_KERNEL_LAUNCH_CHECK();
         return { sum, out };
     }
 } // namespace
@@ -172,6 +177,7 @@ at::Tensor fusedRopeStep(const at::Tensor& q, const at::Tensor& k, const at::Ten
     in.cacheK = bf16Data(cacheK);
     in.cacheV = bf16Data(cacheV);
     kernels::launchRopeStep(in, q.size(0), streamOf(q));
+    C10_CUDA_KERNEL_LAUNCH_CHECK();
     return out;
 }
 
@@ -202,6 +208,7 @@ RoutingDecision fusedRouter(const at::Tensor& x, const at::Tensor& weight, const
         static_cast<int>(experts), static_cast<int>(k), sigmoid, b.defined() ? b.data_ptr<float>() : nullptr,
         normalize, static_cast<float>(scaling), d.logits.data_ptr<float>(), d.scores.data_ptr<float>(),
         d.ids.data_ptr<std::int64_t>(), d.weights.data_ptr<float>(), streamOf(x));
+    C10_CUDA_KERNEL_LAUNCH_CHECK();
     return d;
 }
 
@@ -219,6 +226,7 @@ at::Tensor fusedRope(const at::Tensor& x, const at::Tensor& cos, const at::Tenso
     const auto s = sin.contiguous();
     kernels::launchRope(bf16Data(x), x.size(0), x.size(1), x.size(2), x.stride(0), x.stride(1), cos.data_ptr<float>(),
         s.data_ptr<float>(), interleaved, float32, keepInterleaved, bf16Data(out), streamOf(x));
+    C10_CUDA_KERNEL_LAUNCH_CHECK();
     return out;
 }
 #else
