@@ -243,73 +243,71 @@ __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaDownKernel(
         y[slot * down.rows + first + r] = __float2bfloat16(tileSum(partial, 0, r, 0));
 }
 
-// Batched steps, slots grouped by expert (launchGroupSlots): a block loads a 16-row tile of gate and of up of expert
-// blockIdx.y once and multiplies it by the expert's slots' inputs, up to `chunk` (<= 8, the mma's columns) at a time.
+// Batched steps, slots grouped by expert (launchGroupSlots): a block loads a 16-row tile of expert blockIdx.y once
+// and multiplies it by the expert's slots' inputs [begin, end), up to `chunk` (<= 8, the mma's columns) a pass:
+// rowOf(slot) is a slot's input row, emit(slot, r, i) writes tile row r for the pass's i-th slot from the partial sums.
+template <typename RowOf, typename Emit>
+__device__ __forceinline__ void runSlotPasses(TileProducts& tile, const int* __restrict__ slotList, int begin, int end,
+    int chunk, std::int64_t cols, bf16* xs, float (*partial)[32][4], int warp, int lane, RowOf rowOf, Emit emit)
+{
+    for (int c = begin; c < end; c += chunk) {
+        const int n = min(chunk, end - c);
+        if (c != begin)
+            tile.rewind();
+        stageSlotInputs(rowOf, slotList + c, n, cols, xs);
+        tile.runStaged(xs, n, partial, warp, lane);
+        for (int o = threadIdx.x; o < kTileRows * n; o += blockDim.x)
+            emit(static_cast<std::int64_t>(slotList[c + o / kTileRows]), o % kTileRows, o / kTileRows);
+        __syncthreads(); // the next pass reuses xs and partial
+    }
+}
+
+// h for slots grouped by expert: warps 0-3 a tile of gate, 4-7 of up.
 __global__ void __launch_bounds__(64 * kSplitWarps) int4MmaGateUpGroupedKernel(const bf16* __restrict__ x,
     QuantMatrices gate, QuantMatrices up, const int* __restrict__ starts, const int* __restrict__ slotList, int k,
     int chunk, bf16* __restrict__ h)
 {
     extern __shared__ uint4 shared[];
-    auto* xs = reinterpret_cast<bf16*>(shared); // [chunk, cols]
     __shared__ float partial[2 * kSplitWarps][32][4];
     const std::int64_t e = blockIdx.y;
-    const int begin = starts[e], end = starts[e + 1];
-    if (begin == end)
-        return;
     const std::int64_t first = static_cast<std::int64_t>(blockIdx.x) * kTileRows;
     const int warp = threadIdx.x / 32;
     const int lane = threadIdx.x % 32;
+    if (starts[e] == starts[e + 1])
+        return;
     TileProducts tile;
     tile.load(warp < kSplitWarps ? gate : up, e, first, warp % kSplitWarps, lane);
-    for (int c = begin; c < end; c += chunk) {
-        const int n = min(chunk, end - c);
-        if (c != begin)
-            tile.rewind();
-        stageSlotInputs([x, k, cols = gate.cols](int slot) { return x + static_cast<std::int64_t>(slot / k) * cols; },
-            slotList + c, n, gate.cols, xs);
-        tile.runStaged(xs, n, partial, warp, lane);
-        for (int o = threadIdx.x; o < kTileRows * n; o += blockDim.x) {
-            const int r = o % kTileRows, i = o / kTileRows;
-            if (first + r < gate.rows)
-                h[static_cast<std::int64_t>(slotList[c + i]) * gate.rows + first + r]
-                    = siluProduct(tileSum(partial, 0, r, i), tileSum(partial, kSplitWarps, r, i));
-        }
-        __syncthreads(); // the next chunk reuses xs and partial
-    }
+    const std::int64_t rows = gate.rows, cols = gate.cols;
+    runSlotPasses(tile, slotList, starts[e], starts[e + 1], chunk, cols, reinterpret_cast<bf16*>(shared), partial, warp,
+        lane, [x, k, cols](int slot) { return x + static_cast<std::int64_t>(slot / k) * cols; },
+        [h, first, rows](std::int64_t slot, int r, int i) {
+            if (first + r < rows)
+                h[slot * rows + first + r] = siluProduct(tileSum(partial, 0, r, i), tileSum(partial, kSplitWarps, r, i));
+        });
 }
 
-// The down projection of slots grouped by expert, as int4MmaGateUpGroupedKernel.
+// y for slots grouped by expert: a tile of the down projection.
 __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaDownGroupedKernel(const bf16* __restrict__ h,
     QuantMatrices down, const int* __restrict__ starts, const int* __restrict__ slotList, int chunk,
     bf16* __restrict__ y)
 {
     extern __shared__ uint4 shared[];
-    auto* hs = reinterpret_cast<bf16*>(shared); // [chunk, cols]
     __shared__ float partial[kSplitWarps][32][4];
     const std::int64_t e = blockIdx.y;
-    const int begin = starts[e], end = starts[e + 1];
-    if (begin == end)
-        return;
     const std::int64_t first = static_cast<std::int64_t>(blockIdx.x) * kTileRows;
     const int warp = threadIdx.x / 32;
     const int lane = threadIdx.x % 32;
+    if (starts[e] == starts[e + 1])
+        return;
     TileProducts tile;
     tile.load(down, e, first, warp, lane);
-    for (int c = begin; c < end; c += chunk) {
-        const int n = min(chunk, end - c);
-        if (c != begin)
-            tile.rewind();
-        stageSlotInputs([h, cols = down.cols](int slot) { return h + static_cast<std::int64_t>(slot) * cols; },
-            slotList + c, n, down.cols, hs);
-        tile.runStaged(hs, n, partial, warp, lane);
-        for (int o = threadIdx.x; o < kTileRows * n; o += blockDim.x) {
-            const int r = o % kTileRows, i = o / kTileRows;
-            if (first + r < down.rows)
-                y[static_cast<std::int64_t>(slotList[c + i]) * down.rows + first + r]
-                    = __float2bfloat16(tileSum(partial, 0, r, i));
-        }
-        __syncthreads();
-    }
+    const std::int64_t rows = down.rows, cols = down.cols;
+    runSlotPasses(tile, slotList, starts[e], starts[e + 1], chunk, cols, reinterpret_cast<bf16*>(shared), partial, warp,
+        lane, [h, cols](int slot) { return h + static_cast<std::int64_t>(slot) * cols; },
+        [y, first, rows](std::int64_t slot, int r, int i) {
+            if (first + r < rows)
+                y[slot * rows + first + r] = __float2bfloat16(tileSum(partial, 0, r, i));
+        });
 }
 
 // A 16-row tile of one target for all tokens (<= 8, the mma's columns).

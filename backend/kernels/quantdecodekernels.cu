@@ -213,6 +213,23 @@ __device__ __forceinline__ std::int64_t warpFirstRow(int rowsPerWarp)
     return (static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32) * rowsPerWarp;
 }
 
+// h[slot, j0 .. j0 + kRowsPerWarp / 2) of one slot: the warp's gate and up rows (spans) against its token's x.
+template <QuantCodes F>
+__device__ __forceinline__ void gateUpRowsOfSlot(const RowSpan<kRowsPerWarp / 2> (&spans)[2], const bf16* __restrict__ x,
+    std::int64_t slot, int k, int lane, bf16* __restrict__ h)
+{
+    constexpr int Half = kRowsPerWarp / 2;
+    const std::int64_t rows = spans[0].m->rows, j0 = spans[0].first;
+    float dots[kRowsPerWarp];
+    dotQuantRows<F, kRowsPerWarp, 2>(spans, x + (slot / k) * spans[0].m->cols, lane, dots);
+    if (lane < Half && j0 + lane < rows) {
+#pragma unroll
+        for (int n = 0; n < Half; ++n)
+            if (n == lane)
+                h[slot * rows + j0 + n] = siluProduct(dots[n], dots[Half + n]);
+    }
+}
+
 // h[slot, j] = silu(gate_e x) * (up_e x) for kRowsPerWarp / 2 rows j of gate and of up per warp.
 template <QuantCodes F>
 __global__ void __launch_bounds__(32 * kWarpsPerBlock, kMinBlocksPerSm) quantGateUpSiluKernel(const bf16* __restrict__ x, QuantMatrices gate, QuantMatrices up,
@@ -226,14 +243,7 @@ __global__ void __launch_bounds__(32 * kWarpsPerBlock, kMinBlocksPerSm) quantGat
         return;
     const std::int64_t e = ids[slot];
     const RowSpan<Half> spans[2] = { { &gate, e, j0 }, { &up, e, j0 } };
-    float dots[kRowsPerWarp];
-    dotQuantRows<F, kRowsPerWarp, 2>(spans, x + (slot / k) * gate.cols, lane, dots);
-    if (lane < Half && j0 + lane < gate.rows) {
-#pragma unroll
-        for (int n = 0; n < Half; ++n)
-            if (n == lane)
-                h[slot * gate.rows + j0 + n] = siluProduct(dots[n], dots[Half + n]);
-    }
+    gateUpRowsOfSlot<F>(spans, x, slot, k, lane, h);
 }
 
 // Writes lane n's row of a warp's kRowsPerWarp dot products (lanes past the matrix's rows write nothing).
@@ -299,17 +309,8 @@ __global__ void __launch_bounds__(32 * kWarpsPerBlock, kMinBlocksPerSm) quantGat
     if (begin == end || j0 >= gate.rows)
         return;
     const RowSpan<Half> spans[2] = { { &gate, e, j0 }, { &up, e, j0 } };
-    for (int s = begin; s < end; ++s) {
-        const std::int64_t slot = slotList[s];
-        float dots[kRowsPerWarp];
-        dotQuantRows<F, kRowsPerWarp, 2>(spans, x + (slot / k) * gate.cols, lane, dots);
-        if (lane < Half && j0 + lane < gate.rows) {
-#pragma unroll
-            for (int n = 0; n < Half; ++n)
-                if (n == lane)
-                    h[slot * gate.rows + j0 + n] = siluProduct(dots[n], dots[Half + n]);
-        }
-    }
+    for (int s = begin; s < end; ++s)
+        gateUpRowsOfSlot<F>(spans, x, slotList[s], k, lane, h);
 }
 
 // The down projection of slots grouped by expert: kRowsPerWarp rows of an expert per warp, for each of its slots.
