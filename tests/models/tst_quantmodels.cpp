@@ -2,7 +2,8 @@
 // weights, quantize-on-load for every family, saved quantized checkpoints loading to exactly the same model through
 // loadModel (per-expert mixed policies and fused expert layouts included), memory that matches the format (no
 // dequantized copy kept; int4-g128 about 0.28x of bf16 at realistic dimensions), calibration (activation statistics,
-// expert sensitivity, budget allocation), damaged quantized checkpoints, and cancellation of the quantize command.
+// expert sensitivity, budget allocation), damaged quantized checkpoints, cancellation of the quantize command, and
+// block-scaled FP8 checkpoints kept as stored (square blocks) or dequantized on load (other blocks).
 
 #include "core/error.h"
 #include "eval/memorytracker.h"
@@ -19,6 +20,7 @@
 #include "quant/quantizedexpertbank.h"
 #include "quant/quantizedlinear.h"
 #include "quant/quantizer.h"
+#include "quant/storedfp8weights.h"
 #include "randomcheckpoint.h"
 #include "fixturemodels.h"
 
@@ -26,6 +28,9 @@
 #include <QTest>
 
 #include <cmath>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
 
 using namespace moescope;
 
@@ -371,6 +376,27 @@ private slots:
         QCOMPARE(dense->summary().weightBytes - stored->summary().weightBytes, 3 * fp8Weights - 4 * scales);
         const auto ids = someIds(24, 160, 7);
         const double d = relDiff(stored->logits(ids), dense->logits(ids));
+        QVERIFY2(d < 1e-5, qPrintable(QString::number(d)));
+    }
+
+    // Blocks that are not square have no kernel layout: such a checkpoint is dequantized on load, as before, and
+    // computes the same (each of the fixture's matrices fits in one block either way, so the scales are the same).
+    void nonSquareFp8BlocksDequantizeOnLoad()
+    {
+        QTemporaryDir tmp;
+        const auto dir = std::filesystem::path(tmp.path().toStdString()) / "fp8";
+        std::filesystem::copy(fixture("deepseek_v3_fp8"), dir, std::filesystem::copy_options::recursive);
+        nlohmann::json config;
+        std::ifstream(dir / "config.json") >> config;
+        config["quantization_config"]["weight_block_size"] = { 256, 128 };
+        std::ofstream(dir / "config.json") << config.dump(2);
+        QVERIFY(!storedFp8BlockSize(dir));
+        auto dequantized = loadModel(dir, kCpu);
+        QCOMPARE(dequantized->summary().quantization, std::string("fp8 (stored, dequantized on load)"));
+        auto stored = loadModel(fixture("deepseek_v3_fp8"), kCpu);
+        QVERIFY(dequantized->summary().weightBytes > stored->summary().weightBytes);
+        const auto ids = someIds(24, 160, 8);
+        const double d = relDiff(dequantized->logits(ids), stored->logits(ids));
         QVERIFY2(d < 1e-5, qPrintable(QString::number(d)));
     }
 
