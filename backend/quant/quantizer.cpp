@@ -346,12 +346,23 @@ at::Tensor dequantizeWeight(const QuantizedTensor& q, at::ScalarType dtype)
         break;
     }
     case QuantFormat::Fp8: {
-        const auto values = q.data.to(at::kFloat); // [.., O, I]
+        auto values = q.data.to(at::kFloat); // [.., O, I]
         if (q.scheme.groupSize > 0) {
-            const auto b = q.scheme.groupSize;
-            const auto full = q.scales.repeat_interleave(b, -2).narrow(-2, 0, q.rows).repeat_interleave(b, -1).narrow(
-                -1, 0, q.cols); // [.., O, I]
-            w = values * full;
+            // Each b x b block times its scale by broadcasting over a [.., rb, b, cb, b] view (no [O, I] copy of the
+            // scales); edges cut by the matrix are padded to whole blocks and cut again.
+            const std::int64_t b = q.scheme.groupSize;
+            const auto rb = q.scales.size(-2), cb = q.scales.size(-1);
+            if (rb * b != q.rows || cb * b != q.cols)
+                values = at::constant_pad_nd(values, { 0, cb * b - q.cols, 0, rb * b - q.rows });
+            auto blocks = values.sizes().vec(); // [.., rb * b, cb * b] -> [.., rb, b, cb, b]
+            blocks.resize(blocks.size() - 2);
+            auto scaleShape = blocks; // [.., rb, 1, cb, 1]
+            for (const auto n : { rb, b, cb, b })
+                blocks.push_back(n);
+            for (const auto n : { rb, std::int64_t { 1 }, cb, std::int64_t { 1 } })
+                scaleShape.push_back(n);
+            auto flat = values.sizes().vec();
+            w = (values.view(blocks) * q.scales.view(scaleShape)).view(flat).narrow(-2, 0, q.rows).narrow(-1, 0, q.cols);
         } else {
             w = values * q.scales.unsqueeze(-1);
         }
