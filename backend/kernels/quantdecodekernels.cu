@@ -365,11 +365,10 @@ void launchQuantMoeDecode(const bf16* x, const QuantMatrices& gate, const QuantM
     bf16* h, bf16* y, bf16* out, cudaStream_t stream)
 {
     const std::int64_t slots = tokens * k;
-    const int* starts = grouping;
-    const int* slotList = grouping ? grouping + experts + 1 : nullptr;
+    int* starts = grouping;
+    int* slotList = grouping ? grouping + experts + 1 : nullptr;
     if (grouping)
-        launchGroupSlots(ids, static_cast<int>(slots), static_cast<int>(experts), grouping, grouping + experts + 1,
-            stream);
+        launchGroupSlots(ids, static_cast<int>(slots), static_cast<int>(experts), starts, slotList, stream);
     if (gate.format == QuantCodes::Int4 && int4MmaApplies(gate, 1) && int4MmaApplies(down, 1)) {
         if (grouping) {
             launchInt4MmaGateUpGrouped(x, gate, up, starts, slotList, k, experts, h, stream);

@@ -146,8 +146,8 @@ MlaAttention::MlaAttention(const ModelSpec& spec, const std::string& prefix, Wei
     m_kvB = w.loadLinear(
         prefix + "kv_b_proj", heads * (m_spec.qkNopeHeadDim + m_spec.vHeadDim), m_spec.kvLoraRank, false);
     m_o = w.loadLinear(prefix + "o_proj", h, heads * m_spec.vHeadDim, m_spec.outputBias);
-    if (const auto kvB = m_kvB.dense(); m_kvB.weights()->storesDense() || kvB.is_cuda())
-        m_kvBHeads = kvB.view({ heads, m_spec.qkNopeHeadDim + m_spec.vHeadDim, m_spec.kvLoraRank });
+    if (m_kvB.weights()->storesDense() || w.options().device().is_cuda())
+        m_kvBHeads = m_kvB.dense().view({ heads, m_spec.qkNopeHeadDim + m_spec.vHeadDim, m_spec.kvLoraRank });
 }
 
 at::Tensor MlaAttention::forward(const at::Tensor& x, int layer, const AttentionContext& ctx) const

@@ -1,7 +1,6 @@
 #include "quant/checkpointquantizer.h"
 
 #include "core/error.h"
-#include "io/configreader.h"
 #include "io/jsonfile.h"
 #include "io/safetensorscheckpoint.h"
 #include "io/safetensorswriter.h"
@@ -90,15 +89,6 @@ namespace {
         std::uint64_t m_total = 0;
         std::vector<std::pair<std::string, std::vector<std::string>>> m_shards;
     };
-
-    std::pair<int, int> sourceFp8Block(const fs::path& dir)
-    {
-        const auto q = ConfigReader::fromFile(dir / "config.json").child("quantization_config");
-        const auto block = q.getIntList("weight_block_size");
-        if (block.size() == 2 && block[0] > 0 && block[1] > 0)
-            return { static_cast<int>(block[0]), static_cast<int>(block[1]) };
-        return { 128, 128 };
-    }
 
     bool isAuxiliaryFile(const std::string& name)
     {
@@ -262,7 +252,7 @@ CheckpointQuantizeReport quantizeCheckpoint(const fs::path& source, const ModelS
 
     const SafetensorsCheckpoint ckpt(source);
     const auto device = at::Device(options.device == "auto" ? "cpu" : options.device);
-    CheckpointWeights weights(ckpt, device, at::kFloat, sourceFp8Block(source));
+    CheckpointWeights weights(ckpt, device, at::kFloat, fp8BlockSizeOf(source).value_or(kDefaultFp8Block));
     const auto plan = planModules(spec, [&](const std::string& n) { return ckpt.contains(n); });
 
     CheckpointQuantizeReport report;

@@ -354,15 +354,9 @@ at::Tensor dequantizeWeight(const QuantizedTensor& q, at::ScalarType dtype)
             const auto rb = q.scales.size(-2), cb = q.scales.size(-1);
             if (rb * b != q.rows || cb * b != q.cols)
                 values = at::constant_pad_nd(values, { 0, cb * b - q.cols, 0, rb * b - q.rows });
-            auto blocks = values.sizes().vec(); // [.., rb * b, cb * b] -> [.., rb, b, cb, b]
-            blocks.resize(blocks.size() - 2);
-            auto scaleShape = blocks; // [.., rb, 1, cb, 1]
-            for (const auto n : { rb, b, cb, b })
-                blocks.push_back(n);
-            for (const auto n : { rb, std::int64_t { 1 }, cb, std::int64_t { 1 } })
-                scaleShape.push_back(n);
-            auto flat = values.sizes().vec();
-            w = (values.view(blocks) * q.scales.view(scaleShape)).view(flat).narrow(-2, 0, q.rows).narrow(-1, 0, q.cols);
+            const auto scaled = values.unflatten(-1, { cb, b }).unflatten(-3, { rb, b }) // [.., rb, b, cb, b]
+                * q.scales.unsqueeze(-1).unsqueeze(-3); // [.., rb, 1, cb, 1]
+            w = scaled.flatten(-2, -1).flatten(-3, -2).narrow(-2, 0, q.rows).narrow(-1, 0, q.cols);
         } else {
             w = values * q.scales.unsqueeze(-1);
         }

@@ -18,10 +18,8 @@ std::optional<int> storedFp8BlockSize(const std::filesystem::path& dir)
     const auto q = ConfigReader::fromFile(dir / "config.json").child("quantization_config");
     if (q.optString("quant_method").value_or("") != "fp8")
         return std::nullopt;
-    const auto block = q.getIntList("weight_block_size");
-    if (block.size() != 2 || block[0] != block[1] || block[0] <= 0)
-        return std::nullopt;
-    return static_cast<int>(block[0]);
+    const auto block = fp8BlockSizeOf(dir);
+    return block && block->first == block->second ? std::optional<int>(block->first) : std::nullopt;
 }
 
 StoredFp8Weights::StoredFp8Weights(CheckpointWeights& inner, int blockSize)

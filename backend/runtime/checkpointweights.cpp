@@ -2,6 +2,7 @@
 #include "runtime/checkpointweights.h"
 
 #include "core/error.h"
+#include "io/configreader.h"
 
 #include <sstream>
 
@@ -37,6 +38,18 @@ at::ScalarType toScalarType(DType dtype)
     default:
         throw UnsupportedError("tensor dtype " + std::string(dtypeName(dtype)) + " is not supported for weights");
     }
+}
+
+std::optional<std::pair<int, int>> fp8BlockSizeOf(const std::filesystem::path& dir)
+{
+    std::error_code ec;
+    if (!std::filesystem::exists(dir / "config.json", ec))
+        return std::nullopt;
+    const auto q = ConfigReader::fromFile(dir / "config.json").child("quantization_config");
+    const auto block = q.getIntList("weight_block_size");
+    if (block.size() == 2 && block[0] > 0 && block[1] > 0)
+        return std::pair { static_cast<int>(block[0]), static_cast<int>(block[1]) };
+    return std::nullopt;
 }
 
 at::Tensor viewTensor(const TensorRef& ref)

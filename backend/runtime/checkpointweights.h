@@ -6,14 +6,22 @@
 #include "io/safetensorscheckpoint.h"
 #include "nn/weightsource.h"
 
+#include <filesystem>
+#include <optional>
 #include <set>
+#include <utility>
 
 namespace moescope {
+
+// The FP8 block of a checkpoint folder (config.json's quantization_config.weight_block_size, rows x columns), nullopt
+// when it says none (readers then take DeepSeek-V3's 128 x 128, kDefaultFp8Block).
+std::optional<std::pair<int, int>> fp8BlockSizeOf(const std::filesystem::path& dir);
+inline constexpr std::pair<int, int> kDefaultFp8Block { 128, 128 };
 
 class CheckpointWeights final : public WeightSource {
 public:
     CheckpointWeights(const SafetensorsCheckpoint& checkpoint, at::Device device, at::ScalarType dtype,
-        std::pair<int, int> fp8BlockSize = { 128, 128 });
+        std::pair<int, int> fp8BlockSize = kDefaultFp8Block);
 
     bool has(const std::string& name) const override { return m_checkpoint.contains(name); }
     at::Tensor load(const std::string& name, at::IntArrayRef expectedShape, bool keepFloat32 = false) override;

@@ -87,18 +87,6 @@ namespace {
         return best;
     }
 
-    std::pair<int, int> fp8BlockSize(const std::filesystem::path& dir)
-    {
-        std::error_code ec;
-        if (!std::filesystem::exists(dir / "config.json", ec))
-            return { 128, 128 };
-        const auto q = ConfigReader::fromFile(dir / "config.json").child("quantization_config");
-        const auto block = q.getIntList("weight_block_size");
-        if (block.size() == 2 && block[0] > 0 && block[1] > 0)
-            return { static_cast<int>(block[0]), static_cast<int>(block[1]) };
-        return { 128, 128 };
-    }
-
     std::vector<std::int32_t> generationEos(const std::filesystem::path& dir, const ModelSpec& spec)
     {
         std::vector<std::int64_t> ids = spec.eosTokenIds;
@@ -179,7 +167,7 @@ std::unique_ptr<Engine> Engine::load(const std::filesystem::path& dir, const Mod
     std::string quantization;
     guardTensorErrors("loading " + dir.string() + " onto " + deviceName, [&] {
         c10::InferenceMode inference;
-        CheckpointWeights weights(*d.checkpoint, d.device, d.dtype, fp8BlockSize(dir));
+        CheckpointWeights weights(*d.checkpoint, d.device, d.dtype, fp8BlockSizeOf(dir).value_or(kDefaultFp8Block));
         // Quantized checkpoints, quantize on load and caller wrappers (backend/quant/quantloading.h).
         auto loading = prepareWeightLoading(weights, dir, spec, options.quantization, options.wrapWeights);
         quantization = loading.label;
