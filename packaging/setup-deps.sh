@@ -11,7 +11,7 @@ torch_version=2.11.0
 packages=(build-essential cmake ninja-build ccache pkg-config python3-venv
     libspdlog-dev nlohmann-json3-dev libsqlite3-dev libpcre2-dev libpoppler-cpp-dev poppler-utils zlib1g-dev liblzma-dev)
 if [ "${MOESCOPE_NO_GUI:-0}" != 1 ]; then
-    packages+=(qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-svg-dev libqt6svgwidgets6 libpoppler-qt6-dev
+    packages+=(qt6-base-dev qt6-base-dev-tools libqt6opengl6-dev qt6-charts-dev qt6-svg-dev libqt6svgwidgets6 libpoppler-qt6-dev
         qt6-qpa-plugins libgl-dev xvfb xauth fonts-dejavu-core)
 fi
 
