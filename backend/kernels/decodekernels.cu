@@ -1,9 +1,12 @@
 // Decode kernels of bf16 models: routed experts (gate/up + SiLU, down projection per slot, in-order combination)
 // and the dense projections' GEMV (kernels/decodekernels.h).
 
+#include "kernels/chainedlaunch.cuh"
 #include "kernels/devicemath.cuh"
 
 #include <cstdint>
+#include <cstdlib>
+#include <string_view>
 
 namespace moescope::kernels {
 
@@ -16,6 +19,7 @@ namespace {
 __global__ void combineSlotsKernel(const bf16* __restrict__ y, const std::int64_t* __restrict__ ids,
     SlotWeights weights, std::int64_t tokens, int k, std::int64_t hidden, bf16* __restrict__ out)
 {
+    awaitPreviousKernel();
     const std::int64_t index = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
     if (index >= tokens * hidden)
         return;
@@ -38,6 +42,7 @@ __global__ void combineSlotsKernel(const bf16* __restrict__ y, const std::int64_
 __global__ void gateUpSiluKernel(const bf16* __restrict__ x, const bf16* __restrict__ gateUp,
     const std::int64_t* __restrict__ ids, int k, std::int64_t hidden, std::int64_t inter, bf16* __restrict__ h)
 {
+    awaitPreviousKernel();
     const std::int64_t slot = blockIdx.y;
     const std::int64_t j = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
     const int lane = threadIdx.x % 32;
@@ -55,6 +60,7 @@ __global__ void gateUpSiluKernel(const bf16* __restrict__ x, const bf16* __restr
 __global__ void downSlotKernel(const bf16* __restrict__ h, const bf16* __restrict__ down,
     const std::int64_t* __restrict__ ids, std::int64_t hidden, std::int64_t inter, bf16* __restrict__ y)
 {
+    awaitPreviousKernel();
     const std::int64_t slot = blockIdx.y;
     const std::int64_t row = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
     const int lane = threadIdx.x % 32;
@@ -70,6 +76,7 @@ __global__ void downSlotKernel(const bf16* __restrict__ h, const bf16* __restric
 __global__ void groupSlotsKernel(
     const std::int64_t* __restrict__ ids, int slots, int experts, int* __restrict__ starts, int* __restrict__ slotList)
 {
+    awaitPreviousKernel();
     extern __shared__ int counts[]; // [2E]: counts, then cursors
     int* cursor = counts + experts;
     for (int e = threadIdx.x; e < experts; e += blockDim.x)
@@ -175,6 +182,7 @@ __global__ void gateUpGroupedKernel(const bf16* __restrict__ x, const bf16* __re
     const int* __restrict__ starts, const int* __restrict__ slotList, int k, std::int64_t hidden, std::int64_t inter,
     bf16* __restrict__ h)
 {
+    awaitPreviousKernel();
     const std::int64_t e = blockIdx.y;
     const int begin = starts[e], end = starts[e + 1];
     const std::int64_t j = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
@@ -193,6 +201,7 @@ __global__ void downGroupedKernel(const bf16* __restrict__ h, const bf16* __rest
     const int* __restrict__ starts, const int* __restrict__ slotList, std::int64_t hidden, std::int64_t inter,
     bf16* __restrict__ y)
 {
+    awaitPreviousKernel();
     const std::int64_t e = blockIdx.y;
     const int begin = starts[e], end = starts[e + 1];
     const std::int64_t row = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
@@ -207,6 +216,7 @@ __global__ void downGroupedKernel(const bf16* __restrict__ h, const bf16* __rest
 // One warp per output row of the targets' rows laid end to end; each row is read once for all kTokens tokens.
 template <int kTokens> __global__ void gemvKernel(const bf16* __restrict__ x, GemvTargets targets, std::int64_t in)
 {
+    awaitPreviousKernel();
     std::int64_t row = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
     const int lane = threadIdx.x % 32;
     GemvTarget target;
@@ -257,12 +267,14 @@ void launchMoeDecode(const bf16* x, const bf16* gateUp, const bf16* down, const 
         int* slotList = grouping + experts + 1;
         const auto e = static_cast<int>(experts);
         launchGroupSlots(ids, slots, e, starts, slotList, stream);
-        gateUpGroupedKernel<<<dim3(gateUpBlocks, e), block, 0, stream>>>(
+        launchChained(gateUpGroupedKernel, dim3(gateUpBlocks, e), block, 0, stream,
             x, gateUp, starts, slotList, k, hidden, intermediate, h);
-        downGroupedKernel<<<dim3(downBlocks, e), block, 0, stream>>>(h, down, starts, slotList, hidden, intermediate, y);
+        launchChained(downGroupedKernel, dim3(downBlocks, e), block, 0, stream, h, down, starts, slotList, hidden,
+            intermediate, y);
     } else {
-        gateUpSiluKernel<<<dim3(gateUpBlocks, slots), block, 0, stream>>>(x, gateUp, ids, k, hidden, intermediate, h);
-        downSlotKernel<<<dim3(downBlocks, slots), block, 0, stream>>>(h, down, ids, hidden, intermediate, y);
+        launchChained(
+            gateUpSiluKernel, dim3(gateUpBlocks, slots), block, 0, stream, x, gateUp, ids, k, hidden, intermediate, h);
+        launchChained(downSlotKernel, dim3(downBlocks, slots), block, 0, stream, h, down, ids, hidden, intermediate, y);
     }
     launchCombineSlots(y, ids, weights, tokens, k, hidden, out, stream);
 }
@@ -284,21 +296,35 @@ void launchGemvTargets(
             slice.target[t].y += done * slice.target[t].rows;
         const bf16* xs = x + done * in;
         if (n == 8)
-            gemvKernel<8><<<grid, block, 0, stream>>>(xs, slice, in);
+            launchChained(gemvKernel<8>, grid, block, 0, stream, xs, slice, in);
         else if (n == 4)
-            gemvKernel<4><<<grid, block, 0, stream>>>(xs, slice, in);
+            launchChained(gemvKernel<4>, grid, block, 0, stream, xs, slice, in);
         else if (n == 2)
-            gemvKernel<2><<<grid, block, 0, stream>>>(xs, slice, in);
+            launchChained(gemvKernel<2>, grid, block, 0, stream, xs, slice, in);
         else
-            gemvKernel<1><<<grid, block, 0, stream>>>(xs, slice, in);
+            launchChained(gemvKernel<1>, grid, block, 0, stream, xs, slice, in);
         done += n;
     }
 }
 
 namespace device {
+bool chainedLaunchEnabled()
+{
+    static const bool enabled = [] {
+        const char* setting = std::getenv("MOESCOPE_CHAINED_LAUNCH");
+        if (setting && std::string_view(setting) == "0")
+            return false;
+        int deviceIndex = 0, major = 0;
+        return cudaGetDevice(&deviceIndex) == cudaSuccess
+            && cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, deviceIndex) == cudaSuccess
+            && major >= 9;
+    }();
+    return enabled;
+}
+
 void launchGroupSlots(const std::int64_t* ids, int slots, int experts, int* starts, int* slotList, cudaStream_t stream)
 {
-    groupSlotsKernel<<<1, 256, 2 * experts * sizeof(int), stream>>>(ids, slots, experts, starts, slotList);
+    launchChained(groupSlotsKernel, 1, 256, 2 * experts * sizeof(int), stream, ids, slots, experts, starts, slotList);
 }
 
 void launchCombineSlots(const bf16* y, const std::int64_t* ids, SlotWeights weights, std::int64_t tokens, int k,
@@ -306,7 +332,7 @@ void launchCombineSlots(const bf16* y, const std::int64_t* ids, SlotWeights weig
 {
     constexpr int threads = 256;
     const auto blocks = static_cast<unsigned>((tokens * hidden + threads - 1) / threads);
-    combineSlotsKernel<<<blocks, threads, 0, stream>>>(y, ids, weights, tokens, k, hidden, out);
+    launchChained(combineSlotsKernel, blocks, threads, 0, stream, y, ids, weights, tokens, k, hidden, out);
 }
 } // namespace device
 

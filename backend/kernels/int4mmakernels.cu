@@ -11,6 +11,7 @@
 // 16 products an mma sums over is free as long as A and B agree, so each lane pairs columns (c, c + 4) of its 8-column
 // words: one mask of a code word gives the pair, one byte permute gives the inputs' pair.
 
+#include "kernels/chainedlaunch.cuh"
 #include "kernels/devicemath.cuh"
 #include "kernels/quantkernels.cuh"
 
@@ -209,6 +210,7 @@ __device__ __forceinline__ float tileSum(const float (*partial)[32][4], int warp
 __global__ void __launch_bounds__(64 * kSplitWarps) int4MmaGateUpKernel(const bf16* __restrict__ x,
     QuantMatrices gate, QuantMatrices up, const std::int64_t* __restrict__ ids, int k, bf16* __restrict__ h)
 {
+    awaitPreviousKernel();
     extern __shared__ uint4 shared[];
     auto* xs = reinterpret_cast<bf16*>(shared); // [cols]
     __shared__ float partial[2 * kSplitWarps][32][4];
@@ -228,6 +230,7 @@ __global__ void __launch_bounds__(64 * kSplitWarps) int4MmaGateUpKernel(const bf
 __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaDownKernel(
     const bf16* __restrict__ h, QuantMatrices down, const std::int64_t* __restrict__ ids, bf16* __restrict__ y)
 {
+    awaitPreviousKernel();
     extern __shared__ uint4 shared[];
     auto* hs = reinterpret_cast<bf16*>(shared); // [cols]
     __shared__ float partial[kSplitWarps][32][4];
@@ -267,6 +270,7 @@ __global__ void __launch_bounds__(64 * kSplitWarps) int4MmaGateUpGroupedKernel(c
     QuantMatrices gate, QuantMatrices up, const int* __restrict__ starts, const int* __restrict__ slotList, int k,
     int chunk, bf16* __restrict__ h)
 {
+    awaitPreviousKernel();
     extern __shared__ uint4 shared[];
     __shared__ float partial[2 * kSplitWarps][32][4];
     const std::int64_t e = blockIdx.y;
@@ -291,6 +295,7 @@ __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaDownGroupedKernel(con
     QuantMatrices down, const int* __restrict__ starts, const int* __restrict__ slotList, int chunk,
     bf16* __restrict__ y)
 {
+    awaitPreviousKernel();
     extern __shared__ uint4 shared[];
     __shared__ float partial[kSplitWarps][32][4];
     const std::int64_t e = blockIdx.y;
@@ -314,6 +319,7 @@ __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaDownGroupedKernel(con
 __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaGemvKernel(
     const bf16* __restrict__ x, QuantGemvTargets targets, TargetBlocks tiles, int tokens)
 {
+    awaitPreviousKernel();
     __shared__ float partial[kSplitWarps][32][4];
     const int t = tiles.targetOf(blockIdx.x, targets.count);
     const QuantGemvTarget& target = targets.target[t];
@@ -368,7 +374,7 @@ void launchInt4MmaGateUpGrouped(const bf16* x, const QuantMatrices& gate, const 
 {
     const int chunk = slotsPerPass(gate.cols);
     const dim3 grid(tilesOf(gate.rows), static_cast<unsigned>(experts));
-    int4MmaGateUpGroupedKernel<<<grid, 64 * kSplitWarps, inputBytes(gate.cols, chunk), stream>>>(
+    launchChained(int4MmaGateUpGroupedKernel, grid, 64 * kSplitWarps, inputBytes(gate.cols, chunk), stream,
         x, gate, up, starts, slotList, k, chunk, h);
 }
 
@@ -377,7 +383,7 @@ void launchInt4MmaDownGrouped(const bf16* h, const QuantMatrices& down, const in
 {
     const int chunk = slotsPerPass(down.cols);
     const dim3 grid(tilesOf(down.rows), static_cast<unsigned>(experts));
-    int4MmaDownGroupedKernel<<<grid, 32 * kSplitWarps, inputBytes(down.cols, chunk), stream>>>(
+    launchChained(int4MmaDownGroupedKernel, grid, 32 * kSplitWarps, inputBytes(down.cols, chunk), stream,
         h, down, starts, slotList, chunk, y);
 }
 
@@ -385,14 +391,15 @@ void launchInt4MmaGateUp(const bf16* x, const QuantMatrices& gate, const QuantMa
     std::int64_t slots, int k, bf16* h, cudaStream_t stream)
 {
     const dim3 grid(tilesOf(gate.rows), static_cast<unsigned>(slots));
-    int4MmaGateUpKernel<<<grid, 64 * kSplitWarps, inputBytes(gate.cols, 1), stream>>>(x, gate, up, ids, k, h);
+    launchChained(
+        int4MmaGateUpKernel, grid, 64 * kSplitWarps, inputBytes(gate.cols, 1), stream, x, gate, up, ids, k, h);
 }
 
 void launchInt4MmaDown(
     const bf16* h, const QuantMatrices& down, const std::int64_t* ids, std::int64_t slots, bf16* y, cudaStream_t stream)
 {
     const dim3 grid(tilesOf(down.rows), static_cast<unsigned>(slots));
-    int4MmaDownKernel<<<grid, 32 * kSplitWarps, inputBytes(down.cols, 1), stream>>>(h, down, ids, y);
+    launchChained(int4MmaDownKernel, grid, 32 * kSplitWarps, inputBytes(down.cols, 1), stream, h, down, ids, y);
 }
 
 void launchInt4MmaGemvTargets(const bf16* x, const QuantGemvTargets& targets, std::int64_t tokens, cudaStream_t stream)
@@ -401,7 +408,7 @@ void launchInt4MmaGemvTargets(const bf16* x, const QuantGemvTargets& targets, st
     for (int t = 0; t < targets.count; ++t)
         tiles.first[t + 1] = tiles.first[t] + tilesOf(targets.target[t].weight.rows);
     const std::size_t bytes = inputBytes(targets.target[0].weight.cols, tokens);
-    int4MmaGemvKernel<<<tiles.first[targets.count], 32 * kSplitWarps, bytes, stream>>>(
+    launchChained(int4MmaGemvKernel, tiles.first[targets.count], 32 * kSplitWarps, bytes, stream,
         x, targets, tiles, static_cast<int>(tokens));
 }
 

@@ -1,6 +1,7 @@
 // RMSNorm (with the residual add fused in) and rotary embedding (with the cache write fused in) for decode steps
 // (kernels/decodekernels.h: launchRmsNorm, launchRope, launchRopeStep).
 
+#include "kernels/chainedlaunch.cuh"
 #include "kernels/devicemath.cuh"
 
 #include <algorithm>
@@ -51,6 +52,7 @@ template <int kChunks>
 __global__ void rmsNormVectorKernel(const bf16* __restrict__ x, const bf16* __restrict__ residual,
     const bf16* __restrict__ weight, std::int64_t d, float eps, bf16* __restrict__ sumOut, bf16* __restrict__ out)
 {
+    awaitPreviousKernel();
     const std::int64_t base = static_cast<std::int64_t>(blockIdx.x) * d;
     uint4 chunk[kChunks];
     float sum = 0.f;
@@ -90,6 +92,7 @@ __global__ void rmsNormVectorKernel(const bf16* __restrict__ x, const bf16* __re
 __global__ void rmsNormKernel(const bf16* __restrict__ x, const bf16* __restrict__ residual,
     const bf16* __restrict__ weight, std::int64_t d, float eps, bf16* __restrict__ sumOut, bf16* __restrict__ out)
 {
+    awaitPreviousKernel();
     const std::int64_t base = static_cast<std::int64_t>(blockIdx.x) * d;
     auto value = [&](std::int64_t i) {
         return residual ? roundBf16(__bfloat162float(x[base + i]) + __bfloat162float(residual[base + i]))
@@ -144,6 +147,7 @@ __global__ void ropeKernel(const bf16* __restrict__ x, std::int64_t heads, std::
     std::int64_t headStride, const float* __restrict__ cos, const float* __restrict__ sin, bool interleaved,
     bool float32, bool keepInterleaved, std::int64_t pairs, bf16* __restrict__ out)
 {
+    awaitPreviousKernel();
     const std::int64_t p = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
     if (p < pairs)
         rotatePair(
@@ -154,6 +158,7 @@ __global__ void ropeKernel(const bf16* __restrict__ x, std::int64_t heads, std::
 // positions[token]: one thread per query pair, then per key pair, then per value element.
 __global__ void ropeStepKernel(RopeStepInputs in, std::int64_t qPairs, std::int64_t kPairs, std::int64_t values)
 {
+    awaitPreviousKernel();
     const std::int64_t p = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
     if (p < qPairs) {
         rotatePair(in.q.data, p, in.q.heads, in.dim, in.q.tokenStride, in.q.headStride, in.cos, in.sin, in.interleaved,
@@ -184,15 +189,15 @@ void launchRmsNorm(const bf16* x, const bf16* residual, const bf16* weight, std:
         const int threads = static_cast<int>(std::min<std::int64_t>(256, (chunks + 31) / 32 * 32));
         const auto perThread = (chunks + threads - 1) / threads;
         if (perThread <= 1)
-            rmsNormVectorKernel<1><<<blocks, threads, 0, stream>>>(x, residual, weight, d, eps, sumOut, out);
+            launchChained(rmsNormVectorKernel<1>, blocks, threads, 0, stream, x, residual, weight, d, eps, sumOut, out);
         else if (perThread <= 2)
-            rmsNormVectorKernel<2><<<blocks, threads, 0, stream>>>(x, residual, weight, d, eps, sumOut, out);
+            launchChained(rmsNormVectorKernel<2>, blocks, threads, 0, stream, x, residual, weight, d, eps, sumOut, out);
         else
-            rmsNormVectorKernel<4><<<blocks, threads, 0, stream>>>(x, residual, weight, d, eps, sumOut, out);
+            launchChained(rmsNormVectorKernel<4>, blocks, threads, 0, stream, x, residual, weight, d, eps, sumOut, out);
         return;
     }
     const int threads = d >= 1024 ? 256 : (d >= 256 ? 128 : 32);
-    rmsNormKernel<<<blocks, threads, 0, stream>>>(x, residual, weight, d, eps, sumOut, out);
+    launchChained(rmsNormKernel, blocks, threads, 0, stream, x, residual, weight, d, eps, sumOut, out);
 }
 
 void launchRopeStep(const RopeStepInputs& inputs, std::int64_t tokens, cudaStream_t stream)
@@ -203,7 +208,7 @@ void launchRopeStep(const RopeStepInputs& inputs, std::int64_t tokens, cudaStrea
     const std::int64_t values = tokens * inputs.v.heads * inputs.dim;
     constexpr int threads = 256;
     const auto blocks = static_cast<unsigned>((qPairs + kPairs + values + threads - 1) / threads);
-    ropeStepKernel<<<blocks, threads, 0, stream>>>(inputs, qPairs, kPairs, values);
+    launchChained(ropeStepKernel, blocks, threads, 0, stream, inputs, qPairs, kPairs, values);
 }
 
 void launchRope(const bf16* x, std::int64_t tokens, std::int64_t heads, std::int64_t dim, std::int64_t tokenStride,
@@ -212,7 +217,7 @@ void launchRope(const bf16* x, std::int64_t tokens, std::int64_t heads, std::int
 {
     const std::int64_t pairs = tokens * heads * (dim / 2);
     constexpr int threads = 256;
-    ropeKernel<<<static_cast<unsigned>((pairs + threads - 1) / threads), threads, 0, stream>>>(
+    launchChained(ropeKernel, static_cast<unsigned>((pairs + threads - 1) / threads), threads, 0, stream,
         x, heads, dim, tokenStride, headStride, cos, sin, interleaved, float32, keepInterleaved, pairs, out);
 }
 

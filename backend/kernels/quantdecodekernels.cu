@@ -14,6 +14,7 @@
 // - a warp computes kRowsPerWarp rows at once, so the input's bf16 -> float conversion and its loads are shared by
 //   those rows and each lane has that many 16-byte loads of codes in flight.
 
+#include "kernels/chainedlaunch.cuh"
 #include "kernels/devicemath.cuh"
 #include "kernels/quantkernels.cuh"
 
@@ -235,6 +236,7 @@ template <QuantCodes F>
 __global__ void __launch_bounds__(32 * kWarpsPerBlock, kMinBlocksPerSm) quantGateUpSiluKernel(const bf16* __restrict__ x, QuantMatrices gate, QuantMatrices up,
     const std::int64_t* __restrict__ ids, int k, bf16* __restrict__ h)
 {
+    awaitPreviousKernel();
     constexpr int Half = kRowsPerWarp / 2;
     const std::int64_t slot = blockIdx.y;
     const std::int64_t j0 = warpFirstRow(Half);
@@ -261,6 +263,7 @@ template <QuantCodes F>
 __global__ void __launch_bounds__(32 * kWarpsPerBlock, kMinBlocksPerSm) quantDownSlotKernel(
     const bf16* __restrict__ h, QuantMatrices down, const std::int64_t* __restrict__ ids, bf16* __restrict__ y)
 {
+    awaitPreviousKernel();
     const std::int64_t slot = blockIdx.y;
     const std::int64_t first = warpFirstRow(kRowsPerWarp);
     const int lane = threadIdx.x % 32;
@@ -277,6 +280,7 @@ template <QuantCodes F>
 __global__ void __launch_bounds__(32 * kWarpsPerBlock, kMinBlocksPerSm) quantGemvKernel(
     const bf16* __restrict__ x, QuantGemvTargets targets, TargetBlocks blocks)
 {
+    awaitPreviousKernel();
     const int t = blocks.targetOf(blockIdx.x, targets.count);
     const QuantGemvTarget& target = targets.target[t];
     const QuantMatrices& w = target.weight;
@@ -301,6 +305,7 @@ __global__ void __launch_bounds__(32 * kWarpsPerBlock, kMinBlocksPerSm) quantGat
     const bf16* __restrict__ x, QuantMatrices gate, QuantMatrices up, const int* __restrict__ starts,
     const int* __restrict__ slotList, int k, bf16* __restrict__ h)
 {
+    awaitPreviousKernel();
     constexpr int Half = kRowsPerWarp / 2;
     const std::int64_t e = blockIdx.y;
     const int begin = starts[e], end = starts[e + 1];
@@ -319,6 +324,7 @@ __global__ void __launch_bounds__(32 * kWarpsPerBlock, kMinBlocksPerSm) quantDow
     const bf16* __restrict__ h, QuantMatrices down, const int* __restrict__ starts, const int* __restrict__ slotList,
     bf16* __restrict__ y)
 {
+    awaitPreviousKernel();
     const std::int64_t e = blockIdx.y;
     const int begin = starts[e], end = starts[e + 1];
     const std::int64_t first = warpFirstRow(kRowsPerWarp);
@@ -350,13 +356,14 @@ void launchQuantMoeDecodeAs(const bf16* x, const QuantMatrices& gate, const Quan
     const unsigned gateUpBlocks = blocksFor(gate.rows, kRowsPerWarp / 2), downBlocks = blocksFor(down.rows, kRowsPerWarp);
     if (starts) {
         const auto e = static_cast<unsigned>(experts);
-        quantGateUpGroupedKernel<F><<<dim3(gateUpBlocks, e), block, 0, stream>>>(x, gate, up, starts, slotList, k, h);
-        quantDownGroupedKernel<F><<<dim3(downBlocks, e), block, 0, stream>>>(h, down, starts, slotList, y);
+        launchChained(
+            quantGateUpGroupedKernel<F>, dim3(gateUpBlocks, e), block, 0, stream, x, gate, up, starts, slotList, k, h);
+        launchChained(quantDownGroupedKernel<F>, dim3(downBlocks, e), block, 0, stream, h, down, starts, slotList, y);
         return;
     }
     const auto s = static_cast<unsigned>(slots);
-    quantGateUpSiluKernel<F><<<dim3(gateUpBlocks, s), block, 0, stream>>>(x, gate, up, ids, k, h);
-    quantDownSlotKernel<F><<<dim3(downBlocks, s), block, 0, stream>>>(h, down, ids, y);
+    launchChained(quantGateUpSiluKernel<F>, dim3(gateUpBlocks, s), block, 0, stream, x, gate, up, ids, k, h);
+    launchChained(quantDownSlotKernel<F>, dim3(downBlocks, s), block, 0, stream, h, down, ids, y);
 }
 } // namespace
 
@@ -405,10 +412,10 @@ void launchQuantGemvTargets(const bf16* x, const QuantGemvTargets& targets, std:
     const dim3 grid(blocks.first[targets.count], static_cast<unsigned>(tokens));
     const dim3 block(32 * kWarpsPerBlock);
     if (targets.target[0].weight.format == QuantCodes::Int8)
-        quantGemvKernel<QuantCodes::Int8><<<grid, block, 0, stream>>>(x, targets, blocks);
+        launchChained(quantGemvKernel<QuantCodes::Int8>, grid, block, 0, stream, x, targets, blocks);
     else if (targets.target[0].weight.format == QuantCodes::Fp8)
-        quantGemvKernel<QuantCodes::Fp8><<<grid, block, 0, stream>>>(x, targets, blocks);
+        launchChained(quantGemvKernel<QuantCodes::Fp8>, grid, block, 0, stream, x, targets, blocks);
     else
-        quantGemvKernel<QuantCodes::Int4><<<grid, block, 0, stream>>>(x, targets, blocks);
+        launchChained(quantGemvKernel<QuantCodes::Int4>, grid, block, 0, stream, x, targets, blocks);
 }
 } // namespace moescope::kernels

@@ -1,6 +1,7 @@
 // The MoE router of a decode step in two kernels: logits, then scores, top-k, normalisation and scaling
 // (kernels/decodekernels.h: launchRouter).
 
+#include "kernels/chainedlaunch.cuh"
 #include "kernels/devicemath.cuh"
 
 #include <cstdint>
@@ -20,6 +21,7 @@ template <typename Weight>
 __global__ void routerLogitsKernel(const bf16* __restrict__ x, const Weight* __restrict__ w, int experts,
     std::int64_t hidden, int tokens, float* __restrict__ logits)
 {
+    awaitPreviousKernel();
     __shared__ float partial[kRouterWarps][kMaxGemvTokens];
     const int e = blockIdx.x;
     const int warp = threadIdx.x / 32;
@@ -74,6 +76,7 @@ __global__ void routerTopKKernel(const float* __restrict__ logits, int experts, 
     const float* __restrict__ bias, bool normalize, float scaling, float* __restrict__ scores,
     std::int64_t* __restrict__ ids, float* __restrict__ weights)
 {
+    awaitPreviousKernel();
     const int token = blockIdx.x;
     const int lane = threadIdx.x;
     constexpr int kPerLane = kMaxRouterExperts / 32;
@@ -162,12 +165,12 @@ void launchRouter(const bf16* x, const void* weight, bool float32Weight, std::in
     const dim3 grid(static_cast<unsigned>(experts));
     const dim3 block(32 * kRouterWarps);
     if (float32Weight)
-        routerLogitsKernel<float><<<grid, block, 0, stream>>>(
+        launchChained(routerLogitsKernel<float>, grid, block, 0, stream,
             x, static_cast<const float*>(weight), experts, hidden, static_cast<int>(tokens), logits);
     else
-        routerLogitsKernel<bf16><<<grid, block, 0, stream>>>(
+        launchChained(routerLogitsKernel<bf16>, grid, block, 0, stream,
             x, static_cast<const bf16*>(weight), experts, hidden, static_cast<int>(tokens), logits);
-    routerTopKKernel<<<static_cast<unsigned>(tokens), 32, 0, stream>>>(
+    launchChained(routerTopKKernel, static_cast<unsigned>(tokens), 32, 0, stream,
         logits, experts, k, sigmoid, bias, normalize, scaling, scores, ids, weights);
 }
 } // namespace moescope::kernels

@@ -1,0 +1,49 @@
+#pragma once
+// Programmatic dependent launch (Hopper and later) for the decode kernels. A decode step is a chain of a few hundred
+// small kernels, and a plain launch is not scheduled until the kernel before it has drained. Launched through
+// launchChained, a kernel's blocks are scheduled while the kernel before it still runs, wait in
+// awaitPreviousKernel() until it has finished and its writes are visible, and then let the next kernel be scheduled.
+// CUDA graphs record these launches as programmatic edges, so recorded steps keep the overlap.
+//
+// Rule: every kernel launched with launchChained calls awaitPreviousKernel() as its first statement, in every block,
+// before it reads or writes global memory. A kernel whose blocks finished without waiting would let its successor
+// run beside its predecessor. Waiting for the previous kernel is transitive: it waited for its own predecessor.
+// Internal to the kernels; only included by .cu files.
+
+#include <cstddef>
+#include <cuda_runtime.h>
+#include <utility>
+
+namespace moescope::kernels::device {
+
+__device__ __forceinline__ void awaitPreviousKernel()
+{
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+    asm volatile("griddepcontrol.wait;" ::: "memory");
+    asm volatile("griddepcontrol.launch_dependents;" ::: "memory");
+#endif
+}
+
+// True on devices of compute capability 9.0 or later unless MOESCOPE_CHAINED_LAUNCH=0 (for measuring the
+// difference); read once per process (defined in decodekernels.cu).
+bool chainedLaunchEnabled();
+
+template <typename... Params, typename... Args>
+void launchChained(
+    void (*kernel)(Params...), dim3 grid, dim3 block, std::size_t sharedBytes, cudaStream_t stream, Args&&... args)
+{
+    cudaLaunchAttribute attribute {};
+    attribute.id = cudaLaunchAttributeProgrammaticStreamSerialization;
+    attribute.val.programmaticStreamSerializationAllowed = 1;
+    cudaLaunchConfig_t config {};
+    config.gridDim = grid;
+    config.blockDim = block;
+    config.dynamicSmemBytes = sharedBytes;
+    config.stream = stream;
+    config.attrs = &attribute;
+    config.numAttrs = chainedLaunchEnabled() ? 1 : 0;
+    // A failed launch is also the runtime's last error, which every wrapper checks after its launches.
+    (void)cudaLaunchKernelEx(&config, kernel, std::forward<Args>(args)...);
+}
+
+} // namespace moescope::kernels::device
