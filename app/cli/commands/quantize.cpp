@@ -1,6 +1,7 @@
 #include "commands.h"
 
 #include "core/error.h"
+#include "eval/memorytracker.h"
 #include "models/registry.h"
 #include "quant/calibration.h"
 #include "quant/checkpointquantizer.h"
@@ -42,6 +43,9 @@ int runQuantize(Args& args)
             dir, spec, { .device = options.device }, ids, window, {}, {}, options.policy.errorCompensation);
     }
     int lastPercent = -1;
+    // Tensors allocated while quantizing, on the quantizing device and the CPU (not the source's memory mapping nor
+    // the shard being written, which are not tensors): the working memory the quantizer needs beside the source.
+    MemoryTracker tracker;
     const auto report = quantizeCheckpoint(dir, spec, out, options, {}, [&](std::int64_t done, std::int64_t total) {
         const int percent = static_cast<int>(100 * done / std::max<std::int64_t>(total, 1));
         if (percent / 10 != lastPercent / 10)
@@ -52,7 +56,8 @@ int runQuantize(Args& args)
         { "policy", options.policy.toJson() }, { "matrices_quantized", report.matricesQuantized },
         { "tensors_copied", report.tensorsCopied }, { "tensors_dropped", report.tensorsDropped },
         { "source_bytes", report.sourceBytes }, { "output_bytes", report.outputBytes },
-        { "parameters", report.parameters }, { "shards", report.shards }, { "seconds", report.seconds } };
+        { "parameters", report.parameters }, { "shards", report.shards }, { "seconds", report.seconds },
+        { "peak_tensor_bytes", tracker.peak() } };
     std::cout << j.dump(2) << "\n";
     return 0;
 }
