@@ -24,8 +24,8 @@ __device__ __forceinline__ void awaitPreviousKernel()
 #endif
 }
 
-// True on devices of compute capability 9.0 or later unless MOESCOPE_CHAINED_LAUNCH=0 (for measuring the
-// difference); read once per process (defined in decodekernels.cu).
+// True when the loaded kernels were compiled for compute capability 9.0 or later (so the device is one too), unless
+// MOESCOPE_CHAINED_LAUNCH=0 (for measuring the difference); decided once per process (defined in decodekernels.cu).
 bool chainedLaunchEnabled();
 
 template <typename... Params, typename... Args>

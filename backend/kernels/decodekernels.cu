@@ -314,10 +314,11 @@ bool chainedLaunchEnabled()
         const char* setting = std::getenv("MOESCOPE_CHAINED_LAUNCH");
         if (setting && std::string_view(setting) == "0")
             return false;
-        int deviceIndex = 0, major = 0;
-        return cudaGetDevice(&deviceIndex) == cudaSuccess
-            && cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, deviceIndex) == cudaSuccess
-            && major >= 9;
+        // The loaded kernels must have been compiled for compute capability 9.0 or later: code for an older one
+        // (e.g. a build for 8.0 only, its PTX compiled for a Hopper GPU at load time) has no grid dependency wait, and
+        // launched chained it would run beside the kernel before it. All kernels share one architecture list.
+        cudaFuncAttributes attributes {};
+        return cudaFuncGetAttributes(&attributes, combineSlotsKernel) == cudaSuccess && attributes.ptxVersion >= 90;
     }();
     return enabled;
 }
