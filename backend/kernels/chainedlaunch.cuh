@@ -5,9 +5,12 @@
 // awaitPreviousKernel() until it has finished and its writes are visible, and then let the next kernel be scheduled.
 // CUDA graphs record these launches as programmatic edges, so recorded steps keep the overlap.
 //
-// Rule: every kernel launched with launchChained calls awaitPreviousKernel() as its first statement, in every block,
-// before it reads or writes global memory. A kernel whose blocks finished without waiting would let its successor
-// run beside its predecessor. Waiting for the previous kernel is transitive: it waited for its own predecessor.
+// Rule: every kernel launched with launchChained calls awaitPreviousKernel() in every block before it writes global
+// memory or reads anything the kernel just before it may have written; most call it as their first statement. A
+// kernel whose blocks finished without waiting would let its successor run beside its predecessor. Waiting is
+// transitive: a kernel only starts once every block of the one before has waited for its own predecessor, so reads
+// that cannot race may come before the wait, to overlap their latency with the previous kernel's end: weights (no
+// kernel of a step writes them) and data written two or more kernels back (the MLA kernels do this).
 // Internal to the kernels; only included by .cu files.
 
 #include <cstddef>

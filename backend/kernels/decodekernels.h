@@ -139,4 +139,74 @@ struct RopeStepInputs {
 };
 void launchRopeStep(const RopeStepInputs& inputs, std::int64_t tokens, cudaStream_t stream);
 
+// An MLA decode step's cache write in one launch: kv_a's output compressed [T, c + rope] (row stride in elements)
+// gives the latent, RMS-normalised with normWeight [c] (launchRmsNorm's roundings), and the rope key, rotated, written
+// to cacheLatent [capacity, c] and cacheKPe [capacity, rope] at rows positions[T]; the queries' rope parts q [T, H,
+// rope] (strides in elements, last dim contiguous) are rotated into qOut [T, H, rope] contiguous. Rotation flags as
+// launchRope; c a multiple of 8 up to 2048, 16-byte aligned rows.
+struct MlaStepInputs {
+    const __nv_bfloat16* compressed = nullptr;
+    std::int64_t compressedStride = 0;
+    int latentDim = 0;
+    const __nv_bfloat16* normWeight = nullptr;
+    float eps = 0.f;
+    RopeStepView q;
+    int rope = 0;
+    const float* cos = nullptr; // [T, rope/2]
+    const float* sin = nullptr;
+    bool interleaved = false;
+    bool float32 = false;
+    bool keepInterleaved = false;
+    const std::int64_t* positions = nullptr;
+    __nv_bfloat16* qOut = nullptr;
+    __nv_bfloat16* cacheLatent = nullptr;
+    __nv_bfloat16* cacheKPe = nullptr;
+};
+void launchMlaStep(const MlaStepInputs& inputs, std::int64_t tokens, cudaStream_t stream);
+
+// MLA attention of a decode step in the absorbed form (DeepSeek-V2/V3) for one sequence of T <= kMaxGemvTokens
+// tokens over its latent cache, with wUk_h = kvB[h, :nope] and wUv_h = kvB[h, nope:]:
+//   qLatent [T, H, c] = bf16(qNope . wUk_h)
+//   s = bf16(bf16(qLatent . latent_k) + bf16(qPe . kPe_k)) * scale for keys k <= the token's position, k < span
+//   o [T, H, c] = bf16(softmax(s) . latent),  out [T, H * v] = bf16(o . wUv_h^T)
+// (nn/attention.cpp's attendAbsorbed, whose other roundings, the bf16 probabilities, it does not repeat). Needs c a
+// multiple of 16 up to kMaxMlaLatentDim, nope up to kMaxMlaNope and rope a multiple of 8 up to kMaxMlaRope.
+constexpr int kMaxMlaLatentDim = 512;
+constexpr int kMaxMlaNope = 256;
+constexpr int kMaxMlaRope = 128;
+constexpr int kMaxMlaChunks = 256;
+struct MlaDecodeInputs {
+    const __nv_bfloat16* qNope = nullptr; // [T, H, nope], strides in elements, last dim contiguous
+    std::int64_t qTokenStride = 0;
+    std::int64_t qHeadStride = 0;
+    const __nv_bfloat16* qPe = nullptr; // [T, H, rope] contiguous (rotated)
+    const __nv_bfloat16* kvB = nullptr; // [H, nope + v, c] contiguous
+    const __nv_bfloat16* latent = nullptr; // [>= span, c] contiguous
+    const __nv_bfloat16* kPe = nullptr; // [>= span, rope] contiguous (rotated)
+    const std::int64_t* positions = nullptr; // [T] on the device
+    int tokens = 0;
+    int heads = 0;
+    int nope = 0;
+    int rope = 0;
+    int valueDim = 0;
+    int latentDim = 0;
+    std::int64_t span = 0;
+    float scale = 1.f;
+};
+// How the keys are split: chunks of keysPerChunk keys, each handled for rowGroups groups of 16 query rows.
+struct MlaDecodeLayout {
+    int chunks = 1;
+    int keysPerChunk = 0;
+    int rowGroups = 1;
+};
+MlaDecodeLayout mlaDecodeLayout(const MlaDecodeInputs& in);
+// Scratch: qLatent [T * H, c] bf16, sums [chunks, T * H, c] and stats [chunks, T * H, 2] float32.
+struct MlaDecodeScratch {
+    __nv_bfloat16* qLatent = nullptr;
+    float* sums = nullptr;
+    float* stats = nullptr;
+};
+void launchMlaDecode(
+    const MlaDecodeInputs& in, const MlaDecodeScratch& scratch, __nv_bfloat16* out, cudaStream_t stream);
+
 } // namespace moescope::kernels

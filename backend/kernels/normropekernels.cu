@@ -1,5 +1,6 @@
 // RMSNorm (with the residual add fused in) and rotary embedding (with the cache write fused in) for decode steps
-// (kernels/decodekernels.h: launchRmsNorm, launchRope, launchRopeStep).
+// (kernels/decodekernels.h: launchRmsNorm, launchRope, launchRopeStep), and the two together for an MLA step
+// (launchMlaStep).
 
 #include "kernels/chainedlaunch.cuh"
 #include "kernels/devicemath.cuh"
@@ -175,6 +176,45 @@ __global__ void ropeStepKernel(RopeStepInputs in, std::int64_t qPairs, std::int6
             = in.v.data[token * in.v.tokenStride + head * in.v.headStride + i];
     }
 }
+// Blocks (token, 0): the latent's norm (a thread per 8 columns) and the rope key's pairs; blocks (token, 1 + b): 256
+// of the queries' rope pairs each (a thread per pair). Few memory round trips per block, many blocks at once.
+__global__ void mlaStepKernel(MlaStepInputs in)
+{
+    awaitPreviousKernel();
+    const int token = blockIdx.x;
+    const std::int64_t half = in.rope / 2;
+    if (blockIdx.y > 0) {
+        const std::int64_t p = (blockIdx.y - 1) * static_cast<std::int64_t>(blockDim.x) + threadIdx.x;
+        if (p < half * in.q.heads)
+            rotatePair(in.q.data, token * half * in.q.heads + p, in.q.heads, in.rope, in.q.tokenStride,
+                in.q.headStride, in.cos, in.sin, in.interleaved, in.float32, in.keepInterleaved, nullptr, in.qOut);
+        return;
+    }
+    if (threadIdx.x < half)
+        rotatePair(in.compressed + in.latentDim, token * half + threadIdx.x, 1, in.rope, in.compressedStride, in.rope,
+            in.cos, in.sin, in.interleaved, in.float32, in.keepInterleaved, in.positions, in.cacheKPe);
+    const std::int64_t row = in.positions[token];
+    const bf16* x = in.compressed + token * in.compressedStride;
+    const int at = threadIdx.x * 8;
+    const bool mine = at < in.latentDim;
+    const uint4 v = mine ? *reinterpret_cast<const uint4*>(x + at) : make_uint4(0, 0, 0, 0);
+    __shared__ float partial[32];
+    const float scale = rsqrtf(blockSum(dot8(v, v, 0.f), partial) / static_cast<float>(in.latentDim) + in.eps);
+    if (mine) {
+        const uint4 w = *reinterpret_cast<const uint4*>(in.normWeight + at);
+        const auto* x2 = reinterpret_cast<const __nv_bfloat162*>(&v);
+        const auto* w2 = reinterpret_cast<const __nv_bfloat162*>(&w);
+        uint4 o;
+        auto* o2 = reinterpret_cast<__nv_bfloat162*>(&o);
+#pragma unroll
+        for (int j = 0; j < 4; ++j) {
+            const float2 fx = __bfloat1622float2(x2[j]);
+            const float2 fw = __bfloat1622float2(w2[j]);
+            o2[j] = __floats2bfloat162_rn(fw.x * roundBf16(fx.x * scale), fw.y * roundBf16(fx.y * scale));
+        }
+        *reinterpret_cast<uint4*>(in.cacheLatent + row * in.latentDim + at) = o;
+    }
+}
 } // namespace
 
 void launchRmsNorm(const bf16* x, const bf16* residual, const bf16* weight, std::int64_t rows, std::int64_t d,
@@ -209,6 +249,13 @@ void launchRopeStep(const RopeStepInputs& inputs, std::int64_t tokens, cudaStrea
     constexpr int threads = 256;
     const auto blocks = static_cast<unsigned>((qPairs + kPairs + values + threads - 1) / threads);
     launchChained(ropeStepKernel, blocks, threads, 0, stream, inputs, qPairs, kPairs, values);
+}
+
+void launchMlaStep(const MlaStepInputs& inputs, std::int64_t tokens, cudaStream_t stream)
+{
+    constexpr int threads = 256; // covers a latent of 2048 columns, 8 a thread
+    const auto queryBlocks = static_cast<unsigned>((inputs.q.heads * (inputs.rope / 2) + threads - 1) / threads);
+    launchChained(mlaStepKernel, dim3(static_cast<unsigned>(tokens), 1 + queryBlocks), threads, 0, stream, inputs);
 }
 
 void launchRope(const bf16* x, std::int64_t tokens, std::int64_t heads, std::int64_t dim, std::int64_t tokenStride,

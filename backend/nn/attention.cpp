@@ -2,6 +2,7 @@
 #include <cstdint>
 
 #include "nn/attentionmask.h"
+#include "nn/fuseddecode.h"
 #include "nn/rmsnorm.h"
 #include "nn/weightsource.h"
 
@@ -162,18 +163,34 @@ at::Tensor MlaAttention::forward(const at::Tensor& x, int layer, const Attention
     auto q = qLora ? m_qB(rmsNorm(projected[0], m_qANorm, m_eps)) : projected[0]; // [T, H * (nope + rope)]
     q = q.view({ tokens, heads, nope + ropeDim }); // [T, H, nope + rope]
     const auto qNope = q.narrow(2, 0, nope); // [T, H, nope]
-    auto qPe = m_rope.apply(q.narrow(2, nope, ropeDim), ctx.cos, ctx.sin); // [T, H, rope]
-
     const auto& compressed = projected[1]; // [T, c + rope]
-    auto latent = rmsNorm(compressed.narrow(1, 0, m_spec.kvLoraRank), m_kvANorm, m_eps); // [T, c]
-    auto kPe = m_rope.apply(compressed.narrow(1, m_spec.kvLoraRank, ropeDim).unsqueeze(1), ctx.cos, ctx.sin)
-                   .squeeze(1); // [T, rope]
-    std::tie(latent, kPe) = withCache(ctx, layer, latent, kPe); // [S, c], [S, rope]
+    at::Tensor qPe, latent, kPe; // [T, H, rope]; [S, c] and [S, rope] from the cache
+    if (ctx.cache && ctx.stepPositions.defined() && !ctx.slots) {
+        // A recorded step on CUDA: the latent's norm, both rotations and the cache write in one kernel.
+        auto [cacheLatent, cacheKPe] = ctx.cache->storage(layer, ctx.keySpan);
+        qPe = m_rope.applyStoringLatent(q.narrow(2, nope, ropeDim), compressed, m_kvANorm, m_eps, ctx.cos, ctx.sin,
+            ctx.stepPositions, cacheLatent, cacheKPe);
+        if (qPe.defined()) {
+            latent = cacheLatent.narrow(0, 0, ctx.keySpan);
+            kPe = cacheKPe.narrow(0, 0, ctx.keySpan);
+        }
+    }
+    if (!qPe.defined()) {
+        qPe = m_rope.apply(q.narrow(2, nope, ropeDim), ctx.cos, ctx.sin);
+        latent = rmsNorm(compressed.narrow(1, 0, m_spec.kvLoraRank), m_kvANorm, m_eps); // [T, c]
+        kPe = m_rope.apply(compressed.narrow(1, m_spec.kvLoraRank, ropeDim).unsqueeze(1), ctx.cos, ctx.sin)
+                  .squeeze(1); // [T, rope]
+        std::tie(latent, kPe) = withCache(ctx, layer, latent, kPe); // [S, c], [S, rope]
+    }
 
     // Expanding the latent costs O(S) projections per step; attending in latent space costs O(heads * c) per key.
     // Prefill expands (one projection per key, fused attention kernels); short steps over a long cache absorb.
     // A batched step's sequences each have their own cache: always absorbed.
     const bool absorb = ctx.slots || (ctx.batch == 1 && tokens * 4 < latent.size(0));
+    if (absorb && !ctx.slots && ctx.stepPositions.defined() && m_kvBHeads.defined()
+        && fusedMlaDecodeApplies(qNope, qPe, m_kvBHeads, m_spec.vHeadDim, latent, kPe)) // a recorded step on CUDA
+        return m_o(fusedMlaDecode(
+            qNope, qPe, m_kvBHeads, m_spec.vHeadDim, latent, kPe, ctx.stepPositions, m_spec.softmaxScale));
     const auto out
         = absorb ? attendAbsorbed(qNope, qPe, latent, kPe, ctx) : attendExpanded(qNope, qPe, latent, kPe, ctx);
     return m_o(out); // [T, hidden]

@@ -229,6 +229,99 @@ at::Tensor fusedRope(const at::Tensor& x, const at::Tensor& cos, const at::Tenso
     C10_CUDA_KERNEL_LAUNCH_CHECK();
     return out;
 }
+bool fusedMlaStepApplies(const at::Tensor& compressed, const at::Tensor& normWeight, const at::Tensor& qPe,
+    const at::Tensor& cos, const at::Tensor& cacheLatent, const at::Tensor& cacheKPe)
+{
+    if (!fusedRopeApplies(qPe, cos) || !cudaBf16(compressed) || !cudaBf16(normWeight) || !cudaBf16(cacheLatent)
+        || !cudaBf16(cacheKPe) || compressed.dim() != 2 || cacheLatent.dim() != 2 || cacheKPe.dim() != 2)
+        return false;
+    const auto c = cacheLatent.size(1), rope = qPe.size(2);
+    return compressed.size(0) == qPe.size(0) && compressed.stride(1) == 1 && compressed.stride(0) % 8 == 0
+        && compressed.size(1) == c + rope && c % 8 == 0 && c <= 2048 && normWeight.numel() == c
+        && normWeight.is_contiguous() && cacheLatent.is_contiguous() && cacheKPe.is_contiguous()
+        && cacheKPe.size(1) == rope && cacheKPe.size(0) == cacheLatent.size(0) && aligned16(compressed)
+        && aligned16(normWeight) && aligned16(cacheLatent);
+}
+
+at::Tensor fusedMlaStep(const at::Tensor& compressed, const at::Tensor& normWeight, double eps, const at::Tensor& qPe,
+    const at::Tensor& cos, const at::Tensor& sin, const at::Tensor& positions, at::Tensor& cacheLatent,
+    at::Tensor& cacheKPe, bool interleaved, bool float32, bool keepInterleaved)
+{
+    auto out = at::empty(qPe.sizes(), qPe.options()); // [T, H, rope]
+    const auto s = sin.contiguous();
+    const auto rows = positions.to(at::kLong).contiguous(); // [T]
+    kernels::MlaStepInputs in;
+    in.compressed = bf16Data(compressed);
+    in.compressedStride = compressed.stride(0);
+    in.latentDim = static_cast<int>(cacheLatent.size(1));
+    in.normWeight = bf16Data(normWeight);
+    in.eps = static_cast<float>(eps);
+    in.q = { bf16Data(qPe), qPe.size(1), qPe.stride(0), qPe.stride(1) };
+    in.rope = static_cast<int>(qPe.size(2));
+    in.cos = cos.data_ptr<float>();
+    in.sin = s.data_ptr<float>();
+    in.interleaved = interleaved;
+    in.float32 = float32;
+    in.keepInterleaved = keepInterleaved;
+    in.positions = rows.data_ptr<std::int64_t>();
+    in.qOut = bf16Data(out);
+    in.cacheLatent = bf16Data(cacheLatent);
+    in.cacheKPe = bf16Data(cacheKPe);
+    kernels::launchMlaStep(in, compressed.size(0), streamOf(compressed));
+    C10_CUDA_KERNEL_LAUNCH_CHECK();
+    return out;
+}
+
+bool fusedMlaDecodeApplies(const at::Tensor& qNope, const at::Tensor& qPe, const at::Tensor& kvBHeads,
+    std::int64_t valueDim, const at::Tensor& latent, const at::Tensor& kPe)
+{
+    if (!kernelsMayRun() || !cudaBf16(qNope) || !cudaBf16(qPe) || !cudaBf16(kvBHeads) || !cudaBf16(latent)
+        || !cudaBf16(kPe) || qNope.dim() != 3 || qPe.dim() != 3 || kvBHeads.dim() != 3 || latent.dim() != 2
+        || kPe.dim() != 2)
+        return false;
+    const auto tokens = qNope.size(0), heads = qNope.size(1), nope = qNope.size(2);
+    const auto c = latent.size(1), rope = kPe.size(1);
+    return tokens >= 1 && tokens <= kMaxDecodeTokens && qNope.stride(2) == 1 && qPe.is_contiguous()
+        && qPe.size(0) == tokens && qPe.size(1) == heads && qPe.size(2) == rope && kvBHeads.is_contiguous()
+        && kvBHeads.size(0) == heads && kvBHeads.size(1) == nope + valueDim && kvBHeads.size(2) == c
+        && latent.is_contiguous() && kPe.is_contiguous() && kPe.size(0) == latent.size(0) && latent.size(0) >= 1
+        && c % 16 == 0 && c <= kernels::kMaxMlaLatentDim && nope <= kernels::kMaxMlaNope && rope % 8 == 0
+        && rope <= kernels::kMaxMlaRope && valueDim >= 1
+        && aligned16(qPe) && aligned16(kvBHeads) && aligned16(latent) && aligned16(kPe);
+}
+
+at::Tensor fusedMlaDecode(const at::Tensor& qNope, const at::Tensor& qPe, const at::Tensor& kvBHeads,
+    std::int64_t valueDim, const at::Tensor& latent, const at::Tensor& kPe, const at::Tensor& positions, double scale)
+{
+    kernels::MlaDecodeInputs in;
+    in.qNope = bf16Data(qNope);
+    in.qTokenStride = qNope.stride(0);
+    in.qHeadStride = qNope.stride(1);
+    in.qPe = bf16Data(qPe);
+    in.kvB = bf16Data(kvBHeads);
+    in.latent = bf16Data(latent);
+    in.kPe = bf16Data(kPe);
+    const auto rows = positions.to(at::kLong).contiguous(); // [T]
+    in.positions = rows.data_ptr<std::int64_t>();
+    in.tokens = static_cast<int>(qNope.size(0));
+    in.heads = static_cast<int>(qNope.size(1));
+    in.nope = static_cast<int>(qNope.size(2));
+    in.rope = static_cast<int>(kPe.size(1));
+    in.valueDim = static_cast<int>(valueDim);
+    in.latentDim = static_cast<int>(latent.size(1));
+    in.span = latent.size(0);
+    in.scale = static_cast<float>(scale);
+    const auto layout = kernels::mlaDecodeLayout(in);
+    const std::int64_t queryRows = qNope.size(0) * qNope.size(1);
+    auto qLatent = at::empty({ queryRows, latent.size(1) }, qNope.options());
+    auto sums = at::empty({ layout.chunks, queryRows, latent.size(1) }, qNope.options().dtype(at::kFloat));
+    auto stats = at::empty({ layout.chunks, queryRows, 2 }, qNope.options().dtype(at::kFloat));
+    auto out = at::empty({ qNope.size(0), qNope.size(1) * valueDim }, qNope.options());
+    kernels::launchMlaDecode(in, { bf16Data(qLatent), sums.data_ptr<float>(), stats.data_ptr<float>() },
+        bf16Data(out), streamOf(qNope));
+    C10_CUDA_KERNEL_LAUNCH_CHECK();
+    return out;
+}
 #else
 bool fusedMoeDecodeApplies(const at::Tensor&, std::int64_t, const at::Tensor&, const at::Tensor&) { return false; }
 at::Tensor fusedMoeDecode(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&)
@@ -272,6 +365,26 @@ at::Tensor fusedRope(const at::Tensor&, const at::Tensor&, const at::Tensor&, bo
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }
 at::Tensor fusedRmsNorm(const at::Tensor&, const at::Tensor&, double)
+{
+    throw UnsupportedError("this build has no fused CUDA decode kernels");
+}
+bool fusedMlaStepApplies(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&,
+    const at::Tensor&)
+{
+    return false;
+}
+at::Tensor fusedMlaStep(const at::Tensor&, const at::Tensor&, double, const at::Tensor&, const at::Tensor&,
+    const at::Tensor&, const at::Tensor&, at::Tensor&, at::Tensor&, bool, bool, bool)
+{
+    throw UnsupportedError("this build has no fused CUDA decode kernels");
+}
+bool fusedMlaDecodeApplies(const at::Tensor&, const at::Tensor&, const at::Tensor&, std::int64_t, const at::Tensor&,
+    const at::Tensor&)
+{
+    return false;
+}
+at::Tensor fusedMlaDecode(const at::Tensor&, const at::Tensor&, const at::Tensor&, std::int64_t, const at::Tensor&,
+    const at::Tensor&, const at::Tensor&, double)
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }

@@ -61,4 +61,22 @@ bool fusedRopeApplies(const at::Tensor& x, const at::Tensor& cos);
 at::Tensor fusedRope(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin, bool interleaved, bool float32,
     bool keepInterleaved);
 
+// An MLA decode step's latent norm, rotations and cache write in one launch (kernels::launchMlaStep): compressed
+// [T, c + rope] (kv_a's output, last dim contiguous), normWeight [c], qPe [T, H, rope] (last dim contiguous), caches
+// [capacity, c] and [capacity, rope] contiguous, positions [T] int64 on the device. Returns qPe rotated, contiguous.
+bool fusedMlaStepApplies(const at::Tensor& compressed, const at::Tensor& normWeight, const at::Tensor& qPe,
+    const at::Tensor& cos, const at::Tensor& cacheLatent, const at::Tensor& cacheKPe);
+at::Tensor fusedMlaStep(const at::Tensor& compressed, const at::Tensor& normWeight, double eps, const at::Tensor& qPe,
+    const at::Tensor& cos, const at::Tensor& sin, const at::Tensor& positions, at::Tensor& cacheLatent,
+    at::Tensor& cacheKPe, bool interleaved, bool float32, bool keepInterleaved);
+
+// MLA attention of one sequence's decode step in the absorbed form (kernels::launchMlaDecode): qNope [T, H, nope]
+// (last dim contiguous), qPe [T, H, rope] contiguous, kvBHeads [H, nope + valueDim, c] (kv_b_proj by head), latent
+// [S, c] and kPe [S, rope] (the cache's first S rows), positions [T] int64 on the device (later keys masked).
+// Returns [T, H * valueDim].
+bool fusedMlaDecodeApplies(const at::Tensor& qNope, const at::Tensor& qPe, const at::Tensor& kvBHeads,
+    std::int64_t valueDim, const at::Tensor& latent, const at::Tensor& kPe);
+at::Tensor fusedMlaDecode(const at::Tensor& qNope, const at::Tensor& qPe, const at::Tensor& kvBHeads,
+    std::int64_t valueDim, const at::Tensor& latent, const at::Tensor& kPe, const at::Tensor& positions, double scale);
+
 } // namespace moescope

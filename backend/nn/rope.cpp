@@ -122,6 +122,16 @@ at::Tensor Rope::applyStoringKeys(const at::Tensor& q, const at::Tensor& k, cons
         m_float32 && m_interleaved);
 }
 
+at::Tensor Rope::applyStoringLatent(const at::Tensor& qPe, const at::Tensor& compressed, const at::Tensor& normWeight,
+    double eps, const at::Tensor& cos, const at::Tensor& sin, const at::Tensor& positions, at::Tensor& cacheLatent,
+    at::Tensor& cacheKPe) const
+{
+    if (!fusedMlaStepApplies(compressed, normWeight, qPe, cos, cacheLatent, cacheKPe))
+        return {};
+    return fusedMlaStep(compressed, normWeight, eps, qPe, cos, sin, positions, cacheLatent, cacheKPe, m_interleaved,
+        m_float32, m_float32 && m_interleaved);
+}
+
 at::Tensor Rope::applyUnfused(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin) const
 {
     const auto half = x.size(-1) / 2;

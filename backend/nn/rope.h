@@ -24,6 +24,13 @@ public:
     // rotates and stores as usual. q [T, H, dim], k/v [T, Hkv, dim], caches [capacity, Hkv, dim].
     at::Tensor applyStoringKeys(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& cos,
         const at::Tensor& sin, const at::Tensor& positions, at::Tensor& cacheK, at::Tensor& cacheV) const;
+    // An MLA decode step's counterpart (fused CUDA path): the queries' rope parts qPe [T, H, dim] rotated (returned)
+    // while kv_a's output compressed [T, c + dim] goes into the caches at rows `positions`: its latent RMS-normalised
+    // with normWeight into cacheLatent [capacity, c], its rope key rotated into cacheKPe [capacity, dim]. Undefined
+    // where the kernel does not apply.
+    at::Tensor applyStoringLatent(const at::Tensor& qPe, const at::Tensor& compressed, const at::Tensor& normWeight,
+        double eps, const at::Tensor& cos, const at::Tensor& sin, const at::Tensor& positions, at::Tensor& cacheLatent,
+        at::Tensor& cacheKPe) const;
     // The plain ATen path (the reference the fused kernel is checked against).
     at::Tensor applyUnfused(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin) const;
 

@@ -15,7 +15,10 @@
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
 
+#include <cmath>
 #include <cstdio>
+#include <limits>
+#include <string>
 #include <vector>
 
 using namespace moescope;
@@ -311,6 +314,83 @@ void ropeStepCase(const char* name, bool interleaved, std::int64_t tokens, std::
     what = std::string(name) + ": value cache (exact)";
     report(what.c_str(), cacheV, expectedV, 0.0);
 }
+// An MLA step's latent norm, rotations and cache write in one kernel against the plain norm, rotation and index_copy_;
+// rows not written must stay as they were.
+void mlaStepCase(const char* name, bool float32Rope, std::int64_t tokens, std::int64_t heads)
+{
+    const std::int64_t nope = 128, rope = 64, c = 512;
+    RopeSpec spec;
+    spec.dim = static_cast<int>(rope);
+    spec.interleaved = true;
+    spec.float32Rotation = float32Rope;
+    const Rope r(spec, at::kCUDA);
+    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+    const auto projected = at::randn({ tokens, heads * (nope + rope) + c + rope }, opts); // q and kv_a in one output
+    const auto qPe = projected.narrow(1, 0, heads * (nope + rope)).view({ tokens, heads, nope + rope }).narrow(2, nope, rope);
+    const auto compressed = projected.narrow(1, heads * (nope + rope), c + rope);
+    const auto normWeight = at::rand({ c }, opts) + 0.5;
+    const auto positions = at::arange(300, 300 + tokens, opts.dtype(at::kLong));
+    const auto [cos, sin] = r.cosSin(positions);
+    auto cacheLatent = at::randn({ 512, c }, opts);
+    auto cacheKPe = at::randn({ 512, rope }, opts);
+    const auto expectedLatent
+        = cacheLatent.clone().index_copy_(0, positions, rmsNormUnfused(compressed.narrow(1, 0, c), normWeight, 1e-6));
+    const auto expectedKPe = cacheKPe.clone().index_copy_(
+        0, positions, r.applyUnfused(compressed.narrow(1, c, rope).unsqueeze(1), cos, sin).squeeze(1));
+    const auto got = r.applyStoringLatent(qPe, compressed, normWeight, 1e-6, cos, sin, positions, cacheLatent, cacheKPe);
+    if (!got.defined()) {
+        std::printf("fused MLA step does not apply to %s  FAILED\n", name);
+        ++failures;
+        return;
+    }
+    std::string what = std::string(name) + ": query rope parts";
+    report(what.c_str(), got, r.applyUnfused(qPe, cos, sin), 2e-2);
+    what = std::string(name) + ": latent cache";
+    report(what.c_str(), cacheLatent, expectedLatent, 2e-2);
+    what = std::string(name) + ": rope key cache";
+    report(what.c_str(), cacheKPe, expectedKPe, 2e-2);
+}
+// MLA attention of a decode step in latent space (one kernel chain) against nn/attention.cpp's absorbed ATen
+// computation (bf16 products, float32 softmax) and a float32 reference. Inputs scaled so that the scores spread over
+// a few units (softmax neither flat nor one-hot): a wrong mask, key or head shows. The float32 bound is looser: both
+// bf16 computations round the scores' halves to bf16 before the softmax, and a raw score near 100 has an ulp of 0.5,
+// ~0.04 after scaling, which moves a probability by ~4%.
+void mlaCase(const char* name, std::int64_t tokens, std::int64_t heads, std::int64_t span, std::int64_t firstPosition)
+{
+    const std::int64_t nope = 128, rope = 64, v = 128, c = 512;
+    const double scale = 1.0 / std::sqrt(static_cast<double>(nope + rope));
+    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+    const auto q = at::randn({ tokens, heads, nope + rope }, opts); // q_proj's output, split like the model splits it
+    const auto qNope = q.narrow(2, 0, nope);
+    const auto qPe = (at::randn({ tokens, heads, rope }, opts) * 0.5).to(at::kBFloat16);
+    const auto kvB = (at::randn({ heads, nope + v, c }, opts) * 0.16).to(at::kBFloat16);
+    const auto cacheLatent = at::randn({ 1024, c }, opts);
+    const auto cacheKPe = (at::randn({ 1024, rope }, opts) * 0.5).to(at::kBFloat16);
+    const auto latent = cacheLatent.narrow(0, 0, span);
+    const auto kPe = cacheKPe.narrow(0, 0, span);
+    const auto positions = at::arange(firstPosition, firstPosition + tokens, opts.dtype(at::kLong));
+    if (!fusedMlaDecodeApplies(qNope, qPe, kvB, v, latent, kPe)) {
+        std::printf("fused MLA decode does not apply to %s  FAILED\n", name);
+        ++failures;
+        return;
+    }
+    const auto got = fusedMlaDecode(qNope, qPe, kvB, v, latent, kPe, positions, scale); // [T, H * v]
+    const auto allowed = at::arange(span, positions.options()).unsqueeze(0) <= positions.unsqueeze(1); // [T, S]
+    auto reference = [&](at::ScalarType type) {
+        const auto wUk = kvB.narrow(1, 0, nope).to(type), wUv = kvB.narrow(1, nope, v).to(type); // [H, *, c]
+        const auto qLatent = at::matmul(qNope.to(type).transpose(0, 1), wUk); // [H, T, c]
+        auto scores = (at::matmul(qLatent, latent.to(type).t()) + at::matmul(qPe.to(type).transpose(0, 1), kPe.to(type).t()))
+                          .to(at::kFloat) * scale; // [H, T, S]
+        scores = scores.masked_fill(allowed.logical_not().unsqueeze(0), -std::numeric_limits<float>::infinity());
+        const auto probs = at::softmax(scores, -1).to(type);
+        const auto out = at::matmul(at::matmul(probs, latent.to(type)), wUv.transpose(1, 2)); // [H, T, v]
+        return out.transpose(0, 1).reshape({ tokens, heads * v });
+    };
+    std::string what = std::string(name) + ": vs bf16 ATen path";
+    report(what.c_str(), got, reference(at::kBFloat16), 2e-2);
+    what = std::string(name) + ": vs float32";
+    report(what.c_str(), got, reference(at::kFloat), 1e-1);
+}
 } // namespace
 
 int main()
@@ -398,6 +478,13 @@ int main()
     ropeStepCase("rope + cache, halves (OLMoE) 1 x 16/16 x 128", false, 1, 16, 16, 128);
     ropeStepCase("rope + cache, halves (Qwen3) 3 x 32/4 x 128", false, 3, 32, 4, 128);
     ropeStepCase("rope + cache, interleaved (Mixtral-like) 2 x 8/2 x 64", true, 2, 8, 2, 64);
+    mlaStepCase("MLA step, float32 complex rope (DeepSeek-V2) 1 x 16", true, 1, 16);
+    mlaStepCase("MLA step, bf16 interleaved rope 3 tokens x 42 heads", false, 3, 42);
+    mlaCase("MLA absorbed (DeepSeek-V2-Lite) T=1 H=16 S=760", 1, 16, 760, 700);
+    mlaCase("MLA absorbed, chunk edges T=3 H=16 S=96 (keys 64..66)", 3, 16, 96, 64);
+    mlaCase("MLA absorbed (DeepSeek-V3 heads) T=2 H=128 S=1000", 2, 128, 1000, 997);
+    mlaCase("MLA absorbed, first position T=1 H=16 S=1", 1, 16, 1, 0);
+    mlaCase("MLA absorbed, 8 tokens T=8 H=16 S=1024 (many chunks)", 8, 16, 1024, 1000);
     std::printf("%s\n", failures == 0 ? "all fused kernel checks passed" : "FUSED KERNEL CHECKS FAILED");
     return failures == 0 ? 0 : 1;
 }
