@@ -169,8 +169,9 @@ void launchMlaStep(const MlaStepInputs& inputs, std::int64_t tokens, cudaStream_
 //   qLatent [T, H, c] = bf16(qNope . wUk_h)
 //   s = bf16(bf16(qLatent . latent_k) + bf16(qPe . kPe_k)) * scale for keys k <= the token's position, k < span
 //   o [T, H, c] = bf16(softmax(s) . latent),  out [T, H * v] = bf16(o . wUv_h^T)
-// (nn/attention.cpp's attendAbsorbed, whose other roundings, the bf16 probabilities, it does not repeat). Needs c a
-// multiple of 16 up to kMaxMlaLatentDim, nope up to kMaxMlaNope and rope a multiple of 8 up to kMaxMlaRope.
+// (nn/attention.cpp's attendAbsorbed; its probabilities are bf16 here too, but the exp-weights of a chunk of keys
+// before their normalisation). Needs c a multiple of 128 up to kMaxMlaLatentDim, nope up to kMaxMlaNope and rope a
+// multiple of 16 up to kMaxMlaRope.
 constexpr int kMaxMlaLatentDim = 512;
 constexpr int kMaxMlaNope = 256;
 constexpr int kMaxMlaRope = 128;

@@ -31,15 +31,6 @@ constexpr int kStepCols = 128;
 constexpr int kSplitWarps = 4; // warps of a block that split one tile's columns
 constexpr int kStepsAhead = 4; // steps whose codes a lane loads before multiplying
 
-__device__ __forceinline__ void mma16816(float (&d)[4], std::uint32_t a0, std::uint32_t a1, std::uint32_t a2,
-    std::uint32_t a3, std::uint32_t b0, std::uint32_t b1)
-{
-    asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, "
-                 "{%0,%1,%2,%3};\n"
-        : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
-        : "r"(a0), "r"(a1), "r"(a2), "r"(a3), "r"(b0), "r"(b1));
-}
-
 // bf16 pair (code of column m - zero, code of column m + 4 - zero) of an 8-code word; zeroPair = (128 + zero) twice.
 __device__ __forceinline__ std::uint32_t codePair(std::uint32_t word, int m, std::uint32_t zeroPair)
 {

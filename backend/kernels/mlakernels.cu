@@ -21,7 +21,8 @@ constexpr int kAbsorbSplits = 8; // its threads split the no-rope dims in this m
 constexpr int kRowsPerBlock = 16; // query rows (token, head) of one attention block
 constexpr int kTileKeys = 32; // keys loaded into shared memory at once (one per lane)
 constexpr int kAttentionThreads = 256;
-constexpr int kValueRowsPerBlock = 64;
+constexpr int kWeightPitch = kTileKeys + 8; // bf16 exp-weights row pitch: ldmatrix rows on disjoint banks
+constexpr int kValueRowsPerBlock = 32;
 constexpr int kCombineThreads = 1024;
 
 __device__ __forceinline__ float warpMax(float v)
@@ -150,10 +151,33 @@ template <int kRows, int kThreads> struct RowStage {
 // with pitch / 2 = 4 (mod 32) words, so that the 8 lanes of a 16-byte load's quarter warp hit disjoint banks.
 __host__ __device__ __forceinline__ int mlaRowPitch(int d) { return (d + 63) / 64 * 64 + 8; }
 
+__device__ __forceinline__ std::uint32_t sharedAddress(const void* p)
+{
+    return static_cast<std::uint32_t>(__cvta_generic_to_shared(p));
+}
+
+// Four 8 x 8 bf16 matrices from shared memory (lanes 8j .. 8j + 7 give matrix j's row addresses); `transposed`
+// hands each lane a column pair instead of a row pair.
+template <bool transposed>
+__device__ __forceinline__ void loadMatrices(std::uint32_t (&r)[4], const bf16* rowAddress)
+{
+    if constexpr (transposed)
+        asm volatile("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+            : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
+            : "r"(sharedAddress(rowAddress)));
+    else
+        asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+            : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
+            : "r"(sharedAddress(rowAddress)));
+}
+
 // One block per (chunk of keys, 16 query rows): for each row, the chunk's largest score, the sum of exp(score -
 // largest) and the exp-weighted sum of the latent rows, written to sums [chunks, T * H, c] and stats [chunks, T * H,
 // 2]. Keys come in tiles of 32 through shared memory, concatenated [latent | rope key], as do the queries
-// [qLatent | qPe]. Scores: a thread per (key, two rows); softmax: a warp per row; values: a thread per 2 columns.
+// [qLatent | qPe]. Both products run on tensor cores (bf16 in, float32 sums): scores Q K^T with warps 0-3 on the
+// latent part of 8 keys each and warps 4-7 on the rope part (the eager path rounds the two to bf16 apart), then a
+// warp per two rows for the online softmax, whose exp-weights, rounded to bf16 as the eager path's probabilities
+// are, multiply the tile's latent rows with each warp on c / 8 of the columns.
 __global__ void __launch_bounds__(kAttentionThreads) mlaChunkKernel(MlaDecodeInputs in,
     const bf16* __restrict__ qLatent, int keysPerChunk, float* __restrict__ sums, float* __restrict__ stats)
 {
@@ -161,11 +185,14 @@ __global__ void __launch_bounds__(kAttentionThreads) mlaChunkKernel(MlaDecodeInp
     const int c = in.latentDim, d = in.latentDim + in.rope, pitch = mlaRowPitch(d);
     bf16* keys = reinterpret_cast<bf16*>(sharedRaw); // [kTileKeys][pitch]
     bf16* queries = keys + kTileKeys * pitch; // [kRowsPerBlock][pitch]
-    float* weights = reinterpret_cast<float*>(queries + kRowsPerBlock * pitch); // [kTileKeys][kRowsPerBlock]
+    float* latentScore = reinterpret_cast<float*>(queries + kRowsPerBlock * pitch); // [kRowsPerBlock][kTileKeys]
+    float* ropeScore = latentScore + kRowsPerBlock * kTileKeys; // [kRowsPerBlock][kTileKeys]
+    bf16* weights = reinterpret_cast<bf16*>(ropeScore + kRowsPerBlock * kTileKeys); // [kRowsPerBlock][kWeightPitch]
     __shared__ float rowMax[kRowsPerBlock], rowSum[kRowsPerBlock], rowRescale[kRowsPerBlock];
     __shared__ std::int64_t rowPosition[kRowsPerBlock];
 
     const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+    const int group = lane / 4, quad = lane % 4; // an mma fragment's row (or column) and pair
     const int rowsTotal = in.tokens * in.heads;
     const int firstRow = blockIdx.y * kRowsPerBlock;
     const int rows = min(kRowsPerBlock, rowsTotal - firstRow);
@@ -199,53 +226,58 @@ __global__ void __launch_bounds__(kAttentionThreads) mlaChunkKernel(MlaDecodeInp
         queryStage.store(queries, pitch, c, in.rope);
     }
 
-    const int column = 2 * threadIdx.x; // this thread's two latent columns in the value sums
-    float acc[kRowsPerBlock][2] = {};
+    // This warp's share of the value sums: columns [firstColumn, firstColumn + columnsPerWarp), 8 per mma.
+    const int columnsPerWarp = c / (kAttentionThreads / 32);
+    const int firstColumn = warp * columnsPerWarp;
+    float out[kMaxMlaLatentDim / (kAttentionThreads / 32) / 8][4] = {};
+    // ldmatrix row addresses: lane l gives row l % 8 (+ 8 for odd l / 8) of the 16-row operand, k offset 8 for l >= 16.
+    const int matrixRow = lane % 8 + (lane / 8 % 2) * 8, matrixColumn = lane / 16 * 8;
     for (std::int64_t tile = first; tile < end; tile += kTileKeys) {
         __syncthreads(); // the previous tile's keys and weights are used up
         if (tile != first)
             loadTile(tile);
         tileStage.store(keys, pitch, c, in.rope);
         __syncthreads();
-        { // scores of key `lane` against rows warp and warp + 8, with the eager path's roundings
-            const bf16* k = keys + lane * pitch;
-            float latentDot[2][2] = {}, ropeDot[2] = {}; // [row][parity of the piece]: shorter dependency chains
-            for (int at = 0; at < c; at += 16) {
-                const uint4 k0 = *reinterpret_cast<const uint4*>(k + at);
-                const uint4 k1 = *reinterpret_cast<const uint4*>(k + at + 8);
-#pragma unroll
-                for (int i = 0; i < 2; ++i) {
-                    const bf16* q = queries + (warp + 8 * i) * pitch + at;
-                    latentDot[i][0] = dot8(k0, *reinterpret_cast<const uint4*>(q), latentDot[i][0]);
-                    latentDot[i][1] = dot8(k1, *reinterpret_cast<const uint4*>(q + 8), latentDot[i][1]);
+        { // scores: warp w < 4 the latent part of keys 8w .. 8w + 7, warp w >= 4 their rope part
+            const int keyBlock = warp % 4 * 8;
+            const bool ropePart = warp >= 4;
+            const int from = ropePart ? c : 0, to = ropePart ? d : c;
+            float acc[2][4] = {}; // alternate k-steps into two sums: shorter dependency chains
+            // B (keys) from non-transposed matrices: lanes 0-7 keys of k offset 0, 8-15 offset 8, 16-23 offset 16...
+            const bf16* keyRow = keys + (keyBlock + lane % 8) * pitch + lane / 8 * 8;
+            const bf16* queryRow = queries + matrixRow * pitch + matrixColumn;
+            for (int at = from; at < to; at += 32) {
+                std::uint32_t b[4], a0[4], a1[4];
+                loadMatrices<false>(b, keyRow + at);
+                loadMatrices<false>(a0, queryRow + at);
+                mma16816(acc[0], a0[0], a0[1], a0[2], a0[3], b[0], b[1]);
+                if (at + 16 < to) {
+                    loadMatrices<false>(a1, queryRow + at + 16);
+                    mma16816(acc[1], a1[0], a1[1], a1[2], a1[3], b[2], b[3]);
                 }
             }
-            for (int at = c; at < d; at += 8) {
-                const uint4 kv = *reinterpret_cast<const uint4*>(k + at);
-#pragma unroll
-                for (int i = 0; i < 2; ++i)
-                    ropeDot[i] = dot8(kv, *reinterpret_cast<const uint4*>(queries + (warp + 8 * i) * pitch + at), ropeDot[i]);
-            }
-            const std::int64_t key = tile + lane;
-#pragma unroll
-            for (int i = 0; i < 2; ++i) {
-                const int r = warp + 8 * i;
-                const bool allowed = r < rows && key < end && key <= rowPosition[r];
-                weights[lane * kRowsPerBlock + r] = allowed
-                    ? roundBf16(roundBf16(latentDot[i][0] + latentDot[i][1]) + roundBf16(ropeDot[i])) * in.scale
-                    : -INFINITY;
-            }
+            float* score = ropePart ? ropeScore : latentScore;
+            const int key = keyBlock + 2 * quad;
+            score[group * kTileKeys + key] = acc[0][0] + acc[1][0];
+            score[group * kTileKeys + key + 1] = acc[0][1] + acc[1][1];
+            score[(group + 8) * kTileKeys + key] = acc[0][2] + acc[1][2];
+            score[(group + 8) * kTileKeys + key + 1] = acc[0][3] + acc[1][3];
         }
         __syncthreads();
 #pragma unroll
-        for (int i = 0; i < 2; ++i) { // online softmax: warp per row, lane per key
-            const int r = warp + 8 * i;
-            const float score = weights[lane * kRowsPerBlock + r];
+        for (int i = 0; i < 2; ++i) { // online softmax: a warp per row, a lane per key
+            const int r = 2 * warp + i;
+            const std::int64_t key = tile + lane;
+            const bool allowed = r < rows && key < end && key <= rowPosition[r];
+            const float score = allowed
+                ? roundBf16(roundBf16(latentScore[r * kTileKeys + lane]) + roundBf16(ropeScore[r * kTileKeys + lane]))
+                    * in.scale
+                : -INFINITY;
             const float previous = rowMax[r];
             const float largest = fmaxf(previous, warpMax(score));
-            const float e = score == -INFINITY ? 0.f : __expf(score - largest);
-            weights[lane * kRowsPerBlock + r] = e;
-            const float tileSum = warpSum(e);
+            const bf16 e = __float2bfloat16(score == -INFINITY ? 0.f : __expf(score - largest));
+            weights[r * kWeightPitch + lane] = e;
+            const float tileSum = warpSum(__bfloat162float(e));
             if (lane == 0) {
                 const float rescale = previous == -INFINITY ? 0.f : __expf(previous - largest);
                 rowRescale[r] = rescale;
@@ -254,42 +286,52 @@ __global__ void __launch_bounds__(kAttentionThreads) mlaChunkKernel(MlaDecodeInp
             }
         }
         __syncthreads();
-        if (column < c) {
+        { // value sums: out [16, this warp's columns] += weights [16, 32 keys] latent [32 keys, columns]
+            const float low = rowRescale[group], high = rowRescale[group + 8];
 #pragma unroll
-            for (int r = 0; r < kRowsPerBlock; ++r)
-                acc[r][0] *= rowRescale[r], acc[r][1] *= rowRescale[r];
-            for (int s = 0; s < kTileKeys; ++s) {
-                const float2 v = __bfloat1622float2(*reinterpret_cast<const __nv_bfloat162*>(keys + s * pitch + column));
-                const float4* w = reinterpret_cast<const float4*>(weights + s * kRowsPerBlock);
+            for (int n = 0; n < kMaxMlaLatentDim / (kAttentionThreads / 32) / 8; ++n)
+                out[n][0] *= low, out[n][1] *= low, out[n][2] *= high, out[n][3] *= high;
 #pragma unroll
-                for (int q = 0; q < kRowsPerBlock / 4; ++q) {
-                    const float4 w4 = w[q];
-                    const float ws[4] = { w4.x, w4.y, w4.z, w4.w };
+            for (int k = 0; k < kTileKeys; k += 16) {
+                std::uint32_t a[4];
+                loadMatrices<false>(a, weights + matrixRow * kWeightPitch + k + matrixColumn);
+                // B (latent rows) transposed: lanes 0-7 keys k .. k + 7, 8-15 keys k + 8 ..; columns + 8 for l >= 16
+                const bf16* valueRow = keys + (k + matrixRow) * pitch + firstColumn + matrixColumn;
 #pragma unroll
-                    for (int j = 0; j < 4; ++j) {
-                        acc[4 * q + j][0] = fmaf(ws[j], v.x, acc[4 * q + j][0]);
-                        acc[4 * q + j][1] = fmaf(ws[j], v.y, acc[4 * q + j][1]);
-                    }
+                for (int n = 0; n < kMaxMlaLatentDim / (kAttentionThreads / 32) / 8; n += 2) {
+                    if (n * 8 >= columnsPerWarp)
+                        break;
+                    std::uint32_t b[4];
+                    loadMatrices<true>(b, valueRow + n * 8);
+                    mma16816(out[n], a[0], a[1], a[2], a[3], b[0], b[1]);
+                    mma16816(out[n + 1], a[0], a[1], a[2], a[3], b[2], b[3]);
                 }
             }
         }
     }
-    __syncthreads();
+    // out[n]: rows group and group + 8, columns firstColumn + 8n + 2 quad (+1)
 #pragma unroll
-    for (int r = 0; r < kRowsPerBlock; ++r) {
-        if (r < rows && column < c) {
-            float* out = sums + (static_cast<std::int64_t>(chunk) * rowsTotal + firstRow + r) * c + column;
-            out[0] = acc[r][0], out[1] = acc[r][1];
+    for (int n = 0; n < kMaxMlaLatentDim / (kAttentionThreads / 32) / 8; ++n) {
+        const int column = firstColumn + 8 * n + 2 * quad;
+        if (8 * n >= columnsPerWarp)
+            break;
+#pragma unroll
+        for (int half = 0; half < 2; ++half) {
+            const int r = group + 8 * half;
+            if (r < rows)
+                *reinterpret_cast<float2*>(sums + (static_cast<std::int64_t>(chunk) * rowsTotal + firstRow + r) * c + column)
+                    = make_float2(out[n][2 * half], out[n][2 * half + 1]);
         }
     }
+    __syncthreads();
     if (threadIdx.x < rows) {
         float* s = stats + (static_cast<std::int64_t>(chunk) * rowsTotal + firstRow + threadIdx.x) * 2;
         s[0] = rowMax[threadIdx.x], s[1] = rowSum[threadIdx.x];
     }
 }
 
-// One block per (head, 64 value rows): the head's rows combined over the chunks into o [T, c] (bf16-rounded, as the
-// eager product returns it), then a warp per two value rows: out [T, H * v] = bf16(o_t . wUv_h[row]). The
+// One block per (head, 32 value rows): the head's rows combined over the chunks into o [T, c] (bf16-rounded, as the
+// eager product returns it), then a warp per value row: out [T, H * v] = bf16(o_t . wUv_h[row]). The
 // combination splits the chunks over up to 4 threads per pair of columns, each loading its chunks' sums at once.
 __global__ void __launch_bounds__(kCombineThreads) mlaCombineValuesKernel(MlaDecodeInputs in,
     const float* __restrict__ sums, const float* __restrict__ stats, int chunks, bf16* __restrict__ out)
@@ -320,23 +362,31 @@ __global__ void __launch_bounds__(kCombineThreads) mlaCombineValuesKernel(MlaDec
     const std::int64_t rowsTotal = static_cast<std::int64_t>(in.tokens) * in.heads;
     for (int t = warp; t < in.tokens; t += kWarps) { // chunk j's weight exp(max_j - max) / total
         const std::int64_t row = static_cast<std::int64_t>(t) * in.heads + head;
-        float largest = -INFINITY;
-        for (int j = lane; j < chunks; j += 32) {
-            const float* s = stats + (j * rowsTotal + row) * 2;
-            if (s[1] > 0.f)
-                largest = fmaxf(largest, s[0]);
+        constexpr int kPerLane = kMaxMlaChunks / 32;
+        float2 chunkStats[kPerLane]; // (largest score, sum) of chunks lane + 32 i, all loaded at once
+#pragma unroll
+        for (int i = 0; i < kPerLane; ++i) {
+            const int j = lane + 32 * i;
+            chunkStats[i] = j < chunks ? *reinterpret_cast<const float2*>(stats + (j * rowsTotal + row) * 2)
+                                       : make_float2(-INFINITY, 0.f);
         }
+        float largest = -INFINITY;
+#pragma unroll
+        for (int i = 0; i < kPerLane; ++i)
+            if (chunkStats[i].y > 0.f)
+                largest = fmaxf(largest, chunkStats[i].x);
         largest = warpMax(largest);
-        float total = 0.f;
-        for (int j = lane; j < chunks; j += 32) {
-            const float* s = stats + (j * rowsTotal + row) * 2;
-            const float e = s[1] > 0.f ? __expf(s[0] - largest) : 0.f;
-            chunkWeight[t][j] = e;
-            total = fmaf(e, s[1], total);
+        float e[kPerLane], total = 0.f;
+#pragma unroll
+        for (int i = 0; i < kPerLane; ++i) {
+            e[i] = chunkStats[i].y > 0.f ? __expf(chunkStats[i].x - largest) : 0.f;
+            total = fmaf(e[i], chunkStats[i].y, total);
         }
         total = warpSum(total);
-        for (int j = lane; j < chunks; j += 32)
-            chunkWeight[t][j] = total > 0.f ? chunkWeight[t][j] / total : 0.f;
+#pragma unroll
+        for (int i = 0; i < kPerLane; ++i)
+            if (lane + 32 * i < chunks)
+                chunkWeight[t][lane + 32 * i] = total > 0.f ? e[i] / total : 0.f;
     }
     __syncthreads();
     // Work items (token, column pair, split); every chunk wrote its sums (zeros where it had no keys).
@@ -434,8 +484,8 @@ void launchMlaDecode(const MlaDecodeInputs& in, const MlaDecodeScratch& scratch,
         dim3(static_cast<unsigned>(in.heads), static_cast<unsigned>((in.latentDim + kAbsorbColumns - 1) / kAbsorbColumns)),
         kAbsorbColumns / 8 * kAbsorbSplits, 0, stream, in, scratch.qLatent);
     const int pitch = mlaRowPitch(in.latentDim + in.rope);
-    const std::size_t shared
-        = static_cast<std::size_t>(kTileKeys + kRowsPerBlock) * pitch * sizeof(bf16) + kTileKeys * kRowsPerBlock * 4;
+    const std::size_t shared = static_cast<std::size_t>(kTileKeys + kRowsPerBlock) * pitch * sizeof(bf16)
+        + 2 * kRowsPerBlock * kTileKeys * sizeof(float) + kRowsPerBlock * kWeightPitch * sizeof(bf16);
     static const bool sharedLimitRaised = [] { // more than the default 48 KB of dynamic shared memory
         return cudaFuncSetAttribute(mlaChunkKernel, cudaFuncAttributeMaxDynamicSharedMemorySize, 96 * 1024)
             == cudaSuccess;

@@ -285,7 +285,7 @@ bool fusedMlaDecodeApplies(const at::Tensor& qNope, const at::Tensor& qPe, const
         && qPe.size(0) == tokens && qPe.size(1) == heads && qPe.size(2) == rope && kvBHeads.is_contiguous()
         && kvBHeads.size(0) == heads && kvBHeads.size(1) == nope + valueDim && kvBHeads.size(2) == c
         && latent.is_contiguous() && kPe.is_contiguous() && kPe.size(0) == latent.size(0) && latent.size(0) >= 1
-        && c % 16 == 0 && c <= kernels::kMaxMlaLatentDim && nope <= kernels::kMaxMlaNope && rope % 8 == 0
+        && c % 128 == 0 && c <= kernels::kMaxMlaLatentDim && nope <= kernels::kMaxMlaNope && rope % 16 == 0
         && rope <= kernels::kMaxMlaRope && valueDim >= 1
         && aligned16(qPe) && aligned16(kvBHeads) && aligned16(latent) && aligned16(kPe);
 }
