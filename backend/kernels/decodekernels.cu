@@ -56,25 +56,19 @@ __global__ void gateUpSiluKernel(const bf16* __restrict__ x, const bf16* __restr
 }
 
 // One warp per (slot, output row): y [S, H] = bf16(down_e h[s]), each row of each chosen expert read once. (One
-// warp per slot and row, as gate/up: a warp per output row over all k slots left too few warps in flight.) The
-// router chose the experts two kernels back: the row's first pieces load before the wait.
+// warp per slot and row, as gate/up: a warp per output row over all k slots left too few warps in flight.)
 __global__ void downSlotKernel(const bf16* __restrict__ h, const bf16* __restrict__ down,
     const std::int64_t* __restrict__ ids, std::int64_t hidden, std::int64_t inter, bf16* __restrict__ y)
 {
+    awaitPreviousKernel();
     const std::int64_t slot = blockIdx.y;
     const std::int64_t row = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
     const int lane = threadIdx.x % 32;
-    const bf16* downRow = row < hidden ? down + (ids[slot] * hidden + row) * inter : nullptr;
-    uint4 early[kEarlyPieces];
-    loadEarlyPieces(early, downRow, inter, lane, row < hidden);
-    awaitPreviousKernel();
     if (row >= hidden)
         return;
-    const bf16* const inputs[1] = { h + slot * inter };
-    float dot[1];
-    dotRowEarly<1>(early, downRow, inputs, inter, lane, dot);
+    const float dot = dotRow(down + (ids[slot] * hidden + row) * inter, h + slot * inter, inter, lane);
     if (lane == 0)
-        y[slot * hidden + row] = __float2bfloat16(dot[0]);
+        y[slot * hidden + row] = __float2bfloat16(dot);
 }
 
 // Slots grouped by expert (one block): starts [E + 1] (expert e's slots at slotList[starts[e] .. starts[e + 1])) and
@@ -140,7 +134,7 @@ __device__ __forceinline__ void gateUpSlots(const bf16* __restrict__ x, const bf
     }
 }
 
-// down row `row` against N slots' intermediate vectors, in dotRowEarly's order (the values equal downSlotKernel's).
+// down row `row` against N slots' intermediate vectors, in dotRow's order (the values equal downSlotKernel's).
 template <int N>
 __device__ __forceinline__ void downSlots(const bf16* __restrict__ h, const bf16* __restrict__ downRow,
     const int* __restrict__ slots, std::int64_t hidden, std::int64_t inter, std::int64_t row, int lane,
@@ -220,9 +214,9 @@ __global__ void downGroupedKernel(const bf16* __restrict__ h, const bf16* __rest
 }
 
 // One warp per output row of the targets' rows laid end to end; each row is read once for all kTokens tokens.
-// (The weights do not depend on the kernel before: the row's first pieces load before the wait.)
 template <int kTokens> __global__ void gemvKernel(const bf16* __restrict__ x, GemvTargets targets, std::int64_t in)
 {
+    awaitPreviousKernel();
     std::int64_t row = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
     const int lane = threadIdx.x % 32;
     GemvTarget target;
@@ -236,23 +230,26 @@ template <int kTokens> __global__ void gemvKernel(const bf16* __restrict__ x, Ge
                 row -= targets.target[t].rows;
         }
     }
-    const bf16* wr = found ? target.weight + row * in : nullptr;
-    uint4 early[kEarlyPieces];
-    loadEarlyPieces(early, wr, in, lane, found);
-    awaitPreviousKernel();
     if (!found)
         return;
-    const bf16* inputs[kTokens];
+    float acc[kTokens];
 #pragma unroll
     for (int n = 0; n < kTokens; ++n)
-        inputs[n] = x + n * in;
-    float sums[kTokens];
-    dotRowEarly<kTokens>(early, wr, inputs, in, lane, sums);
+        acc[n] = 0.f;
+    const bf16* wr = target.weight + row * in;
+#pragma unroll 4
+    for (std::int64_t i = lane * 8; i < in; i += 32 * 8) {
+        const uint4 wv = __ldg(reinterpret_cast<const uint4*>(wr + i));
+#pragma unroll
+        for (int n = 0; n < kTokens; ++n)
+            acc[n] = dot8(wv, *reinterpret_cast<const uint4*>(x + n * in + i), acc[n]);
+    }
 #pragma unroll
     for (int n = 0; n < kTokens; ++n) {
+        const float sum = warpSum(acc[n]);
         if (lane == 0)
             target.y[n * target.rows + row]
-                = __float2bfloat16(target.bias ? sums[n] + __bfloat162float(target.bias[row]) : sums[n]);
+                = __float2bfloat16(target.bias ? sum + __bfloat162float(target.bias[row]) : sum);
     }
 }
 } // namespace

@@ -66,47 +66,14 @@ __device__ __forceinline__ float2 dotTwoRows(
     return make_float2(warpSum(a0), warpSum(a1));
 }
 
-// The first kEarlyPieces 16-byte pieces a lane reads of a warp's weight row (pieces lane, lane + 32, ...): loaded
-// before a chained kernel's wait when the row does not depend on the kernel before (chainedlaunch.cuh), so that
-// their latency overlaps its end. Zeros past n or for an invalid row.
-constexpr int kEarlyPieces = 8;
-__device__ __forceinline__ void loadEarlyPieces(
-    uint4 (&early)[kEarlyPieces], const bf16* __restrict__ r, std::int64_t n, int lane, bool valid)
+__device__ __forceinline__ float dotRow(
+    const bf16* __restrict__ r, const bf16* __restrict__ v, std::int64_t n, int lane)
 {
-#pragma unroll
-    for (int e = 0; e < kEarlyPieces; ++e) {
-        const std::int64_t i = lane * 8 + e * 32 * 8;
-        early[e] = valid && i < n ? __ldg(reinterpret_cast<const uint4*>(r + i)) : make_uint4(0, 0, 0, 0);
-    }
-}
-
-// A warp's dot products of row r (its first pieces in `early`) with N vectors v[m] (n a multiple of 8, 16-byte
-// aligned): the sums in ascending column order per lane, then across lanes, written to sums.
-template <int N>
-__device__ __forceinline__ void dotRowEarly(const uint4 (&early)[kEarlyPieces], const bf16* __restrict__ r,
-    const bf16* const (&v)[N], std::int64_t n, int lane, float (&sums)[N])
-{
-#pragma unroll
-    for (int m = 0; m < N; ++m)
-        sums[m] = 0.f;
-#pragma unroll
-    for (int e = 0; e < kEarlyPieces; ++e) {
-        const std::int64_t i = lane * 8 + e * 32 * 8;
-        if (i < n)
-#pragma unroll
-            for (int m = 0; m < N; ++m)
-                sums[m] = dot8(early[e], *reinterpret_cast<const uint4*>(v[m] + i), sums[m]);
-    }
+    float a = 0.f;
 #pragma unroll 4
-    for (std::int64_t i = lane * 8 + kEarlyPieces * 32 * 8; i < n; i += 32 * 8) {
-        const uint4 w = __ldg(reinterpret_cast<const uint4*>(r + i));
-#pragma unroll
-        for (int m = 0; m < N; ++m)
-            sums[m] = dot8(w, *reinterpret_cast<const uint4*>(v[m] + i), sums[m]);
-    }
-#pragma unroll
-    for (int m = 0; m < N; ++m)
-        sums[m] = warpSum(sums[m]);
+    for (std::int64_t i = lane * 8; i < n; i += 32 * 8)
+        a = dot8(__ldg(reinterpret_cast<const uint4*>(r + i)), *reinterpret_cast<const uint4*>(v + i), a);
+    return warpSum(a);
 }
 
 // Products of 8 dequantized values with 8 bf16 inputs.
