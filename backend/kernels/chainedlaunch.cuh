@@ -10,7 +10,8 @@
 // kernel whose blocks finished without waiting would let its successor run beside its predecessor. Waiting is
 // transitive: a kernel only starts once every block of the one before has waited for its own predecessor, so reads
 // that cannot race may come before the wait, to overlap their latency with the previous kernel's end: weights (no
-// kernel of a step writes them) and data written two or more kernels back (the MLA kernels do this).
+// kernel of a step writes them) and data written two or more kernels back (the MLA kernels do this). A kernel from
+// outside the project never lets its successor start before it has finished.
 // Internal to the kernels; only included by .cu files.
 
 #include <cstddef>
