@@ -38,9 +38,11 @@ __global__ void combineSlotsKernel(const bf16* __restrict__ y, const std::int64_
     out[index] = __float2bfloat16(acc);
 }
 
-// One warp per (slot, intermediate row j): gate row j and up row j of the slot's expert.
-__global__ void gateUpSiluKernel(const bf16* __restrict__ x, const bf16* __restrict__ gateUp,
-    const std::int64_t* __restrict__ ids, int k, std::int64_t hidden, std::int64_t inter, bf16* __restrict__ h)
+// One warp per (slot, intermediate row j): gate row j and up row j of the slot's expert (gate + e * expertStride,
+// up + e * expertStride). ids null: one dense MLP (expert 0) and a slot per token (k = 1).
+__global__ void gateUpSiluKernel(const bf16* __restrict__ x, const bf16* __restrict__ gate, const bf16* __restrict__ up,
+    std::int64_t expertStride, const std::int64_t* __restrict__ ids, int k, std::int64_t hidden, std::int64_t inter,
+    bf16* __restrict__ h)
 {
     awaitPreviousKernel();
     const std::int64_t slot = blockIdx.y;
@@ -48,9 +50,8 @@ __global__ void gateUpSiluKernel(const bf16* __restrict__ x, const bf16* __restr
     const int lane = threadIdx.x % 32;
     if (j >= inter)
         return;
-    const std::int64_t e = ids[slot];
-    const bf16* base = gateUp + e * 2 * inter * hidden;
-    const float2 gu = dotTwoRows(base + j * hidden, base + (inter + j) * hidden, x + (slot / k) * hidden, hidden, lane);
+    const std::int64_t offset = (ids ? ids[slot] : 0) * expertStride + j * hidden;
+    const float2 gu = dotTwoRows(gate + offset, up + offset, x + (slot / k) * hidden, hidden, lane);
     if (lane == 0)
         h[slot * inter + j] = siluProduct(gu.x, gu.y);
 }
@@ -272,8 +273,8 @@ void launchMoeDecode(const bf16* x, const bf16* gateUp, const bf16* down, const 
         launchChained(downGroupedKernel, dim3(downBlocks, e), block, 0, stream, h, down, starts, slotList, hidden,
             intermediate, y);
     } else {
-        launchChained(
-            gateUpSiluKernel, dim3(gateUpBlocks, slots), block, 0, stream, x, gateUp, ids, k, hidden, intermediate, h);
+        launchChained(gateUpSiluKernel, dim3(gateUpBlocks, slots), block, 0, stream, x, gateUp,
+            gateUp + intermediate * hidden, 2 * intermediate * hidden, ids, k, hidden, intermediate, h);
         launchChained(downSlotKernel, dim3(downBlocks, slots), block, 0, stream, h, down, ids, hidden, intermediate, y);
     }
     launchCombineSlots(y, ids, weights, tokens, k, hidden, out, stream);
@@ -305,6 +306,14 @@ void launchGemvTargets(
             launchChained(gemvKernel<1>, grid, block, 0, stream, xs, slice, in);
         done += n;
     }
+}
+
+void launchGatedGemv(const bf16* x, const bf16* gate, const bf16* up, std::int64_t tokens, std::int64_t hidden,
+    std::int64_t intermediate, bf16* h, cudaStream_t stream)
+{
+    const auto blocks = static_cast<unsigned>((intermediate + kWarpsPerBlock - 1) / kWarpsPerBlock);
+    launchChained(gateUpSiluKernel, dim3(blocks, static_cast<unsigned>(tokens)), 32 * kWarpsPerBlock, 0, stream, x,
+        gate, up, std::int64_t { 0 }, static_cast<const std::int64_t*>(nullptr), 1, hidden, intermediate, h);
 }
 
 namespace device {

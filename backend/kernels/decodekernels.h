@@ -92,6 +92,12 @@ struct QuantGemvTargets {
 void launchQuantGemvTargets(
     const __nv_bfloat16* x, const QuantGemvTargets& targets, std::int64_t tokens, cudaStream_t stream);
 
+// A dense MLP's gate and up projections of T <= kMaxGemvTokens tokens with SiLU: h [T, I] = bf16(silu(bf16(gate x))
+// * bf16(up x)) (the eager path's roundings), gate and up [I, H] bf16 contiguous, H a multiple of 8; a warp per row
+// of both, as the routed experts' kernel.
+void launchGatedGemv(const __nv_bfloat16* x, const __nv_bfloat16* gate, const __nv_bfloat16* up, std::int64_t tokens,
+    std::int64_t hidden, std::int64_t intermediate, __nv_bfloat16* h, cudaStream_t stream);
+
 // out[r] = weight * bf16(v[r] * rsqrt(mean(v[r]^2) + eps)) for rows r of width d (the eager rmsNorm's roundings),
 // v = x, or with a residual (not null) v = bf16(x + residual), also written to sum (the residual stream's add and
 // the next norm in one pass).
@@ -136,6 +142,13 @@ struct RopeStepInputs {
     __nv_bfloat16* qOut = nullptr;
     __nv_bfloat16* cacheK = nullptr;
     __nv_bfloat16* cacheV = nullptr;
+    // Optional RMS norms of q and k before the rotation (Qwen3's per head: weights [dim]; OLMoE's over a token's
+    // whole projection: weights [heads * dim]), with launchRmsNorm's roundings; null: none. With norms, a token's
+    // heads * dim must be at most 8192 and dim a multiple of 8 whose dim / 8 is a power of two up to 32.
+    const __nv_bfloat16* qNorm = nullptr;
+    const __nv_bfloat16* kNorm = nullptr;
+    bool perHeadNorm = false;
+    float eps = 0.f;
 };
 void launchRopeStep(const RopeStepInputs& inputs, std::int64_t tokens, cudaStream_t stream);
 

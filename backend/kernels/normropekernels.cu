@@ -112,6 +112,25 @@ __global__ void rmsNormKernel(const bf16* __restrict__ x, const bf16* __restrict
         out[base + i] = __float2bfloat16(__bfloat162float(weight[i]) * roundBf16(value(i) * scale));
 }
 
+// (x1, x2) rotated by (c, s): float32 without fused multiply-adds (the eager path rounds each product), else in bf16
+// with the eager path's roundings.
+__device__ __forceinline__ float2 rotateValues(float x1, float x2, float c, float s, bool float32)
+{
+    if (float32)
+        return make_float2(__fsub_rn(__fmul_rn(x1, c), __fmul_rn(x2, s)), __fadd_rn(__fmul_rn(x2, c), __fmul_rn(x1, s)));
+    c = roundBf16(c);
+    s = roundBf16(s);
+    return make_float2(
+        roundBf16(roundBf16(x1 * c) - roundBf16(x2 * s)), roundBf16(roundBf16(x2 * c) + roundBf16(x1 * s)));
+}
+
+// Pair i of a head: its two elements' offsets in the input, then in the output.
+__device__ __forceinline__ int2 pairOffsets(std::int64_t i, std::int64_t half, bool interleaved)
+{
+    return interleaved ? make_int2(static_cast<int>(2 * i), static_cast<int>(2 * i + 1))
+                       : make_int2(static_cast<int>(i), static_cast<int>(i + half));
+}
+
 // Rotates pair p of x [T, heads, dim] (strides in elements) into out [.., heads, dim] contiguous at row
 // outTokens[token] (or token when null).
 __device__ __forceinline__ void rotatePair(const bf16* __restrict__ x, std::int64_t p, std::int64_t heads,
@@ -124,23 +143,97 @@ __device__ __forceinline__ void rotatePair(const bf16* __restrict__ x, std::int6
     const std::int64_t head = (p / half) % heads;
     const std::int64_t token = p / (half * heads);
     const bf16* row = x + token * tokenStride + head * headStride;
-    const float x1 = __bfloat162float(row[interleaved ? 2 * i : i]);
-    const float x2 = __bfloat162float(row[interleaved ? 2 * i + 1 : i + half]);
-    float c = cos[token * half + i];
-    float s = sin[token * half + i];
-    float o1, o2;
-    if (float32) { // no fused multiply-adds: the eager path rounds each product
-        o1 = __fsub_rn(__fmul_rn(x1, c), __fmul_rn(x2, s));
-        o2 = __fadd_rn(__fmul_rn(x2, c), __fmul_rn(x1, s));
-    } else {
-        c = roundBf16(c);
-        s = roundBf16(s);
-        o1 = roundBf16(roundBf16(x1 * c) - roundBf16(x2 * s));
-        o2 = roundBf16(roundBf16(x2 * c) + roundBf16(x1 * s));
+    const int2 from = pairOffsets(i, half, interleaved), to = pairOffsets(i, half, keepInterleaved);
+    const float2 o = rotateValues(__bfloat162float(row[from.x]), __bfloat162float(row[from.y]), cos[token * half + i],
+        sin[token * half + i], float32);
+    bf16* r = out + ((outTokens ? outTokens[token] : token) * heads + head) * dim;
+    r[to.x] = __float2bfloat16(o.x);
+    r[to.y] = __float2bfloat16(o.y);
+}
+
+// A step's q/k norms, rotation and cache write: blocks (token, 0) and (token, 1) normalise the token's queries or
+// keys (a thread per 8 values, at most 4 each; per-head sums across the head's threads, whole-projection sums across
+// the block) into shared memory and rotate them from there; blocks (token, 2) copy the values.
+constexpr int kNormRopeThreads = 256;
+constexpr int kNormRopeMaxPieces = 4; // 16-byte pieces a thread: heads * dim <= 8192
+__global__ void __launch_bounds__(kNormRopeThreads) normRopeStepKernel(RopeStepInputs in)
+{
+    awaitPreviousKernel();
+    const std::int64_t token = blockIdx.x;
+    const std::int64_t row = in.positions[token];
+    const int pieceCount = static_cast<int>(in.dim / 8); // a head's pieces
+    if (blockIdx.y == 2) {
+        for (int p = threadIdx.x; p < in.v.heads * pieceCount; p += blockDim.x) {
+            const std::int64_t head = p / pieceCount, at = p % pieceCount * 8;
+            *reinterpret_cast<uint4*>(in.cacheV + (row * in.v.heads + head) * in.dim + at)
+                = *reinterpret_cast<const uint4*>(in.v.data + token * in.v.tokenStride + head * in.v.headStride + at);
+        }
+        return;
     }
-    bf16* o = out + ((outTokens ? outTokens[token] : token) * heads + head) * dim;
-    o[keepInterleaved ? 2 * i : i] = __float2bfloat16(o1);
-    o[keepInterleaved ? 2 * i + 1 : i + half] = __float2bfloat16(o2);
+    const bool queries = blockIdx.y == 0;
+    const RopeStepView& x = queries ? in.q : in.k;
+    const bf16* weight = queries ? in.qNorm : in.kNorm;
+    const int pieces = static_cast<int>(x.heads) * pieceCount;
+    __shared__ __align__(16) bf16 normed[kNormRopeThreads * kNormRopeMaxPieces * 8];
+    __shared__ float partial[32];
+    uint4 held[kNormRopeMaxPieces];
+    float squares[kNormRopeMaxPieces];
+    float total = 0.f;
+#pragma unroll
+    for (int n = 0; n < kNormRopeMaxPieces; ++n) {
+        const int p = threadIdx.x + n * kNormRopeThreads;
+        held[n] = make_uint4(0, 0, 0, 0);
+        if (p < pieces)
+            held[n] = *reinterpret_cast<const uint4*>(
+                x.data + token * x.tokenStride + (p / pieceCount) * x.headStride + p % pieceCount * 8);
+        squares[n] = dot8(held[n], held[n], 0.f);
+        total += squares[n];
+    }
+    float scale[kNormRopeMaxPieces];
+    if (in.perHeadNorm) { // a head's pieces are pieceCount consecutive threads (a power of two up to a warp)
+#pragma unroll
+        for (int n = 0; n < kNormRopeMaxPieces; ++n) {
+            float sum = squares[n];
+            for (int o = pieceCount / 2; o > 0; o >>= 1)
+                sum += __shfl_xor_sync(0xffffffffu, sum, o);
+            scale[n] = rsqrtf(sum / static_cast<float>(in.dim) + in.eps);
+        }
+    } else {
+        const float all = rsqrtf(blockSum(total, partial) / static_cast<float>(pieces * 8) + in.eps);
+#pragma unroll
+        for (int n = 0; n < kNormRopeMaxPieces; ++n)
+            scale[n] = all;
+    }
+#pragma unroll
+    for (int n = 0; n < kNormRopeMaxPieces; ++n) {
+        const int p = threadIdx.x + n * kNormRopeThreads;
+        if (p >= pieces)
+            continue;
+        const uint4 w = *reinterpret_cast<const uint4*>(weight + (in.perHeadNorm ? p % pieceCount * 8 : p * 8));
+        const auto* x2 = reinterpret_cast<const __nv_bfloat162*>(&held[n]);
+        const auto* w2 = reinterpret_cast<const __nv_bfloat162*>(&w);
+        uint4 o;
+        auto* o2 = reinterpret_cast<__nv_bfloat162*>(&o);
+#pragma unroll
+        for (int j = 0; j < 4; ++j) {
+            const float2 fx = __bfloat1622float2(x2[j]);
+            const float2 fw = __bfloat1622float2(w2[j]);
+            o2[j] = __floats2bfloat162_rn(fw.x * roundBf16(fx.x * scale[n]), fw.y * roundBf16(fx.y * scale[n]));
+        }
+        *reinterpret_cast<uint4*>(normed + p * 8) = o;
+    }
+    __syncthreads();
+    const std::int64_t half = in.dim / 2;
+    bf16* out = queries ? in.qOut + token * x.heads * in.dim : in.cacheK + row * x.heads * in.dim;
+    for (std::int64_t p = threadIdx.x; p < x.heads * half; p += blockDim.x) {
+        const std::int64_t head = p / half, i = p % half;
+        const int2 from = pairOffsets(i, half, in.interleaved), to = pairOffsets(i, half, in.keepInterleaved);
+        const bf16* h = normed + head * in.dim;
+        const float2 o = rotateValues(__bfloat162float(h[from.x]), __bfloat162float(h[from.y]),
+            in.cos[token * half + i], in.sin[token * half + i], in.float32);
+        out[head * in.dim + to.x] = __float2bfloat16(o.x);
+        out[head * in.dim + to.y] = __float2bfloat16(o.y);
+    }
 }
 
 // One thread per rotated pair.
@@ -242,6 +335,10 @@ void launchRmsNorm(const bf16* x, const bf16* residual, const bf16* weight, std:
 
 void launchRopeStep(const RopeStepInputs& inputs, std::int64_t tokens, cudaStream_t stream)
 {
+    if (inputs.qNorm) {
+        launchChained(normRopeStepKernel, dim3(static_cast<unsigned>(tokens), 3), kNormRopeThreads, 0, stream, inputs);
+        return;
+    }
     const std::int64_t half = inputs.dim / 2;
     const std::int64_t qPairs = tokens * inputs.q.heads * half;
     const std::int64_t kPairs = tokens * inputs.k.heads * half;

@@ -88,6 +88,22 @@ at::Tensor GqaAttention::forward(const at::Tensor& x, int layer, const Attention
     auto q = std::move(qkv[0]); // [T, H * D]
     auto k = std::move(qkv[1]); // [T, Hkv * D]
     auto v = std::move(qkv[2]); // [T, Hkv * D]
+    const double scale = 1.0 / std::sqrt(static_cast<double>(m_spec.headDim));
+    const bool recordedStep = ctx.cache && ctx.stepPositions.defined() && ctx.batch == 1;
+    auto attendCache = [&](const at::Tensor& rotated, const at::Tensor& cacheK, const at::Tensor& cacheV) {
+        return m_o(sdpa(rotated, cacheK.narrow(0, 0, ctx.keySpan), cacheV.narrow(0, 0, ctx.keySpan), ctx,
+            m_spec.slidingWindow, scale));
+    };
+    if (recordedStep && m_spec.qkNorm != QkNormKind::None && m_spec.clipQkv <= 0) {
+        // A recorded step on CUDA: q/k norms, rotation and cache write in one kernel.
+        auto [cacheK, cacheV] = ctx.cache->storage(layer, ctx.keySpan);
+        const StepQkNorms norms { m_qNorm, m_kNorm, m_eps, m_spec.qkNorm == QkNormKind::PerHead };
+        const auto rotated = m_rope.applyStoringKeys(q.view({ tokens, m_spec.numHeads, m_spec.headDim }),
+            k.view({ tokens, m_spec.numKvHeads, m_spec.headDim }), v.view({ tokens, m_spec.numKvHeads, m_spec.headDim }),
+            ctx.cos, ctx.sin, ctx.stepPositions, cacheK, cacheV, norms);
+        if (rotated.defined())
+            return attendCache(rotated, cacheK, cacheV);
+    }
     if (m_spec.qkNorm == QkNormKind::FullProjection) {
         q = rmsNorm(q, m_qNorm, m_eps);
         k = rmsNorm(k, m_kNorm, m_eps);
@@ -104,14 +120,12 @@ at::Tensor GqaAttention::forward(const at::Tensor& x, int layer, const Attention
         q = rmsNorm(q, m_qNorm, m_eps);
         k = rmsNorm(k, m_kNorm, m_eps);
     }
-    const double scale = 1.0 / std::sqrt(static_cast<double>(m_spec.headDim));
-    if (ctx.cache && ctx.stepPositions.defined() && ctx.batch == 1) {
+    if (recordedStep) {
         // A recorded step on CUDA: rotation and cache write in one kernel.
         auto [cacheK, cacheV] = ctx.cache->storage(layer, ctx.keySpan);
         const auto rotated = m_rope.applyStoringKeys(q, k, v, ctx.cos, ctx.sin, ctx.stepPositions, cacheK, cacheV);
         if (rotated.defined())
-            return m_o(sdpa(rotated, cacheK.narrow(0, 0, ctx.keySpan), cacheV.narrow(0, 0, ctx.keySpan), ctx,
-                m_spec.slidingWindow, scale));
+            return attendCache(rotated, cacheK, cacheV);
     }
     q = m_rope.apply(q, ctx.cos, ctx.sin);
     k = m_rope.apply(k, ctx.cos, ctx.sin);

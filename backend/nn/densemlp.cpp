@@ -1,6 +1,7 @@
 #include <cstdint>
 #include "nn/densemlp.h"
 
+#include "nn/fuseddecode.h"
 #include "nn/weightsource.h"
 
 namespace moescope {
@@ -14,6 +15,11 @@ DenseMlp::DenseMlp(const std::string& prefix, std::int64_t hidden, std::int64_t 
 
 at::Tensor DenseMlp::operator()(const at::Tensor& x) const
 {
+    if (m_gate.weights()->storesDense() && m_up.weights()->storesDense()) { // decode on CUDA: SiLU in the same kernel
+        const auto gate = m_gate.dense(), up = m_up.dense(); // (no biases: loaded without)
+        if (fusedGatedGemvApplies(x, gate, up))
+            return m_down(fusedGatedGemv(x, gate, up));
+    }
     const auto gateUp = Linear::applyAll(x, { &m_gate, &m_up }); // [T, I] each
     return m_down(at::silu(gateUp[0]) * gateUp[1]); // [T, hidden]
 }

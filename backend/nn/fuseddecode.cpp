@@ -141,20 +141,39 @@ std::pair<at::Tensor, at::Tensor> fusedAddRmsNorm(
     return launchNorm(x, residual, weight, eps);
 }
 
+namespace {
+    // The norm-and-rope kernel's limits (kernels/decodekernels.h: RopeStepInputs): 16-byte pieces of q, k and v, a
+    // head's pieces a power of two up to a warp, at most 8192 values of a token's q or k.
+    bool stepNormsFit(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const StepQkNorms& norms)
+    {
+        const auto dim = q.size(2), pieces = dim / 8;
+        auto viewFits = [](const at::Tensor& t) {
+            return aligned16(t) && t.stride(0) % 8 == 0 && t.stride(1) % 8 == 0 && t.size(1) * t.size(2) <= 8192;
+        };
+        auto weightFits = [&](const at::Tensor& w, const at::Tensor& x) {
+            return cudaBf16(w) && w.is_contiguous() && aligned16(w)
+                && w.numel() == (norms.perHead ? dim : x.size(1) * dim);
+        };
+        return dim % 8 == 0 && pieces <= 32 && (pieces & (pieces - 1)) == 0 && viewFits(q) && viewFits(k)
+            && viewFits(v) && weightFits(norms.q, q) && weightFits(norms.k, k);
+    }
+} // namespace
+
 bool fusedRopeStepApplies(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& cos,
-    const at::Tensor& cacheK, const at::Tensor& cacheV)
+    const at::Tensor& cacheK, const at::Tensor& cacheV, const StepQkNorms& norms)
 {
     auto cacheFits = [&](const at::Tensor& cache, const at::Tensor& x) {
         return cudaBf16(cache) && cache.is_contiguous() && cache.dim() == 3 && cache.size(1) == x.size(1)
             && cache.size(2) == x.size(2);
     };
     return fusedRopeApplies(q, cos) && fusedRopeApplies(k, cos) && cudaBf16(v) && v.dim() == 3 && v.stride(2) == 1
-        && v.sizes() == k.sizes() && k.size(2) == q.size(2) && cacheFits(cacheK, k) && cacheFits(cacheV, v);
+        && v.sizes() == k.sizes() && k.size(2) == q.size(2) && cacheFits(cacheK, k) && cacheFits(cacheV, v)
+        && (!norms.q.defined() || stepNormsFit(q, k, v, norms));
 }
 
 at::Tensor fusedRopeStep(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& cos,
     const at::Tensor& sin, const at::Tensor& positions, at::Tensor& cacheK, at::Tensor& cacheV, bool interleaved,
-    bool float32, bool keepInterleaved)
+    bool float32, bool keepInterleaved, const StepQkNorms& norms)
 {
     auto out = at::empty(q.sizes(), q.options()); // [T, H, D]
     const auto s = sin.contiguous();
@@ -176,9 +195,35 @@ at::Tensor fusedRopeStep(const at::Tensor& q, const at::Tensor& k, const at::Ten
     in.qOut = bf16Data(out);
     in.cacheK = bf16Data(cacheK);
     in.cacheV = bf16Data(cacheV);
+    if (norms.q.defined()) {
+        in.qNorm = bf16Data(norms.q);
+        in.kNorm = bf16Data(norms.k);
+        in.perHeadNorm = norms.perHead;
+        in.eps = static_cast<float>(norms.eps);
+    }
     kernels::launchRopeStep(in, q.size(0), streamOf(q));
     C10_CUDA_KERNEL_LAUNCH_CHECK();
     return out;
+}
+
+bool fusedGatedGemvApplies(const at::Tensor& x, const at::Tensor& gate, const at::Tensor& up)
+{
+    if (!kernelsMayRun() || !cudaBf16(x) || !cudaBf16(gate) || !cudaBf16(up) || x.dim() != 2 || gate.dim() != 2
+        || at::autocast::is_autocast_enabled(at::kCUDA))
+        return false;
+    const auto hidden = x.size(1);
+    return x.size(0) <= kMaxDecodeTokens && hidden % 8 == 0 && gate.size(1) == hidden && up.sizes() == gate.sizes()
+        && x.is_contiguous() && gate.is_contiguous() && up.is_contiguous() && aligned16(x) && aligned16(gate)
+        && aligned16(up);
+}
+
+at::Tensor fusedGatedGemv(const at::Tensor& x, const at::Tensor& gate, const at::Tensor& up)
+{
+    auto h = at::empty({ x.size(0), gate.size(0) }, x.options()); // [T, I]
+    kernels::launchGatedGemv(
+        bf16Data(x), bf16Data(gate), bf16Data(up), x.size(0), x.size(1), gate.size(0), bf16Data(h), streamOf(x));
+    C10_CUDA_KERNEL_LAUNCH_CHECK();
+    return h;
 }
 
 bool fusedRouterApplies(const at::Tensor& x, const at::Tensor& weight, std::int64_t k)
@@ -347,12 +392,17 @@ std::pair<at::Tensor, at::Tensor> fusedAddRmsNorm(const at::Tensor&, const at::T
 }
 bool fusedRouterApplies(const at::Tensor&, const at::Tensor&, std::int64_t) { return false; }
 bool fusedRopeStepApplies(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&,
-    const at::Tensor&)
+    const at::Tensor&, const StepQkNorms&)
 {
     return false;
 }
 at::Tensor fusedRopeStep(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&,
-    const at::Tensor&, at::Tensor&, at::Tensor&, bool, bool, bool)
+    const at::Tensor&, at::Tensor&, at::Tensor&, bool, bool, bool, const StepQkNorms&)
+{
+    throw UnsupportedError("this build has no fused CUDA decode kernels");
+}
+bool fusedGatedGemvApplies(const at::Tensor&, const at::Tensor&, const at::Tensor&) { return false; }
+at::Tensor fusedGatedGemv(const at::Tensor&, const at::Tensor&, const at::Tensor&)
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }

@@ -39,14 +39,28 @@ bool fusedAddRmsNormApplies(const at::Tensor& x, const at::Tensor& residual, con
 std::pair<at::Tensor, at::Tensor> fusedAddRmsNorm(
     const at::Tensor& x, const at::Tensor& residual, const at::Tensor& weight, double eps);
 
+// RMS norms of a step's queries and keys before their rotation: per head (weights [D]) or over a token's whole
+// projection (weights [H * D], [Hkv * D]); undefined weights: none.
+struct StepQkNorms {
+    at::Tensor q, k;
+    double eps = 0.0;
+    bool perHead = false;
+};
+
 // A GQA decode step's rotary embedding and cache write in one launch: q [T, H, D] rotated (returned, contiguous), k
 // [T, Hkv, D] rotated into cacheK and v [T, Hkv, D] copied into cacheV at rows positions [T] (int64 on the device);
 // q, k, v bf16 views with the last dim contiguous, caches [capacity, Hkv, D] bf16 contiguous. Flags as fusedRope.
+// With norms, q and k are normalised first (the eager rmsNorm's roundings).
 bool fusedRopeStepApplies(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& cos,
-    const at::Tensor& cacheK, const at::Tensor& cacheV);
+    const at::Tensor& cacheK, const at::Tensor& cacheV, const StepQkNorms& norms = {});
 at::Tensor fusedRopeStep(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& cos,
     const at::Tensor& sin, const at::Tensor& positions, at::Tensor& cacheK, at::Tensor& cacheV, bool interleaved,
-    bool float32, bool keepInterleaved);
+    bool float32, bool keepInterleaved, const StepQkNorms& norms = {});
+
+// A dense MLP's gate and up projections with SiLU in one launch: x [T, H] bf16 on CUDA with few rows, gate and up
+// [I, H] bf16 contiguous. Returns bf16(silu(gate x) * up x) [T, I] with the eager path's roundings.
+bool fusedGatedGemvApplies(const at::Tensor& x, const at::Tensor& gate, const at::Tensor& up);
+at::Tensor fusedGatedGemv(const at::Tensor& x, const at::Tensor& gate, const at::Tensor& up);
 
 // The router of a decode step (x [T, hidden] bf16 on CUDA, T small; weight [E, hidden] float32 or bf16; k experts):
 // logits, scores (softmax, or sigmoid), the top-k by score (+ bias [E] float32 when defined) and their scores as

@@ -114,12 +114,13 @@ at::Tensor Rope::apply(const at::Tensor& x, const at::Tensor& cos, const at::Ten
 }
 
 at::Tensor Rope::applyStoringKeys(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& cos,
-    const at::Tensor& sin, const at::Tensor& positions, at::Tensor& cacheK, at::Tensor& cacheV) const
+    const at::Tensor& sin, const at::Tensor& positions, at::Tensor& cacheK, at::Tensor& cacheV,
+    const StepQkNorms& norms) const
 {
-    if (!fusedRopeStepApplies(q, k, v, cos, cacheK, cacheV))
+    if (!fusedRopeStepApplies(q, k, v, cos, cacheK, cacheV, norms))
         return {};
     return fusedRopeStep(q, k, v, cos, sin, positions, cacheK, cacheV, m_interleaved, m_float32,
-        m_float32 && m_interleaved);
+        m_float32 && m_interleaved, norms);
 }
 
 at::Tensor Rope::applyStoringLatent(const at::Tensor& qPe, const at::Tensor& compressed, const at::Tensor& normWeight,

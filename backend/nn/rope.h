@@ -3,6 +3,7 @@
 // halves (Llama/Qwen/Mixtral/OLMoE) or to interleaved pairs (DeepSeek). Interleaved input comes out in half layout;
 // queries and keys get the same permutation, so their dot products are unchanged.
 
+#include "nn/fuseddecode.h"
 #include "nn/modelspec.h"
 
 #include <ATen/ATen.h>
@@ -22,8 +23,10 @@ public:
     // A decode step's queries rotated (returned) while its keys, rotated, and values go into the caches at rows
     // `positions` in the same kernel (fused CUDA path); undefined where that kernel does not apply, and the caller
     // rotates and stores as usual. q [T, H, dim], k/v [T, Hkv, dim], caches [capacity, Hkv, dim].
+    // With norms, q and k are RMS-normalised first, in the same kernel.
     at::Tensor applyStoringKeys(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& cos,
-        const at::Tensor& sin, const at::Tensor& positions, at::Tensor& cacheK, at::Tensor& cacheV) const;
+        const at::Tensor& sin, const at::Tensor& positions, at::Tensor& cacheK, at::Tensor& cacheV,
+        const StepQkNorms& norms = {}) const;
     // An MLA decode step's counterpart (fused CUDA path): the queries' rope parts qPe [T, H, dim] rotated (returned)
     // while kv_a's output compressed [T, c + dim] goes into the caches at rows `positions`: its latent RMS-normalised
     // with normWeight into cacheLatent [capacity, c], its rope key rotated into cacheKPe [capacity, dim]. Undefined

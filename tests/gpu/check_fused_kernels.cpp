@@ -282,9 +282,11 @@ void ropeCase(const char* name, bool interleaved, bool float32, std::int64_t tok
     report(name, rope.apply(q, cos, sin), rope.applyUnfused(q, cos, sin), 2e-2);
 }
 // A step's rotation and cache write in one kernel against rotating with the plain path and index_copy_ into the cache;
-// the cache rows not written must stay as they were.
+// the cache rows not written must stay as they were. With norms (per head, or over a token's whole projection), q
+// and k are normalised first against the plain rmsNorm.
+enum class StepNorm { None, PerHead, FullProjection };
 void ropeStepCase(const char* name, bool interleaved, std::int64_t tokens, std::int64_t heads, std::int64_t kvHeads,
-    std::int64_t dim)
+    std::int64_t dim, StepNorm norm = StepNorm::None)
 {
     RopeSpec spec;
     spec.dim = static_cast<int>(dim);
@@ -297,23 +299,57 @@ void ropeStepCase(const char* name, bool interleaved, std::int64_t tokens, std::
     const auto v = qkv.narrow(1, (heads + kvHeads) * dim, kvHeads * dim).view({ tokens, kvHeads, dim });
     const auto positions = at::arange(700, 700 + tokens, opts.dtype(at::kLong));
     const auto [cos, sin] = rope.cosSin(positions);
+    StepQkNorms norms;
+    auto normed = [&](const at::Tensor& x, const at::Tensor& w) { // the plain path's norm of [T, heads, dim]
+        if (norm == StepNorm::PerHead)
+            return rmsNormUnfused(x, w, norms.eps);
+        return rmsNormUnfused(x.reshape({ tokens, -1 }), w, norms.eps).view(x.sizes());
+    };
+    at::Tensor qIn = q, kIn = k;
+    if (norm != StepNorm::None) {
+        norms.perHead = norm == StepNorm::PerHead;
+        norms.eps = 1e-6;
+        norms.q = at::rand({ norms.perHead ? dim : heads * dim }, opts) + 0.5;
+        norms.k = at::rand({ norms.perHead ? dim : kvHeads * dim }, opts) + 0.5;
+        qIn = normed(q, norms.q);
+        kIn = normed(k, norms.k);
+    }
     auto cacheK = at::randn({ 1024, kvHeads, dim }, opts);
     auto cacheV = at::randn({ 1024, kvHeads, dim }, opts);
-    auto expectedK = cacheK.clone().index_copy_(0, positions, rope.applyUnfused(k, cos, sin));
+    auto expectedK = cacheK.clone().index_copy_(0, positions, rope.applyUnfused(kIn, cos, sin));
     auto expectedV = cacheV.clone().index_copy_(0, positions, v);
-    const auto got = rope.applyStoringKeys(q, k, v, cos, sin, positions, cacheK, cacheV);
+    const auto got = rope.applyStoringKeys(q, k, v, cos, sin, positions, cacheK, cacheV, norms);
     if (!got.defined()) {
         std::printf("fused rope + cache write does not apply to %s  FAILED\n", name);
         ++failures;
         return;
     }
     std::string what = std::string(name) + ": queries";
-    report(what.c_str(), got, rope.applyUnfused(q, cos, sin), 2e-2);
+    report(what.c_str(), got, rope.applyUnfused(qIn, cos, sin), 2e-2);
     what = std::string(name) + ": key cache";
     report(what.c_str(), cacheK, expectedK, 2e-2);
     what = std::string(name) + ": value cache (exact)";
     report(what.c_str(), cacheV, expectedV, 0.0);
 }
+
+// A dense MLP's gate, up and SiLU product in one kernel against the plain linear products and at::silu.
+void gatedGemvCase(std::int64_t tokens, std::int64_t hidden, std::int64_t inter)
+{
+    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+    const auto x = at::randn({ tokens, hidden }, opts);
+    const auto gate = (at::randn({ inter, hidden }, opts) * 0.05).to(at::kBFloat16);
+    const auto up = (at::randn({ inter, hidden }, opts) * 0.05).to(at::kBFloat16);
+    char what[96];
+    std::snprintf(what, sizeof what, "gated gemv (SiLU) T=%lld %lld -> %lld", static_cast<long long>(tokens),
+        static_cast<long long>(hidden), static_cast<long long>(inter));
+    if (!fusedGatedGemvApplies(x, gate, up)) {
+        std::printf("%s does not apply  FAILED\n", what);
+        ++failures;
+        return;
+    }
+    report(what, fusedGatedGemv(x, gate, up), at::silu(at::linear(x, gate)) * at::linear(x, up), 2e-2);
+}
+
 // An MLA step's latent norm, rotations and cache write in one kernel against the plain norm, rotation and index_copy_;
 // rows not written must stay as they were.
 void mlaStepCase(const char* name, bool float32Rope, std::int64_t tokens, std::int64_t heads)
@@ -478,6 +514,16 @@ int main()
     ropeStepCase("rope + cache, halves (OLMoE) 1 x 16/16 x 128", false, 1, 16, 16, 128);
     ropeStepCase("rope + cache, halves (Qwen3) 3 x 32/4 x 128", false, 3, 32, 4, 128);
     ropeStepCase("rope + cache, interleaved (Mixtral-like) 2 x 8/2 x 64", true, 2, 8, 2, 64);
+    ropeStepCase("norms + rope + cache, whole projection (OLMoE) 1 x 16/16 x 128", false, 1, 16, 16, 128,
+        StepNorm::FullProjection);
+    ropeStepCase("norms + rope + cache, per head (Qwen3) 1 x 32/4 x 128", false, 1, 32, 4, 128, StepNorm::PerHead);
+    ropeStepCase("norms + rope + cache, per head 3 x 64/8 x 128 (4 pieces a thread)", false, 3, 64, 8, 128,
+        StepNorm::PerHead);
+    ropeStepCase("norms + rope + cache, whole projection 2 x 8/2 x 64 interleaved", true, 2, 8, 2, 64,
+        StepNorm::FullProjection);
+    gatedGemvCase(1, 2048, 2816); // DeepSeek-V2-Lite's shared experts
+    gatedGemvCase(3, 2048, 10944); // its dense first layer, a few tokens
+    gatedGemvCase(1, 2048, 5632); // Qwen2-MoE's shared expert
     mlaStepCase("MLA step, float32 complex rope (DeepSeek-V2) 1 x 16", true, 1, 16);
     mlaStepCase("MLA step, bf16 interleaved rope 3 tokens x 42 heads", false, 3, 42);
     mlaCase("MLA absorbed (DeepSeek-V2-Lite) T=1 H=16 S=760", 1, 16, 760, 700);
