@@ -39,8 +39,10 @@ for r in rows:
 print("| model | dtype | decode tok/s | ms/token (median) | share of the floor | same top-1 recorded vs eager |")
 print("| --- | --- | ---: | ---: | ---: | --- |")
 for (model, dtype), rs in runs.items():
-    print(f"| {model} | {dtype} | {' / '.join(f'{r['decode_tok_s']:.0f}' for r in rs)} | "
-          f"{min(r['ms_per_token_median'] for r in rs):.3f} | {100 * max(r['floor_fraction'] for r in rs):.0f}% | "
-          f"{', '.join(f'{r['step_check']['same_top1']}/{r['step_check']['steps']}' for r in rs)} |")
+    speeds = " / ".join("%.0f" % r["decode_tok_s"] for r in rs)
+    checks = ", ".join("%d/%d" % (r["step_check"]["same_top1"], r["step_check"]["steps"]) for r in rs)
+    ms = min(r["ms_per_token_median"] for r in rs)
+    floor = 100 * max(r["floor_fraction"] for r in rs)
+    print(f"| {model} | {dtype} | {speeds} | {ms:.3f} | {floor:.0f}% | {checks} |")
 PY
 echo "all done: $(( $(date +%s) - t0 )) s"
