@@ -517,7 +517,7 @@ int main()
     ropeStepCase("norms + rope + cache, whole projection (OLMoE) 1 x 16/16 x 128", false, 1, 16, 16, 128,
         StepNorm::FullProjection);
     ropeStepCase("norms + rope + cache, per head (Qwen3) 1 x 32/4 x 128", false, 1, 32, 4, 128, StepNorm::PerHead);
-    ropeStepCase("norms + rope + cache, per head 3 x 64/8 x 128 (4 pieces a thread)", false, 3, 64, 8, 128,
+    ropeStepCase("norms + rope + cache, per head 1 x 64/8 x 128 (4 pieces a thread)", false, 1, 64, 8, 128,
         StepNorm::PerHead);
     ropeStepCase("norms + rope + cache, whole projection 2 x 8/2 x 64 interleaved", true, 2, 8, 2, 64,
         StepNorm::FullProjection);

@@ -4,7 +4,8 @@
 # (launchGatedGemv). The kernel checks and the fixtures' greedy generation (graphs vs none vs plain ATen), then
 # batch-1 decode of OLMoE-1B-7B, DeepSeek-V2-Lite and Qwen3-30B-A3B (random weights at the real shapes, prompt 2,048,
 # 128 tokens) in bf16, INT8 and INT4-g128, twice each, one table, and traces of bf16 decode with chained launches
-# off (with them on, a kernel's time includes its wait for the one before). CHECKS=0 skips the checks.
+# off (with them on, a kernel's time includes its wait for the one before). CHECKS=0 skips the checks, GENERATE=0
+# the generation, TRACES=0 the traces.
 #   device: bash tests/gpu/run_decode_fusions.sh   (carry .carry/include .carry/configs; results under $OUT)
 set -uo pipefail
 if [ "${CHECKS:-1}" = 1 ]; then
@@ -26,7 +27,7 @@ for cfg in ${MODELS:-olmoe-1b-7b deepseek-v2-lite qwen3-30b-a3b}; do
         echo "$cfg $q done at $(( $(date +%s) - t0 )) s"
     done
 done
-for cfg in deepseek-v2-lite qwen3-30b-a3b; do
+for cfg in $([ "${TRACES:-1}" = 1 ] && echo deepseek-v2-lite qwen3-30b-a3b); do
     MOESCOPE_CHAINED_LAUNCH=0 bench $cfg bf16 --profile /tmp/trace-$cfg | tee -a "$out/bench_traced_runs.jsonl"
     python3 tests/gpu/trace_summary.py /tmp/trace-$cfg.decode.json --top 30 | tee -a "$out/trace_decode.txt"
 done
