@@ -153,8 +153,7 @@ __device__ __forceinline__ void rotatePair(const bf16* __restrict__ x, std::int6
 
 // A step's q/k norms, rotation and cache write: blocks (token, 0) and (token, 1) normalise the token's queries or
 // keys (a thread per 8 values, at most 4 each; per-head sums across the head's threads, whole-projection sums across
-// the block) into shared memory and rotate them from there with the token's cos/sin staged beside them (one global
-// round trip after the wait); blocks (token, 2) copy the values.
+// the block) into shared memory and rotate them from there; blocks (token, 2) copy the values.
 constexpr int kNormRopeThreads = 256;
 constexpr int kNormRopeMaxPieces = 4; // 16-byte pieces a thread: heads * dim <= 8192
 __global__ void __launch_bounds__(kNormRopeThreads) normRopeStepKernel(RopeStepInputs in)
@@ -175,14 +174,8 @@ __global__ void __launch_bounds__(kNormRopeThreads) normRopeStepKernel(RopeStepI
     const RopeStepView& x = queries ? in.q : in.k;
     const bf16* weight = queries ? in.qNorm : in.kNorm;
     const int pieces = static_cast<int>(x.heads) * pieceCount;
-    const std::int64_t half = in.dim / 2;
     __shared__ __align__(16) bf16 normed[kNormRopeThreads * kNormRopeMaxPieces * 8];
     __shared__ float partial[32];
-    __shared__ float cosines[kNormRopeThreads / 2], sines[kNormRopeThreads / 2]; // dim <= 256
-    if (threadIdx.x < half) { // loaded with the values: the rotation then reads shared memory only
-        cosines[threadIdx.x] = in.cos[token * half + threadIdx.x];
-        sines[threadIdx.x] = in.sin[token * half + threadIdx.x];
-    }
     uint4 held[kNormRopeMaxPieces];
     float squares[kNormRopeMaxPieces];
     float total = 0.f;
@@ -230,15 +223,14 @@ __global__ void __launch_bounds__(kNormRopeThreads) normRopeStepKernel(RopeStepI
         *reinterpret_cast<uint4*>(normed + p * 8) = o;
     }
     __syncthreads();
+    const std::int64_t half = in.dim / 2;
     bf16* out = queries ? in.qOut + token * x.heads * in.dim : in.cacheK + row * x.heads * in.dim;
-    const int pairs = static_cast<int>(x.heads * half);
-#pragma unroll 4
-    for (int p = threadIdx.x; p < pairs; p += kNormRopeThreads) {
-        const int head = p / static_cast<int>(half), i = p % static_cast<int>(half);
+    for (std::int64_t p = threadIdx.x; p < x.heads * half; p += blockDim.x) {
+        const std::int64_t head = p / half, i = p % half;
         const int2 from = pairOffsets(i, half, in.interleaved), to = pairOffsets(i, half, in.keepInterleaved);
         const bf16* h = normed + head * in.dim;
-        const float2 o
-            = rotateValues(__bfloat162float(h[from.x]), __bfloat162float(h[from.y]), cosines[i], sines[i], in.float32);
+        const float2 o = rotateValues(__bfloat162float(h[from.x]), __bfloat162float(h[from.y]),
+            in.cos[token * half + i], in.sin[token * half + i], in.float32);
         out[head * in.dim + to.x] = __float2bfloat16(o.x);
         out[head * in.dim + to.y] = __float2bfloat16(o.y);
     }

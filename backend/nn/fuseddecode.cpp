@@ -154,7 +154,7 @@ namespace {
             return cudaBf16(w) && w.is_contiguous() && aligned16(w)
                 && w.numel() == (norms.perHead ? dim : x.size(1) * dim);
         };
-        return dim % 8 == 0 && dim <= 256 && pieces <= 32 && (pieces & (pieces - 1)) == 0 && viewFits(q) && viewFits(k)
+        return dim % 8 == 0 && pieces <= 32 && (pieces & (pieces - 1)) == 0 && viewFits(q) && viewFits(k)
             && viewFits(v) && weightFits(norms.q, q) && weightFits(norms.k, k);
     }
 } // namespace
