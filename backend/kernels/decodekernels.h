@@ -113,17 +113,26 @@ void launchRouter(const __nv_bfloat16* x, const void* weight, bool float32Weight
     std::int64_t hidden, int experts, int k, bool sigmoid, const float* bias, bool normalize, float scaling,
     float* logits, float* scores, std::int64_t* ids, float* weights, cudaStream_t stream);
 
-// Rotary embedding of x [T, heads, dim] (last dim contiguous, strides in elements) with cos/sin [T, dim/2] float32,
-// into out [T, heads, dim] contiguous. Pairs are (i, i + dim/2), or (2i, 2i + 1) when interleaved. float32: rotate in
-// float32 and round once; else in bf16 with the eager path's roundings. Interleaved pairs come out in half layout
-// unless keepInterleaved (DeepSeek-V2's complex rotation keeps them in place).
+// How a rotary embedding rotates: cos/sin [T, dim/2] float32; pairs are (i, i + dim/2), or (2i, 2i + 1) when
+// interleaved; float32: rotate in float32 and round once, else in bf16 with the eager path's roundings; interleaved
+// pairs come out in half layout unless keepInterleaved (DeepSeek-V2's complex rotation keeps them in place).
+struct RopeRotation {
+    const float* cos = nullptr;
+    const float* sin = nullptr;
+    bool interleaved = false;
+    bool float32 = false;
+    bool keepInterleaved = false;
+};
+
+// Rotary embedding of x [T, heads, dim] (last dim contiguous, strides in elements) into out [T, heads, dim]
+// contiguous.
 void launchRope(const __nv_bfloat16* x, std::int64_t tokens, std::int64_t heads, std::int64_t dim,
-    std::int64_t tokenStride, std::int64_t headStride, const float* cos, const float* sin, bool interleaved,
-    bool float32, bool keepInterleaved, __nv_bfloat16* out, cudaStream_t stream);
+    std::int64_t tokenStride, std::int64_t headStride, const RopeRotation& rotation, __nv_bfloat16* out,
+    cudaStream_t stream);
 
 // A decode step's rotary embedding and cache write in one launch: q rotated into qOut [T, Hq, dim] contiguous, k
 // rotated into cacheK and v copied into cacheV ([capacity, Hkv, dim] contiguous) at rows positions[T] (device int64).
-// Layout flags as launchRope; q, k and v are views [T, heads, dim] with the last dim contiguous.
+// q, k and v are views [T, heads, dim] with the last dim contiguous.
 struct RopeStepView {
     const __nv_bfloat16* data = nullptr;
     std::int64_t heads = 0;
@@ -133,11 +142,7 @@ struct RopeStepView {
 struct RopeStepInputs {
     RopeStepView q, k, v;
     std::int64_t dim = 0;
-    const float* cos = nullptr; // [T, dim/2]
-    const float* sin = nullptr;
-    bool interleaved = false;
-    bool float32 = false;
-    bool keepInterleaved = false;
+    RopeRotation rotation;
     const std::int64_t* positions = nullptr;
     __nv_bfloat16* qOut = nullptr;
     __nv_bfloat16* cacheK = nullptr;
@@ -155,8 +160,8 @@ void launchRopeStep(const RopeStepInputs& inputs, std::int64_t tokens, cudaStrea
 // An MLA decode step's cache write in one launch: kv_a's output compressed [T, c + rope] (row stride in elements)
 // gives the latent, RMS-normalised with normWeight [c] (launchRmsNorm's roundings), and the rope key, rotated, written
 // to cacheLatent [capacity, c] and cacheKPe [capacity, rope] at rows positions[T]; the queries' rope parts q [T, H,
-// rope] (strides in elements, last dim contiguous) are rotated into qOut [T, H, rope] contiguous. Rotation flags as
-// launchRope; c a multiple of 8 up to 2048, 16-byte aligned rows.
+// rope] (strides in elements, last dim contiguous) are rotated into qOut [T, H, rope] contiguous. c a multiple of 8 up
+// to 2048, 16-byte aligned rows.
 struct MlaStepInputs {
     const __nv_bfloat16* compressed = nullptr;
     std::int64_t compressedStride = 0;
@@ -165,11 +170,7 @@ struct MlaStepInputs {
     float eps = 0.f;
     RopeStepView q;
     int rope = 0;
-    const float* cos = nullptr; // [T, rope/2]
-    const float* sin = nullptr;
-    bool interleaved = false;
-    bool float32 = false;
-    bool keepInterleaved = false;
+    RopeRotation rotation;
     const std::int64_t* positions = nullptr;
     __nv_bfloat16* qOut = nullptr;
     __nv_bfloat16* cacheLatent = nullptr;

@@ -46,6 +46,22 @@ __device__ __forceinline__ uint4 add8(const uint4& a, const uint4& b)
     return o;
 }
 
+// bf16(w * bf16(x * scale)) of 8 values: the eager rmsNorm's roundings.
+__device__ __forceinline__ uint4 normalized8(const uint4& x, const uint4& w, float scale)
+{
+    const auto* x2 = reinterpret_cast<const __nv_bfloat162*>(&x);
+    const auto* w2 = reinterpret_cast<const __nv_bfloat162*>(&w);
+    uint4 o;
+    auto* o2 = reinterpret_cast<__nv_bfloat162*>(&o);
+#pragma unroll
+    for (int j = 0; j < 4; ++j) {
+        const float2 fx = __bfloat1622float2(x2[j]);
+        const float2 fw = __bfloat1622float2(w2[j]);
+        o2[j] = __floats2bfloat162_rn(fw.x * roundBf16(fx.x * scale), fw.y * roundBf16(fx.y * scale));
+    }
+    return o;
+}
+
 // One block per row, rows of d = a multiple of 8 up to blockDim * 8 * kChunks: one pass over memory, 16-byte
 // loads and stores, the row kept in registers. With a residual, the row is bf16(x + residual), also written to
 // sum.
@@ -74,18 +90,8 @@ __global__ void rmsNormVectorKernel(const bf16* __restrict__ x, const bf16* __re
         const std::int64_t i = (static_cast<std::int64_t>(c) * blockDim.x + threadIdx.x) * 8;
         if (i >= d)
             continue;
-        const uint4 w = *reinterpret_cast<const uint4*>(weight + i);
-        const auto* x2 = reinterpret_cast<const __nv_bfloat162*>(&chunk[c]);
-        const auto* w2 = reinterpret_cast<const __nv_bfloat162*>(&w);
-        uint4 o;
-        auto* o2 = reinterpret_cast<__nv_bfloat162*>(&o);
-#pragma unroll
-        for (int j = 0; j < 4; ++j) {
-            const float2 fx = __bfloat1622float2(x2[j]);
-            const float2 fw = __bfloat1622float2(w2[j]);
-            o2[j] = __floats2bfloat162_rn(fw.x * roundBf16(fx.x * scale), fw.y * roundBf16(fx.y * scale));
-        }
-        *reinterpret_cast<uint4*>(out + base + i) = o;
+        *reinterpret_cast<uint4*>(out + base + i)
+            = normalized8(chunk[c], *reinterpret_cast<const uint4*>(weight + i), scale);
     }
 }
 
@@ -134,8 +140,7 @@ __device__ __forceinline__ int2 pairOffsets(std::int64_t i, std::int64_t half, b
 // Rotates pair p of x [T, heads, dim] (strides in elements) into out [.., heads, dim] contiguous at row
 // outTokens[token] (or token when null).
 __device__ __forceinline__ void rotatePair(const bf16* __restrict__ x, std::int64_t p, std::int64_t heads,
-    std::int64_t dim, std::int64_t tokenStride, std::int64_t headStride, const float* __restrict__ cos,
-    const float* __restrict__ sin, bool interleaved, bool float32, bool keepInterleaved,
+    std::int64_t dim, std::int64_t tokenStride, std::int64_t headStride, const RopeRotation& rotation,
     const std::int64_t* __restrict__ outTokens, bf16* __restrict__ out)
 {
     const std::int64_t half = dim / 2;
@@ -143,9 +148,9 @@ __device__ __forceinline__ void rotatePair(const bf16* __restrict__ x, std::int6
     const std::int64_t head = (p / half) % heads;
     const std::int64_t token = p / (half * heads);
     const bf16* row = x + token * tokenStride + head * headStride;
-    const int2 from = pairOffsets(i, half, interleaved), to = pairOffsets(i, half, keepInterleaved);
-    const float2 o = rotateValues(__bfloat162float(row[from.x]), __bfloat162float(row[from.y]), cos[token * half + i],
-        sin[token * half + i], float32);
+    const int2 from = pairOffsets(i, half, rotation.interleaved), to = pairOffsets(i, half, rotation.keepInterleaved);
+    const float2 o = rotateValues(__bfloat162float(row[from.x]), __bfloat162float(row[from.y]),
+        rotation.cos[token * half + i], rotation.sin[token * half + i], rotation.float32);
     bf16* r = out + ((outTokens ? outTokens[token] : token) * heads + head) * dim;
     r[to.x] = __float2bfloat16(o.x);
     r[to.y] = __float2bfloat16(o.y);
@@ -210,27 +215,18 @@ __global__ void __launch_bounds__(kNormRopeThreads) normRopeStepKernel(RopeStepI
         if (p >= pieces)
             continue;
         const uint4 w = *reinterpret_cast<const uint4*>(weight + (in.perHeadNorm ? p % pieceCount * 8 : p * 8));
-        const auto* x2 = reinterpret_cast<const __nv_bfloat162*>(&held[n]);
-        const auto* w2 = reinterpret_cast<const __nv_bfloat162*>(&w);
-        uint4 o;
-        auto* o2 = reinterpret_cast<__nv_bfloat162*>(&o);
-#pragma unroll
-        for (int j = 0; j < 4; ++j) {
-            const float2 fx = __bfloat1622float2(x2[j]);
-            const float2 fw = __bfloat1622float2(w2[j]);
-            o2[j] = __floats2bfloat162_rn(fw.x * roundBf16(fx.x * scale[n]), fw.y * roundBf16(fx.y * scale[n]));
-        }
-        *reinterpret_cast<uint4*>(normed + p * 8) = o;
+        *reinterpret_cast<uint4*>(normed + p * 8) = normalized8(held[n], w, scale[n]);
     }
     __syncthreads();
     const std::int64_t half = in.dim / 2;
     bf16* out = queries ? in.qOut + token * x.heads * in.dim : in.cacheK + row * x.heads * in.dim;
     for (std::int64_t p = threadIdx.x; p < x.heads * half; p += blockDim.x) {
         const std::int64_t head = p / half, i = p % half;
-        const int2 from = pairOffsets(i, half, in.interleaved), to = pairOffsets(i, half, in.keepInterleaved);
+        const RopeRotation& r = in.rotation;
+        const int2 from = pairOffsets(i, half, r.interleaved), to = pairOffsets(i, half, r.keepInterleaved);
         const bf16* h = normed + head * in.dim;
-        const float2 o = rotateValues(__bfloat162float(h[from.x]), __bfloat162float(h[from.y]),
-            in.cos[token * half + i], in.sin[token * half + i], in.float32);
+        const float2 o = rotateValues(__bfloat162float(h[from.x]), __bfloat162float(h[from.y]), r.cos[token * half + i],
+            r.sin[token * half + i], r.float32);
         out[head * in.dim + to.x] = __float2bfloat16(o.x);
         out[head * in.dim + to.y] = __float2bfloat16(o.y);
     }
@@ -238,14 +234,12 @@ __global__ void __launch_bounds__(kNormRopeThreads) normRopeStepKernel(RopeStepI
 
 // One thread per rotated pair.
 __global__ void ropeKernel(const bf16* __restrict__ x, std::int64_t heads, std::int64_t dim, std::int64_t tokenStride,
-    std::int64_t headStride, const float* __restrict__ cos, const float* __restrict__ sin, bool interleaved,
-    bool float32, bool keepInterleaved, std::int64_t pairs, bf16* __restrict__ out)
+    std::int64_t headStride, RopeRotation rotation, std::int64_t pairs, bf16* __restrict__ out)
 {
     awaitPreviousKernel();
     const std::int64_t p = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
     if (p < pairs)
-        rotatePair(
-            x, p, heads, dim, tokenStride, headStride, cos, sin, interleaved, float32, keepInterleaved, nullptr, out);
+        rotatePair(x, p, heads, dim, tokenStride, headStride, rotation, nullptr, out);
 }
 
 // A step's queries rotated into qOut, its keys rotated into cacheK and its values copied into cacheV at rows
@@ -255,11 +249,10 @@ __global__ void ropeStepKernel(RopeStepInputs in, std::int64_t qPairs, std::int6
     awaitPreviousKernel();
     const std::int64_t p = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
     if (p < qPairs) {
-        rotatePair(in.q.data, p, in.q.heads, in.dim, in.q.tokenStride, in.q.headStride, in.cos, in.sin, in.interleaved,
-            in.float32, in.keepInterleaved, nullptr, in.qOut);
+        rotatePair(in.q.data, p, in.q.heads, in.dim, in.q.tokenStride, in.q.headStride, in.rotation, nullptr, in.qOut);
     } else if (p < qPairs + kPairs) {
-        rotatePair(in.k.data, p - qPairs, in.k.heads, in.dim, in.k.tokenStride, in.k.headStride, in.cos, in.sin,
-            in.interleaved, in.float32, in.keepInterleaved, in.positions, in.cacheK);
+        rotatePair(in.k.data, p - qPairs, in.k.heads, in.dim, in.k.tokenStride, in.k.headStride, in.rotation,
+            in.positions, in.cacheK);
     } else if (p < qPairs + kPairs + values) {
         const std::int64_t e = p - qPairs - kPairs;
         const std::int64_t i = e % in.dim;
@@ -280,12 +273,12 @@ __global__ void mlaStepKernel(MlaStepInputs in)
         const std::int64_t p = (blockIdx.y - 1) * static_cast<std::int64_t>(blockDim.x) + threadIdx.x;
         if (p < half * in.q.heads)
             rotatePair(in.q.data, token * half * in.q.heads + p, in.q.heads, in.rope, in.q.tokenStride,
-                in.q.headStride, in.cos, in.sin, in.interleaved, in.float32, in.keepInterleaved, nullptr, in.qOut);
+                in.q.headStride, in.rotation, nullptr, in.qOut);
         return;
     }
     if (threadIdx.x < half)
         rotatePair(in.compressed + in.latentDim, token * half + threadIdx.x, 1, in.rope, in.compressedStride, in.rope,
-            in.cos, in.sin, in.interleaved, in.float32, in.keepInterleaved, in.positions, in.cacheKPe);
+            in.rotation, in.positions, in.cacheKPe);
     const std::int64_t row = in.positions[token];
     const bf16* x = in.compressed + token * in.compressedStride;
     const int at = threadIdx.x * 8;
@@ -293,20 +286,9 @@ __global__ void mlaStepKernel(MlaStepInputs in)
     const uint4 v = mine ? *reinterpret_cast<const uint4*>(x + at) : make_uint4(0, 0, 0, 0);
     __shared__ float partial[32];
     const float scale = rsqrtf(blockSum(dot8(v, v, 0.f), partial) / static_cast<float>(in.latentDim) + in.eps);
-    if (mine) {
-        const uint4 w = *reinterpret_cast<const uint4*>(in.normWeight + at);
-        const auto* x2 = reinterpret_cast<const __nv_bfloat162*>(&v);
-        const auto* w2 = reinterpret_cast<const __nv_bfloat162*>(&w);
-        uint4 o;
-        auto* o2 = reinterpret_cast<__nv_bfloat162*>(&o);
-#pragma unroll
-        for (int j = 0; j < 4; ++j) {
-            const float2 fx = __bfloat1622float2(x2[j]);
-            const float2 fw = __bfloat1622float2(w2[j]);
-            o2[j] = __floats2bfloat162_rn(fw.x * roundBf16(fx.x * scale), fw.y * roundBf16(fx.y * scale));
-        }
-        *reinterpret_cast<uint4*>(in.cacheLatent + row * in.latentDim + at) = o;
-    }
+    if (mine)
+        *reinterpret_cast<uint4*>(in.cacheLatent + row * in.latentDim + at)
+            = normalized8(v, *reinterpret_cast<const uint4*>(in.normWeight + at), scale);
 }
 } // namespace
 
@@ -356,13 +338,12 @@ void launchMlaStep(const MlaStepInputs& inputs, std::int64_t tokens, cudaStream_
 }
 
 void launchRope(const bf16* x, std::int64_t tokens, std::int64_t heads, std::int64_t dim, std::int64_t tokenStride,
-    std::int64_t headStride, const float* cos, const float* sin, bool interleaved, bool float32, bool keepInterleaved,
-    bf16* out, cudaStream_t stream)
+    std::int64_t headStride, const RopeRotation& rotation, bf16* out, cudaStream_t stream)
 {
     const std::int64_t pairs = tokens * heads * (dim / 2);
     constexpr int threads = 256;
     launchChained(ropeKernel, static_cast<unsigned>((pairs + threads - 1) / threads), threads, 0, stream,
-        x, heads, dim, tokenStride, headStride, cos, sin, interleaved, float32, keepInterleaved, pairs, out);
+        x, heads, dim, tokenStride, headStride, rotation, pairs, out);
 }
 
 } // namespace moescope::kernels

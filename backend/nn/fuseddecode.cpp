@@ -186,11 +186,7 @@ at::Tensor fusedRopeStep(const at::Tensor& q, const at::Tensor& k, const at::Ten
     in.k = view(k);
     in.v = view(v);
     in.dim = q.size(2);
-    in.cos = cos.data_ptr<float>();
-    in.sin = s.data_ptr<float>();
-    in.interleaved = interleaved;
-    in.float32 = float32;
-    in.keepInterleaved = keepInterleaved;
+    in.rotation = { cos.data_ptr<float>(), s.data_ptr<float>(), interleaved, float32, keepInterleaved };
     in.positions = rows.data_ptr<std::int64_t>();
     in.qOut = bf16Data(out);
     in.cacheK = bf16Data(cacheK);
@@ -269,8 +265,9 @@ at::Tensor fusedRope(const at::Tensor& x, const at::Tensor& cos, const at::Tenso
 {
     auto out = at::empty(x.sizes(), x.options()); // [T, heads, dim]
     const auto s = sin.contiguous();
-    kernels::launchRope(bf16Data(x), x.size(0), x.size(1), x.size(2), x.stride(0), x.stride(1), cos.data_ptr<float>(),
-        s.data_ptr<float>(), interleaved, float32, keepInterleaved, bf16Data(out), streamOf(x));
+    kernels::launchRope(bf16Data(x), x.size(0), x.size(1), x.size(2), x.stride(0), x.stride(1),
+        { cos.data_ptr<float>(), s.data_ptr<float>(), interleaved, float32, keepInterleaved }, bf16Data(out),
+        streamOf(x));
     C10_CUDA_KERNEL_LAUNCH_CHECK();
     return out;
 }
@@ -303,11 +300,7 @@ at::Tensor fusedMlaStep(const at::Tensor& compressed, const at::Tensor& normWeig
     in.eps = static_cast<float>(eps);
     in.q = { bf16Data(qPe), qPe.size(1), qPe.stride(0), qPe.stride(1) };
     in.rope = static_cast<int>(qPe.size(2));
-    in.cos = cos.data_ptr<float>();
-    in.sin = s.data_ptr<float>();
-    in.interleaved = interleaved;
-    in.float32 = float32;
-    in.keepInterleaved = keepInterleaved;
+    in.rotation = { cos.data_ptr<float>(), s.data_ptr<float>(), interleaved, float32, keepInterleaved };
     in.positions = rows.data_ptr<std::int64_t>();
     in.qOut = bf16Data(out);
     in.cacheLatent = bf16Data(cacheLatent);

@@ -38,6 +38,22 @@ void report(const char* what, const at::Tensor& got, const at::Tensor& expected,
         ok ? "ok" : "FAILED");
 }
 
+// report() for one part of a named case's outputs.
+void reportPart(const char* name, const char* part, const at::Tensor& got, const at::Tensor& expected, double bound)
+{
+    report((std::string(name) + ": " + part).c_str(), got, expected, bound);
+}
+
+// A case whose fused path declines its inputs fails (the shapes are ones it must serve).
+bool applies(bool ok, const char* kernel, const char* name)
+{
+    if (!ok) {
+        std::printf("%s does not apply to %s  FAILED\n", kernel, name);
+        ++failures;
+    }
+    return ok;
+}
+
 void moeCase(std::int64_t tokens, std::int64_t experts, std::int64_t k, std::int64_t hidden, std::int64_t inter,
     at::ScalarType weightType = at::kFloat)
 {
@@ -159,11 +175,8 @@ void routerCase(const char* name, std::int64_t tokens, std::int64_t experts, std
     const auto x = at::randn({ tokens, hidden }, opts);
     const auto w = (at::randn({ experts, hidden }, opts.dtype(at::kFloat)) * 0.05).to(float32Weight ? at::kFloat : at::kBFloat16);
     const auto bias = withBias ? at::randn({ experts }, opts.dtype(at::kFloat)) * 0.1 : at::Tensor();
-    if (!fusedRouterApplies(x, w, k)) {
-        std::printf("fused router does not apply to %s  FAILED\n", name);
-        ++failures;
+    if (!applies(fusedRouterApplies(x, w, k), "fused router", name))
         return;
-    }
     const auto d = fusedRouter(x, w, bias, k, sigmoid, normalize, scaling);
     char what[128];
     std::snprintf(what, sizeof what, "router %s: logits", name);
@@ -261,24 +274,27 @@ void quantGemvsCase(const char* scheme, std::int64_t tokens, std::int64_t in, st
     }
 }
 
-// Queries [T, heads, nope + rope] whose rope part is a strided view, as MLA's are.
-void ropeCase(const char* name, bool interleaved, bool float32, std::int64_t tokens, std::int64_t heads,
-    std::int64_t dim)
+// A rotary embedding on CUDA for dim rotated dims.
+Rope cudaRope(std::int64_t dim, bool interleaved, bool float32)
 {
     RopeSpec spec;
     spec.dim = static_cast<int>(dim);
     spec.interleaved = interleaved;
     spec.float32Rotation = float32;
-    const Rope rope(spec, at::kCUDA);
+    return Rope(spec, at::kCUDA);
+}
+
+// Queries [T, heads, nope + rope] whose rope part is a strided view, as MLA's are.
+void ropeCase(const char* name, bool interleaved, bool float32, std::int64_t tokens, std::int64_t heads,
+    std::int64_t dim)
+{
+    const Rope rope = cudaRope(dim, interleaved, float32);
     const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
     const auto q = at::randn({ tokens, heads, 128 + dim }, opts).narrow(2, 128, dim);
     const auto positions = at::arange(3000, 3000 + tokens, opts.dtype(at::kLong));
     const auto [cos, sin] = rope.cosSin(positions);
-    if (!fusedRopeApplies(q, cos)) {
-        std::printf("fused rope does not apply to %s  FAILED\n", name);
-        ++failures;
+    if (!applies(fusedRopeApplies(q, cos), "fused rope", name))
         return;
-    }
     report(name, rope.apply(q, cos, sin), rope.applyUnfused(q, cos, sin), 2e-2);
 }
 // A step's rotation and cache write in one kernel against rotating with the plain path and index_copy_ into the cache;
@@ -288,10 +304,7 @@ enum class StepNorm { None, PerHead, FullProjection };
 void ropeStepCase(const char* name, bool interleaved, std::int64_t tokens, std::int64_t heads, std::int64_t kvHeads,
     std::int64_t dim, StepNorm norm = StepNorm::None)
 {
-    RopeSpec spec;
-    spec.dim = static_cast<int>(dim);
-    spec.interleaved = interleaved;
-    const Rope rope(spec, at::kCUDA);
+    const Rope rope = cudaRope(dim, interleaved, false);
     const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
     const auto qkv = at::randn({ tokens, (heads + 2 * kvHeads) * dim }, opts); // one projection's output, split
     const auto q = qkv.narrow(1, 0, heads * dim).view({ tokens, heads, dim });
@@ -319,17 +332,11 @@ void ropeStepCase(const char* name, bool interleaved, std::int64_t tokens, std::
     auto expectedK = cacheK.clone().index_copy_(0, positions, rope.applyUnfused(kIn, cos, sin));
     auto expectedV = cacheV.clone().index_copy_(0, positions, v);
     const auto got = rope.applyStoringKeys(q, k, v, cos, sin, positions, cacheK, cacheV, norms);
-    if (!got.defined()) {
-        std::printf("fused rope + cache write does not apply to %s  FAILED\n", name);
-        ++failures;
+    if (!applies(got.defined(), "fused rope + cache write", name))
         return;
-    }
-    std::string what = std::string(name) + ": queries";
-    report(what.c_str(), got, rope.applyUnfused(qIn, cos, sin), 2e-2);
-    what = std::string(name) + ": key cache";
-    report(what.c_str(), cacheK, expectedK, 2e-2);
-    what = std::string(name) + ": value cache (exact)";
-    report(what.c_str(), cacheV, expectedV, 0.0);
+    reportPart(name, "queries", got, rope.applyUnfused(qIn, cos, sin), 2e-2);
+    reportPart(name, "key cache", cacheK, expectedK, 2e-2);
+    reportPart(name, "value cache (exact)", cacheV, expectedV, 0.0);
 }
 
 // A dense MLP's gate, up and SiLU product in one kernel against the plain linear products and at::silu.
@@ -342,11 +349,8 @@ void gatedGemvCase(std::int64_t tokens, std::int64_t hidden, std::int64_t inter)
     char what[96];
     std::snprintf(what, sizeof what, "gated gemv (SiLU) T=%lld %lld -> %lld", static_cast<long long>(tokens),
         static_cast<long long>(hidden), static_cast<long long>(inter));
-    if (!fusedGatedGemvApplies(x, gate, up)) {
-        std::printf("%s does not apply  FAILED\n", what);
-        ++failures;
+    if (!applies(fusedGatedGemvApplies(x, gate, up), "fused gated gemv", what))
         return;
-    }
     report(what, fusedGatedGemv(x, gate, up), at::silu(at::linear(x, gate)) * at::linear(x, up), 2e-2);
 }
 
@@ -355,11 +359,7 @@ void gatedGemvCase(std::int64_t tokens, std::int64_t hidden, std::int64_t inter)
 void mlaStepCase(const char* name, bool float32Rope, std::int64_t tokens, std::int64_t heads)
 {
     const std::int64_t nope = 128, rope = 64, c = 512;
-    RopeSpec spec;
-    spec.dim = static_cast<int>(rope);
-    spec.interleaved = true;
-    spec.float32Rotation = float32Rope;
-    const Rope r(spec, at::kCUDA);
+    const Rope r = cudaRope(rope, true, float32Rope);
     const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
     const auto projected = at::randn({ tokens, heads * (nope + rope) + c + rope }, opts); // q and kv_a in one output
     const auto qPe = projected.narrow(1, 0, heads * (nope + rope)).view({ tokens, heads, nope + rope }).narrow(2, nope, rope);
@@ -374,17 +374,11 @@ void mlaStepCase(const char* name, bool float32Rope, std::int64_t tokens, std::i
     const auto expectedKPe = cacheKPe.clone().index_copy_(
         0, positions, r.applyUnfused(compressed.narrow(1, c, rope).unsqueeze(1), cos, sin).squeeze(1));
     const auto got = r.applyStoringLatent(qPe, compressed, normWeight, 1e-6, cos, sin, positions, cacheLatent, cacheKPe);
-    if (!got.defined()) {
-        std::printf("fused MLA step does not apply to %s  FAILED\n", name);
-        ++failures;
+    if (!applies(got.defined(), "fused MLA step", name))
         return;
-    }
-    std::string what = std::string(name) + ": query rope parts";
-    report(what.c_str(), got, r.applyUnfused(qPe, cos, sin), 2e-2);
-    what = std::string(name) + ": latent cache";
-    report(what.c_str(), cacheLatent, expectedLatent, 2e-2);
-    what = std::string(name) + ": rope key cache";
-    report(what.c_str(), cacheKPe, expectedKPe, 2e-2);
+    reportPart(name, "query rope parts", got, r.applyUnfused(qPe, cos, sin), 2e-2);
+    reportPart(name, "latent cache", cacheLatent, expectedLatent, 2e-2);
+    reportPart(name, "rope key cache", cacheKPe, expectedKPe, 2e-2);
 }
 // MLA attention of a decode step in latent space (one kernel chain) against nn/attention.cpp's absorbed ATen
 // computation (bf16 products, float32 softmax) and a float32 reference. Inputs scaled so that the scores spread over
@@ -405,11 +399,8 @@ void mlaCase(const char* name, std::int64_t tokens, std::int64_t heads, std::int
     const auto latent = cacheLatent.narrow(0, 0, span);
     const auto kPe = cacheKPe.narrow(0, 0, span);
     const auto positions = at::arange(firstPosition, firstPosition + tokens, opts.dtype(at::kLong));
-    if (!fusedMlaDecodeApplies(qNope, qPe, kvB, v, latent, kPe)) {
-        std::printf("fused MLA decode does not apply to %s  FAILED\n", name);
-        ++failures;
+    if (!applies(fusedMlaDecodeApplies(qNope, qPe, kvB, v, latent, kPe), "fused MLA decode", name))
         return;
-    }
     const auto got = fusedMlaDecode(qNope, qPe, kvB, v, latent, kPe, positions, scale); // [T, H * v]
     const auto allowed = at::arange(span, positions.options()).unsqueeze(0) <= positions.unsqueeze(1); // [T, S]
     auto reference = [&](at::ScalarType type) {
@@ -422,10 +413,8 @@ void mlaCase(const char* name, std::int64_t tokens, std::int64_t heads, std::int
         const auto out = at::matmul(at::matmul(probs, latent.to(type)), wUv.transpose(1, 2)); // [H, T, v]
         return out.transpose(0, 1).reshape({ tokens, heads * v });
     };
-    std::string what = std::string(name) + ": vs bf16 ATen path";
-    report(what.c_str(), got, reference(at::kBFloat16), 2e-2);
-    what = std::string(name) + ": vs float32";
-    report(what.c_str(), got, reference(at::kFloat), 1e-1);
+    reportPart(name, "vs bf16 ATen path", got, reference(at::kBFloat16), 2e-2);
+    reportPart(name, "vs float32", got, reference(at::kFloat), 1e-1);
 }
 } // namespace
 
