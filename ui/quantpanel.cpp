@@ -250,7 +250,7 @@ void QuantPanel::addPolicy(const QString& path)
 void QuantPanel::choosePolicy()
 {
     const QString file
-        = QFileDialog::getOpenFileName(this, tr("Mixed-precision policy"), QString(), tr("Policy (*.json)"));
+        = QFileDialog::getOpenFileName(this, tr("Mixed-precision policy"), m_policyDir, tr("Policy (*.json)"));
     if (!file.isEmpty())
         addPolicy(file);
 }

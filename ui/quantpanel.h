@@ -45,6 +45,9 @@ public:
     void setSelectedVariants(const QStringList& variants);
     // Adds a mixed-precision policy file ("mixed:PATH"), ticked.
     void addPolicy(const QString& path);
+    // Where "Add policy…" opens: the shipped policies (share/moescope/quant-policies), if found.
+    void setPolicyDirectory(const QString& dir) { m_policyDir = dir; }
+    const QString& policyDirectory() const { return m_policyDir; }
     void setWindows(int windows); // 0: the whole text
     void setWindowSize(int tokens);
     bool isRunning() const;
@@ -90,6 +93,7 @@ private:
     JobTracker* m_jobs;
     JobTracker* m_loader; // loads stored comparisons back
     QString m_modelDir;
+    QString m_policyDir;
     QString m_device;
     QListWidget* m_variants;
     QSpinBox* m_windows;

@@ -8,6 +8,7 @@
 #include "services/bundledresources.h"
 #include "services/sessioncontroller.h"
 #include "ui/mainwindow.h"
+#include "ui/quantpanel.h"
 #include "ui/theme.h"
 
 #include <QApplication>
@@ -55,6 +56,7 @@ int main(int argc, char** argv)
 
     moescope::SessionController session;
     moescope::MainWindow window(service, &session);
+    window.quantPanel()->setPolicyDirectory(moescope::bundledQuantPolicies());
     window.show();
     bool hasSession = parser.isSet(sessionOption);
     if (hasSession)

@@ -23,6 +23,12 @@ QString bundledDemoModel()
     return !dir.isEmpty() && QFileInfo(model + "/config.json").exists() ? model : QString();
 }
 
+QString bundledQuantPolicies()
+{
+    const auto dir = bundledResourcesDir();
+    return !dir.isEmpty() && QFileInfo(dir + "/quant-policies").isDir() ? dir + "/quant-policies" : QString();
+}
+
 QString bundledSampleReport()
 {
     const QStringList candidates { qEnvironmentVariable("MOESCOPE_RESOURCES"),

@@ -390,6 +390,8 @@ private slots:
         QTest::newRow("int8-head-bf16-gptq") << "int8-head-bf16-gptq.json" << "int8" << "bf16" << true;
         QTest::newRow("int4-g128-head-int8") << "int4-g128-head-int8.json" << "int4-g128" << "int8" << false;
         QTest::newRow("int4-g128-head-int8-gptq") << "int4-g128-head-int8-gptq.json" << "int4-g128" << "int8" << true;
+        QTest::newRow("int4-g128-experts-int8-rest") << "int4-g128-experts-int8-rest.json" << "int4-g128" << "int8"
+                                                     << false;
     }
 
     void shippedPoliciesParse()
@@ -404,6 +406,19 @@ private slots:
         QCOMPARE(QString::fromStdString(policy.schemeFor("lm_head", { ModuleKind::LmHead, -1, -1 }).name()), head);
         QCOMPARE(policy.errorCompensation, gptq);
         QCOMPARE(policy.needsCalibration(), gptq);
+        if (file == "int4-g128-experts-int8-rest.json") { // only the routed experts in 4 bits
+            QCOMPARE(QString::fromStdString(
+                         policy.schemeFor("model.layers.2.self_attn.kv_b_proj", { ModuleKind::Attention, 2, -1 }).name()),
+                QString("int8"));
+            QCOMPARE(QString::fromStdString(policy
+                                                .schemeFor("model.layers.2.mlp.shared_experts.up_proj",
+                                                    { ModuleKind::SharedExperts, 2, -1 })
+                                                .name()),
+                QString("int8"));
+            QCOMPARE(QString::fromStdString(
+                         policy.schemeFor("model.layers.0.mlp.down_proj", { ModuleKind::DenseMlp, 0, -1 }).name()),
+                QString("int8"));
+        }
     }
 };
 

@@ -7,6 +7,7 @@
 // numbers, and a new window on the reopened session loads the comparison back with its overlay.
 
 #include "eval/comparisonreport.h"
+#include "services/bundledresources.h"
 #include "services/comparisonjob.h"
 #include "services/inferenceservice.h"
 #include "services/jobtracker.h"
@@ -73,6 +74,24 @@ private slots:
         m_session.reset();
         m_services.reset();
         QSettings().clear();
+    }
+
+    // The shipped mixed-precision policies are found (source tree here, share/moescope/quant-policies installed),
+    // "Add policy…" opens there, and one added is a ticked variant.
+    void shippedPoliciesAreOffered()
+    {
+        const auto dir = bundledQuantPolicies();
+        QVERIFY(!dir.isEmpty());
+        for (const char* file : { "int8-head-bf16.json", "int4-g128-head-int8.json", "int4-g128-experts-int8-rest.json" })
+            QVERIFY2(QFile::exists(dir + "/" + file), file);
+        auto* panel = m_window->quantPanel();
+        panel->setPolicyDirectory(dir);
+        QCOMPARE(panel->policyDirectory(), dir);
+        const auto before = panel->selectedVariants();
+        panel->addPolicy(dir + "/int4-g128-experts-int8-rest.json");
+        QVERIFY(panel->selectedVariants().contains("mixed:" + dir + "/int4-g128-experts-int8-rest.json"));
+        panel->setSelectedVariants(before);
+        QCOMPARE(panel->selectedVariants(), before);
     }
 
     void int8MatchesTargetsAndCli()
