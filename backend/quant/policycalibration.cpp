@@ -64,14 +64,6 @@ CalibratedPolicy calibrateMixedPolicy(const std::filesystem::path& dir, const Mo
     const auto low = lowSpec.defaultScheme;
     const auto high = schemeSpec(options.high, "high scheme").defaultScheme;
 
-    QuantPolicy base = options.base ? QuantPolicy::fromFile(*options.base) : QuantPolicy::uniform(low);
-    if (!options.base)
-        base.kinds[ModuleKind::RoutedExperts] = low;
-    // The low scheme's options are the policy's (a policy file's own flags stay on unless the spec turns them on).
-    base.rangeSearch = base.rangeSearch && lowSpec.rangeSearch;
-    base.activationAware = base.activationAware || lowSpec.activationAware;
-    base.errorCompensation = base.errorCompensation || lowSpec.errorCompensation;
-
     CalibratedPolicy out;
     const auto plan = [&] {
         const SafetensorsCheckpoint checkpoint(dir);
@@ -79,6 +71,25 @@ CalibratedPolicy calibrateMixedPolicy(const std::filesystem::path& dir, const Mo
     }();
     out.bf16Bytes = plan.weightBytes(QuantPolicy(), 2);
     const auto budgetBytes = static_cast<std::int64_t>(options.budget * static_cast<double>(out.bf16Bytes));
+
+    // Default base: the routed experts in the low scheme and every other matrix in the high one when that fits the
+    // budget (per byte, attention, shared experts, dense layers and the embedding / head lose far more in 4 bits than
+    // the routed experts: README, "Where INT4's error comes from"), else everything in the low scheme.
+    QuantPolicy base;
+    if (options.base) {
+        base = QuantPolicy::fromFile(*options.base);
+    } else {
+        base = QuantPolicy::uniform(high);
+        base.kinds[ModuleKind::RoutedExperts] = low;
+        if (plan.weightBytes(base, 2) > budgetBytes) {
+            base = QuantPolicy::uniform(low);
+            base.kinds[ModuleKind::RoutedExperts] = low;
+        }
+    }
+    // The low scheme's options are the policy's (a policy file's own flags stay on unless the spec turns them on).
+    base.rangeSearch = base.rangeSearch && lowSpec.rangeSearch;
+    base.activationAware = base.activationAware || lowSpec.activationAware;
+    base.errorCompensation = base.errorCompensation || lowSpec.errorCompensation;
     out.baseVsBf16 = static_cast<double>(plan.weightBytes(base, 2)) / static_cast<double>(out.bf16Bytes);
 
     throwIfStopRequested(stop);

@@ -1,6 +1,7 @@
 #pragma once
 // A mixed 4/8-bit policy calibrated on text, as `moescope-cli calibrate` and the Quantization panel's "Calibrate mixed
-// policy…" make it: every routed expert starts in the low scheme, experts (and the LM head) are promoted to the high
+// policy…" make it: every routed expert starts in the low scheme (the other matrices in the high one when that fits
+// the budget, else in the low one), experts (and the LM head) are promoted to the high
 // scheme by measured sensitivity per byte within a budget given as a share of the model's bf16 weight bytes
 // (quant/calibration.h says how sensitivity is measured). The written JSON is the policy plus an informational
 // "calibration" block (QuantPolicy::fromJson skips it). One function shared by the CLI and the GUI's job; callable
@@ -26,7 +27,9 @@ struct PolicyCalibrationOptions {
     std::string low = "int4-g128";
     std::string high = "int8";
     double budget = 0.35; // share of the bf16 weight bytes (> 0)
-    std::optional<std::filesystem::path> base; // a policy for the other matrices (default: uniform low scheme)
+    // A policy for the other matrices (default: the high scheme if the routed experts in the low one fit the budget
+    // with it, else the low scheme).
+    std::optional<std::filesystem::path> base;
     std::int64_t window = 512; // tokens per forward pass while measuring
     EngineOptions engine; // device and dtype of the full-precision model measured
 };

@@ -40,6 +40,27 @@ QString writeFile(const QString& path, const QByteArray& text)
     return path;
 }
 
+// `calibrate` on the DeepSeek-V2 fixture with 48 token ids (in tmp/ids.txt) for a low scheme and a budget: the policy
+// written to tmp/policy.json, its JSON (empty when the command failed, with its stderr).
+struct Calibrated {
+    QString ids, policy, err;
+    QJsonObject json;
+};
+Calibrated calibrateFixture(const QTemporaryDir& tmp, const QString& low, const QString& budget)
+{
+    QString text;
+    for (int i = 0; i < 48; ++i)
+        text += QString::number(3 + (i * 53) % 150) + ",";
+    Calibrated c { writeFile(tmp.path() + "/ids.txt", text.toUtf8()), tmp.path() + "/policy.json", {}, {} };
+    const auto r = cli({ "calibrate", "--model", fixture("deepseek_v2"), "--ids-file", c.ids, "--out", c.policy,
+        "--low", low, "--budget", budget, "--window", "16", "--device", "cpu" });
+    c.err = r.err;
+    QFile f(c.policy);
+    if (r.exit == 0 && f.open(QIODevice::ReadOnly))
+        c.json = QJsonDocument::fromJson(f.readAll()).object();
+    return c;
+}
+
 } // namespace
 
 class TestCliQuant : public QObject {
@@ -132,17 +153,11 @@ private slots:
         QFETCH(QString, low);
         QFETCH(bool, gptq);
         QTemporaryDir tmp;
-        QString ids;
-        for (int i = 0; i < 48; ++i)
-            ids += QString::number(3 + (i * 53) % 150) + ",";
-        const auto idsFile = writeFile(tmp.path() + "/ids.txt", ids.toUtf8());
-        const QString policy = tmp.path() + "/policy.json";
-        auto r = cli({ "calibrate", "--model", fixture("deepseek_v2"), "--ids-file", idsFile, "--out", policy, "--low",
-            low, "--budget", "0.4", "--window", "16", "--device", "cpu" });
-        QVERIFY2(r.exit == 0, qPrintable(r.err));
-        QFile f(policy);
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        const auto p = QJsonDocument::fromJson(f.readAll()).object();
+        const auto c = calibrateFixture(tmp, low, "0.4");
+        QVERIFY2(!c.json.isEmpty(), qPrintable(c.err));
+        const auto& p = c.json;
+        const auto& idsFile = c.ids;
+        const auto& policy = c.policy;
         QVERIFY(p["calibration"].toObject()["weight_vs_bf16"].toDouble() <= 0.4);
         QCOMPARE(p["calibration"].toObject()["low"].toString(), low);
         QCOMPARE(p["routed_experts"].toString(), QStringLiteral("int4-g32"));
@@ -152,13 +167,36 @@ private slots:
         const QStringList quantize { "quantize", "--model", fixture("deepseek_v2"), "--scheme", "mixed:" + policy,
             "--out", tmp.path() + "/q", "--window", "16" };
         if (gptq) {
-            r = cli(quantize);
-            QVERIFY(r.exit != 0);
-            QVERIFY2(r.err.contains("--calib-text-file"), qPrintable(r.err));
+            const auto refused = cli(quantize);
+            QVERIFY(refused.exit != 0);
+            QVERIFY2(refused.err.contains("--calib-text-file"), qPrintable(refused.err));
         }
-        r = cli(quantize + (gptq ? QStringList { "--calib-ids-file", idsFile } : QStringList()));
+        const auto r = cli(quantize + (gptq ? QStringList { "--calib-ids-file", idsFile } : QStringList()));
         QVERIFY2(r.exit == 0, qPrintable(r.err));
         QCOMPARE(QJsonDocument::fromJson(r.out).object()["policy"].toObject()["gptq"].toBool(), gptq);
+    }
+
+    // Without --base, the matrices other than the routed experts go to the high scheme when the experts in the low one
+    // fit the budget with them (on this fixture from about 0.5x of bf16), else to the low scheme.
+    void calibrateBaseKeepsTheRestHighWhenItFits_data()
+    {
+        QTest::addColumn<QString>("budget");
+        QTest::addColumn<QString>("rest");
+        QTest::newRow("tight budget: the rest low") << "0.4" << "int4-g32";
+        QTest::newRow("room: the rest high") << "0.6" << "int8";
+    }
+
+    void calibrateBaseKeepsTheRestHighWhenItFits()
+    {
+        QFETCH(QString, budget);
+        QFETCH(QString, rest);
+        QTemporaryDir tmp;
+        const auto c = calibrateFixture(tmp, "int4-g32", budget);
+        QVERIFY2(!c.json.isEmpty(), qPrintable(c.err));
+        const auto& p = c.json;
+        QCOMPARE(p["default"].toString(), rest);
+        QCOMPARE(p["routed_experts"].toString(), QStringLiteral("int4-g32"));
+        QVERIFY(p["calibration"].toObject()["weight_vs_bf16"].toDouble() <= budget.toDouble());
     }
 
     // "+gptq" through quantize and compare: calibration ids in, the policy recorded, GPTQ closer to the baseline than
