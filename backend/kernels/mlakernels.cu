@@ -1,8 +1,8 @@
 // MLA attention of a decode step in the absorbed form, over the latent cache, in three kernels
 // (kernels/decodekernels.h: launchMlaDecode): the queries absorbed into latent space, then one block per (chunk of
-// keys, 16 query rows) with an online softmax over the chunk, then the chunks combined and projected to the values.
-// The eager path's roundings are kept where they change values by more than the order of a sum: bf16 absorbed
-// queries, bf16 score halves and their bf16 sum, a bf16 latent output.
+// keys, 16 query rows) with an online softmax over the chunk on tensor cores, then the chunks combined and projected
+// to the values. The eager path's roundings are kept where they change values by more than the order of a sum: bf16
+// absorbed queries, bf16 score halves and their bf16 sum, bf16 probabilities, a bf16 latent output.
 
 #include "kernels/chainedlaunch.cuh"
 #include "kernels/devicemath.cuh"
@@ -19,7 +19,7 @@ namespace {
 constexpr int kAbsorbColumns = 128; // latent columns of one absorbing block
 constexpr int kAbsorbSplits = 8; // its threads split the no-rope dims in this many parts
 constexpr int kRowsPerBlock = 16; // query rows (token, head) of one attention block
-constexpr int kTileKeys = 32; // keys loaded into shared memory at once (one per lane)
+constexpr int kTileKeys = 32; // keys loaded into shared memory at once (one per lane in the softmax)
 constexpr int kAttentionThreads = 256;
 constexpr int kWeightPitch = kTileKeys + 8; // bf16 exp-weights row pitch: ldmatrix rows on disjoint banks
 constexpr int kValueRowsPerBlock = 32;
