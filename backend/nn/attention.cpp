@@ -90,19 +90,23 @@ at::Tensor GqaAttention::forward(const at::Tensor& x, int layer, const Attention
     auto v = std::move(qkv[2]); // [T, Hkv * D]
     const double scale = 1.0 / std::sqrt(static_cast<double>(m_spec.headDim));
     const bool recordedStep = ctx.cache && ctx.stepPositions.defined() && ctx.batch == 1;
-    auto attendCache = [&](const at::Tensor& rotated, const at::Tensor& cacheK, const at::Tensor& cacheV) {
-        return m_o(sdpa(rotated, cacheK.narrow(0, 0, ctx.keySpan), cacheV.narrow(0, 0, ctx.keySpan), ctx,
-            m_spec.slidingWindow, scale));
+    // A recorded step on CUDA: (norms,) rotation and cache write in one kernel, then attention over the cache; the
+    // output, or undefined where that kernel does not apply. q [T, H, D], k and v [T, Hkv, D].
+    auto fusedStep = [&](const at::Tensor& q3, const at::Tensor& k3, const at::Tensor& v3, const StepQkNorms& norms) {
+        auto [cacheK, cacheV] = ctx.cache->storage(layer, ctx.keySpan);
+        const auto rotated
+            = m_rope.applyStoringKeys(q3, k3, v3, ctx.cos, ctx.sin, ctx.stepPositions, cacheK, cacheV, norms);
+        return rotated.defined() ? m_o(sdpa(rotated, cacheK.narrow(0, 0, ctx.keySpan),
+                                       cacheV.narrow(0, 0, ctx.keySpan), ctx, m_spec.slidingWindow, scale))
+                                 : at::Tensor();
     };
     if (recordedStep && m_spec.qkNorm != QkNormKind::None && m_spec.clipQkv <= 0) {
-        // A recorded step on CUDA: q/k norms, rotation and cache write in one kernel.
-        auto [cacheK, cacheV] = ctx.cache->storage(layer, ctx.keySpan);
         const StepQkNorms norms { m_qNorm, m_kNorm, m_eps, m_spec.qkNorm == QkNormKind::PerHead };
-        const auto rotated = m_rope.applyStoringKeys(q.view({ tokens, m_spec.numHeads, m_spec.headDim }),
-            k.view({ tokens, m_spec.numKvHeads, m_spec.headDim }), v.view({ tokens, m_spec.numKvHeads, m_spec.headDim }),
-            ctx.cos, ctx.sin, ctx.stepPositions, cacheK, cacheV, norms);
-        if (rotated.defined())
-            return attendCache(rotated, cacheK, cacheV);
+        if (auto out = fusedStep(q.view({ tokens, m_spec.numHeads, m_spec.headDim }),
+                k.view({ tokens, m_spec.numKvHeads, m_spec.headDim }),
+                v.view({ tokens, m_spec.numKvHeads, m_spec.headDim }), norms);
+            out.defined())
+            return out;
     }
     if (m_spec.qkNorm == QkNormKind::FullProjection) {
         q = rmsNorm(q, m_qNorm, m_eps);
@@ -120,13 +124,9 @@ at::Tensor GqaAttention::forward(const at::Tensor& x, int layer, const Attention
         q = rmsNorm(q, m_qNorm, m_eps);
         k = rmsNorm(k, m_kNorm, m_eps);
     }
-    if (recordedStep) {
-        // A recorded step on CUDA: rotation and cache write in one kernel.
-        auto [cacheK, cacheV] = ctx.cache->storage(layer, ctx.keySpan);
-        const auto rotated = m_rope.applyStoringKeys(q, k, v, ctx.cos, ctx.sin, ctx.stepPositions, cacheK, cacheV);
-        if (rotated.defined())
-            return attendCache(rotated, cacheK, cacheV);
-    }
+    if (recordedStep)
+        if (auto out = fusedStep(q, k, v, {}); out.defined())
+            return out;
     q = m_rope.apply(q, ctx.cos, ctx.sin);
     k = m_rope.apply(k, ctx.cos, ctx.sin);
     std::tie(k, v) = withCache(ctx, layer, k, v); // [S, Hkv, D] each

@@ -271,6 +271,7 @@ at::Tensor fusedRope(const at::Tensor& x, const at::Tensor& cos, const at::Tenso
     C10_CUDA_KERNEL_LAUNCH_CHECK();
     return out;
 }
+
 bool fusedMlaStepApplies(const at::Tensor& compressed, const at::Tensor& normWeight, const at::Tensor& qPe,
     const at::Tensor& cos, const at::Tensor& cacheLatent, const at::Tensor& cacheKPe)
 {

@@ -75,17 +75,14 @@ CalibratedPolicy calibrateMixedPolicy(const std::filesystem::path& dir, const Mo
     // Default base: the routed experts in the low scheme and every other matrix in the high one when that fits the
     // budget (per byte, attention, shared experts, dense layers and the embedding / head lose far more in 4 bits than
     // the routed experts: README, "Where INT4's error comes from"), else everything in the low scheme.
-    QuantPolicy base;
-    if (options.base) {
-        base = QuantPolicy::fromFile(*options.base);
-    } else {
-        base = QuantPolicy::uniform(high);
-        base.kinds[ModuleKind::RoutedExperts] = low;
-        if (plan.weightBytes(base, 2) > budgetBytes) {
-            base = QuantPolicy::uniform(low);
-            base.kinds[ModuleKind::RoutedExperts] = low;
-        }
-    }
+    auto expertsLowRestIn = [&](const QuantScheme& rest) {
+        auto p = QuantPolicy::uniform(rest);
+        p.kinds[ModuleKind::RoutedExperts] = low; // named in the written policy
+        return p;
+    };
+    QuantPolicy base = options.base ? QuantPolicy::fromFile(*options.base) : expertsLowRestIn(high);
+    if (!options.base && plan.weightBytes(base, 2) > budgetBytes)
+        base = expertsLowRestIn(low);
     // The low scheme's options are the policy's (a policy file's own flags stay on unless the spec turns them on).
     base.rangeSearch = base.rangeSearch && lowSpec.rangeSearch;
     base.activationAware = base.activationAware || lowSpec.activationAware;
