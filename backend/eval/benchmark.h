@@ -18,6 +18,7 @@ struct BenchmarkOptions {
     std::int64_t promptTokens = 2048;
     std::int64_t generateTokens = 128;
     std::int64_t prefillChunk = 2048;
+    std::int64_t prefillRuns = 3; // timed prefills of the whole prompt after a warm-up one; the median is reported
     double bandwidthBytesPerSecond = 4.28e12; // H200 device-to-device copy, measured
     std::uint64_t seed = 0;
     bool cudaGraphs = true; // decode steps as CUDA graph replays where available (StepDecoder)
@@ -26,13 +27,14 @@ struct BenchmarkOptions {
     bool captureRouting = false; // decode with a routing observer that keeps every step's choices (as a trace does)
     std::int64_t checkSteps = 0; // > 0: after the timed run, compare this many recorded steps with eager ones
     std::int64_t batch = 1; // > 1: also generate `batch` sequences (random prompts of promptTokens) together
-    std::string profilePath; // non-empty: after the timed run, profile a 512-token prefill and 8 decode steps into
+    std::string profilePath; // non-empty: after the timed run, profile a prefill of the prompt and 8 decode steps into
                              // PATH.prefill.json and PATH.decode.json (Chrome traces); with batch > 1 also a
                              // short batched run into PATH.batched.json
 };
 
 struct BenchmarkResult {
-    double prefillTokensPerSecond = 0;
+    double prefillTokensPerSecond = 0; // prompt tokens / the median timed prefill
+    std::vector<double> prefillMs; // each timed prefill of the whole prompt
     double decodeTokensPerSecond = 0;
     double msPerTokenMedian = 0;
     double msPerTokenP90 = 0;

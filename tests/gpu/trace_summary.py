@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Summarises a Chrome trace written by `moescope-cli bench --profile`: device time in kernels against the wall time
 of the profiled region, kernel and launch counts, and the kernels that take most device time.
-    python3 tests/gpu/trace_summary.py TRACE.json [--top 15]"""
+    python3 tests/gpu/trace_summary.py TRACE.json [--top 15] [--host-ops 20]"""
 import argparse
 import collections
 import json
@@ -9,6 +9,7 @@ import json
 ap = argparse.ArgumentParser()
 ap.add_argument("trace")
 ap.add_argument("--top", type=int, default=15)
+ap.add_argument("--host-ops", type=int, default=0, help="also list this many host operators by total time")
 a = ap.parse_args()
 events = json.load(open(a.trace))["traceEvents"]
 kernels = [e for e in events if e.get("cat") == "kernel"]
@@ -44,3 +45,23 @@ if waits and ops:
     print("  host-device copies and waits by operator:")
     for what, n in owners.most_common(12):
         print(f"    {n:5d}x  {what[:150]}")
+
+# Where the host's time goes (a host-bound region: the device idles between kernels): operators by total duration,
+# nested ones counted inside their callers too, and the device's idle gaps between kernels.
+if a.host_ops and ops:
+    total = collections.defaultdict(lambda: [0, 0.0])
+    for o in ops:
+        total[o["name"]][0] += 1
+        total[o["name"]][1] += o["dur"]
+    print("  host operators by total time (inclusive):")
+    for name, (n, dur) in sorted(total.items(), key=lambda kv: -kv[1][1])[: a.host_ops]:
+        print(f"    {dur / 1e3:8.3f} ms {n:6d}x  {name[:100]}")
+    starts = sorted((e["ts"], e["ts"] + e["dur"]) for e in kernels)
+    gaps, end = [], starts[0][1] if starts else 0
+    for b, e in starts[1:]:
+        if b > end:
+            gaps.append(b - end)
+        end = max(end, e)
+    if gaps:
+        print(f"  device idle between kernels: {sum(gaps) / 1e3:.2f} ms in {len(gaps)} gaps, "
+              f"largest {max(gaps) / 1e3:.3f} ms")

@@ -28,6 +28,7 @@ int runBench(Args& args)
     options.promptTokens = args.intValue("--prompt", options.promptTokens);
     options.generateTokens = args.intValue("--gen", options.generateTokens);
     options.prefillChunk = args.intValue("--prefill-chunk", options.prefillChunk);
+    options.prefillRuns = args.intValue("--prefill-runs", options.prefillRuns);
     options.bandwidthBytesPerSecond = args.doubleValue("--bandwidth", options.bandwidthBytesPerSecond);
     const auto graphs = args.value("--cuda-graphs", "on");
     options.profilePath = args.value("--profile", "");
@@ -89,7 +90,8 @@ int runBench(Args& args)
     nlohmann::json out = { { "model", name }, { "family", model->spec().family }, { "device", device },
         { "dtype", dtype }, { "batch", batch }, { "prompt", options.promptTokens }, { "gen", options.generateTokens },
         { "params_total", params.total }, { "params_active", params.active }, { "build_seconds", buildSeconds },
-        { "prefill_tok_s", r.prefillTokensPerSecond }, { "decode_tok_s", r.decodeTokensPerSecond },
+        { "prefill_tok_s", r.prefillTokensPerSecond }, { "prefill_ms", r.prefillMs },
+        { "decode_tok_s", r.decodeTokensPerSecond },
         { "ms_per_token_median", r.msPerTokenMedian }, { "ms_per_token_p90", r.msPerTokenP90 },
         { "weight_bytes", r.weightBytes }, { "active_bytes_per_token", r.activeBytesPerToken },
         { "bandwidth_floor_ms", r.bandwidthFloorMs }, { "floor_fraction", r.floorFraction },
