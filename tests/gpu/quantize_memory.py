@@ -5,7 +5,7 @@ peak (on the device and the CPU; the source is memory-mapped, not allocated), th
 float32, and the whole model in bf16.
 
   python3 tests/gpu/quantize_memory.py --cli build/app/cli/moescope-cli --config CONFIG.json [--layers 4]
-      [--device cpu|cuda] [--scheme int4-g128] [--work DIR]
+      [--device cpu|cuda] [--scheme int4-g128] [--work DIR] [--init-device cpu|cuda]
 """
 import argparse
 import json
@@ -25,6 +25,7 @@ def main():
     ap.add_argument("--layers", type=int, default=0, help="keep this many layers (0: all)")
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--scheme", default="int4-g128")
+    ap.add_argument("--init-device", default="cpu", help="where the random checkpoint is drawn (cuda: much faster)")
     ap.add_argument("--work", default=None, help="folder for the two checkpoints (default: a temporary one)")
     a = ap.parse_args()
 
@@ -36,7 +37,8 @@ def main():
     shutil.rmtree(out, ignore_errors=True)
     config = AutoConfig.for_model(**raw)
     torch.manual_seed(0)
-    model = AutoModelForCausalLM.from_config(config, dtype=torch.bfloat16)
+    with torch.device(a.init_device):  # drawing 16B parameters takes minutes on the CPU, seconds on a GPU
+        model = AutoModelForCausalLM.from_config(config, dtype=torch.bfloat16)
     with torch.no_grad():
         for p in model.parameters():
             p.normal_(0, 0.02)
@@ -44,9 +46,11 @@ def main():
     layer_params = [sum(p.numel() for p in layer.parameters()) for layer in model.model.layers]
     model_params = sum(p.numel() for p in model.parameters())
     del model
+    if a.init_device != "cpu":
+        torch.cuda.empty_cache()  # the quantizer's process gets the whole device
 
     run = subprocess.run([a.cli, "quantize", "--model", str(source), "--scheme", a.scheme, "--out", str(out),
-                          "--device", a.device], check=True, capture_output=True, text=True)
+                          "--device", a.device], check=True, stdout=subprocess.PIPE, text=True)  # progress on stderr
     report = json.loads(run.stdout)
     print(json.dumps({
         "config": Path(a.config).stem, "layers": len(layer_params), "device": a.device, "scheme": report["scheme"],
