@@ -15,9 +15,10 @@ using namespace device;
 namespace {
 // One thread per (token, output row): the token's slot outputs y [S, H] (bf16, as each expert's output is),
 // scaled by their routing weights and added in ascending expert id with the eager path's roundings (bf16 scaled
-// value, bf16 after each addition).
+// value, bf16 after each addition). Slot s's output is row s of y, or row rowOfSlot[s] when that is not null.
 __global__ void combineSlotsKernel(const bf16* __restrict__ y, const std::int64_t* __restrict__ ids,
-    SlotWeights weights, std::int64_t tokens, int k, std::int64_t hidden, bf16* __restrict__ out)
+    SlotWeights weights, std::int64_t tokens, int k, std::int64_t hidden, const std::int64_t* __restrict__ rowOfSlot,
+    bf16* __restrict__ out)
 {
     awaitPreviousKernel();
     const std::int64_t index = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
@@ -32,7 +33,8 @@ __global__ void combineSlotsKernel(const bf16* __restrict__ y, const std::int64_
         const std::int64_t slot = token * k + order[n];
         const float weight = weights.bf16 ? __bfloat162float(static_cast<const bf16*>(weights.data)[slot])
                                           : static_cast<const float*>(weights.data)[slot];
-        const float value = roundBf16(__bfloat162float(y[slot * hidden + row]) * weight);
+        const std::int64_t yRow = rowOfSlot ? rowOfSlot[slot] : slot;
+        const float value = roundBf16(__bfloat162float(y[yRow * hidden + row]) * weight);
         acc = n == 0 ? value : roundBf16(acc + value);
     }
     out[index] = __float2bfloat16(acc);
@@ -338,11 +340,11 @@ void launchGroupSlots(const std::int64_t* ids, int slots, int experts, int* star
 }
 
 void launchCombineSlots(const bf16* y, const std::int64_t* ids, SlotWeights weights, std::int64_t tokens, int k,
-    std::int64_t hidden, bf16* out, cudaStream_t stream)
+    std::int64_t hidden, bf16* out, cudaStream_t stream, const std::int64_t* rowOfSlot)
 {
     constexpr int threads = 256;
     const auto blocks = static_cast<unsigned>((tokens * hidden + threads - 1) / threads);
-    launchChained(combineSlotsKernel, blocks, threads, 0, stream, y, ids, weights, tokens, k, hidden, out);
+    launchChained(combineSlotsKernel, blocks, threads, 0, stream, y, ids, weights, tokens, k, hidden, rowOfSlot, out);
 }
 } // namespace device
 

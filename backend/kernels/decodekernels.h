@@ -98,6 +98,18 @@ void launchQuantGemvTargets(
 void launchGatedGemv(const __nv_bfloat16* x, const __nv_bfloat16* gate, const __nv_bfloat16* up, std::int64_t tokens,
     std::int64_t hidden, std::int64_t intermediate, __nv_bfloat16* h, cudaStream_t stream);
 
+// Prefill of the routed experts (kernels/moeprefillkernels.cu): the elementwise steps around their grouped GEMMs,
+// one pass each with the eager path's roundings (bit for bit its results), for any number of tokens.
+// h [N, I] = bf16(bf16(silu(gate)) * up) of gateUp [N, 2I] (gate columns first), I a multiple of 8, 16-byte aligned.
+void launchSiluProduct(const __nv_bfloat16* gateUp, std::int64_t rows, std::int64_t intermediate, __nv_bfloat16* h,
+    cudaStream_t stream);
+// out [T, H] as launchMoeDecode combines: the slot outputs y [S, H] (S = T * k) lie in the order of a stable sort of
+// the slots by expert (row p of y is slot order[p]; ids [S] and weights [S] in the router's order); rowOfSlot [S]
+// is scratch.
+void launchCombineSortedSlots(const __nv_bfloat16* y, const std::int64_t* order, const std::int64_t* ids,
+    SlotWeights weights, std::int64_t tokens, int k, std::int64_t hidden, std::int64_t* rowOfSlot, __nv_bfloat16* out,
+    cudaStream_t stream);
+
 // out[r] = weight * bf16(v[r] * rsqrt(mean(v[r]^2) + eps)) for rows r of width d (the eager rmsNorm's roundings),
 // v = x, or with a residual (not null) v = bf16(x + residual), also written to sum (the residual stream's add and
 // the next norm in one pass).

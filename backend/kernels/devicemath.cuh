@@ -114,8 +114,8 @@ __device__ __forceinline__ void slotsByExpert(
 void launchGroupSlots(const std::int64_t* ids, int slots, int experts, int* starts, int* slotList, cudaStream_t stream);
 
 // out [T, H] = each token's slot outputs y [S, H] scaled by their routing weights and added in ascending expert id
-// with the eager path's roundings (defined in decodekernels.cu).
+// with the eager path's roundings (defined in decodekernels.cu). Slot s's output is row s of y, or row rowOfSlot[s].
 void launchCombineSlots(const bf16* y, const std::int64_t* ids, SlotWeights weights, std::int64_t tokens, int k,
-    std::int64_t hidden, bf16* out, cudaStream_t stream);
+    std::int64_t hidden, bf16* out, cudaStream_t stream, const std::int64_t* rowOfSlot = nullptr);
 
 } // namespace moescope::kernels::device

@@ -3,6 +3,7 @@
 
 #include "core/error.h"
 #include "nn/fuseddecode.h"
+#include "nn/fusedprefill.h"
 #include "nn/modelspec.h"
 #include "nn/weightsource.h"
 
@@ -41,6 +42,7 @@ ExpertAssignment sortAssignments(const at::Tensor& ids, const at::Tensor& weight
     const auto flat = ids.reshape({ -1 }); // [T*k]
     const auto order = at::argsort(flat, /*stable=*/true); // [T*k]
     ExpertAssignment a;
+    a.slotOrder = order;
     a.tokenOfSlot = at::floor_divide(order, k); // [T*k]
     a.weightOfSlot = weights.reshape({ -1 }).index_select(0, order); // [T*k]
     const auto counts = at::zeros({ experts }, flat.options()).index_add_(0, flat, at::ones_like(flat)); // [E]
@@ -85,7 +87,9 @@ at::Tensor expertSlotOutputs(const at::Tensor& xs, const at::Tensor& gateUp, con
 {
     const auto intermediate = down.size(2);
     const auto gu = groupedMatmul(xs, gateUp.transpose(1, 2), groupEnds); // [N, 2I]
-    const auto h = at::silu(gu.narrow(1, 0, intermediate)) * gu.narrow(1, intermediate, intermediate); // [N, I]
+    const auto h = fusedSiluProductApplies(gu)
+        ? fusedSiluProduct(gu)
+        : at::silu(gu.narrow(1, 0, intermediate)) * gu.narrow(1, intermediate, intermediate); // [N, I]
     return groupedMatmul(h, down.transpose(1, 2), groupEnds); // [N, H]
 }
 
@@ -95,10 +99,18 @@ at::Tensor DenseExpertBank::forward(const at::Tensor& x, const at::Tensor& ids, 
         return fusedMoeDecode(x, ids, weights, m_gateUp, m_down);
     const auto a = sortAssignments(ids, weights, numExperts());
     const auto xs = autocastOperand(x.index_select(0, a.tokenOfSlot)); // [T*k, H]
-    auto y = expertSlotOutputs(xs, autocastOperand(m_gateUp), autocastOperand(m_down), a.groupEnds); // [T*k, H]
+    const auto y = expertSlotOutputs(xs, autocastOperand(m_gateUp), autocastOperand(m_down), a.groupEnds); // [T*k, H]
+    return combineWeightedSlots(x, a, y, ids, weights); // [T, H]
+}
+
+at::Tensor combineWeightedSlots(const at::Tensor& x, const ExpertAssignment& a, const at::Tensor& y,
+    const at::Tensor& ids, const at::Tensor& weights)
+{
+    if (y.scalar_type() == x.scalar_type() && fusedCombineSortedApplies(y, ids))
+        return fusedCombineSorted(y, a.slotOrder, ids, weights); // [T, H]
     // Scale in the weights' dtype (float32 unless the family rounds them), then back to the model dtype.
-    y = (y * a.weightOfSlot.unsqueeze(1)).to(x.scalar_type()); // [T*k, H]
-    return combineExpertSlots(x, a, y); // [T, H]
+    const auto scaled = (y * a.weightOfSlot.unsqueeze(1)).to(x.scalar_type()); // [T*k, H]
+    return combineExpertSlots(x, a, scaled); // [T, H]
 }
 
 at::Tensor combineExpertSlots(const at::Tensor& x, const ExpertAssignment& a, const at::Tensor& y)

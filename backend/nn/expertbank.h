@@ -45,6 +45,7 @@ private:
 
 // Token->expert assignments sorted by expert, shared by every bank implementation.
 struct ExpertAssignment {
+    at::Tensor slotOrder; // [T*k] int64: sorted position p holds slot order[p] (slot = token * k + choice)
     at::Tensor tokenOfSlot; // [T*k] int64: source token of each sorted slot
     at::Tensor weightOfSlot; // [T*k] float32
     at::Tensor groupEnds; // [E] int32: cumulative slot counts per expert (offsets for grouped GEMM)
@@ -54,6 +55,10 @@ ExpertAssignment sortAssignments(const at::Tensor& ids, const at::Tensor& weight
 // Sums the weighted slot outputs y [T*k, H] (sorted as `a`) of each token of x [T, H] into [T, H], adding a token's
 // experts in ascending expert id with a rounding after each addition (transformers' order), deterministically.
 at::Tensor combineExpertSlots(const at::Tensor& x, const ExpertAssignment& a, const at::Tensor& y);
+// The unweighted slot outputs y [T*k, H] (sorted as `a`, made from ids and weights [T, k]) scaled by their weights (in
+// the weights' dtype, then x's) and combined as combineExpertSlots does; one kernel on CUDA where it applies.
+at::Tensor combineWeightedSlots(const at::Tensor& x, const ExpertAssignment& a, const at::Tensor& y,
+    const at::Tensor& ids, const at::Tensor& weights);
 
 // The SwiGLU experts applied to slots sorted by expert (unweighted): xs [N, H], gateUp [E, 2I, H] (gate rows first),
 // down [E, H, I], groupEnds [E] -> [N, H]. Every bank implementation runs its experts through this.

@@ -132,9 +132,8 @@ at::Tensor QuantizedExpertBank::forward(const at::Tensor& x, const at::Tensor& i
     const auto [gateUp, down] = dequantizeExperts(list, x.device()); // [A, 2I, H], [A, H, I] (temporaries)
     const auto a = sortAssignments(local, weights, count);
     const auto xs = x.index_select(0, a.tokenOfSlot).to(m_dtype); // [T*k, H]
-    auto y = expertSlotOutputs(xs, gateUp, down, a.groupEnds); // [T*k, H]
-    y = (y * a.weightOfSlot.unsqueeze(1)).to(x.scalar_type()); // [T*k, H]
-    return combineExpertSlots(x, a, y); // [T, H]
+    const auto y = expertSlotOutputs(xs, gateUp, down, a.groupEnds); // [T*k, H]
+    return combineWeightedSlots(x, a, y, local, weights); // [T, H]
 }
 
 std::unique_ptr<DenseExpertBank> QuantizedExpertBank::dequantized() const

@@ -2,10 +2,12 @@
 // model shapes; prints one line per case and exits non-zero on any failure. Run on the GPU machine:
 //   build/tests/gpu/check_fused_kernels
 // Bounds (bf16 outputs, float32 accumulation in a different order than the reference's): max |a - b| <= 2% of the
-// reference's largest magnitude (one or two bf16 ulps where a sum's rounding flips), no NaN or Inf.
+// reference's largest magnitude (one or two bf16 ulps where a sum's rounding flips), no NaN or Inf. The prefill
+// kernels (nn/fusedprefill) sum nothing in a new order and must be bit-identical to the eager path.
 
 #include "nn/expertbank.h"
 #include "nn/fuseddecode.h"
+#include "nn/fusedprefill.h"
 #include "nn/router.h"
 #include "nn/rmsnorm.h"
 #include "nn/rope.h"
@@ -88,6 +90,38 @@ void moeCase(std::int64_t tokens, std::int64_t experts, std::int64_t k, std::int
     const bool same = at::equal(got, at::cat(alone, 0));
     failures += same ? 0 : 1;
     std::printf("%-58s %s\n", "  the same values as each token alone", same ? "ok" : "FAILED");
+}
+
+void reportIdentical(const std::string& what, const at::Tensor& got, const at::Tensor& expected)
+{
+    const bool same = got.sizes() == expected.sizes() && at::equal(got, expected);
+    failures += same ? 0 : 1;
+    std::printf("%-58s %s\n", what.c_str(), same ? "bit-identical  ok" : "differs  FAILED");
+}
+
+// A prefill's routed experts: the SiLU product and the combination of the sorted slots against the eager path.
+void prefillMoeCase(std::int64_t tokens, std::int64_t experts, std::int64_t k, std::int64_t hidden, std::int64_t inter,
+    at::ScalarType weightType = at::kFloat)
+{
+    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+    const auto x = at::randn({ tokens, hidden }, opts);
+    const auto gateUp = at::randn({ experts, 2 * inter, hidden }, opts) * 0.02;
+    const auto down = at::randn({ experts, hidden, inter }, opts) * 0.02;
+    const auto ids = std::get<1>(at::rand({ tokens, experts }, opts.dtype(at::kFloat)).topk(k, -1)); // distinct
+    const auto weights = at::softmax(at::randn({ tokens, k }, opts.dtype(at::kFloat)), -1).to(weightType);
+    const auto a = sortAssignments(ids, weights, experts);
+    const auto gu = groupedMatmul(x.index_select(0, a.tokenOfSlot), gateUp.transpose(1, 2), a.groupEnds); // [S, 2I]
+    const auto name = "prefill T=" + std::to_string(tokens) + " E=" + std::to_string(experts) + " k="
+        + std::to_string(k) + " H=" + std::to_string(hidden) + " I=" + std::to_string(inter)
+        + (weightType == at::kBFloat16 ? " (bf16 weights)" : "");
+    if (!applies(fusedSiluProductApplies(gu), "fused SiLU product", name.c_str())
+        || !applies(fusedCombineSortedApplies(gu, ids), "fused combine", name.c_str()))
+        return;
+    const auto h = at::silu(gu.narrow(1, 0, inter)) * gu.narrow(1, inter, inter);
+    reportIdentical(name + ": SiLU product", fusedSiluProduct(gu), h);
+    const auto y = groupedMatmul(h, down.transpose(1, 2), a.groupEnds); // [S, H]
+    const auto expected = combineExpertSlots(x, a, (y * a.weightOfSlot.unsqueeze(1)).to(x.scalar_type()));
+    reportIdentical(name + ": combination", fusedCombineSorted(y, a.slotOrder, ids, weights), expected);
 }
 
 void normCase(std::int64_t rows, std::int64_t d)
@@ -515,6 +549,11 @@ int main()
     gatedGemvCase(1, 2048, 5632); // Qwen2-MoE's shared expert
     mlaStepCase("MLA step, float32 complex rope (DeepSeek-V2) 1 x 16", true, 1, 16);
     mlaStepCase("MLA step, bf16 interleaved rope 3 tokens x 42 heads", false, 3, 42);
+    prefillMoeCase(2048, 64, 8, 2048, 1024, at::kBFloat16); // OLMoE-1B-7B
+    prefillMoeCase(2048, 64, 6, 2048, 1408); // DeepSeek-V2-Lite
+    prefillMoeCase(512, 128, 8, 2048, 768); // Qwen3-30B-A3B
+    prefillMoeCase(300, 60, 4, 2048, 1408); // Qwen2-MoE: not every expert chosen
+    prefillMoeCase(77, 8, 2, 4096, 14336); // Mixtral-8x7B
     mlaCase("MLA absorbed (DeepSeek-V2-Lite) T=1 H=16 S=760", 1, 16, 760, 700);
     mlaCase("MLA absorbed, chunk edges T=3 H=16 S=96 (keys 64..66)", 3, 16, 96, 64);
     mlaCase("MLA absorbed (DeepSeek-V3 heads) T=2 H=128 S=1000", 2, 128, 1000, 997);

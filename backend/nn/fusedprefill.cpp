@@ -1,0 +1,71 @@
+#include "nn/fusedprefill.h"
+
+#include "core/error.h"
+
+#ifdef MOESCOPE_HAVE_CUDA_KERNELS
+#include "kernels/decodekernels.h"
+#include "nn/kernelinputs.h"
+
+#include <ATen/autocast_mode.h>
+#include <c10/cuda/CUDAException.h>
+#endif
+
+namespace moescope {
+
+#ifdef MOESCOPE_HAVE_CUDA_KERNELS
+using namespace kernelinputs;
+
+namespace {
+    bool kernelsServe(const at::Tensor& t)
+    {
+        return kernelsMayRun() && cudaBf16(t) && !at::autocast::is_autocast_enabled(at::kCUDA) && t.dim() == 2
+            && t.is_contiguous() && aligned16(t);
+    }
+} // namespace
+
+bool fusedSiluProductApplies(const at::Tensor& gateUp)
+{
+    return kernelsServe(gateUp) && gateUp.size(1) % 16 == 0;
+}
+
+at::Tensor fusedSiluProduct(const at::Tensor& gateUp)
+{
+    const auto rows = gateUp.size(0), inter = gateUp.size(1) / 2;
+    auto h = at::empty({ rows, inter }, gateUp.options()); // [N, I]
+    kernels::launchSiluProduct(bf16Data(gateUp), rows, inter, bf16Data(h), streamOf(gateUp));
+    C10_CUDA_KERNEL_LAUNCH_CHECK();
+    return h;
+}
+
+bool fusedCombineSortedApplies(const at::Tensor& y, const at::Tensor& ids)
+{
+    return kernelsServe(y) && ids.dim() == 2 && ids.size(1) >= 1 && ids.size(1) <= kernels::kMaxTopK
+        && y.size(0) == ids.numel();
+}
+
+at::Tensor fusedCombineSorted(const at::Tensor& y, const at::Tensor& order, const at::Tensor& ids,
+    const at::Tensor& weights)
+{
+    const auto tokens = ids.size(0), k = ids.size(1), hidden = y.size(1);
+    const auto slotIds = ids.to(at::kLong).contiguous(); // [T, k]
+    const auto slotOrder = order.to(at::kLong).contiguous(); // [T*k]
+    const auto slotWeights = slotWeightsTensor(weights); // [T, k]
+    auto rowOfSlot = at::empty({ tokens * k }, slotIds.options()); // [T*k] scratch
+    auto out = at::empty({ tokens, hidden }, y.options()); // [T, H]
+    kernels::launchCombineSortedSlots(bf16Data(y), slotOrder.data_ptr<std::int64_t>(),
+        slotIds.data_ptr<std::int64_t>(), slotWeightsOf(slotWeights), tokens, static_cast<int>(k), hidden,
+        rowOfSlot.data_ptr<std::int64_t>(), bf16Data(out), streamOf(y));
+    C10_CUDA_KERNEL_LAUNCH_CHECK();
+    return out;
+}
+#else
+bool fusedSiluProductApplies(const at::Tensor&) { return false; }
+at::Tensor fusedSiluProduct(const at::Tensor&) { throw UnsupportedError("this build has no fused CUDA kernels"); }
+bool fusedCombineSortedApplies(const at::Tensor&, const at::Tensor&) { return false; }
+at::Tensor fusedCombineSorted(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&)
+{
+    throw UnsupportedError("this build has no fused CUDA kernels");
+}
+#endif
+
+} // namespace moescope
