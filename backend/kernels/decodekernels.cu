@@ -13,31 +13,84 @@ namespace moescope::kernels {
 using namespace device;
 
 namespace {
-// One thread per (token, output row): the token's slot outputs y [S, H] (bf16, as each expert's output is),
+// V consecutive values of bf16 row data as floats (V = 8: one 16-byte load), and back.
+template <int V>
+__device__ __forceinline__ void loadFloats(const bf16* __restrict__ p, float (&v)[V])
+{
+    if constexpr (V == 8) {
+        const uint4 raw = *reinterpret_cast<const uint4*>(p);
+        const auto* pairs = reinterpret_cast<const __nv_bfloat162*>(&raw);
+#pragma unroll
+        for (int j = 0; j < 4; ++j) {
+            const float2 f = __bfloat1622float2(pairs[j]);
+            v[2 * j] = f.x;
+            v[2 * j + 1] = f.y;
+        }
+    } else {
+#pragma unroll
+        for (int j = 0; j < V; ++j)
+            v[j] = __bfloat162float(p[j]);
+    }
+}
+template <int V>
+__device__ __forceinline__ void storeBf16(const float (&v)[V], bf16* __restrict__ p)
+{
+    if constexpr (V == 8) {
+        uint4 raw;
+        auto* pairs = reinterpret_cast<__nv_bfloat162*>(&raw);
+#pragma unroll
+        for (int j = 0; j < 4; ++j)
+            pairs[j] = __floats2bfloat162_rn(v[2 * j], v[2 * j + 1]);
+        *reinterpret_cast<uint4*>(p) = raw;
+    } else {
+#pragma unroll
+        for (int j = 0; j < V; ++j)
+            p[j] = __float2bfloat16(v[j]);
+    }
+}
+
+// One thread per (token, V output rows): the token's slot outputs y [S, H] (bf16, as each expert's output is),
 // scaled by their routing weights and added in ascending expert id with the eager path's roundings (bf16 scaled
-// value, bf16 after each addition). Slot s's output is row s of y, or row rowOfSlot[s] when that is not null.
+// value, bf16 after each addition). Slot s's output is row s of y, or row rowOfSlot[s] when that is not null. The
+// slots' rows and weights are found first, so that the k loads of y are in flight together.
+template <int V>
 __global__ void combineSlotsKernel(const bf16* __restrict__ y, const std::int64_t* __restrict__ ids,
     SlotWeights weights, std::int64_t tokens, int k, std::int64_t hidden, const std::int64_t* __restrict__ rowOfSlot,
     bf16* __restrict__ out)
 {
     awaitPreviousKernel();
-    const std::int64_t index = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+    const std::int64_t index = (static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) * V;
     if (index >= tokens * hidden)
         return;
     const std::int64_t token = index / hidden;
-    const std::int64_t row = index % hidden;
+    const std::int64_t col = index % hidden;
     int order[kMaxTopK];
     slotsByExpert(ids, token, k, order);
-    float acc = 0.f;
-    for (int n = 0; n < k; ++n) {
+    const bf16* rows[kMaxTopK];
+    float weight[kMaxTopK];
+#pragma unroll
+    for (int n = 0; n < kMaxTopK; ++n) {
+        if (n >= k)
+            break;
         const std::int64_t slot = token * k + order[n];
-        const float weight = weights.bf16 ? __bfloat162float(static_cast<const bf16*>(weights.data)[slot])
-                                          : static_cast<const float*>(weights.data)[slot];
-        const std::int64_t yRow = rowOfSlot ? rowOfSlot[slot] : slot;
-        const float value = roundBf16(__bfloat162float(y[yRow * hidden + row]) * weight);
-        acc = n == 0 ? value : roundBf16(acc + value);
+        weight[n] = weights.bf16 ? __bfloat162float(static_cast<const bf16*>(weights.data)[slot])
+                                 : static_cast<const float*>(weights.data)[slot];
+        rows[n] = y + (rowOfSlot ? rowOfSlot[slot] : slot) * hidden + col;
     }
-    out[index] = __float2bfloat16(acc);
+    float acc[V];
+#pragma unroll
+    for (int n = 0; n < kMaxTopK; ++n) {
+        if (n >= k)
+            break;
+        float v[V];
+        loadFloats<V>(rows[n], v);
+#pragma unroll
+        for (int j = 0; j < V; ++j) {
+            const float value = roundBf16(v[j] * weight[n]);
+            acc[j] = n == 0 ? value : roundBf16(acc[j] + value);
+        }
+    }
+    storeBf16<V>(acc, out + index);
 }
 
 // One warp per (slot, intermediate row j): gate row j and up row j of the slot's expert (gate + e * expertStride,
@@ -329,7 +382,7 @@ bool chainedLaunchEnabled()
         // (e.g. a build for 8.0 only, its PTX compiled for a Hopper GPU at load time) has no grid dependency wait, and
         // launched chained it would run beside the kernel before it. All kernels share one architecture list.
         cudaFuncAttributes attributes {};
-        return cudaFuncGetAttributes(&attributes, combineSlotsKernel) == cudaSuccess && attributes.ptxVersion >= 90;
+        return cudaFuncGetAttributes(&attributes, combineSlotsKernel<1>) == cudaSuccess && attributes.ptxVersion >= 90;
     }();
     return enabled;
 }
@@ -339,12 +392,19 @@ void launchGroupSlots(const std::int64_t* ids, int slots, int experts, int* star
     launchChained(groupSlotsKernel, 1, 256, 2 * experts * sizeof(int), stream, ids, slots, experts, starts, slotList);
 }
 
+constexpr std::int64_t kMinVectorTokens = 64;
+
 void launchCombineSlots(const bf16* y, const std::int64_t* ids, SlotWeights weights, std::int64_t tokens, int k,
     std::int64_t hidden, bf16* out, cudaStream_t stream, const std::int64_t* rowOfSlot)
 {
     constexpr int threads = 256;
-    const auto blocks = static_cast<unsigned>((tokens * hidden + threads - 1) / threads);
-    launchChained(combineSlotsKernel, blocks, threads, 0, stream, y, ids, weights, tokens, k, hidden, rowOfSlot, out);
+    // 8 values a thread for a prefill's many tokens (rows of 16-byte multiples; y and out come from the allocator,
+    // aligned); a decode step's few rows one value a thread, spread over more SMs.
+    const bool vectors = hidden % 8 == 0 && tokens >= kMinVectorTokens;
+    const std::int64_t perThread = vectors ? 8 : 1;
+    const auto blocks = static_cast<unsigned>((tokens * hidden / perThread + threads - 1) / threads);
+    launchChained(vectors ? combineSlotsKernel<8> : combineSlotsKernel<1>, blocks, threads, 0, stream, y, ids, weights,
+        tokens, k, hidden, rowOfSlot, out);
 }
 } // namespace device
 
