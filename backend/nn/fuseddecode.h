@@ -69,8 +69,9 @@ bool fusedRouterApplies(const at::Tensor& x, const at::Tensor& weight, std::int6
 RoutingDecision fusedRouter(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, std::int64_t k,
     bool sigmoid, bool normalize, double scaling);
 
-// x [T, heads, dim] bf16 on CUDA with few rows (last dim contiguous), cos/sin [T, dim/2] float32.
-bool fusedRopeApplies(const at::Tensor& x, const at::Tensor& cos);
+// x [T, heads, dim] bf16 on CUDA (last dim contiguous), cos/sin [T, dim/2] float32. Rotating in bf16: any number of
+// rows, bit for bit the eager rotation (prefill uses it too); in float32 (as fusedRope's flag): decode rows only.
+bool fusedRopeApplies(const at::Tensor& x, const at::Tensor& cos, bool float32 = false);
 // interleaved, float32, keepInterleaved: as kernels::launchRope. Returns [T, heads, dim] contiguous.
 at::Tensor fusedRope(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin, bool interleaved, bool float32,
     bool keepInterleaved);

@@ -108,7 +108,7 @@ std::pair<at::Tensor, at::Tensor> Rope::cosSin(const at::Tensor& positions) cons
 
 at::Tensor Rope::apply(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin) const
 {
-    if (fusedRopeApplies(x, cos)) // decode on CUDA: one kernel instead of about ten
+    if (fusedRopeApplies(x, cos, m_float32)) // on CUDA: one kernel instead of about ten
         return fusedRope(x, cos, sin, m_interleaved, m_float32, m_float32 && m_interleaved);
     return applyUnfused(x, cos, sin);
 }

@@ -327,9 +327,18 @@ void ropeCase(const char* name, bool interleaved, bool float32, std::int64_t tok
     const auto q = at::randn({ tokens, heads, 128 + dim }, opts).narrow(2, 128, dim);
     const auto positions = at::arange(3000, 3000 + tokens, opts.dtype(at::kLong));
     const auto [cos, sin] = rope.cosSin(positions);
-    if (!applies(fusedRopeApplies(q, cos), "fused rope", name))
+    if (float32 && tokens * heads > 128) { // prefill keeps the eager float32 rotation (it rounds differently)
+        const bool declined = !fusedRopeApplies(q, cos, true);
+        failures += declined ? 0 : 1;
+        std::printf("%-58s %s\n", name, declined ? "left to the eager path  ok" : "fused  FAILED");
         return;
-    report(name, rope.apply(q, cos, sin), rope.applyUnfused(q, cos, sin), 2e-2);
+    }
+    if (!applies(fusedRopeApplies(q, cos, float32), "fused rope", name))
+        return;
+    if (float32)
+        report(name, rope.apply(q, cos, sin), rope.applyUnfused(q, cos, sin), 2e-2);
+    else // elementwise with the same roundings: identical at any size
+        reportIdentical(name, rope.apply(q, cos, sin), rope.applyUnfused(q, cos, sin));
 }
 // A step's rotation and cache write in one kernel against rotating with the plain path and index_copy_ into the cache;
 // the cache rows not written must stay as they were. With norms (per head, or over a token's whole projection), q
@@ -534,6 +543,10 @@ int main()
     ropeCase("rope interleaved to halves, bf16 (DeepSeek-V3) 2 x 16 x 64", true, false, 2, 16, 64);
     ropeCase("rope interleaved, float32 complex (DeepSeek-V2) 1 x 16 x 64", true, true, 1, 16, 64);
     ropeCase("rope halves, float32 1 x 8 x 128", false, true, 1, 8, 128);
+    ropeCase("prefill rope halves, bf16 (OLMoE) 2048 x 16 x 128", false, false, 2048, 16, 128);
+    ropeCase("prefill rope halves, bf16 (Qwen3 queries) 2048 x 32 x 128", false, false, 2048, 32, 128);
+    ropeCase("prefill rope interleaved, float32 (DeepSeek-V2) 2048 x 16 x 64", true, true, 2048, 16, 64);
+    ropeCase("prefill rope interleaved to halves (DeepSeek-V3) 2048 x 128 x 64", true, false, 2048, 128, 64);
     ropeStepCase("rope + cache, halves (OLMoE) 1 x 16/16 x 128", false, 1, 16, 16, 128);
     ropeStepCase("rope + cache, halves (Qwen3) 3 x 32/4 x 128", false, 3, 32, 4, 128);
     ropeStepCase("rope + cache, interleaved (Mixtral-like) 2 x 8/2 x 64", true, 2, 8, 2, 64);
