@@ -18,14 +18,7 @@ template <int V>
 __device__ __forceinline__ void loadFloats(const bf16* __restrict__ p, float (&v)[V])
 {
     if constexpr (V == 8) {
-        const uint4 raw = *reinterpret_cast<const uint4*>(p);
-        const auto* pairs = reinterpret_cast<const __nv_bfloat162*>(&raw);
-#pragma unroll
-        for (int j = 0; j < 4; ++j) {
-            const float2 f = __bfloat1622float2(pairs[j]);
-            v[2 * j] = f.x;
-            v[2 * j + 1] = f.y;
-        }
+        unpack8(*reinterpret_cast<const uint4*>(p), v);
     } else {
 #pragma unroll
         for (int j = 0; j < V; ++j)
@@ -36,12 +29,7 @@ template <int V>
 __device__ __forceinline__ void storeBf16(const float (&v)[V], bf16* __restrict__ p)
 {
     if constexpr (V == 8) {
-        uint4 raw;
-        auto* pairs = reinterpret_cast<__nv_bfloat162*>(&raw);
-#pragma unroll
-        for (int j = 0; j < 4; ++j)
-            pairs[j] = __floats2bfloat162_rn(v[2 * j], v[2 * j + 1]);
-        *reinterpret_cast<uint4*>(p) = raw;
+        *reinterpret_cast<uint4*>(p) = pack8(v);
     } else {
 #pragma unroll
         for (int j = 0; j < V; ++j)

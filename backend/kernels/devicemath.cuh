@@ -18,6 +18,27 @@ __device__ __forceinline__ float roundBf16(float v)
     return __bfloat162float(__float2bfloat16(v));
 }
 
+// The 8 bf16 values of a 16-byte word as floats, and 8 floats rounded (to nearest even) into one.
+__device__ __forceinline__ void unpack8(const uint4& v, float (&f)[8])
+{
+    const auto* pairs = reinterpret_cast<const __nv_bfloat162*>(&v);
+#pragma unroll
+    for (int j = 0; j < 4; ++j) {
+        const float2 two = __bfloat1622float2(pairs[j]);
+        f[2 * j] = two.x;
+        f[2 * j + 1] = two.y;
+    }
+}
+__device__ __forceinline__ uint4 pack8(const float (&f)[8])
+{
+    uint4 v;
+    auto* pairs = reinterpret_cast<__nv_bfloat162*>(&v);
+#pragma unroll
+    for (int j = 0; j < 4; ++j)
+        pairs[j] = __floats2bfloat162_rn(f[2 * j], f[2 * j + 1]);
+    return v;
+}
+
 // 8 products of one 16-byte load of a and b added to acc.
 __device__ __forceinline__ float dot8(const uint4& a, const uint4& b, float acc)
 {

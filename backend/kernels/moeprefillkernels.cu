@@ -24,18 +24,13 @@ __global__ void siluProductKernel(const bf16* __restrict__ gateUp, std::int64_t 
     if (index >= rows * inter)
         return;
     const std::int64_t row = index / inter, col = index % inter;
-    const uint4 g = *reinterpret_cast<const uint4*>(gateUp + row * 2 * inter + col);
-    const uint4 u = *reinterpret_cast<const uint4*>(gateUp + row * 2 * inter + inter + col);
-    uint4 result;
-    const auto* g2 = reinterpret_cast<const __nv_bfloat162*>(&g);
-    const auto* u2 = reinterpret_cast<const __nv_bfloat162*>(&u);
-    auto* r2 = reinterpret_cast<__nv_bfloat162*>(&result);
+    float gate[8], up[8], product[8];
+    unpack8(*reinterpret_cast<const uint4*>(gateUp + row * 2 * inter + col), gate);
+    unpack8(*reinterpret_cast<const uint4*>(gateUp + row * 2 * inter + inter + col), up);
 #pragma unroll
-    for (int j = 0; j < 4; ++j) {
-        const float2 gf = __bfloat1622float2(g2[j]), uf = __bfloat1622float2(u2[j]);
-        r2[j] = __halves2bfloat162(siluProduct(gf.x, uf.x), siluProduct(gf.y, uf.y));
-    }
-    *reinterpret_cast<uint4*>(h + index) = result;
+    for (int j = 0; j < 8; ++j)
+        product[j] = __bfloat162float(siluProduct(gate[j], up[j])); // a bf16 value: packing it back is exact
+    *reinterpret_cast<uint4*>(h + index) = pack8(product);
 }
 
 // rowOfSlot[order[p]] = p: where each slot's output lies in the sorted y.

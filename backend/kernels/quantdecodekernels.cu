@@ -49,16 +49,9 @@ struct RowSpan {
 };
 
 // x [i, i + 8) as floats.
-__device__ __forceinline__ void loadInputs8(const bf16* __restrict__ x, std::int64_t i, float* xf)
+__device__ __forceinline__ void loadInputs8(const bf16* __restrict__ x, std::int64_t i, float (&xf)[8])
 {
-    const uint4 v = *reinterpret_cast<const uint4*>(x + i);
-    const auto* v2 = reinterpret_cast<const __nv_bfloat162*>(&v);
-#pragma unroll
-    for (int j = 0; j < 4; ++j) {
-        const float2 f = __bfloat1622float2(v2[j]);
-        xf[2 * j] = f.x;
-        xf[2 * j + 1] = f.y;
-    }
+    unpack8(*reinterpret_cast<const uint4*>(x + i), xf);
 }
 
 // sum over the 8 int8 codes of words w0, w1 of code * x. Each byte, offset by 128 to be unsigned, is permuted into

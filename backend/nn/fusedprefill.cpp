@@ -3,19 +3,18 @@
 #include "core/error.h"
 
 #ifdef MOESCOPE_HAVE_CUDA_KERNELS
-#include "kernels/decodekernels.h"
-#include "nn/kernelinputs.h"
+#include "nn/kernelinputs.h" // the kernels' API, the input checks and the launch check
 
 #include <ATen/autocast_mode.h>
-#include <c10/cuda/CUDAException.h>
 #endif
 
 namespace moescope {
 
 #ifdef MOESCOPE_HAVE_CUDA_KERNELS
-using namespace kernelinputs;
-
 namespace {
+    using namespace kernelinputs;
+
+    // A tensor the prefill kernels read or write: bf16 on CUDA, 2-D, contiguous, 16-byte aligned, in inference.
     bool kernelsServe(const at::Tensor& t)
     {
         return kernelsMayRun() && cudaBf16(t) && !at::autocast::is_autocast_enabled(at::kCUDA) && t.dim() == 2

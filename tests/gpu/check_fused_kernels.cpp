@@ -56,15 +56,26 @@ bool applies(bool ok, const char* kernel, const char* name)
     return ok;
 }
 
+// Random routed experts of a bf16 model and a routing of `tokens` tokens to k distinct experts each.
+struct RandomMoe {
+    at::Tensor x, gateUp, down, ids, weights;
+    RandomMoe(std::int64_t tokens, std::int64_t experts, std::int64_t k, std::int64_t hidden, std::int64_t inter,
+        at::ScalarType weightType)
+    {
+        const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+        x = at::randn({ tokens, hidden }, opts);
+        gateUp = at::randn({ experts, 2 * inter, hidden }, opts) * 0.02;
+        down = at::randn({ experts, hidden, inter }, opts) * 0.02;
+        ids = std::get<1>(at::rand({ tokens, experts }, opts.dtype(at::kFloat)).topk(k, -1)); // distinct
+        weights = at::softmax(at::randn({ tokens, k }, opts.dtype(at::kFloat)), -1).to(weightType);
+    }
+};
+
 void moeCase(std::int64_t tokens, std::int64_t experts, std::int64_t k, std::int64_t hidden, std::int64_t inter,
     at::ScalarType weightType = at::kFloat)
 {
-    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
-    const auto x = at::randn({ tokens, hidden }, opts);
-    const auto gateUp = at::randn({ experts, 2 * inter, hidden }, opts) * 0.02;
-    const auto down = at::randn({ experts, hidden, inter }, opts) * 0.02;
-    const auto ids = std::get<1>(at::rand({ tokens, experts }, opts.dtype(at::kFloat)).topk(k, -1)); // distinct
-    const auto weights = at::softmax(at::randn({ tokens, k }, opts.dtype(at::kFloat)), -1).to(weightType);
+    const RandomMoe m(tokens, experts, k, hidden, inter, weightType);
+    const auto &x = m.x, &gateUp = m.gateUp, &down = m.down, &ids = m.ids, &weights = m.weights;
     if (!fusedMoeDecodeApplies(x, k, gateUp, down)) {
         std::printf("fused MoE decode does not apply to T=%ld E=%ld k=%ld H=%ld I=%ld  FAILED\n", tokens, experts, k,
             hidden, inter);
@@ -103,14 +114,10 @@ void reportIdentical(const std::string& what, const at::Tensor& got, const at::T
 void prefillMoeCase(std::int64_t tokens, std::int64_t experts, std::int64_t k, std::int64_t hidden, std::int64_t inter,
     at::ScalarType weightType = at::kFloat)
 {
-    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
-    const auto x = at::randn({ tokens, hidden }, opts);
-    const auto gateUp = at::randn({ experts, 2 * inter, hidden }, opts) * 0.02;
-    const auto down = at::randn({ experts, hidden, inter }, opts) * 0.02;
-    const auto ids = std::get<1>(at::rand({ tokens, experts }, opts.dtype(at::kFloat)).topk(k, -1)); // distinct
-    const auto weights = at::softmax(at::randn({ tokens, k }, opts.dtype(at::kFloat)), -1).to(weightType);
+    const RandomMoe m(tokens, experts, k, hidden, inter, weightType);
+    const auto &x = m.x, &ids = m.ids, &weights = m.weights;
     const auto a = sortAssignments(ids, weights, experts);
-    const auto gu = groupedMatmul(x.index_select(0, a.tokenOfSlot), gateUp.transpose(1, 2), a.groupEnds); // [S, 2I]
+    const auto gu = groupedMatmul(x.index_select(0, a.tokenOfSlot), m.gateUp.transpose(1, 2), a.groupEnds); // [S, 2I]
     const auto name = "prefill T=" + std::to_string(tokens) + " E=" + std::to_string(experts) + " k="
         + std::to_string(k) + " H=" + std::to_string(hidden) + " I=" + std::to_string(inter)
         + (weightType == at::kBFloat16 ? " (bf16 weights)" : "");
@@ -119,7 +126,7 @@ void prefillMoeCase(std::int64_t tokens, std::int64_t experts, std::int64_t k, s
         return;
     const auto h = at::silu(gu.narrow(1, 0, inter)) * gu.narrow(1, inter, inter);
     reportIdentical(name + ": SiLU product", fusedSiluProduct(gu), h);
-    const auto y = groupedMatmul(h, down.transpose(1, 2), a.groupEnds); // [S, H]
+    const auto y = groupedMatmul(h, m.down.transpose(1, 2), a.groupEnds); // [S, H]
     const auto expected = combineExpertSlots(x, a, (y * a.weightOfSlot.unsqueeze(1)).to(x.scalar_type()));
     reportIdentical(name + ": combination", fusedCombineSorted(y, a.slotOrder, ids, weights), expected);
 }
