@@ -127,6 +127,8 @@ BenchmarkResult runBenchmark(Transformer& model, const BenchmarkOptions& o)
 {
     if (o.promptTokens < 1 || o.generateTokens < 1)
         throw InvalidArgumentError("benchmark needs at least one prompt and one generated token");
+    if (o.prefillRuns < 1)
+        throw InvalidArgumentError("benchmark needs at least one timed prefill (--prefill-runs)");
     c10::InferenceMode inference;
     const auto& spec = model.spec();
     const auto device = model.options().device();
@@ -147,7 +149,7 @@ BenchmarkResult runBenchmark(Transformer& model, const BenchmarkOptions& o)
     // Prefill: the median of prefillRuns runs into fresh caches; the last run's cache is the one decode continues.
     KvCache cache = model.makeCache();
     std::int64_t next = 0;
-    for (std::int64_t run = 0; run < std::max<std::int64_t>(1, o.prefillRuns); ++run) {
+    for (std::int64_t run = 0; run < o.prefillRuns; ++run) {
         cache = model.makeCache();
         cache.reserve(maxLength);
         const auto t0 = Clock::now();

@@ -1,5 +1,5 @@
 // What a fresh machine gets without a download, checked as a user would run it: the generated sample report is
-// ingested into exactly the structure and figures its ground truth states, the bundled finmoe-tiny loads and scores
+// ingested into exactly the structure and figures its ground truth states, the bundled finmoe-tiny loads, benchmarks and scores
 // the whole report on the CPU, and its perplexity on an excerpt of a real 10-K stays under the bound recorded when it
 // was trained (resources/models/finmoe-tiny/training/evaluation.json).
 
@@ -16,7 +16,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 using namespace moescope;
 
@@ -148,6 +150,39 @@ private slots:
         QVERIFY(p.waitForFinished(60'000));
         QCOMPARE(p.exitCode(), 1);
         QVERIFY2(p.readAllStandardError().contains("line 2"), "the malformed line is not named");
+    }
+
+    // `bench` on the bundled model and the CPU: the documented keys, the median of the timed prefills as the
+    // prefill speed, and a clear error for a benchmark with nothing to time.
+    void bundledModelBenchmarksOnTheCpu()
+    {
+        const auto out = QJsonDocument::fromJson(runCli({ "bench", "--model", demoModel(), "--prompt", "96", "--gen",
+                                                     "6", "--prefill-runs", "3", "--device", "cpu", "--json" }))
+                             .object();
+        QVERIFY(!out.isEmpty());
+        QCOMPARE(out["prompt"].toInt(), 96);
+        QCOMPARE(out["family"].toString(), QString("DeepSeek-V2"));
+        QVERIFY(!out["cuda_graphs"].toBool());
+        const auto runs = out["prefill_ms"].toArray();
+        QCOMPARE(runs.size(), 3);
+        std::vector<double> ms;
+        for (const auto& r : runs)
+            ms.push_back(r.toDouble());
+        QVERIFY(*std::min_element(ms.begin(), ms.end()) > 0);
+        std::sort(ms.begin(), ms.end());
+        QVERIFY(std::abs(out["prefill_tok_s"].toDouble() - 96 / (ms[1] / 1e3)) <= 1e-6 * out["prefill_tok_s"].toDouble());
+        QVERIFY(out["decode_tok_s"].toDouble() > 0);
+        QVERIFY(out["ms_per_token_median"].toDouble() <= out["ms_per_token_p90"].toDouble());
+        QVERIFY(out["weight_bytes"].toInteger() > 0);
+        const double floor = out["floor_fraction"].toDouble();
+        QVERIFY2(floor > 0 && floor <= 1, qPrintable(QString::number(floor)));
+
+        QProcess p;
+        p.start(test::cliPath(), { "bench", "--model", demoModel(), "--prompt", "16", "--gen", "2", "--prefill-runs",
+                                     "0", "--device", "cpu" });
+        QVERIFY(p.waitForFinished(120'000));
+        QCOMPARE(p.exitCode(), 1);
+        QVERIFY2(p.readAllStandardError().contains("--prefill-runs"), "the bad option is not named");
     }
 
     void fixtureExcerptStaysUnderTheRecordedBound()
