@@ -1,7 +1,7 @@
 // What a fresh machine gets without a download, checked as a user would run it: the generated sample report is
-// ingested into exactly the structure and figures its ground truth states, the bundled finmoe-tiny loads, benchmarks and scores
-// the whole report on the CPU, and its perplexity on an excerpt of a real 10-K stays under the bound recorded when it
-// was trained (resources/models/finmoe-tiny/training/evaluation.json).
+// ingested into exactly the structure and figures its ground truth states, the bundled finmoe-tiny loads, benchmarks
+// and scores the whole report on the CPU, and its perplexity on an excerpt of a real 10-K stays under the bound
+// recorded when it was trained (resources/models/finmoe-tiny/training/evaluation.json).
 
 #include "docs/documentopener.h"
 #include "testsupport.h"
