@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """transformers' speed on the same random-weight configurations that `moescope-cli bench --random-weights` measures:
-prefill of --prompt tokens (warm; the median of --prefill-runs) and batch-1 greedy decode of --gen tokens with a KV cache, bf16, on CUDA. Prints one JSON
-line per configuration with the same keys as the CLI (prefill_tok_s, decode_tok_s, ms_per_token_median).
+prefill of --prompt tokens (warm; the median of --prefill-runs) and batch-1 greedy decode of --gen tokens with a KV
+cache, bf16, on CUDA. Prints one JSON line per configuration with the same keys as the CLI (prefill_tok_s, prefill_ms,
+decode_tok_s, ms_per_token_median).
     python3 tests/gpu/peer_bench.py --config cfg.json [--config ...] [--prompt 2048] [--gen 128] [--experts grouped_mm]
 """
 import argparse, json, statistics, time
@@ -45,7 +46,8 @@ for path in a.config:
             nxt.item()  # synchronises, as the CLI's argmax does
             times.append((time.perf_counter() - t) * 1e3)
     print(json.dumps({"model": path, "peer": "transformers " + transformers.__version__, "experts": a.experts,
-                      "prefill_tok_s": prefill, "prefill_ms": prefill_ms, "decode_tok_s": len(times) / (sum(times) / 1e3),
+                      "prefill_tok_s": prefill, "prefill_ms": prefill_ms,
+                      "decode_tok_s": len(times) / (sum(times) / 1e3),
                       "ms_per_token_median": statistics.median(times)}), flush=True)
     del model, cache, out
     torch.cuda.empty_cache()

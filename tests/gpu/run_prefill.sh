@@ -10,19 +10,22 @@ models=${MODELS:-olmoe-1b-7b deepseek-v2-lite qwen3-30b-a3b}
 for cfg in $models; do
     $cli bench --config .carry/configs/$cfg.json --random-weights --prompt ${PROMPT:-2048} --gen 32 --device cuda \
         --dtype bf16 --profile /tmp/trace-$cfg --json 2>&1 | grep -E '^\{|rror' | tee -a "$out/bench_prefill.jsonl"
-    python3 tests/gpu/trace_summary.py /tmp/trace-$cfg.prefill.json --top 25 --host-ops 25 | tee -a "$out/trace_prefill.txt"
+    python3 tests/gpu/trace_summary.py /tmp/trace-$cfg.prefill.json --top 25 --host-ops 25 |
+        tee -a "$out/trace_prefill.txt"
     echo "$cfg done at $(( $(date +%s) - t0 )) s"
 done
 if [ "${PEER:-1}" = 1 ]; then
-    python3 tests/gpu/peer_bench.py --prompt ${PROMPT:-2048} --gen 8 $(for m in $models; do echo --config .carry/configs/$m.json; done) \
-        2>&1 | grep '^{' | tee "$out/bench_transformers.jsonl"
+    configs=$(for m in $models; do echo --config .carry/configs/$m.json; done)
+    python3 tests/gpu/peer_bench.py --prompt ${PROMPT:-2048} --gen 8 $configs 2>&1 | grep '^{' |
+        tee "$out/bench_transformers.jsonl"
 fi
 python3 - "$out/bench_prefill.jsonl" "$out/bench_transformers.jsonl" <<'PY' | tee "$out/prefill_table.md"
 import json, os, sys
 def rows(path):
     if not os.path.exists(path):
         return {}
-    return {json.loads(l)["model"].split("/")[-1].removesuffix(".json"): json.loads(l) for l in open(path) if l.startswith("{")}
+    lines = [json.loads(l) for l in open(path) if l.startswith("{")]
+    return {r["model"].split("/")[-1].removesuffix(".json"): r for r in lines}
 ours, peer = rows(sys.argv[1]), rows(sys.argv[2])
 print("| model | prefill tok/s ours (runs, ms) | transformers (runs, ms) | ours / transformers |")
 print("| --- | ---: | ---: | ---: |")

@@ -7,8 +7,8 @@ set -uo pipefail
 source "$(dirname "$0")/setup_run.sh"
 for scheme in ${SCHEMES:-int4-g128}; do
     python3 tests/gpu/quantize_memory.py --cli "$cli" --config .carry/configs/deepseek-v2-lite.json --device cuda \
-        --init-device cuda --scheme "$scheme" --work /tmp/quantize-memory 2>&1 | tee -a "$out/quantize_memory.log" | grep '^{' |
-        tee -a "$out/quantize_memory.jsonl"
+        --init-device cuda --scheme "$scheme" --work /tmp/quantize-memory 2>&1 | tee -a "$out/quantize_memory.log" |
+        grep '^{' | tee -a "$out/quantize_memory.jsonl"
     echo "$scheme done at $(( $(date +%s) - t0 )) s"
 done
 echo "all done: $(( $(date +%s) - t0 )) s"
