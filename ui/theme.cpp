@@ -2,9 +2,11 @@
 
 #include <QApplication>
 #include <QPalette>
+#include <QProxyStyle>
 #include <QSettings>
 #include <QStyle>
 #include <QStyleFactory>
+#include <QStyleOptionButton>
 
 namespace moescope {
 
@@ -34,12 +36,43 @@ namespace {
         p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x7a, 0x7f, 0x86));
         return p;
     }
+
+    // Fusion outlines check boxes and radio buttons in the window colour darkened, which on the dark palette is the
+    // colour of the fields they sit on: an unchecked box vanished (the Quantization panel's variants looked like plain
+    // labels). On the dark palette they are outlined from a light grey instead; everything else is Fusion's.
+    class ThemedFusionStyle : public QProxyStyle {
+    public:
+        ThemedFusionStyle()
+            : QProxyStyle(QStyleFactory::create("Fusion"))
+        {
+        }
+
+        void drawPrimitive(PrimitiveElement element, const QStyleOption* option, QPainter* painter,
+            const QWidget* widget) const override
+        {
+            const auto* button = qstyleoption_cast<const QStyleOptionButton*>(option);
+            if (g_theme == Theme::Dark && button
+                && (element == PE_IndicatorCheckBox || element == PE_IndicatorRadioButton)) {
+                QStyleOptionButton outlined = *button;
+                outlined.palette.setColor(QPalette::Window, kDarkIndicatorFrame);
+                QProxyStyle::drawPrimitive(element, &outlined, painter, widget);
+                return;
+            }
+            QProxyStyle::drawPrimitive(element, option, painter, widget);
+        }
+
+    private:
+        // Fusion draws the frame in this colour darkened 1.4x and lightened 1.1x: about #8a9098, the dark
+        // palette's placeholder grey.
+        static inline const QColor kDarkIndicatorFrame { 0xb0, 0xb7, 0xc1 };
+    };
 } // namespace
 
 void applyTheme(Theme theme)
 {
     g_theme = theme;
-    QApplication::setStyle(QStyleFactory::create("Fusion"));
+    if (!dynamic_cast<ThemedFusionStyle*>(QApplication::style()))
+        QApplication::setStyle(new ThemedFusionStyle); // the application takes ownership
     QApplication::setPalette(theme == Theme::Dark ? darkPalette() : QApplication::style()->standardPalette());
     QSettings().setValue("ui/theme", theme == Theme::Dark ? "dark" : "light");
 }

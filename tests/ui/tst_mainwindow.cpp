@@ -1,21 +1,27 @@
 // The main window offscreen: opening a model through the InferenceService thread fills the model manager; a damaged
-// model folder gives a message and leaves no model loaded; unloading clears it. Screenshots go to the artifacts folder.
+// model folder gives a message and leaves no model loaded; unloading clears it; unchecked boxes stay visible in both
+// themes. Screenshots go to the artifacts folder.
 
 #include "services/inferenceservice.h"
 #include "services/sessioncontroller.h"
 #include "testsupport.h"
 #include "ui/mainwindow.h"
 #include "ui/modelmanagerpanel.h"
+#include "ui/theme.h"
 #include "uitestsupport.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QLabel>
 #include <QMessageBox>
+#include <QRadioButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QStyleOptionButton>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <algorithm>
 #include <memory>
 
 using namespace moescope;
@@ -89,6 +95,39 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!boxText.isEmpty(), 5000);
         QVERIFY2(boxText.contains("unsupported architecture 'gpt2'"), qPrintable(boxText));
         QVERIFY(!window.modelManager()->hasModel());
+    }
+
+    // An unchecked box or radio button must stand out from what it is drawn on: the largest brightness difference
+    // inside its indicator (frame against fill and surroundings) is at least 40 of 255 in both themes (Fusion's frame
+    // on the dark palette had 12: the Quantization panel's unchecked variants showed no box).
+    void uncheckedIndicatorsStandOutInBothThemes()
+    {
+        auto contrast = [](QWidget& w, QStyle::SubElement indicator) {
+            w.show();
+            QStyleOptionButton option;
+            option.initFrom(&w);
+            const QRect rect = w.style()->subElementRect(indicator, &option, &w);
+            const QImage image = w.grab().toImage();
+            int lo = 255, hi = 0;
+            for (int y = rect.top(); y <= rect.bottom(); ++y)
+                for (int x = rect.left(); x <= rect.right(); ++x) {
+                    const int gray = qGray(image.pixel(x, y));
+                    lo = std::min(lo, gray);
+                    hi = std::max(hi, gray);
+                }
+            return hi - lo;
+        };
+        for (const Theme theme : { Theme::Light, Theme::Dark }) {
+            applyTheme(theme);
+            QCheckBox box("int4-g128");
+            QRadioButton radio("window");
+            const int boxContrast = contrast(box, QStyle::SE_CheckBoxIndicator);
+            const int radioContrast = contrast(radio, QStyle::SE_RadioButtonIndicator);
+            const char* name = theme == Theme::Dark ? "dark" : "light";
+            QVERIFY2(boxContrast >= 40, qPrintable(QString("%1 check box: %2").arg(name).arg(boxContrast)));
+            QVERIFY2(radioContrast >= 40, qPrintable(QString("%1 radio button: %2").arg(name).arg(radioContrast)));
+        }
+        applyTheme(Theme::Light);
     }
 
 private:
