@@ -14,11 +14,12 @@ namespace moescope {
 namespace {
     using namespace kernelinputs;
 
-    // A tensor the prefill kernels read or write: bf16 on CUDA, 2-D, contiguous, 16-byte aligned, in inference.
+    // A tensor the prefill kernels read or write: bf16 on CUDA, 2-D, not empty (an empty grid is no launch),
+    // contiguous, 16-byte aligned, in inference.
     bool kernelsServe(const at::Tensor& t)
     {
         return kernelsMayRun() && cudaBf16(t) && !at::autocast::is_autocast_enabled(at::kCUDA) && t.dim() == 2
-            && t.is_contiguous() && aligned16(t);
+            && t.numel() > 0 && t.is_contiguous() && aligned16(t);
     }
 } // namespace
 
