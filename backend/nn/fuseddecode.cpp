@@ -265,9 +265,9 @@ RoutingDecision fusedRouter(const at::Tensor& x, const at::Tensor& weight, const
 bool fusedRopeApplies(const at::Tensor& x, const at::Tensor& cos, bool float32)
 {
     return kernelsMayRun() && cudaBf16(x) && x.dim() == 3 && x.numel() > 0 && x.stride(2) == 1 && x.size(2) % 2 == 0
-        && cos.is_cuda()
-        && cos.scalar_type() == at::kFloat && cos.is_contiguous() && cos.dim() == 2 && cos.size(0) == x.size(0)
-        && cos.size(1) * 2 == x.size(2) && (!float32 || x.size(0) * x.size(1) <= kMaxNormRows);
+        && cos.is_cuda() && cos.scalar_type() == at::kFloat && cos.is_contiguous() && cos.dim() == 2
+        && cos.size(0) == x.size(0) && cos.size(1) * 2 == x.size(2)
+        && (!float32 || x.size(0) * x.size(1) <= kMaxNormRows);
 }
 
 at::Tensor fusedRope(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin, bool interleaved, bool float32,
