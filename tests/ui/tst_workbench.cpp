@@ -288,11 +288,30 @@ private slots:
             view->setCurrentIndex(proxyIndex);
         };
 
+        // What the session shows, for a wait that times out: name, document, the job trackers still running (in
+        // SessionController::trackers() order) and any message box on screen.
+        auto sessionState = [&] {
+            static const char* names[] = { "open", "session", "write", "ingest", "document", "perplexity", "search" };
+            QStringList running;
+            const auto trackers = session.trackers();
+            for (int i = 0; i < trackers.size(); ++i)
+                if (trackers[i]->isRunning())
+                    running << (i < 7 ? names[i] : "other");
+            QStringList boxes;
+            for (auto* w : QApplication::topLevelWidgets())
+                if (auto* box = qobject_cast<QMessageBox*>(w); box && box->isVisible())
+                    boxes << box->text();
+            return QString("session '%1' (%2), document %3, opening %4, jobs running [%5], message boxes [%6]")
+                .arg(session.sessionName(), session.sessionPath(), session.currentDocument() ? "loaded" : "none",
+                    session.isOpening() ? "yes" : "no", running.join(", "), boxes.join(" | "));
+        };
+
         // Rename the open session: it is closed, renamed, and reopened under the new name and file.
         select(session.sessionPath());
         panel->renameSelected("Amcor review");
-        QVERIFY(test::waitUntil(
-            [&] { return session.sessionName() == "Amcor review" && session.currentDocument(); }, 30000));
+        QVERIFY2(test::waitUntil(
+                     [&] { return session.sessionName() == "Amcor review" && session.currentDocument(); }, 30000),
+            qPrintable(sessionState()));
         QCOMPARE(QFileInfo(session.sessionPath()).fileName(), QString("Amcor_review.moescope"));
 
         // Duplicate, export, import, delete.
