@@ -33,6 +33,24 @@ void removeSidecars(const std::filesystem::path& p)
     std::filesystem::remove(p.string() + "-shm", ec);
 }
 
+// Moves a session with its WAL and shared-memory files. Another connection may still read the session (the listing
+// does, on its own thread), and then the last commits live in the WAL rather than the file: they move with it, and
+// the WAL stays the one SQLite's open connections in this process know for the file. The sidecars go first, so the
+// moved file is never seen without them; a stale sidecar at the target (of a removed session of that name) is
+// removed, never joined to this database.
+void moveWithSidecars(const std::filesystem::path& from, const std::filesystem::path& to)
+{
+    for (const char* suffix : { "-wal", "-shm" }) {
+        const std::filesystem::path source = from.string() + suffix, target = to.string() + suffix;
+        std::error_code ec;
+        if (std::filesystem::exists(source, ec))
+            std::filesystem::rename(source, target);
+        else
+            std::filesystem::remove(target, ec);
+    }
+    std::filesystem::rename(from, to);
+}
+
 } // namespace
 
 SessionLibrary::SessionLibrary(std::filesystem::path folder)
@@ -91,10 +109,9 @@ std::filesystem::path SessionLibrary::rename(const std::filesystem::path& sessio
     {
         SessionStore store = SessionStore::open(session);
         store.setName(newName);
-    } // closing checkpoints the WAL into the file
+    } // closing checkpoints the WAL into the file, unless another connection still reads the session
     const auto target = uniquePath(newName);
-    std::filesystem::rename(session, target);
-    removeSidecars(session);
+    moveWithSidecars(session, target);
     return target;
 }
 

@@ -11,6 +11,7 @@
 #include "store/sessionlibrary.h"
 #include "store/sessionschema.h"
 #include "store/sessionstore.h"
+#include "store/sqlitedatabase.h"
 
 #include <QProcess>
 #include <QTemporaryDir>
@@ -307,6 +308,29 @@ private slots:
         QVERIFY(!std::filesystem::exists(b));
         QVERIFY(std::filesystem::exists(c));
         QVERIFY_THROWS_EXCEPTION(FormatError, lib.remove(dir.path().toStdString() + "/junk.moescope"));
+    }
+
+    // Renaming while another connection reads the session (the library's listing does, on its own thread): closing
+    // the renaming connection then leaves its writes in the WAL, and the WAL of the old name is deleted after the
+    // move. Everything written before must be in the renamed file: the new name and what the session already held
+    // in its WAL (a stored history entry here).
+    void renameWhileAnotherConnectionReads()
+    {
+        QTemporaryDir dir;
+        SessionLibrary lib(dir.path().toStdString());
+        const auto a = lib.create("Quarterly review");
+        SqliteDatabase reader(a, SqliteDatabase::Mode::ReadOnly);
+        QCOMPARE(reader.queryInt("SELECT count(*) FROM documents"), 0);
+        {
+            SessionStore s = SessionStore::open(a);
+            s.addHistory("search", "net sales", "{}");
+        }
+        const auto renamed = lib.rename(a, "Renamed review");
+        SessionStore s = SessionStore::open(renamed);
+        QCOMPARE(QString::fromStdString(s.name()), QString("Renamed review"));
+        const auto history = s.history();
+        QCOMPARE(history.size(), std::size_t(1));
+        QCOMPARE(QString::fromStdString(history.front().query), QString("net sales"));
     }
 };
 
