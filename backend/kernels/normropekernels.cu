@@ -33,33 +33,25 @@ __device__ __forceinline__ float blockSum(float v, float* partial)
 // bf16(a + b) of 8 values.
 __device__ __forceinline__ uint4 add8(const uint4& a, const uint4& b)
 {
-    uint4 o;
-    const auto* a2 = reinterpret_cast<const __nv_bfloat162*>(&a);
-    const auto* b2 = reinterpret_cast<const __nv_bfloat162*>(&b);
-    auto* o2 = reinterpret_cast<__nv_bfloat162*>(&o);
+    float fa[8], fb[8], o[8];
+    unpack8(a, fa);
+    unpack8(b, fb);
 #pragma unroll
-    for (int j = 0; j < 4; ++j) {
-        const float2 fa = __bfloat1622float2(a2[j]);
-        const float2 fb = __bfloat1622float2(b2[j]);
-        o2[j] = __floats2bfloat162_rn(fa.x + fb.x, fa.y + fb.y);
-    }
-    return o;
+    for (int j = 0; j < 8; ++j)
+        o[j] = fa[j] + fb[j];
+    return pack8(o);
 }
 
 // bf16(w * bf16(x * scale)) of 8 values: the eager rmsNorm's roundings.
 __device__ __forceinline__ uint4 normalized8(const uint4& x, const uint4& w, float scale)
 {
-    const auto* x2 = reinterpret_cast<const __nv_bfloat162*>(&x);
-    const auto* w2 = reinterpret_cast<const __nv_bfloat162*>(&w);
-    uint4 o;
-    auto* o2 = reinterpret_cast<__nv_bfloat162*>(&o);
+    float fx[8], fw[8], o[8];
+    unpack8(x, fx);
+    unpack8(w, fw);
 #pragma unroll
-    for (int j = 0; j < 4; ++j) {
-        const float2 fx = __bfloat1622float2(x2[j]);
-        const float2 fw = __bfloat1622float2(w2[j]);
-        o2[j] = __floats2bfloat162_rn(fw.x * roundBf16(fx.x * scale), fw.y * roundBf16(fx.y * scale));
-    }
-    return o;
+    for (int j = 0; j < 8; ++j)
+        o[j] = fw[j] * roundBf16(fx[j] * scale);
+    return pack8(o);
 }
 
 // One block per row, rows of d = a multiple of 8 up to blockDim * 8 * kChunks: one pass over memory, 16-byte

@@ -85,12 +85,16 @@ namespace {
 at::Tensor expertSlotOutputs(const at::Tensor& xs, const at::Tensor& gateUp, const at::Tensor& down,
     const at::Tensor& groupEnds)
 {
-    const auto intermediate = down.size(2);
     const auto gu = groupedMatmul(xs, gateUp.transpose(1, 2), groupEnds); // [N, 2I]
-    const auto h = fusedSiluProductApplies(gu)
-        ? fusedSiluProduct(gu)
-        : at::silu(gu.narrow(1, 0, intermediate)) * gu.narrow(1, intermediate, intermediate); // [N, I]
-    return groupedMatmul(h, down.transpose(1, 2), groupEnds); // [N, H]
+    return groupedMatmul(gatedActivation(gu), down.transpose(1, 2), groupEnds); // [N, H]
+}
+
+at::Tensor gatedActivation(const at::Tensor& gu)
+{
+    if (fusedSiluProductApplies(gu))
+        return fusedSiluProduct(gu); // [N, I]
+    const auto intermediate = gu.size(1) / 2;
+    return at::silu(gu.narrow(1, 0, intermediate)) * gu.narrow(1, intermediate, intermediate); // [N, I]
 }
 
 at::Tensor DenseExpertBank::forward(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights) const

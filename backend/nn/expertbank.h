@@ -49,6 +49,9 @@ struct ExpertAssignment {
     at::Tensor tokenOfSlot; // [T*k] int64: source token of each sorted slot
     at::Tensor weightOfSlot; // [T*k] float32
     at::Tensor groupEnds; // [E] int32: cumulative slot counts per expert (offsets for grouped GEMM)
+
+    // The expert of each sorted slot, ascending (ids: the [T, k] ids the assignment was sorted from).
+    at::Tensor expertOfSlot(const at::Tensor& ids) const { return ids.reshape({ -1 }).index_select(0, slotOrder); }
 };
 ExpertAssignment sortAssignments(const at::Tensor& ids, const at::Tensor& weights, std::int64_t experts);
 
@@ -59,6 +62,10 @@ at::Tensor combineExpertSlots(const at::Tensor& x, const ExpertAssignment& a, co
 // the weights' dtype, then x's) and combined as combineExpertSlots does; one kernel on CUDA where it applies.
 at::Tensor combineWeightedSlots(const at::Tensor& x, const ExpertAssignment& a, const at::Tensor& y,
     const at::Tensor& ids, const at::Tensor& weights);
+
+// silu(gate) * up of the slots' gate/up products gu [N, 2I] (gate columns first) -> [N, I], with the eager path's
+// roundings; one kernel on CUDA where it applies.
+at::Tensor gatedActivation(const at::Tensor& gu);
 
 // The SwiGLU experts applied to slots sorted by expert (unweighted): xs [N, H], gateUp [E, 2I, H] (gate rows first),
 // down [E, H, I], groupEnds [E] -> [N, H]. Every bank implementation runs its experts through this.

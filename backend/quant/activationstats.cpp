@@ -117,12 +117,11 @@ namespace {
         {
             m_stats->add(m_prefix + "experts", x);
             const auto experts = numExperts();
-            const auto inter = m_inner->down().size(2);
             const auto a = sortAssignments(ids, weights, experts);
-            const auto expertOfSlot = std::get<0>(ids.reshape({ -1 }).sort(/*stable=*/true, 0, false)); // [T*k]
+            const auto expertOfSlot = a.expertOfSlot(ids); // [T*k]
             const auto xs = x.index_select(0, a.tokenOfSlot); // [T*k, H]
             const auto gu = groupedMatmul(xs, m_inner->gateUp().transpose(1, 2), a.groupEnds); // [T*k, 2I]
-            const auto h = at::silu(gu.narrow(1, 0, inter)) * gu.narrow(1, inter, inter); // [T*k, I]
+            const auto h = gatedActivation(gu); // [T*k, I]
             auto perExpert = [&](const at::Tensor& rows) { // [T*k, D] -> sums [E, D] (float64, CPU)
                 const auto r = rows.to(at::kFloat);
                 const auto zeros = at::zeros({ experts, rows.size(1) }, r.options());

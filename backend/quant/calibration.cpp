@@ -74,7 +74,7 @@ public:
     {
         const auto experts = numExperts();
         const auto a = sortAssignments(ids, weights, experts);
-        const auto expertOfSlot = std::get<0>(ids.reshape({ -1 }).sort(true, 0, false)); // [T*k]
+        const auto expertOfSlot = a.expertOfSlot(ids); // [T*k]
         const auto xs = x.index_select(0, a.tokenOfSlot); // [T*k, H]
         const auto yd = expertSlotOutputs(xs, m_dense.gateUp(), m_dense.down(), a.groupEnds); // [T*k, H]
         const auto yq = expertSlotOutputs(xs, m_quantized->gateUp(), m_quantized->down(), a.groupEnds);
@@ -82,8 +82,7 @@ public:
         const auto err = (yd - yq).to(at::kFloat).square().sum(1) * w.square(); // [T*k]
         m_errors.index_add_(0, expertOfSlot.to(m_errors.device()), err.to(m_errors.device()).to(at::kDouble));
         m_slots.index_add_(0, expertOfSlot.to(m_slots.device()), at::ones_like(expertOfSlot).to(m_slots.device()));
-        const auto y = (yq * a.weightOfSlot.unsqueeze(1)).to(x.scalar_type()); // [T*k, H]
-        return combineExpertSlots(x, a, y); // [T, H]
+        return combineWeightedSlots(x, a, yq, ids, weights); // [T, H]
     }
     std::int64_t weightBytes() const override { return m_quantized->weightBytes(); }
     std::int64_t numExperts() const override { return m_dense.numExperts(); }

@@ -26,11 +26,14 @@ std::string fileStem(const std::string& name)
     return s.substr(0, 80);
 }
 
+// SQLite's files beside a session in WAL mode.
+constexpr const char* kSidecarSuffixes[] = { "-wal", "-shm" };
+
 void removeSidecars(const std::filesystem::path& p)
 {
     std::error_code ec;
-    std::filesystem::remove(p.string() + "-wal", ec);
-    std::filesystem::remove(p.string() + "-shm", ec);
+    for (const char* suffix : kSidecarSuffixes)
+        std::filesystem::remove(p.string() + suffix, ec);
 }
 
 // Moves a session with its WAL and shared-memory files. Another connection may still read the session (the listing
@@ -40,7 +43,7 @@ void removeSidecars(const std::filesystem::path& p)
 // removed, never joined to this database.
 void moveWithSidecars(const std::filesystem::path& from, const std::filesystem::path& to)
 {
-    for (const char* suffix : { "-wal", "-shm" }) {
+    for (const char* suffix : kSidecarSuffixes) {
         const std::filesystem::path source = from.string() + suffix, target = to.string() + suffix;
         std::error_code ec;
         if (std::filesystem::exists(source, ec))
