@@ -72,6 +72,13 @@ __device__ __forceinline__ float warpSum(float v)
         v += __shfl_xor_sync(0xffffffffu, v, o);
     return v;
 }
+__device__ __forceinline__ float warpMax(float v)
+{
+#pragma unroll
+    for (int o = 16; o > 0; o >>= 1)
+        v = fmaxf(v, __shfl_xor_sync(0xffffffffu, v, o));
+    return v;
+}
 
 // A warp's dot products of two weight rows with one vector (n a multiple of 8, 16-byte aligned rows).
 __device__ __forceinline__ float2 dotTwoRows(

@@ -221,7 +221,6 @@ __global__ void __launch_bounds__(64 * kSplitWarps) int4MmaGateUpKernel(const bf
 __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaDownKernel(
     const bf16* __restrict__ h, QuantMatrices down, const std::int64_t* __restrict__ ids, bf16* __restrict__ y)
 {
-    awaitPreviousKernel();
     extern __shared__ uint4 shared[];
     auto* hs = reinterpret_cast<bf16*>(shared); // [cols]
     __shared__ float partial[kSplitWarps][32][4];
@@ -230,7 +229,10 @@ __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaDownKernel(
     const int warp = threadIdx.x / 32;
     const int lane = threadIdx.x % 32;
     TileProducts tile;
+    // The routing was written before the gate/up kernel that comes just before this one: the expert's codes load
+    // while that kernel ends.
     tile.load(down, ids[slot], first, warp, lane);
+    awaitPreviousKernel();
     tile.runThroughShared(h + slot * down.cols, down.cols, hs, 1, partial, warp, lane);
     const int r = threadIdx.x;
     if (r < kTileRows && first + r < down.rows)
@@ -310,7 +312,6 @@ __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaDownGroupedKernel(con
 __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaGemvKernel(
     const bf16* __restrict__ x, QuantGemvTargets targets, TargetBlocks tiles, int tokens)
 {
-    awaitPreviousKernel();
     __shared__ float partial[kSplitWarps][32][4];
     const int t = tiles.targetOf(blockIdx.x, targets.count);
     const QuantGemvTarget& target = targets.target[t];
@@ -321,7 +322,8 @@ __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaGemvKernel(
     extern __shared__ uint4 shared[];
     auto* xs = reinterpret_cast<bf16*>(shared); // [tokens, cols]
     TileProducts tile;
-    tile.load(w, 0, first, warp, lane);
+    tile.load(w, 0, first, warp, lane); // weights: before the wait, while the kernel before ends
+    awaitPreviousKernel();
     tile.runThroughShared(x, tokens * w.cols, xs, tokens, partial, warp, lane);
     for (int o = threadIdx.x; o < kTileRows * tokens; o += blockDim.x) {
         const int r = o % kTileRows;

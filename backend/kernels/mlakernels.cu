@@ -25,24 +25,6 @@ constexpr int kWeightPitch = kTileKeys + 8; // bf16 exp-weights row pitch: ldmat
 constexpr int kValueRowsPerBlock = 32;
 constexpr int kCombineThreads = 1024;
 
-__device__ __forceinline__ float warpMax(float v)
-{
-#pragma unroll
-    for (int o = 16; o > 0; o >>= 1)
-        v = fmaxf(v, __shfl_xor_sync(0xffffffffu, v, o));
-    return v;
-}
-
-__device__ __forceinline__ void unpack8(const uint4& raw, float (&out)[8])
-{
-    const auto* p = reinterpret_cast<const __nv_bfloat162*>(&raw);
-#pragma unroll
-    for (int j = 0; j < 4; ++j) {
-        const float2 f = __bfloat1622float2(p[j]);
-        out[2 * j] = f.x, out[2 * j + 1] = f.y;
-    }
-}
-
 // qLatent [T * H, c] = bf16(qNope_t,h . wUk_h): one block per (head, 128 latent columns); each thread owns 8
 // columns for one eighth of the no-rope dims (rows split + 8 i), loading 16 rows at once, and the eighths are added
 // in shared memory.
