@@ -236,39 +236,4 @@ struct MlaDecodeScratch {
 void launchMlaDecode(
     const MlaDecodeInputs& in, const MlaDecodeScratch& scratch, __nv_bfloat16* out, cudaStream_t stream);
 
-// Attention of a GQA decode step (one sequence, T <= kMaxGemvTokens tokens) over its key/value cache:
-//   o[t, h] = softmax_k(q[t, h] . K[k, h / G] * scale) . V[k, h / G]   for keys k < span with k <= positions[t]
-//   (and k > positions[t] - window when window > 0), G = heads / kvHeads
-// as one block per (chunk of keys, kv head, group of up to 8 query rows) with float32 scores, probabilities and sums,
-// then the chunks combined into bf16 out [T, heads * D] (SDPA's layout). The cache holds this step's keys already.
-// Needs D a power of two from 8 to kMaxGqaHeadDim and span up to kMaxGqaSpan.
-constexpr int kMaxGqaHeadDim = 128;
-constexpr int kMaxGqaChunks = 2048;
-constexpr std::int64_t kMaxGqaSpan = 131072;
-struct GqaDecodeInputs {
-    const __nv_bfloat16* q = nullptr; // [T, heads, D] contiguous (rotated)
-    const __nv_bfloat16* keys = nullptr; // [>= span, kvHeads, D] contiguous
-    const __nv_bfloat16* values = nullptr; // [>= span, kvHeads, D] contiguous
-    const std::int64_t* positions = nullptr; // [T] on the device
-    int tokens = 0;
-    int heads = 0;
-    int kvHeads = 0;
-    int headDim = 0;
-    int window = 0;
-    std::int64_t span = 0;
-    float scale = 1.f;
-};
-// How the work is split: chunks of keysPerChunk keys, each handled by kvHeads * headGroups blocks of
-// rowsPerBlock query rows (tokens x headsPerBlock heads of one kv head).
-struct GqaDecodeLayout {
-    int chunks = 1;
-    int keysPerChunk = 0;
-    int headsPerBlock = 1;
-    int headGroups = 1;
-};
-GqaDecodeLayout gqaDecodeLayout(const GqaDecodeInputs& in);
-// Scratch: sums [chunks, T * heads, D] and stats [chunks, T * heads, 2] (largest score, sum of exp-weights) float32.
-void launchGqaDecode(
-    const GqaDecodeInputs& in, float* sums, float* stats, __nv_bfloat16* out, cudaStream_t stream);
-
 } // namespace moescope::kernels

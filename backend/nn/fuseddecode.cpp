@@ -371,58 +371,6 @@ at::Tensor fusedMlaDecode(const at::Tensor& qNope, const at::Tensor& qPe, const 
     C10_CUDA_KERNEL_LAUNCH_CHECK();
     return out;
 }
-namespace {
-// Cache spans from which the split attention kernels serve a step: at a span of 2,304 a step of OLMoE-1B-7B took
-// 1.42 ms with them against 1.32 ms through SDPA (whose fused kernel reads the cache with one block per head, so its
-// time grows with the span at a third of the bandwidth). MOESCOPE_SPLIT_KV_MIN_SPAN overrides it (for measuring).
-std::int64_t splitKvMinSpan()
-{
-    static const std::int64_t span = [] {
-        const char* v = std::getenv("MOESCOPE_SPLIT_KV_MIN_SPAN");
-        return v ? std::atoll(v) : std::int64_t { 8192 };
-    }();
-    return span;
-}
-} // namespace
-
-bool fusedGqaDecodeApplies(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values)
-{
-    if (!kernelsMayRun() || !cudaBf16(q) || !cudaBf16(keys) || !cudaBf16(values) || q.dim() != 3 || keys.dim() != 3
-        || values.sizes() != keys.sizes())
-        return false;
-    const auto tokens = q.size(0), heads = q.size(1), dim = q.size(2), kvHeads = keys.size(1);
-    const bool powerOfTwo = dim >= 8 && dim <= kernels::kMaxGqaHeadDim && (dim & (dim - 1)) == 0;
-    return tokens >= 1 && tokens <= kMaxDecodeTokens && powerOfTwo && keys.size(2) == dim && kvHeads >= 1
-        && heads % kvHeads == 0 && keys.size(0) >= splitKvMinSpan() && keys.size(0) <= kernels::kMaxGqaSpan
-        && q.is_contiguous() && keys.is_contiguous()
-        && values.is_contiguous() && aligned16(q) && aligned16(keys) && aligned16(values);
-}
-
-at::Tensor fusedGqaDecode(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values,
-    const at::Tensor& positions, int window, double scale)
-{
-    kernels::GqaDecodeInputs in;
-    in.q = bf16Data(q);
-    in.keys = bf16Data(keys);
-    in.values = bf16Data(values);
-    const auto rows = positions.to(at::kLong).contiguous(); // [T]
-    in.positions = rows.data_ptr<std::int64_t>();
-    in.tokens = static_cast<int>(q.size(0));
-    in.heads = static_cast<int>(q.size(1));
-    in.kvHeads = static_cast<int>(keys.size(1));
-    in.headDim = static_cast<int>(q.size(2));
-    in.window = window;
-    in.span = keys.size(0);
-    in.scale = static_cast<float>(scale);
-    const auto layout = kernels::gqaDecodeLayout(in);
-    const std::int64_t queryRows = q.size(0) * q.size(1);
-    auto sums = at::empty({ layout.chunks, queryRows, q.size(2) }, q.options().dtype(at::kFloat));
-    auto stats = at::empty({ layout.chunks, queryRows, 2 }, q.options().dtype(at::kFloat));
-    auto out = at::empty({ q.size(0), q.size(1) * q.size(2) }, q.options());
-    kernels::launchGqaDecode(in, sums.data_ptr<float>(), stats.data_ptr<float>(), bf16Data(out), streamOf(q));
-    C10_CUDA_KERNEL_LAUNCH_CHECK();
-    return out;
-}
 #else
 bool fusedMoeDecodeApplies(const at::Tensor&, std::int64_t, const at::Tensor&, const at::Tensor&) { return false; }
 at::Tensor fusedMoeDecode(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&)
@@ -491,11 +439,6 @@ bool fusedMlaDecodeApplies(const at::Tensor&, const at::Tensor&, const at::Tenso
 }
 at::Tensor fusedMlaDecode(const at::Tensor&, const at::Tensor&, const at::Tensor&, std::int64_t, const at::Tensor&,
     const at::Tensor&, const at::Tensor&, double)
-{
-    throw UnsupportedError("this build has no fused CUDA decode kernels");
-}
-bool fusedGqaDecodeApplies(const at::Tensor&, const at::Tensor&, const at::Tensor&) { return false; }
-at::Tensor fusedGqaDecode(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&, int, double)
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }
