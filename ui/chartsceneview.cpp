@@ -3,6 +3,7 @@
 #include "ui/theme.h"
 
 #include <QMouseEvent>
+#include <QResizeEvent>
 #include <QPainter>
 #include <QPainterPath>
 #include <QToolTip>
@@ -32,6 +33,43 @@ ChartTheme ChartSceneView::currentChartTheme()
 
 void ChartSceneView::setScene(ChartScene scene)
 {
+    m_build = nullptr;
+    showScene(std::move(scene));
+}
+
+namespace {
+// The chart for a view of `size`. A view lower than the chart's smallest layout gets the chart laid out on a larger
+// canvas of the view's shape, so that scaled down it still fills the view instead of leaving bands at the sides.
+ChartScene buildFitted(const ChartSceneView::SceneBuilder& build, FigureSize size)
+{
+    ChartScene scene = build(size);
+    if (size.height > 0 && scene.height() > size.height + 0.5 && scene.width() <= size.width + 0.5)
+        scene = build({ size.width * scene.height() / size.height, scene.height() });
+    return scene;
+}
+} // namespace
+
+void ChartSceneView::setSceneBuilder(SceneBuilder build)
+{
+    m_build = nullptr;
+    showScene(buildFitted(build, currentSize()));
+    m_build = std::move(build);
+}
+
+void ChartSceneView::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    if (!m_build)
+        return;
+    try {
+        showScene(buildFitted(m_build, currentSize()));
+    } catch (const std::exception& e) {
+        setMessage(QString::fromUtf8(e.what()));
+    }
+}
+
+void ChartSceneView::showScene(ChartScene scene)
+{
     m_scene = std::move(scene);
     m_message.clear();
     m_hoverRects.clear();
@@ -44,6 +82,7 @@ void ChartSceneView::setScene(ChartScene scene)
 
 void ChartSceneView::setMessage(const QString& message)
 {
+    m_build = nullptr;
     m_scene.reset();
     m_hoverRects.clear();
     m_message = message;
@@ -52,7 +91,7 @@ void ChartSceneView::setMessage(const QString& message)
 
 QSize ChartSceneView::sizeHint() const
 {
-    if (!m_scene)
+    if (!m_scene || m_build) // a built chart takes the size it is given
         return { 480, 320 };
     return { int(m_scene->width()), int(m_scene->height()) };
 }

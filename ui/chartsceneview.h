@@ -1,8 +1,9 @@
 #pragma once
-// Shows a backend ChartScene (eval/chartscene.h) as a widget: the very figure that Export writes as SVG and PNG, so
-// what the user sees is what goes into the paper. Scaled to the widget (aspect kept), hover tooltips from the scene's
-// rectangles, clicks reported by rectangle, export to SVG, PNG (the backend's writer) and an optional CSV.
-// GUI thread only.
+// Shows a backend ChartScene (eval/chartscene.h) as a widget: the same drawing that Export writes as SVG and PNG.
+// A chart given as a builder is laid out for the widget's size (eval/chartstyle.h: FigureSize) and again when it is
+// resized, so the plot fills the space and its text stays readable; Export writes the figure at its own size. A fixed
+// scene is scaled to the widget (aspect kept). Hover tooltips from the scene's rectangles, clicks reported by
+// rectangle. GUI thread only.
 
 #include "eval/chartscene.h"
 #include "eval/chartstyle.h"
@@ -24,10 +25,16 @@ public:
     static ChartTheme currentChartTheme();
 
     void setScene(ChartScene scene);
+    // Builds the chart for the widget's size now (its exceptions reach the caller) and on every resize (an exception
+    // then shows as the message).
+    using SceneBuilder = std::function<ChartScene(FigureSize)>;
+    void setSceneBuilder(SceneBuilder build);
     // Shown instead of a chart (no data, an error).
     void setMessage(const QString& message);
     bool hasScene() const { return m_scene.has_value(); }
-    const ChartScene& scene() const { return *m_scene; }
+    const ChartScene& scene() const { return *m_scene; } // as drawn
+    // What Export writes: the builder's chart at the figure's own size, or the fixed scene.
+    ChartScene exportFigure() const { return m_build ? m_build({}) : *m_scene; }
 
     // Index (among the scene's rectangles that carry a tooltip, in scene order) under a widget point, or -1.
     int hoverRectAt(const QPointF& widgetPos) const;
@@ -45,16 +52,20 @@ signals:
 
 protected:
     void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
 
 private:
     QTransform sceneToWidget() const;
+    void showScene(ChartScene scene);
+    FigureSize currentSize() const { return { double(width()), double(height()) }; }
 
     std::optional<ChartScene> m_scene;
     std::vector<const ChartRect*> m_hoverRects;
     QString m_message;
     std::function<QString(int)> m_hoverText;
+    SceneBuilder m_build;
 };
 
 } // namespace moescope

@@ -111,15 +111,24 @@ void QuantResultsView::rebuildCharts()
     if (!m_result)
         return;
     const ChartTheme theme = ChartSceneView::currentChartTheme();
+    // Laid out for their views' size, from the comparison shown when they are drawn.
+    const auto shown = [this]() -> const ComparisonResult& {
+        if (!m_result)
+            throw InvalidArgumentError("there is no comparison to chart: run one first");
+        return *m_result;
+    };
+    const auto metric = static_cast<ComparisonMetric>(m_metric->currentData().toInt());
     try {
-        m_metricChart->setScene(
-            comparisonMetricChart(*m_result, static_cast<ComparisonMetric>(m_metric->currentData().toInt()), theme));
-        m_scatterChart->setScene(memoryQualityChart(*m_result, theme));
+        m_metricChart->setSceneBuilder(
+            [shown, metric, theme](FigureSize fit) { return comparisonMetricChart(shown(), metric, theme, fit); });
+        m_scatterChart->setSceneBuilder(
+            [shown, theme](FigureSize fit) { return memoryQualityChart(shown(), theme, fit); });
     } catch (const std::exception& e) {
         m_metricChart->setMessage(QString::fromUtf8(e.what()));
     }
     try {
-        m_driftChart->setScene(comparisonDriftChart(*m_result, theme));
+        m_driftChart->setSceneBuilder(
+            [shown, theme](FigureSize fit) { return comparisonDriftChart(shown(), theme, fit); });
     } catch (const std::exception& e) {
         m_driftChart->setMessage(QString::fromUtf8(e.what()));
     }

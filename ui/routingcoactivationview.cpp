@@ -97,7 +97,7 @@ void RoutingCoactivationView::rebuild()
     m_matrix = a.coactivation(slot);
     try {
         m_chart->setScene(coactivationChart(
-            a, slot, { m_view->run->info.modelName, ChartSceneView::currentChartTheme() }, normalised()));
+            a, slot, { m_view->run->info.modelName, ChartSceneView::currentChartTheme(), {} }, normalised()));
     } catch (const std::exception& e) {
         m_chart->setMessage(QString::fromUtf8(e.what()));
     }
@@ -138,7 +138,7 @@ QStringList RoutingCoactivationView::exportTo(const std::filesystem::path& dir) 
     const auto& a = m_view->run->aggregates;
     const std::string stem = "routing_coactivation_layer" + std::to_string(layer());
     QStringList out;
-    out << writeChartExports(m_chart->scene(), dir / stem);
+    out << writeChartExports(m_chart->exportFigure(), dir / stem);
     const auto e = std::size_t(a.numExperts());
     const auto& counts = a.layer(a.slotOf(layer())).counts;
     std::string csv = "layer,expert_a,expert_b,tokens,share_of_a,share_of_b\n";

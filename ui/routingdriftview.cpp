@@ -148,7 +148,7 @@ void RoutingDriftView::rebuildChart()
 {
     if (!m_drift)
         return;
-    const RoutingChartOptions o { m_drift->a.modelName, ChartSceneView::currentChartTheme() };
+    const RoutingChartOptions o { m_drift->a.modelName, ChartSceneView::currentChartTheme(), {} };
     const auto name = [](const RoutingTraceInfo& i, qint64 run) {
         std::string n = "run " + std::to_string(run) + " (" + i.dtype;
         if (!i.quantization.empty() && i.quantization != "none")
@@ -156,8 +156,14 @@ void RoutingDriftView::rebuildChart()
         return n + ")";
     };
     try {
-        m_chart->setScene(
-            driftChart(m_drift->drift, name(m_drift->a, m_drift->runA), name(m_drift->b, m_drift->runB), o));
+        m_chart->setSceneBuilder([this, o, name](FigureSize fit) {
+            if (!m_drift)
+                throw InvalidArgumentError("no drift computed yet: pick two runs and press Compare");
+            RoutingChartOptions sized = o;
+            sized.fit = fit;
+            return driftChart(
+                m_drift->drift, name(m_drift->a, m_drift->runA), name(m_drift->b, m_drift->runB), sized);
+        });
     } catch (const std::exception& e) {
         m_chart->setMessage(QString::fromUtf8(e.what()));
     }
@@ -182,7 +188,7 @@ QStringList RoutingDriftView::exportTo(const QString& dir) const
     const std::filesystem::path folder = dir.toStdString();
     std::filesystem::create_directories(folder);
     QStringList out;
-    out << writeChartExports(m_chart->scene(), folder / "routing_drift");
+    out << writeChartExports(m_chart->exportFigure(), folder / "routing_drift");
     for (const auto& p : writeDriftCsv(m_drift->drift, m_drift->tokenText, folder))
         out << QString::fromStdString(p.string());
     const auto json = routingDriftJson(m_drift->drift, m_drift->a, m_drift->b, m_drift->tokenText);

@@ -1,5 +1,7 @@
 #include "ui/routingpanel.h"
 
+#include "core/error.h"
+
 #include "eval/heatmapchart.h"
 #include "eval/routingcharts.h"
 #include "services/jobtracker.h"
@@ -318,12 +320,23 @@ void RoutingPanel::rebuildCharts()
     if (!hasTrace())
         return;
     const auto& a = m_view->run->aggregates;
-    const RoutingChartOptions o { m_view->run->info.modelName, ChartSceneView::currentChartTheme() };
+    const RoutingChartOptions o { m_view->run->info.modelName, ChartSceneView::currentChartTheme(), {} };
+    // The per-layer charts are laid out for their views' size, from the trace shown when they are drawn.
+    using LayerChart = ChartScene (*)(const RoutingAggregates&, const RoutingChartOptions&);
+    const auto fitted = [this, o](LayerChart draw) {
+        return [this, o, draw](FigureSize fit) {
+            if (!hasTrace())
+                throw InvalidArgumentError("there is no routing trace to chart");
+            RoutingChartOptions sized = o;
+            sized.fit = fit;
+            return draw(m_view->run->aggregates, sized);
+        };
+    };
     try {
         m_expertChart->setScene(expertLoadChart(a, o, m_measure->currentIndex() == 1));
-        m_entropyChart->setScene(entropyChart(a, o));
-        m_balanceChart->setScene(balanceChart(a, o));
-        m_persistenceChart->setScene(persistenceChart(a, o));
+        m_entropyChart->setSceneBuilder(fitted(entropyChart));
+        m_balanceChart->setSceneBuilder(fitted(balanceChart));
+        m_persistenceChart->setSceneBuilder(fitted(persistenceChart));
     } catch (const std::exception& e) {
         m_expertChart->setMessage(QString::fromUtf8(e.what()));
     }

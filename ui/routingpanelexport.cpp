@@ -62,7 +62,7 @@ QStringList RoutingPanel::exportView(View view, const QString& dir) const
     if (view == View::Sections)
         stem = "routing_sections_layer" + std::to_string(m_sectionLayer->currentData().toInt());
     QStringList out;
-    out << writeChartExports(c->scene(), folder / stem);
+    out << writeChartExports(c->exportFigure(), folder / stem);
     if (view == View::Persistence)
         out << writePersistenceCsv(m_view->run->aggregates, folder / "routing_persistence.csv");
     for (const auto& p : writeRoutingCsv(m_view->run->aggregates, m_view->queries.get(), m_view->tokenText, folder))

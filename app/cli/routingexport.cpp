@@ -55,7 +55,7 @@ std::size_t exportRouting(const RoutingAggregates& aggregates, const RoutingQuer
     if (ec)
         throw IoError(dir.string() + ": cannot create the export folder: " + ec.message());
     std::size_t files = writeRoutingCsv(aggregates, &queries, tokenText, dir).size();
-    files += writeRoutingCharts(aggregates, { modelName, ChartTheme::light() }, dir).size();
+    files += writeRoutingCharts(aggregates, { modelName, ChartTheme::light(), {} }, dir).size();
     return files;
 }
 

@@ -138,4 +138,9 @@ double addLegend(ChartScene& scene, const ChartTheme& theme, double x, double y,
     return baseline + 10;
 }
 
+double fittedPlotHeightFloor(const std::string& yLabel)
+{
+    return std::max(kMinFittedPlotHeight, yLabel.empty() ? 0.0 : chartTextWidth(yLabel, 13) + 8);
+}
+
 } // namespace moescope

@@ -16,6 +16,19 @@ struct ChartTheme {
     static ChartTheme dark();
 };
 
+// The size a chart is laid out for. {0, 0}: the figure's own size (what exports write). A view passes the size of
+// the widget that shows the chart, so that the plot fills it and the 11-16 px text keeps its size, instead of a
+// fixed-size figure being scaled down to fit (or floating in empty space). Charts keep a minimum plot area and grow
+// past the size asked for when their title or legend needs it.
+struct FigureSize {
+    double width = 0;
+    double height = 0;
+};
+inline constexpr double kMinFittedPlotWidth = 200;
+inline constexpr double kMinFittedPlotHeight = 80;
+// The lowest plot a fitted chart draws: kMinFittedPlotHeight, or the length of its vertical axis title (13 px).
+double fittedPlotHeightFloor(const std::string& yLabel);
+
 // Viridis at t in [0, 1] (clamped; NaN gives the darkest colour).
 ChartColor viridisColor(double t);
 // Okabe & Ito's eight colours (black last; it is swapped for white on dark backgrounds by the caller's theme).

@@ -83,7 +83,7 @@ double comparisonMetricValue(const ComparisonResult& r, const VariantResult& v, 
     return NAN;
 }
 
-ChartScene comparisonMetricChart(const ComparisonResult& r, ComparisonMetric metric, const ChartTheme& theme)
+ChartScene comparisonMetricChart(const ComparisonResult& r, ComparisonMetric metric, const ChartTheme& theme, FigureSize fit)
 {
     const auto& info = *std::find_if(comparisonMetrics().begin(), comparisonMetrics().end(),
         [&](const ComparisonMetricInfo& m) { return m.metric == metric; });
@@ -93,6 +93,7 @@ ChartScene comparisonMetricChart(const ComparisonResult& r, ComparisonMetric met
     c.xLabel = "model";
     c.yLabel = info.unit;
     c.theme = theme;
+    c.fit = fit;
     ChartSeries s;
     s.name = info.name;
     for (const auto* v : models(r)) {
@@ -106,7 +107,7 @@ ChartScene comparisonMetricChart(const ComparisonResult& r, ComparisonMetric met
     return xyChart(c);
 }
 
-ChartScene comparisonDriftChart(const ComparisonResult& r, const ChartTheme& theme)
+ChartScene comparisonDriftChart(const ComparisonResult& r, const ChartTheme& theme, FigureSize fit)
 {
     // The layers are those of the variants (the baseline is not compared with itself).
     const std::vector<int>* layers = nullptr;
@@ -122,6 +123,7 @@ ChartScene comparisonDriftChart(const ComparisonResult& r, const ChartTheme& the
     c.xLabel = "decoder layer";
     c.yLabel = "tokens re-routed (%)";
     c.theme = theme;
+    c.fit = fit;
     for (const int layer : *layers)
         c.categories.push_back(std::to_string(layer));
     for (const auto& v : r.variants) {
@@ -136,7 +138,7 @@ ChartScene comparisonDriftChart(const ComparisonResult& r, const ChartTheme& the
     return xyChart(c);
 }
 
-ChartScene memoryQualityChart(const ComparisonResult& r, const ChartTheme& th)
+ChartScene memoryQualityChart(const ComparisonResult& r, const ChartTheme& th, FigureSize fit)
 {
     const auto all = models(r);
     std::vector<double> xs, ys;
@@ -159,16 +161,20 @@ ChartScene memoryQualityChart(const ComparisonResult& r, const ChartTheme& th)
     double tickWidth = 0;
     for (const double t : ys_.ticks)
         tickWidth = std::max(tickWidth, chartTextWidth(formatNumber(t, ys_.decimals), 11));
-    const double plotW = 460, plotH = 300;
     const double left = 16 + 22 + tickWidth + 8;
-    const double width = std::max({ left + plotW + 40, chartTextWidth(title, 16, true) + 32, 560.0 });
+    const double plotW = fit.width > 0 ? std::max(kMinFittedPlotWidth, fit.width - left - 40) : 460;
+    const double width
+        = std::max({ left + plotW + 40, chartTextWidth(title, 16, true) + 32, fit.width > 0 ? 0.0 : 560.0 });
     std::vector<LegendEntry> legend;
     for (std::size_t i = 0; i < all.size(); ++i)
         legend.push_back({ label(*all[i]), categoricalColor(i), LegendMark::Box });
     ChartScene probe(width, 100, th.background, title);
     const double titleBottom = addTitleBlock(probe, th, 16, title, subtitle, width - 32);
     const double top = addLegend(probe, th, left, titleBottom, plotW, legend) + 8;
-    const double height = top + plotH + 8 + 14 + 22 + 12;
+    const double below = 8 + 14 + 22 + 12; // tick labels and the x axis title
+    const std::string yLabel = "mean KL divergence (nats)"; // from the baseline
+    const double plotH = fit.height > 0 ? std::max(fittedPlotHeightFloor(yLabel), fit.height - top - below) : 300;
+    const double height = top + plotH + below;
 
     ChartScene scene(width, height, th.background, title, subtitle);
     addTitleBlock(scene, th, 16, title, subtitle, width - 32);
@@ -205,7 +211,7 @@ ChartScene memoryQualityChart(const ComparisonResult& r, const ChartTheme& th)
     }
     scene.add(chartText(
         { left + plotW / 2, top + plotH + 36 }, "weight memory (% of bf16 bytes)", 13, th.text, TextAnchor::Middle));
-    scene.add(chartText({ 16 + 13, top + plotH / 2 }, "mean KL divergence from the baseline (nats)", 13, th.text,
+    scene.add(chartText({ 16 + 13, top + plotH / 2 }, yLabel, 13, th.text,
         TextAnchor::Middle, false, true));
     return scene;
 }

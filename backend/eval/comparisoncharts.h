@@ -37,12 +37,14 @@ const std::vector<ComparisonMetricInfo>& comparisonMetrics();
 // The value of a metric for one model of the result (the baseline included).
 double comparisonMetricValue(const ComparisonResult& result, const VariantResult& model, ComparisonMetric metric);
 
+// fit: the size to lay the chart out for (chartstyle.h; default: the exported figure's).
 // Bars: the metric for the baseline and every variant.
-ChartScene comparisonMetricChart(const ComparisonResult& result, ComparisonMetric metric, const ChartTheme& theme);
+ChartScene comparisonMetricChart(
+    const ComparisonResult& result, ComparisonMetric metric, const ChartTheme& theme, FigureSize fit = {});
 // Lines: per MoE layer, the share of scored tokens whose top-k expert set differs from the baseline's (%).
 // Throws InvalidArgumentError when no variant has MoE layers (a dense model, or only a baseline).
-ChartScene comparisonDriftChart(const ComparisonResult& result, const ChartTheme& theme);
+ChartScene comparisonDriftChart(const ComparisonResult& result, const ChartTheme& theme, FigureSize fit = {});
 // Scatter: weight memory (% of bf16) against mean KL divergence from the baseline, one labelled point per model.
-ChartScene memoryQualityChart(const ComparisonResult& result, const ChartTheme& theme);
+ChartScene memoryQualityChart(const ComparisonResult& result, const ChartTheme& theme, FigureSize fit = {});
 
 } // namespace moescope

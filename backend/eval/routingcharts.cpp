@@ -67,6 +67,7 @@ XYChartSpec layerChartSpec(const RoutingAggregates& a, const RoutingChartOptions
     c.yLabel = std::move(yLabel);
     c.categories = layerLabels(a);
     c.theme = o.theme;
+    c.fit = o.fit;
     return c;
 }
 } // namespace
@@ -210,6 +211,7 @@ ChartScene driftChart(
     c.series.push_back({ "mean Jaccard similarity of the top-k sets", jaccard, SeriesKind::Line, std::nullopt, false });
     c.yMax = 1.0;
     c.theme = o.theme;
+    c.fit = o.fit;
     return xyChart(c);
 }
 

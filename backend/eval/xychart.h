@@ -37,6 +37,7 @@ struct XYChartSpec {
     std::optional<double> yMax; // default: a nice value >= every value and reference
     int valueDecimals = 3; // in bar tooltips
     ChartTheme theme = ChartTheme::light();
+    FigureSize fit; // default: a plot 28 px a category (420-900) wide and 300 high
 };
 
 // Throws InvalidArgumentError when a series does not have one value per category or there are no categories.

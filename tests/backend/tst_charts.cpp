@@ -1,7 +1,7 @@
 // The Qt-free chart writer: PNG encoding decoded by Qt (pixels bit for bit), rasterised primitives at known pixels
 // (solid fills, anti-aliased edges, text inside its measured box), SVG that parses as XML with hostile text escaped,
 // axis scales, the viridis map (endpoints, luminance rising monotonically), and heatmap cells coloured by value
-// with the colour scale starting at zero. Exported examples are left in the artifacts folder to look at.
+// with the colour scale starting at zero, and charts laid out for a view's size. Exported examples are left in the artifacts folder to look at.
 
 #include "eval/chartrender.h"
 #include "eval/chartstyle.h"
@@ -231,6 +231,38 @@ private slots:
         QVERIFY(sameColor(image.pixel(2, 2), ChartTheme::dark().background));
         spec.series[0].values.pop_back();
         QVERIFY_THROWS_EXCEPTION(InvalidArgumentError, xyChart(spec));
+    }
+
+    // A chart laid out for a view fills the size asked for (its plot grows, the text keeps its size); below the
+    // minimum plot area it grows past the size; without a size it is the exported figure (plot 300 px high).
+    void chartFitsTheSizeAskedFor()
+    {
+        XYChartSpec spec;
+        spec.title = "Routing drift per layer";
+        spec.subtitle = "two runs";
+        spec.xLabel = "decoder layer";
+        spec.yLabel = "share";
+        spec.categories = { "1", "2", "3", "4" };
+        spec.series = { { "changed", { 0.1, 0.2, 0.3, 0.2 }, SeriesKind::Bars, std::nullopt, false } };
+        const ChartScene figure = xyChart(spec);
+        QCOMPARE(figure.width(), 560.0);
+        spec.fit = { 900, 320 };
+        const ChartScene wide = xyChart(spec);
+        QCOMPARE(wide.width(), 900.0);
+        QCOMPARE(wide.height(), 320.0);
+        spec.fit = { 1400, 900 };
+        const ChartScene large = xyChart(spec);
+        QCOMPARE(large.width(), 1400.0);
+        QCOMPARE(large.height(), 900.0);
+        double largestText = 0;
+        for (const auto& item : large.items())
+            if (const auto* t = std::get_if<ChartText>(&item))
+                largestText = std::max(largestText, t->size);
+        QCOMPARE(largestText, 16.0); // the title; nothing is scaled
+        spec.fit = { 100, 60 };
+        const ChartScene small = xyChart(spec);
+        QVERIFY(small.width() >= kMinFittedPlotWidth && small.width() > 100);
+        QVERIFY(small.height() >= kMinFittedPlotHeight && small.height() > 60);
     }
 };
 

@@ -218,6 +218,15 @@ private slots:
                 quant->results()->tabs()->setCurrentIndex(t);
                 QTest::qWait(30);
                 test::screenshot(dock, QString("panel-quant-%1-%2").arg(kNames[t], suffix));
+                // The chart is laid out for its view: the view's size, or (a view lower than the chart's smallest
+                // layout) a larger canvas of the view's shape, scaled down to fill it.
+                auto* page = quant->results()->tabs()->currentWidget();
+                const auto* view = qobject_cast<ChartSceneView*>(page) ? qobject_cast<ChartSceneView*>(page)
+                                                                       : page->findChild<ChartSceneView*>();
+                QVERIFY(view && view->hasScene());
+                QVERIFY(view->scene().width() >= view->width() && view->scene().height() >= view->height());
+                QVERIFY(std::abs(view->scene().width() / view->scene().height() - double(view->width()) / view->height())
+                    < 0.01);
             }
             quant->results()->tabs()->setCurrentIndex(0);
         }
