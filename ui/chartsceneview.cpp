@@ -8,6 +8,7 @@
 #include <QPainterPath>
 #include <QToolTip>
 
+#include <algorithm>
 #include <cmath>
 
 namespace moescope {
@@ -38,13 +39,16 @@ void ChartSceneView::setScene(ChartScene scene)
 }
 
 namespace {
-// The chart for a view of `size`. A view lower than the chart's smallest layout gets the chart laid out on a larger
-// canvas of the view's shape, so that scaled down it still fills the view instead of leaving bands at the sides.
+// The chart for a view of `size`. A view smaller than the chart's smallest layout gets the chart laid out on a
+// larger canvas of the view's shape, so that scaled down it still fills the view instead of leaving bands around it.
 ChartScene buildFitted(const ChartSceneView::SceneBuilder& build, FigureSize size)
 {
     ChartScene scene = build(size);
-    if (size.height > 0 && scene.height() > size.height + 0.5 && scene.width() <= size.width + 0.5)
-        scene = build({ size.width * scene.height() / size.height, scene.height() });
+    if (size.width <= 0 || size.height <= 0)
+        return scene;
+    const double overflow = std::max(scene.width() / size.width, scene.height() / size.height);
+    if (overflow > 1.002)
+        scene = build({ size.width * overflow, size.height * overflow });
     return scene;
 }
 } // namespace

@@ -96,8 +96,12 @@ void RoutingCoactivationView::rebuild()
     const int slot = a.slotOf(layer());
     m_matrix = a.coactivation(slot);
     try {
-        m_chart->setScene(coactivationChart(
-            a, slot, { m_view->run->info.modelName, ChartSceneView::currentChartTheme(), {} }, normalised()));
+        const RoutingChartOptions o { m_view->run->info.modelName, ChartSceneView::currentChartTheme(), {} };
+        m_chart->setSceneBuilder([view = m_view, slot, o, normalised = normalised()](FigureSize fit) {
+            RoutingChartOptions sized = o;
+            sized.fit = fit;
+            return coactivationChart(view->run->aggregates, slot, sized, normalised);
+        });
     } catch (const std::exception& e) {
         m_chart->setMessage(QString::fromUtf8(e.what()));
     }

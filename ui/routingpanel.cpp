@@ -319,21 +319,21 @@ void RoutingPanel::rebuildCharts()
 {
     if (!hasTrace())
         return;
-    const auto& a = m_view->run->aggregates;
     const RoutingChartOptions o { m_view->run->info.modelName, ChartSceneView::currentChartTheme(), {} };
-    // The per-layer charts are laid out for their views' size, from the trace shown when they are drawn.
-    using LayerChart = ChartScene (*)(const RoutingAggregates&, const RoutingChartOptions&);
-    const auto fitted = [this, o](LayerChart draw) {
-        return [this, o, draw](FigureSize fit) {
-            if (!hasTrace())
-                throw InvalidArgumentError("there is no routing trace to chart");
+    // Laid out for their views' size (again on every resize), from this trace.
+    const auto fitted = [view = m_view, o](auto draw) {
+        return [view, o, draw](FigureSize fit) {
             RoutingChartOptions sized = o;
             sized.fit = fit;
-            return draw(m_view->run->aggregates, sized);
+            return draw(view->run->aggregates, sized);
         };
     };
+    const bool weightShare = m_measure->currentIndex() == 1;
     try {
-        m_expertChart->setScene(expertLoadChart(a, o, m_measure->currentIndex() == 1));
+        m_expertChart->setSceneBuilder(fitted([weightShare](const RoutingAggregates& aggregates,
+                                                  const RoutingChartOptions& options) {
+            return expertLoadChart(aggregates, options, weightShare);
+        }));
         m_entropyChart->setSceneBuilder(fitted(entropyChart));
         m_balanceChart->setSceneBuilder(fitted(balanceChart));
         m_persistenceChart->setSceneBuilder(fitted(persistenceChart));
@@ -391,7 +391,11 @@ void RoutingPanel::rebuildSectionChart()
     h.missingLabel = "section without tokens";
     h.valueDecimals = 2;
     h.theme = ChartSceneView::currentChartTheme();
-    m_sectionChart->setScene(heatmapChart(h));
+    m_sectionChart->setSceneBuilder([h](FigureSize fit) {
+        HeatmapSpec sized = h;
+        sized.fit = fit;
+        return heatmapChart(sized);
+    });
 }
 
 void RoutingPanel::selectCell(int layer, int expert)

@@ -8,6 +8,8 @@
 namespace moescope {
 
 namespace {
+constexpr double kMinFittedCell = 10; // px, a cell of a heatmap laid out for a view
+
 // Every how many rows/columns a label fits: 1, 2, 4, 5, 8, 10, 16, 20, ...
 std::size_t labelStride(double cell, double labelExtent)
 {
@@ -46,18 +48,27 @@ ChartScene heatmapChart(const HeatmapSpec& spec)
 
     // Whole-pixel cells and origin: edges between cells then fall on pixel boundaries at any integer PNG scale, so
     // no background bleeds through anti-aliased seams.
-    const double cellW = std::floor(std::clamp(760.0 / double(cols), 3.0, 40.0));
-    // At least 200 px of plot height so the colour bar and its title fit.
-    const double cellH = std::ceil(std::max(std::clamp(420.0 / double(rows), 4.0, 30.0), 200.0 / double(rows)));
-    const double plotW = cellW * double(cols), plotH = cellH * double(rows);
+    const FigureSize& fit = spec.fit;
     const double left = std::ceil(16 + (spec.yLabel.empty() ? 0 : 22) + rowLabelWidth + 8);
     const double right = 18 + 14 + 6 + tickWidth + 10 + 18 + 12;
-    const double width = std::max({ left + plotW + right, chartTextWidth(spec.title, 16, true) + 32, 560.0 });
+    // Fitted cells are at least kMinFittedCell wide (a wider figure is scaled down as a whole).
+    const double cellW = std::floor(fit.width > 0
+            ? std::clamp((fit.width - left - right) / double(cols), kMinFittedCell, 80.0)
+            : std::clamp(760.0 / double(cols), 3.0, 40.0));
+    const double plotW = cellW * double(cols);
+    const double width = std::max(
+        { left + plotW + right, chartTextWidth(spec.title, 16, true) + 32, fit.width > 0 ? 0.0 : 560.0 });
 
     // Height: title block, plot, column labels, x label, legend for missing cells.
     ChartScene probe(width, 100, th.background, spec.title);
     const double top = std::ceil(addTitleBlock(probe, th, 16, spec.title, spec.subtitle, width - 32) + 6);
     const double bottom = 8 + 14 + (spec.xLabel.empty() ? 0 : 22) + (missing ? 24 : 0) + 12;
+    // At least 200 px of plot height so the colour bar and its title fit.
+    const double rowsHigh = fit.height > 0 ? std::clamp((fit.height - top - bottom) / double(rows), kMinFittedCell, 80.0)
+                                           : std::clamp(420.0 / double(rows), 4.0, 30.0);
+    const double cellH = fit.height > 0 ? std::max(std::floor(rowsHigh), std::ceil(200.0 / double(rows)))
+                                        : std::ceil(std::max(rowsHigh, 200.0 / double(rows)));
+    const double plotH = cellH * double(rows);
     const double height = top + plotH + bottom;
 
     ChartScene scene(width, height, th.background, spec.title, spec.subtitle);

@@ -24,6 +24,7 @@ struct HeatmapSpec {
     int valueDecimals = 1; // in tooltips
     std::optional<double> maxValue; // colour scale top (default: a nice value >= the largest)
     ChartTheme theme = ChartTheme::light();
+    FigureSize fit; // default: cells from 760 x 420 px of plot (3-40 px wide, 4-30 px high)
 };
 
 // Throws InvalidArgumentError when values does not have rows x columns entries or there are no rows or columns.

@@ -89,6 +89,7 @@ ChartScene expertLoadChart(const RoutingAggregates& a, const RoutingChartOptions
             h.values.push_back(100.0 * v);
     h.valueDecimals = 2;
     h.theme = o.theme;
+    h.fit = o.fit;
     return heatmapChart(h);
 }
 
@@ -159,6 +160,7 @@ ChartScene specialisationChart(const RoutingAggregates& a, const RoutingChartOpt
     h.missingLabel = "section without tokens";
     h.valueDecimals = 4;
     h.theme = o.theme;
+    h.fit = o.fit;
     return heatmapChart(h);
 }
 
@@ -188,6 +190,7 @@ ChartScene coactivationChart(const RoutingAggregates& a, int slot, const Routing
     h.missingLabel = "diagonal, or an expert without tokens";
     h.valueDecimals = normalised ? 1 : 0;
     h.theme = o.theme;
+    h.fit = o.fit;
     return heatmapChart(h);
 }
 

@@ -16,7 +16,7 @@ namespace moescope {
 struct RoutingChartOptions {
     std::string modelName; // in titles
     ChartTheme theme = ChartTheme::light();
-    FigureSize fit; // the per-layer line and bar charts (chartstyle.h); the heatmaps keep their cell sizes
+    FigureSize fit; // the size to lay the charts out for (chartstyle.h; default: the exported figure's)
 };
 
 // Layer x expert heatmap of each layer's share of choices (weightShare: of applied weight mass), in %.
