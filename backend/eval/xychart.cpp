@@ -7,6 +7,10 @@
 
 namespace moescope {
 
+namespace {
+constexpr double kMaxBarWidth = 56; // px: a few categories across a wide view keep bars of a readable width
+} // namespace
+
 ChartScene xyChart(const XYChartSpec& spec)
 {
     const std::size_t n = spec.categories.size();
@@ -74,7 +78,7 @@ ChartScene xyChart(const XYChartSpec& spec)
     }
 
     // Bars first, lines and references over them.
-    const double group = slot * 0.8;
+    const double group = std::min(slot * 0.8, kMaxBarWidth * double(std::max<std::size_t>(bars, 1)));
     std::size_t barIndex = 0;
     for (std::size_t i = 0; i < spec.series.size(); ++i) {
         const auto& s = spec.series[i];
