@@ -94,7 +94,7 @@ void PerplexityCharts::styleChart(QChart* chart) const
     titleFont.setBold(true);
     chart->setTitleFont(titleFont);
     chart->legend()->setLabelColor(pal.color(QPalette::Text));
-    chart->setMargins(QMargins(6, 6, 6, 6));
+    chart->setMargins(QMargins(6, 6, 14, 6)); // room on the right for the last x tick label
     QColor grid = pal.color(QPalette::Text);
     grid.setAlpha(40);
     for (auto* axis : chart->axes()) {
