@@ -5,6 +5,7 @@
 // citation opens that page, the drift between the two runs is zero, and every view exports a PNG, an SVG and CSVs
 // that agree with the aggregates.
 
+#include "eval/routingcharts.h"
 #include "eval/routingtracestore.h"
 #include "services/inferenceservice.h"
 #include "services/scoringrunner.h"
@@ -194,6 +195,14 @@ private slots:
                 if (f.endsWith(".png")) {
                     const QImage image(f);
                     QVERIFY2(!image.isNull() && image.width() > 400 && image.height() > 200, qPrintable(f));
+                    if (view == RoutingPanel::View::Entropy) { // the figure at its own size, not the view's layout
+                        const RoutingChartOptions o { routing->routingView()->run->info.modelName,
+                            ChartSceneView::currentChartTheme(), {} };
+                        const ChartScene figure = entropyChart(shown, o);
+                        QCOMPARE(image.width(), int(std::ceil(figure.width() * 2)));
+                        QCOMPARE(image.height(), int(std::ceil(figure.height() * 2)));
+                        QVERIFY(routing->chart(view)->scene().width() != figure.width());
+                    }
                     ++png;
                 } else if (f.endsWith(".svg")) {
                     QVERIFY2(QSvgRenderer(f).isValid(), qPrintable(f));
