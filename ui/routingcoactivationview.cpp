@@ -98,9 +98,7 @@ void RoutingCoactivationView::rebuild()
     try {
         const RoutingChartOptions o { m_view->run->info.modelName, ChartSceneView::currentChartTheme(), {} };
         m_chart->setSceneBuilder([view = m_view, slot, o, normalised = normalised()](FigureSize fit) {
-            RoutingChartOptions sized = o;
-            sized.fit = fit;
-            return coactivationChart(view->run->aggregates, slot, sized, normalised);
+            return coactivationChart(view->run->aggregates, slot, o.fittedTo(fit), normalised);
         });
     } catch (const std::exception& e) {
         m_chart->setMessage(QString::fromUtf8(e.what()));

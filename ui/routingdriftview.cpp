@@ -159,10 +159,8 @@ void RoutingDriftView::rebuildChart()
         m_chart->setSceneBuilder([this, o, name](FigureSize fit) {
             if (!m_drift)
                 throw InvalidArgumentError("no drift computed yet: pick two runs and press Compare");
-            RoutingChartOptions sized = o;
-            sized.fit = fit;
-            return driftChart(
-                m_drift->drift, name(m_drift->a, m_drift->runA), name(m_drift->b, m_drift->runB), sized);
+            return driftChart(m_drift->drift, name(m_drift->a, m_drift->runA), name(m_drift->b, m_drift->runB),
+                o.fittedTo(fit));
         });
     } catch (const std::exception& e) {
         m_chart->setMessage(QString::fromUtf8(e.what()));

@@ -322,11 +322,7 @@ void RoutingPanel::rebuildCharts()
     const RoutingChartOptions o { m_view->run->info.modelName, ChartSceneView::currentChartTheme(), {} };
     // Laid out for their views' size (again on every resize), from this trace.
     const auto fitted = [view = m_view, o](auto draw) {
-        return [view, o, draw](FigureSize fit) {
-            RoutingChartOptions sized = o;
-            sized.fit = fit;
-            return draw(view->run->aggregates, sized);
-        };
+        return [view, o, draw](FigureSize fit) { return draw(view->run->aggregates, o.fittedTo(fit)); };
     };
     const bool weightShare = m_measure->currentIndex() == 1;
     try {

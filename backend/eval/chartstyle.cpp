@@ -138,9 +138,22 @@ double addLegend(ChartScene& scene, const ChartTheme& theme, double x, double y,
     return baseline + 10;
 }
 
-double fittedPlotHeightFloor(const std::string& yLabel)
+double fittedPlotWidth(const FigureSize& fit, double beside, double byDefault)
 {
-    return std::max(kMinFittedPlotHeight, yLabel.empty() ? 0.0 : chartTextWidth(yLabel, 13) + 8);
+    return fit.width > 0 ? std::max(kMinFittedPlotWidth, fit.width - beside) : byDefault;
+}
+
+double fittedPlotHeight(const FigureSize& fit, double around, const std::string& yLabel, double byDefault)
+{
+    if (fit.height <= 0)
+        return byDefault;
+    const double floor = std::max(kMinFittedPlotHeight, yLabel.empty() ? 0.0 : chartTextWidth(yLabel, 13) + 8);
+    return std::max(floor, fit.height - around);
+}
+
+double figureWidth(const FigureSize& fit, double plotWidth, double beside, const std::string& title)
+{
+    return std::max({ plotWidth + beside, chartTextWidth(title, 16, true) + 32, fit.width > 0 ? 0.0 : 560.0 });
 }
 
 } // namespace moescope

@@ -26,8 +26,15 @@ struct FigureSize {
 };
 inline constexpr double kMinFittedPlotWidth = 200;
 inline constexpr double kMinFittedPlotHeight = 80;
-// The lowest plot a fitted chart draws: kMinFittedPlotHeight, or the length of its vertical axis title (13 px).
-double fittedPlotHeightFloor(const std::string& yLabel);
+// A plot's width for a chart laid out for `fit` with `beside` px of margins left and right of it (axis, labels); at
+// least kMinFittedPlotWidth. byDefault when fit has no width (the exported figure).
+double fittedPlotWidth(const FigureSize& fit, double beside, double byDefault);
+// A plot's height for `fit` with `around` px above and below it; at least kMinFittedPlotHeight and the length of the
+// vertical axis title yLabel (13 px). byDefault when fit has no height.
+double fittedPlotHeight(const FigureSize& fit, double around, const std::string& yLabel, double byDefault);
+// The width of a figure around a plot of plotWidth with `beside` px of margins: at least its title's (16 px bold) +
+// 32, and 560 px for an exported figure.
+double figureWidth(const FigureSize& fit, double plotWidth, double beside, const std::string& title);
 
 // Viridis at t in [0, 1] (clamped; NaN gives the darkest colour).
 ChartColor viridisColor(double t);

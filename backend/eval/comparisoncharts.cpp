@@ -162,9 +162,8 @@ ChartScene memoryQualityChart(const ComparisonResult& r, const ChartTheme& th, F
     for (const double t : ys_.ticks)
         tickWidth = std::max(tickWidth, chartTextWidth(formatNumber(t, ys_.decimals), 11));
     const double left = 16 + 22 + tickWidth + 8;
-    const double plotW = fit.width > 0 ? std::max(kMinFittedPlotWidth, fit.width - left - 40) : 460;
-    const double width
-        = std::max({ left + plotW + 40, chartTextWidth(title, 16, true) + 32, fit.width > 0 ? 0.0 : 560.0 });
+    const double plotW = fittedPlotWidth(fit, left + 40, 460);
+    const double width = figureWidth(fit, plotW, left + 40, title);
     std::vector<LegendEntry> legend;
     for (std::size_t i = 0; i < all.size(); ++i)
         legend.push_back({ label(*all[i]), categoricalColor(i), LegendMark::Box });
@@ -173,7 +172,7 @@ ChartScene memoryQualityChart(const ComparisonResult& r, const ChartTheme& th, F
     const double top = addLegend(probe, th, left, titleBottom, plotW, legend) + 8;
     const double below = 8 + 14 + 22 + 12; // tick labels and the x axis title
     const std::string yLabel = "mean KL divergence (nats)"; // from the baseline
-    const double plotH = fit.height > 0 ? std::max(fittedPlotHeightFloor(yLabel), fit.height - top - below) : 300;
+    const double plotH = fittedPlotHeight(fit, top + below, yLabel, 300);
     const double height = top + plotH + below;
 
     ChartScene scene(width, height, th.background, title, subtitle);

@@ -56,8 +56,7 @@ ChartScene heatmapChart(const HeatmapSpec& spec)
             ? std::clamp((fit.width - left - right) / double(cols), kMinFittedCell, 80.0)
             : std::clamp(760.0 / double(cols), 3.0, 40.0));
     const double plotW = cellW * double(cols);
-    const double width = std::max(
-        { left + plotW + right, chartTextWidth(spec.title, 16, true) + 32, fit.width > 0 ? 0.0 : 560.0 });
+    const double width = figureWidth(fit, plotW, left + right, spec.title);
 
     // Height: title block, plot, column labels, x label, legend for missing cells.
     ChartScene probe(width, 100, th.background, spec.title);

@@ -17,6 +17,13 @@ struct RoutingChartOptions {
     std::string modelName; // in titles
     ChartTheme theme = ChartTheme::light();
     FigureSize fit; // the size to lay the charts out for (chartstyle.h; default: the exported figure's)
+
+    RoutingChartOptions fittedTo(FigureSize size) const
+    {
+        RoutingChartOptions o = *this;
+        o.fit = size;
+        return o;
+    }
 };
 
 // Layer x expert heatmap of each layer's share of choices (weightShare: of applied weight mass), in %.

@@ -49,19 +49,16 @@ ChartScene xyChart(const XYChartSpec& spec)
     for (const auto& c : spec.categories)
         catWidth = std::max(catWidth, chartTextWidth(c, 11));
     const double left = 16 + 22 + tickWidth + 8;
-    const double plotW = spec.fit.width > 0 ? std::max(kMinFittedPlotWidth, spec.fit.width - left - 24)
-                                            : std::clamp(double(n) * 28.0, 420.0, 900.0);
+    const double plotW = fittedPlotWidth(spec.fit, left + 24, std::clamp(double(n) * 28.0, 420.0, 900.0));
     const double slot = plotW / double(n);
-    const double width = std::max(
-        { left + plotW + 24, chartTextWidth(spec.title, 16, true) + 32, spec.fit.width > 0 ? 0.0 : 560.0 });
+    const double width = figureWidth(spec.fit, plotW, left + 24, spec.title);
 
     // The title block and legend go first; a probe scene measures them so the height is known up front.
     ChartScene probe(width, 100, th.background, spec.title);
     const double titleBottom = addTitleBlock(probe, th, 16, spec.title, spec.subtitle, width - 32);
     const double top = addLegend(probe, th, left, titleBottom, plotW, legend) + 8;
     const double below = 8 + 14 + (spec.xLabel.empty() ? 0 : 22) + 12; // tick labels and the x axis title
-    const double plotH
-        = spec.fit.height > 0 ? std::max(fittedPlotHeightFloor(spec.yLabel), spec.fit.height - top - below) : 300;
+    const double plotH = fittedPlotHeight(spec.fit, top + below, spec.yLabel, 300);
     const double height = top + plotH + below;
 
     ChartScene scene(width, height, th.background, spec.title, spec.subtitle);
