@@ -238,8 +238,24 @@ bool fusedRouterApplies(const at::Tensor& x, const at::Tensor& weight, std::int6
         && x.is_contiguous() && aligned16(x) && aligned16(weight);
 }
 
+namespace {
+    // Null while the stream records a CUDA graph and no counter exists yet: zeroing one there would only happen when
+    // the graph replays (steps are run twice before they are recorded, so this is the exception).
+    unsigned* completionCounter(at::Tensor& counter, const at::Tensor& x)
+    {
+        if (!counter.defined() || counter.device() != x.device()) {
+            cudaStreamCaptureStatus status = cudaStreamCaptureStatusNone;
+            C10_CUDA_CHECK(cudaStreamIsCapturing(streamOf(x), &status));
+            if (status != cudaStreamCaptureStatusNone)
+                return nullptr;
+            counter = at::zeros({ 1 }, x.options().dtype(at::kInt));
+        }
+        return reinterpret_cast<unsigned*>(counter.data_ptr<int>());
+    }
+} // namespace
+
 RoutingDecision fusedRouter(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, std::int64_t k,
-    bool sigmoid, bool normalize, double scaling)
+    bool sigmoid, bool normalize, double scaling, at::Tensor& finishedBlocks)
 {
     const auto tokens = x.size(0);
     const auto experts = weight.size(0);
@@ -253,7 +269,8 @@ RoutingDecision fusedRouter(const at::Tensor& x, const at::Tensor& weight, const
     kernels::launchRouter(bf16Data(x), weight.data_ptr(), weight.scalar_type() == at::kFloat, tokens, x.size(1),
         static_cast<int>(experts), static_cast<int>(k), sigmoid, b.defined() ? b.data_ptr<float>() : nullptr,
         normalize, static_cast<float>(scaling), d.logits.data_ptr<float>(), d.scores.data_ptr<float>(),
-        d.ids.data_ptr<std::int64_t>(), d.weights.data_ptr<float>(), streamOf(x));
+        d.ids.data_ptr<std::int64_t>(), d.weights.data_ptr<float>(), completionCounter(finishedBlocks, x),
+        streamOf(x));
     C10_CUDA_KERNEL_LAUNCH_CHECK();
     return d;
 }
@@ -410,7 +427,8 @@ at::Tensor fusedGatedGemv(const at::Tensor&, const at::Tensor&, const at::Tensor
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }
-RoutingDecision fusedRouter(const at::Tensor&, const at::Tensor&, const at::Tensor&, std::int64_t, bool, bool, double)
+RoutingDecision fusedRouter(
+    const at::Tensor&, const at::Tensor&, const at::Tensor&, std::int64_t, bool, bool, double, at::Tensor&)
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }

@@ -65,9 +65,11 @@ at::Tensor fusedGatedGemv(const at::Tensor& x, const at::Tensor& gate, const at:
 // The router of a decode step (x [T, hidden] bf16 on CUDA, T small; weight [E, hidden] float32 or bf16; k experts):
 // logits, scores (softmax, or sigmoid), the top-k by score (+ bias [E] float32 when defined) and their scores as
 // weights, normalised if asked and times scaling (as nn/router.h's plain TopK selection computes them).
+// finishedBlocks: the router's completion counter (one kernel instead of two), allocated here on first use outside
+// a CUDA graph recording; one per router, whose owner runs one step at a time.
 bool fusedRouterApplies(const at::Tensor& x, const at::Tensor& weight, std::int64_t k);
 RoutingDecision fusedRouter(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, std::int64_t k,
-    bool sigmoid, bool normalize, double scaling);
+    bool sigmoid, bool normalize, double scaling, at::Tensor& finishedBlocks);
 
 // x [T, heads, dim] bf16 on CUDA (last dim contiguous), cos/sin [T, dim/2] float32. Rotating in bf16: any number of
 // rows, bit for bit the eager rotation (prefill uses it too); in float32 (as fusedRope's flag): decode rows only.

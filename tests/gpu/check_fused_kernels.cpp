@@ -15,7 +15,11 @@
 #include "quant/quantizer.h"
 
 #include <ATen/ATen.h>
+#include <ATen/cuda/CUDAGraph.h>
 #include <c10/core/InferenceMode.h>
+#include <c10/cuda/CUDAFunctions.h>
+#include <c10/cuda/CUDAGuard.h>
+#include <c10/cuda/CUDAStream.h>
 
 #include <cmath>
 #include <cstdio>
@@ -206,9 +210,36 @@ void addNormCase(std::int64_t rows, std::int64_t d)
     report(what, normed, rmsNormUnfused(expectedSum, w, 1e-6), 2e-2);
 }
 
+// One completion counter for every router case: each launch must leave it at zero for the next (other expert counts).
+at::Tensor routerCounter;
+
+// The fused router's two-kernel form (no counter: the top-k in a kernel of its own), which runs when a graph records
+// a router's first call: recorded, replayed, and compared with the one-kernel result d.
+void routerTwoKernelCase(const char* name, const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias,
+    std::int64_t k, bool sigmoid, bool normalize, double scaling, const RoutingDecision& d)
+{
+    at::cuda::CUDAGraph graph;
+    RoutingDecision recorded;
+    at::Tensor noCounter;
+    c10::cuda::device_synchronize(); // the recording stream must see the inputs
+    {
+        c10::cuda::CUDAStreamGuard onStream(c10::cuda::getStreamFromPool());
+        graph.capture_begin();
+        recorded = fusedRouter(x, w, bias, k, sigmoid, normalize, scaling, noCounter);
+        graph.capture_end();
+    }
+    graph.replay();
+    const bool same = !noCounter.defined() && at::equal(recorded.ids, d.ids) && at::equal(recorded.weights, d.weights)
+        && at::equal(recorded.scores, d.scores);
+    failures += same ? 0 : 1;
+    std::printf("%-58s %s\n", (std::string("router ") + name + ": two kernels in a graph").c_str(),
+        same ? "identical  ok" : "DIFFER  FAILED");
+}
+
 // The fused router in two parts: its logits against the plain product (bf16 weights round the product like a bf16
 // matmul), and its selection, weights and scores against plain ATen applied to its own logits (so that a logit
-// differing in the last bf16 place cannot flip a near-tie between the two and fail the check).
+// differing in the last bf16 place cannot flip a near-tie between the two and fail the check). A second call must
+// give the same bits (the counter was reset), and so must the two-kernel form.
 void routerCase(const char* name, std::int64_t tokens, std::int64_t experts, std::int64_t k, std::int64_t hidden,
     bool float32Weight, bool sigmoid, bool withBias, bool normalize, double scaling)
 {
@@ -218,7 +249,14 @@ void routerCase(const char* name, std::int64_t tokens, std::int64_t experts, std
     const auto bias = withBias ? at::randn({ experts }, opts.dtype(at::kFloat)) * 0.1 : at::Tensor();
     if (!applies(fusedRouterApplies(x, w, k), "fused router", name))
         return;
-    const auto d = fusedRouter(x, w, bias, k, sigmoid, normalize, scaling);
+    const auto d = fusedRouter(x, w, bias, k, sigmoid, normalize, scaling, routerCounter);
+    const auto again = fusedRouter(x, w, bias, k, sigmoid, normalize, scaling, routerCounter);
+    const bool repeated = at::equal(again.ids, d.ids) && at::equal(again.weights, d.weights)
+        && routerCounter.item<int>() == 0;
+    failures += repeated ? 0 : 1;
+    std::printf("%-58s %s\n", (std::string("router ") + name + ": one kernel, again, counter reset").c_str(),
+        repeated ? "identical  ok" : "DIFFER  FAILED");
+    routerTwoKernelCase(name, x, w, bias, k, sigmoid, normalize, scaling, d);
     char what[128];
     std::snprintf(what, sizeof what, "router %s: logits", name);
     report(what, d.logits, at::linear(x.to(w.scalar_type()), w).to(at::kFloat), float32Weight ? 1e-5 : 1e-2);
