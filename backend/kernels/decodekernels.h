@@ -27,10 +27,16 @@ struct SlotWeights {
 // grouping null: one warp per (slot, row), each slot reading its expert's rows (one token). grouping [E + 1 + S]
 // int32 scratch: the slots are first grouped by expert, then one warp per (expert, row) reads the row once for all
 // the slots that chose the expert (several tokens sharing experts: batched decode). Both give the same values.
+// finishedSlots [downRowGroups(hidden)] counters, zero (and left zero), or null: without grouping, the down
+// projection's kernel combines the slots itself (one kernel less a step); else a combination kernel follows. Launches
+// that may run at the same time need counters of their own.
 void launchMoeDecode(const __nv_bfloat16* x, const __nv_bfloat16* gateUp, const __nv_bfloat16* down,
     const std::int64_t* ids, SlotWeights weights, std::int64_t tokens, int k, std::int64_t experts, std::int64_t hidden,
-    std::int64_t intermediate, int* grouping, __nv_bfloat16* h, __nv_bfloat16* y, __nv_bfloat16* out,
-    cudaStream_t stream);
+    std::int64_t intermediate, int* grouping, unsigned* finishedSlots, __nv_bfloat16* h, __nv_bfloat16* y,
+    __nv_bfloat16* out, cudaStream_t stream);
+// Counters launchMoeDecode and launchQuantMoeDecode need for rows of width hidden (their down kernels' blocks cover
+// at least 4 rows each).
+constexpr std::int64_t downRowGroups(std::int64_t hidden) { return (hidden + 3) / 4; }
 
 // A stack of weight-only quantized matrices [count, rows, cols] as quant/quantizedtensor.h stores them:
 //   Int8: codes int8 [.., rows, cols], scales float32 [.., rows]; value = code * scale
@@ -52,11 +58,13 @@ struct QuantMatrices {
     std::int64_t cols = 0;
 };
 
-// launchMoeDecode with quantized experts (gate, up: [E, I, H]; down: [E, H, I]), grouping as there (slots grouped by
-// expert: a warp computes its rows for each of the expert's slots in turn, so they come from DRAM once).
+// launchMoeDecode with quantized experts (gate, up: [E, I, H]; down: [E, H, I]), grouping and finishedSlots as there
+// (slots grouped by expert: a warp computes its rows for each of the expert's slots in turn, so they come from DRAM
+// once).
 void launchQuantMoeDecode(const __nv_bfloat16* x, const QuantMatrices& gate, const QuantMatrices& up,
     const QuantMatrices& down, const std::int64_t* ids, SlotWeights weights, std::int64_t tokens, int k,
-    std::int64_t experts, int* grouping, __nv_bfloat16* h, __nv_bfloat16* y, __nv_bfloat16* out, cudaStream_t stream);
+    std::int64_t experts, int* grouping, unsigned* finishedSlots, __nv_bfloat16* h, __nv_bfloat16* y,
+    __nv_bfloat16* out, cudaStream_t stream);
 
 
 // Up to kMaxGemvTargets projections of the same x in one launch (e.g. attention's q, k and v), T <= kMaxGemvTokens

@@ -17,9 +17,10 @@ struct RoutingDecision;
 
 // x [T, H] bf16 on CUDA with T small, k experts per token, gateUp [E, 2I, H] and down [E, H, I] bf16, contiguous.
 bool fusedMoeDecodeApplies(const at::Tensor& x, std::int64_t k, const at::Tensor& gateUp, const at::Tensor& down);
-// ids [T, k] int64, weights [T, k] (any float type) -> [T, H] bf16
+// ids [T, k] int64, weights [T, k] (any float type) -> [T, H] bf16. finishedSlots: the caller's completion counters
+// for the down kernel's combination of the slots (kernels::launchMoeDecode), made here on first use.
 at::Tensor fusedMoeDecode(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights,
-    const at::Tensor& gateUp, const at::Tensor& down);
+    const at::Tensor& gateUp, const at::Tensor& down, at::Tensor& finishedSlots);
 
 // x [..., in] bf16 on CUDA with few rows, weight [out, in] bf16 contiguous, bias [out] bf16 or undefined.
 bool fusedGemvApplies(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias);
