@@ -3,7 +3,6 @@
 
 #include "kernels/chainedlaunch.cuh"
 #include "kernels/devicemath.cuh"
-#include "kernels/slotcombine.cuh"
 
 #include <cstdint>
 #include <cstdlib>
@@ -14,7 +13,34 @@ namespace moescope::kernels {
 using namespace device;
 
 namespace {
-// One thread per (token, V output rows): combineSlotValues.
+// V consecutive values of bf16 row data as floats (V = 8: one 16-byte load), and back.
+template <int V>
+__device__ __forceinline__ void loadFloats(const bf16* __restrict__ p, float (&v)[V])
+{
+    if constexpr (V == 8) {
+        unpack8(*reinterpret_cast<const uint4*>(p), v);
+    } else {
+#pragma unroll
+        for (int j = 0; j < V; ++j)
+            v[j] = __bfloat162float(p[j]);
+    }
+}
+template <int V>
+__device__ __forceinline__ void storeBf16(const float (&v)[V], bf16* __restrict__ p)
+{
+    if constexpr (V == 8) {
+        *reinterpret_cast<uint4*>(p) = pack8(v);
+    } else {
+#pragma unroll
+        for (int j = 0; j < V; ++j)
+            p[j] = __float2bfloat16(v[j]);
+    }
+}
+
+// One thread per (token, V output rows): the token's slot outputs y [S, H] (bf16, as each expert's output is),
+// scaled by their routing weights and added in ascending expert id with the eager path's roundings (bf16 scaled
+// value, bf16 after each addition). Slot s's output is row s of y, or row rowOfSlot[s] when that is not null. The
+// slots' rows and weights are found first, so that the k loads of y are in flight together.
 template <int V>
 __global__ void combineSlotsKernel(const bf16* __restrict__ y, const std::int64_t* __restrict__ ids,
     SlotWeights weights, std::int64_t tokens, int k, std::int64_t hidden, const std::int64_t* __restrict__ rowOfSlot,
@@ -22,8 +48,37 @@ __global__ void combineSlotsKernel(const bf16* __restrict__ y, const std::int64_
 {
     awaitPreviousKernel();
     const std::int64_t index = (static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) * V;
-    if (index < tokens * hidden)
-        combineSlotValues<V>(y, ids, weights, index / hidden, index % hidden, k, hidden, rowOfSlot, out);
+    if (index >= tokens * hidden)
+        return;
+    const std::int64_t token = index / hidden;
+    const std::int64_t col = index % hidden;
+    int order[kMaxTopK];
+    slotsByExpert(ids, token, k, order);
+    const bf16* rows[kMaxTopK];
+    float weight[kMaxTopK];
+#pragma unroll
+    for (int n = 0; n < kMaxTopK; ++n) {
+        if (n >= k)
+            break;
+        const std::int64_t slot = token * k + order[n];
+        weight[n] = weights.bf16 ? __bfloat162float(static_cast<const bf16*>(weights.data)[slot])
+                                 : static_cast<const float*>(weights.data)[slot];
+        rows[n] = y + (rowOfSlot ? rowOfSlot[slot] : slot) * hidden + col;
+    }
+    float acc[V];
+#pragma unroll
+    for (int n = 0; n < kMaxTopK; ++n) {
+        if (n >= k)
+            break;
+        float v[V];
+        loadFloats<V>(rows[n], v);
+#pragma unroll
+        for (int j = 0; j < V; ++j) {
+            const float value = roundBf16(v[j] * weight[n]);
+            acc[j] = n == 0 ? value : roundBf16(acc[j] + value);
+        }
+    }
+    storeBf16<V>(acc, out + index);
 }
 
 // One warp per (slot, intermediate row j): gate row j and up row j of the slot's expert (gate + e * expertStride,
@@ -44,23 +99,20 @@ __global__ void gateUpSiluKernel(const bf16* __restrict__ x, const bf16* __restr
         h[slot * inter + j] = siluProduct(gu.x, gu.y);
 }
 
-// One warp per (slot, output row): y [S, H] = bf16(down_e h[s]), each row of each chosen expert read once (one
-// warp per slot and row, as gate/up: a warp per output row over all k slots left too few warps in flight); then
-// the slots combined by the last block of each row group, with a counter.
+// One warp per (slot, output row): y [S, H] = bf16(down_e h[s]), each row of each chosen expert read once. (One
+// warp per slot and row, as gate/up: a warp per output row over all k slots left too few warps in flight.)
 __global__ void downSlotKernel(const bf16* __restrict__ h, const bf16* __restrict__ down,
-    const std::int64_t* __restrict__ ids, std::int64_t hidden, std::int64_t inter, bf16* __restrict__ y,
-    SlotCombine combine)
+    const std::int64_t* __restrict__ ids, std::int64_t hidden, std::int64_t inter, bf16* __restrict__ y)
 {
     awaitPreviousKernel();
     const std::int64_t slot = blockIdx.y;
     const std::int64_t row = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
     const int lane = threadIdx.x % 32;
-    if (row < hidden) {
-        const float dot = dotRow(down + (ids[slot] * hidden + row) * inter, h + slot * inter, inter, lane);
-        if (lane == 0)
-            y[slot * hidden + row] = __float2bfloat16(dot);
-    }
-    combineRowGroupWhenLast(y, combine, hidden, kWarpsPerBlock);
+    if (row >= hidden)
+        return;
+    const float dot = dotRow(down + (ids[slot] * hidden + row) * inter, h + slot * inter, inter, lane);
+    if (lane == 0)
+        y[slot * hidden + row] = __float2bfloat16(dot);
 }
 
 // Slots grouped by expert (one block): starts [E + 1] (expert e's slots at slotList[starts[e] .. starts[e + 1])) and
@@ -248,7 +300,7 @@ template <int kTokens> __global__ void gemvKernel(const bf16* __restrict__ x, Ge
 
 void launchMoeDecode(const bf16* x, const bf16* gateUp, const bf16* down, const std::int64_t* ids, SlotWeights weights,
     std::int64_t tokens, int k, std::int64_t experts, std::int64_t hidden, std::int64_t intermediate, int* grouping,
-    unsigned* finishedSlots, bf16* h, bf16* y, bf16* out, cudaStream_t stream)
+    bf16* h, bf16* y, bf16* out, cudaStream_t stream)
 {
     const dim3 block(32 * kWarpsPerBlock);
     const auto gateUpBlocks = static_cast<unsigned>((intermediate + kWarpsPerBlock - 1) / kWarpsPerBlock);
@@ -263,16 +315,12 @@ void launchMoeDecode(const bf16* x, const bf16* gateUp, const bf16* down, const 
             x, gateUp, starts, slotList, k, hidden, intermediate, h);
         launchChained(downGroupedKernel, dim3(downBlocks, e), block, 0, stream, h, down, starts, slotList, hidden,
             intermediate, y);
-        launchCombineSlots(y, ids, weights, tokens, k, hidden, out, stream);
-        return;
+    } else {
+        launchChained(gateUpSiluKernel, dim3(gateUpBlocks, slots), block, 0, stream, x, gateUp,
+            gateUp + intermediate * hidden, 2 * intermediate * hidden, ids, k, hidden, intermediate, h);
+        launchChained(downSlotKernel, dim3(downBlocks, slots), block, 0, stream, h, down, ids, hidden, intermediate, y);
     }
-    launchChained(gateUpSiluKernel, dim3(gateUpBlocks, slots), block, 0, stream, x, gateUp,
-        gateUp + intermediate * hidden, 2 * intermediate * hidden, ids, k, hidden, intermediate, h);
-    const SlotCombine combine { ids, weights, tokens, k, finishedSlots, out };
-    launchChained(
-        downSlotKernel, dim3(downBlocks, slots), block, 0, stream, h, down, ids, hidden, intermediate, y, combine);
-    if (!finishedSlots)
-        launchCombineSlots(y, ids, weights, tokens, k, hidden, out, stream);
+    launchCombineSlots(y, ids, weights, tokens, k, hidden, out, stream);
 }
 
 void launchGemvTargets(

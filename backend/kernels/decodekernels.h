@@ -27,16 +27,10 @@ struct SlotWeights {
 // grouping null: one warp per (slot, row), each slot reading its expert's rows (one token). grouping [E + 1 + S]
 // int32 scratch: the slots are first grouped by expert, then one warp per (expert, row) reads the row once for all
 // the slots that chose the expert (several tokens sharing experts: batched decode). Both give the same values.
-// finishedSlots [downRowGroups(hidden)] counters, zero (and left zero), or null: without grouping, the down
-// projection's kernel combines the slots itself (one kernel less a step); else a combination kernel follows. Launches
-// that may run at the same time need counters of their own.
 void launchMoeDecode(const __nv_bfloat16* x, const __nv_bfloat16* gateUp, const __nv_bfloat16* down,
     const std::int64_t* ids, SlotWeights weights, std::int64_t tokens, int k, std::int64_t experts, std::int64_t hidden,
-    std::int64_t intermediate, int* grouping, unsigned* finishedSlots, __nv_bfloat16* h, __nv_bfloat16* y,
-    __nv_bfloat16* out, cudaStream_t stream);
-// Counters launchMoeDecode and launchQuantMoeDecode need for rows of width hidden (their down kernels' blocks cover
-// at least 4 rows each).
-constexpr std::int64_t downRowGroups(std::int64_t hidden) { return (hidden + 3) / 4; }
+    std::int64_t intermediate, int* grouping, __nv_bfloat16* h, __nv_bfloat16* y, __nv_bfloat16* out,
+    cudaStream_t stream);
 
 // A stack of weight-only quantized matrices [count, rows, cols] as quant/quantizedtensor.h stores them:
 //   Int8: codes int8 [.., rows, cols], scales float32 [.., rows]; value = code * scale
@@ -58,13 +52,11 @@ struct QuantMatrices {
     std::int64_t cols = 0;
 };
 
-// launchMoeDecode with quantized experts (gate, up: [E, I, H]; down: [E, H, I]), grouping and finishedSlots as there
-// (slots grouped by expert: a warp computes its rows for each of the expert's slots in turn, so they come from DRAM
-// once).
+// launchMoeDecode with quantized experts (gate, up: [E, I, H]; down: [E, H, I]), grouping as there (slots grouped by
+// expert: a warp computes its rows for each of the expert's slots in turn, so they come from DRAM once).
 void launchQuantMoeDecode(const __nv_bfloat16* x, const QuantMatrices& gate, const QuantMatrices& up,
     const QuantMatrices& down, const std::int64_t* ids, SlotWeights weights, std::int64_t tokens, int k,
-    std::int64_t experts, int* grouping, unsigned* finishedSlots, __nv_bfloat16* h, __nv_bfloat16* y,
-    __nv_bfloat16* out, cudaStream_t stream);
+    std::int64_t experts, int* grouping, __nv_bfloat16* h, __nv_bfloat16* y, __nv_bfloat16* out, cudaStream_t stream);
 
 
 // Up to kMaxGemvTargets projections of the same x in one launch (e.g. attention's q, k and v), T <= kMaxGemvTokens
@@ -128,12 +120,10 @@ void launchRmsNorm(const __nv_bfloat16* x, const __nv_bfloat16* residual, const 
 //   logits [T, E] = x W^T (W float32, or bf16 with the product rounded to bf16), scores [T, E] = softmax or
 //   sigmoid(logits), ids [T, k] = the k highest scores (+ bias [E] when not null: DeepSeek-V3's choice), in
 //   descending order, weights [T, k] = their scores, divided by their sum (+ 1e-20) if normalize, times scaling.
-// finishedBlocks: a counter that is zero (and left zero) for one kernel instead of two, or null. Launches that may
-// run at the same time need counters of their own.
 constexpr int kMaxRouterExperts = 256;
 void launchRouter(const __nv_bfloat16* x, const void* weight, bool float32Weight, std::int64_t tokens,
     std::int64_t hidden, int experts, int k, bool sigmoid, const float* bias, bool normalize, float scaling,
-    float* logits, float* scores, std::int64_t* ids, float* weights, unsigned* finishedBlocks, cudaStream_t stream);
+    float* logits, float* scores, std::int64_t* ids, float* weights, cudaStream_t stream);
 
 // How a rotary embedding rotates: cos/sin [T, dim/2] float32; pairs are (i, i + dim/2), or (2i, 2i + 1) when
 // interleaved; float32: rotate in float32 and round once, else in bf16 with the eager path's roundings; interleaved

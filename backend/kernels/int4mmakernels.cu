@@ -217,10 +217,9 @@ __global__ void __launch_bounds__(64 * kSplitWarps) int4MmaGateUpKernel(const bf
         h[slot * gate.rows + first + r] = siluProduct(tileSum(partial, 0, r, 0), tileSum(partial, kSplitWarps, r, 0));
 }
 
-// y[slot, j] for a 16-row tile of the slot's expert's down projection; the last block of a tile's slots combines
-// them (combineRowGroupWhenLast).
-__global__ void __launch_bounds__(32 * kSplitWarps) int4MmaDownKernel(const bf16* __restrict__ h, QuantMatrices down,
-    const std::int64_t* __restrict__ ids, bf16* __restrict__ y, SlotCombine combine)
+// y[slot, j] for a 16-row tile of the slot's expert's down projection.
+__global__ void __launch_bounds__(32 * kSplitWarps) int4MmaDownKernel(
+    const bf16* __restrict__ h, QuantMatrices down, const std::int64_t* __restrict__ ids, bf16* __restrict__ y)
 {
     extern __shared__ uint4 shared[];
     auto* hs = reinterpret_cast<bf16*>(shared); // [cols]
@@ -238,7 +237,6 @@ __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaDownKernel(const bf16
     const int r = threadIdx.x;
     if (r < kTileRows && first + r < down.rows)
         y[slot * down.rows + first + r] = __float2bfloat16(tileSum(partial, 0, r, 0));
-    combineRowGroupWhenLast(y, combine, down.rows, kTileRows);
 }
 
 // Batched steps, slots grouped by expert (launchGroupSlots): a block loads a 16-row tile of expert blockIdx.y once
@@ -390,12 +388,11 @@ void launchInt4MmaGateUp(const bf16* x, const QuantMatrices& gate, const QuantMa
         int4MmaGateUpKernel, grid, 64 * kSplitWarps, inputBytes(gate.cols, 1), stream, x, gate, up, ids, k, h);
 }
 
-void launchInt4MmaDown(const bf16* h, const QuantMatrices& down, const std::int64_t* ids, std::int64_t slots, bf16* y,
-    const SlotCombine& combine, cudaStream_t stream)
+void launchInt4MmaDown(
+    const bf16* h, const QuantMatrices& down, const std::int64_t* ids, std::int64_t slots, bf16* y, cudaStream_t stream)
 {
     const dim3 grid(tilesOf(down.rows), static_cast<unsigned>(slots));
-    launchChained(
-        int4MmaDownKernel, grid, 32 * kSplitWarps, inputBytes(down.cols, 1), stream, h, down, ids, y, combine);
+    launchChained(int4MmaDownKernel, grid, 32 * kSplitWarps, inputBytes(down.cols, 1), stream, h, down, ids, y);
 }
 
 void launchInt4MmaGemvTargets(const bf16* x, const QuantGemvTargets& targets, std::int64_t tokens, cudaStream_t stream)

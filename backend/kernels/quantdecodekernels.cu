@@ -251,24 +251,21 @@ __device__ __forceinline__ void writeRows(const float (&dots)[kRowsPerWarp], std
             y[first + n] = __float2bfloat16(bias ? dots[n] + __bfloat162float(bias[first + n]) : dots[n]);
 }
 
-// y [S, H] in bf16: kRowsPerWarp rows of each slot's quantized down projection per warp; the last block of a row
-// group's slots combines them (combineRowGroupWhenLast).
+// y [S, H] in bf16: kRowsPerWarp rows of each slot's quantized down projection per warp.
 template <QuantCodes F>
 __global__ void __launch_bounds__(32 * kWarpsPerBlock, kMinBlocksPerSm) quantDownSlotKernel(
-    const bf16* __restrict__ h, QuantMatrices down, const std::int64_t* __restrict__ ids, bf16* __restrict__ y,
-    SlotCombine combine)
+    const bf16* __restrict__ h, QuantMatrices down, const std::int64_t* __restrict__ ids, bf16* __restrict__ y)
 {
     awaitPreviousKernel();
     const std::int64_t slot = blockIdx.y;
     const std::int64_t first = warpFirstRow(kRowsPerWarp);
     const int lane = threadIdx.x % 32;
-    if (first < down.rows) {
-        const RowSpan<kRowsPerWarp> spans[1] = { { &down, ids[slot], first } };
-        float dots[kRowsPerWarp];
-        dotQuantRows<F, kRowsPerWarp, 1>(spans, h + slot * down.cols, lane, dots);
-        writeRows(dots, first, down.rows, nullptr, y + slot * down.rows, lane);
-    }
-    combineRowGroupWhenLast(y, combine, down.rows, kWarpsPerBlock * kRowsPerWarp);
+    if (first >= down.rows)
+        return;
+    const RowSpan<kRowsPerWarp> spans[1] = { { &down, ids[slot], first } };
+    float dots[kRowsPerWarp];
+    dotQuantRows<F, kRowsPerWarp, 1>(spans, h + slot * down.cols, lane, dots);
+    writeRows(dots, first, down.rows, nullptr, y + slot * down.rows, lane);
 }
 
 // kRowsPerWarp rows of one target per warp; blockIdx.y is the token.
@@ -346,7 +343,7 @@ unsigned blocksFor(std::int64_t rows, int rowsPerWarp)
 template <QuantCodes F>
 void launchQuantMoeDecodeAs(const bf16* x, const QuantMatrices& gate, const QuantMatrices& up,
     const QuantMatrices& down, const std::int64_t* ids, std::int64_t slots, int k, std::int64_t experts,
-    const int* starts, const int* slotList, const SlotCombine& combine, bf16* h, bf16* y, cudaStream_t stream)
+    const int* starts, const int* slotList, bf16* h, bf16* y, cudaStream_t stream)
 {
     const dim3 block(32 * kWarpsPerBlock);
     const unsigned gateUpBlocks = blocksFor(gate.rows, kRowsPerWarp / 2), downBlocks = blocksFor(down.rows, kRowsPerWarp);
@@ -359,41 +356,38 @@ void launchQuantMoeDecodeAs(const bf16* x, const QuantMatrices& gate, const Quan
     }
     const auto s = static_cast<unsigned>(slots);
     launchChained(quantGateUpSiluKernel<F>, dim3(gateUpBlocks, s), block, 0, stream, x, gate, up, ids, k, h);
-    launchChained(quantDownSlotKernel<F>, dim3(downBlocks, s), block, 0, stream, h, down, ids, y, combine);
+    launchChained(quantDownSlotKernel<F>, dim3(downBlocks, s), block, 0, stream, h, down, ids, y);
 }
 } // namespace
 
 void launchQuantMoeDecode(const bf16* x, const QuantMatrices& gate, const QuantMatrices& up, const QuantMatrices& down,
     const std::int64_t* ids, SlotWeights weights, std::int64_t tokens, int k, std::int64_t experts, int* grouping,
-    unsigned* finishedSlots, bf16* h, bf16* y, bf16* out, cudaStream_t stream)
+    bf16* h, bf16* y, bf16* out, cudaStream_t stream)
 {
     const std::int64_t slots = tokens * k;
     int* starts = grouping;
     int* slotList = grouping ? grouping + experts + 1 : nullptr;
     if (grouping)
         launchGroupSlots(ids, static_cast<int>(slots), static_cast<int>(experts), starts, slotList, stream);
-    // Slots in their own blocks (one token): the down kernel combines them when there are counters.
-    const SlotCombine combine { ids, weights, tokens, k, grouping ? nullptr : finishedSlots, out };
     if (gate.format == QuantCodes::Int4 && int4MmaApplies(gate, 1) && int4MmaApplies(down, 1)) {
         if (grouping) {
             launchInt4MmaGateUpGrouped(x, gate, up, starts, slotList, k, experts, h, stream);
             launchInt4MmaDownGrouped(h, down, starts, slotList, experts, y, stream);
         } else {
             launchInt4MmaGateUp(x, gate, up, ids, slots, k, h, stream);
-            launchInt4MmaDown(h, down, ids, slots, y, combine, stream);
+            launchInt4MmaDown(h, down, ids, slots, y, stream);
         }
     } else if (gate.format == QuantCodes::Int8) {
-        launchQuantMoeDecodeAs<QuantCodes::Int8>(x, gate, up, down, ids, slots, k, experts, starts, slotList, combine,
-            h, y, stream);
+        launchQuantMoeDecodeAs<QuantCodes::Int8>(x, gate, up, down, ids, slots, k, experts, starts, slotList, h, y,
+            stream);
     } else if (gate.format == QuantCodes::Fp8) {
-        launchQuantMoeDecodeAs<QuantCodes::Fp8>(x, gate, up, down, ids, slots, k, experts, starts, slotList, combine,
-            h, y, stream);
+        launchQuantMoeDecodeAs<QuantCodes::Fp8>(x, gate, up, down, ids, slots, k, experts, starts, slotList, h, y,
+            stream);
     } else {
-        launchQuantMoeDecodeAs<QuantCodes::Int4>(x, gate, up, down, ids, slots, k, experts, starts, slotList, combine,
-            h, y, stream);
+        launchQuantMoeDecodeAs<QuantCodes::Int4>(x, gate, up, down, ids, slots, k, experts, starts, slotList, h, y,
+            stream);
     }
-    if (!combine.finishedSlots)
-        launchCombineSlots(y, ids, weights, tokens, k, down.rows, out, stream);
+    launchCombineSlots(y, ids, weights, tokens, k, down.rows, out, stream);
 }
 
 void launchQuantGemvTargets(const bf16* x, const QuantGemvTargets& targets, std::int64_t tokens, cudaStream_t stream)

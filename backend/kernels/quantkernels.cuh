@@ -4,7 +4,6 @@
 // the kernels; only included by .cu files.
 
 #include "kernels/decodekernels.h"
-#include "kernels/slotcombine.cuh"
 
 #include <cstdint>
 
@@ -44,9 +43,9 @@ void launchInt4MmaGateUpGrouped(const __nv_bfloat16* x, const QuantMatrices& gat
 void launchInt4MmaDownGrouped(const __nv_bfloat16* h, const QuantMatrices& down, const int* starts,
     const int* slotList, std::int64_t experts, __nv_bfloat16* y, cudaStream_t stream);
 
-// y [S, H] = down_e h[s] for each slot s, then the slots combined into combine.out when it has counters.
+// y [S, H] = down_e h[s] for each slot s.
 void launchInt4MmaDown(const __nv_bfloat16* h, const QuantMatrices& down, const std::int64_t* ids, std::int64_t slots,
-    __nv_bfloat16* y, const SlotCombine& combine, cudaStream_t stream);
+    __nv_bfloat16* y, cudaStream_t stream);
 
 // launchQuantGemvTargets for INT4 targets that int4MmaApplies to.
 void launchInt4MmaGemvTargets(

@@ -1,6 +1,5 @@
-// The MoE router of a decode step (kernels/decodekernels.h: launchRouter): logits, then scores, top-k,
-// normalisation and scaling, in one kernel whose last block to finish does the top-k (with a completion counter),
-// else in two.
+// The MoE router of a decode step in two kernels: logits, then scores, top-k, normalisation and scaling
+// (kernels/decodekernels.h: launchRouter).
 
 #include "kernels/chainedlaunch.cuh"
 #include "kernels/devicemath.cuh"
@@ -15,31 +14,12 @@ namespace {
 // Warps per router block: they split one expert's row, so a row of up to kRouterWarps * 256 columns is read in one
 // memory round trip (one warp per expert read 2048 columns in four, and the router took 7 us a layer).
 constexpr int kRouterWarps = 8;
-static_assert(kRouterWarps >= kMaxGemvTokens, "the last router block chooses every token's experts, a warp each");
-
-// What the top-k writes, and how it scores and weighs.
-struct RouterChoice {
-    int experts;
-    int k;
-    bool sigmoid;
-    const float* bias;
-    bool normalize;
-    float scaling;
-    float* scores;
-    std::int64_t* ids;
-    float* weights;
-};
-
-__device__ void chooseExperts(const float* __restrict__ logits, int token, const RouterChoice& c);
 
 // Router logits [T, E] float32 = x [T, H] W [E, H]^T for float32 or bf16 weights (bf16: the product rounded to
-// bf16, as a bf16 matmul returns it). One block per expert for all T (<= kMaxGemvTokens) tokens. With a completion
-// counter (zero before the launch, zero again after it), the last block to finish chooses the experts: one kernel
-// boundary less per MoE layer of a decode step than a top-k kernel after this one.
+// bf16, as a bf16 matmul returns it). One block per expert for all T (<= kMaxGemvTokens) tokens.
 template <typename Weight>
 __global__ void routerLogitsKernel(const bf16* __restrict__ x, const Weight* __restrict__ w, int experts,
-    std::int64_t hidden, int tokens, float* __restrict__ logits, unsigned* __restrict__ finishedBlocks,
-    RouterChoice choice)
+    std::int64_t hidden, int tokens, float* __restrict__ logits)
 {
     awaitPreviousKernel();
     __shared__ float partial[kRouterWarps][kMaxGemvTokens];
@@ -87,33 +67,18 @@ __global__ void routerLogitsKernel(const bf16* __restrict__ x, const Weight* __r
             sum += partial[v][threadIdx.x];
         logits[threadIdx.x * experts + e] = sizeof(Weight) == 4 ? sum : roundBf16(sum);
     }
-    if (!finishedBlocks)
-        return;
-    // The usual last-block pattern: each block's writes are fenced before it counts itself, and the block that
-    // counts last sees every other block's logits.
-    __threadfence();
-    __syncthreads();
-    __shared__ bool last;
-    if (threadIdx.x == 0)
-        last = atomicAdd(finishedBlocks, 1u) == gridDim.x - 1;
-    __syncthreads();
-    if (!last)
-        return;
-    __threadfence();
-    if (warp < tokens)
-        chooseExperts(logits, warp, choice);
-    if (threadIdx.x == 0)
-        *finishedBlocks = 0; // for the next launch: the kernel after this one starts once this block has finished
 }
 
-// One warp, one token: scores (softmax or sigmoid of the logits), the k experts of the highest scores (+ bias when
+// One warp per token: scores (softmax or sigmoid of the logits), the k experts of the highest scores (+ bias when
 // given: the choice, not the weight) by repeated warp arg-max (ties to the lower id; descending like a sorted
-// topk), their scores as weights, normalised to sum 1 if asked and scaled. The logits are read from L2: other
-// blocks of the same kernel may have written them.
-__device__ void chooseExperts(const float* __restrict__ logits, int token, const RouterChoice& c)
+// topk), their scores as weights, normalised to sum 1 if asked and scaled.
+__global__ void routerTopKKernel(const float* __restrict__ logits, int experts, int k, bool sigmoid,
+    const float* __restrict__ bias, bool normalize, float scaling, float* __restrict__ scores,
+    std::int64_t* __restrict__ ids, float* __restrict__ weights)
 {
-    const int lane = threadIdx.x % 32;
-    const int experts = c.experts, k = c.k;
+    awaitPreviousKernel();
+    const int token = blockIdx.x;
+    const int lane = threadIdx.x;
     constexpr int kPerLane = kMaxRouterExperts / 32;
     float score[kPerLane];
     float choice[kPerLane];
@@ -121,7 +86,7 @@ __device__ void chooseExperts(const float* __restrict__ logits, int token, const
 #pragma unroll
     for (int q = 0; q < kPerLane; ++q) {
         const int e = lane + 32 * q;
-        score[q] = e < experts ? __ldcg(logits + token * experts + e) : -INFINITY;
+        score[q] = e < experts ? logits[token * experts + e] : -INFINITY;
         largest = fmaxf(largest, score[q]);
     }
 #pragma unroll
@@ -132,7 +97,7 @@ __device__ void chooseExperts(const float* __restrict__ logits, int token, const
     for (int q = 0; q < kPerLane; ++q) {
         const int e = lane + 32 * q;
         if (e < experts) {
-            score[q] = c.sigmoid ? 1.f / (1.f + expf(-score[q])) : expf(score[q] - largest);
+            score[q] = sigmoid ? 1.f / (1.f + expf(-score[q])) : expf(score[q] - largest);
             total += score[q];
         }
     }
@@ -141,10 +106,10 @@ __device__ void chooseExperts(const float* __restrict__ logits, int token, const
     for (int q = 0; q < kPerLane; ++q) {
         const int e = lane + 32 * q;
         if (e < experts) {
-            if (!c.sigmoid)
+            if (!sigmoid)
                 score[q] /= total;
-            c.scores[token * experts + e] = score[q];
-            choice[q] = c.bias ? score[q] + c.bias[e] : score[q];
+            scores[token * experts + e] = score[q];
+            choice[q] = bias ? score[q] + bias[e] : score[q];
         } else {
             choice[q] = 0.f; // never taken: e >= experts
         }
@@ -184,36 +149,28 @@ __device__ void chooseExperts(const float* __restrict__ logits, int token, const
     }
     const float sum = warpSum(lane < k ? myWeight : 0.f);
     if (lane < k) {
-        float w = c.normalize ? myWeight / (sum + 1e-20f) : myWeight;
-        if (c.scaling != 1.f)
-            w *= c.scaling;
-        c.ids[token * k + lane] = myId;
-        c.weights[token * k + lane] = w;
+        float w = normalize ? myWeight / (sum + 1e-20f) : myWeight;
+        if (scaling != 1.f)
+            w *= scaling;
+        ids[token * k + lane] = myId;
+        weights[token * k + lane] = w;
     }
-}
-// The top-k alone, one block of one warp per token (when the logits kernel has no completion counter).
-__global__ void routerTopKKernel(const float* __restrict__ logits, RouterChoice choice)
-{
-    awaitPreviousKernel();
-    chooseExperts(logits, blockIdx.x, choice);
 }
 } // namespace
 
 void launchRouter(const bf16* x, const void* weight, bool float32Weight, std::int64_t tokens, std::int64_t hidden,
     int experts, int k, bool sigmoid, const float* bias, bool normalize, float scaling, float* logits, float* scores,
-    std::int64_t* ids, float* weights, unsigned* finishedBlocks, cudaStream_t stream)
+    std::int64_t* ids, float* weights, cudaStream_t stream)
 {
     const dim3 grid(static_cast<unsigned>(experts));
     const dim3 block(32 * kRouterWarps);
-    const RouterChoice choice { experts, k, sigmoid, bias, normalize, scaling, scores, ids, weights };
-    const auto t = static_cast<int>(tokens);
     if (float32Weight)
-        launchChained(routerLogitsKernel<float>, grid, block, 0, stream, x, static_cast<const float*>(weight),
-            experts, hidden, t, logits, finishedBlocks, choice);
+        launchChained(routerLogitsKernel<float>, grid, block, 0, stream,
+            x, static_cast<const float*>(weight), experts, hidden, static_cast<int>(tokens), logits);
     else
-        launchChained(routerLogitsKernel<bf16>, grid, block, 0, stream, x, static_cast<const bf16*>(weight), experts,
-            hidden, t, logits, finishedBlocks, choice);
-    if (!finishedBlocks)
-        launchChained(routerTopKKernel, static_cast<unsigned>(tokens), 32, 0, stream, logits, choice);
+        launchChained(routerLogitsKernel<bf16>, grid, block, 0, stream,
+            x, static_cast<const bf16*>(weight), experts, hidden, static_cast<int>(tokens), logits);
+    launchChained(routerTopKKernel, static_cast<unsigned>(tokens), 32, 0, stream,
+        logits, experts, k, sigmoid, bias, normalize, scaling, scores, ids, weights);
 }
 } // namespace moescope::kernels

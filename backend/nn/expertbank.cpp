@@ -100,7 +100,7 @@ at::Tensor gatedActivation(const at::Tensor& gu)
 at::Tensor DenseExpertBank::forward(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights) const
 {
     if (fusedMoeDecodeApplies(x, ids.size(1), m_gateUp, m_down)) // a decode step on CUDA: one pass, two kernels
-        return fusedMoeDecode(x, ids, weights, m_gateUp, m_down, m_finishedSlots);
+        return fusedMoeDecode(x, ids, weights, m_gateUp, m_down);
     const auto a = sortAssignments(ids, weights, numExperts());
     const auto xs = autocastOperand(x.index_select(0, a.tokenOfSlot)); // [T*k, H]
     const auto y = expertSlotOutputs(xs, autocastOperand(m_gateUp), autocastOperand(m_down), a.groupEnds); // [T*k, H]

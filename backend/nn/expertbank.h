@@ -41,7 +41,6 @@ public:
 private:
     at::Tensor m_gateUp; // [E, 2I, H]
     at::Tensor m_down; // [E, H, I]
-    mutable at::Tensor m_finishedSlots; // the fused decode kernels' completion counters (nn/fuseddecode.h)
 };
 
 // Token->expert assignments sorted by expert, shared by every bank implementation.

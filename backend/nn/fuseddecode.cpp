@@ -34,7 +34,7 @@ bool fusedMoeDecodeApplies(const at::Tensor& x, std::int64_t k, const at::Tensor
 }
 
 at::Tensor fusedMoeDecode(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights,
-    const at::Tensor& gateUp, const at::Tensor& down, at::Tensor& finishedSlots)
+    const at::Tensor& gateUp, const at::Tensor& down)
 {
     const auto tokens = x.size(0);
     const auto k = ids.size(1);
@@ -50,9 +50,7 @@ at::Tensor fusedMoeDecode(const at::Tensor& x, const at::Tensor& ids, const at::
     const auto grouping = grouped ? at::empty({ experts + 1 + tokens * k }, x.options().dtype(at::kInt)) : at::Tensor();
     kernels::launchMoeDecode(bf16Data(x), bf16Data(gateUp), bf16Data(down), slotIds.data_ptr<std::int64_t>(),
         slotWeightsOf(slotWeights), tokens, static_cast<int>(k), experts, hidden, inter,
-        grouped ? grouping.data_ptr<int>() : nullptr,
-        grouped ? nullptr : completionCounters(finishedSlots, x, kernels::downRowGroups(hidden)), bf16Data(h),
-        bf16Data(y), bf16Data(out), streamOf(x));
+        grouped ? grouping.data_ptr<int>() : nullptr, bf16Data(h), bf16Data(y), bf16Data(out), streamOf(x));
     C10_CUDA_KERNEL_LAUNCH_CHECK();
     return out;
 }
@@ -241,7 +239,7 @@ bool fusedRouterApplies(const at::Tensor& x, const at::Tensor& weight, std::int6
 }
 
 RoutingDecision fusedRouter(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, std::int64_t k,
-    bool sigmoid, bool normalize, double scaling, at::Tensor& finishedBlocks)
+    bool sigmoid, bool normalize, double scaling)
 {
     const auto tokens = x.size(0);
     const auto experts = weight.size(0);
@@ -255,8 +253,7 @@ RoutingDecision fusedRouter(const at::Tensor& x, const at::Tensor& weight, const
     kernels::launchRouter(bf16Data(x), weight.data_ptr(), weight.scalar_type() == at::kFloat, tokens, x.size(1),
         static_cast<int>(experts), static_cast<int>(k), sigmoid, b.defined() ? b.data_ptr<float>() : nullptr,
         normalize, static_cast<float>(scaling), d.logits.data_ptr<float>(), d.scores.data_ptr<float>(),
-        d.ids.data_ptr<std::int64_t>(), d.weights.data_ptr<float>(), completionCounters(finishedBlocks, x, 1),
-        streamOf(x));
+        d.ids.data_ptr<std::int64_t>(), d.weights.data_ptr<float>(), streamOf(x));
     C10_CUDA_KERNEL_LAUNCH_CHECK();
     return d;
 }
@@ -376,8 +373,7 @@ at::Tensor fusedMlaDecode(const at::Tensor& qNope, const at::Tensor& qPe, const 
 }
 #else
 bool fusedMoeDecodeApplies(const at::Tensor&, std::int64_t, const at::Tensor&, const at::Tensor&) { return false; }
-at::Tensor fusedMoeDecode(
-    const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&, at::Tensor&)
+at::Tensor fusedMoeDecode(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&)
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }
@@ -414,8 +410,7 @@ at::Tensor fusedGatedGemv(const at::Tensor&, const at::Tensor&, const at::Tensor
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }
-RoutingDecision fusedRouter(
-    const at::Tensor&, const at::Tensor&, const at::Tensor&, std::int64_t, bool, bool, double, at::Tensor&)
+RoutingDecision fusedRouter(const at::Tensor&, const at::Tensor&, const at::Tensor&, std::int64_t, bool, bool, double)
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }

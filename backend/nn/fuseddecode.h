@@ -17,10 +17,9 @@ struct RoutingDecision;
 
 // x [T, H] bf16 on CUDA with T small, k experts per token, gateUp [E, 2I, H] and down [E, H, I] bf16, contiguous.
 bool fusedMoeDecodeApplies(const at::Tensor& x, std::int64_t k, const at::Tensor& gateUp, const at::Tensor& down);
-// ids [T, k] int64, weights [T, k] (any float type) -> [T, H] bf16. finishedSlots: the caller's completion counters
-// for the down kernel's combination of the slots (kernels::launchMoeDecode), made here on first use.
+// ids [T, k] int64, weights [T, k] (any float type) -> [T, H] bf16
 at::Tensor fusedMoeDecode(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights,
-    const at::Tensor& gateUp, const at::Tensor& down, at::Tensor& finishedSlots);
+    const at::Tensor& gateUp, const at::Tensor& down);
 
 // x [..., in] bf16 on CUDA with few rows, weight [out, in] bf16 contiguous, bias [out] bf16 or undefined.
 bool fusedGemvApplies(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias);
@@ -66,11 +65,9 @@ at::Tensor fusedGatedGemv(const at::Tensor& x, const at::Tensor& gate, const at:
 // The router of a decode step (x [T, hidden] bf16 on CUDA, T small; weight [E, hidden] float32 or bf16; k experts):
 // logits, scores (softmax, or sigmoid), the top-k by score (+ bias [E] float32 when defined) and their scores as
 // weights, normalised if asked and times scaling (as nn/router.h's plain TopK selection computes them).
-// finishedBlocks: the router's completion counter (one kernel instead of two), allocated here on first use outside
-// a CUDA graph recording; one per router, whose owner runs one step at a time.
 bool fusedRouterApplies(const at::Tensor& x, const at::Tensor& weight, std::int64_t k);
 RoutingDecision fusedRouter(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, std::int64_t k,
-    bool sigmoid, bool normalize, double scaling, at::Tensor& finishedBlocks);
+    bool sigmoid, bool normalize, double scaling);
 
 // x [T, heads, dim] bf16 on CUDA (last dim contiguous), cos/sin [T, dim/2] float32. Rotating in bf16: any number of
 // rows, bit for bit the eager rotation (prefill uses it too); in float32 (as fusedRope's flag): decode rows only.

@@ -70,27 +70,4 @@ inline cudaStream_t streamOf(const at::Tensor& t)
     return c10::cuda::getCurrentCUDAStream(t.device().index()).stream();
 }
 
-// A kernel's completion counters ([count] int32 on x's device, zero between launches; kept by the caller, e.g. a
-// router or expert bank, whose owner runs one step at a time), made on first use. Null while the stream records a
-// CUDA graph and none exist yet: zeroing them there would only happen when the graph replays (steps run twice
-// before they are recorded, so this is the exception); the kernels then take their form without counters, an
-// extra kernel each, as they also do with MOESCOPE_COMPLETION_COUNTERS=0 (to measure the difference).
-inline unsigned* completionCounters(at::Tensor& counters, const at::Tensor& x, std::int64_t count)
-{
-    static const bool enabled = [] {
-        const char* v = std::getenv("MOESCOPE_COMPLETION_COUNTERS");
-        return !(v && std::string(v) == "0");
-    }();
-    if (!enabled)
-        return nullptr;
-    if (!counters.defined() || counters.device() != x.device() || counters.numel() < count) {
-        cudaStreamCaptureStatus status = cudaStreamCaptureStatusNone;
-        C10_CUDA_CHECK(cudaStreamIsCapturing(streamOf(x), &status));
-        if (status != cudaStreamCaptureStatusNone)
-            return nullptr;
-        counters = at::zeros({ count }, x.options().dtype(at::kInt));
-    }
-    return reinterpret_cast<unsigned*>(counters.data_ptr<int>());
-}
-
 } // namespace moescope::kernelinputs

@@ -37,7 +37,6 @@ private:
     RouterSpec m_spec;
     at::Tensor m_weight; // [experts, hidden] float32, or the model dtype where the family computes in it
     at::Tensor m_bias; // [experts] float32 (V3) or undefined
-    mutable at::Tensor m_finishedBlocks; // [1] int32, the fused decode router's completion counter (fuseddecode.h)
 };
 
 } // namespace moescope

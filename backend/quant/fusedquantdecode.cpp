@@ -74,7 +74,7 @@ bool fusedQuantMoeDecodeApplies(const at::Tensor& x, std::int64_t k, const Quant
 }
 
 at::Tensor fusedQuantMoeDecode(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights,
-    const QuantizedTensor& gate, const QuantizedTensor& up, const QuantizedTensor& down, at::Tensor& finishedSlots)
+    const QuantizedTensor& gate, const QuantizedTensor& up, const QuantizedTensor& down)
 {
     const auto tokens = x.size(0);
     const auto k = ids.size(1);
@@ -88,9 +88,7 @@ at::Tensor fusedQuantMoeDecode(const at::Tensor& x, const at::Tensor& ids, const
     const auto grouping = grouped ? at::empty({ experts + 1 + tokens * k }, x.options().dtype(at::kInt)) : at::Tensor();
     kernels::launchQuantMoeDecode(bf16Data(x), *kernelView(gate), *kernelView(up), *kernelView(down),
         slotIds.data_ptr<std::int64_t>(), slotWeightsOf(slotWeights), tokens, static_cast<int>(k), experts,
-        grouped ? grouping.data_ptr<int>() : nullptr,
-        grouped ? nullptr : completionCounters(finishedSlots, x, kernels::downRowGroups(down.rows)), bf16Data(h),
-        bf16Data(y), bf16Data(out), streamOf(x));
+        grouped ? grouping.data_ptr<int>() : nullptr, bf16Data(h), bf16Data(y), bf16Data(out), streamOf(x));
     C10_CUDA_KERNEL_LAUNCH_CHECK(); // a failed launch named here, not at the next ATen operator
     return out;
 }
@@ -137,7 +135,7 @@ bool fusedQuantMoeDecodeApplies(const at::Tensor&, std::int64_t, const Quantized
     return false;
 }
 at::Tensor fusedQuantMoeDecode(const at::Tensor&, const at::Tensor&, const at::Tensor&, const QuantizedTensor&,
-    const QuantizedTensor&, const QuantizedTensor&, at::Tensor&)
+    const QuantizedTensor&, const QuantizedTensor&)
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }

@@ -18,10 +18,9 @@ namespace moescope {
 // x [T, H] bf16 on CUDA, T small; gate/up [E, I, H] and down [E, H, I] of one scheme, experts in order.
 bool fusedQuantMoeDecodeApplies(const at::Tensor& x, std::int64_t k, const QuantizedTensor& gate,
     const QuantizedTensor& up, const QuantizedTensor& down);
-// ids [T, k] int64, weights [T, k] (any float type) -> [T, H] bf16; finishedSlots as nn/fuseddecode.h's
-// fusedMoeDecode.
+// ids [T, k] int64, weights [T, k] (any float type) -> [T, H] bf16
 at::Tensor fusedQuantMoeDecode(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights,
-    const QuantizedTensor& gate, const QuantizedTensor& up, const QuantizedTensor& down, at::Tensor& finishedSlots);
+    const QuantizedTensor& gate, const QuantizedTensor& up, const QuantizedTensor& down);
 
 // x [..., in] bf16 on CUDA with few rows, weight one INT8, INT4 or FP8 matrix [out, in], bias [out] bf16 or undefined.
 bool fusedQuantGemvApplies(const at::Tensor& x, const QuantizedTensor& weight, const at::Tensor& bias);

@@ -116,7 +116,7 @@ at::Tensor QuantizedExpertBank::forward(const at::Tensor& x, const at::Tensor& i
     if (m_groups.size() == 1 && x.scalar_type() == m_dtype) { // one scheme: experts stacked in id order
         const auto& g = m_groups.front();
         if (fusedQuantMoeDecodeApplies(x, ids.size(1), g.gate, g.up, g.down)) // decode on CUDA, no host sync
-            return fusedQuantMoeDecode(x, ids, weights, g.gate, g.up, g.down, m_finishedSlots);
+            return fusedQuantMoeDecode(x, ids, weights, g.gate, g.up, g.down);
     }
     const auto flat = ids.reshape({ -1 }); // [T*k]
     const auto active = std::get<0>(at::_unique(flat, /*sorted=*/true)); // [A]

@@ -50,7 +50,6 @@ private:
     std::vector<Group> m_groups;
     std::vector<std::pair<int, std::int64_t>> m_place; // per expert: (group, index in the group)
     at::ScalarType m_dtype;
-    mutable at::Tensor m_finishedSlots; // the fused decode kernels' completion counters (quant/fusedquantdecode.h)
 };
 
 } // namespace moescope
