@@ -81,20 +81,8 @@ __global__ void combineSlotsKernel(const bf16* __restrict__ y, const std::int64_
     storeBf16<V>(acc, out + index);
 }
 
-// Experiment: MOESCOPE_DECODE_UNROLL=4 or 8 loads that many pieces a lane before the first sums in the bf16 gemv
-// and gate/up (unset: the loop unrolled by 4 as before).
-int decodeUnroll()
-{
-    static const int n = [] {
-        const char* v = std::getenv("MOESCOPE_DECODE_UNROLL");
-        return v ? std::atoi(v) : 0;
-    }();
-    return n;
-}
-
 // One warp per (slot, intermediate row j): gate row j and up row j of the slot's expert (gate + e * expertStride,
 // up + e * expertStride). ids null: one dense MLP (expert 0) and a slot per token (k = 1).
-template <int kUnroll>
 __global__ void gateUpSiluKernel(const bf16* __restrict__ x, const bf16* __restrict__ gate, const bf16* __restrict__ up,
     std::int64_t expertStride, const std::int64_t* __restrict__ ids, int k, std::int64_t hidden, std::int64_t inter,
     bf16* __restrict__ h)
@@ -106,7 +94,7 @@ __global__ void gateUpSiluKernel(const bf16* __restrict__ x, const bf16* __restr
     if (j >= inter)
         return;
     const std::int64_t offset = (ids ? ids[slot] : 0) * expertStride + j * hidden;
-    const float2 gu = dotTwoRows<kUnroll>(gate + offset, up + offset, x + (slot / k) * hidden, hidden, lane);
+    const float2 gu = dotTwoRows(gate + offset, up + offset, x + (slot / k) * hidden, hidden, lane);
     if (lane == 0)
         h[slot * inter + j] = siluProduct(gu.x, gu.y);
 }
@@ -270,8 +258,7 @@ __global__ void downGroupedKernel(const bf16* __restrict__ h, const bf16* __rest
 }
 
 // One warp per output row of the targets' rows laid end to end; each row is read once for all kTokens tokens.
-template <int kTokens, int kUnroll = 0>
-__global__ void gemvKernel(const bf16* __restrict__ x, GemvTargets targets, std::int64_t in)
+template <int kTokens> __global__ void gemvKernel(const bf16* __restrict__ x, GemvTargets targets, std::int64_t in)
 {
     awaitPreviousKernel();
     std::int64_t row = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
@@ -294,32 +281,12 @@ __global__ void gemvKernel(const bf16* __restrict__ x, GemvTargets targets, std:
     for (int n = 0; n < kTokens; ++n)
         acc[n] = 0.f;
     const bf16* wr = target.weight + row * in;
-    if constexpr (kUnroll == 0) {
 #pragma unroll 4
-        for (std::int64_t i = lane * 8; i < in; i += 32 * 8) {
-            const uint4 wv = __ldg(reinterpret_cast<const uint4*>(wr + i));
+    for (std::int64_t i = lane * 8; i < in; i += 32 * 8) {
+        const uint4 wv = __ldg(reinterpret_cast<const uint4*>(wr + i));
 #pragma unroll
-            for (int n = 0; n < kTokens; ++n)
-                acc[n] = dot8(wv, *reinterpret_cast<const uint4*>(x + n * in + i), acc[n]);
-        }
-    } else {
-        // kUnroll pieces of the row loaded before any is used (the sums in the same order as one piece at a time).
-        for (std::int64_t i0 = lane * 8; i0 < in; i0 += 32 * 8 * kUnroll) {
-            uint4 wv[kUnroll > 0 ? kUnroll : 1];
-#pragma unroll
-            for (int u = 0; u < kUnroll; ++u) {
-                if (i0 + u * 256 < in)
-                    wv[u] = __ldg(reinterpret_cast<const uint4*>(wr + i0 + u * 256));
-            }
-#pragma unroll
-            for (int u = 0; u < kUnroll; ++u) {
-#pragma unroll
-                for (int n = 0; n < kTokens; ++n) {
-                    if (i0 + u * 256 < in)
-                        acc[n] = dot8(wv[u], *reinterpret_cast<const uint4*>(x + n * in + i0 + u * 256), acc[n]);
-                }
-            }
-        }
+        for (int n = 0; n < kTokens; ++n)
+            acc[n] = dot8(wv, *reinterpret_cast<const uint4*>(x + n * in + i), acc[n]);
     }
 #pragma unroll
     for (int n = 0; n < kTokens; ++n) {
@@ -349,8 +316,7 @@ void launchMoeDecode(const bf16* x, const bf16* gateUp, const bf16* down, const 
         launchChained(downGroupedKernel, dim3(downBlocks, e), block, 0, stream, h, down, starts, slotList, hidden,
             intermediate, y);
     } else {
-        launchChained(decodeUnroll() == 8 ? gateUpSiluKernel<8> : decodeUnroll() == 4 ? gateUpSiluKernel<4> : gateUpSiluKernel<0>, dim3(gateUpBlocks, slots), block, 0,
-            stream, x, gateUp,
+        launchChained(gateUpSiluKernel, dim3(gateUpBlocks, slots), block, 0, stream, x, gateUp,
             gateUp + intermediate * hidden, 2 * intermediate * hidden, ids, k, hidden, intermediate, h);
         launchChained(downSlotKernel, dim3(downBlocks, slots), block, 0, stream, h, down, ids, hidden, intermediate, y);
     }
@@ -380,7 +346,7 @@ void launchGemvTargets(
         else if (n == 2)
             launchChained(gemvKernel<2>, grid, block, 0, stream, xs, slice, in);
         else
-            launchChained(decodeUnroll() == 8 ? gemvKernel<1, 8> : decodeUnroll() == 4 ? gemvKernel<1, 4> : gemvKernel<1, 0>, grid, block, 0, stream, xs, slice, in);
+            launchChained(gemvKernel<1>, grid, block, 0, stream, xs, slice, in);
         done += n;
     }
 }
@@ -389,7 +355,7 @@ void launchGatedGemv(const bf16* x, const bf16* gate, const bf16* up, std::int64
     std::int64_t intermediate, bf16* h, cudaStream_t stream)
 {
     const auto blocks = static_cast<unsigned>((intermediate + kWarpsPerBlock - 1) / kWarpsPerBlock);
-    launchChained(gateUpSiluKernel<0>, dim3(blocks, static_cast<unsigned>(tokens)), 32 * kWarpsPerBlock, 0, stream, x,
+    launchChained(gateUpSiluKernel, dim3(blocks, static_cast<unsigned>(tokens)), 32 * kWarpsPerBlock, 0, stream, x,
         gate, up, std::int64_t { 0 }, static_cast<const std::int64_t*>(nullptr), 1, hidden, intermediate, h);
 }
 

@@ -81,36 +81,15 @@ __device__ __forceinline__ float warpMax(float v)
 }
 
 // A warp's dot products of two weight rows with one vector (n a multiple of 8, 16-byte aligned rows).
-template <int kUnroll = 0>
 __device__ __forceinline__ float2 dotTwoRows(
     const bf16* __restrict__ r0, const bf16* __restrict__ r1, const bf16* __restrict__ v, std::int64_t n, int lane)
 {
     float a0 = 0.f, a1 = 0.f;
-    if constexpr (kUnroll == 0) {
 #pragma unroll 4
-        for (std::int64_t i = lane * 8; i < n; i += 32 * 8) {
-            const uint4 x = *reinterpret_cast<const uint4*>(v + i);
-            a0 = dot8(__ldg(reinterpret_cast<const uint4*>(r0 + i)), x, a0);
-            a1 = dot8(__ldg(reinterpret_cast<const uint4*>(r1 + i)), x, a1);
-        }
-    } else {
-        // kUnroll pieces of both rows loaded before any is used (the sums in the same order as one piece at a time).
-        for (std::int64_t i0 = lane * 8; i0 < n; i0 += 32 * 8 * kUnroll) {
-            uint4 w0[kUnroll > 0 ? kUnroll : 1], w1[kUnroll > 0 ? kUnroll : 1];
-#pragma unroll
-            for (int u = 0; u < kUnroll; ++u)
-                if (i0 + u * 256 < n) {
-                    w0[u] = __ldg(reinterpret_cast<const uint4*>(r0 + i0 + u * 256));
-                    w1[u] = __ldg(reinterpret_cast<const uint4*>(r1 + i0 + u * 256));
-                }
-#pragma unroll
-            for (int u = 0; u < kUnroll; ++u)
-                if (i0 + u * 256 < n) {
-                    const uint4 x = *reinterpret_cast<const uint4*>(v + i0 + u * 256);
-                    a0 = dot8(w0[u], x, a0);
-                    a1 = dot8(w1[u], x, a1);
-                }
-        }
+    for (std::int64_t i = lane * 8; i < n; i += 32 * 8) {
+        const uint4 x = *reinterpret_cast<const uint4*>(v + i);
+        a0 = dot8(__ldg(reinterpret_cast<const uint4*>(r0 + i)), x, a0);
+        a1 = dot8(__ldg(reinterpret_cast<const uint4*>(r1 + i)), x, a1);
     }
     return make_float2(warpSum(a0), warpSum(a1));
 }
