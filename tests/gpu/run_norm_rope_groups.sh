@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# GPU-machine run for the GQA decode step's norm + rope kernel spread over groups of heads (per-head q/k norms:
+# Qwen3) and the routing weights written in bf16 by the router (OLMoE, Qwen, Mixtral). The kernel checks and the
+# fixtures' greedy generation (graphs vs none vs plain ATen), then batch-1 bf16 and INT4 decode of OLMoE-1B-7B and
+# Qwen3-30B-A3B (random weights at the real shapes, prompt 2,048, 128 tokens) with the groups and without
+# (MOESCOPE_NORM_ROPE_GROUPS=0: one block a projection, as before), alternating in one machine start, one table, and
+# a Kineto trace of Qwen3-30B-A3B bf16 decode with chained launches off.
+#   device: bash tests/gpu/run_norm_rope_groups.sh   (carry .carry/include .carry/configs; results under $OUT)
+set -uo pipefail
+BENCH=0 bash "$(dirname "$0")/run_decode_speed.sh" || exit 1
+source "$(dirname "$0")/setup_run.sh"
+
+bench() { # bench CONFIG DTYPE [extra args]: one JSON line
+    local cfg=$1 q=$2
+    shift 2
+    $cli bench --config .carry/configs/$cfg.json --random-weights --prompt 2048 --gen 128 --device cuda --dtype $q \
+        --check-steps 16 --json "$@" 2>&1 | grep -E '^\{|rror'
+}
+for cfg in qwen3-30b-a3b olmoe-1b-7b; do
+    for q in bf16 int4-g128; do
+        for groups in 1 0 1 0; do
+            MOESCOPE_NORM_ROPE_GROUPS=$groups bench $cfg $q | sed "s/^{/{\"groups\":$groups,/" |
+                tee -a "$out/bench_groups.jsonl"
+        done
+        echo "$cfg $q done at $(( $(date +%s) - t0 )) s"
+    done
+done
+bench deepseek-v2-lite bf16 | tee -a "$out/bench_deepseek.jsonl"
+MOESCOPE_CHAINED_LAUNCH=0 bench qwen3-30b-a3b bf16 --profile /tmp/trace-qwen3 | tee -a "$out/bench_traced_run.jsonl"
+python3 tests/gpu/trace_summary.py /tmp/trace-qwen3.decode.json --top 30 | tee -a "$out/trace_decode.txt"
+python3 - "$out/bench_groups.jsonl" <<'PY' | tee "$out/groups_table.md"
+import collections, json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+runs = collections.defaultdict(lambda: collections.defaultdict(list))
+for r in rows:
+    runs[(r["model"].split("/")[-1].removesuffix(".json"), r["dtype"])][r["groups"]].append(r)
+print("| model | dtype | decode tok/s, one block a projection | groups of heads | speed-up (best runs) | "
+      "share of the floor | same top-1 recorded vs eager |")
+print("| --- | --- | ---: | ---: | ---: | ---: | --- |")
+for (model, dtype), by in runs.items():
+    off, on = by.get(0, []), by.get(1, [])
+    if not off or not on:
+        continue
+    fmt = lambda rs: " / ".join("%.0f" % r["decode_tok_s"] for r in rs)
+    best = lambda rs: max(r["decode_tok_s"] for r in rs)
+    floor = 100 * max(r["floor_fraction"] for r in on)
+    checks = ", ".join("%d/%d" % (r["step_check"]["same_top1"], r["step_check"]["steps"]) for r in on)
+    print(f"| {model} | {dtype} | {fmt(off)} | {fmt(on)} | {best(on) / best(off):.3f}x | {floor:.0f}% | {checks} |")
+PY
+echo "all done: $(( $(date +%s) - t0 )) s"
