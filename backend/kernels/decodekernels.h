@@ -119,12 +119,11 @@ void launchRmsNorm(const __nv_bfloat16* x, const __nv_bfloat16* residual, const 
 // The MoE router of T <= kMaxGemvTokens tokens over E <= kMaxRouterExperts experts (hidden a multiple of 8):
 //   logits [T, E] = x W^T (W float32, or bf16 with the product rounded to bf16), scores [T, E] = softmax or
 //   sigmoid(logits), ids [T, k] = the k highest scores (+ bias [E] when not null: DeepSeek-V3's choice), in
-//   descending order, weights [T, k] = their scores, divided by their sum (+ 1e-20) if normalize, times scaling,
-//   float32, or bf16 (rounded to nearest even) when bf16Weights.
+//   descending order, weights [T, k] = their scores, divided by their sum (+ 1e-20) if normalize, times scaling.
 constexpr int kMaxRouterExperts = 256;
 void launchRouter(const __nv_bfloat16* x, const void* weight, bool float32Weight, std::int64_t tokens,
     std::int64_t hidden, int experts, int k, bool sigmoid, const float* bias, bool normalize, float scaling,
-    float* logits, float* scores, std::int64_t* ids, void* weights, bool bf16Weights, cudaStream_t stream);
+    float* logits, float* scores, std::int64_t* ids, float* weights, cudaStream_t stream);
 
 // How a rotary embedding rotates: cos/sin [T, dim/2] float32; pairs are (i, i + dim/2), or (2i, 2i + 1) when
 // interleaved; float32: rotate in float32 and round once, else in bf16 with the eager path's roundings; interleaved

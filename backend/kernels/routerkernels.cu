@@ -71,11 +71,10 @@ __global__ void routerLogitsKernel(const bf16* __restrict__ x, const Weight* __r
 
 // One warp per token: scores (softmax or sigmoid of the logits), the k experts of the highest scores (+ bias when
 // given: the choice, not the weight) by repeated warp arg-max (ties to the lower id; descending like a sorted
-// topk), their scores as weights, normalised to sum 1 if asked and scaled, written as float32 or, for families that
-// apply them in bf16, rounded to bf16.
+// topk), their scores as weights, normalised to sum 1 if asked and scaled.
 __global__ void routerTopKKernel(const float* __restrict__ logits, int experts, int k, bool sigmoid,
     const float* __restrict__ bias, bool normalize, float scaling, float* __restrict__ scores,
-    std::int64_t* __restrict__ ids, void* __restrict__ weights, bool bf16Weights)
+    std::int64_t* __restrict__ ids, float* __restrict__ weights)
 {
     awaitPreviousKernel();
     const int token = blockIdx.x;
@@ -154,17 +153,14 @@ __global__ void routerTopKKernel(const float* __restrict__ logits, int experts, 
         if (scaling != 1.f)
             w *= scaling;
         ids[token * k + lane] = myId;
-        if (bf16Weights)
-            static_cast<bf16*>(weights)[token * k + lane] = __float2bfloat16(w);
-        else
-            static_cast<float*>(weights)[token * k + lane] = w;
+        weights[token * k + lane] = w;
     }
 }
 } // namespace
 
 void launchRouter(const bf16* x, const void* weight, bool float32Weight, std::int64_t tokens, std::int64_t hidden,
     int experts, int k, bool sigmoid, const float* bias, bool normalize, float scaling, float* logits, float* scores,
-    std::int64_t* ids, void* weights, bool bf16Weights, cudaStream_t stream)
+    std::int64_t* ids, float* weights, cudaStream_t stream)
 {
     const dim3 grid(static_cast<unsigned>(experts));
     const dim3 block(32 * kRouterWarps);
@@ -175,6 +171,6 @@ void launchRouter(const bf16* x, const void* weight, bool float32Weight, std::in
         launchChained(routerLogitsKernel<bf16>, grid, block, 0, stream,
             x, static_cast<const bf16*>(weight), experts, hidden, static_cast<int>(tokens), logits);
     launchChained(routerTopKKernel, static_cast<unsigned>(tokens), 32, 0, stream,
-        logits, experts, k, sigmoid, bias, normalize, scaling, scores, ids, weights, bf16Weights);
+        logits, experts, k, sigmoid, bias, normalize, scaling, scores, ids, weights);
 }
 } // namespace moescope::kernels

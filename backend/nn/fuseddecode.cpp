@@ -239,7 +239,7 @@ bool fusedRouterApplies(const at::Tensor& x, const at::Tensor& weight, std::int6
 }
 
 RoutingDecision fusedRouter(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, std::int64_t k,
-    bool sigmoid, bool normalize, double scaling, bool weightsInBf16)
+    bool sigmoid, bool normalize, double scaling)
 {
     const auto tokens = x.size(0);
     const auto experts = weight.size(0);
@@ -248,12 +248,12 @@ RoutingDecision fusedRouter(const at::Tensor& x, const at::Tensor& weight, const
     d.logits = at::empty({ tokens, experts }, f32);
     d.scores = at::empty({ tokens, experts }, f32);
     d.ids = at::empty({ tokens, k }, x.options().dtype(at::kLong));
-    d.weights = at::empty({ tokens, k }, weightsInBf16 ? x.options() : f32);
+    d.weights = at::empty({ tokens, k }, f32);
     const auto b = bias.defined() ? bias.to(at::kFloat).contiguous() : at::Tensor();
     kernels::launchRouter(bf16Data(x), weight.data_ptr(), weight.scalar_type() == at::kFloat, tokens, x.size(1),
         static_cast<int>(experts), static_cast<int>(k), sigmoid, b.defined() ? b.data_ptr<float>() : nullptr,
         normalize, static_cast<float>(scaling), d.logits.data_ptr<float>(), d.scores.data_ptr<float>(),
-        d.ids.data_ptr<std::int64_t>(), d.weights.data_ptr(), weightsInBf16, streamOf(x));
+        d.ids.data_ptr<std::int64_t>(), d.weights.data_ptr<float>(), streamOf(x));
     C10_CUDA_KERNEL_LAUNCH_CHECK();
     return d;
 }
@@ -410,8 +410,7 @@ at::Tensor fusedGatedGemv(const at::Tensor&, const at::Tensor&, const at::Tensor
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }
-RoutingDecision fusedRouter(
-    const at::Tensor&, const at::Tensor&, const at::Tensor&, std::int64_t, bool, bool, double, bool)
+RoutingDecision fusedRouter(const at::Tensor&, const at::Tensor&, const at::Tensor&, std::int64_t, bool, bool, double)
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }

@@ -64,12 +64,10 @@ at::Tensor fusedGatedGemv(const at::Tensor& x, const at::Tensor& gate, const at:
 
 // The router of a decode step (x [T, hidden] bf16 on CUDA, T small; weight [E, hidden] float32 or bf16; k experts):
 // logits, scores (softmax, or sigmoid), the top-k by score (+ bias [E] float32 when defined) and their scores as
-// weights, normalised if asked and times scaling (as nn/router.h's plain TopK selection computes them). The weights
-// come out float32, or in bf16 when weightsInBf16 (families that apply them in the model dtype: the conversion,
-// a kernel of its own a layer otherwise, done by the router).
+// weights, normalised if asked and times scaling (as nn/router.h's plain TopK selection computes them).
 bool fusedRouterApplies(const at::Tensor& x, const at::Tensor& weight, std::int64_t k);
 RoutingDecision fusedRouter(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, std::int64_t k,
-    bool sigmoid, bool normalize, double scaling, bool weightsInBf16 = false);
+    bool sigmoid, bool normalize, double scaling);
 
 // x [T, heads, dim] bf16 on CUDA (last dim contiguous), cos/sin [T, dim/2] float32. Rotating in bf16: any number of
 // rows, bit for bit the eager rotation (prefill uses it too); in float32 (as fusedRope's flag): decode rows only.

@@ -38,8 +38,7 @@ RoutingDecision Router::route(const at::Tensor& x) const
     const bool allGroups = m_spec.numGroups <= 1 || m_spec.topKGroups >= m_spec.numGroups;
     if ((m_spec.selection == ExpertSelection::TopK || allGroups) && fusedRouterApplies(x, m_weight, k))
         return fusedRouter(x, m_weight, m_spec.selection == ExpertSelection::NoAuxTopKGroups ? m_bias : at::Tensor(),
-            k, m_spec.scoring == RouterScoring::Sigmoid, m_spec.normalizeTopK, m_spec.routedScalingFactor,
-            m_spec.weightsInModelDtype);
+            k, m_spec.scoring == RouterScoring::Sigmoid, m_spec.normalizeTopK, m_spec.routedScalingFactor);
 
     RoutingDecision d;
     const auto tokens = x.size(0);

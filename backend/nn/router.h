@@ -16,8 +16,7 @@ class WeightSource;
 
 struct RoutingDecision {
     at::Tensor ids; // [T, k] int64
-    at::Tensor weights; // [T, k] float32 as applied to the expert outputs (bf16 from the fused decode router of a
-                        // family that applies them in the model dtype)
+    at::Tensor weights; // [T, k] float32, as applied to the expert outputs
     at::Tensor logits; // [T, experts] float32
     at::Tensor scores; // [T, experts] float32 softmax or sigmoid of the logits (for load-balancing losses)
 };
