@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # GPU-machine run for the GQA decode step's norm + rope kernel spread over groups of heads (per-head q/k norms:
 # Qwen3). The kernel checks and the fixtures' greedy generation (graphs vs none vs plain ATen), then batch-1 bf16 and
-# INT4 decode of OLMoE-1B-7B and
-# Qwen3-30B-A3B (random weights at the real shapes, prompt 2,048, 128 tokens) with the groups and without
-# (MOESCOPE_NORM_ROPE_GROUPS=0: one block a projection, as before), alternating in one machine start, one table, and
-# a Kineto trace of Qwen3-30B-A3B bf16 decode with chained launches off.
+# INT4 decode of OLMoE-1B-7B and Qwen3-30B-A3B (random weights at the real shapes, prompt 2,048, 128 tokens) with the
+# groups and without (MOESCOPE_NORM_ROPE_GROUPS=0: one block a projection, as before), alternating in one machine
+# start, one table, and a Kineto trace of Qwen3-30B-A3B bf16 decode with chained launches off.
 #   device: bash tests/gpu/run_norm_rope_groups.sh   (carry .carry/include .carry/configs; results under $OUT)
 set -uo pipefail
 BENCH=0 bash "$(dirname "$0")/run_decode_speed.sh" || exit 1
