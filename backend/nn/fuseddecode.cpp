@@ -104,12 +104,7 @@ bool fusedRmsNormApplies(const at::Tensor& x, const at::Tensor& weight)
 {
     if (!kernelsMayRun() || !cudaBf16(x) || !cudaBf16(weight) || weight.dim() != 1 || x.size(-1) != weight.size(0))
         return false;
-    // Experiment switch: MOESCOPE_FUSED_PREFILL_NORM=0 keeps prefill's norms (more than kMaxNormRows rows) eager.
-    static const bool prefill = [] {
-        const char* v = std::getenv("MOESCOPE_FUSED_PREFILL_NORM");
-        return !(v && std::string(v) == "0");
-    }();
-    return prefill || x.numel() / x.size(-1) <= kMaxNormRows;
+    return x.numel() / x.size(-1) <= kMaxNormRows;
 }
 
 namespace {
