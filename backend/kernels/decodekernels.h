@@ -113,8 +113,12 @@ void launchCombineSortedSlots(const __nv_bfloat16* y, const std::int64_t* order,
 // out[r] = weight * bf16(v[r] * rsqrt(mean(v[r]^2) + eps)) for rows r of width d (the eager rmsNorm's roundings),
 // v = x, or with a residual (not null) v = bf16(x + residual), also written to sum (the residual stream's add and
 // the next norm in one pass).
+// Rows for which rmsNormInAtenOrder holds are normalised bit for bit as the eager path's ATen kernels do (the mean of
+// squares summed in ATen's reduction order; rows 8-byte aligned); others in one pass with the same roundings but
+// another summation order.
 void launchRmsNorm(const __nv_bfloat16* x, const __nv_bfloat16* residual, const __nv_bfloat16* weight,
     std::int64_t rows, std::int64_t d, float eps, __nv_bfloat16* sum, __nv_bfloat16* out, cudaStream_t stream);
+bool rmsNormInAtenOrder(std::int64_t rows, std::int64_t d);
 
 // The MoE router of T <= kMaxGemvTokens tokens over E <= kMaxRouterExperts experts (hidden a multiple of 8):
 //   logits [T, E] = x W^T (W float32, or bf16 with the product rounded to bf16), scores [T, E] = softmax or

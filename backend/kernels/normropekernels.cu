@@ -89,6 +89,77 @@ __global__ void rmsNormVectorKernel(const bf16* __restrict__ x, const bf16* __re
     }
 }
 
+// 4 consecutive bf16 values (8-byte aligned) as floats, (+ the residual's, rounded to bf16 and written to sumOut).
+__device__ __forceinline__ void loadFour(const bf16* __restrict__ x, const bf16* __restrict__ residual,
+    std::int64_t at, bf16* __restrict__ sumOut, float (&f)[4])
+{
+    const uint2 v = *reinterpret_cast<const uint2*>(x + at);
+    const auto* pairs = reinterpret_cast<const __nv_bfloat162*>(&v);
+    const float2 a = __bfloat1622float2(pairs[0]), b = __bfloat1622float2(pairs[1]);
+    f[0] = a.x, f[1] = a.y, f[2] = b.x, f[3] = b.y;
+    if (!residual)
+        return;
+    const uint2 r = *reinterpret_cast<const uint2*>(residual + at);
+    const auto* rp = reinterpret_cast<const __nv_bfloat162*>(&r);
+    const float2 c = __bfloat1622float2(rp[0]), e = __bfloat1622float2(rp[1]);
+    const __nv_bfloat162 s0 = __floats2bfloat162_rn(f[0] + c.x, f[1] + c.y);
+    const __nv_bfloat162 s1 = __floats2bfloat162_rn(f[2] + e.x, f[3] + e.y);
+    if (sumOut) {
+        uint2 o;
+        reinterpret_cast<__nv_bfloat162*>(&o)[0] = s0;
+        reinterpret_cast<__nv_bfloat162*>(&o)[1] = s1;
+        *reinterpret_cast<uint2*>(sumOut + at) = o;
+    }
+    const float2 g = __bfloat1622float2(s0), h = __bfloat1622float2(s1);
+    f[0] = g.x, f[1] = g.y, f[2] = h.x, f[3] = h.y;
+}
+
+// One warp per row whose mean of squares is summed in exactly the order of ATen's CUDA mean over a contiguous last
+// dimension of >= 16 rows (reduce_kernel with vectorised input: one warp a row; lane l adds the squares of the
+// row's 4-value vectors l, l + 32, ... into four running sums, one per position in the vector; the four are added in
+// order, then the lanes by the shuffle-down tree), with each square rounded before it is added (x.pow(2)) and the
+// mean as sum * factor (MeanOps). So the scale, and every output, are the eager rmsNorm's bit for bit: prefill takes
+// one kernel instead of eight and stays bit-identical to the eager path (and to transformers).
+constexpr int kAtenOrderWarps = 8;
+__global__ void rmsNormAtenOrderKernel(const bf16* __restrict__ x, const bf16* __restrict__ residual,
+    const bf16* __restrict__ weight, std::int64_t rows, std::int64_t d, float eps, float factor,
+    bf16* __restrict__ sumOut, bf16* __restrict__ out)
+{
+    awaitPreviousKernel();
+    const std::int64_t row = static_cast<std::int64_t>(blockIdx.x) * kAtenOrderWarps + threadIdx.x / 32;
+    const int lane = threadIdx.x % 32;
+    if (row >= rows)
+        return;
+    const std::int64_t base = row * d;
+    float acc[4] = { 0.f, 0.f, 0.f, 0.f };
+    for (std::int64_t at = lane * 4; at < d; at += 32 * 4) {
+        float f[4];
+        loadFour(x, residual, base + at, sumOut, f);
+#pragma unroll
+        for (int i = 0; i < 4; ++i)
+            acc[i] = __fadd_rn(acc[i], __fmul_rn(f[i], f[i]));
+    }
+    float sum = __fadd_rn(__fadd_rn(__fadd_rn(acc[0], acc[1]), acc[2]), acc[3]);
+#pragma unroll
+    for (int o = 16; o > 0; o >>= 1)
+        sum = __fadd_rn(sum, __shfl_down_sync(0xffffffffu, sum, o));
+    sum = __shfl_sync(0xffffffffu, sum, 0);
+    const float scale = rsqrtf(__fadd_rn(__fmul_rn(sum, factor), eps));
+    for (std::int64_t at = lane * 4; at < d; at += 32 * 4) {
+        float f[4];
+        loadFour(x, residual, base + at, nullptr, f);
+        const uint2 wv = *reinterpret_cast<const uint2*>(weight + at);
+        const auto* wp = reinterpret_cast<const __nv_bfloat162*>(&wv);
+        const float2 w0 = __bfloat1622float2(wp[0]), w1 = __bfloat1622float2(wp[1]);
+        uint2 o;
+        reinterpret_cast<__nv_bfloat162*>(&o)[0]
+            = __floats2bfloat162_rn(w0.x * roundBf16(f[0] * scale), w0.y * roundBf16(f[1] * scale));
+        reinterpret_cast<__nv_bfloat162*>(&o)[1]
+            = __floats2bfloat162_rn(w1.x * roundBf16(f[2] * scale), w1.y * roundBf16(f[3] * scale));
+        *reinterpret_cast<uint2*>(out + base + at) = o;
+    }
+}
+
 // One block per row (any d); the residual as in rmsNormVectorKernel.
 __global__ void rmsNormKernel(const bf16* __restrict__ x, const bf16* __restrict__ residual,
     const bf16* __restrict__ weight, std::int64_t d, float eps, bf16* __restrict__ sumOut, bf16* __restrict__ out)
@@ -294,13 +365,29 @@ __global__ void mlaStepKernel(MlaStepInputs in)
 }
 } // namespace
 
+bool rmsNormInAtenOrder(std::int64_t rows, std::int64_t d)
+{
+    // ATen's reduction takes one warp a row for >= 16 rows of 128 or more values in 4-value vectors, as long as a
+    // lane has fewer than 256 values (else it splits a row across warps).
+    return rows >= 16 && d >= 128 && d % 4 == 0 && (d + 31) / 32 < 256;
+}
+
 void launchRmsNorm(const bf16* x, const bf16* residual, const bf16* weight, std::int64_t rows, std::int64_t d,
     float eps, bf16* sumOut, bf16* out, cudaStream_t stream)
 {
+    auto alignedTo = [](const void* p, std::uintptr_t bytes) {
+        return p == nullptr || reinterpret_cast<std::uintptr_t>(p) % bytes == 0;
+    };
+    if (rmsNormInAtenOrder(rows, d) && alignedTo(x, 8) && alignedTo(residual, 8) && alignedTo(weight, 8)
+        && alignedTo(sumOut, 8) && alignedTo(out, 8)) {
+        const float factor = static_cast<float>(rows) / static_cast<float>(rows * d); // MeanOps' factor
+        launchChained(rmsNormAtenOrderKernel, static_cast<unsigned>((rows + kAtenOrderWarps - 1) / kAtenOrderWarps),
+            32 * kAtenOrderWarps, 0, stream, x, residual, weight, rows, d, eps, factor, sumOut, out);
+        return;
+    }
     const auto blocks = static_cast<unsigned>(rows);
-    auto aligned = [](const void* p) { return p == nullptr || reinterpret_cast<std::uintptr_t>(p) % 16 == 0; };
-    const bool vectors
-        = d % 8 == 0 && aligned(x) && aligned(residual) && aligned(weight) && aligned(sumOut) && aligned(out);
+    const bool vectors = d % 8 == 0 && alignedTo(x, 16) && alignedTo(residual, 16) && alignedTo(weight, 16)
+        && alignedTo(sumOut, 16) && alignedTo(out, 16);
     const std::int64_t chunks = d / 8; // 16-byte chunks per row
     if (vectors && chunks <= 256 * 4) {
         const int threads = static_cast<int>(std::min<std::int64_t>(256, (chunks + 31) / 32 * 32));

@@ -104,7 +104,11 @@ bool fusedRmsNormApplies(const at::Tensor& x, const at::Tensor& weight)
 {
     if (!kernelsMayRun() || !cudaBf16(x) || !cudaBf16(weight) || weight.dim() != 1 || x.size(-1) != weight.size(0))
         return false;
-    return x.numel() / x.size(-1) <= kMaxNormRows;
+    // Prefill's many rows only where the kernel sums them in ATen's order (bit-identical to the eager norm), from a
+    // contiguous input as the eager path's float copy is.
+    const auto rows = x.numel() / x.size(-1);
+    const bool atenOrder = kernels::rmsNormInAtenOrder(rows, x.size(-1)) && x.is_contiguous() && aligned8(x);
+    return rows <= kMaxNormRows || atenOrder;
 }
 
 namespace {
@@ -132,7 +136,9 @@ at::Tensor fusedRmsNorm(const at::Tensor& x, const at::Tensor& weight, double ep
 
 bool fusedAddRmsNormApplies(const at::Tensor& x, const at::Tensor& residual, const at::Tensor& weight)
 {
-    return fusedRmsNormApplies(x, weight) && cudaBf16(residual) && residual.sizes() == x.sizes();
+    const auto rows = x.numel() / x.size(-1);
+    return fusedRmsNormApplies(x, weight) && cudaBf16(residual) && residual.sizes() == x.sizes()
+        && (rows <= kMaxNormRows || (residual.is_contiguous() && aligned8(residual)));
 }
 
 std::pair<at::Tensor, at::Tensor> fusedAddRmsNorm(

@@ -46,8 +46,9 @@ inline bool kernelsMayRun()
     return enabled && !at::GradMode::is_enabled();
 }
 inline bool cudaBf16(const at::Tensor& t) { return t.is_cuda() && t.scalar_type() == at::kBFloat16; }
-// The kernels read 16 bytes at a time.
+// The kernels read 16 bytes at a time (8 for the norm of many rows).
 inline bool aligned16(const at::Tensor& t) { return reinterpret_cast<std::uintptr_t>(t.data_ptr()) % 16 == 0; }
+inline bool aligned8(const at::Tensor& t) { return reinterpret_cast<std::uintptr_t>(t.data_ptr()) % 8 == 0; }
 
 inline const __nv_bfloat16* bf16Data(const at::Tensor& t)
 {

@@ -186,6 +186,24 @@ void gemvsCase(std::int64_t tokens, std::int64_t in, std::vector<std::int64_t> o
     }
 }
 
+// Many rows (prefill) go through the kernel that sums in ATen's order: the eager norm's outputs bit for bit, with and
+// without the residual add; per-head norms as [T, heads, dim].
+void atenOrderNormCase(std::int64_t tokens, std::int64_t heads, std::int64_t d)
+{
+    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+    const auto x = (at::randn({ tokens, heads * d }, opts) * 3).view({ tokens, heads, d });
+    const auto delta = at::randn({ tokens, heads, d }, opts);
+    const auto w = at::rand({ d }, opts) + 0.5;
+    char what[128];
+    std::snprintf(what, sizeof what, "rmsnorm in ATen's order %ld x %ld x %ld", tokens, heads, d);
+    if (!applies(fusedRmsNormApplies(x, w) && fusedAddRmsNormApplies(x, delta, w), "fused rmsnorm", what))
+        return;
+    reportIdentical(what, fusedRmsNorm(x, w, 1e-6), rmsNormUnfused(x, w, 1e-6));
+    const auto [sum, normed] = fusedAddRmsNorm(x, delta, w, 1e-6);
+    reportIdentical(std::string(what) + ": add, sum", sum, x + delta);
+    reportIdentical(std::string(what) + ": add, norm", normed, rmsNormUnfused(x + delta, w, 1e-6));
+}
+
 void addNormCase(std::int64_t rows, std::int64_t d)
 {
     const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
@@ -546,6 +564,13 @@ int main()
     normCase(4, 7168);
     normCase(32, 128); // per-head q/k norms
     normCase(1, 512); // MLA's latent norm
+    atenOrderNormCase(2048, 1, 2048); // OLMoE / Qwen3 / DeepSeek-V2-Lite hidden states, a prefill chunk
+    atenOrderNormCase(2048, 32, 128); // Qwen3's per-head query norms
+    atenOrderNormCase(777, 1, 512); // MLA's latent norm, an odd number of rows
+    atenOrderNormCase(300, 1, 1536); // DeepSeek-V2's q_a norm
+    atenOrderNormCase(64, 1, 7168); // DeepSeek-V3's hidden states
+    atenOrderNormCase(16, 1, 4096); // the fewest rows ATen reduces a warp each
+    atenOrderNormCase(100, 1, 4100); // a width that is not a multiple of 128
     ropeCase("rope halves, bf16 (Qwen, Mixtral, OLMoE) 1 x 32 x 128", false, false, 1, 32, 128);
     ropeCase("rope interleaved to halves, bf16 (DeepSeek-V3) 2 x 16 x 64", true, false, 2, 16, 64);
     ropeCase("rope interleaved, float32 complex (DeepSeek-V2) 1 x 16 x 64", true, true, 1, 16, 64);
