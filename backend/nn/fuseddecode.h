@@ -2,8 +2,9 @@
 // Decode steps on CUDA through the project's fused kernels (kernels/decodekernels.cu) instead of tens of ATen
 // kernels each: the routed experts (gather the chosen experts' rows, gate/up, SiLU, down and the weighted sum in one
 // pass over their weights) and RMSNorm. Used for a few rows at a time only (decode), so that prefill and scoring
-// keep the eager path that matches transformers bit for bit; *Applies() says when. Builds without
-// MOESCOPE_WITH_CUDA_KERNELS never apply them.
+// keep the eager path that matches transformers bit for bit, except where a kernel gives the eager path's bits (the
+// RMSNorm of many rows, summed in ATen's order); *Applies() says when. Builds without MOESCOPE_WITH_CUDA_KERNELS
+// never apply them.
 
 #include <ATen/ATen.h>
 
@@ -31,7 +32,8 @@ bool fusedGemvsApply(const at::Tensor& x, const std::vector<at::Tensor>& weights
 std::vector<at::Tensor> fusedGemvs(
     const at::Tensor& x, const std::vector<at::Tensor>& weights, const std::vector<at::Tensor>& biases);
 
-// x [..., d] bf16 on CUDA with few rows, weight [d] bf16.
+// x [..., d] bf16 on CUDA with few rows, or with many (prefill) where kernels::rmsNormInAtenOrder holds and x is
+// contiguous (bit-identical to rmsNormUnfused then), weight [d] bf16.
 bool fusedRmsNormApplies(const at::Tensor& x, const at::Tensor& weight);
 at::Tensor fusedRmsNorm(const at::Tensor& x, const at::Tensor& weight, double eps);
 // (x + residual, rmsNorm(x + residual)) in one pass; residual like x.

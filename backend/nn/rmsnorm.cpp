@@ -6,7 +6,7 @@ namespace moescope {
 
 at::Tensor rmsNorm(const at::Tensor& x, const at::Tensor& weight, double eps)
 {
-    if (fusedRmsNormApplies(x, weight)) // decode on CUDA: one kernel instead of eight
+    if (fusedRmsNormApplies(x, weight)) // CUDA bf16: one kernel instead of eight
         return fusedRmsNorm(x, weight, eps);
     return rmsNormUnfused(x, weight, eps);
 }
