@@ -13,12 +13,6 @@ if [ "${CHECKS:-1}" = 1 ]; then
 fi
 source "$(dirname "$0")/setup_run.sh"
 
-bench() { # bench CONFIG DTYPE [extra args]: one JSON line
-    local cfg=$1 q=$2
-    shift 2
-    $cli bench --config .carry/configs/$cfg.json --random-weights --prompt 2048 --gen 128 --device cuda --dtype $q \
-        --check-steps 16 --json "$@" 2>&1 | grep -E '^\{|rror'
-}
 for cfg in ${MODELS:-olmoe-1b-7b deepseek-v2-lite qwen3-30b-a3b}; do
     for q in ${DTYPES:-bf16 int8 int4-g128}; do
         for run in 1 2; do

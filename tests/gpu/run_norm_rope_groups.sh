@@ -9,12 +9,6 @@ set -uo pipefail
 BENCH=0 bash "$(dirname "$0")/run_decode_speed.sh" || exit 1
 source "$(dirname "$0")/setup_run.sh"
 
-bench() { # bench CONFIG DTYPE [extra args]: one JSON line
-    local cfg=$1 q=$2
-    shift 2
-    $cli bench --config .carry/configs/$cfg.json --random-weights --prompt 2048 --gen 128 --device cuda --dtype $q \
-        --check-steps 16 --json "$@" 2>&1 | grep -E '^\{|rror'
-}
 for cfg in qwen3-30b-a3b olmoe-1b-7b; do
     for q in bf16 int4-g128; do
         for groups in 1 0 1 0; do
