@@ -104,10 +104,12 @@ bool fusedRmsNormApplies(const at::Tensor& x, const at::Tensor& weight)
 {
     if (!kernelsMayRun() || !cudaBf16(x) || !cudaBf16(weight) || weight.dim() != 1 || x.size(-1) != weight.size(0))
         return false;
-    // Prefill's many rows only where the kernel sums them in ATen's order (bit-identical to the eager norm), from a
-    // contiguous input as the eager path's float copy is.
+    // Prefill's many rows only where the kernel sums them in ATen's order (bit-identical to the eager norm) over the
+    // same layout as the eager path's float copy: x contiguous, or a slice (e.g. MLA's latent in kv_a's output),
+    // whose float copy is contiguous as the kernel's bf16 copy is.
     const auto rows = x.numel() / x.size(-1);
-    const bool atenOrder = kernels::rmsNormInAtenOrder(rows, x.size(-1)) && x.is_contiguous() && aligned8(x);
+    const bool sameLayout = x.is_contiguous() ? aligned8(x) : !x.is_non_overlapping_and_dense();
+    const bool atenOrder = kernels::rmsNormInAtenOrder(rows, x.size(-1)) && sameLayout;
     return rows <= kMaxNormRows || atenOrder;
 }
 

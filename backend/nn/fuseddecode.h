@@ -33,7 +33,7 @@ std::vector<at::Tensor> fusedGemvs(
     const at::Tensor& x, const std::vector<at::Tensor>& weights, const std::vector<at::Tensor>& biases);
 
 // x [..., d] bf16 on CUDA with few rows, or with many (prefill) where kernels::rmsNormInAtenOrder holds and x is
-// contiguous (bit-identical to rmsNormUnfused then), weight [d] bf16.
+// contiguous or a slice (bit-identical to rmsNormUnfused then), weight [d] bf16.
 bool fusedRmsNormApplies(const at::Tensor& x, const at::Tensor& weight);
 at::Tensor fusedRmsNorm(const at::Tensor& x, const at::Tensor& weight, double eps);
 // (x + residual, rmsNorm(x + residual)) in one pass; residual like x.

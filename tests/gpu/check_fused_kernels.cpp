@@ -204,6 +204,18 @@ void atenOrderNormCase(std::int64_t tokens, std::int64_t heads, std::int64_t d)
     reportIdentical(std::string(what) + ": add, norm", normed, rmsNormUnfused(x + delta, w, 1e-6));
 }
 
+// MLA's latent norm reads the first c columns of kv_a's output [T, c + rope]: a slice, normalised bit for bit too.
+void atenOrderSliceNormCase(std::int64_t tokens, std::int64_t c, std::int64_t rope)
+{
+    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+    const auto latent = (at::randn({ tokens, c + rope }, opts) * 3).narrow(1, 0, c);
+    const auto w = at::rand({ c }, opts) + 0.5;
+    char what[128];
+    std::snprintf(what, sizeof what, "rmsnorm in ATen's order, slice %ld x %ld of %ld", tokens, c, c + rope);
+    if (applies(fusedRmsNormApplies(latent, w), "fused rmsnorm", what))
+        reportIdentical(what, fusedRmsNorm(latent, w, 1e-6), rmsNormUnfused(latent, w, 1e-6));
+}
+
 void addNormCase(std::int64_t rows, std::int64_t d)
 {
     const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
@@ -571,6 +583,7 @@ int main()
     atenOrderNormCase(64, 1, 7168); // DeepSeek-V3's hidden states
     atenOrderNormCase(16, 1, 4096); // the fewest rows ATen reduces a warp each
     atenOrderNormCase(100, 1, 4100); // a width that is not a multiple of 128
+    atenOrderSliceNormCase(2048, 512, 64); // DeepSeek-V2-Lite's latent
     ropeCase("rope halves, bf16 (Qwen, Mixtral, OLMoE) 1 x 32 x 128", false, false, 1, 32, 128);
     ropeCase("rope interleaved to halves, bf16 (DeepSeek-V3) 2 x 16 x 64", true, false, 2, 16, 64);
     ropeCase("rope interleaved, float32 complex (DeepSeek-V2) 1 x 16 x 64", true, true, 1, 16, 64);
