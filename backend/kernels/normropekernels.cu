@@ -407,7 +407,7 @@ void launchRmsNorm(const bf16* x, const bf16* residual, const bf16* weight, std:
 void launchRopeStep(const RopeStepInputs& inputs, std::int64_t tokens, cudaStream_t stream)
 {
     if (inputs.qNorm) {
-        // Experiment switch: MOESCOPE_NORM_ROPE_GROUPS=0 keeps a projection's heads in one block.
+        // MOESCOPE_NORM_ROPE_GROUPS=0 keeps a projection's heads in one block (to measure what the groups change).
         static const bool groups = [] {
             const char* v = std::getenv("MOESCOPE_NORM_ROPE_GROUPS");
             return !(v && std::string_view(v) == "0");
