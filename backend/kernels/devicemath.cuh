@@ -29,6 +29,21 @@ __device__ __forceinline__ void unpack8(const uint4& v, float (&f)[8])
         f[2 * j + 1] = two.y;
     }
 }
+// The same for 4 values in 8 bytes.
+__device__ __forceinline__ void unpack4(const uint2& v, float (&f)[4])
+{
+    const auto* pairs = reinterpret_cast<const __nv_bfloat162*>(&v);
+    const float2 a = __bfloat1622float2(pairs[0]), b = __bfloat1622float2(pairs[1]);
+    f[0] = a.x, f[1] = a.y, f[2] = b.x, f[3] = b.y;
+}
+__device__ __forceinline__ uint2 pack4(const float (&f)[4])
+{
+    uint2 v;
+    auto* pairs = reinterpret_cast<__nv_bfloat162*>(&v);
+    pairs[0] = __floats2bfloat162_rn(f[0], f[1]);
+    pairs[1] = __floats2bfloat162_rn(f[2], f[3]);
+    return v;
+}
 __device__ __forceinline__ uint4 pack8(const float (&f)[8])
 {
     uint4 v;

@@ -44,7 +44,13 @@ __device__ __forceinline__ uint4 add8(const uint4& a, const uint4& b)
     return pack8(o);
 }
 
-// bf16(w * bf16(x * scale)) of 8 values: the eager rmsNorm's roundings.
+// w * bf16(x * scale), to be rounded to bf16: the eager rmsNorm's roundings.
+__device__ __forceinline__ float normalizedValue(float x, float w, float scale)
+{
+    return w * roundBf16(x * scale);
+}
+
+// normalizedValue of 8 values, rounded.
 __device__ __forceinline__ uint4 normalized8(const uint4& x, const uint4& w, float scale)
 {
     float fx[8], fw[8], o[8];
@@ -52,7 +58,7 @@ __device__ __forceinline__ uint4 normalized8(const uint4& x, const uint4& w, flo
     unpack8(w, fw);
 #pragma unroll
     for (int j = 0; j < 8; ++j)
-        o[j] = fw[j] * roundBf16(fx[j] * scale);
+        o[j] = normalizedValue(fx[j], fw[j], scale);
     return pack8(o);
 }
 
@@ -89,29 +95,23 @@ __global__ void rmsNormVectorKernel(const bf16* __restrict__ x, const bf16* __re
     }
 }
 
-// 4 consecutive bf16 values (8-byte aligned) as floats, (+ the residual's, rounded to bf16 and written to sumOut).
+// 4 consecutive bf16 values (8-byte aligned) as floats, or with a residual bf16(x + residual), also written to sumOut
+// when that is not null.
 __device__ __forceinline__ void loadFour(const bf16* __restrict__ x, const bf16* __restrict__ residual,
     std::int64_t at, bf16* __restrict__ sumOut, float (&f)[4])
 {
-    const uint2 v = *reinterpret_cast<const uint2*>(x + at);
-    const auto* pairs = reinterpret_cast<const __nv_bfloat162*>(&v);
-    const float2 a = __bfloat1622float2(pairs[0]), b = __bfloat1622float2(pairs[1]);
-    f[0] = a.x, f[1] = a.y, f[2] = b.x, f[3] = b.y;
+    unpack4(*reinterpret_cast<const uint2*>(x + at), f);
     if (!residual)
         return;
-    const uint2 r = *reinterpret_cast<const uint2*>(residual + at);
-    const auto* rp = reinterpret_cast<const __nv_bfloat162*>(&r);
-    const float2 c = __bfloat1622float2(rp[0]), e = __bfloat1622float2(rp[1]);
-    const __nv_bfloat162 s0 = __floats2bfloat162_rn(f[0] + c.x, f[1] + c.y);
-    const __nv_bfloat162 s1 = __floats2bfloat162_rn(f[2] + e.x, f[3] + e.y);
-    if (sumOut) {
-        uint2 o;
-        reinterpret_cast<__nv_bfloat162*>(&o)[0] = s0;
-        reinterpret_cast<__nv_bfloat162*>(&o)[1] = s1;
-        *reinterpret_cast<uint2*>(sumOut + at) = o;
-    }
-    const float2 g = __bfloat1622float2(s0), h = __bfloat1622float2(s1);
-    f[0] = g.x, f[1] = g.y, f[2] = h.x, f[3] = h.y;
+    float r[4];
+    unpack4(*reinterpret_cast<const uint2*>(residual + at), r);
+#pragma unroll
+    for (int i = 0; i < 4; ++i)
+        r[i] += f[i];
+    const uint2 sum = pack4(r);
+    if (sumOut)
+        *reinterpret_cast<uint2*>(sumOut + at) = sum;
+    unpack4(sum, f);
 }
 
 // One warp per row whose mean of squares is summed in exactly the order of ATen's CUDA mean over a contiguous last
@@ -146,17 +146,13 @@ __global__ void rmsNormAtenOrderKernel(const bf16* __restrict__ x, const bf16* _
     sum = __shfl_sync(0xffffffffu, sum, 0);
     const float scale = rsqrtf(__fadd_rn(__fmul_rn(sum, factor), eps));
     for (std::int64_t at = lane * 4; at < d; at += 32 * 4) {
-        float f[4];
+        float f[4], w[4];
         loadFour(x, residual, base + at, nullptr, f);
-        const uint2 wv = *reinterpret_cast<const uint2*>(weight + at);
-        const auto* wp = reinterpret_cast<const __nv_bfloat162*>(&wv);
-        const float2 w0 = __bfloat1622float2(wp[0]), w1 = __bfloat1622float2(wp[1]);
-        uint2 o;
-        reinterpret_cast<__nv_bfloat162*>(&o)[0]
-            = __floats2bfloat162_rn(w0.x * roundBf16(f[0] * scale), w0.y * roundBf16(f[1] * scale));
-        reinterpret_cast<__nv_bfloat162*>(&o)[1]
-            = __floats2bfloat162_rn(w1.x * roundBf16(f[2] * scale), w1.y * roundBf16(f[3] * scale));
-        *reinterpret_cast<uint2*>(out + base + at) = o;
+        unpack4(*reinterpret_cast<const uint2*>(weight + at), w);
+#pragma unroll
+        for (int i = 0; i < 4; ++i)
+            f[i] = normalizedValue(f[i], w[i], scale);
+        *reinterpret_cast<uint2*>(out + base + at) = pack4(f);
     }
 }
 
@@ -180,7 +176,7 @@ __global__ void rmsNormKernel(const bf16* __restrict__ x, const bf16* __restrict
     __shared__ float partial[32];
     const float scale = rsqrtf(blockSum(sum, partial) / static_cast<float>(d) + eps);
     for (std::int64_t i = threadIdx.x; i < d; i += blockDim.x)
-        out[base + i] = __float2bfloat16(__bfloat162float(weight[i]) * roundBf16(value(i) * scale));
+        out[base + i] = __float2bfloat16(normalizedValue(value(i), __bfloat162float(weight[i]), scale));
 }
 
 // (x1, x2) rotated by (c, s): float32 without fused multiply-adds (the eager path rounds each product), else in bf16
