@@ -80,6 +80,23 @@ __device__ __forceinline__ void mma16816(float (&d)[4], std::uint32_t a0, std::u
         : "r"(a0), "r"(a1), "r"(a2), "r"(a3), "r"(b0), "r"(b1));
 }
 
+// Asynchronous copy of 16 bytes from global to shared memory that does not pass through registers (cp.async, sm_80
+// and later), cached in L2 only (data read once). A thread's copies form a group at commitCopies(); after
+// awaitCopies() the thread (only) sees the data of all its groups.
+__device__ __forceinline__ void copyAsync16(uint4* shared, const uint4* global)
+{
+    const auto address = static_cast<std::uint32_t>(__cvta_generic_to_shared(shared));
+    asm volatile("cp.async.cg.shared.global [%0], [%1], 16;\n" ::"r"(address), "l"(global) : "memory");
+}
+__device__ __forceinline__ void commitCopies()
+{
+    asm volatile("cp.async.commit_group;\n" ::: "memory");
+}
+__device__ __forceinline__ void awaitCopies()
+{
+    asm volatile("cp.async.wait_all;\n" ::: "memory");
+}
+
 __device__ __forceinline__ float warpSum(float v)
 {
 #pragma unroll

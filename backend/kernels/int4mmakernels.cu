@@ -10,6 +10,11 @@
 // from 128 * step + 32 * t) of rows g and g + 8, and the 32 inputs of token g at the same columns. The order of the
 // 16 products an mma sums over is free as long as A and B agree, so each lane pairs columns (c, c + 4) of its 8-column
 // words: one mask of a code word gives the pair, one byte permute gives the inputs' pair.
+//
+// Codes travel to shared memory by asynchronous copies (cp.async), not through registers: held in registers they
+// took a third of a thread's 95-112, which left two gate/up blocks an SM, so a launch ran in two waves, the second
+// one's loads starting only when the first had finished. Each lane copies and later reads only its own 16-byte
+// slots, so no barrier is needed between the copies and the reads.
 
 #include "kernels/chainedlaunch.cuh"
 #include "kernels/devicemath.cuh"
@@ -30,6 +35,18 @@ constexpr int kTileRows = 16;
 constexpr int kStepCols = 128;
 constexpr int kSplitWarps = 4; // warps of a block that split one tile's columns
 constexpr int kStepsAhead = 4; // steps whose codes a lane loads before multiplying
+// A warp's staged codes in shared memory: kStepsAhead steps x rows A and B x 32 lanes of 16 bytes.
+constexpr int kStagedWordsPerWarp = kStepsAhead * 2 * 32;
+
+// The dynamic shared memory of a block of `threads`: each warp's staged codes, then x.
+__device__ __forceinline__ uint4* warpCodes(uint4* shared, int warp)
+{
+    return shared + warp * kStagedWordsPerWarp;
+}
+__device__ __forceinline__ bf16* stagedInputs(uint4* shared)
+{
+    return reinterpret_cast<bf16*>(shared + (blockDim.x / 32) * kStagedWordsPerWarp);
+}
 
 // bf16 pair (code of column m - zero, code of column m + 4 - zero) of an 8-code word; zeroPair = (128 + zero) twice.
 __device__ __forceinline__ std::uint32_t codePair(std::uint32_t word, int m, std::uint32_t zeroPair)
@@ -74,22 +91,27 @@ __device__ __forceinline__ void stageSlotInputs(RowOf rowOf, const int* __restri
 
 // One warp's share (steps kw, kw + kSplitWarps, ...) of the products of rows [first, first + 16) of matrix `matrix`
 // with x [tokens, cols]: acc[0..1] = row first + g, tokens 2t and 2t + 1; acc[2..3] = row first + g + 8. Rows past
-// the end read the last row. load() issues the first kStepsAhead steps' loads of codes and scales, run() multiplies
-// with x staged in shared memory: a block loads its codes, then stages x while they are in flight.
+// the end read the last row. load() starts the copies of the first kStepsAhead steps' codes into the warp's slots of
+// shared memory and loads their scales, run() multiplies with x staged in shared memory: a block starts its codes'
+// copies, then stages x while they are in flight.
 struct TileProducts {
     const QuantMatrices* m;
     int g, t, kw, steps, stepsPerGroup;
     std::int64_t rowA, rowB, groupsPerRow;
-    uint4 a[kStepsAhead], b[kStepsAhead]; // the codes of rows A (first + g) and B (first + g + 8)
+    uint4* codes; // this lane's slots: step j's codes of row A (first + g) at codes[64 j], of row B at codes[64 j + 32]
     float scaleA[kStepsAhead], scaleB[kStepsAhead];
     std::uint32_t zeroA[kStepsAhead], zeroB[kStepsAhead];
 
-    __device__ void load(const QuantMatrices& matrices, std::int64_t matrix, std::int64_t first, int warp, int lane)
+    // warpSlots: warpCodes() of the block's warp; splitWarp: its place (0 to kSplitWarps - 1) among the warps of
+    // this tile.
+    __device__ void load(const QuantMatrices& matrices, std::int64_t matrix, std::int64_t first, uint4* warpSlots,
+        int splitWarp, int lane)
     {
         m = &matrices;
+        codes = warpSlots + lane;
         g = lane / 4;
         t = lane % 4;
-        kw = warp;
+        kw = splitWarp;
         rowA = matrix * m->rows + (first + g < m->rows ? first + g : m->rows - 1);
         rowB = matrix * m->rows + (first + g + 8 < m->rows ? first + g + 8 : m->rows - 1);
         steps = static_cast<int>(m->cols / kStepCols);
@@ -100,16 +122,16 @@ struct TileProducts {
 
     __device__ void loadRound(int s0)
     {
-        const auto* codes = static_cast<const std::uint8_t*>(m->codes);
-        const uint4* codesA = reinterpret_cast<const uint4*>(codes + rowA * (m->cols / 2)) + t;
-        const uint4* codesB = reinterpret_cast<const uint4*>(codes + rowB * (m->cols / 2)) + t;
+        const auto* bytes = static_cast<const std::uint8_t*>(m->codes);
+        const uint4* codesA = reinterpret_cast<const uint4*>(bytes + rowA * (m->cols / 2)) + t;
+        const uint4* codesB = reinterpret_cast<const uint4*>(bytes + rowB * (m->cols / 2)) + t;
         const auto* scales = static_cast<const __half*>(m->scales);
 #pragma unroll
         for (int j = 0; j < kStepsAhead; ++j) {
             const int s = s0 + j * kSplitWarps;
             if (s < steps) {
-                a[j] = __ldg(codesA + s * (kStepCols / 32)); // 64 bytes of a row a step: 4 uint4
-                b[j] = __ldg(codesB + s * (kStepCols / 32));
+                copyAsync16(codes + 64 * j, codesA + s * (kStepCols / 32)); // 64 bytes of a row a step: 4 uint4
+                copyAsync16(codes + 64 * j + 32, codesB + s * (kStepCols / 32));
                 const std::int64_t group = s / stepsPerGroup;
                 scaleA[j] = __half2float(scales[rowA * groupsPerRow + group]);
                 scaleB[j] = __half2float(scales[rowB * groupsPerRow + group]);
@@ -117,6 +139,7 @@ struct TileProducts {
                 zeroB[j] = zeroPairOf(m->zeros, rowB * groupsPerRow + group);
             }
         }
+        commitCopies();
     }
 
     // xs: x [tokens, cols] in shared memory.
@@ -128,17 +151,19 @@ struct TileProducts {
         for (int i = 0; i < 4; ++i)
             acc[i] = 0.f;
         for (int s0 = kw;;) {
+            awaitCopies();
 #pragma unroll
             for (int j = 0; j < kStepsAhead; ++j) {
                 const int s = s0 + j * kSplitWarps;
                 if (s >= steps)
                     break;
+                const uint4 codesA = codes[64 * j], codesB = codes[64 * j + 32];
                 float d[4] = { 0.f, 0.f, 0.f, 0.f };
 #pragma unroll
                 for (int w = 0; w < 4; ++w) { // 8 columns: 4 pairs a row, 2 mma of 2 pairs a row each
                     const uint4 x8 = hasInput ? *reinterpret_cast<const uint4*>(xg + s * kStepCols + 8 * w)
                                               : make_uint4(0, 0, 0, 0);
-                    const std::uint32_t wa = word(a[j], w), wb = word(b[j], w);
+                    const std::uint32_t wa = word(codesA, w), wb = word(codesB, w);
 #pragma unroll
                     for (int p = 0; p < 4; p += 2)
                         mma16816(d, codePair(wa, p, zeroA[j]), codePair(wb, p, zeroB[j]),
@@ -153,6 +178,7 @@ struct TileProducts {
             s0 += kStepsAhead * kSplitWarps;
             if (s0 >= steps)
                 break;
+            __syncwarp(); // this round's reads of the slots are done before the next round's copies land in them
             loadRound(s0); // rows longer than kStepsAhead * kSplitWarps steps
         }
     }
@@ -180,8 +206,10 @@ struct TileProducts {
     // Before another run(): the first round's codes again when run() loaded later rounds over them.
     __device__ void rewind()
     {
-        if (steps > kStepsAhead * kSplitWarps)
+        if (steps > kStepsAhead * kSplitWarps) {
+            __syncwarp();
             loadRound(kw);
+        }
     }
 };
 
@@ -197,21 +225,21 @@ __device__ __forceinline__ float tileSum(const float (*partial)[32][4], int warp
     return sum;
 }
 
-// h[slot, j] for a 16-row tile of gate and of up: warps 0-3 gate, 4-7 up.
-__global__ void __launch_bounds__(64 * kSplitWarps) int4MmaGateUpKernel(const bf16* __restrict__ x,
+// h[slot, j] for a 16-row tile of gate and of up: warps 0-3 gate, 4-7 up. Four blocks an SM (64 registers, a few
+// bytes spilled) take a launch at OLMoE's, DeepSeek-V2-Lite's and Qwen3-30B-A3B's shapes in one wave.
+__global__ void __launch_bounds__(64 * kSplitWarps, 4) int4MmaGateUpKernel(const bf16* __restrict__ x,
     QuantMatrices gate, QuantMatrices up, const std::int64_t* __restrict__ ids, int k, bf16* __restrict__ h)
 {
     awaitPreviousKernel();
     extern __shared__ uint4 shared[];
-    auto* xs = reinterpret_cast<bf16*>(shared); // [cols]
     __shared__ float partial[2 * kSplitWarps][32][4];
     const std::int64_t slot = blockIdx.y;
     const std::int64_t first = static_cast<std::int64_t>(blockIdx.x) * kTileRows;
     const int warp = threadIdx.x / 32;
     const int lane = threadIdx.x % 32;
     TileProducts tile;
-    tile.load(warp < kSplitWarps ? gate : up, ids[slot], first, warp % kSplitWarps, lane);
-    tile.runThroughShared(x + (slot / k) * gate.cols, gate.cols, xs, 1, partial, warp, lane);
+    tile.load(warp < kSplitWarps ? gate : up, ids[slot], first, warpCodes(shared, warp), warp % kSplitWarps, lane);
+    tile.runThroughShared(x + (slot / k) * gate.cols, gate.cols, stagedInputs(shared), 1, partial, warp, lane);
     const int r = threadIdx.x;
     if (r < kTileRows && first + r < gate.rows)
         h[slot * gate.rows + first + r] = siluProduct(tileSum(partial, 0, r, 0), tileSum(partial, kSplitWarps, r, 0));
@@ -222,7 +250,6 @@ __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaDownKernel(
     const bf16* __restrict__ h, QuantMatrices down, const std::int64_t* __restrict__ ids, bf16* __restrict__ y)
 {
     extern __shared__ uint4 shared[];
-    auto* hs = reinterpret_cast<bf16*>(shared); // [cols]
     __shared__ float partial[kSplitWarps][32][4];
     const std::int64_t slot = blockIdx.y;
     const std::int64_t first = static_cast<std::int64_t>(blockIdx.x) * kTileRows;
@@ -231,9 +258,9 @@ __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaDownKernel(
     TileProducts tile;
     // The routing was written before the gate/up kernel that comes just before this one: the expert's codes load
     // while that kernel ends.
-    tile.load(down, ids[slot], first, warp, lane);
+    tile.load(down, ids[slot], first, warpCodes(shared, warp), warp, lane);
     awaitPreviousKernel();
-    tile.runThroughShared(h + slot * down.cols, down.cols, hs, 1, partial, warp, lane);
+    tile.runThroughShared(h + slot * down.cols, down.cols, stagedInputs(shared), 1, partial, warp, lane);
     const int r = threadIdx.x;
     if (r < kTileRows && first + r < down.rows)
         y[slot * down.rows + first + r] = __float2bfloat16(tileSum(partial, 0, r, 0));
@@ -273,9 +300,9 @@ __global__ void __launch_bounds__(64 * kSplitWarps) int4MmaGateUpGroupedKernel(c
     if (starts[e] == starts[e + 1])
         return;
     TileProducts tile;
-    tile.load(warp < kSplitWarps ? gate : up, e, first, warp % kSplitWarps, lane);
+    tile.load(warp < kSplitWarps ? gate : up, e, first, warpCodes(shared, warp), warp % kSplitWarps, lane);
     const std::int64_t rows = gate.rows, cols = gate.cols;
-    runSlotPasses(tile, slotList, starts[e], starts[e + 1], chunk, cols, reinterpret_cast<bf16*>(shared), partial, warp,
+    runSlotPasses(tile, slotList, starts[e], starts[e + 1], chunk, cols, stagedInputs(shared), partial, warp,
         lane, [x, k, cols](int slot) { return x + static_cast<std::int64_t>(slot / k) * cols; },
         [h, first, rows](std::int64_t slot, int r, int i) {
             if (first + r < rows)
@@ -298,9 +325,9 @@ __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaDownGroupedKernel(con
     if (starts[e] == starts[e + 1])
         return;
     TileProducts tile;
-    tile.load(down, e, first, warp, lane);
+    tile.load(down, e, first, warpCodes(shared, warp), warp, lane);
     const std::int64_t rows = down.rows, cols = down.cols;
-    runSlotPasses(tile, slotList, starts[e], starts[e + 1], chunk, cols, reinterpret_cast<bf16*>(shared), partial, warp,
+    runSlotPasses(tile, slotList, starts[e], starts[e + 1], chunk, cols, stagedInputs(shared), partial, warp,
         lane, [h, cols](int slot) { return h + static_cast<std::int64_t>(slot) * cols; },
         [y, first, rows](std::int64_t slot, int r, int i) {
             if (first + r < rows)
@@ -320,11 +347,10 @@ __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaGemvKernel(
     const int warp = threadIdx.x / 32;
     const int lane = threadIdx.x % 32;
     extern __shared__ uint4 shared[];
-    auto* xs = reinterpret_cast<bf16*>(shared); // [tokens, cols]
     TileProducts tile;
-    tile.load(w, 0, first, warp, lane); // weights: before the wait, while the kernel before ends
+    tile.load(w, 0, first, warpCodes(shared, warp), warp, lane); // weights: before the wait, as the kernel before ends
     awaitPreviousKernel();
-    tile.runThroughShared(x, tokens * w.cols, xs, tokens, partial, warp, lane);
+    tile.runThroughShared(x, tokens * w.cols, stagedInputs(shared), tokens, partial, warp, lane);
     for (int o = threadIdx.x; o < kTileRows * tokens; o += blockDim.x) {
         const int r = o % kTileRows;
         const int n = o / kTileRows;
@@ -336,12 +362,24 @@ __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaGemvKernel(
     }
 }
 
-// x is staged in (default-sized, 48 KB) shared memory beside the kernels' own partial sums (up to 4 KB); a launch
-// asking for more fails with "invalid argument".
+// x is staged in shared memory beside the warps' codes (4 KB a warp) and the kernels' own partial sums (up to 4 KB).
 constexpr std::int64_t kMaxStagedBytes = 44 * 1024;
 std::size_t inputBytes(std::int64_t cols, std::int64_t tokens)
 {
     return static_cast<std::size_t>(cols * tokens) * sizeof(bf16);
+}
+
+// Launches an INT4 kernel of `threads` threads whose dynamic shared memory holds the warps' codes and then x
+// (inputBytes). A block may only ask for more than 48 KB of shared memory in all once its kernel allows it.
+template <typename... Params, typename... Args>
+void launchStaged(void (*kernel)(Params...), dim3 grid, int threads, std::size_t inputBytes, cudaStream_t stream,
+    Args&&... args)
+{
+    constexpr std::size_t kDefaultDynamicBytes = 44 * 1024; // 48 KB less the largest static partial sums
+    const std::size_t bytes = threads / 32 * kStagedWordsPerWarp * sizeof(uint4) + inputBytes;
+    if (bytes > kDefaultDynamicBytes)
+        (void)cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(bytes));
+    launchChained(kernel, grid, threads, bytes, stream, std::forward<Args>(args)...);
 }
 
 unsigned tilesOf(std::int64_t rows)
@@ -367,7 +405,7 @@ void launchInt4MmaGateUpGrouped(const bf16* x, const QuantMatrices& gate, const 
 {
     const int chunk = slotsPerPass(gate.cols);
     const dim3 grid(tilesOf(gate.rows), static_cast<unsigned>(experts));
-    launchChained(int4MmaGateUpGroupedKernel, grid, 64 * kSplitWarps, inputBytes(gate.cols, chunk), stream,
+    launchStaged(int4MmaGateUpGroupedKernel, grid, 64 * kSplitWarps, inputBytes(gate.cols, chunk), stream,
         x, gate, up, starts, slotList, k, chunk, h);
 }
 
@@ -376,7 +414,7 @@ void launchInt4MmaDownGrouped(const bf16* h, const QuantMatrices& down, const in
 {
     const int chunk = slotsPerPass(down.cols);
     const dim3 grid(tilesOf(down.rows), static_cast<unsigned>(experts));
-    launchChained(int4MmaDownGroupedKernel, grid, 32 * kSplitWarps, inputBytes(down.cols, chunk), stream,
+    launchStaged(int4MmaDownGroupedKernel, grid, 32 * kSplitWarps, inputBytes(down.cols, chunk), stream,
         h, down, starts, slotList, chunk, y);
 }
 
@@ -384,7 +422,7 @@ void launchInt4MmaGateUp(const bf16* x, const QuantMatrices& gate, const QuantMa
     std::int64_t slots, int k, bf16* h, cudaStream_t stream)
 {
     const dim3 grid(tilesOf(gate.rows), static_cast<unsigned>(slots));
-    launchChained(
+    launchStaged(
         int4MmaGateUpKernel, grid, 64 * kSplitWarps, inputBytes(gate.cols, 1), stream, x, gate, up, ids, k, h);
 }
 
@@ -392,7 +430,7 @@ void launchInt4MmaDown(
     const bf16* h, const QuantMatrices& down, const std::int64_t* ids, std::int64_t slots, bf16* y, cudaStream_t stream)
 {
     const dim3 grid(tilesOf(down.rows), static_cast<unsigned>(slots));
-    launchChained(int4MmaDownKernel, grid, 32 * kSplitWarps, inputBytes(down.cols, 1), stream, h, down, ids, y);
+    launchStaged(int4MmaDownKernel, grid, 32 * kSplitWarps, inputBytes(down.cols, 1), stream, h, down, ids, y);
 }
 
 void launchInt4MmaGemvTargets(const bf16* x, const QuantGemvTargets& targets, std::int64_t tokens, cudaStream_t stream)
@@ -401,7 +439,7 @@ void launchInt4MmaGemvTargets(const bf16* x, const QuantGemvTargets& targets, st
     for (int t = 0; t < targets.count; ++t)
         tiles.first[t + 1] = tiles.first[t] + tilesOf(targets.target[t].weight.rows);
     const std::size_t bytes = inputBytes(targets.target[0].weight.cols, tokens);
-    launchChained(int4MmaGemvKernel, tiles.first[targets.count], 32 * kSplitWarps, bytes, stream,
+    launchStaged(int4MmaGemvKernel, tiles.first[targets.count], 32 * kSplitWarps, bytes, stream,
         x, targets, tiles, static_cast<int>(tokens));
 }
 

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# GPU-machine A/B of batch-1 decode between this tree ("after") and the same tree with some source files replaced by
+# earlier versions ("before"), both built in the same machine start: every fused kernel check of "after", then
+# benches of both builds alternating (random weights at the real shapes, prompt 2,048, 128 tokens, recorded steps
+# checked against eager ones), one table with the speed-up, and Kineto summaries of one model's steps in both builds
+# with chained launches off (with them on, a kernel's time includes its wait for the one before).
+# AB_BEFORE is a folder holding the earlier files at their paths in the repository (e.g. made with
+# `git show REV:backend/kernels/x.cu > .ab/backend/kernels/x.cu`; .ab is ignored, so carry it).
+#   AB_BEFORE=.ab [MODELS=...] [DTYPES=...] [ROUNDS=2] [TRACE_MODEL=...] [TRACE_DTYPES=...]
+#   device: bash tests/gpu/run_ab_decode.sh   (carry .carry/include .carry/configs and AB_BEFORE)
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+before_src=/tmp/moescope-before-src
+rm -rf "$before_src" && mkdir -p "$before_src"
+(cd "$here/../.." && tar cf - --exclude=./build --exclude=./.venv . | tar xf - -C "$before_src")
+cp -r "$here/../../$AB_BEFORE/." "$before_src/"
+bash "$before_src/tests/gpu/build_cli.sh" /tmp/moescope-before-build >/tmp/before-build.log 2>&1 &
+before_build=$!
+source "$here/setup_run.sh"
+wait $before_build || { cat /tmp/before-build.log; exit 1; }
+echo "both builds: $(( $(date +%s) - t0 )) s"
+before_cli=/tmp/moescope-before-build/app/cli/moescope-cli
+after_cli=$cli
+
+$build/tests/gpu/check_fused_kernels > "$out/fused_kernels.txt" 2>&1
+grep -E "FAIL|passed|failed" "$out/fused_kernels.txt" | head -20
+
+dtypes=${DTYPES:-int4-g128}
+for cfg in ${MODELS:-olmoe-1b-7b deepseek-v2-lite qwen3-30b-a3b}; do
+    for q in $dtypes; do
+        for run in $(seq "${ROUNDS:-2}"); do
+            for variant in before after; do
+                cli=$([ $variant = before ] && echo "$before_cli" || echo "$after_cli")
+                bench $cfg $q | sed "s/^{/{\"variant\": \"$variant\", /" | tee -a "$out/bench_ab.jsonl"
+            done
+        done
+        echo "$cfg $q done at $(( $(date +%s) - t0 )) s"
+    done
+done
+trace_model=${TRACE_MODEL:-olmoe-1b-7b}
+for q in ${TRACE_DTYPES:-${dtypes%% *}}; do
+    for variant in before after; do
+        cli=$([ $variant = before ] && echo "$before_cli" || echo "$after_cli")
+        MOESCOPE_CHAINED_LAUNCH=0 bench $trace_model $q --profile /tmp/trace-$variant >/dev/null
+        echo "== $trace_model $q $variant" >> "$out/trace_decode.txt"
+        python3 tests/gpu/trace_summary.py /tmp/trace-$variant.decode.json --top 16 >> "$out/trace_decode.txt"
+    done
+done
+python3 - "$out/bench_ab.jsonl" <<'PY' | tee "$out/ab_table.md"
+import collections, json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+runs = collections.defaultdict(lambda: collections.defaultdict(list))
+for r in rows:
+    runs[(r["model"].split("/")[-1].removesuffix(".json"), r["dtype"])][r["variant"]].append(r)
+print("| model | dtype | before tok/s | after tok/s | after / before | same top-1 recorded vs eager (after) |")
+print("| --- | --- | ---: | ---: | ---: | --- |")
+for (model, dtype), v in runs.items():
+    speeds = {k: " / ".join("%.0f" % r["decode_tok_s"] for r in rs) for k, rs in v.items()}
+    best = {k: max(r["decode_tok_s"] for r in rs) for k, rs in v.items()}
+    checks = ", ".join("%d/%d" % (r["step_check"]["same_top1"], r["step_check"]["steps"]) for r in v["after"])
+    print(f"| {model} | {dtype} | {speeds['before']} | {speeds['after']} | {best['after'] / best['before']:.3f}x |"
+          f" {checks} |")
+PY
+echo "all done: $(( $(date +%s) - t0 )) s"
