@@ -40,30 +40,41 @@ __device__ __forceinline__ void storeBf16(const float (&v)[V], bf16* __restrict_
 // One thread per (token, V output rows): the token's slot outputs y [S, H] (bf16, as each expert's output is),
 // scaled by their routing weights and added in ascending expert id with the eager path's roundings (bf16 scaled
 // value, bf16 after each addition). Slot s's output is row s of y, or row rowOfSlot[s] when that is not null. The
-// slots' rows and weights are found first, so that the k loads of y are in flight together.
+// slots' order and weights are found before the wait: the router wrote them at least two kernels back (the experts'
+// kernels come between), so only the loads of y (and of rowOfSlot, written just before) wait for the kernel before,
+// all k of them in flight together.
 template <int V>
 __global__ void combineSlotsKernel(const bf16* __restrict__ y, const std::int64_t* __restrict__ ids,
     SlotWeights weights, std::int64_t tokens, int k, std::int64_t hidden, const std::int64_t* __restrict__ rowOfSlot,
     bf16* __restrict__ out)
 {
-    awaitPreviousKernel();
     const std::int64_t index = (static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) * V;
-    if (index >= tokens * hidden)
-        return;
+    const bool inside = index < tokens * hidden;
     const std::int64_t token = index / hidden;
     const std::int64_t col = index % hidden;
-    int order[kMaxTopK];
-    slotsByExpert(ids, token, k, order);
-    const bf16* rows[kMaxTopK];
+    std::int64_t slots[kMaxTopK];
     float weight[kMaxTopK];
+    if (inside) {
+        int order[kMaxTopK];
+        slotsByExpert(ids, token, k, order);
+#pragma unroll
+        for (int n = 0; n < kMaxTopK; ++n) {
+            if (n >= k)
+                break;
+            slots[n] = token * k + order[n];
+            weight[n] = weights.bf16 ? __bfloat162float(static_cast<const bf16*>(weights.data)[slots[n]])
+                                     : static_cast<const float*>(weights.data)[slots[n]];
+        }
+    }
+    awaitPreviousKernel();
+    if (!inside)
+        return;
+    const bf16* rows[kMaxTopK];
 #pragma unroll
     for (int n = 0; n < kMaxTopK; ++n) {
         if (n >= k)
             break;
-        const std::int64_t slot = token * k + order[n];
-        weight[n] = weights.bf16 ? __bfloat162float(static_cast<const bf16*>(weights.data)[slot])
-                                 : static_cast<const float*>(weights.data)[slot];
-        rows[n] = y + (rowOfSlot ? rowOfSlot[slot] : slot) * hidden + col;
+        rows[n] = y + (rowOfSlot ? rowOfSlot[slots[n]] : slots[n]) * hidden + col;
     }
     float acc[V];
 #pragma unroll

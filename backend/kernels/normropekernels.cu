@@ -227,13 +227,15 @@ constexpr int kNormRopeMaxPieces = 4; // 16-byte pieces a thread: heads * dim <=
 constexpr int kNormRopeGroupPieces = 128; // pieces of a group of heads with per-head norms
 __global__ void __launch_bounds__(kNormRopeThreads) normRopeStepKernel(RopeStepInputs in, int headsPerBlock)
 {
-    awaitPreviousKernel();
+    // Positions, norm weights and the rotation's cos / sin are read before the wait: the step wrote them before its
+    // first layer, and the weights never change; only q, k and v come from the kernel just before.
     const std::int64_t token = blockIdx.x;
     const std::int64_t row = in.positions[token];
     const int pieceCount = static_cast<int>(in.dim / 8); // a head's pieces
     const int qBlocks = static_cast<int>((in.q.heads + headsPerBlock - 1) / headsPerBlock);
     const int kBlocks = static_cast<int>((in.k.heads + headsPerBlock - 1) / headsPerBlock);
     if (blockIdx.y == qBlocks + kBlocks) {
+        awaitPreviousKernel();
         for (int p = threadIdx.x; p < in.v.heads * pieceCount; p += blockDim.x) {
             const std::int64_t head = p / pieceCount, at = p % pieceCount * 8;
             *reinterpret_cast<uint4*>(in.cacheV + (row * in.v.heads + head) * in.dim + at)
@@ -249,6 +251,22 @@ __global__ void __launch_bounds__(kNormRopeThreads) normRopeStepKernel(RopeStepI
     const int pieces = heads * pieceCount; // the group's; piece p is of head firstHead + p / pieceCount
     __shared__ __align__(16) bf16 normed[kNormRopeThreads * kNormRopeMaxPieces * 8];
     __shared__ float partial[32];
+    uint4 weights[kNormRopeMaxPieces];
+#pragma unroll
+    for (int n = 0; n < kNormRopeMaxPieces; ++n) {
+        const int p = threadIdx.x + n * kNormRopeThreads;
+        if (p < pieces)
+            weights[n] = *reinterpret_cast<const uint4*>(weight + (in.perHeadNorm ? p % pieceCount * 8 : p * 8));
+    }
+    // When the block's width is a multiple of the pairs of a head, every pair a thread rotates is pair
+    // threadIdx.x % half of some head: its cos / sin are loaded once, here.
+    const std::int64_t half = in.dim / 2;
+    const RopeRotation& r = in.rotation;
+    const bool onePair = kNormRopeThreads % half == 0;
+    float2 rotation = make_float2(0.f, 0.f);
+    if (onePair && threadIdx.x < heads * half)
+        rotation = make_float2(r.cos[token * half + threadIdx.x % half], r.sin[token * half + threadIdx.x % half]);
+    awaitPreviousKernel();
     uint4 held[kNormRopeMaxPieces];
     float squares[kNormRopeMaxPieces];
     float total = 0.f;
@@ -282,20 +300,17 @@ __global__ void __launch_bounds__(kNormRopeThreads) normRopeStepKernel(RopeStepI
         const int p = threadIdx.x + n * kNormRopeThreads;
         if (p >= pieces)
             continue;
-        const uint4 w = *reinterpret_cast<const uint4*>(weight + (in.perHeadNorm ? p % pieceCount * 8 : p * 8));
-        *reinterpret_cast<uint4*>(normed + p * 8) = normalized8(held[n], w, scale[n]);
+        *reinterpret_cast<uint4*>(normed + p * 8) = normalized8(held[n], weights[n], scale[n]);
     }
     __syncthreads();
-    const std::int64_t half = in.dim / 2;
     bf16* out = (queries ? in.qOut + token * x.heads * in.dim : in.cacheK + row * x.heads * in.dim)
         + firstHead * in.dim;
     for (std::int64_t p = threadIdx.x; p < heads * half; p += blockDim.x) {
         const std::int64_t head = p / half, i = p % half;
-        const RopeRotation& r = in.rotation;
         const int2 from = pairOffsets(i, half, r.interleaved), to = pairOffsets(i, half, r.keepInterleaved);
         const bf16* h = normed + head * in.dim;
-        const float2 o = rotateValues(__bfloat162float(h[from.x]), __bfloat162float(h[from.y]), r.cos[token * half + i],
-            r.sin[token * half + i], r.float32);
+        const float2 cs = onePair ? rotation : make_float2(r.cos[token * half + i], r.sin[token * half + i]);
+        const float2 o = rotateValues(__bfloat162float(h[from.x]), __bfloat162float(h[from.y]), cs.x, cs.y, r.float32);
         out[head * in.dim + to.x] = __float2bfloat16(o.x);
         out[head * in.dim + to.y] = __float2bfloat16(o.y);
     }
