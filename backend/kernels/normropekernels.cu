@@ -64,11 +64,18 @@ __device__ __forceinline__ uint4 normalized8(const uint4& x, const uint4& w, flo
 
 // One block per row, rows of d = a multiple of 8 up to blockDim * 8 * kChunks: one pass over memory, 16-byte
 // loads and stores, the row kept in registers. With a residual, the row is bf16(x + residual), also written to
-// sum.
+// sum. The weights are loaded before the wait (no kernel writes them), so that only x and the residual wait.
 template <int kChunks>
 __global__ void rmsNormVectorKernel(const bf16* __restrict__ x, const bf16* __restrict__ residual,
     const bf16* __restrict__ weight, std::int64_t d, float eps, bf16* __restrict__ sumOut, bf16* __restrict__ out)
 {
+    uint4 weights[kChunks];
+#pragma unroll
+    for (int c = 0; c < kChunks; ++c) {
+        const std::int64_t i = (static_cast<std::int64_t>(c) * blockDim.x + threadIdx.x) * 8;
+        if (i < d)
+            weights[c] = *reinterpret_cast<const uint4*>(weight + i);
+    }
     awaitPreviousKernel();
     const std::int64_t base = static_cast<std::int64_t>(blockIdx.x) * d;
     uint4 chunk[kChunks];
@@ -90,8 +97,7 @@ __global__ void rmsNormVectorKernel(const bf16* __restrict__ x, const bf16* __re
         const std::int64_t i = (static_cast<std::int64_t>(c) * blockDim.x + threadIdx.x) * 8;
         if (i >= d)
             continue;
-        *reinterpret_cast<uint4*>(out + base + i)
-            = normalized8(chunk[c], *reinterpret_cast<const uint4*>(weight + i), scale);
+        *reinterpret_cast<uint4*>(out + base + i) = normalized8(chunk[c], weights[c], scale);
     }
 }
 
@@ -350,9 +356,14 @@ __global__ void ropeStepKernel(RopeStepInputs in, std::int64_t qPairs, std::int6
 // of the queries' rope pairs each (a thread per pair). Few memory round trips per block, many blocks at once.
 __global__ void mlaStepKernel(MlaStepInputs in)
 {
-    awaitPreviousKernel();
     const int token = blockIdx.x;
     const std::int64_t half = in.rope / 2;
+    // The latent's norm weights and the cache row come before the wait: no kernel of the step writes them.
+    const int at = threadIdx.x * 8;
+    const bool mine = blockIdx.y == 0 && at < in.latentDim;
+    const uint4 weights = mine ? *reinterpret_cast<const uint4*>(in.normWeight + at) : make_uint4(0, 0, 0, 0);
+    const std::int64_t row = blockIdx.y == 0 ? in.positions[token] : 0;
+    awaitPreviousKernel();
     if (blockIdx.y > 0) {
         const std::int64_t p = (blockIdx.y - 1) * static_cast<std::int64_t>(blockDim.x) + threadIdx.x;
         if (p < half * in.q.heads)
@@ -363,16 +374,13 @@ __global__ void mlaStepKernel(MlaStepInputs in)
     if (threadIdx.x < half)
         rotatePair(in.compressed + in.latentDim, token * half + threadIdx.x, 1, in.rope, in.compressedStride, in.rope,
             in.rotation, in.positions, in.cacheKPe);
-    const std::int64_t row = in.positions[token];
     const bf16* x = in.compressed + token * in.compressedStride;
-    const int at = threadIdx.x * 8;
-    const bool mine = at < in.latentDim;
     const uint4 v = mine ? *reinterpret_cast<const uint4*>(x + at) : make_uint4(0, 0, 0, 0);
     __shared__ float partial[32];
     const float scale = rsqrtf(blockSum(dot8(v, v, 0.f), partial) / static_cast<float>(in.latentDim) + in.eps);
     if (mine)
         *reinterpret_cast<uint4*>(in.cacheLatent + row * in.latentDim + at)
-            = normalized8(v, *reinterpret_cast<const uint4*>(in.normWeight + at), scale);
+            = normalized8(v, weights, scale);
 }
 } // namespace
 

@@ -17,34 +17,53 @@ constexpr int kRouterWarps = 8;
 
 // Router logits [T, E] float32 = x [T, H] W [E, H]^T for float32 or bf16 weights (bf16: the product rounded to
 // bf16, as a bf16 matmul returns it). One block per expert for all T (<= kMaxGemvTokens) tokens.
+// 8 router weights from p (float32 or bf16) as floats.
+template <typename Weight>
+__device__ __forceinline__ void loadRouterWeights8(const Weight* __restrict__ p, float (&wv)[8])
+{
+    if constexpr (sizeof(Weight) == 4) {
+        const float4 a = __ldg(reinterpret_cast<const float4*>(p));
+        const float4 b = __ldg(reinterpret_cast<const float4*>(p + 4));
+        wv[0] = a.x, wv[1] = a.y, wv[2] = a.z, wv[3] = a.w, wv[4] = b.x, wv[5] = b.y, wv[6] = b.z, wv[7] = b.w;
+    } else {
+        const uint4 a = __ldg(reinterpret_cast<const uint4*>(p));
+        const auto* a2 = reinterpret_cast<const __nv_bfloat162*>(&a);
+#pragma unroll
+        for (int j = 0; j < 4; ++j) {
+            const float2 f = __bfloat1622float2(a2[j]);
+            wv[2 * j] = f.x, wv[2 * j + 1] = f.y;
+        }
+    }
+}
+
+// A thread's first 8 weights are loaded before the wait (no kernel writes them; a hidden size up to 2,048 has no
+// others), so that after it only x, from the kernel just before, is waited for.
 template <typename Weight>
 __global__ void routerLogitsKernel(const bf16* __restrict__ x, const Weight* __restrict__ w, int experts,
     std::int64_t hidden, int tokens, float* __restrict__ logits)
 {
-    awaitPreviousKernel();
     __shared__ float partial[kRouterWarps][kMaxGemvTokens];
     const int e = blockIdx.x;
     const int warp = threadIdx.x / 32;
     const int lane = threadIdx.x % 32;
+    const Weight* wr = w + e * hidden;
+    const std::int64_t first = threadIdx.x * 8;
+    float firstWeights[8] = {};
+    if (first < hidden)
+        loadRouterWeights8(wr + first, firstWeights);
+    awaitPreviousKernel();
     float acc[kMaxGemvTokens];
 #pragma unroll
     for (int n = 0; n < kMaxGemvTokens; ++n)
         acc[n] = 0.f;
-    const Weight* wr = w + e * hidden;
-    for (std::int64_t i = threadIdx.x * 8; i < hidden; i += kRouterWarps * 32 * 8) {
+    for (std::int64_t i = first; i < hidden; i += kRouterWarps * 32 * 8) {
         float wv[8];
-        if constexpr (sizeof(Weight) == 4) {
-            const float4 a = __ldg(reinterpret_cast<const float4*>(wr + i));
-            const float4 b = __ldg(reinterpret_cast<const float4*>(wr + i + 4));
-            wv[0] = a.x, wv[1] = a.y, wv[2] = a.z, wv[3] = a.w, wv[4] = b.x, wv[5] = b.y, wv[6] = b.z, wv[7] = b.w;
-        } else {
-            const uint4 a = __ldg(reinterpret_cast<const uint4*>(wr + i));
-            const auto* a2 = reinterpret_cast<const __nv_bfloat162*>(&a);
+        if (i == first) {
 #pragma unroll
-            for (int j = 0; j < 4; ++j) {
-                const float2 f = __bfloat1622float2(a2[j]);
-                wv[2 * j] = f.x, wv[2 * j + 1] = f.y;
-            }
+            for (int j = 0; j < 8; ++j)
+                wv[j] = firstWeights[j];
+        } else {
+            loadRouterWeights8(wr + i, wv);
         }
 #pragma unroll
         for (int n = 0; n < kMaxGemvTokens; ++n)
