@@ -12,9 +12,9 @@
 // words: one mask of a code word gives the pair, one byte permute gives the inputs' pair.
 //
 // Codes travel to shared memory by asynchronous copies (cp.async), not through registers: held in registers they
-// took a third of a thread's 95-112, which left two gate/up blocks an SM, so a launch ran in two waves, the second
-// one's loads starting only when the first had finished. Each lane copies and later reads only its own 16-byte
-// slots, so no barrier is needed between the copies and the reads.
+// took a third of a thread's 95-112, which left two gate/up blocks an SM, so a launch ran in two waves (in one wave,
+// Qwen3-30B-A3B's INT4 decode is 7% faster; tests/gpu/results/int4-staged-codes-2026-11-29). Each lane copies and
+// later reads only its own 16-byte slots, so no barrier is needed between the copies and the reads.
 
 #include "kernels/chainedlaunch.cuh"
 #include "kernels/devicemath.cuh"
