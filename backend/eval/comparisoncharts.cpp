@@ -103,7 +103,12 @@ ChartScene comparisonMetricChart(const ComparisonResult& r, ComparisonMetric met
     c.series.push_back(std::move(s));
     if (metric == ComparisonMetric::PerplexityRatio)
         c.references.push_back({ 1.0, "baseline = 1" });
-    c.valueDecimals = metric == ComparisonMetric::KlMean || metric == ComparisonMetric::KlP99 ? 5 : 3;
+    // Ratios near 1 and agreements near 100% differ in the last digits: the values stand over the bars, the ratio
+    // with the table's four decimals.
+    c.valueLabels = true;
+    c.valueDecimals = metric == ComparisonMetric::KlMean || metric == ComparisonMetric::KlP99 ? 5
+        : metric == ComparisonMetric::PerplexityRatio                                       ? 4
+                                                                                            : 3;
     return xyChart(c);
 }
 

@@ -9,6 +9,7 @@ namespace moescope {
 
 namespace {
 constexpr double kMaxBarWidth = 56; // px: a few categories across a wide view keep bars of a readable width
+constexpr double kValueLabelSize = 10; // px
 } // namespace
 
 ChartScene xyChart(const XYChartSpec& spec)
@@ -27,7 +28,8 @@ ChartScene xyChart(const XYChartSpec& spec)
     }
     for (const auto& r : spec.references)
         largest = std::max(largest, r.value);
-    const AxisScale scale = niceScale(spec.yMax.value_or(largest * 1.05), 5);
+    // Value labels above the bars need room over the tallest one.
+    const AxisScale scale = niceScale(spec.yMax.value_or(largest * (spec.valueLabels ? 1.12 : 1.05)), 5);
     const ChartTheme& th = spec.theme;
 
     std::vector<ChartColor> colors;
@@ -42,6 +44,11 @@ ChartScene xyChart(const XYChartSpec& spec)
                                        : LegendMark::Line });
         bars += s.kind == SeriesKind::Bars;
     }
+    // With value labels over the bars, the reference lines are named in the legend rather than over the plot, where
+    // their names would run into the labels.
+    if (spec.valueLabels)
+        for (const auto& r : spec.references)
+            legend.push_back({ r.label, th.mutedText, LegendMark::DashedLine });
 
     double tickWidth = 0, catWidth = 0;
     for (const double t : scale.ticks)
@@ -74,7 +81,8 @@ ChartScene xyChart(const XYChartSpec& spec)
         scene.add(chartText({ left - 6, y + 4 }, formatNumber(t, scale.decimals), 11, th.text, TextAnchor::End));
     }
 
-    // Bars first, lines and references over them.
+    // Bars first, lines and references over them, value labels (on a patch of the background) over everything.
+    std::vector<ChartText> valueLabels;
     const double group = std::min(slot * 0.8, kMaxBarWidth * double(std::max<std::size_t>(bars, 1)));
     std::size_t barIndex = 0;
     for (std::size_t i = 0; i < spec.series.size(); ++i) {
@@ -88,8 +96,12 @@ ChartScene xyChart(const XYChartSpec& spec)
                 continue;
             const double x = left + double(c) * slot + (slot - group) / 2 + double(barIndex) * barW;
             const double y = yOf(std::clamp(v, 0.0, scale.max));
+            const std::string value = formatNumber(v, spec.valueDecimals);
             scene.add(chartRect(x, y, std::max(barW - (bars > 1 ? 1.0 : 0.0), 0.5), top + plotH - y, colors[i],
-                s.name + ", " + spec.categories[c] + ": " + formatNumber(v, spec.valueDecimals)));
+                s.name + ", " + spec.categories[c] + ": " + value));
+            if (spec.valueLabels && chartTextWidth(value, kValueLabelSize) <= slot / double(bars) - 2)
+                valueLabels.push_back(chartText({ x + barW / 2, y - 4 }, value, kValueLabelSize, th.text,
+                    TextAnchor::Middle));
         }
         ++barIndex;
     }
@@ -121,7 +133,13 @@ ChartScene xyChart(const XYChartSpec& spec)
     for (const auto& r : spec.references) {
         const double y = yOf(r.value);
         scene.add(chartLine({ { left, y }, { left + plotW, y } }, th.mutedText, 1.5, true));
-        scene.add(chartText({ left + plotW - 4, y - 5 }, r.label, 11, th.mutedText, TextAnchor::End));
+        if (!spec.valueLabels)
+            scene.add(chartText({ left + plotW - 4, y - 5 }, r.label, 11, th.mutedText, TextAnchor::End));
+    }
+    for (const auto& label : valueLabels) {
+        const double w = chartTextWidth(label.text, label.size) + 4;
+        scene.add(chartRect(label.at.x - w / 2, label.at.y - label.size, w, label.size + 3, th.background, ""));
+        scene.add(label);
     }
 
     // Axes, category labels, axis titles.

@@ -1,6 +1,7 @@
 #pragma once
 // A category chart (x: layers, sections, ...) with bar and line series on one y axis that starts at zero, optional
-// dashed reference lines (a maximum, a chance level), horizontal grid lines and a legend.
+// dashed reference lines (a maximum, a chance level), horizontal grid lines, a legend and optionally the bars'
+// values written above them (where bars of nearly equal height, such as ratios near 1, differ only in the digits).
 
 #include "eval/chartscene.h"
 #include "eval/chartstyle.h"
@@ -35,7 +36,8 @@ struct XYChartSpec {
     std::vector<ChartSeries> series;
     std::vector<ReferenceLine> references;
     std::optional<double> yMax; // default: a nice value >= every value and reference
-    int valueDecimals = 3; // in bar tooltips
+    int valueDecimals = 3; // in bar tooltips and value labels
+    bool valueLabels = false; // each bar's value written above it (where the label fits its share of the category)
     ChartTheme theme = ChartTheme::light();
     FigureSize fit; // default: a plot 28 px a category (420-900) wide and 300 high
 };

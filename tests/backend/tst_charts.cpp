@@ -233,6 +233,50 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(InvalidArgumentError, xyChart(spec));
     }
 
+    // Bars of nearly equal height (ratios near 1) carry their values above them when asked: one label a bar, centred
+    // on it and above its top, with the chart's decimals; none when not asked, and none where a label is wider than
+    // its bar's share of the category.
+    void valueLabelsStandOverTheBars()
+    {
+        XYChartSpec spec;
+        spec.title = "Perplexity ratio to the baseline";
+        spec.yLabel = "ratio";
+        spec.categories = { "bf16", "int8", "int4-g128" };
+        spec.series = { { "ratio", { 1.0, 1.0003, 1.0303 }, SeriesKind::Bars, std::nullopt, false } };
+        spec.valueDecimals = 4;
+        const auto labelsAndBars = [](const ChartScene& scene) {
+            std::vector<const ChartText*> labels;
+            std::vector<const ChartRect*> bars;
+            for (const auto& item : scene.items()) {
+                if (const auto* t = std::get_if<ChartText>(&item); t && t->size == 10)
+                    labels.push_back(t);
+                if (const auto* r = std::get_if<ChartRect>(&item); r && !r->tooltip.empty())
+                    bars.push_back(r);
+            }
+            return std::make_pair(labels, bars);
+        };
+        QVERIFY(labelsAndBars(xyChart(spec)).first.empty());
+        spec.valueLabels = true;
+        const auto [labels, bars] = labelsAndBars(xyChart(spec));
+        QCOMPARE(labels.size(), std::size_t(3));
+        QCOMPARE(bars.size(), std::size_t(3));
+        const char* expected[] = { "1.0000", "1.0003", "1.0303" };
+        for (std::size_t i = 0; i < 3; ++i) {
+            QCOMPARE(QString::fromStdString(labels[i]->text), QString(expected[i]));
+            QCOMPARE(labels[i]->anchor, TextAnchor::Middle);
+            QVERIFY(std::abs(labels[i]->at.x - (bars[i]->x + bars[i]->width / 2)) < 1.0);
+            QVERIFY(labels[i]->at.y < bars[i]->y && labels[i]->at.y > bars[i]->y - 12);
+        }
+        // 30 categories: 28 px a category, narrower than "1.0303"
+        spec.categories.clear();
+        spec.series[0].values.clear();
+        for (int i = 0; i < 30; ++i) {
+            spec.categories.push_back(std::to_string(i));
+            spec.series[0].values.push_back(1.0303);
+        }
+        QVERIFY(labelsAndBars(xyChart(spec)).first.empty());
+    }
+
     // A chart laid out for a view fills the size asked for (its plot grows, the text keeps its size); below the
     // minimum plot area it grows past the size; without a size it is the exported figure (plot 300 px high).
     void chartFitsTheSizeAskedFor()
