@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# GPU-machine A/B of batch-1 decode between this tree ("after") and the same tree with some source files replaced by
-# earlier versions ("before"), both built in the same machine start: every fused kernel check of "after", then
-# benches of both builds alternating (random weights at the real shapes, prompt 2,048, 128 tokens, recorded steps
-# checked against eager ones), one table with the speed-up, and Kineto summaries of one model's steps in both builds
-# with chained launches off (with them on, a kernel's time includes its wait for the one before).
+# GPU-machine A/B of batch-1 decode and of prefill between this tree ("after") and the same tree with some source
+# files replaced by earlier versions ("before"), both built in the same machine start: every fused kernel check of
+# "after", then benches of both builds alternating (random weights at the real shapes, prompt 2,048 timed as the
+# median of three prefills, then 128 tokens, recorded steps checked against eager ones), one table with the decode and
+# prefill speed-ups, and Kineto summaries of one model's steps in both builds with chained launches off (with them
+# on, a kernel's time includes its wait for the one before).
 # AB_BEFORE is a folder holding the earlier files at their paths in the repository (e.g. made with
 # `git show REV:backend/kernels/x.cu > .ab/backend/kernels/x.cu`; .ab is ignored, so carry it).
 #   AB_BEFORE=.ab [MODELS=...] [DTYPES=...] [ROUNDS=2] [TRACE_MODEL=...] [TRACE_DTYPES=...]
@@ -52,13 +53,16 @@ rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
 runs = collections.defaultdict(lambda: collections.defaultdict(list))
 for r in rows:
     runs[(r["model"].split("/")[-1].removesuffix(".json"), r["dtype"])][r["variant"]].append(r)
-print("| model | dtype | before tok/s | after tok/s | after / before | same top-1 recorded vs eager (after) |")
-print("| --- | --- | ---: | ---: | ---: | --- |")
+print("| model | dtype | decode before tok/s | decode after | after / before | prefill before tok/s | prefill after "
+      "| after / before | same top-1 recorded vs eager (after) |")
+print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
 for (model, dtype), v in runs.items():
-    speeds = {k: " / ".join("%.0f" % r["decode_tok_s"] for r in rs) for k, rs in v.items()}
-    best = {k: max(r["decode_tok_s"] for r in rs) for k, rs in v.items()}
+    columns = []
+    for key in ("decode_tok_s", "prefill_tok_s"):
+        speeds = {k: " / ".join("%.0f" % r[key] for r in rs) for k, rs in v.items()}
+        best = {k: max(r[key] for r in rs) for k, rs in v.items()}
+        columns.append(f"{speeds['before']} | {speeds['after']} | {best['after'] / best['before']:.3f}x")
     checks = ", ".join("%d/%d" % (r["step_check"]["same_top1"], r["step_check"]["steps"]) for r in v["after"])
-    print(f"| {model} | {dtype} | {speeds['before']} | {speeds['after']} | {best['after'] / best['before']:.3f}x |"
-          f" {checks} |")
+    print(f"| {model} | {dtype} | {columns[0]} | {columns[1]} | {checks} |")
 PY
 echo "all done: $(( $(date +%s) - t0 )) s"
