@@ -47,22 +47,5 @@ for q in ${TRACE_DTYPES:-${dtypes%% *}}; do
         python3 tests/gpu/trace_summary.py /tmp/trace-$variant.decode.json --top 16 >> "$out/trace_decode.txt"
     done
 done
-python3 - "$out/bench_ab.jsonl" <<'PY' | tee "$out/ab_table.md"
-import collections, json, sys
-rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
-runs = collections.defaultdict(lambda: collections.defaultdict(list))
-for r in rows:
-    runs[(r["model"].split("/")[-1].removesuffix(".json"), r["dtype"])][r["variant"]].append(r)
-print("| model | dtype | decode before tok/s | decode after | after / before | prefill before tok/s | prefill after "
-      "| after / before | same top-1 recorded vs eager (after) |")
-print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
-for (model, dtype), v in runs.items():
-    columns = []
-    for key in ("decode_tok_s", "prefill_tok_s"):
-        speeds = {k: " / ".join("%.0f" % r[key] for r in rs) for k, rs in v.items()}
-        best = {k: max(r[key] for r in rs) for k, rs in v.items()}
-        columns.append(f"{speeds['before']} | {speeds['after']} | {best['after'] / best['before']:.3f}x")
-    checks = ", ".join("%d/%d" % (r["step_check"]["same_top1"], r["step_check"]["steps"]) for r in v["after"])
-    print(f"| {model} | {dtype} | {columns[0]} | {columns[1]} | {checks} |")
-PY
+python3 tests/gpu/ab_table.py "$out/bench_ab.jsonl" variant before after | tee "$out/ab_table.md"
 echo "all done: $(( $(date +%s) - t0 )) s"

@@ -21,23 +21,6 @@ done
 bench deepseek-v2-lite bf16 | tee -a "$out/bench_deepseek.jsonl"
 MOESCOPE_CHAINED_LAUNCH=0 bench qwen3-30b-a3b bf16 --profile /tmp/trace-qwen3 | tee -a "$out/bench_traced_run.jsonl"
 python3 tests/gpu/trace_summary.py /tmp/trace-qwen3.decode.json --top 30 | tee -a "$out/trace_decode.txt"
-python3 - "$out/bench_groups.jsonl" <<'PY' | tee "$out/groups_table.md"
-import collections, json, sys
-rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
-runs = collections.defaultdict(lambda: collections.defaultdict(list))
-for r in rows:
-    runs[(r["model"].split("/")[-1].removesuffix(".json"), r["dtype"])][r["groups"]].append(r)
-print("| model | dtype | decode tok/s, one block a projection | groups of heads | speed-up (best runs) | "
-      "share of the floor | same top-1 recorded vs eager |")
-print("| --- | --- | ---: | ---: | ---: | ---: | --- |")
-for (model, dtype), by in runs.items():
-    off, on = by.get(0, []), by.get(1, [])
-    if not off or not on:
-        continue
-    fmt = lambda rs: " / ".join("%.0f" % r["decode_tok_s"] for r in rs)
-    best = lambda rs: max(r["decode_tok_s"] for r in rs)
-    floor = 100 * max(r["floor_fraction"] for r in on)
-    checks = ", ".join("%d/%d" % (r["step_check"]["same_top1"], r["step_check"]["steps"]) for r in on)
-    print(f"| {model} | {dtype} | {fmt(off)} | {fmt(on)} | {best(on) / best(off):.3f}x | {floor:.0f}% | {checks} |")
-PY
+# groups 0: one block a projection (before); 1: groups of heads
+python3 tests/gpu/ab_table.py "$out/bench_groups.jsonl" groups 0 1 | tee "$out/groups_table.md"
 echo "all done: $(( $(date +%s) - t0 )) s"
