@@ -1,12 +1,11 @@
 // Decode kernels of bf16 models: routed experts (gate/up + SiLU, down projection per slot, in-order combination)
 // and the dense projections' GEMV (kernels/decodekernels.h).
 
+#include "core/envswitch.h"
 #include "kernels/chainedlaunch.cuh"
 #include "kernels/devicemath.cuh"
 
 #include <cstdint>
-#include <cstdlib>
-#include <string_view>
 
 namespace moescope::kernels {
 
@@ -374,8 +373,7 @@ namespace device {
 bool chainedLaunchEnabled()
 {
     static const bool enabled = [] {
-        const char* setting = std::getenv("MOESCOPE_CHAINED_LAUNCH");
-        if (setting && std::string_view(setting) == "0")
+        if (switchedOffByEnvironment("MOESCOPE_CHAINED_LAUNCH"))
             return false;
         // The loaded kernels must have been compiled for compute capability 9.0 or later: code for an older one
         // (e.g. a build for 8.0 only, its PTX compiled for a Hopper GPU at load time) has no grid dependency wait, and

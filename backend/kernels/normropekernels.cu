@@ -2,13 +2,12 @@
 // (kernels/decodekernels.h: launchRmsNorm, launchRope, launchRopeStep), and the two together for an MLA step
 // (launchMlaStep).
 
+#include "core/envswitch.h"
 #include "kernels/chainedlaunch.cuh"
 #include "kernels/devicemath.cuh"
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdlib>
-#include <string_view>
 
 namespace moescope::kernels {
 
@@ -427,10 +426,7 @@ void launchRopeStep(const RopeStepInputs& inputs, std::int64_t tokens, cudaStrea
 {
     if (inputs.qNorm) {
         // MOESCOPE_NORM_ROPE_GROUPS=0 keeps a projection's heads in one block (to measure what the groups change).
-        static const bool groups = [] {
-            const char* v = std::getenv("MOESCOPE_NORM_ROPE_GROUPS");
-            return !(v && std::string_view(v) == "0");
-        }();
+        static const bool groups = !switchedOffByEnvironment("MOESCOPE_NORM_ROPE_GROUPS");
         const auto perBlock = inputs.perHeadNorm && groups
             ? std::max<std::int64_t>(1, kNormRopeGroupPieces / (inputs.dim / 8))
             : std::max(inputs.q.heads, inputs.k.heads);

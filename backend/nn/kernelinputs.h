@@ -3,6 +3,7 @@
 // size limit, the checks every kernel input passes and the raw pointers and stream the launches take.
 // Only included where MOESCOPE_HAVE_CUDA_KERNELS is defined.
 
+#include "core/envswitch.h"
 #include "kernels/decodekernels.h"
 
 #include <ATen/ATen.h>
@@ -13,8 +14,6 @@
 #include <cuda_runtime_api.h>
 
 #include <cstdint>
-#include <cstdlib>
-#include <string>
 
 namespace moescope::kernelinputs {
 
@@ -37,11 +36,10 @@ inline bool groupSlotsByExpert(std::int64_t tokens, std::int64_t k, std::int64_t
 inline bool kernelsMayRun()
 {
     static const bool enabled = [] {
-        const char* v = std::getenv("MOESCOPE_FUSED_KERNELS");
         int device = 0, major = 0;
         const bool capable = cudaGetDevice(&device) == cudaSuccess
             && cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device) == cudaSuccess && major >= 8;
-        return capable && !(v && std::string(v) == "0");
+        return capable && !switchedOffByEnvironment("MOESCOPE_FUSED_KERNELS");
     }();
     return enabled && !at::GradMode::is_enabled();
 }

@@ -1,11 +1,9 @@
 #include "runtime/stepgraphs.h"
 
+#include "core/envswitch.h"
 #include "core/error.h"
 
 #include <spdlog/spdlog.h>
-
-#include <cstdlib>
-#include <string_view>
 
 #ifdef MOESCOPE_HAVE_CUDA_KERNELS
 #include <ATen/cuda/CUDAGraph.h>
@@ -42,8 +40,7 @@ bool StepGraphs::available(const at::Device& device)
 {
 #ifdef MOESCOPE_HAVE_CUDA_KERNELS
     // MOESCOPE_CUDA_GRAPHS=0 turns them off (to compare with, or to rule them out when something looks wrong).
-    const char* env = std::getenv("MOESCOPE_CUDA_GRAPHS");
-    return device.is_cuda() && !(env && std::string_view(env) == "0");
+    return device.is_cuda() && !switchedOffByEnvironment("MOESCOPE_CUDA_GRAPHS");
 #else
     (void)device;
     return false;
