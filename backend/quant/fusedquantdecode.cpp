@@ -45,8 +45,10 @@ namespace {
             return m;
         }
         if (q.scheme.format == QuantFormat::Int4) {
+            // Rows of whole 16-byte chunks (32 codes); the last group may be cut by the row's end, as the quantizer
+            // stores it (scales [rows, ceil(cols / g)]): the demo model's 320 columns are 2.5 groups of 128.
             const auto g = q.scheme.groupSize;
-            if (g <= 0 || g % 32 != 0 || q.cols % g != 0 || q.data.scalar_type() != at::kByte
+            if (g <= 0 || g % 32 != 0 || q.cols % 32 != 0 || q.data.scalar_type() != at::kByte
                 || q.scales.scalar_type() != at::kHalf)
                 return std::nullopt;
             if (q.zeros.defined() && (!onCudaContiguous(q.zeros) || q.zeros.scalar_type() != at::kByte))

@@ -521,6 +521,8 @@ int main()
     quantMoeCase("int4-g128", 1, 64, 6, 2048, 1408);
     quantMoeCase("int4-g64-asym", 2, 128, 8, 2048, 768);
     quantMoeCase("int4-g32", 1, 64, 6, 320, 128); // the demo model's shapes
+    quantMoeCase("int4-g128", 1, 16, 2, 320, 128); // the demo model in INT4-g128: 320 columns are 2.5 groups
+    quantMoeCase("int4-g128-asym", 4, 16, 2, 320, 128);
     quantMoeCase("int4-g128", 1, 128, 8, 2048, 768); // Qwen3-30B-A3B's shapes
     quantMoeCase("int8", 4, 64, 6, 2048, 1408);
     quantMoeCase("int4-g128-asym", 3, 64, 8, 2048, 1024);
@@ -530,6 +532,8 @@ int main()
     quantGemvCase("int8", 8, 2048, 1000); // rows not a multiple of a block's 16: the last warp's rows clamped
     quantGemvCase("int4-g32", 2, 320, 8);
     quantGemvCase("int4-g32-asym", 1, 320, 1000);
+    quantGemvCase("int4-g128", 1, 320, 8192); // the demo model's LM head in INT4-g128 (a group cut by the row's end)
+    quantGemvsCase("int4-g128-asym", 3, 320, { 896, 896 });
     quantGemvsCase("int4-g128", 1, 2048, { 2048, 512, 512 });
     quantGemvCase("int4-g128-asym", 8, 2048, 1000); // tensor-core path: 8 tokens, the last tile's rows clamped
     quantGemvCase("int4-g128", 5, 1408, 2048);
