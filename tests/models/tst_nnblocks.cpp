@@ -11,6 +11,7 @@
 
 #include <QTest>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace moescope;
@@ -69,6 +70,36 @@ private slots:
             }
         const double rel = ((out - expected).abs().max() / expected.abs().max()).item<double>();
         QVERIFY2(rel < 1e-5, qPrintable(QString::number(rel)));
+    }
+
+    // The assignment sorts ids as the narrowest integer type that holds them; the order must be the stable order of
+    // the ids themselves (ties in token order), for 64 experts (bytes), 300 (int16) and the ids as given.
+    void assignmentOrderIsTheStableOrderOfTheIds_data()
+    {
+        QTest::addColumn<qint64>("experts");
+        QTest::newRow("64 experts") << qint64(64);
+        QTest::newRow("300 experts") << qint64(300);
+        QTest::newRow("40000 experts") << qint64(40000);
+    }
+    void assignmentOrderIsTheStableOrderOfTheIds()
+    {
+        QFETCH(qint64, experts);
+        at::manual_seed(11);
+        const std::int64_t tokens = 700, k = 6;
+        const auto ids = at::randint(0, experts, { tokens, k }, at::kLong);
+        const auto weights = at::rand({ tokens, k });
+        const auto a = sortAssignments(ids, weights, experts);
+        std::vector<std::pair<std::int64_t, std::int64_t>> expected; // (id, slot), sorted: the stable order
+        const auto flat = ids.reshape({ -1 });
+        for (std::int64_t s = 0; s < flat.numel(); ++s)
+            expected.emplace_back(flat[s].item<std::int64_t>(), s);
+        std::sort(expected.begin(), expected.end());
+        QCOMPARE(a.slotOrder.numel(), static_cast<std::int64_t>(expected.size()));
+        const auto order = a.slotOrder.to(at::kLong);
+        for (std::size_t i = 0; i < expected.size(); ++i)
+            QCOMPARE(order[static_cast<std::int64_t>(i)].item<std::int64_t>(), expected[i].second);
+        QCOMPARE(a.groupEnds.numel(), experts);
+        QCOMPARE(a.groupEnds[experts - 1].item<int>(), static_cast<int>(tokens * k));
     }
 
     void chunkedPrefillMatchesOnePass_data()
