@@ -240,4 +240,36 @@ struct MlaDecodeScratch {
 void launchMlaDecode(
     const MlaDecodeInputs& in, const MlaDecodeScratch& scratch, __nv_bfloat16* out, cudaStream_t stream);
 
+// Attention of one sequence's GQA decode step (one token) over its key/value cache:
+//   o[h] = softmax_k(q[h] . K[k, h / G] * scale) . V[k, h / G]   for keys k < span with k <= position
+//   (and k > position - window when window > 0), G = heads / kvHeads
+// as one block per (chunk of keysPerChunk keys, kv head, headsPerBlock of its query heads) with float32 scores,
+// exp-weights and sums, then the chunks combined into bf16 out [1, heads * D] (SDPA's layout). The cache holds this
+// step's key and value at the position already. gqaDecodeSupports says which shapes it takes (D of 16, 32, 64 or
+// 128; spans up to kMaxGqaSpan).
+constexpr int kMaxGqaChunks = 2048;
+constexpr std::int64_t kMaxGqaSpan = 131072;
+struct GqaDecodeInputs {
+    const __nv_bfloat16* q = nullptr; // [1, heads, D] contiguous (rotated)
+    const __nv_bfloat16* keys = nullptr; // [>= span, kvHeads, D] contiguous, 16-byte aligned
+    const __nv_bfloat16* values = nullptr; // [>= span, kvHeads, D] contiguous, 16-byte aligned
+    const std::int64_t* positions = nullptr; // [1] on the device
+    int heads = 0;
+    int kvHeads = 0;
+    int headDim = 0;
+    int window = 0;
+    std::int64_t span = 0;
+    float scale = 1.f;
+};
+bool gqaDecodeSupports(int heads, int kvHeads, int headDim, std::int64_t span);
+struct GqaDecodeLayout {
+    int chunks = 1;
+    int keysPerChunk = 0;
+    int headsPerBlock = 1;
+    int headGroups = 1;
+};
+GqaDecodeLayout gqaDecodeLayout(const GqaDecodeInputs& in);
+// Scratch: sums [chunks, heads, D] and stats [chunks, heads, 2] (largest score, sum of exp-weights) float32.
+void launchGqaDecode(const GqaDecodeInputs& in, float* sums, float* stats, __nv_bfloat16* out, cudaStream_t stream);
+
 } // namespace moescope::kernels

@@ -90,15 +90,19 @@ at::Tensor GqaAttention::forward(const at::Tensor& x, int layer, const Attention
     auto v = std::move(qkv[2]); // [T, Hkv * D]
     const double scale = 1.0 / std::sqrt(static_cast<double>(m_spec.headDim));
     const bool recordedStep = ctx.cache && ctx.stepPositions.defined() && ctx.batch == 1;
-    // A recorded step on CUDA: (norms,) rotation and cache write in one kernel, then attention over the cache; the
-    // output, or undefined where that kernel does not apply. q [T, H, D], k and v [T, Hkv, D].
+    // A recorded step on CUDA: (norms,) rotation and cache write in one kernel, then attention over the cache (split
+    // over its keys for one token); the output, or undefined where the first kernel does not apply. q [T, H, D], k
+    // and v [T, Hkv, D].
     auto fusedStep = [&](const at::Tensor& q3, const at::Tensor& k3, const at::Tensor& v3, const StepQkNorms& norms) {
         auto [cacheK, cacheV] = ctx.cache->storage(layer, ctx.keySpan);
         const auto rotated
             = m_rope.applyStoringKeys(q3, k3, v3, ctx.cos, ctx.sin, ctx.stepPositions, cacheK, cacheV, norms);
-        return rotated.defined() ? m_o(sdpa(rotated, cacheK.narrow(0, 0, ctx.keySpan),
-                                       cacheV.narrow(0, 0, ctx.keySpan), ctx, m_spec.slidingWindow, scale))
-                                 : at::Tensor();
+        if (!rotated.defined())
+            return at::Tensor();
+        const auto keys = cacheK.narrow(0, 0, ctx.keySpan), values = cacheV.narrow(0, 0, ctx.keySpan);
+        return m_o(fusedGqaDecodeApplies(rotated, keys, values)
+                ? fusedGqaDecode(rotated, keys, values, ctx.stepPositions, m_spec.slidingWindow, scale)
+                : sdpa(rotated, keys, values, ctx, m_spec.slidingWindow, scale));
     };
     if (recordedStep && m_spec.qkNorm != QkNormKind::None && m_spec.clipQkv <= 0) {
         const StepQkNorms norms { m_qNorm, m_kNorm, m_eps, m_spec.qkNorm == QkNormKind::PerHead };

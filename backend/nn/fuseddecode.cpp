@@ -1,5 +1,6 @@
 #include "nn/fuseddecode.h"
 
+#include "core/envswitch.h"
 #include "core/error.h"
 #include "nn/router.h"
 
@@ -379,6 +380,43 @@ at::Tensor fusedMlaDecode(const at::Tensor& qNope, const at::Tensor& qPe, const 
     C10_CUDA_KERNEL_LAUNCH_CHECK();
     return out;
 }
+
+bool fusedGqaDecodeApplies(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values)
+{
+    static const bool switchedOff = switchedOffByEnvironment("MOESCOPE_GQA_DECODE_KERNEL");
+    if (switchedOff || !kernelsMayRun() || !cudaBf16(q) || !cudaBf16(keys) || !cudaBf16(values) || q.dim() != 3
+        || keys.dim() != 3 || values.sizes() != keys.sizes())
+        return false;
+    return q.size(0) == 1 && keys.size(2) == q.size(2)
+        && kernels::gqaDecodeSupports(static_cast<int>(q.size(1)), static_cast<int>(keys.size(1)),
+            static_cast<int>(q.size(2)), keys.size(0))
+        && q.is_contiguous() && keys.is_contiguous() && values.is_contiguous() && aligned16(q) && aligned16(keys)
+        && aligned16(values);
+}
+
+at::Tensor fusedGqaDecode(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values,
+    const at::Tensor& positions, int window, double scale)
+{
+    kernels::GqaDecodeInputs in;
+    in.q = bf16Data(q);
+    in.keys = bf16Data(keys);
+    in.values = bf16Data(values);
+    const auto position = positions.to(at::kLong).contiguous(); // [1]
+    in.positions = position.data_ptr<std::int64_t>();
+    in.heads = static_cast<int>(q.size(1));
+    in.kvHeads = static_cast<int>(keys.size(1));
+    in.headDim = static_cast<int>(q.size(2));
+    in.window = window;
+    in.span = keys.size(0);
+    in.scale = static_cast<float>(scale);
+    const auto layout = kernels::gqaDecodeLayout(in);
+    auto sums = at::empty({ layout.chunks, q.size(1), q.size(2) }, q.options().dtype(at::kFloat));
+    auto stats = at::empty({ layout.chunks, q.size(1), 2 }, q.options().dtype(at::kFloat));
+    auto out = at::empty({ 1, q.size(1) * q.size(2) }, q.options());
+    kernels::launchGqaDecode(in, sums.data_ptr<float>(), stats.data_ptr<float>(), bf16Data(out), streamOf(q));
+    C10_CUDA_KERNEL_LAUNCH_CHECK();
+    return out;
+}
 #else
 bool fusedMoeDecodeApplies(const at::Tensor&, std::int64_t, const at::Tensor&, const at::Tensor&) { return false; }
 at::Tensor fusedMoeDecode(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&)
@@ -447,6 +485,11 @@ bool fusedMlaDecodeApplies(const at::Tensor&, const at::Tensor&, const at::Tenso
 }
 at::Tensor fusedMlaDecode(const at::Tensor&, const at::Tensor&, const at::Tensor&, std::int64_t, const at::Tensor&,
     const at::Tensor&, const at::Tensor&, double)
+{
+    throw UnsupportedError("this build has no fused CUDA decode kernels");
+}
+bool fusedGqaDecodeApplies(const at::Tensor&, const at::Tensor&, const at::Tensor&) { return false; }
+at::Tensor fusedGqaDecode(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&, int, double)
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }

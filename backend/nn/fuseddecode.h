@@ -96,4 +96,12 @@ bool fusedMlaDecodeApplies(const at::Tensor& qNope, const at::Tensor& qPe, const
 at::Tensor fusedMlaDecode(const at::Tensor& qNope, const at::Tensor& qPe, const at::Tensor& kvBHeads,
     std::int64_t valueDim, const at::Tensor& latent, const at::Tensor& kPe, const at::Tensor& positions, double scale);
 
+// Attention of one sequence's GQA decode step of one token over its cache (kernels::launchGqaDecode): q [1, H, D]
+// contiguous (rotated), keys and values [S, Hkv, D] (the cache's first S rows, this step's key and value written),
+// positions [1] int64 on the device (later keys masked, and keys window or more positions back when window > 0).
+// Returns [1, H * D] as SDPA does, within float32 rounding of it.
+bool fusedGqaDecodeApplies(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values);
+at::Tensor fusedGqaDecode(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values,
+    const at::Tensor& positions, int window, double scale);
+
 } // namespace moescope

@@ -496,6 +496,53 @@ void mlaCase(const char* name, std::int64_t tokens, std::int64_t heads, std::int
     reportPart(name, "vs bf16 ATen path", got, reference(at::kBFloat16), 2e-2);
     reportPart(name, "vs float32", got, reference(at::kFloat), 1e-1);
 }
+
+// GQA attention of a one-token decode step over a cache of `span` keys at `position` (later keys, and window or more
+// back, masked) against SDPA in bf16 (the eager path) and float32. The cache from the position on holds large
+// values: a key read without its mask shows. The position's own row is written by the rope step's kernel just before
+// the attention, as in a step (the attention loads every other row before waiting for that kernel); a read of the
+// row before that write would see the large value.
+void gqaCase(const char* name, std::int64_t heads, std::int64_t kvHeads, std::int64_t dim, std::int64_t span,
+    std::int64_t position, int window = 0)
+{
+    const double scale = 1.0 / std::sqrt(static_cast<double>(dim));
+    const Rope rope = cudaRope(dim, false, false);
+    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+    auto cacheK = at::randn({ span + 64, kvHeads, dim }, opts);
+    auto cacheV = at::randn({ span + 64, kvHeads, dim }, opts);
+    cacheK.narrow(0, position, span + 64 - position).fill_(50.0);
+    cacheV.narrow(0, position, span + 64 - position).fill_(50.0);
+    const auto qkv = at::randn({ 1, (heads + 2 * kvHeads) * dim }, opts);
+    const auto q = qkv.narrow(1, 0, heads * dim).view({ 1, heads, dim });
+    const auto k = qkv.narrow(1, heads * dim, kvHeads * dim).view({ 1, kvHeads, dim });
+    const auto v = qkv.narrow(1, (heads + kvHeads) * dim, kvHeads * dim).view({ 1, kvHeads, dim });
+    const auto positions = at::full({ 1 }, position, opts.dtype(at::kLong));
+    const auto [cos, sin] = rope.cosSin(positions);
+    const auto rotated = rope.applyStoringKeys(q, k, v, cos, sin, positions, cacheK, cacheV, {});
+    const auto keys = cacheK.narrow(0, 0, span), values = cacheV.narrow(0, 0, span);
+    if (!applies(rotated.defined(), "fused rope + cache write", name)
+        || !applies(fusedGqaDecodeApplies(rotated, keys, values), "fused GQA decode", name))
+        return;
+    const auto got = fusedGqaDecode(rotated, keys, values, positions, window, scale); // [1, H * D]
+    const auto key = at::arange(span, positions.options()).unsqueeze(0), at = positions.unsqueeze(1);
+    auto allowed = key <= at; // [1, S]
+    if (window > 0)
+        allowed = allowed.logical_and(key > at - window);
+    auto reference = [&](at::ScalarType type) {
+        auto heads4 = [&](const at::Tensor& t) { return t.to(type).transpose(0, 1).unsqueeze(0); }; // [1, H, *, D]
+        return at::scaled_dot_product_attention(heads4(rotated), heads4(keys), heads4(values), allowed, 0.0, false,
+            scale, true)
+            .squeeze(0)
+            .transpose(0, 1)
+            .reshape({ 1, heads * dim });
+    };
+    const auto sdpaBf16 = reference(at::kBFloat16), sdpaFloat = reference(at::kFloat);
+    reportPart(name, "vs bf16 SDPA", got, sdpaBf16, 2e-2);
+    reportPart(name, "vs float32", got, sdpaFloat, 2e-2);
+    reportPart(name, "(bf16 SDPA itself vs float32)", sdpaBf16, sdpaFloat, 2e-2);
+    reportIdentical(std::string(name) + ": run twice", fusedGqaDecode(rotated, keys, values, positions, window, scale),
+        got);
+}
 } // namespace
 
 int main()
@@ -625,6 +672,21 @@ int main()
     mlaCase("MLA absorbed (DeepSeek-V3 heads) T=2 H=128 S=1000", 2, 128, 1000, 997);
     mlaCase("MLA absorbed, first position T=1 H=16 S=1", 1, 16, 1, 0);
     mlaCase("MLA absorbed, 8 tokens T=8 H=16 S=1024 (many chunks)", 8, 16, 1024, 1000);
+    gqaCase("GQA decode (OLMoE) 16/16 x 128 S=2304 at 2100", 16, 16, 128, 2304, 2100);
+    gqaCase("GQA decode (Qwen3) 32/4 x 128 S=2304 at 2303 (last key)", 32, 4, 128, 2304, 2303);
+    gqaCase("GQA decode (Mixtral, window 1024) 32/8 x 128 S=2560 at 2400", 32, 8, 128, 2560, 2400, 1024);
+    gqaCase("GQA decode, window 40 in a chunk, 32/8 x 128 S=512 at 300", 32, 8, 128, 512, 300, 40);
+    gqaCase("GQA decode, first position 16/16 x 128 S=256 at 0", 16, 16, 128, 256, 0);
+    gqaCase("GQA decode, first key of a chunk 32/4 x 128 S=256 at 64", 32, 4, 128, 256, 64);
+    gqaCase("GQA decode, last key of a chunk 32/4 x 128 S=256 at 63", 32, 4, 128, 256, 63);
+    gqaCase("GQA decode, groups of 3 12/4 x 64 S=768 at 700", 12, 4, 64, 768, 700);
+    gqaCase("GQA decode (Qwen3-235B heads) 64/4 x 128 S=1024 at 1000", 64, 4, 128, 1024, 1000);
+    gqaCase("GQA decode, groups of 2 8/4 x 32 S=256 at 130", 8, 4, 32, 256, 130);
+    gqaCase("GQA decode (fixtures) 4/2 x 16 S=256 at 40", 4, 2, 16, 256, 40);
+    gqaCase("GQA decode (OLMoE fixture) 4/4 x 16 S=512 at 300", 4, 4, 16, 512, 300);
+    gqaCase("GQA decode (Mixtral fixture, window 12) 4/2 x 16 S=512 at 300", 4, 2, 16, 512, 300, 12);
+    gqaCase("GQA decode, long prompt 16/16 x 128 S=32768 at 32000", 16, 16, 128, 32768, 32000);
+    gqaCase("GQA decode, long prompt (Qwen3) 32/4 x 128 S=32768 at 32767", 32, 4, 128, 32768, 32767);
     std::printf("%s\n", failures == 0 ? "all fused kernel checks passed" : "FUSED KERNEL CHECKS FAILED");
     return failures == 0 ? 0 : 1;
 }
