@@ -77,7 +77,11 @@ std::vector<ComparisonSummaryRow> comparisonSummaryRows(const ComparisonResult& 
             QString(),
             tr("median %1, p90 %2, max %3").arg(fixed(v.klMedian, 5), fixed(v.klP90, 5), fixed(v.klMax, 4)),
             QString(),
-            QString(),
+            base ? QString()
+                 : tr("%1% on the %2% of tokens the baseline decides (its top-1 probability ahead of its second by "
+                      "at least %3); the others are near-ties that any rounding can flip")
+                       .arg(fixed(100.0 * v.top1AgreementDecided, 2), fixed(100.0 * r.decidedShare, 1),
+                           fixed(r.decidedMargin, 2)),
             QString(),
             QString(),
             tr("share of scored tokens whose top-k expert set differs from the baseline's, mean over %1 MoE layers")

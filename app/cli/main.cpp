@@ -75,7 +75,7 @@ constexpr std::array kCommands = {
     Command { "compare",
         "compare --model DIR --variants bf16,int8,int4-g128,mixed:POLICY.json --text-file F [--json OUT]\n"
         "                                        [--export-dir D] [--device ...] [--dtype ...] [--window N]"
-        " [--max-tokens N] [--decode-tokens N] [--calib-text-file F] [--session DB]",
+        " [--max-tokens N] [--decode-tokens N] [--decided-margin P] [--calib-text-file F] [--session DB]",
         moescope::cli::runCompare },
     Command { "calibrate",
         "calibrate --model DIR --text-file F --out POLICY.json [--low int4-g128[+awq][+gptq]] [--high int8]\n"

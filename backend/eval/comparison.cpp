@@ -15,6 +15,7 @@
 #include <c10/core/InferenceMode.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -82,7 +83,8 @@ namespace {
         }
     }
 
-    std::vector<double> nllOf(const at::Tensor& logits, const at::Tensor& targets)
+    // The baseline's NLL of each row's target, and (appended to margins) its top-1 probability minus its second's.
+    std::vector<double> baselineRows(const at::Tensor& logits, const at::Tensor& targets, std::vector<float>& margins)
     {
         std::vector<double> out;
         for (std::int64_t r = 0; r < logits.size(0); r += kRowsPerChunk) {
@@ -91,6 +93,13 @@ namespace {
             const auto nll = lp.gather(1, targets.narrow(0, r, n).unsqueeze(1)).squeeze(1).neg().to(at::kCPU);
             const auto* p = nll.contiguous().data_ptr<double>();
             out.insert(out.end(), p, p + n);
+            const auto top2 = std::get<0>(lp.exp().topk(std::min<std::int64_t>(2, lp.size(1)), -1)); // [n, <= 2]
+            const auto margin = (top2.size(1) > 1 ? top2.select(1, 0) - top2.select(1, 1) : top2.select(1, 0))
+                                    .to(at::kCPU)
+                                    .contiguous();
+            const auto* m = margin.data_ptr<double>();
+            for (std::int64_t i = 0; i < n; ++i)
+                margins.push_back(static_cast<float>(m[i]));
         }
         return out;
     }
@@ -111,7 +120,8 @@ namespace {
             m.result.decodeTokensPerSecond = forwards / r.decodeSeconds;
     }
 
-    void finish(Model& m, const std::vector<double>& baseNll, bool isBaseline)
+    void finish(Model& m, const std::vector<double>& baseNll, const std::vector<float>& baseMargin,
+        double decidedMargin, bool isBaseline)
     {
         auto& v = m.result;
         const auto ci = meanWithInterval(m.nll);
@@ -140,6 +150,14 @@ namespace {
         for (const auto a : v.top1Agree)
             agree += a;
         v.top1Agreement = v.top1Agree.empty() ? 1.0 : agree / static_cast<double>(v.top1Agree.size());
+        double decided = 0, decidedAgree = 0;
+        for (std::size_t i = 0; i < v.top1Agree.size() && i < baseMargin.size(); ++i) {
+            if (baseMargin[i] >= decidedMargin) {
+                ++decided;
+                decidedAgree += v.top1Agree[i];
+            }
+        }
+        v.top1AgreementDecided = decided > 0 ? decidedAgree / decided : NAN;
         const std::vector<double> dp(v.deltaP.begin(), v.deltaP.end());
         v.deltaPMean = meanOf(dp);
         v.deltaPRms = rootMeanSquare(dp);
@@ -155,6 +173,9 @@ ComparisonResult runComparison(const std::filesystem::path& dir, const ModelSpec
 {
     if (options.window < 4)
         throw InvalidArgumentError("comparison window must be at least 4 tokens");
+    if (!(options.decidedMargin >= 0 && options.decidedMargin < 1))
+        throw InvalidArgumentError("the decided-token margin must be a probability in [0, 1), not "
+            + std::to_string(options.decidedMargin));
     const auto ids = options.maxTokens > 0 && static_cast<std::int64_t>(allIds.size()) > options.maxTokens
         ? allIds.first(static_cast<std::size_t>(options.maxTokens))
         : allIds;
@@ -255,7 +276,7 @@ ComparisonResult runComparison(const std::filesystem::path& dir, const ModelSpec
                 }
                 auto& b = models[0];
                 const auto baseLogits = windowLogits(b, windowIds, r0, rows, stop);
-                const auto baseNll = nllOf(baseLogits, targets);
+                const auto baseNll = baselineRows(baseLogits, targets, out.baselineMargin);
                 b.nll.insert(b.nll.end(), baseNll.begin(), baseNll.end());
                 for (const auto x : baseNll)
                     b.result.nll.push_back(static_cast<float>(x));
@@ -280,7 +301,13 @@ ComparisonResult runComparison(const std::filesystem::path& dir, const ModelSpec
     });
 
     for (std::size_t i = 0; i < models.size(); ++i)
-        finish(models[i], models[0].nll, i == 0);
+        finish(models[i], models[0].nll, out.baselineMargin, options.decidedMargin, i == 0);
+    out.decidedMargin = options.decidedMargin;
+    const auto decided = std::count_if(out.baselineMargin.begin(), out.baselineMargin.end(),
+        [&](float m) { return m >= options.decidedMargin; });
+    out.decidedShare = out.baselineMargin.empty()
+        ? 1.0
+        : static_cast<double>(decided) / static_cast<double>(out.baselineMargin.size());
     out.baseline = std::move(models[0].result);
     for (std::size_t i = 1; i < models.size(); ++i)
         out.variants.push_back(std::move(models[i].result));

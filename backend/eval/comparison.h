@@ -11,7 +11,9 @@
 //   ppl_ratio = exp(mean(NLL_v - NLL_b)); 95% CI from the paired per-token differences (much tighter than the ratio
 //   of two intervals, since the models err on the same tokens).
 //   KL_t = sum_x p_b(x) (log p_b(x) - log p_v(x)) in float64; mean, median, p90, p99 (linear interpolation between
-//   ranks), max. top-1 agreement: argmax p_b == argmax p_v. Δp_t = p_v(y) - p_b(y): mean and RMS.
+//   ranks), max. top-1 agreement: argmax p_b == argmax p_v; also on the tokens the baseline decides, whose top-1
+//   probability leads its second by at least decidedMargin (a near-tie flips under any rounding: the demo model's
+//   bf16 compute alone changes 2% of its top-1 tokens). Δp_t = p_v(y) - p_b(y): mean and RMS.
 //   routing: per MoE layer, the share of scored positions whose top-k expert set differs from the baseline's and
 //   the mean Jaccard similarity of the sets.
 //   weight_bytes: the loaded model's weights on the device; peak_bytes: weight_bytes + the largest transient tensor
@@ -33,6 +35,9 @@
 
 namespace moescope {
 
+// The lead of the baseline's top-1 probability over its second from which a token counts as decided (default).
+constexpr double kDecidedMargin = 0.1;
+
 struct ComparisonOptions {
     std::string device = "auto";
     std::string dtype = "auto"; // the baseline's compute dtype (auto: bf16 on CUDA, f32 on CPU); variants share it
@@ -40,6 +45,7 @@ struct ComparisonOptions {
     std::int64_t maxTokens = 0; // only the first maxTokens tokens of the text (0: all)
     int decodeTokens = 32; // greedy decode steps timed per model (0: skip)
     std::vector<std::int32_t> calibrationIds; // text for "+awq" variants' activation statistics
+    double decidedMargin = kDecidedMargin; // in [0, 1)
 };
 
 struct VariantResult {
@@ -49,6 +55,7 @@ struct VariantResult {
     double pplRatio = 1, pplRatioLow = 1, pplRatioHigh = 1;
     double klMean = 0, klMedian = 0, klP90 = 0, klP99 = 0, klMax = 0;
     double top1Agreement = 1;
+    double top1AgreementDecided = 1; // on the tokens whose baseline margin is at least decidedMargin (NaN: none)
     double deltaPMean = 0, deltaPRms = 0;
     std::vector<int> moeLayers;
     std::vector<double> routingChanged; // per MoE layer (moeLayers order)
@@ -76,6 +83,10 @@ struct ComparisonResult {
     std::int64_t bf16WeightBytes = 0; // the model's weights in bf16 (the reference for memory ratios)
     std::vector<std::int64_t> positions; // index in the text of each scored token
     std::vector<std::int32_t> targets; // the scored tokens
+    // The baseline's top-1 probability minus its second's at each scored token (positions order).
+    std::vector<float> baselineMargin;
+    double decidedMargin = kDecidedMargin;
+    double decidedShare = 1; // of the scored tokens, those with a baseline margin of at least decidedMargin
     // Byte span in the text of each scored token (positions order), for overlays on the document; filled by callers
     // that tokenized with offsets (the GUI's comparison job), empty otherwise.
     std::vector<std::uint32_t> tokenBegin;

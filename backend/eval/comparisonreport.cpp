@@ -44,6 +44,7 @@ namespace {
         j["kld_p99"] = number(v.klP99);
         j["kld_max"] = number(v.klMax);
         j["top1_agreement"] = number(v.top1Agreement);
+        j["top1_agreement_decided"] = number(v.top1AgreementDecided);
         j["delta_p_mean"] = number(v.deltaPMean);
         j["delta_p_rms"] = number(v.deltaPRms);
         j["routing_layers"] = v.moeLayers;
@@ -79,6 +80,7 @@ namespace {
         v.klP99 = get(j, "kld_p99");
         v.klMax = get(j, "kld_max");
         v.top1Agreement = j.contains("top1_agreement") ? get(j, "top1_agreement") : 1.0;
+        v.top1AgreementDecided = get(j, "top1_agreement_decided"); // NaN in sessions saved before it was measured
         v.deltaPMean = get(j, "delta_p_mean");
         v.deltaPRms = get(j, "delta_p_rms");
         v.moeLayers = j.value("routing_layers", std::vector<int>());
@@ -146,12 +148,16 @@ nlohmann::json comparisonToJson(const ComparisonResult& r)
     return { { "baseline", r.baseline.quantization }, { "model", r.model }, { "device", r.device },
         { "compute_dtype", r.computeDtype }, { "window", r.window }, { "stride", r.stride },
         { "text_tokens", r.textTokens }, { "scored_tokens", r.positions.size() },
+        { "decided_margin", number(r.decidedMargin) }, { "decided_share", number(r.decidedShare) },
         { "bf16_weight_bytes", r.bf16WeightBytes }, { "seconds", r.seconds },
         { "baseline_metrics", modelJson(r.baseline, r, true) }, { "variants", variants },
         { "method",
             { { "ppl_ci", "95% normal approximation over per-token NLL" },
                 { "ppl_ratio_ci", "95% normal approximation over paired per-token NLL differences" },
                 { "kld", "KL(baseline || variant) per token in float64; percentiles by linear interpolation" },
+                { "top1_agreement_decided",
+                    "top-1 agreement on the tokens whose baseline top-1 probability leads its second by at least "
+                    "decided_margin (decided_share of the scored tokens)" },
                 { "windows", "window tokens, stride window/2, each token scored once" } } } };
 }
 
@@ -160,7 +166,7 @@ std::string comparisonCsv(const ComparisonResult& r)
     std::ostringstream s;
     s << "name,quantization,weight_bytes,weight_vs_bf16,peak_bytes,ppl,ppl_low,ppl_high,ppl_ratio,ppl_ratio_low,"
          "ppl_ratio_high,kld_mean,kld_median,kld_p90,kld_p99,kld_max,top1_agreement,delta_p_mean,delta_p_rms,"
-         "routing_changed_mean,routing_jaccard_mean,prefill_tok_s,decode_tok_s\n";
+         "routing_changed_mean,routing_jaccard_mean,prefill_tok_s,decode_tok_s,top1_agreement_decided\n";
     auto row = [&](const VariantResult& v, bool baseline) {
         const double ratio = r.bf16WeightBytes ? static_cast<double>(v.weightBytes) / static_cast<double>(r.bf16WeightBytes) : NAN;
         s << csvField(v.name) << "," << csvField(v.quantization) << "," << v.weightBytes << "," << fixed(ratio, 4)
@@ -174,7 +180,8 @@ std::string comparisonCsv(const ComparisonResult& r)
               << fixed(v.deltaPMean, 6) << "," << fixed(v.deltaPRms, 6) << "," << fixed(average(v.routingChanged), 5)
               << "," << fixed(average(v.routingJaccard), 5);
         }
-        s << "," << fixed(v.prefillTokensPerSecond, 2) << "," << fixed(v.decodeTokensPerSecond, 2) << "\n";
+        s << "," << fixed(v.prefillTokensPerSecond, 2) << "," << fixed(v.decodeTokensPerSecond, 2) << ","
+          << (baseline ? std::string("1") : fixed(v.top1AgreementDecided, 5)) << "\n";
     };
     row(r.baseline, true);
     for (const auto& v : r.variants)
@@ -197,31 +204,37 @@ std::string comparisonMarkdown(const ComparisonResult& r)
 {
     std::ostringstream s;
     const auto& b = r.baseline;
-    s << "| Model | Weights (vs bf16) | PPL (95% CI) | PPL ratio | KLD mean | KLD p99 | Top-1 agree | Δp RMS | "
-         "Routing changed | Prefill tok/s | Decode tok/s |\n";
-    s << "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+    s << "| Model | Weights (vs bf16) | PPL (95% CI) | PPL ratio | KLD mean | KLD p99 | Top-1 agree | Top-1 agree, "
+         "decided | Δp RMS | Routing changed | Prefill tok/s | Decode tok/s |\n";
+    s << "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
     auto memory = [&](const VariantResult& v) {
         const double ratio = r.bf16WeightBytes ? static_cast<double>(v.weightBytes) / static_cast<double>(r.bf16WeightBytes) : NAN;
         return fixed(static_cast<double>(v.weightBytes) / (1 << 20), 1) + " MiB (" + fixed(100 * ratio, 1) + "%)";
     };
-    auto speed = [&](double v, double base) {
-        return fixed(v, 1) + (base > 0 && std::isfinite(v) ? " (" + fixed(v / base, 2) + "x)" : "");
+    auto speed = [&](double v, double base) { // 0: not timed (--decode-tokens 0)
+        if (!(v > 0))
+            return std::string("-");
+        return fixed(v, 1) + (base > 0 ? " (" + fixed(v / base, 2) + "x)" : "");
     };
     s << "| " << mdCell("baseline (" + b.quantization + ")") << " | " << memory(b) << " | " << fixed(b.ppl, 3) << " ("
-      << fixed(b.pplLow, 3) << "-" << fixed(b.pplHigh, 3) << ") | 1 | 0 | 0 | 100% | 0 | 0% | "
+      << fixed(b.pplLow, 3) << "-" << fixed(b.pplHigh, 3) << ") | 1 | 0 | 0 | 100% | 100% | 0 | 0% | "
       << speed(b.prefillTokensPerSecond, 0) << " | " << speed(b.decodeTokensPerSecond, 0) << " |\n";
     for (const auto& v : r.variants)
         s << "| " << mdCell(v.name) << " | " << memory(v) << " | " << fixed(v.ppl, 3) << " (" << fixed(v.pplLow, 3)
           << "-" << fixed(v.pplHigh, 3) << ") | " << fixed(v.pplRatio, 4) << " (" << fixed(v.pplRatioLow, 4) << "-"
           << fixed(v.pplRatioHigh, 4) << ") | " << fixed(v.klMean, 5) << " | " << fixed(v.klP99, 4) << " | "
-          << fixed(100 * v.top1Agreement, 2) << "% | " << fixed(v.deltaPRms, 4) << " | "
+          << fixed(100 * v.top1Agreement, 2) << "% | " << fixed(100 * v.top1AgreementDecided, 2) << "% | "
+          << fixed(v.deltaPRms, 4) << " | "
           << fixed(100 * average(v.routingChanged), 2) << "% | "
           << speed(v.prefillTokensPerSecond, b.prefillTokensPerSecond) << " | "
           << speed(v.decodeTokensPerSecond, b.decodeTokensPerSecond) << " |\n";
     s << "\n" << r.positions.size() << " tokens scored on " << r.device << " (" << r.computeDtype << "), windows of "
       << r.window << " tokens with stride " << r.stride
       << ". PPL CI: normal approximation over per-token NLL; PPL ratio CI from paired per-token NLL differences; "
-         "KLD = KL(baseline || variant) per token; routing changed = share of tokens whose top-k expert set differs, "
+         "KLD = KL(baseline || variant) per token; top-1 agree, decided = on the "
+      << fixed(100 * r.decidedShare, 1) << "% of tokens whose baseline top-1 probability leads its second by at least "
+      << fixed(r.decidedMargin, 2)
+      << " (near-ties flip under any rounding); routing changed = share of tokens whose top-k expert set differs, "
          "averaged over MoE layers.\n";
     return s.str();
 }
@@ -245,6 +258,7 @@ std::int64_t saveComparison(SessionStore& store, const ComparisonResult& r, std:
         store.saveArray(id, "positions", BlobType::I64, spanOf(r.positions));
         store.saveArray(id, "targets", BlobType::I32, spanOf(r.targets));
         store.saveArray(id, "baseline.nll", BlobType::F32, spanOf(r.baseline.nll));
+        store.saveArray(id, "baseline.margin", BlobType::F32, spanOf(r.baselineMargin));
         if (!r.tokenBegin.empty()) { // byte offsets < 2^31 (the text limit), stored as I32
             store.saveArray(id, "token_begin", BlobType::I32, spanOf(r.tokenBegin));
             store.saveArray(id, "token_end", BlobType::I32, spanOf(r.tokenEnd));
@@ -281,6 +295,8 @@ ComparisonResult loadComparison(SessionStore& store, std::int64_t runId)
     r.textTokens = j.value("text_tokens", std::int64_t(0));
     r.bf16WeightBytes = j.value("bf16_weight_bytes", std::int64_t(0));
     r.seconds = j.value("seconds", 0.0);
+    r.decidedMargin = get(j, "decided_margin");
+    r.decidedShare = get(j, "decided_share");
     r.baseline = modelFromJson(j.value("baseline_metrics", nlohmann::json::object()));
     for (const auto& v : j.value("variants", nlohmann::json::array()))
         r.variants.push_back(modelFromJson(v));
@@ -288,7 +304,12 @@ ComparisonResult loadComparison(SessionStore& store, std::int64_t runId)
     r.targets = store.loadArray<std::int32_t>(runId, "targets", BlobType::I32);
     r.baseline.nll = store.loadArray<float>(runId, "baseline.nll", BlobType::F32);
     const auto parts = store.blobs(runId);
-    if (std::any_of(parts.begin(), parts.end(), [](const BlobInfo& b) { return b.name == "token_begin"; })) {
+    auto has = [&](const char* name) {
+        return std::any_of(parts.begin(), parts.end(), [&](const BlobInfo& b) { return b.name == name; });
+    };
+    if (has("baseline.margin")) // sessions saved before margins were kept have none
+        r.baselineMargin = store.loadArray<float>(runId, "baseline.margin", BlobType::F32);
+    if (has("token_begin")) {
         r.tokenBegin = store.loadArray<std::uint32_t>(runId, "token_begin", BlobType::I32);
         r.tokenEnd = store.loadArray<std::uint32_t>(runId, "token_end", BlobType::I32);
         if (r.tokenBegin.size() != r.positions.size() || r.tokenEnd.size() != r.positions.size())

@@ -43,6 +43,7 @@ public:
 struct Direct {
     std::vector<std::int64_t> positions;
     std::vector<double> nllBase, nllVar, kl, dp;
+    std::vector<double> margin; // the baseline's top-1 probability minus its second's
     std::vector<int> top1;
     std::map<int, std::pair<int, int>> routing; // layer -> (changed, tokens)
 };
@@ -72,6 +73,8 @@ Direct direct(Engine& base, Engine& var, const std::vector<std::int32_t>& ids, s
             d.kl.push_back((pb[row].exp() * (pb[row] - pv[row])).sum().item<double>());
             d.dp.push_back(std::exp(-d.nllVar.back()) - std::exp(-d.nllBase.back()));
             d.top1.push_back(tb[row].argmax().item<std::int64_t>() == tv[row].argmax().item<std::int64_t>());
+            const auto top2 = std::get<0>(pb[row].exp().topk(2));
+            d.margin.push_back(top2[0].item<double>() - top2[1].item<double>());
             for (const auto& [layer, sets] : rb.sets) {
                 auto& r = d.routing[layer];
                 r.first += sets.at(row) != rv.sets.at(layer).at(row);
@@ -134,6 +137,22 @@ private slots:
             for (const auto a : d.top1)
                 agree += a;
             QVERIFY(std::abs(v.top1Agreement - agree / static_cast<double>(d.top1.size())) <= 1.0 / d.top1.size());
+            // Agreement on the tokens the baseline decides (margin >= kDecidedMargin): counted directly, with
+            // margins within 1e-5 of the threshold left to either side (float32 margins there, float64 here).
+            QCOMPARE(r.baselineMargin.size(), d.margin.size());
+            double decided = 0, decidedAgree = 0, unsure = 0;
+            for (std::size_t t = 0; t < d.margin.size(); ++t) {
+                QVERIFY(std::abs(r.baselineMargin[t] - d.margin[t]) < 1e-5);
+                unsure += std::abs(d.margin[t] - kDecidedMargin) < 1e-5;
+                if (d.margin[t] >= kDecidedMargin) {
+                    ++decided;
+                    decidedAgree += d.top1[t];
+                }
+            }
+            QVERIFY(decided > 0 && decided < static_cast<double>(d.margin.size())); // both kinds occur here
+            QVERIFY(std::abs(r.decidedShare - decided / static_cast<double>(d.margin.size()))
+                <= (unsure + 0.5) / static_cast<double>(d.margin.size()));
+            QVERIFY(std::abs(v.top1AgreementDecided - decidedAgree / decided) <= (unsure + 0.5) / decided);
             QCOMPARE(v.moeLayers.size(), d.routing.size());
             std::size_t l = 0;
             for (const auto& [layer, counts] : d.routing) {
@@ -164,7 +183,9 @@ private slots:
         const auto r = runComparison(dir, readModelSpec(dir), someIds(40, 160, 22), { "bf16", "int4-g128" }, o);
         const auto j = comparisonToJson(r);
         QCOMPARE(j["baseline"].get<std::string>(), std::string("f32"));
-        for (const char* key : { "name", "ppl", "ppl_ratio", "kld_mean", "kld_p99", "top1_agreement", "routing_changed",
+        QVERIFY(j.contains("decided_share") && j.contains("decided_margin"));
+        for (const char* key : { "name", "ppl", "ppl_ratio", "kld_mean", "kld_p99", "top1_agreement",
+                 "top1_agreement_decided", "routing_changed",
                  "weight_bytes", "decode_tok_s", "ppl_ci", "kld_median", "kld_p90", "kld_max", "delta_p_mean",
                  "delta_p_rms", "routing_jaccard", "peak_bytes", "prefill_tok_s" })
             QVERIFY2(j["variants"][0].contains(key), key);
@@ -189,6 +210,7 @@ private slots:
         QCOMPARE(back.variants[1].layersRerouted, r.variants[1].layersRerouted);
         QCOMPARE(back.variants[1].routingChanged, r.variants[1].routingChanged);
         QCOMPARE(back.variants[1].klP99, r.variants[1].klP99);
+        QCOMPARE(back.baselineMargin, r.baselineMargin);
         QCOMPARE(comparisonToJson(back).dump(), j.dump());
         QVERIFY_THROWS_EXCEPTION(FormatError, loadComparison(store, id + 100));
     }

@@ -46,6 +46,7 @@ int runCompare(Args& args)
     options.window = args.intValue("--window", 512);
     options.maxTokens = args.intValue("--max-tokens", 0);
     options.decodeTokens = static_cast<int>(args.intValue("--decode-tokens", 32));
+    options.decidedMargin = args.doubleValue("--decided-margin", kDecidedMargin);
     for (const auto& v : variants) // a typo fails before the text is read and tokenized
         if (v.rfind("dir:", 0) != 0)
             QuantPolicy::fromSpec(v);
