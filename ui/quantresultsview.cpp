@@ -145,14 +145,7 @@ QStringList QuantResultsView::exportTo(const QString& dir) const
         out << QString::fromStdString((folder / name).string());
     writeTextFileAtomic(folder / "comparison.json", comparisonToJson(*m_result).dump(2));
     out << QString::fromStdString((folder / "comparison.json").string());
-    const ChartTheme theme = ChartSceneView::currentChartTheme();
-    std::vector<std::pair<std::string, ChartScene>> charts;
-    for (const auto& m : comparisonMetrics())
-        charts.emplace_back("comparison_" + m.key, comparisonMetricChart(*m_result, m.metric, theme));
-    charts.emplace_back("comparison_memory_vs_kl", memoryQualityChart(*m_result, theme));
-    if (m_driftChart->hasScene()) // a dense model has no routing to drift
-        charts.emplace_back("comparison_routing_drift", comparisonDriftChart(*m_result, theme));
-    for (const auto& [stem, scene] : charts)
+    for (const auto& [stem, scene] : comparisonExportCharts(*m_result, ChartSceneView::currentChartTheme()))
         out << writeChartExports(scene, folder / stem);
     return out;
 }

@@ -50,6 +50,25 @@ double chartTextWidth(std::string_view text, double size, bool bold)
     return double(advance) / 64.0 * (size * kFaceScale / face.pixelSize) / kFaceScale;
 }
 
+std::string elideChartText(std::string_view text, double size, double maxWidth, bool bold)
+{
+    if (chartTextWidth(text, size, bold) <= maxWidth)
+        return std::string(text);
+    const std::string valid = tok::utf8Lossy(text);
+    std::vector<std::size_t> ends; // the byte end of each code point
+    for (std::size_t pos = 0; pos < valid.size();) {
+        tok::decodeUtf8(valid, pos);
+        ends.push_back(pos);
+    }
+    const std::string ellipsis = "\u2026";
+    for (std::size_t n = ends.size(); n-- > 0;) {
+        auto cut = valid.substr(0, ends[n]) + ellipsis;
+        if (chartTextWidth(cut, size, bold) <= maxWidth)
+            return cut;
+    }
+    return ellipsis;
+}
+
 std::string sanitizeChartText(std::string_view text)
 {
     const std::string valid = tok::utf8Lossy(text);

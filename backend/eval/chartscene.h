@@ -126,6 +126,10 @@ inline ChartText chartText(ChartPoint at, std::string text, double size, ChartCo
 // Width of text in px as the embedded font sets it (SVG viewers with DejaVu Sans match it; others come close).
 double chartTextWidth(std::string_view text, double size, bool bold = false);
 
+// text cut at the end to at most maxWidth px with an ellipsis ("…" alone when nothing else fits); text itself when
+// it fits. Cuts between code points of valid UTF-8.
+std::string elideChartText(std::string_view text, double size, double maxWidth, bool bold = false);
+
 // Valid UTF-8 for SVG and the rasteriser: invalid bytes become U+FFFD, control characters a space.
 std::string sanitizeChartText(std::string_view text);
 

@@ -4,6 +4,7 @@
 #include "eval/xychart.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cmath>
 #include <filesystem>
 
@@ -31,9 +32,19 @@ std::vector<const VariantResult*> models(const ComparisonResult& r)
     return out;
 }
 
+// A model's name on the charts: policies and saved checkpoints by their file or folder name, not the whole path.
 std::string label(const VariantResult& v)
 {
-    return v.name == "baseline" ? "baseline (" + v.quantization + ")" : v.name;
+    if (v.name == "baseline")
+        return "baseline (" + v.quantization + ")";
+    for (const std::string prefix : { "mixed:", "dir:" }) {
+        if (v.name.rfind(prefix, 0) != 0)
+            continue;
+        const std::filesystem::path p(v.name.substr(prefix.size()));
+        const auto name = prefix == "mixed:" ? p.stem().string() : p.filename().string();
+        return prefix + (name.empty() ? p.parent_path().filename().string() : name);
+    }
+    return v.name;
 }
 } // namespace
 
@@ -46,6 +57,8 @@ const std::vector<ComparisonMetricInfo>& comparisonMetrics()
         { ComparisonMetric::KlP99, "kld_p99", "99th percentile KL divergence", "KL divergence (nats)" },
         { ComparisonMetric::Top1Agreement, "top1_agreement", "Top-1 agreement with the baseline",
             "tokens with the same argmax (%)" },
+        { ComparisonMetric::Top1AgreementDecided, "top1_agreement_decided",
+            "Top-1 agreement on the tokens the baseline decides", "decided tokens with the same argmax (%)" },
         { ComparisonMetric::DeltaPMean, "delta_p_mean", "|Mean Δp| of the true next token",
             "|mean(p_variant - p_baseline)| (percentage points)" },
         { ComparisonMetric::DeltaPRms, "delta_p_rms", "RMS Δp of the true next token", "RMS Δp (percentage points)" },
@@ -69,6 +82,8 @@ double comparisonMetricValue(const ComparisonResult& r, const VariantResult& v, 
         return v.klP99;
     case ComparisonMetric::Top1Agreement:
         return 100.0 * v.top1Agreement;
+    case ComparisonMetric::Top1AgreementDecided:
+        return 100.0 * v.top1AgreementDecided;
     case ComparisonMetric::DeltaPMean:
         return 100.0 * std::abs(v.deltaPMean);
     case ComparisonMetric::DeltaPRms:
@@ -90,6 +105,12 @@ ChartScene comparisonMetricChart(const ComparisonResult& r, ComparisonMetric met
     XYChartSpec c;
     c.title = info.name;
     c.subtitle = about(r);
+    if (metric == ComparisonMetric::Top1AgreementDecided) { // which tokens: near-ties left out
+        char which[160];
+        std::snprintf(which, sizeof which, "; the %.1f%% of tokens whose baseline top-1 leads its second by >= %.2f",
+            100.0 * r.decidedShare, r.decidedMargin);
+        c.subtitle += which;
+    }
     c.xLabel = "model";
     c.yLabel = info.unit;
     c.theme = theme;
@@ -133,7 +154,7 @@ ChartScene comparisonDriftChart(const ComparisonResult& r, const ChartTheme& the
         c.categories.push_back(std::to_string(layer));
     for (const auto& v : r.variants) {
         ChartSeries s;
-        s.name = v.name;
+        s.name = label(v);
         s.kind = SeriesKind::Line;
         for (std::size_t i = 0; i < c.categories.size(); ++i)
             s.values.push_back(i < v.routingChanged.size() ? 100.0 * v.routingChanged[i] : NAN);
@@ -218,6 +239,20 @@ ChartScene memoryQualityChart(const ComparisonResult& r, const ChartTheme& th, F
     scene.add(chartText({ 16 + 13, top + plotH / 2 }, yLabel, 13, th.text,
         TextAnchor::Middle, false, true));
     return scene;
+}
+
+std::vector<std::pair<std::string, ChartScene>> comparisonExportCharts(
+    const ComparisonResult& result, const ChartTheme& theme)
+{
+    std::vector<std::pair<std::string, ChartScene>> charts;
+    for (const auto& m : comparisonMetrics())
+        charts.emplace_back("comparison_" + m.key, comparisonMetricChart(result, m.metric, theme));
+    charts.emplace_back("comparison_memory_vs_kl", memoryQualityChart(result, theme));
+    const bool routed = std::any_of(
+        result.variants.begin(), result.variants.end(), [](const VariantResult& v) { return !v.moeLayers.empty(); });
+    if (routed) // a dense model has no routing to drift
+        charts.emplace_back("comparison_routing_drift", comparisonDriftChart(result, theme));
+    return charts;
 }
 
 } // namespace moescope

@@ -9,6 +9,7 @@
 #include "eval/comparison.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace moescope {
@@ -19,6 +20,7 @@ enum class ComparisonMetric {
     KlMean,
     KlP99,
     Top1Agreement,
+    Top1AgreementDecided, // on the tokens the baseline decides (ComparisonResult::decidedMargin)
     DeltaPMean,
     DeltaPRms,
     MemoryShare, // weight bytes / bf16 weight bytes, %
@@ -46,5 +48,10 @@ ChartScene comparisonMetricChart(
 ChartScene comparisonDriftChart(const ComparisonResult& result, const ChartTheme& theme, FigureSize fit = {});
 // Scatter: weight memory (% of bf16) against mean KL divergence from the baseline, one labelled point per model.
 ChartScene memoryQualityChart(const ComparisonResult& result, const ChartTheme& theme, FigureSize fit = {});
+
+// Every chart an export of the comparison writes, with its file stem: a bar chart per metric
+// ("comparison_" + key), the memory / quality scatter and, when some variant has MoE layers, the routing drift.
+std::vector<std::pair<std::string, ChartScene>> comparisonExportCharts(
+    const ComparisonResult& result, const ChartTheme& theme);
 
 } // namespace moescope

@@ -50,11 +50,16 @@ ChartScene xyChart(const XYChartSpec& spec)
         for (const auto& r : spec.references)
             legend.push_back({ r.label, th.mutedText, LegendMark::DashedLine });
 
-    double tickWidth = 0, catWidth = 0;
+    double tickWidth = 0;
     for (const double t : scale.ticks)
         tickWidth = std::max(tickWidth, chartTextWidth(formatNumber(t, scale.decimals), 11));
+    // Labels are thinned to every stride-th by their median width, so one long name (a policy file's) does not hide
+    // the others; a label wider than its room is cut with an ellipsis.
+    std::vector<double> catWidths;
     for (const auto& c : spec.categories)
-        catWidth = std::max(catWidth, chartTextWidth(c, 11));
+        catWidths.push_back(chartTextWidth(c, 11));
+    std::nth_element(catWidths.begin(), catWidths.begin() + catWidths.size() / 2, catWidths.end());
+    const double catWidth = catWidths[catWidths.size() / 2];
     const double left = 16 + 22 + tickWidth + 8;
     const double plotW = fittedPlotWidth(spec.fit, left + 24, std::clamp(double(n) * 28.0, 420.0, 900.0));
     const double slot = plotW / double(n);
@@ -151,7 +156,8 @@ ChartScene xyChart(const XYChartSpec& spec)
     for (std::size_t c = 0; c < n; c += stride) {
         const double x = left + (double(c) + 0.5) * slot;
         scene.add(chartLine({ { x, top + plotH }, { x, top + plotH + 4 } }, th.axis, 1));
-        scene.add(chartText({ x, top + plotH + 16 }, spec.categories[c], 11, th.text, TextAnchor::Middle));
+        scene.add(chartText({ x, top + plotH + 16 }, elideChartText(spec.categories[c], 11, double(stride) * slot - 6),
+            11, th.text, TextAnchor::Middle));
     }
     if (!spec.xLabel.empty())
         scene.add(chartText({ left + plotW / 2, top + plotH + 36 }, spec.xLabel, 13, th.text, TextAnchor::Middle));

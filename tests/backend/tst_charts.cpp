@@ -277,6 +277,52 @@ private slots:
         QVERIFY(labelsAndBars(xyChart(spec)).first.empty());
     }
 
+    // Category labels: one long name (a policy file's path) no longer hides the others; it is cut with an ellipsis
+    // to its room. Many short labels (layers) are still thinned to every stride-th.
+    void longCategoryNamesAreCutNotHidingTheOthers()
+    {
+        const std::string longName = "mixed:resources/quant-policies/int4-g128-experts-int8-rest-and-more.json";
+        XYChartSpec spec;
+        spec.title = "Top-1 agreement";
+        spec.categories = { "baseline (f32)", "int8", "int4-g128", longName };
+        spec.series = { { "top-1", { 100, 99.9, 97.5, 99.7 }, SeriesKind::Bars, std::nullopt, false } };
+        auto categoryLabels = [](const ChartScene& scene) { // centred 11 px texts on the lowest such line
+            std::vector<const ChartText*> out;
+            double lowest = 0;
+            for (const auto& item : scene.items())
+                if (const auto* t = std::get_if<ChartText>(&item); t && t->size == 11 && t->anchor == TextAnchor::Middle)
+                    lowest = std::max(lowest, t->at.y);
+            for (const auto& item : scene.items())
+                if (const auto* t = std::get_if<ChartText>(&item);
+                    t && t->size == 11 && t->anchor == TextAnchor::Middle && t->at.y == lowest)
+                    out.push_back(t);
+            return out;
+        };
+        const ChartScene scene = xyChart(spec);
+        const auto labels = categoryLabels(scene);
+        QCOMPARE(labels.size(), std::size_t(4));
+        for (std::size_t i = 0; i < 3; ++i)
+            QCOMPARE(labels[i]->text, spec.categories[i]);
+        const double slot = labels[1]->at.x - labels[0]->at.x;
+        QVERIFY(labels[3]->text.size() < longName.size());
+        QVERIFY(QString::fromStdString(labels[3]->text).endsWith(QChar(0x2026)));
+        QVERIFY(QString::fromStdString(longName).startsWith(QString::fromStdString(labels[3]->text).chopped(1)));
+        QVERIFY(chartTextWidth(labels[3]->text, 11) <= slot - 6);
+        QCOMPARE(elideChartText("int8", 11, 100), std::string("int8"));
+        QCOMPARE(elideChartText("int4-g128", 11, 1), std::string("\u2026"));
+
+        spec.categories.clear();
+        spec.series[0].values.clear();
+        for (int i = 0; i < 48; ++i) { // 48 layers across the default width: not every layer number fits
+            spec.categories.push_back(std::to_string(i));
+            spec.series[0].values.push_back(1);
+        }
+        const auto layers = categoryLabels(xyChart(spec));
+        QVERIFY(layers.size() < 48 && layers.size() >= 8);
+        for (const auto* l : layers)
+            QVERIFY(l->text.find("\u2026") == std::string::npos);
+    }
+
     // A chart laid out for a view fills the size asked for (its plot grows, the text keeps its size); below the
     // minimum plot area it grows past the size; without a size it is the exported figure (plot 300 px high).
     void chartFitsTheSizeAskedFor()

@@ -135,6 +135,18 @@ private slots:
         QVERIFY(QFile::exists(tmp.path() + "/export/comparison.csv"));
         QVERIFY(QFile::exists(tmp.path() + "/export/comparison.md"));
         QVERIFY(QFile::exists(tmp.path() + "/export/routing_drift.csv"));
+        // The charts, as the GUI's export writes them (less the PDFs): a bar chart per metric, the scatter, the drift.
+        for (const char* stem : { "comparison_ppl_ratio", "comparison_top1_agreement",
+                 "comparison_top1_agreement_decided", "comparison_memory_vs_kl", "comparison_routing_drift" }) {
+            QVERIFY2(QFile::exists(tmp.path() + "/export/" + stem + ".svg"), stem);
+            QFile png(tmp.path() + "/export/" + stem + ".png");
+            QVERIFY2(png.open(QIODevice::ReadOnly), stem);
+            const QByteArray head = png.read(24); // signature, then the IHDR chunk: width at bytes 16-19
+            QVERIFY2(head.startsWith("\x89PNG\r\n\x1a\n") && head.size() == 24, stem);
+            const auto width = (quint32(quint8(head[16])) << 24) | (quint32(quint8(head[17])) << 16)
+                | (quint32(quint8(head[18])) << 8) | quint32(quint8(head[19]));
+            QVERIFY2(width > 400, stem);
+        }
         QVERIFY(QFile::exists(tmp.path() + "/s.moescope"));
     }
 

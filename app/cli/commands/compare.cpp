@@ -1,6 +1,8 @@
 #include "commands.h"
 
 #include "core/error.h"
+#include "eval/chartrender.h"
+#include "eval/comparisoncharts.h"
 #include "eval/comparisonreport.h"
 #include "io/jsonfile.h"
 #include "models/registry.h"
@@ -11,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 namespace moescope::cli {
@@ -73,8 +76,11 @@ int runCompare(Args& args)
         writeTextFileAtomic(*jsonOut, json.dump(2));
     else
         std::cout << json.dump(2) << "\n";
-    if (exportDir)
+    if (exportDir) { // the tables, then every chart as SVG and PNG (the GUI's export adds a PDF of each)
         exportComparison(result, *exportDir);
+        for (const auto& [stem, scene] : comparisonExportCharts(result, ChartTheme::light()))
+            writeChartFiles(scene, std::filesystem::path(*exportDir) / stem);
+    }
     if (session) {
         auto store = SessionStore::openOrCreate(*session);
         const nlohmann::json params = { { "variants", variants }, { "window", options.window },
