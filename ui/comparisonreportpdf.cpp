@@ -169,18 +169,6 @@ void paintPaged(QPdfWriter& writer, QPainter& painter, const QString& html, bool
     }
 }
 
-std::vector<std::pair<QString, ChartScene>> charts(const ComparisonResult& r, const ChartTheme& theme)
-{
-    std::vector<std::pair<QString, ChartScene>> out;
-    for (const auto& m : comparisonMetrics())
-        out.emplace_back(QString::fromStdString(m.name), comparisonMetricChart(r, m.metric, theme));
-    out.emplace_back(tr("memory vs KL"), memoryQualityChart(r, theme));
-    try { // a dense model has no routing to drift
-        out.emplace_back(tr("routing drift"), comparisonDriftChart(r, theme));
-    } catch (const std::exception&) {
-    }
-    return out;
-}
 } // namespace
 
 void writeComparisonReportPdf(const ComparisonResult& r, const ComparisonReportOptions& o, const QString& path)
@@ -202,7 +190,7 @@ void writeComparisonReportPdf(const ComparisonResult& r, const ComparisonReportO
 
         // Two charts a page side by side, each in its own aspect ratio.
         const QRectF page(QPointF(0, 0), QSizeF(writer.pageLayout().paintRectPixels(writer.resolution()).size()));
-        const auto figures = charts(r, o.theme);
+        const auto figures = comparisonExportCharts(r, o.theme); // the charts the panel's export writes
         for (std::size_t i = 0; i < figures.size(); ++i) {
             if (i % 2 == 0)
                 writer.newPage();
