@@ -15,8 +15,6 @@ namespace {
 // memory round trip (one warp per expert read 2048 columns in four, and the router took 7 us a layer).
 constexpr int kRouterWarps = 8;
 
-// Router logits [T, E] float32 = x [T, H] W [E, H]^T for float32 or bf16 weights (bf16: the product rounded to
-// bf16, as a bf16 matmul returns it). One block per expert for all T (<= kMaxGemvTokens) tokens.
 // 8 router weights from p (float32 or bf16) as floats.
 template <typename Weight>
 __device__ __forceinline__ void loadRouterWeights8(const Weight* __restrict__ p, float (&wv)[8])
@@ -36,8 +34,10 @@ __device__ __forceinline__ void loadRouterWeights8(const Weight* __restrict__ p,
     }
 }
 
-// A thread's first 8 weights are loaded before the wait (no kernel writes them; a hidden size up to 2,048 has no
-// others), so that after it only x, from the kernel just before, is waited for.
+// Router logits [T, E] float32 = x [T, H] W [E, H]^T for float32 or bf16 weights (bf16: the product rounded to
+// bf16, as a bf16 matmul returns it). One block per expert for all T (<= kMaxGemvTokens) tokens. A thread's first 8
+// weights are loaded before the wait (no kernel writes them; a hidden size up to 2,048 has no others), so that after
+// it only x, from the kernel just before, is waited for.
 template <typename Weight>
 __global__ void routerLogitsKernel(const bf16* __restrict__ x, const Weight* __restrict__ w, int experts,
     std::int64_t hidden, int tokens, float* __restrict__ logits)
