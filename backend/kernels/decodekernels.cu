@@ -12,18 +12,6 @@ namespace moescope::kernels {
 using namespace device;
 
 namespace {
-// V consecutive values of bf16 row data as floats (V = 8: one 16-byte load), and back.
-template <int V>
-__device__ __forceinline__ void loadFloats(const bf16* __restrict__ p, float (&v)[V])
-{
-    if constexpr (V == 8) {
-        unpack8(*reinterpret_cast<const uint4*>(p), v);
-    } else {
-#pragma unroll
-        for (int j = 0; j < V; ++j)
-            v[j] = __bfloat162float(p[j]);
-    }
-}
 template <int V>
 __device__ __forceinline__ void storeBf16(const float (&v)[V], bf16* __restrict__ p)
 {
@@ -37,11 +25,10 @@ __device__ __forceinline__ void storeBf16(const float (&v)[V], bf16* __restrict_
 }
 
 // One thread per (token, V output rows): the token's slot outputs y [S, H] (bf16, as each expert's output is),
-// scaled by their routing weights and added in ascending expert id with the eager path's roundings (bf16 scaled
-// value, bf16 after each addition). Slot s's output is row s of y, or row rowOfSlot[s] when that is not null. The
-// slots' order and weights are found before the wait: the router wrote them at least two kernels back (the experts'
-// kernels come between), so only the loads of y (and of rowOfSlot, written just before) wait for the kernel before,
-// all k of them in flight together.
+// scaled by their routing weights and added in ascending expert id with the eager path's roundings
+// (combineSlotValues). The slots' order and weights are found before the wait: the router wrote them at least two
+// kernels back (the experts' kernels come between), so only the loads of y (and of rowOfSlot, written just before)
+// wait for the kernel before, all k of them in flight together.
 template <int V>
 __global__ void combineSlotsKernel(const bf16* __restrict__ y, const std::int64_t* __restrict__ ids,
     SlotWeights weights, std::int64_t tokens, int k, std::int64_t hidden, const std::int64_t* __restrict__ rowOfSlot,
@@ -50,44 +37,14 @@ __global__ void combineSlotsKernel(const bf16* __restrict__ y, const std::int64_
     const std::int64_t index = (static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) * V;
     const bool inside = index < tokens * hidden;
     const std::int64_t token = index / hidden;
-    const std::int64_t col = index % hidden;
-    std::int64_t slots[kMaxTopK];
-    float weight[kMaxTopK];
-    if (inside) {
-        int order[kMaxTopK];
-        slotsByExpert(ids, token, k, order);
-#pragma unroll
-        for (int n = 0; n < kMaxTopK; ++n) {
-            if (n >= k)
-                break;
-            slots[n] = token * k + order[n];
-            weight[n] = weights.bf16 ? __bfloat162float(static_cast<const bf16*>(weights.data)[slots[n]])
-                                     : static_cast<const float*>(weights.data)[slots[n]];
-        }
-    }
+    TokenSlots slots;
+    if (inside)
+        findTokenSlots(ids, weights, token, k, slots);
     awaitPreviousKernel();
     if (!inside)
         return;
-    const bf16* rows[kMaxTopK];
-#pragma unroll
-    for (int n = 0; n < kMaxTopK; ++n) {
-        if (n >= k)
-            break;
-        rows[n] = y + (rowOfSlot ? rowOfSlot[slots[n]] : slots[n]) * hidden + col;
-    }
     float acc[V];
-#pragma unroll
-    for (int n = 0; n < kMaxTopK; ++n) {
-        if (n >= k)
-            break;
-        float v[V];
-        loadFloats<V>(rows[n], v);
-#pragma unroll
-        for (int j = 0; j < V; ++j) {
-            const float value = roundBf16(v[j] * weight[n]);
-            acc[j] = n == 0 ? value : roundBf16(acc[j] + value);
-        }
-    }
+    combineSlotValues<V>(y, slots, k, hidden, index % hidden, rowOfSlot, acc);
     storeBf16<V>(acc, out + index);
 }
 
@@ -308,9 +265,9 @@ template <int kTokens> __global__ void gemvKernel(const bf16* __restrict__ x, Ge
 }
 } // namespace
 
-void launchMoeDecode(const bf16* x, const bf16* gateUp, const bf16* down, const std::int64_t* ids, SlotWeights weights,
+void launchMoeDecode(const bf16* x, const bf16* gateUp, const bf16* down, const std::int64_t* ids,
     std::int64_t tokens, int k, std::int64_t experts, std::int64_t hidden, std::int64_t intermediate, int* grouping,
-    bf16* h, bf16* y, bf16* out, cudaStream_t stream)
+    bf16* h, bf16* y, cudaStream_t stream)
 {
     const dim3 block(32 * kWarpsPerBlock);
     const auto gateUpBlocks = static_cast<unsigned>((intermediate + kWarpsPerBlock - 1) / kWarpsPerBlock);
@@ -330,7 +287,6 @@ void launchMoeDecode(const bf16* x, const bf16* gateUp, const bf16* down, const 
             gateUp + intermediate * hidden, 2 * intermediate * hidden, ids, k, hidden, intermediate, h);
         launchChained(downSlotKernel, dim3(downBlocks, slots), block, 0, stream, h, down, ids, hidden, intermediate, y);
     }
-    launchCombineSlots(y, ids, weights, tokens, k, hidden, out, stream);
 }
 
 void launchGemvTargets(
@@ -391,8 +347,8 @@ void launchGroupSlots(const std::int64_t* ids, int slots, int experts, int* star
 
 constexpr std::int64_t kMinVectorTokens = 64;
 
-void launchCombineSlots(const bf16* y, const std::int64_t* ids, SlotWeights weights, std::int64_t tokens, int k,
-    std::int64_t hidden, bf16* out, cudaStream_t stream, const std::int64_t* rowOfSlot)
+void launchCombineSlotsAt(const bf16* y, const std::int64_t* rowOfSlot, const std::int64_t* ids, SlotWeights weights,
+    std::int64_t tokens, int k, std::int64_t hidden, bf16* out, cudaStream_t stream)
 {
     constexpr int threads = 256;
     // 8 values a thread for a prefill's many tokens (rows of 16-byte multiples; y and out come from the allocator,
@@ -404,5 +360,11 @@ void launchCombineSlots(const bf16* y, const std::int64_t* ids, SlotWeights weig
         tokens, k, hidden, rowOfSlot, out);
 }
 } // namespace device
+
+void launchCombineSlots(const bf16* y, const std::int64_t* ids, SlotWeights weights, std::int64_t tokens, int k,
+    std::int64_t hidden, bf16* out, cudaStream_t stream)
+{
+    launchCombineSlotsAt(y, nullptr, ids, weights, tokens, k, hidden, out, stream);
+}
 
 } // namespace moescope::kernels

@@ -13,24 +13,32 @@ namespace moescope::kernels {
 
 constexpr int kMaxTopK = 16;
 
-// The routing weight of each slot [S], float32 or bf16 (families that apply it in the model dtype).
+// The routing weight of each slot [S], float32 or bf16 (families that apply it in the model dtype). float32 weights
+// with roundToBf16 are read as the bf16 values a conversion would give (such a family's weights without a conversion
+// kernel).
 struct SlotWeights {
     const void* data = nullptr;
     bool bf16 = false;
+    bool roundToBf16 = false;
 };
 
 // Routed experts of T tokens with k experts each (S = T * k slots, ids [S] in the router's order):
 //   h[s] = silu(gate_e x_t) * (up_e x_t)          gateUp [E, 2I, H] (gate rows first), h [S, I]
 //   y[s] = bf16(down_e h[s])                        y [S, H]
-//   out[t] = sum over the token's slots in ascending expert id of bf16(y[s] * weight[s])
-// with a bf16 rounding after each addition (the eager path's order). down [E, H, I], out [T, H]; h and y are scratch.
-// grouping null: one warp per (slot, row), each slot reading its expert's rows (one token). grouping [E + 1 + S]
-// int32 scratch: the slots are first grouped by expert, then one warp per (expert, row) reads the row once for all
-// the slots that chose the expert (several tokens sharing experts: batched decode). Both give the same values.
+// down [E, H, I]; h is scratch. launchCombineSlots then forms the tokens' weighted sums (or launchCombineAddRmsNorm
+// in the next norm's pass). grouping null: one warp per (slot, row), each slot reading its expert's rows (one token).
+// grouping [E + 1 + S] int32 scratch: the slots are first grouped by expert, then one warp per (expert, row) reads the
+// row once for all the slots that chose the expert (several tokens sharing experts: batched decode). Both give the
+// same values.
 void launchMoeDecode(const __nv_bfloat16* x, const __nv_bfloat16* gateUp, const __nv_bfloat16* down,
-    const std::int64_t* ids, SlotWeights weights, std::int64_t tokens, int k, std::int64_t experts, std::int64_t hidden,
-    std::int64_t intermediate, int* grouping, __nv_bfloat16* h, __nv_bfloat16* y, __nv_bfloat16* out,
-    cudaStream_t stream);
+    const std::int64_t* ids, std::int64_t tokens, int k, std::int64_t experts, std::int64_t hidden,
+    std::int64_t intermediate, int* grouping, __nv_bfloat16* h, __nv_bfloat16* y, cudaStream_t stream);
+
+// out[t] [T, H] = the sum over token t's slots (ids [T, k]) in ascending expert id of bf16(y[s] * weight[s]), with a
+// bf16 rounding after each addition (the eager path's order): the routed experts' output from their slot outputs
+// y [S, H].
+void launchCombineSlots(const __nv_bfloat16* y, const std::int64_t* ids, SlotWeights weights, std::int64_t tokens,
+    int k, std::int64_t hidden, __nv_bfloat16* out, cudaStream_t stream);
 
 // A stack of weight-only quantized matrices [count, rows, cols] as quant/quantizedtensor.h stores them:
 //   Int8: codes int8 [.., rows, cols], scales float32 [.., rows]; value = code * scale
@@ -55,8 +63,8 @@ struct QuantMatrices {
 // launchMoeDecode with quantized experts (gate, up: [E, I, H]; down: [E, H, I]), grouping as there (slots grouped by
 // expert: a warp computes its rows for each of the expert's slots in turn, so they come from DRAM once).
 void launchQuantMoeDecode(const __nv_bfloat16* x, const QuantMatrices& gate, const QuantMatrices& up,
-    const QuantMatrices& down, const std::int64_t* ids, SlotWeights weights, std::int64_t tokens, int k,
-    std::int64_t experts, int* grouping, __nv_bfloat16* h, __nv_bfloat16* y, __nv_bfloat16* out, cudaStream_t stream);
+    const QuantMatrices& down, const std::int64_t* ids, std::int64_t tokens, int k, std::int64_t experts,
+    int* grouping, __nv_bfloat16* h, __nv_bfloat16* y, cudaStream_t stream);
 
 
 // Up to kMaxGemvTargets projections of the same x in one launch (e.g. attention's q, k and v), T <= kMaxGemvTokens
@@ -119,6 +127,24 @@ void launchCombineSortedSlots(const __nv_bfloat16* y, const std::int64_t* order,
 void launchRmsNorm(const __nv_bfloat16* x, const __nv_bfloat16* residual, const __nv_bfloat16* weight,
     std::int64_t rows, std::int64_t d, float eps, __nv_bfloat16* sum, __nv_bfloat16* out, cudaStream_t stream);
 bool rmsNormInAtenOrder(std::int64_t rows, std::int64_t d);
+
+// What an MoE layer of a decode step adds to the residual stream, not yet added: its routed experts' slot outputs
+// y [T * k, d] (launchMoeDecode's), combined as launchCombineSlots combines them, plus shared [T, d] (a shared
+// expert's output; null: none) with one more bf16 rounding.
+struct SlotAddend {
+    const __nv_bfloat16* y = nullptr;
+    const std::int64_t* ids = nullptr; // [T, k]
+    SlotWeights weights;
+    int k = 0;
+    const __nv_bfloat16* shared = nullptr;
+};
+// launchRmsNorm with the residual x and the addend formed in the same pass (one kernel where a decode step took
+// two): sum = bf16(x + addend), out = its norm, bit for bit launchCombineSlots (+ the shared add) followed by
+// launchRmsNorm. For rows where combineAddRmsNormApplies; 16-byte aligned rows. x, the ids and the weights are read
+// before the chained wait: they must have been written two or more kernels back (the experts' kernels come between).
+bool combineAddRmsNormApplies(std::int64_t rows, std::int64_t d);
+void launchCombineAddRmsNorm(const __nv_bfloat16* x, const SlotAddend& addend, const __nv_bfloat16* weight,
+    std::int64_t rows, std::int64_t d, float eps, __nv_bfloat16* sum, __nv_bfloat16* out, cudaStream_t stream);
 
 // The MoE router of T <= kMaxGemvTokens tokens over E <= kMaxRouterExperts experts (hidden a multiple of 8):
 //   logits [T, E] = x W^T (W float32, or bf16 with the product rounded to bf16), scores [T, E] = softmax or

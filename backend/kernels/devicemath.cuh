@@ -169,13 +169,81 @@ __device__ __forceinline__ void slotsByExpert(
     }
 }
 
+// V consecutive values of bf16 row data as floats (V = 8: one 16-byte load), and back.
+template <int V>
+__device__ __forceinline__ void loadFloats(const bf16* __restrict__ p, float (&v)[V])
+{
+    if constexpr (V == 8) {
+        unpack8(*reinterpret_cast<const uint4*>(p), v);
+    } else {
+#pragma unroll
+        for (int j = 0; j < V; ++j)
+            v[j] = __bfloat162float(p[j]);
+    }
+}
+
+// Slot s's routing weight as a float (SlotWeights says how it is stored).
+__device__ __forceinline__ float slotWeight(const SlotWeights& weights, std::int64_t s)
+{
+    if (weights.bf16)
+        return __bfloat162float(static_cast<const bf16*>(weights.data)[s]);
+    const float w = static_cast<const float*>(weights.data)[s];
+    return weights.roundToBf16 ? roundBf16(w) : w;
+}
+
+// A token's slots in ascending expert id, with their routing weights.
+struct TokenSlots {
+    std::int64_t slot[kMaxTopK];
+    float weight[kMaxTopK];
+};
+__device__ __forceinline__ void findTokenSlots(
+    const std::int64_t* __restrict__ ids, const SlotWeights& weights, std::int64_t token, int k, TokenSlots& t)
+{
+    int order[kMaxTopK];
+    slotsByExpert(ids, token, k, order);
+#pragma unroll
+    for (int n = 0; n < kMaxTopK; ++n) {
+        if (n >= k)
+            break;
+        t.slot[n] = token * k + order[n];
+        t.weight[n] = slotWeight(weights, t.slot[n]);
+    }
+}
+
+// The token's weighted sum of its slot outputs y [S, H] at columns col .. col + V: bf16(y[s] * weight) added in
+// ascending expert id with a bf16 rounding after each addition (the eager path's order and roundings). Slot s's
+// output is row s of y, or row rowOfSlot[s] when that is not null. All k loads are issued before the first add.
+template <int V>
+__device__ __forceinline__ void combineSlotValues(const bf16* __restrict__ y, const TokenSlots& t, int k,
+    std::int64_t hidden, std::int64_t col, const std::int64_t* __restrict__ rowOfSlot, float (&acc)[V])
+{
+    const bf16* rows[kMaxTopK];
+#pragma unroll
+    for (int n = 0; n < kMaxTopK; ++n) {
+        if (n >= k)
+            break;
+        rows[n] = y + (rowOfSlot ? rowOfSlot[t.slot[n]] : t.slot[n]) * hidden + col;
+    }
+#pragma unroll
+    for (int n = 0; n < kMaxTopK; ++n) {
+        if (n >= k)
+            break;
+        float v[V];
+        loadFloats<V>(rows[n], v);
+#pragma unroll
+        for (int j = 0; j < V; ++j) {
+            const float value = roundBf16(v[j] * t.weight[n]);
+            acc[j] = n == 0 ? value : roundBf16(acc[j] + value);
+        }
+    }
+}
+
 // Slots grouped by expert: starts [E + 1] (expert e's slots at slotList[starts[e] .. starts[e + 1])) and
 // slotList [S] (defined in decodekernels.cu).
 void launchGroupSlots(const std::int64_t* ids, int slots, int experts, int* starts, int* slotList, cudaStream_t stream);
 
-// out [T, H] = each token's slot outputs y [S, H] scaled by their routing weights and added in ascending expert id
-// with the eager path's roundings (defined in decodekernels.cu). Slot s's output is row s of y, or row rowOfSlot[s].
-void launchCombineSlots(const bf16* y, const std::int64_t* ids, SlotWeights weights, std::int64_t tokens, int k,
-    std::int64_t hidden, bf16* out, cudaStream_t stream, const std::int64_t* rowOfSlot = nullptr);
+// kernels::launchCombineSlots with slot s's output in row rowOfSlot[s] of y (defined in decodekernels.cu).
+void launchCombineSlotsAt(const bf16* y, const std::int64_t* rowOfSlot, const std::int64_t* ids, SlotWeights weights,
+    std::int64_t tokens, int k, std::int64_t hidden, bf16* out, cudaStream_t stream);
 
 } // namespace moescope::kernels::device

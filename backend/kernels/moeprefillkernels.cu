@@ -60,7 +60,7 @@ void launchCombineSortedSlots(const bf16* y, const std::int64_t* order, const st
     std::int64_t tokens, int k, std::int64_t hidden, std::int64_t* rowOfSlot, bf16* out, cudaStream_t stream)
 {
     launchChained(invertOrderKernel, blocksFor(tokens * k), kThreads, 0, stream, order, tokens * k, rowOfSlot);
-    launchCombineSlots(y, ids, weights, tokens, k, hidden, out, stream, rowOfSlot);
+    launchCombineSlotsAt(y, rowOfSlot, ids, weights, tokens, k, hidden, out, stream);
 }
 
 } // namespace moescope::kernels

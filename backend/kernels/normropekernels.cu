@@ -100,6 +100,62 @@ __global__ void rmsNormVectorKernel(const bf16* __restrict__ x, const bf16* __re
     }
 }
 
+// rmsNormVectorKernel with a residual made in the same pass from an MoE layer's slot outputs (SlotAddend): the sum
+// is bf16(x + bf16(combination + shared)) with combineSlotsKernel's combination. The norm weights, the token's slots
+// and weights and x are loaded before the wait (kernels two or more back wrote them); the slot outputs and the shared
+// output after it.
+template <int kChunks>
+__global__ void combineAddRmsNormKernel(const bf16* __restrict__ x, SlotAddend addend,
+    const bf16* __restrict__ weight, std::int64_t d, float eps, bf16* __restrict__ sumOut, bf16* __restrict__ out)
+{
+    const std::int64_t token = blockIdx.x;
+    const std::int64_t base = token * d;
+    uint4 weights[kChunks], chunk[kChunks];
+#pragma unroll
+    for (int c = 0; c < kChunks; ++c) {
+        const std::int64_t i = (static_cast<std::int64_t>(c) * blockDim.x + threadIdx.x) * 8;
+        if (i < d) {
+            weights[c] = *reinterpret_cast<const uint4*>(weight + i);
+            chunk[c] = *reinterpret_cast<const uint4*>(x + base + i);
+        } else {
+            chunk[c] = make_uint4(0, 0, 0, 0);
+        }
+    }
+    TokenSlots slots;
+    findTokenSlots(addend.ids, addend.weights, token, addend.k, slots);
+    awaitPreviousKernel();
+    float sum = 0.f;
+#pragma unroll
+    for (int c = 0; c < kChunks; ++c) {
+        const std::int64_t i = (static_cast<std::int64_t>(c) * blockDim.x + threadIdx.x) * 8;
+        if (i < d) {
+            float acc[8], v[8];
+            combineSlotValues<8>(addend.y, slots, addend.k, d, i, nullptr, acc);
+            if (addend.shared) {
+                unpack8(*reinterpret_cast<const uint4*>(addend.shared + base + i), v);
+#pragma unroll
+                for (int j = 0; j < 8; ++j)
+                    acc[j] = roundBf16(acc[j] + v[j]);
+            }
+            unpack8(chunk[c], v);
+#pragma unroll
+            for (int j = 0; j < 8; ++j)
+                v[j] += acc[j];
+            chunk[c] = pack8(v);
+            *reinterpret_cast<uint4*>(sumOut + base + i) = chunk[c];
+        }
+        sum = dot8(chunk[c], chunk[c], sum);
+    }
+    __shared__ float partial[32];
+    const float scale = rsqrtf(blockSum(sum, partial) / static_cast<float>(d) + eps);
+#pragma unroll
+    for (int c = 0; c < kChunks; ++c) {
+        const std::int64_t i = (static_cast<std::int64_t>(c) * blockDim.x + threadIdx.x) * 8;
+        if (i < d)
+            *reinterpret_cast<uint4*>(out + base + i) = normalized8(chunk[c], weights[c], scale);
+    }
+}
+
 // 4 consecutive bf16 values (8-byte aligned) as floats, or with a residual bf16(x + residual), also written to sumOut
 // when that is not null.
 __device__ __forceinline__ void loadFour(const bf16* __restrict__ x, const bf16* __restrict__ residual,
@@ -390,6 +446,23 @@ bool rmsNormInAtenOrder(std::int64_t rows, std::int64_t d)
     return rows >= 16 && d >= 128 && d % 4 == 0 && (d + 31) / 32 < 256;
 }
 
+namespace {
+// One block per row of d values in 16-byte chunks, up to 1,024 chunks: threads and chunks a thread (1, 2 or 4) of
+// rmsNormVectorKernel and combineAddRmsNormKernel, which sum a row's squares in the same order.
+struct VectorNormShape {
+    int threads = 0;
+    int chunks = 0;
+};
+VectorNormShape vectorNormShape(std::int64_t d)
+{
+    const std::int64_t chunks = d / 8;
+    const int threads = static_cast<int>(std::min<std::int64_t>(256, (chunks + 31) / 32 * 32));
+    const auto perThread = (chunks + threads - 1) / threads;
+    return { threads, perThread <= 1 ? 1 : perThread <= 2 ? 2 : 4 };
+}
+bool vectorNormFits(std::int64_t d) { return d % 8 == 0 && d / 8 <= 256 * 4; }
+} // namespace
+
 void launchRmsNorm(const bf16* x, const bf16* residual, const bf16* weight, std::int64_t rows, std::int64_t d,
     float eps, bf16* sumOut, bf16* out, cudaStream_t stream)
 {
@@ -404,22 +477,34 @@ void launchRmsNorm(const bf16* x, const bf16* residual, const bf16* weight, std:
         return;
     }
     const auto blocks = static_cast<unsigned>(rows);
-    const bool vectors = d % 8 == 0 && alignedTo(x, 16) && alignedTo(residual, 16) && alignedTo(weight, 16)
+    const bool vectors = vectorNormFits(d) && alignedTo(x, 16) && alignedTo(residual, 16) && alignedTo(weight, 16)
         && alignedTo(sumOut, 16) && alignedTo(out, 16);
-    const std::int64_t chunks = d / 8; // 16-byte chunks per row
-    if (vectors && chunks <= 256 * 4) {
-        const int threads = static_cast<int>(std::min<std::int64_t>(256, (chunks + 31) / 32 * 32));
-        const auto perThread = (chunks + threads - 1) / threads;
-        if (perThread <= 1)
-            launchChained(rmsNormVectorKernel<1>, blocks, threads, 0, stream, x, residual, weight, d, eps, sumOut, out);
-        else if (perThread <= 2)
-            launchChained(rmsNormVectorKernel<2>, blocks, threads, 0, stream, x, residual, weight, d, eps, sumOut, out);
-        else
-            launchChained(rmsNormVectorKernel<4>, blocks, threads, 0, stream, x, residual, weight, d, eps, sumOut, out);
+    if (vectors) {
+        const auto shape = vectorNormShape(d);
+        const auto kernel = shape.chunks == 1 ? rmsNormVectorKernel<1>
+            : shape.chunks == 2               ? rmsNormVectorKernel<2>
+                                              : rmsNormVectorKernel<4>;
+        launchChained(kernel, blocks, shape.threads, 0, stream, x, residual, weight, d, eps, sumOut, out);
         return;
     }
     const int threads = d >= 1024 ? 256 : (d >= 256 ? 128 : 32);
     launchChained(rmsNormKernel, blocks, threads, 0, stream, x, residual, weight, d, eps, sumOut, out);
+}
+
+bool combineAddRmsNormApplies(std::int64_t rows, std::int64_t d)
+{
+    // Where launchRmsNorm takes rmsNormVectorKernel (the sum of squares in its order).
+    return rows >= 1 && !rmsNormInAtenOrder(rows, d) && vectorNormFits(d);
+}
+
+void launchCombineAddRmsNorm(const bf16* x, const SlotAddend& addend, const bf16* weight, std::int64_t rows,
+    std::int64_t d, float eps, bf16* sum, bf16* out, cudaStream_t stream)
+{
+    const auto shape = vectorNormShape(d);
+    const auto kernel = shape.chunks == 1 ? combineAddRmsNormKernel<1>
+        : shape.chunks == 2               ? combineAddRmsNormKernel<2>
+                                          : combineAddRmsNormKernel<4>;
+    launchChained(kernel, static_cast<unsigned>(rows), shape.threads, 0, stream, x, addend, weight, d, eps, sum, out);
 }
 
 void launchRopeStep(const RopeStepInputs& inputs, std::int64_t tokens, cudaStream_t stream)

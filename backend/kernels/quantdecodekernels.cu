@@ -361,8 +361,8 @@ void launchQuantMoeDecodeAs(const bf16* x, const QuantMatrices& gate, const Quan
 } // namespace
 
 void launchQuantMoeDecode(const bf16* x, const QuantMatrices& gate, const QuantMatrices& up, const QuantMatrices& down,
-    const std::int64_t* ids, SlotWeights weights, std::int64_t tokens, int k, std::int64_t experts, int* grouping,
-    bf16* h, bf16* y, bf16* out, cudaStream_t stream)
+    const std::int64_t* ids, std::int64_t tokens, int k, std::int64_t experts, int* grouping, bf16* h, bf16* y,
+    cudaStream_t stream)
 {
     const std::int64_t slots = tokens * k;
     int* starts = grouping;
@@ -387,7 +387,6 @@ void launchQuantMoeDecode(const bf16* x, const QuantMatrices& gate, const QuantM
         launchQuantMoeDecodeAs<QuantCodes::Int4>(x, gate, up, down, ids, slots, k, experts, starts, slotList, h, y,
             stream);
     }
-    launchCombineSlots(y, ids, weights, tokens, k, down.rows, out, stream);
 }
 
 void launchQuantGemvTargets(const bf16* x, const QuantGemvTargets& targets, std::int64_t tokens, cudaStream_t stream)

@@ -1,6 +1,7 @@
 #include <cstdint>
 #include "nn/decoderlayer.h"
 
+#include "nn/fuseddecode.h"
 #include "nn/rmsnorm.h"
 #include "nn/weightsource.h"
 
@@ -30,13 +31,18 @@ ResidualStream DecoderLayer::forward(const ResidualStream& in, const AttentionCo
 {
     const auto [x, input] = settledAndNormed(in, m_inputNorm, m_eps); // [T, hidden] each
     auto [h, normed] = addRmsNorm(x, m_attention->forward(input, m_index, ctx), m_postAttentionNorm, m_eps);
-    return { std::move(h), m_moe ? m_moe->forward(normed, m_index, ctx.start, observer, decision) : m_mlp(normed) };
+    if (m_moe)
+        return { std::move(h), m_moe->forward(normed, m_index, ctx.start, observer, decision) };
+    return { std::move(h), { m_mlp(normed), {} } };
 }
 
 std::pair<at::Tensor, at::Tensor> settledAndNormed(const ResidualStream& stream, const at::Tensor& weight, double eps)
 {
-    if (stream.pending.defined())
-        return addRmsNorm(stream.x, stream.pending, weight, eps);
+    const auto& pending = stream.pending;
+    if (pending.slots.defined() && fusedCombineAddRmsNormApplies(stream.x, pending.slots, weight))
+        return fusedCombineAddRmsNorm(stream.x, pending.slots, weight, eps);
+    if (pending.combined.defined() || pending.slots.defined())
+        return addRmsNorm(stream.x, pending.combinedOrSum(), weight, eps);
     return { stream.x, rmsNorm(stream.x, weight, eps) };
 }
 

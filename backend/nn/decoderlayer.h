@@ -11,10 +11,11 @@
 namespace moescope {
 
 // The residual stream between layers, x + pending, with the last layer's MLP output not yet added (pending may be
-// undefined): the next layer's input norm (or the final norm) adds it in the same pass.
+// undefined, or hold a decode step's expert slot outputs): the next layer's input norm (or the final norm) adds it in
+// the same pass.
 struct ResidualStream {
     at::Tensor x; // [T, hidden]
-    at::Tensor pending; // [T, hidden] or undefined
+    MoeOutput pending;
 };
 
 // The stream with its pending output added, and that sum RMS-normed with `weight` (one pass where possible).

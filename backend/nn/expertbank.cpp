@@ -110,6 +110,13 @@ at::Tensor DenseExpertBank::forward(const at::Tensor& x, const at::Tensor& ids, 
     return combineWeightedSlots(x, a, y, ids, weights); // [T, H]
 }
 
+at::Tensor DenseExpertBank::decodeSlotOutputs(const at::Tensor& x, const at::Tensor& ids) const
+{
+    if (fusedMoeDecodeApplies(x, ids.size(1), m_gateUp, m_down))
+        return fusedMoeDecodeSlots(x, ids, m_gateUp, m_down); // [T*k, H]
+    return {};
+}
+
 at::Tensor combineWeightedSlots(const at::Tensor& x, const ExpertAssignment& a, const at::Tensor& y,
     const at::Tensor& ids, const at::Tensor& weights)
 {

@@ -20,6 +20,10 @@ public:
     // x [T, hidden], ids [T, k] int64, weights [T, k] (float32, or the model dtype to scale in it)
     // -> sum_k weights * expert_k(x): [T, hidden]
     virtual at::Tensor forward(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights) const = 0;
+    // A decode step's unweighted slot outputs [T * k, hidden] (slot = token * k + choice) from the bank's fused decode
+    // kernels, whose weighted sum the caller leaves to the next norm (nn/fuseddecode.h); undefined where those
+    // kernels do not apply (the caller takes forward()). Banks that observe forward() (calibration) keep this default.
+    virtual at::Tensor decodeSlotOutputs(const at::Tensor& /*x*/, const at::Tensor& /*ids*/) const { return {}; }
     virtual std::int64_t weightBytes() const = 0;
     virtual std::int64_t numExperts() const = 0;
 };
@@ -33,6 +37,7 @@ public:
         std::int64_t experts, std::int64_t hidden, std::int64_t intermediate, WeightSource& weights);
 
     at::Tensor forward(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights) const override;
+    at::Tensor decodeSlotOutputs(const at::Tensor& x, const at::Tensor& ids) const override;
     std::int64_t weightBytes() const override { return m_gateUp.nbytes() + m_down.nbytes(); }
     std::int64_t numExperts() const override { return m_gateUp.size(0); }
     const at::Tensor& gateUp() const { return m_gateUp; }

@@ -34,26 +34,57 @@ bool fusedMoeDecodeApplies(const at::Tensor& x, std::int64_t k, const at::Tensor
         && x.is_contiguous() && aligned16(x) && aligned16(gateUp) && aligned16(down);
 }
 
-at::Tensor fusedMoeDecode(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights,
-    const at::Tensor& gateUp, const at::Tensor& down)
+at::Tensor fusedMoeDecodeSlots(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& gateUp,
+    const at::Tensor& down)
 {
     const auto tokens = x.size(0);
     const auto k = ids.size(1);
     const auto hidden = x.size(1);
     const auto inter = down.size(2);
     const auto slotIds = ids.to(at::kLong).contiguous(); // [T, k]
-    const auto slotWeights = slotWeightsTensor(weights); // [T, k]
     auto h = at::empty({ tokens * k, inter }, x.options()); // [S, I]
     auto y = at::empty({ tokens * k, hidden }, x.options()); // [S, H]
-    auto out = at::empty({ tokens, hidden }, x.options()); // [T, H]
     const auto experts = gateUp.size(0);
     const bool grouped = groupSlotsByExpert(tokens, k, experts);
     const auto grouping = grouped ? at::empty({ experts + 1 + tokens * k }, x.options().dtype(at::kInt)) : at::Tensor();
-    kernels::launchMoeDecode(bf16Data(x), bf16Data(gateUp), bf16Data(down), slotIds.data_ptr<std::int64_t>(),
-        slotWeightsOf(slotWeights), tokens, static_cast<int>(k), experts, hidden, inter,
-        grouped ? grouping.data_ptr<int>() : nullptr, bf16Data(h), bf16Data(y), bf16Data(out), streamOf(x));
+    kernels::launchMoeDecode(bf16Data(x), bf16Data(gateUp), bf16Data(down), slotIds.data_ptr<std::int64_t>(), tokens,
+        static_cast<int>(k), experts, hidden, inter, grouped ? grouping.data_ptr<int>() : nullptr, bf16Data(h),
+        bf16Data(y), streamOf(x));
     C10_CUDA_KERNEL_LAUNCH_CHECK();
-    return out;
+    return y;
+}
+
+at::Tensor fusedMoeDecode(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights,
+    const at::Tensor& gateUp, const at::Tensor& down)
+{
+    return fusedCombineSlots({ fusedMoeDecodeSlots(x, ids, gateUp, down), ids, weights, false, {} });
+}
+
+namespace {
+    // The kernels' view of the slots: int64 ids, weights as SlotWeights reads them.
+    struct SlotInputs {
+        at::Tensor ids, weights;
+        kernels::SlotWeights view;
+    };
+    SlotInputs slotInputsOf(const ExpertSlotOutputs& slots)
+    {
+        SlotInputs in { slots.ids.to(at::kLong).contiguous(), slotWeightsTensor(slots.weights), {} };
+        in.view = slotWeightsOf(in.weights);
+        in.view.roundToBf16 = slots.roundWeightsToBf16 && !in.view.bf16;
+        return in;
+    }
+} // namespace
+
+at::Tensor fusedCombineSlots(const ExpertSlotOutputs& slots)
+{
+    const auto in = slotInputsOf(slots);
+    const auto tokens = in.ids.size(0);
+    const auto hidden = slots.y.size(1);
+    auto out = at::empty({ tokens, hidden }, slots.y.options()); // [T, H]
+    kernels::launchCombineSlots(bf16Data(slots.y), in.ids.data_ptr<std::int64_t>(), in.view, tokens,
+        static_cast<int>(in.ids.size(1)), hidden, bf16Data(out), streamOf(slots.y));
+    C10_CUDA_KERNEL_LAUNCH_CHECK();
+    return slots.shared.defined() ? out + slots.shared : out;
 }
 
 bool fusedGemvApplies(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias)
@@ -148,6 +179,43 @@ std::pair<at::Tensor, at::Tensor> fusedAddRmsNorm(
     const at::Tensor& x, const at::Tensor& residual, const at::Tensor& weight, double eps)
 {
     return launchNorm(x, residual, weight, eps);
+}
+
+bool slotSumsFitNorm(const at::Tensor& x)
+{
+    return kernelsMayRun() && cudaBf16(x) && x.dim() == 2 && x.is_contiguous() && aligned16(x)
+        && kernels::combineAddRmsNormApplies(x.size(0), x.size(1));
+}
+
+bool fusedCombineAddRmsNormApplies(const at::Tensor& x, const ExpertSlotOutputs& slots, const at::Tensor& weight)
+{
+    const auto tokens = x.size(0), hidden = x.size(-1);
+    auto rowsFit = [&](const at::Tensor& t, std::int64_t rows) {
+        return cudaBf16(t) && t.dim() == 2 && t.size(0) == rows && t.size(1) == hidden && t.is_contiguous()
+            && aligned16(t);
+    };
+    return slotSumsFitNorm(x) && cudaBf16(weight) && weight.dim() == 1 && weight.size(0) == hidden
+        && weight.is_contiguous() && aligned16(weight) && slots.ids.dim() == 2 && slots.ids.size(0) == tokens
+        && slots.ids.size(1) <= kernels::kMaxTopK && slots.weights.sizes() == slots.ids.sizes()
+        && rowsFit(slots.y, tokens * slots.ids.size(1)) && (!slots.shared.defined() || rowsFit(slots.shared, tokens));
+}
+
+std::pair<at::Tensor, at::Tensor> fusedCombineAddRmsNorm(
+    const at::Tensor& x, const ExpertSlotOutputs& slots, const at::Tensor& weight, double eps)
+{
+    const auto in = slotInputsOf(slots);
+    kernels::SlotAddend addend;
+    addend.y = bf16Data(slots.y);
+    addend.ids = in.ids.data_ptr<std::int64_t>();
+    addend.weights = in.view;
+    addend.k = static_cast<int>(in.ids.size(1));
+    addend.shared = slots.shared.defined() ? bf16Data(slots.shared) : nullptr;
+    auto sum = at::empty_like(x);
+    auto out = at::empty_like(x);
+    kernels::launchCombineAddRmsNorm(bf16Data(x), addend, bf16Data(weight), x.size(0), x.size(1),
+        static_cast<float>(eps), bf16Data(sum), bf16Data(out), streamOf(x));
+    C10_CUDA_KERNEL_LAUNCH_CHECK();
+    return { sum, out };
 }
 
 namespace {
@@ -432,6 +500,21 @@ at::Tensor fusedGemv(const at::Tensor&, const at::Tensor&, const at::Tensor&)
 bool fusedRopeApplies(const at::Tensor&, const at::Tensor&, bool) { return false; }
 bool fusedGemvsApply(const at::Tensor&, const std::vector<at::Tensor>&, const std::vector<at::Tensor>&) { return false; }
 std::vector<at::Tensor> fusedGemvs(const at::Tensor&, const std::vector<at::Tensor>&, const std::vector<at::Tensor>&)
+{
+    throw UnsupportedError("this build has no fused CUDA decode kernels");
+}
+at::Tensor fusedMoeDecodeSlots(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&)
+{
+    throw UnsupportedError("this build has no fused CUDA decode kernels");
+}
+at::Tensor fusedCombineSlots(const ExpertSlotOutputs&)
+{
+    throw UnsupportedError("this build has no fused CUDA decode kernels");
+}
+bool slotSumsFitNorm(const at::Tensor&) { return false; }
+bool fusedCombineAddRmsNormApplies(const at::Tensor&, const ExpertSlotOutputs&, const at::Tensor&) { return false; }
+std::pair<at::Tensor, at::Tensor> fusedCombineAddRmsNorm(
+    const at::Tensor&, const ExpertSlotOutputs&, const at::Tensor&, double)
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }

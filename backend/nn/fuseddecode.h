@@ -16,11 +16,37 @@ namespace moescope {
 
 struct RoutingDecision;
 
+// A decode step's routed-expert outputs before their weighted sum, as the expert kernels leave them: the next norm
+// forms the sum in its own pass (fusedCombineAddRmsNorm), or fusedCombineSlots does.
+struct ExpertSlotOutputs {
+    at::Tensor y; // [T * k, H] bf16, unweighted; slot = token * k + choice
+    at::Tensor ids; // [T, k] int64, contiguous
+    at::Tensor weights; // [T, k] float32 or bf16, contiguous
+    bool roundWeightsToBf16 = false; // float32 weights applied as their bf16 values (a family scaling in bf16)
+    at::Tensor shared; // [T, H] bf16 (a shared expert's output, added after the sum) or undefined
+
+    bool defined() const { return y.defined(); }
+};
+
 // x [T, H] bf16 on CUDA with T small, k experts per token, gateUp [E, 2I, H] and down [E, H, I] bf16, contiguous.
 bool fusedMoeDecodeApplies(const at::Tensor& x, std::int64_t k, const at::Tensor& gateUp, const at::Tensor& down);
 // ids [T, k] int64, weights [T, k] (any float type) -> [T, H] bf16
 at::Tensor fusedMoeDecode(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights,
     const at::Tensor& gateUp, const at::Tensor& down);
+// The unweighted slot outputs [T * k, H] of the same step (fusedMoeDecode without the sum).
+at::Tensor fusedMoeDecodeSlots(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& gateUp,
+    const at::Tensor& down);
+// The weighted sum of the slot outputs (+ shared): [T, H], fusedMoeDecode's result.
+at::Tensor fusedCombineSlots(const ExpertSlotOutputs& slots);
+// Whether a norm can take the slot outputs of x [T, H]'s decode step as its residual (fusedCombineAddRmsNorm with
+// x's shape and bf16 weights): where true, an MoE block leaves its sum to the next norm.
+bool slotSumsFitNorm(const at::Tensor& x);
+// (x + sum, rmsNorm(x + sum)) in one pass, sum = fusedCombineSlots(slots), bit for bit fusedAddRmsNorm of it; x, the
+// ids and the weights must come from before the experts' kernels. Applies where slotSumsFitNorm(x) and the weight
+// [H] is bf16, contiguous and 16-byte aligned.
+bool fusedCombineAddRmsNormApplies(const at::Tensor& x, const ExpertSlotOutputs& slots, const at::Tensor& weight);
+std::pair<at::Tensor, at::Tensor> fusedCombineAddRmsNorm(
+    const at::Tensor& x, const ExpertSlotOutputs& slots, const at::Tensor& weight, double eps);
 
 // x [..., in] bf16 on CUDA with few rows, weight [out, in] bf16 contiguous, bias [out] bf16 or undefined.
 bool fusedGemvApplies(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias);

@@ -18,23 +18,43 @@ MoeBlock::MoeBlock(const ModelSpec& spec, const std::string& mlpPrefix, WeightSo
         m_sharedGate = w.load(mlpPrefix + spec.naming.sharedGate + ".weight", { 1, spec.hiddenSize });
 }
 
-at::Tensor MoeBlock::forward(const at::Tensor& x, int layer, std::int64_t firstPosition, ForwardObserver* observer,
+MoeOutput MoeBlock::forward(const at::Tensor& x, int layer, std::int64_t firstPosition, ForwardObserver* observer,
     RoutingDecision* decision) const
 {
     auto d = m_router.route(x);
     if (observer && observer->wantsRouting(layer))
         reportRouting(*observer, layer, firstPosition, d);
-    const auto& scale = m_spec.router.weightsInModelDtype ? d.weights.to(x.scalar_type()) : d.weights;
-    auto out = m_experts->forward(x, d.ids, scale); // [T, hidden]
-    if (!m_shared.isNull()) {
-        auto shared = m_shared(x); // [T, hidden]
-        if (m_sharedGate.defined())
-            shared = at::sigmoid(at::linear(x, m_sharedGate)) * shared; // [T, 1] * [T, hidden]
-        out = out + shared;
+    MoeOutput out;
+    if (slotSumsFitNorm(x)) // a decode step: the next norm's kernel forms the weighted sum (one kernel fewer)
+        out.slots.y = m_experts->decodeSlotOutputs(x, d.ids);
+    if (out.slots.defined()) {
+        out.slots.ids = d.ids;
+        out.slots.weights = d.weights; // float32, rounded as the kernel reads them: no conversion kernel
+        out.slots.roundWeightsToBf16 = m_spec.router.weightsInModelDtype;
+        if (!m_shared.isNull())
+            out.slots.shared = sharedOutput(x);
+    } else {
+        const auto& scale = m_spec.router.weightsInModelDtype ? d.weights.to(x.scalar_type()) : d.weights;
+        out.combined = m_experts->forward(x, d.ids, scale); // [T, hidden]
+        if (!m_shared.isNull())
+            out.combined = out.combined + sharedOutput(x);
     }
     if (decision)
         *decision = std::move(d);
     return out;
+}
+
+at::Tensor MoeBlock::sharedOutput(const at::Tensor& x) const
+{
+    auto shared = m_shared(x); // [T, hidden]
+    if (m_sharedGate.defined())
+        shared = at::sigmoid(at::linear(x, m_sharedGate)) * shared; // [T, 1] * [T, hidden]
+    return shared;
+}
+
+at::Tensor MoeOutput::combinedOrSum() const
+{
+    return combined.defined() ? combined : fusedCombineSlots(slots);
 }
 
 std::int64_t MoeBlock::weightBytes() const

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include "nn/densemlp.h"
 #include "nn/expertbank.h"
+#include "nn/fuseddecode.h"
 #include "nn/modelspec.h"
 #include "nn/router.h"
 
@@ -16,12 +17,22 @@ namespace moescope {
 class ForwardObserver;
 class WeightSource;
 
+// What the block adds to the residual stream: its output [T, hidden], or (a decode step on CUDA whose experts' kernels
+// give slot outputs and whose sum a norm kernel can form, nn/fuseddecode.h) the slot outputs, left for the next norm
+// to add in its own pass; `combined` is undefined then. combinedOrSum() gives the output either way.
+struct MoeOutput {
+    at::Tensor combined; // [T, hidden]
+    ExpertSlotOutputs slots;
+
+    at::Tensor combinedOrSum() const;
+};
+
 class MoeBlock {
 public:
     MoeBlock(const ModelSpec& spec, const std::string& mlpPrefix, WeightSource& weights);
 
-    // x [T, hidden] -> [T, hidden]. decision (optional) receives the router's output, e.g. for training losses.
-    at::Tensor forward(const at::Tensor& x, int layer, std::int64_t firstPosition, ForwardObserver* observer,
+    // x [T, hidden]. decision (optional) receives the router's output, e.g. for training losses.
+    MoeOutput forward(const at::Tensor& x, int layer, std::int64_t firstPosition, ForwardObserver* observer,
         RoutingDecision* decision = nullptr) const;
 
     std::int64_t weightBytes() const;
@@ -31,6 +42,8 @@ public:
     void setExperts(std::unique_ptr<ExpertBank> experts) { m_experts = std::move(experts); }
 
 private:
+    at::Tensor sharedOutput(const at::Tensor& x) const; // the shared experts' output [T, hidden] (they exist)
+
     MoeSpec m_spec;
     Router m_router;
     std::unique_ptr<ExpertBank> m_experts;

@@ -1,6 +1,7 @@
 #include "quant/fusedquantdecode.h"
 
 #include "core/error.h"
+#include "nn/fuseddecode.h"
 
 #ifdef MOESCOPE_HAVE_CUDA_KERNELS
 #include "kernels/decodekernels.h"
@@ -75,24 +76,28 @@ bool fusedQuantMoeDecodeApplies(const at::Tensor& x, std::int64_t k, const Quant
         && kernelView(up) && kernelView(down) && gate.scheme == up.scheme && gate.scheme == down.scheme;
 }
 
-at::Tensor fusedQuantMoeDecode(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights,
-    const QuantizedTensor& gate, const QuantizedTensor& up, const QuantizedTensor& down)
+at::Tensor fusedQuantMoeDecodeSlots(const at::Tensor& x, const at::Tensor& ids, const QuantizedTensor& gate,
+    const QuantizedTensor& up, const QuantizedTensor& down)
 {
     const auto tokens = x.size(0);
     const auto k = ids.size(1);
     const auto slotIds = ids.to(at::kLong).contiguous(); // [T, k]
-    const auto slotWeights = slotWeightsTensor(weights); // [T, k]
     auto h = at::empty({ tokens * k, gate.rows }, x.options()); // [S, I]
     auto y = at::empty({ tokens * k, down.rows }, x.options()); // [S, H]
-    auto out = at::empty({ tokens, down.rows }, x.options()); // [T, H]
     const auto experts = gate.stackSize();
     const bool grouped = groupSlotsByExpert(tokens, k, experts);
     const auto grouping = grouped ? at::empty({ experts + 1 + tokens * k }, x.options().dtype(at::kInt)) : at::Tensor();
     kernels::launchQuantMoeDecode(bf16Data(x), *kernelView(gate), *kernelView(up), *kernelView(down),
-        slotIds.data_ptr<std::int64_t>(), slotWeightsOf(slotWeights), tokens, static_cast<int>(k), experts,
-        grouped ? grouping.data_ptr<int>() : nullptr, bf16Data(h), bf16Data(y), bf16Data(out), streamOf(x));
+        slotIds.data_ptr<std::int64_t>(), tokens, static_cast<int>(k), experts,
+        grouped ? grouping.data_ptr<int>() : nullptr, bf16Data(h), bf16Data(y), streamOf(x));
     C10_CUDA_KERNEL_LAUNCH_CHECK(); // a failed launch named here, not at the next ATen operator
-    return out;
+    return y;
+}
+
+at::Tensor fusedQuantMoeDecode(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights,
+    const QuantizedTensor& gate, const QuantizedTensor& up, const QuantizedTensor& down)
+{
+    return fusedCombineSlots({ fusedQuantMoeDecodeSlots(x, ids, gate, up, down), ids, weights, false, {} });
 }
 
 bool fusedQuantGemvsApply(
@@ -137,6 +142,11 @@ bool fusedQuantMoeDecodeApplies(const at::Tensor&, std::int64_t, const Quantized
     return false;
 }
 at::Tensor fusedQuantMoeDecode(const at::Tensor&, const at::Tensor&, const at::Tensor&, const QuantizedTensor&,
+    const QuantizedTensor&, const QuantizedTensor&)
+{
+    throw UnsupportedError("this build has no fused CUDA decode kernels");
+}
+at::Tensor fusedQuantMoeDecodeSlots(const at::Tensor&, const at::Tensor&, const QuantizedTensor&,
     const QuantizedTensor&, const QuantizedTensor&)
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");

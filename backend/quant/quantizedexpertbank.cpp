@@ -109,15 +109,26 @@ std::pair<at::Tensor, at::Tensor> QuantizedExpertBank::dequantizeExperts(const s
     return { gateUp, down };
 }
 
+const QuantizedExpertBank::Group* QuantizedExpertBank::fusedDecodeGroup(const at::Tensor& x, std::int64_t k) const
+{
+    if (m_groups.size() != 1 || x.scalar_type() != m_dtype) // the kernels take one scheme, experts stacked in order
+        return nullptr;
+    const auto& g = m_groups.front();
+    return fusedQuantMoeDecodeApplies(x, k, g.gate, g.up, g.down) ? &g : nullptr;
+}
+
+at::Tensor QuantizedExpertBank::decodeSlotOutputs(const at::Tensor& x, const at::Tensor& ids) const
+{
+    const auto* g = ids.numel() > 0 ? fusedDecodeGroup(x, ids.size(1)) : nullptr;
+    return g ? fusedQuantMoeDecodeSlots(x, ids, g->gate, g->up, g->down) : at::Tensor();
+}
+
 at::Tensor QuantizedExpertBank::forward(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights) const
 {
     if (ids.numel() == 0)
         return at::zeros_like(x); // [T, H]
-    if (m_groups.size() == 1 && x.scalar_type() == m_dtype) { // one scheme: experts stacked in id order
-        const auto& g = m_groups.front();
-        if (fusedQuantMoeDecodeApplies(x, ids.size(1), g.gate, g.up, g.down)) // decode on CUDA, no host sync
-            return fusedQuantMoeDecode(x, ids, weights, g.gate, g.up, g.down);
-    }
+    if (const auto* g = fusedDecodeGroup(x, ids.size(1))) // decode on CUDA, no host sync
+        return fusedQuantMoeDecode(x, ids, weights, g->gate, g->up, g->down);
     const auto flat = ids.reshape({ -1 }); // [T*k]
     const auto active = std::get<0>(at::_unique(flat, /*sorted=*/true)); // [A]
     const auto activeHost = active.to(at::kCPU).contiguous();

@@ -31,6 +31,7 @@ public:
         at::ScalarType computeDtype);
 
     at::Tensor forward(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights) const override;
+    at::Tensor decodeSlotOutputs(const at::Tensor& x, const at::Tensor& ids) const override;
     std::int64_t weightBytes() const override;
     std::int64_t numExperts() const override { return m_experts; }
 
@@ -40,6 +41,8 @@ public:
     std::unique_ptr<DenseExpertBank> dequantized() const;
 
 private:
+    // The one group of a single-scheme bank whose fused decode kernels take x's step, or null.
+    const Group* fusedDecodeGroup(const at::Tensor& x, std::int64_t k) const;
     // gateUp [n, 2I, H] and down [n, H, I] of the given experts (int64, any order) in the compute dtype.
     std::pair<at::Tensor, at::Tensor> dequantizeExperts(const std::vector<std::int64_t>& experts,
         const at::Device& device) const;
