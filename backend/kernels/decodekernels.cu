@@ -224,10 +224,15 @@ __global__ void downGroupedKernel(const bf16* __restrict__ h, const bf16* __rest
         [&]<int N>(int first) { downSlots<N>(h, downRow, slotList + first, hidden, inter, row, lane, y); });
 }
 
+// Weight pieces (16 bytes a lane) a GEMV warp loads before its chained wait: no kernel of a step writes weights, so
+// the first pieces of every resident warp's row stream in while the kernel before (a norm or an attention combine
+// of a few blocks) finishes. Two keep the one-token kernel at 40 registers (12 blocks an SM: OLMoE's q, k and v
+// rows all resident at once); four took 60.
+constexpr int kEarlyPieces = 2;
+
 // One warp per output row of the targets' rows laid end to end; each row is read once for all kTokens tokens.
 template <int kTokens> __global__ void gemvKernel(const bf16* __restrict__ x, GemvTargets targets, std::int64_t in)
 {
-    awaitPreviousKernel();
     std::int64_t row = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
     const int lane = threadIdx.x % 32;
     GemvTarget target;
@@ -241,15 +246,32 @@ template <int kTokens> __global__ void gemvKernel(const bf16* __restrict__ x, Ge
                 row -= targets.target[t].rows;
         }
     }
+    const bf16* wr = found ? target.weight + row * in : nullptr;
+    uint4 early[kEarlyPieces];
+#pragma unroll
+    for (int p = 0; p < kEarlyPieces; ++p) {
+        const std::int64_t i = lane * 8 + p * 32 * 8;
+        if (found && i < in)
+            early[p] = __ldg(reinterpret_cast<const uint4*>(wr + i));
+    }
+    awaitPreviousKernel();
     if (!found)
         return;
     float acc[kTokens];
 #pragma unroll
     for (int n = 0; n < kTokens; ++n)
         acc[n] = 0.f;
-    const bf16* wr = target.weight + row * in;
+#pragma unroll
+    for (int p = 0; p < kEarlyPieces; ++p) { // the same order of sums as the loop below alone would take
+        const std::int64_t i = lane * 8 + p * 32 * 8;
+        if (i < in) {
+#pragma unroll
+            for (int n = 0; n < kTokens; ++n)
+                acc[n] = dot8(early[p], *reinterpret_cast<const uint4*>(x + n * in + i), acc[n]);
+        }
+    }
 #pragma unroll 4
-    for (std::int64_t i = lane * 8; i < in; i += 32 * 8) {
+    for (std::int64_t i = lane * 8 + kEarlyPieces * 32 * 8; i < in; i += 32 * 8) {
         const uint4 wv = __ldg(reinterpret_cast<const uint4*>(wr + i));
 #pragma unroll
         for (int n = 0; n < kTokens; ++n)

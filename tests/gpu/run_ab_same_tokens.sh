@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# GPU-machine run for an MoE layer's weighted sum formed by the next norm's kernel (kernels: launchCombineAddRmsNorm):
-# the A/B of run_ab_decode.sh against the tree before (AB_BEFORE; every kernel check of the "after" tree, the new
-# kernel's bit-identity among them), then greedy generation of every fixture family with both builds (300 prompt ids,
-# 40 tokens, CUDA graphs, bf16), which must give the same tokens: the kernel rounds and sums as the two it replaces.
-#   AB_BEFORE=.ab [MODELS=...] [DTYPES=...] bash tests/gpu/run_combine_norm.sh
+# GPU-machine A/B of a change that must not change any result (e.g. a kernel that sums in the same order as those it
+# replaces): run_ab_decode.sh against the tree before (AB_BEFORE; every kernel check of the "after" tree), then greedy
+# generation of every fixture family with both builds (300 prompt ids, 40 tokens, CUDA graphs, bf16), which must give
+# the same tokens.
+#   AB_BEFORE=.ab [MODELS=...] [DTYPES=...] [ROUNDS=...] bash tests/gpu/run_ab_same_tokens.sh
 #   (carry .carry/include .carry/configs and AB_BEFORE)
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
