@@ -67,19 +67,28 @@ __global__ void gateUpSiluKernel(const bf16* __restrict__ x, const bf16* __restr
 }
 
 // One warp per (slot, output row): y [S, H] = bf16(down_e h[s]), each row of each chosen expert read once. (One
-// warp per slot and row, as gate/up: a warp per output row over all k slots left too few warps in flight.)
+// warp per slot and row, as gate/up: a warp per output row over all k slots left too few warps in flight.) The ids
+// come from the router two kernels back, so the row's first pieces are loaded before the wait, during the tail of
+// the gate/up kernel.
 __global__ void downSlotKernel(const bf16* __restrict__ h, const bf16* __restrict__ down,
     const std::int64_t* __restrict__ ids, std::int64_t hidden, std::int64_t inter, bf16* __restrict__ y)
 {
-    awaitPreviousKernel();
     const std::int64_t slot = blockIdx.y;
     const std::int64_t row = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
     const int lane = threadIdx.x % 32;
-    if (row >= hidden)
+    const bool inside = row < hidden;
+    const bf16* wr = inside ? down + (ids[slot] * hidden + row) * inter : nullptr;
+    uint4 early[kEarlyPieces];
+    if (inside)
+        loadEarlyPieces(wr, inter, lane, early);
+    awaitPreviousKernel();
+    if (!inside)
         return;
-    const float dot = dotRow(down + (ids[slot] * hidden + row) * inter, h + slot * inter, inter, lane);
+    float dot[1];
+    dotRowFromEarly<1>(early, wr, h + slot * inter, inter, lane, dot);
+    dot[0] = warpSum(dot[0]);
     if (lane == 0)
-        y[slot * hidden + row] = __float2bfloat16(dot);
+        y[slot * hidden + row] = __float2bfloat16(dot[0]);
 }
 
 // Slots grouped by expert (one block): starts [E + 1] (expert e's slots at slotList[starts[e] .. starts[e + 1])) and
@@ -145,7 +154,7 @@ __device__ __forceinline__ void gateUpSlots(const bf16* __restrict__ x, const bf
     }
 }
 
-// down row `row` against N slots' intermediate vectors, in dotRow's order (the values equal downSlotKernel's).
+// down row `row` against N slots' intermediate vectors, each lane's pieces in order (the values equal downSlotKernel's).
 template <int N>
 __device__ __forceinline__ void downSlots(const bf16* __restrict__ h, const bf16* __restrict__ downRow,
     const int* __restrict__ slots, std::int64_t hidden, std::int64_t inter, std::int64_t row, int lane,
@@ -224,13 +233,6 @@ __global__ void downGroupedKernel(const bf16* __restrict__ h, const bf16* __rest
         [&]<int N>(int first) { downSlots<N>(h, downRow, slotList + first, hidden, inter, row, lane, y); });
 }
 
-// Weight pieces (16 bytes a lane) a GEMV warp loads before its chained wait: no kernel of a step writes weights, so
-// the first pieces of every resident warp's row stream in while the kernel before (a norm or an attention combine
-// of a few blocks) finishes. Two keep the one-token kernel at 40 registers (12 blocks an SM: OLMoE's q, k and v
-// rows all resident at once); four took 60.
-constexpr int kEarlyPieces = 2;
-
-// One warp per output row of the targets' rows laid end to end; each row is read once for all kTokens tokens.
 template <int kTokens> __global__ void gemvKernel(const bf16* __restrict__ x, GemvTargets targets, std::int64_t in)
 {
     std::int64_t row = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
@@ -248,35 +250,13 @@ template <int kTokens> __global__ void gemvKernel(const bf16* __restrict__ x, Ge
     }
     const bf16* wr = found ? target.weight + row * in : nullptr;
     uint4 early[kEarlyPieces];
-#pragma unroll
-    for (int p = 0; p < kEarlyPieces; ++p) {
-        const std::int64_t i = lane * 8 + p * 32 * 8;
-        if (found && i < in)
-            early[p] = __ldg(reinterpret_cast<const uint4*>(wr + i));
-    }
+    if (found)
+        loadEarlyPieces(wr, in, lane, early);
     awaitPreviousKernel();
     if (!found)
         return;
     float acc[kTokens];
-#pragma unroll
-    for (int n = 0; n < kTokens; ++n)
-        acc[n] = 0.f;
-#pragma unroll
-    for (int p = 0; p < kEarlyPieces; ++p) { // the same order of sums as the loop below alone would take
-        const std::int64_t i = lane * 8 + p * 32 * 8;
-        if (i < in) {
-#pragma unroll
-            for (int n = 0; n < kTokens; ++n)
-                acc[n] = dot8(early[p], *reinterpret_cast<const uint4*>(x + n * in + i), acc[n]);
-        }
-    }
-#pragma unroll 4
-    for (std::int64_t i = lane * 8 + kEarlyPieces * 32 * 8; i < in; i += 32 * 8) {
-        const uint4 wv = __ldg(reinterpret_cast<const uint4*>(wr + i));
-#pragma unroll
-        for (int n = 0; n < kTokens; ++n)
-            acc[n] = dot8(wv, *reinterpret_cast<const uint4*>(x + n * in + i), acc[n]);
-    }
+    dotRowFromEarly<kTokens>(early, wr, x, in, lane, acc);
 #pragma unroll
     for (int n = 0; n < kTokens; ++n) {
         const float sum = warpSum(acc[n]);

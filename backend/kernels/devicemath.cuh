@@ -126,14 +126,48 @@ __device__ __forceinline__ float2 dotTwoRows(
     return make_float2(warpSum(a0), warpSum(a1));
 }
 
-__device__ __forceinline__ float dotRow(
-    const bf16* __restrict__ r, const bf16* __restrict__ v, std::int64_t n, int lane)
+// Weight pieces (16 bytes a lane) a warp loads before its chained wait: no kernel of a step writes weights, so the
+// first pieces of every resident warp's row stream in while the kernel before finishes. Two keep the one-token GEMV
+// at 40 registers (12 blocks an SM: OLMoE's q, k and v rows all resident at once); four took 60.
+constexpr int kEarlyPieces = 2;
+
+// The first kEarlyPieces pieces of a warp's share of row r of n values: lane l reads pieces l, l + 32, ...
+__device__ __forceinline__ void loadEarlyPieces(
+    const bf16* __restrict__ r, std::int64_t n, int lane, uint4 (&early)[kEarlyPieces])
 {
-    float a = 0.f;
+#pragma unroll
+    for (int p = 0; p < kEarlyPieces; ++p) {
+        const std::int64_t i = lane * 8 + p * 32 * 8;
+        if (i < n)
+            early[p] = __ldg(reinterpret_cast<const uint4*>(r + i));
+    }
+}
+
+// A lane's partial dot products of row r (its first pieces in early) with kTokens vectors v + t * n, its pieces
+// added in order; the caller adds them over the warp.
+template <int kTokens>
+__device__ __forceinline__ void dotRowFromEarly(const uint4 (&early)[kEarlyPieces], const bf16* __restrict__ r,
+    const bf16* __restrict__ v, std::int64_t n, int lane, float (&acc)[kTokens])
+{
+#pragma unroll
+    for (int t = 0; t < kTokens; ++t)
+        acc[t] = 0.f;
+#pragma unroll
+    for (int p = 0; p < kEarlyPieces; ++p) {
+        const std::int64_t i = lane * 8 + p * 32 * 8;
+        if (i < n) {
+#pragma unroll
+            for (int t = 0; t < kTokens; ++t)
+                acc[t] = dot8(early[p], *reinterpret_cast<const uint4*>(v + t * n + i), acc[t]);
+        }
+    }
 #pragma unroll 4
-    for (std::int64_t i = lane * 8; i < n; i += 32 * 8)
-        a = dot8(__ldg(reinterpret_cast<const uint4*>(r + i)), *reinterpret_cast<const uint4*>(v + i), a);
-    return warpSum(a);
+    for (std::int64_t i = lane * 8 + kEarlyPieces * 32 * 8; i < n; i += 32 * 8) {
+        const uint4 w = __ldg(reinterpret_cast<const uint4*>(r + i));
+#pragma unroll
+        for (int t = 0; t < kTokens; ++t)
+            acc[t] = dot8(w, *reinterpret_cast<const uint4*>(v + t * n + i), acc[t]);
+    }
 }
 
 // Products of 8 dequantized values with 8 bf16 inputs.
