@@ -244,6 +244,39 @@ __device__ __forceinline__ void findTokenSlots(
     }
 }
 
+// findTokenSlots for a whole block, ranked by its first warp (lane j ranks slot j against the others by shuffles, no
+// serial sort) and shared through `shared`; every thread of the block must call it.
+struct SharedTokenSlots {
+    std::int64_t slot[kMaxTopK];
+    float weight[kMaxTopK];
+};
+__device__ __forceinline__ void findTokenSlotsInBlock(const std::int64_t* __restrict__ ids, const SlotWeights& weights,
+    std::int64_t token, int k, SharedTokenSlots& shared, TokenSlots& t)
+{
+    if (threadIdx.x < 32) {
+        const int j = threadIdx.x;
+        const std::int64_t id = j < k ? ids[token * k + j] : 0;
+        int rank = 0; // slots before j in ascending expert id, ties in slot order (the stable order)
+#pragma unroll
+        for (int i = 0; i < kMaxTopK; ++i) {
+            const std::int64_t other = __shfl_sync(0xffffffffu, id, i);
+            rank += i < k && (other < id || (other == id && i < j));
+        }
+        if (j < k) {
+            shared.slot[rank] = token * k + j;
+            shared.weight[rank] = slotWeight(weights, token * k + j);
+        }
+    }
+    __syncthreads();
+#pragma unroll
+    for (int n = 0; n < kMaxTopK; ++n) {
+        if (n >= k)
+            break;
+        t.slot[n] = shared.slot[n];
+        t.weight[n] = shared.weight[n];
+    }
+}
+
 // The token's weighted sum of its slot outputs y [S, H] at columns col .. col + V: bf16(y[s] * weight) added in
 // ascending expert id with a bf16 rounding after each addition (the eager path's order and roundings). Slot s's
 // output is row s of y, or row rowOfSlot[s] when that is not null. All k loads are issued before the first add.

@@ -121,8 +121,9 @@ __global__ void combineAddRmsNormKernel(const bf16* __restrict__ x, SlotAddend a
             chunk[c] = make_uint4(0, 0, 0, 0);
         }
     }
+    __shared__ SharedTokenSlots ranked;
     TokenSlots slots;
-    findTokenSlots(addend.ids, addend.weights, token, addend.k, slots);
+    findTokenSlotsInBlock(addend.ids, addend.weights, token, addend.k, ranked, slots);
     awaitPreviousKernel();
     float sum = 0.f;
 #pragma unroll
