@@ -66,44 +66,20 @@ __global__ void gateUpSiluKernel(const bf16* __restrict__ x, const bf16* __restr
         h[slot * inter + j] = siluProduct(gu.x, gu.y);
 }
 
-// Rows of the down projection one warp takes: a row of an expert's down projection is short (768-1,408 values, 3-6
-// 16-byte pieces a lane), and one warp a row left ~16k warps each with a few loads in flight (Qwen3-30B-A3B: 61% of
-// the bandwidth).
-constexpr int kDownRowsPerWarp = 2;
-
-// One warp per (slot, kDownRowsPerWarp output rows): y [S, H] = bf16(down_e h[s]), each row of each chosen expert read
-// once, h's pieces loaded once for the warp's rows. (One warp per slot, as gate/up: warps over all k slots of a row
-// left too few warps in flight.)
-// (At most 32 registers: 16 blocks an SM, every block of a one-token step of these models resident at once.)
-__global__ void __launch_bounds__(32 * kWarpsPerBlock, 16) downSlotKernel(const bf16* __restrict__ h,
-    const bf16* __restrict__ down, const std::int64_t* __restrict__ ids, std::int64_t hidden, std::int64_t inter,
-    bf16* __restrict__ y)
+// One warp per (slot, output row): y [S, H] = bf16(down_e h[s]), each row of each chosen expert read once. (One
+// warp per slot and row, as gate/up: a warp per output row over all k slots left too few warps in flight.)
+__global__ void downSlotKernel(const bf16* __restrict__ h, const bf16* __restrict__ down,
+    const std::int64_t* __restrict__ ids, std::int64_t hidden, std::int64_t inter, bf16* __restrict__ y)
 {
     awaitPreviousKernel();
     const std::int64_t slot = blockIdx.y;
-    const std::int64_t first = (static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32)
-        * kDownRowsPerWarp;
+    const std::int64_t row = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
     const int lane = threadIdx.x % 32;
-    if (first >= hidden)
+    if (row >= hidden)
         return;
-    const std::int64_t rows = hidden - first < kDownRowsPerWarp ? hidden - first : kDownRowsPerWarp;
-    const bf16* w = down + (ids[slot] * hidden + first) * inter;
-    const bf16* v = h + slot * inter;
-    float acc[kDownRowsPerWarp] = {};
-#pragma unroll 4
-    for (std::int64_t i = lane * 8; i < inter; i += 32 * 8) {
-        const uint4 hv = *reinterpret_cast<const uint4*>(v + i);
-#pragma unroll
-        for (int r = 0; r < kDownRowsPerWarp; ++r)
-            if (r < rows)
-                acc[r] = dot8(__ldg(reinterpret_cast<const uint4*>(w + r * inter + i)), hv, acc[r]);
-    }
-#pragma unroll
-    for (int r = 0; r < kDownRowsPerWarp; ++r) {
-        const float sum = warpSum(acc[r]);
-        if (lane == r && r < rows)
-            y[slot * hidden + first + r] = __float2bfloat16(sum);
-    }
+    const float dot = dotRow(down + (ids[slot] * hidden + row) * inter, h + slot * inter, inter, lane);
+    if (lane == 0)
+        y[slot * hidden + row] = __float2bfloat16(dot);
 }
 
 // Slots grouped by expert (one block): starts [E + 1] (expert e's slots at slotList[starts[e] .. starts[e + 1])) and
@@ -169,7 +145,7 @@ __device__ __forceinline__ void gateUpSlots(const bf16* __restrict__ x, const bf
     }
 }
 
-// down row `row` against N slots' intermediate vectors, each lane's pieces in order (downSlotKernel's values).
+// down row `row` against N slots' intermediate vectors, in dotRow's order (the values equal downSlotKernel's).
 template <int N>
 __device__ __forceinline__ void downSlots(const bf16* __restrict__ h, const bf16* __restrict__ downRow,
     const int* __restrict__ slots, std::int64_t hidden, std::int64_t inter, std::int64_t row, int lane,
@@ -248,6 +224,8 @@ __global__ void downGroupedKernel(const bf16* __restrict__ h, const bf16* __rest
         [&]<int N>(int first) { downSlots<N>(h, downRow, slotList + first, hidden, inter, row, lane, y); });
 }
 
+// One warp per output row of the targets' rows laid end to end; each row is read once for all kTokens tokens, its
+// first pieces loaded before the wait.
 template <int kTokens> __global__ void gemvKernel(const bf16* __restrict__ x, GemvTargets targets, std::int64_t in)
 {
     std::int64_t row = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
@@ -289,8 +267,6 @@ void launchMoeDecode(const bf16* x, const bf16* gateUp, const bf16* down, const 
     const dim3 block(32 * kWarpsPerBlock);
     const auto gateUpBlocks = static_cast<unsigned>((intermediate + kWarpsPerBlock - 1) / kWarpsPerBlock);
     const auto downBlocks = static_cast<unsigned>((hidden + kWarpsPerBlock - 1) / kWarpsPerBlock);
-    const std::int64_t rowsPerBlock = kWarpsPerBlock * kDownRowsPerWarp;
-    const auto downSlotBlocks = static_cast<unsigned>((hidden + rowsPerBlock - 1) / rowsPerBlock);
     const auto slots = static_cast<int>(tokens * k);
     if (grouping) {
         int* starts = grouping;
@@ -304,8 +280,7 @@ void launchMoeDecode(const bf16* x, const bf16* gateUp, const bf16* down, const 
     } else {
         launchChained(gateUpSiluKernel, dim3(gateUpBlocks, slots), block, 0, stream, x, gateUp,
             gateUp + intermediate * hidden, 2 * intermediate * hidden, ids, k, hidden, intermediate, h);
-        launchChained(downSlotKernel, dim3(downSlotBlocks, slots), block, 0, stream, h, down, ids, hidden,
-            intermediate, y);
+        launchChained(downSlotKernel, dim3(downBlocks, slots), block, 0, stream, h, down, ids, hidden, intermediate, y);
     }
 }
 

@@ -126,6 +126,16 @@ __device__ __forceinline__ float2 dotTwoRows(
     return make_float2(warpSum(a0), warpSum(a1));
 }
 
+__device__ __forceinline__ float dotRow(
+    const bf16* __restrict__ r, const bf16* __restrict__ v, std::int64_t n, int lane)
+{
+    float a = 0.f;
+#pragma unroll 4
+    for (std::int64_t i = lane * 8; i < n; i += 32 * 8)
+        a = dot8(__ldg(reinterpret_cast<const uint4*>(r + i)), *reinterpret_cast<const uint4*>(v + i), a);
+    return warpSum(a);
+}
+
 // Weight pieces (16 bytes a lane) a warp loads before its chained wait: no kernel of a step writes weights, so the
 // first pieces of every resident warp's row stream in while the kernel before finishes. Two keep the one-token GEMV
 // at 40 registers (12 blocks an SM: OLMoE's q, k and v rows all resident at once); four took 60.
