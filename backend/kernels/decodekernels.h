@@ -151,9 +151,21 @@ void launchCombineAddRmsNorm(const __nv_bfloat16* x, const SlotAddend& addend, c
 //   sigmoid(logits), ids [T, k] = the k highest scores (+ bias [E] when not null: DeepSeek-V3's choice), in
 //   descending order, weights [T, k] = their scores, divided by their sum (+ 1e-20) if normalize, times scaling.
 constexpr int kMaxRouterExperts = 256;
+// The residual add and RMSNorm before a router, done by the router's logits kernel (each of its blocks normalises
+// the whole row): x is then the residual stream, sum = bf16(x + delta) and normed = its norm with weight, bit for bit
+// launchRmsNorm with a residual, and the logits are those of normed. Where routerAddNormApplies.
+struct RouterAddNorm {
+    const __nv_bfloat16* delta = nullptr; // [T, hidden]
+    const __nv_bfloat16* weight = nullptr; // [hidden]
+    float eps = 0.f;
+    __nv_bfloat16* sum = nullptr; // [T, hidden]
+    __nv_bfloat16* normed = nullptr; // [T, hidden]
+};
+bool routerAddNormApplies(std::int64_t tokens, std::int64_t hidden);
 void launchRouter(const __nv_bfloat16* x, const void* weight, bool float32Weight, std::int64_t tokens,
     std::int64_t hidden, int experts, int k, bool sigmoid, const float* bias, bool normalize, float scaling,
-    float* logits, float* scores, std::int64_t* ids, float* weights, cudaStream_t stream);
+    float* logits, float* scores, std::int64_t* ids, float* weights, cudaStream_t stream,
+    const RouterAddNorm* addNorm = nullptr);
 
 // How a rotary embedding rotates: cos/sin [T, dim/2] float32; pairs are (i, i + dim/2), or (2i, 2i + 1) when
 // interleaved; float32: rotate in float32 and round once, else in bf16 with the eager path's roundings; interleaved

@@ -14,53 +14,6 @@ namespace moescope::kernels {
 using namespace device;
 
 namespace {
-// Block-wide sum; every thread gets the total. partial: 32 floats of shared memory.
-__device__ __forceinline__ float blockSum(float v, float* partial)
-{
-    v = warpSum(v);
-    if (threadIdx.x % 32 == 0)
-        partial[threadIdx.x / 32] = v;
-    __syncthreads();
-    if (threadIdx.x < 32) {
-        float s = threadIdx.x < (blockDim.x + 31) / 32 ? partial[threadIdx.x] : 0.f;
-        s = warpSum(s);
-        if (threadIdx.x == 0)
-            partial[0] = s;
-    }
-    __syncthreads();
-    return partial[0];
-}
-
-// bf16(a + b) of 8 values.
-__device__ __forceinline__ uint4 add8(const uint4& a, const uint4& b)
-{
-    float fa[8], fb[8], o[8];
-    unpack8(a, fa);
-    unpack8(b, fb);
-#pragma unroll
-    for (int j = 0; j < 8; ++j)
-        o[j] = fa[j] + fb[j];
-    return pack8(o);
-}
-
-// w * bf16(x * scale), to be rounded to bf16: the eager rmsNorm's roundings.
-__device__ __forceinline__ float normalizedValue(float x, float w, float scale)
-{
-    return w * roundBf16(x * scale);
-}
-
-// normalizedValue of 8 values, rounded.
-__device__ __forceinline__ uint4 normalized8(const uint4& x, const uint4& w, float scale)
-{
-    float fx[8], fw[8], o[8];
-    unpack8(x, fx);
-    unpack8(w, fw);
-#pragma unroll
-    for (int j = 0; j < 8; ++j)
-        o[j] = normalizedValue(fx[j], fw[j], scale);
-    return pack8(o);
-}
-
 // One block per row, rows of d = a multiple of 8 up to blockDim * 8 * kChunks: one pass over memory, 16-byte
 // loads and stores, the row kept in registers. With a residual, the row is bf16(x + residual), also written to
 // sum. The weights are loaded before the wait (no kernel writes them), so that only x and the residual wait.

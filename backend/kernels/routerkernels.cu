@@ -1,5 +1,5 @@
-// The MoE router of a decode step in two kernels: logits, then scores, top-k, normalisation and scaling
-// (kernels/decodekernels.h: launchRouter).
+// The MoE router of a decode step in two kernels: logits (optionally after the residual add and RMSNorm before the
+// router), then scores, top-k, normalisation and scaling (kernels/decodekernels.h: launchRouter).
 
 #include "kernels/chainedlaunch.cuh"
 #include "kernels/devicemath.cuh"
@@ -31,6 +31,31 @@ __device__ __forceinline__ void loadRouterWeights8(const Weight* __restrict__ p,
             const float2 f = __bfloat1622float2(a2[j]);
             wv[2 * j] = f.x, wv[2 * j + 1] = f.y;
         }
+    }
+}
+
+// Expert e's logits from each thread's partial dot products acc: summed over the warp, then over the block's warps
+// in order (bf16 weights: rounded to bf16, as a bf16 matmul returns the product).
+template <typename Weight>
+__device__ __forceinline__ void writeRouterLogits(const float (&acc)[kMaxGemvTokens],
+    float (&partial)[kRouterWarps][kMaxGemvTokens], int warp, int lane, int e, int experts, int tokens,
+    float* __restrict__ logits)
+{
+#pragma unroll
+    for (int n = 0; n < kMaxGemvTokens; ++n) {
+        if (n < tokens) {
+            const float sum = warpSum(acc[n]);
+            if (lane == 0)
+                partial[warp][n] = sum;
+        }
+    }
+    __syncthreads();
+    if (threadIdx.x < tokens) {
+        float sum = 0.f;
+#pragma unroll
+        for (int v = 0; v < kRouterWarps; ++v)
+            sum += partial[v][threadIdx.x];
+        logits[threadIdx.x * experts + e] = sizeof(Weight) == 4 ? sum : roundBf16(sum);
     }
 }
 
@@ -70,22 +95,72 @@ __global__ void routerLogitsKernel(const bf16* __restrict__ x, const Weight* __r
             if (n < tokens)
                 acc[n] = dotDequant8(wv, *reinterpret_cast<const uint4*>(x + n * hidden + i), acc[n]);
     }
+    writeRouterLogits<Weight>(acc, partial, warp, lane, e, experts, tokens, logits);
+}
+
+// Chunks of 8 a router thread covers with the add + norm: rows of up to 4 * 2,048 values.
+constexpr int kAddNormChunks = 4;
+
+// routerLogitsKernel after the residual add and the RMSNorm (RouterAddNorm), one token at a time: a block's 256
+// threads cover the whole row in rmsNormVectorKernel's layout (thread t's chunks at (c * 256 + t) * 8) and sum its
+// squares through the same blockSum, so every block normalises the row bit for bit as that kernel does; block 0 writes
+// the sum and the normalised row. The norm's and the router's weights are loaded before the wait.
+template <typename Weight>
+__global__ void routerAddNormLogitsKernel(const bf16* __restrict__ x, RouterAddNorm addNorm,
+    const Weight* __restrict__ w, int experts, std::int64_t hidden, int tokens, float* __restrict__ logits)
+{
+    __shared__ float partial[kRouterWarps][kMaxGemvTokens];
+    __shared__ float sums[32];
+    const int e = blockIdx.x;
+    const int warp = threadIdx.x / 32;
+    const int lane = threadIdx.x % 32;
+    const Weight* wr = w + e * hidden;
+    float routerWeights[kAddNormChunks][8];
+    uint4 normWeights[kAddNormChunks];
 #pragma unroll
-    for (int n = 0; n < kMaxGemvTokens; ++n) {
-        if (n < tokens) {
-            const float sum = warpSum(acc[n]);
-            if (lane == 0)
-                partial[warp][n] = sum;
+    for (int c = 0; c < kAddNormChunks; ++c) {
+        const std::int64_t i = (static_cast<std::int64_t>(c) * blockDim.x + threadIdx.x) * 8;
+        if (i < hidden) {
+            loadRouterWeights8(wr + i, routerWeights[c]);
+            normWeights[c] = *reinterpret_cast<const uint4*>(addNorm.weight + i);
         }
     }
-    __syncthreads();
-    if (threadIdx.x < tokens) {
-        float sum = 0.f;
+    awaitPreviousKernel();
+    float acc[kMaxGemvTokens];
 #pragma unroll
-        for (int v = 0; v < kRouterWarps; ++v)
-            sum += partial[v][threadIdx.x];
-        logits[threadIdx.x * experts + e] = sizeof(Weight) == 4 ? sum : roundBf16(sum);
+    for (int n = 0; n < kMaxGemvTokens; ++n)
+        acc[n] = 0.f;
+#pragma unroll
+    for (int n = 0; n < kMaxGemvTokens; ++n) {
+        if (n >= tokens)
+            break;
+        const std::int64_t base = n * hidden;
+        uint4 v[kAddNormChunks];
+        float squares = 0.f;
+#pragma unroll
+        for (int c = 0; c < kAddNormChunks; ++c) {
+            const std::int64_t i = (static_cast<std::int64_t>(c) * blockDim.x + threadIdx.x) * 8;
+            v[c] = i < hidden ? add8(*reinterpret_cast<const uint4*>(x + base + i),
+                                    *reinterpret_cast<const uint4*>(addNorm.delta + base + i))
+                              : make_uint4(0, 0, 0, 0);
+            squares = dot8(v[c], v[c], squares);
+        }
+        const float scale = rsqrtf(blockSum(squares, sums) / static_cast<float>(hidden) + addNorm.eps);
+#pragma unroll
+        for (int c = 0; c < kAddNormChunks; ++c) {
+            const std::int64_t i = (static_cast<std::int64_t>(c) * blockDim.x + threadIdx.x) * 8;
+            if (i >= hidden)
+                continue;
+            const uint4 normed = normalized8(v[c], normWeights[c], scale);
+            if (e == 0) {
+                *reinterpret_cast<uint4*>(addNorm.sum + base + i) = v[c];
+                *reinterpret_cast<uint4*>(addNorm.normed + base + i) = normed;
+            }
+            acc[n] = dotDequant8(routerWeights[c], normed, acc[n]);
+        }
+        __syncthreads(); // sums[0] is read by every thread before the next token's blockSum writes it
     }
+    writeRouterLogits<Weight>(acc, partial, warp, lane, e, experts, tokens, logits);
 }
 
 // One warp per token: scores (softmax or sigmoid of the logits), the k experts of the highest scores (+ bias when
@@ -177,18 +252,32 @@ __global__ void routerTopKKernel(const float* __restrict__ logits, int experts, 
 }
 } // namespace
 
+bool routerAddNormApplies(std::int64_t tokens, std::int64_t hidden)
+{
+    // A router block's 256 threads must be the decode norm's (rows of at least 256 chunks of 8), and cover the row.
+    return tokens >= 1 && tokens <= kMaxGemvTokens && !rmsNormInAtenOrder(tokens, hidden) && hidden % 8 == 0
+        && hidden >= kRouterWarps * 32 * 8 && hidden <= kAddNormChunks * kRouterWarps * 32 * 8;
+}
+
 void launchRouter(const bf16* x, const void* weight, bool float32Weight, std::int64_t tokens, std::int64_t hidden,
     int experts, int k, bool sigmoid, const float* bias, bool normalize, float scaling, float* logits, float* scores,
-    std::int64_t* ids, float* weights, cudaStream_t stream)
+    std::int64_t* ids, float* weights, cudaStream_t stream, const RouterAddNorm* addNorm)
 {
     const dim3 grid(static_cast<unsigned>(experts));
     const dim3 block(32 * kRouterWarps);
-    if (float32Weight)
+    const auto t = static_cast<int>(tokens);
+    if (addNorm && float32Weight)
+        launchChained(routerAddNormLogitsKernel<float>, grid, block, 0, stream, x, *addNorm,
+            static_cast<const float*>(weight), experts, hidden, t, logits);
+    else if (addNorm)
+        launchChained(routerAddNormLogitsKernel<bf16>, grid, block, 0, stream, x, *addNorm,
+            static_cast<const bf16*>(weight), experts, hidden, t, logits);
+    else if (float32Weight)
         launchChained(routerLogitsKernel<float>, grid, block, 0, stream,
-            x, static_cast<const float*>(weight), experts, hidden, static_cast<int>(tokens), logits);
+            x, static_cast<const float*>(weight), experts, hidden, t, logits);
     else
         launchChained(routerLogitsKernel<bf16>, grid, block, 0, stream,
-            x, static_cast<const bf16*>(weight), experts, hidden, static_cast<int>(tokens), logits);
+            x, static_cast<const bf16*>(weight), experts, hidden, t, logits);
     launchChained(routerTopKKernel, static_cast<unsigned>(tokens), 32, 0, stream,
         logits, experts, k, sigmoid, bias, normalize, scaling, scores, ids, weights);
 }

@@ -30,9 +30,13 @@ ResidualStream DecoderLayer::forward(const ResidualStream& in, const AttentionCo
     RoutingDecision* decision) const
 {
     const auto [x, input] = settledAndNormed(in, m_inputNorm, m_eps); // [T, hidden] each
-    auto [h, normed] = addRmsNorm(x, m_attention->forward(input, m_index, ctx), m_postAttentionNorm, m_eps);
-    if (m_moe)
-        return { std::move(h), m_moe->forward(normed, m_index, ctx.start, observer, decision) };
+    const auto attention = m_attention->forward(input, m_index, ctx);
+    if (m_moe) {
+        auto [h, out] = m_moe->forwardAfterAdd(x, attention, m_postAttentionNorm, m_eps, m_index, ctx.start, observer,
+            decision);
+        return { std::move(h), std::move(out) };
+    }
+    auto [h, normed] = addRmsNorm(x, attention, m_postAttentionNorm, m_eps);
     return { std::move(h), { m_mlp(normed), {} } };
 }
 

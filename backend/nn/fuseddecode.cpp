@@ -315,24 +315,54 @@ bool fusedRouterApplies(const at::Tensor& x, const at::Tensor& weight, std::int6
         && x.is_contiguous() && aligned16(x) && aligned16(weight);
 }
 
+namespace {
+    RoutingDecision launchRouter(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, std::int64_t k,
+        bool sigmoid, bool normalize, double scaling, const kernels::RouterAddNorm* addNorm)
+    {
+        const auto tokens = x.size(0);
+        const auto experts = weight.size(0);
+        const auto f32 = x.options().dtype(at::kFloat);
+        RoutingDecision d;
+        d.logits = at::empty({ tokens, experts }, f32);
+        d.scores = at::empty({ tokens, experts }, f32);
+        d.ids = at::empty({ tokens, k }, x.options().dtype(at::kLong));
+        d.weights = at::empty({ tokens, k }, f32);
+        const auto b = bias.defined() ? bias.to(at::kFloat).contiguous() : at::Tensor();
+        kernels::launchRouter(bf16Data(x), weight.data_ptr(), weight.scalar_type() == at::kFloat, tokens, x.size(1),
+            static_cast<int>(experts), static_cast<int>(k), sigmoid, b.defined() ? b.data_ptr<float>() : nullptr,
+            normalize, static_cast<float>(scaling), d.logits.data_ptr<float>(), d.scores.data_ptr<float>(),
+            d.ids.data_ptr<std::int64_t>(), d.weights.data_ptr<float>(), streamOf(x), addNorm);
+        C10_CUDA_KERNEL_LAUNCH_CHECK();
+        return d;
+    }
+} // namespace
+
 RoutingDecision fusedRouter(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, std::int64_t k,
     bool sigmoid, bool normalize, double scaling)
 {
-    const auto tokens = x.size(0);
-    const auto experts = weight.size(0);
-    const auto f32 = x.options().dtype(at::kFloat);
-    RoutingDecision d;
-    d.logits = at::empty({ tokens, experts }, f32);
-    d.scores = at::empty({ tokens, experts }, f32);
-    d.ids = at::empty({ tokens, k }, x.options().dtype(at::kLong));
-    d.weights = at::empty({ tokens, k }, f32);
-    const auto b = bias.defined() ? bias.to(at::kFloat).contiguous() : at::Tensor();
-    kernels::launchRouter(bf16Data(x), weight.data_ptr(), weight.scalar_type() == at::kFloat, tokens, x.size(1),
-        static_cast<int>(experts), static_cast<int>(k), sigmoid, b.defined() ? b.data_ptr<float>() : nullptr,
-        normalize, static_cast<float>(scaling), d.logits.data_ptr<float>(), d.scores.data_ptr<float>(),
-        d.ids.data_ptr<std::int64_t>(), d.weights.data_ptr<float>(), streamOf(x));
-    C10_CUDA_KERNEL_LAUNCH_CHECK();
-    return d;
+    return launchRouter(x, weight, bias, k, sigmoid, normalize, scaling, nullptr);
+}
+
+bool fusedAddNormRouterApplies(const at::Tensor& x, const at::Tensor& delta, const at::Tensor& normWeight,
+    const at::Tensor& routerWeight, std::int64_t k)
+{
+    const auto hidden = x.size(-1);
+    return fusedRouterApplies(x, routerWeight, k) && kernels::routerAddNormApplies(x.size(0), hidden)
+        && cudaBf16(delta) && delta.sizes() == x.sizes() && delta.is_contiguous() && aligned16(delta)
+        && cudaBf16(normWeight) && normWeight.dim() == 1 && normWeight.size(0) == hidden
+        && normWeight.is_contiguous() && aligned16(normWeight);
+}
+
+std::pair<at::Tensor, at::Tensor> fusedAddNormRouter(const at::Tensor& x, const at::Tensor& delta,
+    const at::Tensor& normWeight, double eps, const at::Tensor& routerWeight, const at::Tensor& bias, std::int64_t k,
+    bool sigmoid, bool normalize, double scaling, RoutingDecision& decision)
+{
+    auto sum = at::empty_like(x);
+    auto normed = at::empty_like(x);
+    const kernels::RouterAddNorm addNorm { bf16Data(delta), bf16Data(normWeight), static_cast<float>(eps),
+        bf16Data(sum), bf16Data(normed) };
+    decision = launchRouter(x, routerWeight, bias, k, sigmoid, normalize, scaling, &addNorm);
+    return { sum, normed };
 }
 
 // The bf16 rotation is elementwise with the eager path's roundings, so prefill gets it too. The float32 one
@@ -524,6 +554,15 @@ std::pair<at::Tensor, at::Tensor> fusedAddRmsNorm(const at::Tensor&, const at::T
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }
 bool fusedRouterApplies(const at::Tensor&, const at::Tensor&, std::int64_t) { return false; }
+bool fusedAddNormRouterApplies(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&, std::int64_t)
+{
+    return false;
+}
+std::pair<at::Tensor, at::Tensor> fusedAddNormRouter(const at::Tensor&, const at::Tensor&, const at::Tensor&, double,
+    const at::Tensor&, const at::Tensor&, std::int64_t, bool, bool, double, RoutingDecision&)
+{
+    throw UnsupportedError("this build has no fused CUDA decode kernels");
+}
 bool fusedRopeStepApplies(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&,
     const at::Tensor&, const StepQkNorms&)
 {

@@ -97,6 +97,15 @@ bool fusedRouterApplies(const at::Tensor& x, const at::Tensor& weight, std::int6
 RoutingDecision fusedRouter(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, std::int64_t k,
     bool sigmoid, bool normalize, double scaling);
 
+// fusedRouter of rmsNorm(x + delta) with the residual add and the norm done by the router's logits kernel (one
+// kernel fewer a decode step's MoE layer): x, delta [T, hidden] bf16 contiguous, normWeight [hidden] bf16. Returns
+// (x + delta, its norm), bit for bit fusedAddRmsNorm's; the decision as fusedRouter gives it for that norm.
+bool fusedAddNormRouterApplies(const at::Tensor& x, const at::Tensor& delta, const at::Tensor& normWeight,
+    const at::Tensor& routerWeight, std::int64_t k);
+std::pair<at::Tensor, at::Tensor> fusedAddNormRouter(const at::Tensor& x, const at::Tensor& delta,
+    const at::Tensor& normWeight, double eps, const at::Tensor& routerWeight, const at::Tensor& bias, std::int64_t k,
+    bool sigmoid, bool normalize, double scaling, RoutingDecision& decision);
+
 // x [T, heads, dim] bf16 on CUDA (last dim contiguous), cos/sin [T, dim/2] float32. Rotating in bf16: any number of
 // rows, bit for bit the eager rotation (prefill uses it too); in float32 (as fusedRope's flag): decode rows only.
 bool fusedRopeApplies(const at::Tensor& x, const at::Tensor& cos, bool float32 = false);

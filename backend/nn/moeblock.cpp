@@ -18,10 +18,12 @@ MoeBlock::MoeBlock(const ModelSpec& spec, const std::string& mlpPrefix, WeightSo
         m_sharedGate = w.load(mlpPrefix + spec.naming.sharedGate + ".weight", { 1, spec.hiddenSize });
 }
 
-MoeOutput MoeBlock::forward(const at::Tensor& x, int layer, std::int64_t firstPosition, ForwardObserver* observer,
+std::pair<at::Tensor, MoeOutput> MoeBlock::forwardAfterAdd(const at::Tensor& residual, const at::Tensor& delta,
+    const at::Tensor& normWeight, double eps, int layer, std::int64_t firstPosition, ForwardObserver* observer,
     RoutingDecision* decision) const
 {
-    auto d = m_router.route(x);
+    RoutingDecision d;
+    auto [sum, x] = m_router.addNormAndRoute(residual, delta, normWeight, eps, d); // x: the norm, the experts' input
     if (observer && observer->wantsRouting(layer))
         reportRouting(*observer, layer, firstPosition, d);
     MoeOutput out;
@@ -41,7 +43,7 @@ MoeOutput MoeBlock::forward(const at::Tensor& x, int layer, std::int64_t firstPo
     }
     if (decision)
         *decision = std::move(d);
-    return out;
+    return { std::move(sum), std::move(out) };
 }
 
 at::Tensor MoeBlock::sharedOutput(const at::Tensor& x) const

@@ -31,8 +31,11 @@ class MoeBlock {
 public:
     MoeBlock(const ModelSpec& spec, const std::string& mlpPrefix, WeightSource& weights);
 
-    // x [T, hidden]. decision (optional) receives the router's output, e.g. for training losses.
-    MoeOutput forward(const at::Tensor& x, int layer, std::int64_t firstPosition, ForwardObserver* observer,
+    // The block on rmsNorm(x + delta) (x, delta [T, hidden]; normWeight [hidden]): returns x + delta and the block's
+    // output; on a decode step the add, the norm and the router's logits take one kernel. decision (optional)
+    // receives the router's output, e.g. for training losses.
+    std::pair<at::Tensor, MoeOutput> forwardAfterAdd(const at::Tensor& x, const at::Tensor& delta,
+        const at::Tensor& normWeight, double eps, int layer, std::int64_t firstPosition, ForwardObserver* observer,
         RoutingDecision* decision = nullptr) const;
 
     std::int64_t weightBytes() const;

@@ -2,6 +2,7 @@
 #include "nn/router.h"
 
 #include "nn/fuseddecode.h"
+#include "nn/rmsnorm.h"
 #include "nn/weightsource.h"
 
 #include <c10/core/impl/LocalDispatchKeySet.h>
@@ -31,12 +32,29 @@ namespace {
     }
 } // namespace
 
+bool Router::fusedSelection() const
+{
+    // Group-limited selection with every group allowed is plain top-k (DeepSeek-V2-Lite's single group).
+    const bool allGroups = m_spec.numGroups <= 1 || m_spec.topKGroups >= m_spec.numGroups;
+    return m_spec.selection == ExpertSelection::TopK || allGroups;
+}
+
+std::pair<at::Tensor, at::Tensor> Router::addNormAndRoute(const at::Tensor& x, const at::Tensor& delta,
+    const at::Tensor& normWeight, double eps, RoutingDecision& decision) const
+{
+    if (fusedSelection() && fusedAddNormRouterApplies(x, delta, normWeight, m_weight, m_spec.topK))
+        return fusedAddNormRouter(x, delta, normWeight, eps, m_weight,
+            m_spec.selection == ExpertSelection::NoAuxTopKGroups ? m_bias : at::Tensor(), m_spec.topK,
+            m_spec.scoring == RouterScoring::Sigmoid, m_spec.normalizeTopK, m_spec.routedScalingFactor, decision);
+    auto sumAndNorm = addRmsNorm(x, delta, normWeight, eps);
+    decision = route(sumAndNorm.second);
+    return sumAndNorm;
+}
+
 RoutingDecision Router::route(const at::Tensor& x) const
 {
     const auto k = m_spec.topK;
-    // Group-limited selection with every group allowed is plain top-k (DeepSeek-V2-Lite's single group).
-    const bool allGroups = m_spec.numGroups <= 1 || m_spec.topKGroups >= m_spec.numGroups;
-    if ((m_spec.selection == ExpertSelection::TopK || allGroups) && fusedRouterApplies(x, m_weight, k))
+    if (fusedSelection() && fusedRouterApplies(x, m_weight, k))
         return fusedRouter(x, m_weight, m_spec.selection == ExpertSelection::NoAuxTopKGroups ? m_bias : at::Tensor(),
             k, m_spec.scoring == RouterScoring::Sigmoid, m_spec.normalizeTopK, m_spec.routedScalingFactor);
 

@@ -27,6 +27,10 @@ public:
     Router(const RouterSpec& spec, const std::string& gatePrefix, std::int64_t hidden, WeightSource& weights);
 
     RoutingDecision route(const at::Tensor& x) const; // x [T, hidden]
+    // route(rmsNorm(x + delta)) (normWeight [hidden], eps): returns (x + delta, the norm), the add and the norm done by
+    // the router's own kernel where that applies (a decode step on CUDA).
+    std::pair<at::Tensor, at::Tensor> addNormAndRoute(const at::Tensor& x, const at::Tensor& delta,
+        const at::Tensor& normWeight, double eps, RoutingDecision& decision) const;
 
     const RouterSpec& spec() const { return m_spec; }
     std::int64_t weightBytes() const;
@@ -34,6 +38,8 @@ public:
     at::Tensor& correctionBias() { return m_bias; }
 
 private:
+    bool fusedSelection() const; // the selection fusedRouter makes (plain top-k)
+
     RouterSpec m_spec;
     at::Tensor m_weight; // [experts, hidden] float32, or the model dtype where the family computes in it
     at::Tensor m_bias; // [experts] float32 (V3) or undefined

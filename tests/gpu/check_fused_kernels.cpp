@@ -236,6 +236,33 @@ void addNormCase(std::int64_t rows, std::int64_t d)
     report(what, normed, rmsNormUnfused(expectedSum, w, 1e-6), 2e-2);
 }
 
+// The residual add and RMSNorm before a router done by the router's logits kernel: bit for bit the add + norm kernel
+// followed by the router's kernels (sum, norm, logits, scores, ids, weights).
+void addNormRouterCase(const char* name, std::int64_t tokens, std::int64_t experts, std::int64_t k, std::int64_t hidden,
+    bool float32Weight, bool sigmoid, bool withBias, bool normalize, double scaling)
+{
+    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+    const auto x = at::randn({ tokens, hidden }, opts) * 3;
+    const auto delta = at::randn({ tokens, hidden }, opts);
+    const auto normWeight = at::rand({ hidden }, opts) + 0.5;
+    const auto w = (at::randn({ experts, hidden }, opts.dtype(at::kFloat)) * 0.05)
+                       .to(float32Weight ? at::kFloat : at::kBFloat16);
+    const auto bias = withBias ? at::randn({ experts }, opts.dtype(at::kFloat)) * 0.1 : at::Tensor();
+    const auto what = std::string("add + norm + router ") + name;
+    if (!applies(fusedAddNormRouterApplies(x, delta, normWeight, w, k), "fused add + norm + router", what.c_str()))
+        return;
+    RoutingDecision d;
+    const auto [sum, normed] = fusedAddNormRouter(x, delta, normWeight, 1e-6, w, bias, k, sigmoid, normalize, scaling, d);
+    const auto [expectedSum, expectedNormed] = fusedAddRmsNorm(x, delta, normWeight, 1e-6);
+    const auto expected = fusedRouter(expectedNormed, w, bias, k, sigmoid, normalize, scaling);
+    reportIdentical(what + ": sum", sum, expectedSum);
+    reportIdentical(what + ": norm", normed, expectedNormed);
+    reportIdentical(what + ": logits", d.logits, expected.logits);
+    reportIdentical(what + ": scores", d.scores, expected.scores);
+    reportIdentical(what + ": ids", d.ids, expected.ids);
+    reportIdentical(what + ": weights", d.weights, expected.weights);
+}
+
 // A decode step's MoE output added to the residual stream by the next norm's kernel (slot outputs combined in its
 // pass): bit for bit the combination kernel (+ the shared output) followed by the add + norm kernel, and float32
 // weights read as bf16 values give what weights converted to bf16 give.
@@ -667,6 +694,18 @@ int main()
     routerCase("DeepSeek-V2-Lite (softmax, f32 weights) T=1 E=64 k=6", 1, 64, 6, 2048, true, false, false, false, 1.0);
     routerCase("DeepSeek-V3 (sigmoid, bias, norm, x2.5) T=2 E=256 k=8", 2, 256, 8, 7168, true, true, true, true, 2.5);
     routerCase("Qwen2-MoE (60 experts) T=8 E=60 k=4", 8, 60, 4, 2048, true, false, false, false, 1.0);
+    addNormRouterCase("OLMoE T=1 E=64 k=8 H=2048 (bf16 weights)", 1, 64, 8, 2048, false, false, false, false, 1.0);
+    addNormRouterCase("Qwen3 T=3 E=128 k=8 H=2048 (normalised)", 3, 128, 8, 2048, true, false, false, true, 1.0);
+    addNormRouterCase("DeepSeek-V3 T=2 E=256 k=8 H=7168 (sigmoid, bias)", 2, 256, 8, 7168, true, true, true, true, 2.5);
+    addNormRouterCase("Mixtral T=8 E=8 k=2 H=4096", 8, 8, 2, 4096, true, false, false, true, 1.0);
+    {
+        const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+        const auto x = at::zeros({ 1, 320 }, opts); // the demo model: a row of 40 chunks, normalised by 64 threads
+        const bool declines = !fusedAddNormRouterApplies(x, x, at::ones({ 320 }, opts),
+            at::zeros({ 16, 320 }, opts.dtype(at::kFloat)), 2);
+        failures += declines ? 0 : 1;
+        std::printf("%-58s %s\n", "add + norm + router declines a row of 320", declines ? "ok" : "FAILED");
+    }
     normCase(2, 100); // not a multiple of 8: the scalar kernel
     normCase(1, 2048);
     normCase(4, 7168);
