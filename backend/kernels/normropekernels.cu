@@ -14,6 +14,23 @@ namespace moescope::kernels {
 using namespace device;
 
 namespace {
+// The end of a one-block-a-row norm: the scale from the row's sum of squares (each thread's share in `squares`,
+// added by blockSum), then row[i] = normalized8 of thread chunk c at i = (c * blockDim + thread) * 8. Every thread of
+// the block calls it.
+template <int kChunks>
+__device__ __forceinline__ void writeNormalizedRow(const uint4 (&chunk)[kChunks], const uint4 (&weights)[kChunks],
+    float squares, std::int64_t d, float eps, bf16* __restrict__ row)
+{
+    __shared__ float partial[32];
+    const float scale = rsqrtf(blockSum(squares, partial) / static_cast<float>(d) + eps);
+#pragma unroll
+    for (int c = 0; c < kChunks; ++c) {
+        const std::int64_t i = (static_cast<std::int64_t>(c) * blockDim.x + threadIdx.x) * 8;
+        if (i < d)
+            *reinterpret_cast<uint4*>(row + i) = normalized8(chunk[c], weights[c], scale);
+    }
+}
+
 // One block per row, rows of d = a multiple of 8 up to blockDim * 8 * kChunks: one pass over memory, 16-byte
 // loads and stores, the row kept in registers. With a residual, the row is bf16(x + residual), also written to
 // sum. The weights are loaded before the wait (no kernel writes them), so that only x and the residual wait.
@@ -42,15 +59,7 @@ __global__ void rmsNormVectorKernel(const bf16* __restrict__ x, const bf16* __re
         }
         sum = dot8(chunk[c], chunk[c], sum);
     }
-    __shared__ float partial[32];
-    const float scale = rsqrtf(blockSum(sum, partial) / static_cast<float>(d) + eps);
-#pragma unroll
-    for (int c = 0; c < kChunks; ++c) {
-        const std::int64_t i = (static_cast<std::int64_t>(c) * blockDim.x + threadIdx.x) * 8;
-        if (i >= d)
-            continue;
-        *reinterpret_cast<uint4*>(out + base + i) = normalized8(chunk[c], weights[c], scale);
-    }
+    writeNormalizedRow<kChunks>(chunk, weights, sum, d, eps, out + base);
 }
 
 // rmsNormVectorKernel with a residual made in the same pass from an MoE layer's slot outputs (SlotAddend): the sum
@@ -100,14 +109,7 @@ __global__ void combineAddRmsNormKernel(const bf16* __restrict__ x, SlotAddend a
         }
         sum = dot8(chunk[c], chunk[c], sum);
     }
-    __shared__ float partial[32];
-    const float scale = rsqrtf(blockSum(sum, partial) / static_cast<float>(d) + eps);
-#pragma unroll
-    for (int c = 0; c < kChunks; ++c) {
-        const std::int64_t i = (static_cast<std::int64_t>(c) * blockDim.x + threadIdx.x) * 8;
-        if (i < d)
-            *reinterpret_cast<uint4*>(out + base + i) = normalized8(chunk[c], weights[c], scale);
-    }
+    writeNormalizedRow<kChunks>(chunk, weights, sum, d, eps, out + base);
 }
 
 // 4 consecutive bf16 values (8-byte aligned) as floats, or with a residual bf16(x + residual), also written to sumOut
