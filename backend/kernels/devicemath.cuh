@@ -1,7 +1,7 @@
 #pragma once
-// Device helpers the decode kernels (kernels/*.cu) share: bf16 rounding, 16-byte dot products, warp sums, the
-// eager path's SiLU product and slot order, and the in-order combination of routed experts' outputs. Internal to
-// the kernels; only included by .cu files.
+// Device helpers the decode kernels (kernels/*.cu) share: bf16 rounding, 16-byte dot products, warp and block sums,
+// the decode RMSNorm's arithmetic, weight loads before a chained wait, the eager path's SiLU product and slot order,
+// and the in-order combination of routed experts' outputs. Internal to the kernels; only included by .cu files.
 
 #include "kernels/decodekernels.h"
 
