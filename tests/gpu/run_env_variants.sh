@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# GPU-machine comparison of the settings of one environment switch in one build and one machine start (cheaper than
+# two builds when the change under test has a switch): every fused kernel check, then batch-1 decode benches (setup_run.sh)
+# of each setting alternating, ROUNDS times; one A/B table of each setting against the first; Kineto summaries of
+# TRACE_MODEL's steps with the first and the last setting (chained launches off); and, as the switch must not change
+# results, greedy generation of every fixture family with the first and the last setting, which must agree.
+#   SWITCH=MOESCOPE_X VALUES="0 a b" [MODELS=...] [DTYPES=bf16] [ROUNDS=2] [TRACE_MODEL=qwen3-30b-a3b]
+#   device: bash tests/gpu/run_env_variants.sh   (carry .carry/include .carry/configs)
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/setup_run.sh"
+read -r -a values <<<"$VALUES"
+first=${values[0]}
+last=${values[${#values[@]}-1]}
+
+$build/tests/gpu/check_fused_kernels > "$out/fused_kernels.txt" 2>&1
+grep -E "FAIL|passed|failed" "$out/fused_kernels.txt" | head -20
+
+for cfg in ${MODELS:-olmoe-1b-7b deepseek-v2-lite qwen3-30b-a3b}; do
+    for q in ${DTYPES:-bf16}; do
+        for run in $(seq "${ROUNDS:-2}"); do
+            for v in "${values[@]}"; do
+                (export "$SWITCH=$v"; bench $cfg $q) | sed "s/^{/{\"setting\": \"$v\", /" | tee -a "$out/bench.jsonl"
+            done
+        done
+        echo "$cfg $q done at $(( $(date +%s) - t0 )) s"
+    done
+done
+for v in "${values[@]:1}"; do
+    echo "### $SWITCH=$first -> $v"
+    python3 tests/gpu/ab_table.py "$out/bench.jsonl" setting "$first" "$v"
+done | tee "$out/ab_tables.md"
+
+trace_model=${TRACE_MODEL:-qwen3-30b-a3b}
+for v in "$first" "$last"; do
+    (export "$SWITCH=$v" MOESCOPE_CHAINED_LAUNCH=0; bench $trace_model bf16 --profile /tmp/trace-env >/dev/null)
+    echo "== $trace_model bf16 $SWITCH=$v" >> "$out/trace_decode.txt"
+    python3 tests/gpu/trace_summary.py /tmp/trace-env.decode.json --top 16 >> "$out/trace_decode.txt"
+done
+
+ids=$(python3 -c "print(','.join(str(3 + (i * 37) % 150) for i in range(300)))")
+gen() { (export "$SWITCH=$1"; $cli generate --model tests/fixtures/models/$2 --ids "$ids" --max-new 40 --greedy \
+    --device cuda --dtype bf16 2>/dev/null | tr -d '\n'); }
+for m in olmoe qwen2_moe qwen3_moe mixtral deepseek_v2 deepseek_v3; do
+    a=$(gen "$first" $m)
+    b=$(gen "$last" $m)
+    [ -n "$a" ] && [ "$a" = "$b" ] && echo "$m: $SWITCH=$first and =$last generate the same tokens" ||
+        echo "$m: DIFFER ($first: ${a:0:120} / $last: ${b:0:120})"
+done | tee "$out/fixture_generation.txt"
+echo "all done: $(( $(date +%s) - t0 )) s"
