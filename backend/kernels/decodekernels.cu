@@ -49,51 +49,37 @@ __global__ void combineSlotsKernel(const bf16* __restrict__ y, const std::int64_
 }
 
 // One warp per (slot, intermediate row j): gate row j and up row j of the slot's expert (gate + e * expertStride,
-// up + e * expertStride). ids null: one dense MLP (expert 0) and a slot per token (k = 1). down not null: the blocks
-// of a slot then ask L2 for its expert's down rows (down + e * hidden * inter), their share each, once their own rows
-// are read, so that DRAM streams on while the kernel drains and the down kernel reads from L2.
+// up + e * expertStride). ids null: one dense MLP (expert 0) and a slot per token (k = 1).
 __global__ void gateUpSiluKernel(const bf16* __restrict__ x, const bf16* __restrict__ gate, const bf16* __restrict__ up,
     std::int64_t expertStride, const std::int64_t* __restrict__ ids, int k, std::int64_t hidden, std::int64_t inter,
-    bf16* __restrict__ h, const bf16* __restrict__ down)
+    bf16* __restrict__ h)
 {
     awaitPreviousKernel();
     const std::int64_t slot = blockIdx.y;
     const std::int64_t j = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
     const int lane = threadIdx.x % 32;
-    const std::int64_t expert = ids ? ids[slot] : 0;
-    if (j < inter) {
-        const std::int64_t offset = expert * expertStride + j * hidden;
-        const float2 gu = dotTwoRows(gate + offset, up + offset, x + (slot / k) * hidden, hidden, lane);
-        if (lane == 0)
-            h[slot * inter + j] = siluProduct(gu.x, gu.y);
-    }
-    if (down) {
-        L2Prefetch rows;
-        rows.data[0] = down + expert * hidden * inter;
-        rows.bytes[0] = hidden * inter * static_cast<std::int64_t>(sizeof(bf16));
-        rows.count = 1;
-        prefetchToL2(rows, blockIdx.x, gridDim.x);
-    }
+    if (j >= inter)
+        return;
+    const std::int64_t offset = (ids ? ids[slot] : 0) * expertStride + j * hidden;
+    const float2 gu = dotTwoRows(gate + offset, up + offset, x + (slot / k) * hidden, hidden, lane);
+    if (lane == 0)
+        h[slot * inter + j] = siluProduct(gu.x, gu.y);
 }
 
 // One warp per (slot, output row): y [S, H] = bf16(down_e h[s]), each row of each chosen expert read once. (One
-// warp per slot and row, as gate/up: a warp per output row over all k slots left too few warps in flight.) The blocks
-// ask L2 for `after` once their rows are read.
+// warp per slot and row, as gate/up: a warp per output row over all k slots left too few warps in flight.)
 __global__ void downSlotKernel(const bf16* __restrict__ h, const bf16* __restrict__ down,
-    const std::int64_t* __restrict__ ids, std::int64_t hidden, std::int64_t inter, bf16* __restrict__ y,
-    L2Prefetch after)
+    const std::int64_t* __restrict__ ids, std::int64_t hidden, std::int64_t inter, bf16* __restrict__ y)
 {
     awaitPreviousKernel();
     const std::int64_t slot = blockIdx.y;
     const std::int64_t row = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
     const int lane = threadIdx.x % 32;
-    if (row < hidden) {
-        const float dot = dotRow(down + (ids[slot] * hidden + row) * inter, h + slot * inter, inter, lane);
-        if (lane == 0)
-            y[slot * hidden + row] = __float2bfloat16(dot);
-    }
-    prefetchToL2(after, static_cast<std::int64_t>(blockIdx.y) * gridDim.x + blockIdx.x,
-        static_cast<std::int64_t>(gridDim.x) * gridDim.y);
+    if (row >= hidden)
+        return;
+    const float dot = dotRow(down + (ids[slot] * hidden + row) * inter, h + slot * inter, inter, lane);
+    if (lane == 0)
+        y[slot * hidden + row] = __float2bfloat16(dot);
 }
 
 // Slots grouped by expert (one block): starts [E + 1] (expert e's slots at slotList[starts[e] .. starts[e + 1])) and
@@ -276,7 +262,7 @@ template <int kTokens> __global__ void gemvKernel(const bf16* __restrict__ x, Ge
 
 void launchMoeDecode(const bf16* x, const bf16* gateUp, const bf16* down, const std::int64_t* ids,
     std::int64_t tokens, int k, std::int64_t experts, std::int64_t hidden, std::int64_t intermediate, int* grouping,
-    bf16* h, bf16* y, cudaStream_t stream, bool prefetchDown, const L2Prefetch& afterExperts)
+    bf16* h, bf16* y, cudaStream_t stream)
 {
     const dim3 block(32 * kWarpsPerBlock);
     const auto gateUpBlocks = static_cast<unsigned>((intermediate + kWarpsPerBlock - 1) / kWarpsPerBlock);
@@ -293,10 +279,8 @@ void launchMoeDecode(const bf16* x, const bf16* gateUp, const bf16* down, const 
             intermediate, y);
     } else {
         launchChained(gateUpSiluKernel, dim3(gateUpBlocks, slots), block, 0, stream, x, gateUp,
-            gateUp + intermediate * hidden, 2 * intermediate * hidden, ids, k, hidden, intermediate, h,
-            prefetchDown ? down : nullptr);
-        launchChained(downSlotKernel, dim3(downBlocks, slots), block, 0, stream, h, down, ids, hidden, intermediate, y,
-            afterExperts);
+            gateUp + intermediate * hidden, 2 * intermediate * hidden, ids, k, hidden, intermediate, h);
+        launchChained(downSlotKernel, dim3(downBlocks, slots), block, 0, stream, h, down, ids, hidden, intermediate, y);
     }
 }
 
@@ -333,8 +317,7 @@ void launchGatedGemv(const bf16* x, const bf16* gate, const bf16* up, std::int64
 {
     const auto blocks = static_cast<unsigned>((intermediate + kWarpsPerBlock - 1) / kWarpsPerBlock);
     launchChained(gateUpSiluKernel, dim3(blocks, static_cast<unsigned>(tokens)), 32 * kWarpsPerBlock, 0, stream, x,
-        gate, up, std::int64_t { 0 }, static_cast<const std::int64_t*>(nullptr), 1, hidden, intermediate, h,
-        static_cast<const bf16*>(nullptr));
+        gate, up, std::int64_t { 0 }, static_cast<const std::int64_t*>(nullptr), 1, hidden, intermediate, h);
 }
 
 namespace device {

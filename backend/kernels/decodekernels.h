@@ -22,30 +22,17 @@ struct SlotWeights {
     bool roundToBf16 = false;
 };
 
-// Weights a decode kernel asks the L2 cache to fetch from DRAM while it runs, for a kernel after it: up to
-// kMaxPrefetchRanges byte ranges (16-byte aligned; a tail under 16 bytes is left). A step's small kernels (attention,
-// the router) and the tails of its large ones leave DRAM idle; the projection after them then finds its weights in
-// L2. Only a hint: nothing waits for it, and results do not depend on it.
-constexpr int kMaxPrefetchRanges = 3;
-struct L2Prefetch {
-    const void* data[kMaxPrefetchRanges] = {};
-    std::int64_t bytes[kMaxPrefetchRanges] = {};
-    int count = 0;
-};
-
 // Routed experts of T tokens with k experts each (S = T * k slots, ids [S] in the router's order):
 //   h[s] = silu(gate_e x_t) * (up_e x_t)          gateUp [E, 2I, H] (gate rows first), h [S, I]
 //   y[s] = bf16(down_e h[s])                        y [S, H]
-// down [E, H, I]; h is scratch. One token (grouping null): the gate/up kernel asks L2 for each chosen expert's down
-// rows (prefetchDown), the down kernel for afterExperts (e.g. the next layer's first projections). launchCombineSlots then forms the tokens' weighted sums (or launchCombineAddRmsNorm
+// down [E, H, I]; h is scratch. launchCombineSlots then forms the tokens' weighted sums (or launchCombineAddRmsNorm
 // in the next norm's pass). grouping null: one warp per (slot, row), each slot reading its expert's rows (one token).
 // grouping [E + 1 + S] int32 scratch: the slots are first grouped by expert, then one warp per (expert, row) reads the
 // row once for all the slots that chose the expert (several tokens sharing experts: batched decode). Both give the
 // same values.
 void launchMoeDecode(const __nv_bfloat16* x, const __nv_bfloat16* gateUp, const __nv_bfloat16* down,
     const std::int64_t* ids, std::int64_t tokens, int k, std::int64_t experts, std::int64_t hidden,
-    std::int64_t intermediate, int* grouping, __nv_bfloat16* h, __nv_bfloat16* y, cudaStream_t stream,
-    bool prefetchDown = false, const L2Prefetch& afterExperts = {});
+    std::int64_t intermediate, int* grouping, __nv_bfloat16* h, __nv_bfloat16* y, cudaStream_t stream);
 
 // out[t] [T, H] = the sum over token t's slots (ids [T, k]) in ascending expert id of bf16(y[s] * weight[s]), with a
 // bf16 rounding after each addition (the eager path's order): the routed experts' output from their slot outputs
@@ -288,9 +275,8 @@ struct MlaDecodeScratch {
     float* sums = nullptr;
     float* stats = nullptr;
 };
-// The chunk kernel's blocks ask L2 for `after` (the output projection's weights) while the cache streams in.
-void launchMlaDecode(const MlaDecodeInputs& in, const MlaDecodeScratch& scratch, __nv_bfloat16* out,
-    cudaStream_t stream, const L2Prefetch& after = {});
+void launchMlaDecode(
+    const MlaDecodeInputs& in, const MlaDecodeScratch& scratch, __nv_bfloat16* out, cudaStream_t stream);
 
 // Attention of one sequence's GQA decode step (one token) over its key/value cache:
 //   o[h] = softmax_k(q[h] . K[k, h / G] * scale) . V[k, h / G]   for keys k < span with k <= position
@@ -322,8 +308,6 @@ struct GqaDecodeLayout {
 };
 GqaDecodeLayout gqaDecodeLayout(const GqaDecodeInputs& in);
 // Scratch: sums [chunks, heads, D] and stats [chunks, heads, 2] (largest score, sum of exp-weights) float32.
-// The chunk kernel's blocks ask L2 for `after` (the output projection's weights) while the cache streams in.
-void launchGqaDecode(const GqaDecodeInputs& in, float* sums, float* stats, __nv_bfloat16* out, cudaStream_t stream,
-    const L2Prefetch& after = {});
+void launchGqaDecode(const GqaDecodeInputs& in, float* sums, float* stats, __nv_bfloat16* out, cudaStream_t stream);
 
 } // namespace moescope::kernels

@@ -228,26 +228,6 @@ __device__ __forceinline__ void dotRowFromEarly(const uint4 (&early)[kEarlyPiece
     }
 }
 
-// This block's share (part `part` of `parts` blocks) of p's prefetches: 4 KB pieces spread over all the parts'
-// threads, one bulk prefetch instruction each (sm_90 and later; a no-op before).
-__device__ __forceinline__ void prefetchToL2(const L2Prefetch& p, std::int64_t part, std::int64_t parts)
-{
-#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
-    constexpr std::int64_t kPiece = 4096;
-    const std::int64_t lanes = parts * blockDim.x;
-    const std::int64_t lane = part * blockDim.x + threadIdx.x;
-#pragma unroll
-    for (int r = 0; r < kMaxPrefetchRanges; ++r) { // unrolled: p stays in the parameter space, not local memory
-        const std::int64_t bytes = r < p.count ? p.bytes[r] & ~std::int64_t { 15 } : 0;
-        const char* base = static_cast<const char*>(p.data[r]);
-        for (std::int64_t i = lane * kPiece; i < bytes; i += lanes * kPiece) {
-            const auto size = static_cast<unsigned>(min(kPiece, bytes - i));
-            asm volatile("cp.async.bulk.prefetch.L2.global [%0], %1;" ::"l"(base + i), "r"(size) : "memory");
-        }
-    }
-#endif
-}
-
 // Products of 8 dequantized values with 8 bf16 inputs.
 __device__ __forceinline__ float dotDequant8(const float* w, const uint4& xv, float acc)
 {

@@ -72,7 +72,7 @@ template <int K> __device__ __forceinline__ float reduceScatter(float (&s)[K], i
 // sums [chunks, heads, D] and stats [chunks, heads, 2] (largest score, sum of exp-weights) of the block's query heads
 // over its chunk. Chunks without visible keys write stats (-inf, 0) and no sums.
 template <int D, int G> __global__ void __launch_bounds__(kThreads) gqaChunkKernel(
-    GqaDecodeInputs in, float* __restrict__ sums, float* __restrict__ stats, L2Prefetch after)
+    GqaDecodeInputs in, float* __restrict__ sums, float* __restrict__ stats)
 {
     using Shape = ChunkShape<D>;
     constexpr int K = Shape::kKeysPerThread;
@@ -104,8 +104,6 @@ template <int D, int G> __global__ void __launch_bounds__(kThreads) gqaChunkKern
         v[i] = early(keyOf(i)) ? __ldg(word(in.values, i)) : make_uint4(0, 0, 0, 0);
     }
 
-    prefetchToL2(after, (static_cast<std::int64_t>(blockIdx.z) * gridDim.y + blockIdx.y) * gridDim.x + blockIdx.x,
-        static_cast<std::int64_t>(gridDim.x) * gridDim.y * gridDim.z);
     awaitPreviousKernel();
     const std::int64_t statsRow = static_cast<std::int64_t>(blockIdx.x) * in.heads + firstHead;
     if (lo >= hi) {
@@ -283,23 +281,23 @@ __global__ void __launch_bounds__(kThreads) gqaCombineKernel(
 }
 
 template <int D, int G> void launchChunks(const GqaDecodeInputs& in, dim3 grid, float* sums, float* stats,
-    const L2Prefetch& after, cudaStream_t stream)
+    cudaStream_t stream)
 {
-    launchChained(gqaChunkKernel<D, G>, grid, kThreads, 0, stream, in, sums, stats, after);
+    launchChained(gqaChunkKernel<D, G>, grid, kThreads, 0, stream, in, sums, stats);
 }
 
 template <int D> void launchChunksOfDim(const GqaDecodeInputs& in, int headsPerBlock, dim3 grid, float* sums,
-    float* stats, const L2Prefetch& after, cudaStream_t stream)
+    float* stats, cudaStream_t stream)
 {
     switch (headsPerBlock) {
     case 1:
-        return launchChunks<D, 1>(in, grid, sums, stats, after, stream);
+        return launchChunks<D, 1>(in, grid, sums, stats, stream);
     case 2:
-        return launchChunks<D, 2>(in, grid, sums, stats, after, stream);
+        return launchChunks<D, 2>(in, grid, sums, stats, stream);
     case 4:
-        return launchChunks<D, 4>(in, grid, sums, stats, after, stream);
+        return launchChunks<D, 4>(in, grid, sums, stats, stream);
     default:
-        return launchChunks<D, 8>(in, grid, sums, stats, after, stream);
+        return launchChunks<D, 8>(in, grid, sums, stats, stream);
     }
 }
 } // namespace
@@ -330,24 +328,23 @@ GqaDecodeLayout gqaDecodeLayout(const GqaDecodeInputs& in)
     return layout;
 }
 
-void launchGqaDecode(
-    const GqaDecodeInputs& in, float* sums, float* stats, bf16* out, cudaStream_t stream, const L2Prefetch& after)
+void launchGqaDecode(const GqaDecodeInputs& in, float* sums, float* stats, bf16* out, cudaStream_t stream)
 {
     const GqaDecodeLayout layout = gqaDecodeLayout(in);
     const dim3 grid(static_cast<unsigned>(layout.chunks), static_cast<unsigned>(in.kvHeads),
         static_cast<unsigned>(layout.headGroups));
     switch (in.headDim) {
     case 16:
-        launchChunksOfDim<16>(in, layout.headsPerBlock, grid, sums, stats, after, stream);
+        launchChunksOfDim<16>(in, layout.headsPerBlock, grid, sums, stats, stream);
         break;
     case 32:
-        launchChunksOfDim<32>(in, layout.headsPerBlock, grid, sums, stats, after, stream);
+        launchChunksOfDim<32>(in, layout.headsPerBlock, grid, sums, stats, stream);
         break;
     case 64:
-        launchChunksOfDim<64>(in, layout.headsPerBlock, grid, sums, stats, after, stream);
+        launchChunksOfDim<64>(in, layout.headsPerBlock, grid, sums, stats, stream);
         break;
     default:
-        launchChunksOfDim<128>(in, layout.headsPerBlock, grid, sums, stats, after, stream);
+        launchChunksOfDim<128>(in, layout.headsPerBlock, grid, sums, stats, stream);
         break;
     }
     launchChained(gqaCombineKernel, static_cast<unsigned>(in.heads), kThreads, 0, stream, in,

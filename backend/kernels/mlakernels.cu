@@ -161,8 +161,7 @@ __device__ __forceinline__ void loadMatrices(std::uint32_t (&r)[4], const bf16* 
 // warp per two rows for the online softmax, whose exp-weights, rounded to bf16 as the eager path's probabilities
 // are, multiply the tile's latent rows with each warp on c / 8 of the columns.
 __global__ void __launch_bounds__(kAttentionThreads) mlaChunkKernel(MlaDecodeInputs in,
-    const bf16* __restrict__ qLatent, int keysPerChunk, float* __restrict__ sums, float* __restrict__ stats,
-    L2Prefetch after)
+    const bf16* __restrict__ qLatent, int keysPerChunk, float* __restrict__ sums, float* __restrict__ stats)
 {
     extern __shared__ uint4 sharedRaw[];
     const int c = in.latentDim, d = in.latentDim + in.rope, pitch = mlaRowPitch(d);
@@ -201,8 +200,6 @@ __global__ void __launch_bounds__(kAttentionThreads) mlaChunkKernel(MlaDecodeInp
     };
     if (first < end)
         loadTile(first);
-    prefetchToL2(after, static_cast<std::int64_t>(blockIdx.y) * gridDim.x + blockIdx.x,
-        static_cast<std::int64_t>(gridDim.x) * gridDim.y);
     awaitPreviousKernel();
     {
         RowStage<kRowsPerBlock, kAttentionThreads> queryStage;
@@ -462,8 +459,7 @@ MlaDecodeLayout mlaDecodeLayout(const MlaDecodeInputs& in)
     return layout;
 }
 
-void launchMlaDecode(const MlaDecodeInputs& in, const MlaDecodeScratch& scratch, bf16* out, cudaStream_t stream,
-    const L2Prefetch& after)
+void launchMlaDecode(const MlaDecodeInputs& in, const MlaDecodeScratch& scratch, bf16* out, cudaStream_t stream)
 {
     const MlaDecodeLayout layout = mlaDecodeLayout(in);
     launchChained(mlaAbsorbQueryKernel,
@@ -479,7 +475,7 @@ void launchMlaDecode(const MlaDecodeInputs& in, const MlaDecodeScratch& scratch,
     (void)sharedLimitRaised; // a failure shows as the launch's error
     launchChained(mlaChunkKernel,
         dim3(static_cast<unsigned>(layout.chunks), static_cast<unsigned>(layout.rowGroups)), kAttentionThreads, shared,
-        stream, in, static_cast<const bf16*>(scratch.qLatent), layout.keysPerChunk, scratch.sums, scratch.stats, after);
+        stream, in, static_cast<const bf16*>(scratch.qLatent), layout.keysPerChunk, scratch.sums, scratch.stats);
     launchChained(mlaCombineValuesKernel,
         dim3(static_cast<unsigned>(in.heads),
             static_cast<unsigned>((in.valueDim + kValueRowsPerBlock - 1) / kValueRowsPerBlock)),

@@ -101,8 +101,7 @@ at::Tensor GqaAttention::forward(const at::Tensor& x, int layer, const Attention
             return at::Tensor();
         const auto keys = cacheK.narrow(0, 0, ctx.keySpan), values = cacheV.narrow(0, 0, ctx.keySpan);
         return m_o(fusedGqaDecodeApplies(rotated, keys, values)
-                ? fusedGqaDecode(
-                    rotated, keys, values, ctx.stepPositions, m_spec.slidingWindow, scale, { m_o.bulkTensor() })
+                ? fusedGqaDecode(rotated, keys, values, ctx.stepPositions, m_spec.slidingWindow, scale)
                 : sdpa(rotated, keys, values, ctx, m_spec.slidingWindow, scale));
     };
     if (recordedStep && m_spec.qkNorm != QkNormKind::None && m_spec.clipQkv <= 0) {
@@ -208,8 +207,8 @@ at::Tensor MlaAttention::forward(const at::Tensor& x, int layer, const Attention
     const bool absorb = ctx.slots || (ctx.batch == 1 && tokens * 4 < latent.size(0));
     if (absorb && !ctx.slots && ctx.stepPositions.defined() && m_kvBHeads.defined()
         && fusedMlaDecodeApplies(qNope, qPe, m_kvBHeads, m_spec.vHeadDim, latent, kPe)) // a recorded step on CUDA
-        return m_o(fusedMlaDecode(qNope, qPe, m_kvBHeads, m_spec.vHeadDim, latent, kPe, ctx.stepPositions,
-            m_spec.softmaxScale, { m_o.bulkTensor() }));
+        return m_o(fusedMlaDecode(
+            qNope, qPe, m_kvBHeads, m_spec.vHeadDim, latent, kPe, ctx.stepPositions, m_spec.softmaxScale));
     const auto out
         = absorb ? attendAbsorbed(qNope, qPe, latent, kPe, ctx) : attendExpanded(qNope, qPe, latent, kPe, ctx);
     return m_o(out); // [T, hidden]
@@ -261,16 +260,6 @@ at::Tensor MlaAttention::attendAbsorbed(const at::Tensor& qNope, const at::Tenso
     const auto outLatent = at::bmm(probs, seqLatent).view({ b, heads, tokens, -1 }); // [B, H, T, c]
     const auto out = at::matmul(outLatent, wUv.transpose(1, 2)); // [B, H, T, v]
     return out.transpose(1, 2).reshape({ b * tokens, -1 }); // [B*T, H * v]
-}
-
-std::vector<at::Tensor> GqaAttention::inputWeights() const
-{
-    return { m_q.bulkTensor(), m_k.bulkTensor(), m_v.bulkTensor() };
-}
-
-std::vector<at::Tensor> MlaAttention::inputWeights() const
-{
-    return { (m_spec.qLoraRank > 0 ? m_qA : m_q).bulkTensor(), m_kvA.bulkTensor() };
 }
 
 std::int64_t MlaAttention::weightBytes() const

@@ -14,7 +14,6 @@
 #include <ATen/ATen.h>
 
 #include <string>
-#include <vector>
 
 namespace moescope {
 
@@ -48,8 +47,6 @@ public:
     // x: [T, hidden] -> [T, hidden]
     virtual at::Tensor forward(const at::Tensor& x, int layer, const AttentionContext& ctx) const = 0;
     virtual std::int64_t weightBytes() const = 0;
-    // The bulk of the projections a step starts with (Linear::bulkTensor), for the layer before to fetch ahead.
-    virtual std::vector<at::Tensor> inputWeights() const = 0;
 };
 
 class GqaAttention final : public Attention {
@@ -57,7 +54,6 @@ public:
     GqaAttention(const ModelSpec& spec, const std::string& prefix, WeightSource& weights, const Rope& rope);
     at::Tensor forward(const at::Tensor& x, int layer, const AttentionContext& ctx) const override;
     std::int64_t weightBytes() const override;
-    std::vector<at::Tensor> inputWeights() const override;
 
 private:
     const AttentionSpec m_spec;
@@ -72,7 +68,6 @@ public:
     MlaAttention(const ModelSpec& spec, const std::string& prefix, WeightSource& weights, const Rope& rope);
     at::Tensor forward(const at::Tensor& x, int layer, const AttentionContext& ctx) const override;
     std::int64_t weightBytes() const override;
-    std::vector<at::Tensor> inputWeights() const override;
 
 private:
     at::Tensor attendExpanded(const at::Tensor& qNope, const at::Tensor& qPe, const at::Tensor& latent,

@@ -33,7 +33,7 @@ ResidualStream DecoderLayer::forward(const ResidualStream& in, const AttentionCo
     const auto attention = m_attention->forward(input, m_index, ctx);
     if (m_moe) {
         auto [h, out] = m_moe->forwardAfterAdd(x, attention, m_postAttentionNorm, m_eps, m_index, ctx.start, observer,
-            decision, m_weightsAfter);
+            decision);
         return { std::move(h), std::move(out) };
     }
     auto [h, normed] = addRmsNorm(x, attention, m_postAttentionNorm, m_eps);

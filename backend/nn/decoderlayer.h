@@ -7,7 +7,6 @@
 #include "nn/moeblock.h"
 
 #include <memory>
-#include <vector>
 
 namespace moescope {
 
@@ -33,10 +32,6 @@ public:
     MoeBlock* moe() { return m_moe.get(); }
     const MoeBlock* moe() const { return m_moe.get(); }
     std::int64_t weightBytes() const;
-    // The bulk of the projections the layer starts with, and those of the layer after it (which this layer's last
-    // kernels ask L2 to fetch ahead).
-    std::vector<at::Tensor> inputWeights() const { return m_attention->inputWeights(); }
-    void setWeightsAfter(std::vector<at::Tensor> weights) { m_weightsAfter = std::move(weights); }
 
 private:
     int m_index;
@@ -45,7 +40,6 @@ private:
     std::unique_ptr<Attention> m_attention;
     DenseMlp m_mlp;
     std::unique_ptr<MoeBlock> m_moe;
-    std::vector<at::Tensor> m_weightsAfter;
 };
 
 } // namespace moescope

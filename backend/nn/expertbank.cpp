@@ -110,10 +110,10 @@ at::Tensor DenseExpertBank::forward(const at::Tensor& x, const at::Tensor& ids, 
     return combineWeightedSlots(x, a, y, ids, weights); // [T, H]
 }
 
-at::Tensor DenseExpertBank::decodeSlotOutputs(const at::Tensor& x, const at::Tensor& ids, const WeightsAhead& after) const
+at::Tensor DenseExpertBank::decodeSlotOutputs(const at::Tensor& x, const at::Tensor& ids) const
 {
     if (fusedMoeDecodeApplies(x, ids.size(1), m_gateUp, m_down))
-        return fusedMoeDecodeSlots(x, ids, m_gateUp, m_down, after); // [T*k, H]
+        return fusedMoeDecodeSlots(x, ids, m_gateUp, m_down); // [T*k, H]
     return {};
 }
 

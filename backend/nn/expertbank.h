@@ -6,8 +6,6 @@
 #include <cstdint>
 #include <ATen/ATen.h>
 
-#include "nn/fuseddecode.h"
-
 #include <memory>
 #include <string>
 
@@ -25,12 +23,7 @@ public:
     // A decode step's unweighted slot outputs [T * k, hidden] (slot = token * k + choice) from the bank's fused decode
     // kernels, whose weighted sum the caller leaves to the next norm (nn/fuseddecode.h); undefined where those
     // kernels do not apply (the caller takes forward()). Banks that observe forward() (calibration) keep this default.
-    // `after`: weights the kernels may ask L2 to fetch for what follows (nn/fuseddecode.h).
-    virtual at::Tensor decodeSlotOutputs(
-        const at::Tensor& /*x*/, const at::Tensor& /*ids*/, const WeightsAhead& /*after*/ = {}) const
-    {
-        return {};
-    }
+    virtual at::Tensor decodeSlotOutputs(const at::Tensor& /*x*/, const at::Tensor& /*ids*/) const { return {}; }
     virtual std::int64_t weightBytes() const = 0;
     virtual std::int64_t numExperts() const = 0;
 };
@@ -44,7 +37,7 @@ public:
         std::int64_t experts, std::int64_t hidden, std::int64_t intermediate, WeightSource& weights);
 
     at::Tensor forward(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights) const override;
-    at::Tensor decodeSlotOutputs(const at::Tensor& x, const at::Tensor& ids, const WeightsAhead& after) const override;
+    at::Tensor decodeSlotOutputs(const at::Tensor& x, const at::Tensor& ids) const override;
     std::int64_t weightBytes() const override { return m_gateUp.nbytes() + m_down.nbytes(); }
     std::int64_t numExperts() const override { return m_gateUp.size(0); }
     const at::Tensor& gateUp() const { return m_gateUp; }

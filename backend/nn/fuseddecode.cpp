@@ -11,9 +11,6 @@
 #include <c10/cuda/CUDAException.h>
 
 #include <ATen/autocast_mode.h>
-
-#include <cstdlib>
-#include <string>
 #endif
 
 namespace moescope {
@@ -23,33 +20,6 @@ using namespace kernelinputs;
 
 namespace {
     constexpr std::int64_t kMaxNormRows = 128; // decode: a few tokens' hidden states or their heads
-
-    // Which prefetches run: all unless MOESCOPE_L2_PREFETCH is 0, or a comma list of "o" (the output projection
-    // during attention), "down" (the experts' down rows during gate/up) and "next" (the next layer's first
-    // projections during the down projection).
-    bool l2PrefetchOn(const std::string& kind)
-    {
-        static const std::string chosen = [] {
-            const char* v = std::getenv("MOESCOPE_L2_PREFETCH");
-            return std::string(v ? v : "o,down,next");
-        }();
-        return ("," + chosen + ",").find("," + kind + ",") != std::string::npos;
-    }
-
-    kernels::L2Prefetch l2PrefetchOf(const WeightsAhead& weights, const std::string& kind)
-    {
-        kernels::L2Prefetch p;
-        if (!l2PrefetchOn(kind))
-            return p;
-        for (const auto& w : weights) {
-            if (!w.defined() || !w.is_cuda() || !aligned16(w) || p.count == kernels::kMaxPrefetchRanges)
-                continue;
-            p.data[p.count] = w.data_ptr();
-            p.bytes[p.count] = static_cast<std::int64_t>(w.nbytes());
-            ++p.count;
-        }
-        return p;
-    }
 } // namespace
 
 bool fusedMoeDecodeApplies(const at::Tensor& x, std::int64_t k, const at::Tensor& gateUp, const at::Tensor& down)
@@ -65,7 +35,7 @@ bool fusedMoeDecodeApplies(const at::Tensor& x, std::int64_t k, const at::Tensor
 }
 
 at::Tensor fusedMoeDecodeSlots(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& gateUp,
-    const at::Tensor& down, const WeightsAhead& after)
+    const at::Tensor& down)
 {
     const auto tokens = x.size(0);
     const auto k = ids.size(1);
@@ -79,7 +49,7 @@ at::Tensor fusedMoeDecodeSlots(const at::Tensor& x, const at::Tensor& ids, const
     const auto grouping = grouped ? at::empty({ experts + 1 + tokens * k }, x.options().dtype(at::kInt)) : at::Tensor();
     kernels::launchMoeDecode(bf16Data(x), bf16Data(gateUp), bf16Data(down), slotIds.data_ptr<std::int64_t>(), tokens,
         static_cast<int>(k), experts, hidden, inter, grouped ? grouping.data_ptr<int>() : nullptr, bf16Data(h),
-        bf16Data(y), streamOf(x), l2PrefetchOn("down"), l2PrefetchOf(after, "next"));
+        bf16Data(y), streamOf(x));
     C10_CUDA_KERNEL_LAUNCH_CHECK();
     return y;
 }
@@ -477,8 +447,7 @@ bool fusedMlaDecodeApplies(const at::Tensor& qNope, const at::Tensor& qPe, const
 }
 
 at::Tensor fusedMlaDecode(const at::Tensor& qNope, const at::Tensor& qPe, const at::Tensor& kvBHeads,
-    std::int64_t valueDim, const at::Tensor& latent, const at::Tensor& kPe, const at::Tensor& positions, double scale,
-    const WeightsAhead& after)
+    std::int64_t valueDim, const at::Tensor& latent, const at::Tensor& kPe, const at::Tensor& positions, double scale)
 {
     kernels::MlaDecodeInputs in;
     in.qNope = bf16Data(qNope);
@@ -505,7 +474,7 @@ at::Tensor fusedMlaDecode(const at::Tensor& qNope, const at::Tensor& qPe, const 
     auto stats = at::empty({ layout.chunks, queryRows, 2 }, qNope.options().dtype(at::kFloat));
     auto out = at::empty({ qNope.size(0), qNope.size(1) * valueDim }, qNope.options());
     kernels::launchMlaDecode(in, { bf16Data(qLatent), sums.data_ptr<float>(), stats.data_ptr<float>() },
-        bf16Data(out), streamOf(qNope), l2PrefetchOf(after, "o"));
+        bf16Data(out), streamOf(qNope));
     C10_CUDA_KERNEL_LAUNCH_CHECK();
     return out;
 }
@@ -524,7 +493,7 @@ bool fusedGqaDecodeApplies(const at::Tensor& q, const at::Tensor& keys, const at
 }
 
 at::Tensor fusedGqaDecode(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values,
-    const at::Tensor& positions, int window, double scale, const WeightsAhead& after)
+    const at::Tensor& positions, int window, double scale)
 {
     kernels::GqaDecodeInputs in;
     in.q = bf16Data(q);
@@ -542,8 +511,7 @@ at::Tensor fusedGqaDecode(const at::Tensor& q, const at::Tensor& keys, const at:
     auto sums = at::empty({ layout.chunks, q.size(1), q.size(2) }, q.options().dtype(at::kFloat));
     auto stats = at::empty({ layout.chunks, q.size(1), 2 }, q.options().dtype(at::kFloat));
     auto out = at::empty({ 1, q.size(1) * q.size(2) }, q.options());
-    kernels::launchGqaDecode(in, sums.data_ptr<float>(), stats.data_ptr<float>(), bf16Data(out), streamOf(q),
-        l2PrefetchOf(after, "o"));
+    kernels::launchGqaDecode(in, sums.data_ptr<float>(), stats.data_ptr<float>(), bf16Data(out), streamOf(q));
     C10_CUDA_KERNEL_LAUNCH_CHECK();
     return out;
 }
@@ -565,8 +533,7 @@ std::vector<at::Tensor> fusedGemvs(const at::Tensor&, const std::vector<at::Tens
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }
-at::Tensor fusedMoeDecodeSlots(
-    const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&, const WeightsAhead&)
+at::Tensor fusedMoeDecodeSlots(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&)
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }
@@ -639,13 +606,12 @@ bool fusedMlaDecodeApplies(const at::Tensor&, const at::Tensor&, const at::Tenso
     return false;
 }
 at::Tensor fusedMlaDecode(const at::Tensor&, const at::Tensor&, const at::Tensor&, std::int64_t, const at::Tensor&,
-    const at::Tensor&, const at::Tensor&, double, const WeightsAhead&)
+    const at::Tensor&, const at::Tensor&, double)
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }
 bool fusedGqaDecodeApplies(const at::Tensor&, const at::Tensor&, const at::Tensor&) { return false; }
-at::Tensor fusedGqaDecode(
-    const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&, int, double, const WeightsAhead&)
+at::Tensor fusedGqaDecode(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&, int, double)
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }

@@ -28,20 +28,14 @@ struct ExpertSlotOutputs {
     bool defined() const { return y.defined(); }
 };
 
-// Weights a decode kernel asks the GPU's L2 cache to fetch while it runs, for the products after it (up to three
-// tensors, e.g. the next layer's q, k and v; kernels::L2Prefetch). Only a hint: results never depend on it.
-// MOESCOPE_L2_PREFETCH=0 turns it off (to measure the difference).
-using WeightsAhead = std::vector<at::Tensor>;
-
 // x [T, H] bf16 on CUDA with T small, k experts per token, gateUp [E, 2I, H] and down [E, H, I] bf16, contiguous.
 bool fusedMoeDecodeApplies(const at::Tensor& x, std::int64_t k, const at::Tensor& gateUp, const at::Tensor& down);
 // ids [T, k] int64, weights [T, k] (any float type) -> [T, H] bf16
 at::Tensor fusedMoeDecode(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights,
     const at::Tensor& gateUp, const at::Tensor& down);
-// The unweighted slot outputs [T * k, H] of the same step (fusedMoeDecode without the sum); one token's step asks L2
-// for its experts' down rows during gate/up, and for `after` during the down projection.
+// The unweighted slot outputs [T * k, H] of the same step (fusedMoeDecode without the sum).
 at::Tensor fusedMoeDecodeSlots(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& gateUp,
-    const at::Tensor& down, const WeightsAhead& after = {});
+    const at::Tensor& down);
 // The weighted sum of the slot outputs (+ shared): [T, H], fusedMoeDecode's result.
 at::Tensor fusedCombineSlots(const ExpertSlotOutputs& slots);
 // Whether a norm can take the slot outputs of x [T, H]'s decode step as its residual (fusedCombineAddRmsNorm with
@@ -134,18 +128,15 @@ at::Tensor fusedMlaStep(const at::Tensor& compressed, const at::Tensor& normWeig
 // Returns [T, H * valueDim].
 bool fusedMlaDecodeApplies(const at::Tensor& qNope, const at::Tensor& qPe, const at::Tensor& kvBHeads,
     std::int64_t valueDim, const at::Tensor& latent, const at::Tensor& kPe);
-// `after` (the output projection) is asked of L2 while the cache streams in.
 at::Tensor fusedMlaDecode(const at::Tensor& qNope, const at::Tensor& qPe, const at::Tensor& kvBHeads,
-    std::int64_t valueDim, const at::Tensor& latent, const at::Tensor& kPe, const at::Tensor& positions, double scale,
-    const WeightsAhead& after = {});
+    std::int64_t valueDim, const at::Tensor& latent, const at::Tensor& kPe, const at::Tensor& positions, double scale);
 
 // Attention of one sequence's GQA decode step of one token over its cache (kernels::launchGqaDecode): q [1, H, D]
 // contiguous (rotated), keys and values [S, Hkv, D] (the cache's first S rows, this step's key and value written),
 // positions [1] int64 on the device (later keys masked, and keys window or more positions back when window > 0).
 // Returns [1, H * D] as SDPA does, within float32 rounding of it.
 bool fusedGqaDecodeApplies(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values);
-// `after` (the output projection) is asked of L2 while the cache streams in.
 at::Tensor fusedGqaDecode(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values,
-    const at::Tensor& positions, int window, double scale, const WeightsAhead& after = {});
+    const at::Tensor& positions, int window, double scale);
 
 } // namespace moescope

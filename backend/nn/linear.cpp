@@ -20,7 +20,6 @@ namespace {
             return m_bias.defined() ? at::linear(x, m_weight, m_bias) : at::linear(x, m_weight);
         }
         at::Tensor dense() const override { return m_weight; }
-        at::Tensor bulkTensor() const override { return m_weight; }
         std::optional<std::vector<at::Tensor>> forwardTogether(
             const at::Tensor& x, const std::vector<const LinearWeights*>& group) const override
         {

@@ -19,9 +19,6 @@ public:
     virtual at::Tensor dense() const = 0; // [out, in] in the compute dtype (dequantized if needed)
     virtual bool storesDense() const { return true; } // dense() is the stored weight, not a temporary copy
     virtual std::int64_t weightBytes() const = 0;
-    // The tensor holding most of the stored bytes (the matrix, or a quantized matrix's codes): what a product streams
-    // from memory, for asking a cache to fetch it ahead. Undefined: none worth it.
-    virtual at::Tensor bulkTensor() const { return {}; }
     virtual std::int64_t inFeatures() const = 0;
     virtual std::int64_t outFeatures() const = 0;
     // Rows of the weight for token ids (an embedding table's lookup): ids [...] int64 -> [..., in] in the compute
@@ -49,7 +46,6 @@ public:
     at::Tensor dense() const { return m_weights->dense(); }
     at::Tensor lookup(const at::Tensor& ids) const { return m_weights->lookup(ids); }
     std::int64_t weightBytes() const { return m_weights ? m_weights->weightBytes() : 0; }
-    at::Tensor bulkTensor() const { return m_weights ? m_weights->bulkTensor() : at::Tensor(); }
     std::int64_t inFeatures() const { return m_weights->inFeatures(); }
     std::int64_t outFeatures() const { return m_weights->outFeatures(); }
     bool isNull() const { return !m_weights; }

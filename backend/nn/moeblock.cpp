@@ -20,7 +20,7 @@ MoeBlock::MoeBlock(const ModelSpec& spec, const std::string& mlpPrefix, WeightSo
 
 std::pair<at::Tensor, MoeOutput> MoeBlock::forwardAfterAdd(const at::Tensor& residual, const at::Tensor& delta,
     const at::Tensor& normWeight, double eps, int layer, std::int64_t firstPosition, ForwardObserver* observer,
-    RoutingDecision* decision, const WeightsAhead& after) const
+    RoutingDecision* decision) const
 {
     RoutingDecision d;
     auto [sum, x] = m_router.addNormAndRoute(residual, delta, normWeight, eps, d); // x: the norm, the experts' input
@@ -28,7 +28,7 @@ std::pair<at::Tensor, MoeOutput> MoeBlock::forwardAfterAdd(const at::Tensor& res
         reportRouting(*observer, layer, firstPosition, d);
     MoeOutput out;
     if (slotSumsFitNorm(x)) // a decode step: the next norm's kernel forms the weighted sum (one kernel fewer)
-        out.slots.y = m_experts->decodeSlotOutputs(x, d.ids, after);
+        out.slots.y = m_experts->decodeSlotOutputs(x, d.ids);
     if (out.slots.defined()) {
         out.slots.ids = d.ids;
         out.slots.weights = d.weights; // float32, rounded as the kernel reads them: no conversion kernel

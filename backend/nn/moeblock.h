@@ -33,11 +33,10 @@ public:
 
     // The block on rmsNorm(x + delta) (x, delta [T, hidden]; normWeight [hidden]): returns x + delta and the block's
     // output; on a decode step the add, the norm and the router's logits take one kernel. decision (optional)
-    // receives the router's output, e.g. for training losses. `after`: weights the experts' decode kernels may ask L2
-    // to fetch for what follows (the next layer's first projections).
+    // receives the router's output, e.g. for training losses.
     std::pair<at::Tensor, MoeOutput> forwardAfterAdd(const at::Tensor& x, const at::Tensor& delta,
         const at::Tensor& normWeight, double eps, int layer, std::int64_t firstPosition, ForwardObserver* observer,
-        RoutingDecision* decision = nullptr, const WeightsAhead& after = {}) const;
+        RoutingDecision* decision = nullptr) const;
 
     std::int64_t weightBytes() const;
     std::int64_t routedExpertBytes() const { return m_experts->weightBytes(); }

@@ -23,8 +23,6 @@ Transformer::Transformer(const ModelSpec& spec, WeightSource& w, std::stop_token
         if (progress)
             progress(i + 1, spec.numLayers);
     }
-    for (std::size_t i = 0; i + 1 < m_layers.size(); ++i)
-        m_layers[i].setWeightsAfter(m_layers[i + 1].inputWeights());
     m_finalNorm = w.loadNorm("model.norm", spec.hiddenSize);
     m_tiedHead = spec.tieWordEmbeddings && !w.has("lm_head.weight");
     if (m_tiedHead)

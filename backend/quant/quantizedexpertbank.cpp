@@ -117,8 +117,7 @@ const QuantizedExpertBank::Group* QuantizedExpertBank::fusedDecodeGroup(const at
     return fusedQuantMoeDecodeApplies(x, k, g.gate, g.up, g.down) ? &g : nullptr;
 }
 
-at::Tensor QuantizedExpertBank::decodeSlotOutputs(
-    const at::Tensor& x, const at::Tensor& ids, const WeightsAhead& /*after: not fetched ahead yet*/) const
+at::Tensor QuantizedExpertBank::decodeSlotOutputs(const at::Tensor& x, const at::Tensor& ids) const
 {
     const auto* g = ids.numel() > 0 ? fusedDecodeGroup(x, ids.size(1)) : nullptr;
     return g ? fusedQuantMoeDecodeSlots(x, ids, g->gate, g->up, g->down) : at::Tensor();

@@ -22,7 +22,6 @@ public:
     std::optional<std::vector<at::Tensor>> forwardTogether(
         const at::Tensor& x, const std::vector<const LinearWeights*>& group) const override;
     std::int64_t weightBytes() const override;
-    at::Tensor bulkTensor() const override { return m_weight.data; }
     std::int64_t inFeatures() const override { return m_weight.cols; }
     std::int64_t outFeatures() const override { return m_weight.rows; }
 
