@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Summarises a Chrome trace written by `moescope-cli bench --profile`: device time in kernels against the wall time
 of the profiled region, kernel and launch counts, and the kernels that take most device time.
-    python3 tests/gpu/trace_summary.py TRACE.json [--top 15] [--host-ops 20]"""
+With --exposed (a trace with chained launches on, where kernels overlap), each kernel is also charged the time by
+which it moved the end of the device's work: its end minus the latest end before it (gaps over 20 us, the host's,
+not counted), summed by kernel: what each kernel adds to a step's critical path.
+    python3 tests/gpu/trace_summary.py TRACE.json [--top 15] [--host-ops 20] [--exposed]"""
 import argparse
 import collections
 import json
@@ -10,6 +13,7 @@ ap = argparse.ArgumentParser()
 ap.add_argument("trace")
 ap.add_argument("--top", type=int, default=15)
 ap.add_argument("--host-ops", type=int, default=0, help="also list this many host operators by total time")
+ap.add_argument("--exposed", action="store_true", help="also charge each kernel the time it adds to the critical path")
 a = ap.parse_args()
 events = json.load(open(a.trace))["traceEvents"]
 kernels = [e for e in events if e.get("cat") == "kernel"]
@@ -65,3 +69,20 @@ if a.host_ops and ops:
     if gaps:
         print(f"  device idle between kernels: {sum(gaps) / 1e3:.2f} ms in {len(gaps)} gaps, "
               f"largest {max(gaps) / 1e3:.3f} ms")
+
+if a.exposed and kernels:
+    exposed = collections.defaultdict(lambda: [0, 0.0])
+    latest = None
+    for e in sorted(kernels, key=lambda e: e["ts"]):
+        end = e["ts"] + e["dur"]
+        if latest is None or e["ts"] - latest > 20:
+            added = e["dur"]
+        else:
+            added = max(0.0, end - latest)
+        latest = end if latest is None else max(latest, end)
+        exposed[e["name"][:110]][0] += 1
+        exposed[e["name"][:110]][1] += added
+    total = sum(d for _, d in exposed.values())
+    print(f"  critical path by kernel (time each adds beyond the latest end before it), {total / 1e3:.2f} ms in all:")
+    for name, (n, dur) in sorted(exposed.items(), key=lambda kv: -kv[1][1])[: a.top]:
+        print(f"  {dur / 1e3:8.3f} ms {n:6d}x {dur / n:7.2f} us a call  {name}")
