@@ -696,6 +696,8 @@ int main()
     routerCase("Qwen2-MoE (60 experts) T=8 E=60 k=4", 8, 60, 4, 2048, true, false, false, false, 1.0);
     addNormRouterCase("OLMoE T=1 E=64 k=8 H=2048 (bf16 weights)", 1, 64, 8, 2048, false, false, false, false, 1.0);
     addNormRouterCase("Qwen3 T=3 E=128 k=8 H=2048 (normalised)", 3, 128, 8, 2048, true, false, false, true, 1.0);
+    addNormRouterCase("Qwen3 T=1 E=128 k=8 H=2048 (bf16 weights)", 1, 128, 8, 2048, false, false, false, true, 1.0);
+    addNormRouterCase("DeepSeek-V2-Lite T=1 E=64 k=6 H=2048", 1, 64, 6, 2048, true, false, false, false, 1.0);
     addNormRouterCase("DeepSeek-V3 T=2 E=256 k=8 H=7168 (sigmoid, bias)", 2, 256, 8, 7168, true, true, true, true, 2.5);
     addNormRouterCase("Mixtral T=8 E=8 k=2 H=4096", 8, 8, 2, 4096, true, false, false, true, 1.0);
     {

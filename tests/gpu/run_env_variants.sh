@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # GPU-machine comparison of the settings of one environment switch in one build and one machine start (cheaper than
-# two builds when the change under test has a switch): every fused kernel check, then batch-1 decode benches (setup_run.sh)
-# of each setting alternating, ROUNDS times; one A/B table of each setting against the first; Kineto summaries of
-# TRACE_MODEL's steps with the first and the last setting (chained launches off); and, as the switch must not change
-# results, greedy generation of every fixture family with the first and the last setting, which must agree.
+# two builds when the change under test has a switch): every fused kernel check, then batch-1 decode benches
+# (setup_run.sh) of each setting alternating, ROUNDS times; one A/B table of each setting against the first; Kineto
+# summaries of TRACE_MODEL's steps with the first and the last setting, with chained launches on, charging each kernel
+# what it adds to the critical path (trace_summary.py --exposed); and, as the switch must not change results, greedy
+# generation of every fixture family with the first and the last setting, which must agree.
 #   SWITCH=MOESCOPE_X VALUES="0 a b" [MODELS=...] [DTYPES=bf16] [ROUNDS=2] [TRACE_MODEL=qwen3-30b-a3b]
 #   device: bash tests/gpu/run_env_variants.sh   (carry .carry/include .carry/configs)
 set -uo pipefail
@@ -33,9 +34,9 @@ done | tee "$out/ab_tables.md"
 
 trace_model=${TRACE_MODEL:-qwen3-30b-a3b}
 for v in "$first" "$last"; do
-    (export "$SWITCH=$v" MOESCOPE_CHAINED_LAUNCH=0; bench $trace_model bf16 --profile /tmp/trace-env >/dev/null)
+    (export "$SWITCH=$v"; bench $trace_model bf16 --profile /tmp/trace-env >/dev/null)
     echo "== $trace_model bf16 $SWITCH=$v" >> "$out/trace_decode.txt"
-    python3 tests/gpu/trace_summary.py /tmp/trace-env.decode.json --top 16 >> "$out/trace_decode.txt"
+    python3 tests/gpu/trace_summary.py /tmp/trace-env.decode.json --top 12 --exposed >> "$out/trace_decode.txt"
 done
 
 ids=$(python3 -c "print(','.join(str(3 + (i * 37) % 150) for i in range(300)))")
