@@ -32,42 +32,22 @@ __device__ __forceinline__ void awaitPreviousKernel()
 // MOESCOPE_CHAINED_LAUNCH=0 (for measuring the difference); decided once per process (defined in decodekernels.cu).
 bool chainedLaunchEnabled();
 
-// launchChained with the blocks in clusters of clusterBlocks (compute capability 9.0 and later; the grid a multiple of
-// it; clusterBlocks 1: no clusters).
 template <typename... Params, typename... Args>
-void launchChainedInClusters(void (*kernel)(Params...), dim3 grid, dim3 block, std::size_t sharedBytes,
-    cudaStream_t stream, unsigned clusterBlocks, Args&&... args)
+void launchChained(
+    void (*kernel)(Params...), dim3 grid, dim3 block, std::size_t sharedBytes, cudaStream_t stream, Args&&... args)
 {
-    cudaLaunchAttribute attributes[2] {};
-    unsigned count = 0;
-    if (chainedLaunchEnabled()) {
-        attributes[count].id = cudaLaunchAttributeProgrammaticStreamSerialization;
-        attributes[count].val.programmaticStreamSerializationAllowed = 1;
-        ++count;
-    }
-    if (clusterBlocks > 1) {
-        attributes[count].id = cudaLaunchAttributeClusterDimension;
-        attributes[count].val.clusterDim.x = clusterBlocks;
-        attributes[count].val.clusterDim.y = 1;
-        attributes[count].val.clusterDim.z = 1;
-        ++count;
-    }
+    cudaLaunchAttribute attribute {};
+    attribute.id = cudaLaunchAttributeProgrammaticStreamSerialization;
+    attribute.val.programmaticStreamSerializationAllowed = 1;
     cudaLaunchConfig_t config {};
     config.gridDim = grid;
     config.blockDim = block;
     config.dynamicSmemBytes = sharedBytes;
     config.stream = stream;
-    config.attrs = attributes;
-    config.numAttrs = count;
+    config.attrs = &attribute;
+    config.numAttrs = chainedLaunchEnabled() ? 1 : 0;
     // A failed launch is also the runtime's last error, which every wrapper checks after its launches.
     (void)cudaLaunchKernelEx(&config, kernel, std::forward<Args>(args)...);
-}
-
-template <typename... Params, typename... Args>
-void launchChained(
-    void (*kernel)(Params...), dim3 grid, dim3 block, std::size_t sharedBytes, cudaStream_t stream, Args&&... args)
-{
-    launchChainedInClusters(kernel, grid, block, sharedBytes, stream, 1u, std::forward<Args>(args)...);
 }
 
 } // namespace moescope::kernels::device

@@ -1,12 +1,9 @@
-// The MoE router of a decode step: logits (optionally after the residual add and RMSNorm before the router), then
-// scores, top-k, normalisation and scaling (kernels/decodekernels.h: launchRouter); in two kernels, or with the add
-// and norm in one kernel of a thread block cluster.
+// The MoE router of a decode step in two kernels: logits (optionally after the residual add and RMSNorm before the
+// router), then scores, top-k, normalisation and scaling (kernels/decodekernels.h: launchRouter).
 
-#include "core/envswitch.h"
 #include "kernels/chainedlaunch.cuh"
 #include "kernels/devicemath.cuh"
 
-#include <cooperative_groups.h>
 #include <cstdint>
 
 namespace moescope::kernels {
@@ -17,37 +14,6 @@ namespace {
 // Warps per router block: they split one expert's row, so a row of up to kRouterWarps * 256 columns is read in one
 // memory round trip (one warp per expert read 2048 columns in four, and the router took 7 us a layer).
 constexpr int kRouterWarps = 8;
-
-// 8 router weights as stored (float32: 32 bytes, bf16: 16), to be converted later (fewer registers held).
-template <typename Weight> struct RawRouterWeights8 {
-    uint4 part[sizeof(Weight) / 2];
-};
-template <typename Weight>
-__device__ __forceinline__ RawRouterWeights8<Weight> loadRawRouterWeights8(const Weight* __restrict__ p)
-{
-    RawRouterWeights8<Weight> raw;
-#pragma unroll
-    for (int j = 0; j < static_cast<int>(sizeof(Weight) / 2); ++j)
-        raw.part[j] = __ldg(reinterpret_cast<const uint4*>(p) + j);
-    return raw;
-}
-template <typename Weight>
-__device__ __forceinline__ void routerWeightsAsFloats(const RawRouterWeights8<Weight>& raw, float (&wv)[8])
-{
-    if constexpr (sizeof(Weight) == 4) {
-        const auto* f = reinterpret_cast<const float*>(raw.part);
-#pragma unroll
-        for (int j = 0; j < 8; ++j)
-            wv[j] = f[j];
-    } else {
-        const auto* a2 = reinterpret_cast<const __nv_bfloat162*>(raw.part);
-#pragma unroll
-        for (int j = 0; j < 4; ++j) {
-            const float2 f = __bfloat1622float2(a2[j]);
-            wv[2 * j] = f.x, wv[2 * j + 1] = f.y;
-        }
-    }
-}
 
 // 8 router weights from p (float32 or bf16) as floats.
 template <typename Weight>
@@ -197,25 +163,16 @@ __global__ void routerAddNormLogitsKernel(const bf16* __restrict__ x, RouterAddN
     writeRouterLogits<Weight>(acc, partial, warp, lane, e, experts, tokens, logits);
 }
 
-// Where and how a router's selection is made and written (launchRouter's arguments).
-struct RouterSelection {
-    int experts = 0;
-    int k = 0;
-    bool sigmoid = false;
-    const float* bias = nullptr;
-    bool normalize = false;
-    float scaling = 1.f;
-    float* scores = nullptr; // [T, E]
-    std::int64_t* ids = nullptr; // [T, k]
-    float* weights = nullptr; // [T, k]
-};
-
-// One warp, token `token` (its logits [E] in global or shared memory): scores (softmax or sigmoid of the logits), the
-// k experts of the highest scores (+ bias when given: the choice, not the weight) by repeated warp arg-max (ties to
-// the lower id; descending like a sorted topk), their scores as weights, normalised to sum 1 if asked and scaled.
-__device__ __forceinline__ void selectExperts(const float* tokenLogits, int token, const RouterSelection& s, int lane)
+// One warp per token: scores (softmax or sigmoid of the logits), the k experts of the highest scores (+ bias when
+// given: the choice, not the weight) by repeated warp arg-max (ties to the lower id; descending like a sorted
+// topk), their scores as weights, normalised to sum 1 if asked and scaled.
+__global__ void routerTopKKernel(const float* __restrict__ logits, int experts, int k, bool sigmoid,
+    const float* __restrict__ bias, bool normalize, float scaling, float* __restrict__ scores,
+    std::int64_t* __restrict__ ids, float* __restrict__ weights)
 {
-    const int experts = s.experts;
+    awaitPreviousKernel();
+    const int token = blockIdx.x;
+    const int lane = threadIdx.x;
     constexpr int kPerLane = kMaxRouterExperts / 32;
     float score[kPerLane];
     float choice[kPerLane];
@@ -223,7 +180,7 @@ __device__ __forceinline__ void selectExperts(const float* tokenLogits, int toke
 #pragma unroll
     for (int q = 0; q < kPerLane; ++q) {
         const int e = lane + 32 * q;
-        score[q] = e < experts ? tokenLogits[e] : -INFINITY;
+        score[q] = e < experts ? logits[token * experts + e] : -INFINITY;
         largest = fmaxf(largest, score[q]);
     }
 #pragma unroll
@@ -234,7 +191,7 @@ __device__ __forceinline__ void selectExperts(const float* tokenLogits, int toke
     for (int q = 0; q < kPerLane; ++q) {
         const int e = lane + 32 * q;
         if (e < experts) {
-            score[q] = s.sigmoid ? 1.f / (1.f + expf(-score[q])) : expf(score[q] - largest);
+            score[q] = sigmoid ? 1.f / (1.f + expf(-score[q])) : expf(score[q] - largest);
             total += score[q];
         }
     }
@@ -243,10 +200,10 @@ __device__ __forceinline__ void selectExperts(const float* tokenLogits, int toke
     for (int q = 0; q < kPerLane; ++q) {
         const int e = lane + 32 * q;
         if (e < experts) {
-            if (!s.sigmoid)
+            if (!sigmoid)
                 score[q] /= total;
-            s.scores[token * experts + e] = score[q];
-            choice[q] = s.bias ? score[q] + s.bias[e] : score[q];
+            scores[token * experts + e] = score[q];
+            choice[q] = bias ? score[q] + bias[e] : score[q];
         } else {
             choice[q] = 0.f; // never taken: e >= experts
         }
@@ -261,7 +218,7 @@ __device__ __forceinline__ void selectExperts(const float* tokenLogits, int toke
     float myWeight = 0.f;
     int myId = 0;
     unsigned taken = 0; // bit q: this lane's expert lane + 32 q is chosen already
-    for (int n = 0; n < s.k; ++n) {
+    for (int n = 0; n < k; ++n) {
         unsigned long long best = 0; // below every real key
 #pragma unroll
         for (int q = 0; q < kPerLane; ++q) {
@@ -284,132 +241,14 @@ __device__ __forceinline__ void selectExperts(const float* tokenLogits, int toke
         if (lane == n)
             myWeight = bestScore, myId = bestId;
     }
-    const float sum = warpSum(lane < s.k ? myWeight : 0.f);
-    if (lane < s.k) {
-        float w = s.normalize ? myWeight / (sum + 1e-20f) : myWeight;
-        if (s.scaling != 1.f)
-            w *= s.scaling;
-        s.ids[token * s.k + lane] = myId;
-        s.weights[token * s.k + lane] = w;
+    const float sum = warpSum(lane < k ? myWeight : 0.f);
+    if (lane < k) {
+        float w = normalize ? myWeight / (sum + 1e-20f) : myWeight;
+        if (scaling != 1.f)
+            w *= scaling;
+        ids[token * k + lane] = myId;
+        weights[token * k + lane] = w;
     }
-}
-
-// One warp per token: selectExperts from the logits the kernel before wrote.
-__global__ void routerTopKKernel(const float* __restrict__ logits, RouterSelection selection)
-{
-    awaitPreviousKernel();
-    selectExperts(logits + blockIdx.x * selection.experts, blockIdx.x, selection, threadIdx.x);
-}
-
-// The router of a decode step in one kernel: routerAddNormLogitsKernel and routerTopKKernel with the kernel boundary
-// between them replaced by a cluster barrier (a boundary cost ~3 us of a step's critical path a layer). The
-// kRouterClusterBlocks blocks of one cluster split the experts; each normalises the whole row as
-// routerAddNormLogitsKernel does (its first 256 threads in the decode norm's layout, the others adding zeros to
-// blockSum) into shared memory, and a warp computes an expert's logit over it: lane l sums the values of the norm's
-// threads p * 32 + l (p < 8) in their order and adds the 8 warp sums in order, bit for bit that kernel's logit. The
-// logits go to the first block's shared memory, whose warps then select each token's experts. The first expert's
-// weights of each warp are loaded before the wait. Blocks of kWarps warps: 8, or 16 for more than 64 experts.
-constexpr int kRouterClusterBlocks = 8;
-template <typename Weight, int kWarps>
-__global__ void __launch_bounds__(32 * kWarps) routerClusterKernel(const bf16* __restrict__ x,
-    RouterAddNorm addNorm, const Weight* __restrict__ w, std::int64_t hidden, int tokens, float* __restrict__ logits,
-    RouterSelection selection)
-{
-#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
-    constexpr int kNormThreads = kRouterWarps * 32;
-    __shared__ float clusterLogits[kMaxGemvTokens * kMaxRouterExperts]; // the first block's receive every block's
-    __shared__ __align__(16) bf16 normedRow[kAddNormChunks * kNormThreads * 8];
-    __shared__ float sums[32];
-    // Every block of the cluster must have started before one writes to another's shared memory: arrive now, wait
-    // before the first such write.
-    asm volatile("barrier.cluster.arrive.relaxed.aligned;" ::: "memory");
-    const cooperative_groups::cluster_group cluster = cooperative_groups::this_cluster();
-    const int rank = static_cast<int>(cluster.block_rank());
-    const int experts = selection.experts;
-    const int warp = static_cast<int>(threadIdx.x / 32);
-    const int lane = static_cast<int>(threadIdx.x % 32);
-    const int perBlock = (experts + kRouterClusterBlocks - 1) / kRouterClusterBlocks;
-    const int firstExpert = rank * perBlock, endExpert = min(experts, firstExpert + perBlock);
-    const bool normThread = threadIdx.x < kNormThreads;
-    auto column = [&](int c, int p) { return (static_cast<std::int64_t>(c) * kNormThreads + p * 32 + lane) * 8; };
-
-    uint4 normWeights[kAddNormChunks];
-#pragma unroll
-    for (int c = 0; c < kAddNormChunks; ++c) {
-        const std::int64_t i = (static_cast<std::int64_t>(c) * kNormThreads + threadIdx.x) * 8;
-        if (normThread && i < hidden)
-            normWeights[c] = *reinterpret_cast<const uint4*>(addNorm.weight + i);
-    }
-    const int ownExpert = firstExpert + warp; // the warp's first expert: chunk 0 of its row loaded before the wait
-    RawRouterWeights8<Weight> early[kRouterWarps];
-#pragma unroll
-    for (int p = 0; p < kRouterWarps; ++p)
-        if (ownExpert < endExpert && column(0, p) < hidden)
-            early[p] = loadRawRouterWeights8(w + ownExpert * hidden + column(0, p));
-    awaitPreviousKernel();
-    float* leaderLogits = cluster.map_shared_rank(clusterLogits, 0);
-    for (int n = 0; n < tokens; ++n) {
-        const std::int64_t base = n * hidden;
-        uint4 v[kAddNormChunks];
-        float squares = 0.f;
-#pragma unroll
-        for (int c = 0; c < kAddNormChunks; ++c) {
-            const std::int64_t i = (static_cast<std::int64_t>(c) * kNormThreads + threadIdx.x) * 8;
-            v[c] = normThread && i < hidden ? add8(*reinterpret_cast<const uint4*>(x + base + i),
-                                                  *reinterpret_cast<const uint4*>(addNorm.delta + base + i))
-                                            : make_uint4(0, 0, 0, 0);
-            squares = dot8(v[c], v[c], squares);
-        }
-        const float scale = rsqrtf(blockSum(squares, sums) / static_cast<float>(hidden) + addNorm.eps);
-#pragma unroll
-        for (int c = 0; c < kAddNormChunks; ++c) {
-            const std::int64_t i = (static_cast<std::int64_t>(c) * kNormThreads + threadIdx.x) * 8;
-            if (!normThread || i >= hidden)
-                continue;
-            const uint4 normed = normalized8(v[c], normWeights[c], scale);
-            if (rank == 0) {
-                *reinterpret_cast<uint4*>(addNorm.sum + base + i) = v[c];
-                *reinterpret_cast<uint4*>(addNorm.normed + base + i) = normed;
-            }
-            *reinterpret_cast<uint4*>(normedRow + i) = normed;
-        }
-        __syncthreads();
-        if (n == 0)
-            asm volatile("barrier.cluster.wait.aligned;" ::: "memory");
-        for (int e = ownExpert; e < endExpert; e += kWarps) {
-            float acc[kRouterWarps];
-#pragma unroll
-            for (int p = 0; p < kRouterWarps; ++p)
-                acc[p] = 0.f;
-            for (int c = 0; c < kAddNormChunks; ++c) {
-#pragma unroll
-                for (int p = 0; p < kRouterWarps; ++p) {
-                    const std::int64_t i = column(c, p);
-                    if (i >= hidden)
-                        continue;
-                    float wv[8];
-                    routerWeightsAsFloats(
-                        e == ownExpert && c == 0 ? early[p] : loadRawRouterWeights8(w + e * hidden + i), wv);
-                    acc[p] = dotDequant8(wv, *reinterpret_cast<const uint4*>(normedRow + i), acc[p]);
-                }
-            }
-            float sum = 0.f;
-#pragma unroll
-            for (int p = 0; p < kRouterWarps; ++p)
-                sum += warpSum(acc[p]);
-            if (lane == 0)
-                leaderLogits[n * experts + e] = sizeof(Weight) == 4 ? sum : roundBf16(sum);
-        }
-        __syncthreads(); // normedRow and sums are written again for the next token
-    }
-    cluster.sync(); // every block's logits are in the first block's shared memory
-    if (rank != 0)
-        return;
-    for (int i = static_cast<int>(threadIdx.x); i < tokens * experts; i += 32 * kWarps)
-        logits[i] = clusterLogits[i];
-    if (warp < tokens)
-        selectExperts(clusterLogits + warp * experts, warp, selection, lane);
-#endif
 }
 } // namespace
 
@@ -420,44 +259,13 @@ bool routerAddNormApplies(std::int64_t tokens, std::int64_t hidden)
         && hidden >= kRouterWarps * 32 * 8 && hidden <= kAddNormChunks * kRouterWarps * 32 * 8;
 }
 
-namespace {
-// The one-kernel router takes a decode step's add + norm + router on compute capability 9.0 and later (thread block
-// clusters), unless MOESCOPE_ROUTER_CLUSTER=0 (to measure the difference).
-bool routerClusterApplies(const RouterAddNorm* addNorm)
-{
-    static const bool usable = [] {
-        int device = 0, major = 0;
-        return !switchedOffByEnvironment("MOESCOPE_ROUTER_CLUSTER") && cudaGetDevice(&device) == cudaSuccess
-            && cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device) == cudaSuccess && major >= 9;
-    }();
-    return addNorm && usable;
-}
-} // namespace
-
 void launchRouter(const bf16* x, const void* weight, bool float32Weight, std::int64_t tokens, std::int64_t hidden,
     int experts, int k, bool sigmoid, const float* bias, bool normalize, float scaling, float* logits, float* scores,
     std::int64_t* ids, float* weights, cudaStream_t stream, const RouterAddNorm* addNorm)
 {
-    const RouterSelection selection { experts, k, sigmoid, bias, normalize, scaling, scores, ids, weights };
-    const auto t = static_cast<int>(tokens);
-    if (routerClusterApplies(addNorm)) {
-        const bool wide = experts > kRouterClusterBlocks * kRouterWarps; // a block of 16 warps, one expert each
-        auto launch = [&](auto kernel, const auto* w) {
-            launchChainedInClusters(kernel, kRouterClusterBlocks, 32 * (wide ? 2 * kRouterWarps : kRouterWarps), 0,
-                stream, kRouterClusterBlocks, x, *addNorm, w, hidden, t, logits, selection);
-        };
-        const auto* f32 = static_cast<const float*>(weight);
-        const auto* b16 = static_cast<const bf16*>(weight);
-        if (float32Weight)
-            wide ? launch(routerClusterKernel<float, 2 * kRouterWarps>, f32)
-                 : launch(routerClusterKernel<float, kRouterWarps>, f32);
-        else
-            wide ? launch(routerClusterKernel<bf16, 2 * kRouterWarps>, b16)
-                 : launch(routerClusterKernel<bf16, kRouterWarps>, b16);
-        return;
-    }
     const dim3 grid(static_cast<unsigned>(experts));
     const dim3 block(32 * kRouterWarps);
+    const auto t = static_cast<int>(tokens);
     if (addNorm && float32Weight)
         launchChained(routerAddNormLogitsKernel<float>, grid, block, 0, stream, x, *addNorm,
             static_cast<const float*>(weight), experts, hidden, t, logits);
@@ -470,6 +278,7 @@ void launchRouter(const bf16* x, const void* weight, bool float32Weight, std::in
     else
         launchChained(routerLogitsKernel<bf16>, grid, block, 0, stream,
             x, static_cast<const bf16*>(weight), experts, hidden, t, logits);
-    launchChained(routerTopKKernel, static_cast<unsigned>(tokens), 32, 0, stream, logits, selection);
+    launchChained(routerTopKKernel, static_cast<unsigned>(tokens), 32, 0, stream,
+        logits, experts, k, sigmoid, bias, normalize, scaling, scores, ids, weights);
 }
 } // namespace moescope::kernels
