@@ -108,9 +108,10 @@ void launchGatedGemv(const __nv_bfloat16* x, const __nv_bfloat16* gate, const __
 
 // Prefill of the routed experts (kernels/moeprefillkernels.cu): the elementwise steps around their grouped GEMMs,
 // one pass each with the eager path's roundings (bit for bit its results), for any number of tokens.
-// h [N, I] = bf16(bf16(silu(gate)) * up) of gateUp [N, 2I] (gate columns first), I a multiple of 8, 16-byte aligned.
-void launchSiluProduct(const __nv_bfloat16* gateUp, std::int64_t rows, std::int64_t intermediate, __nv_bfloat16* h,
-    cudaStream_t stream);
+// h [N, I] = bf16(bf16(silu(gate)) * up), gate and up rows rowStride elements apart (gateUp [N, 2I], gate columns
+// first: up = gate + I, rowStride 2I; or two [N, I] tensors), I a multiple of 8, 16-byte aligned.
+void launchSiluProduct(const __nv_bfloat16* gate, const __nv_bfloat16* up, std::int64_t rowStride, std::int64_t rows,
+    std::int64_t intermediate, __nv_bfloat16* h, cudaStream_t stream);
 // out [T, H] as launchMoeDecode combines: the slot outputs y [S, H] (S = T * k) lie in the order of a stable sort of
 // the slots by expert (row p of y is slot order[p]; ids [S] and weights [S] in the router's order); rowOfSlot [S]
 // is scratch.

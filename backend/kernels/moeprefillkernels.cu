@@ -15,9 +15,9 @@ namespace moescope::kernels {
 using namespace device;
 
 namespace {
-// h [N, I] = bf16(bf16(silu(gate)) * up) for gateUp [N, 2I] (gate columns first): 8 columns a thread.
-__global__ void siluProductKernel(const bf16* __restrict__ gateUp, std::int64_t rows, std::int64_t inter,
-    bf16* __restrict__ h)
+// h [N, I] = bf16(bf16(silu(gate)) * up), gate and up rows rowStride apart: 8 columns a thread.
+__global__ void siluProductKernel(const bf16* __restrict__ gateRows, const bf16* __restrict__ upRows,
+    std::int64_t rowStride, std::int64_t rows, std::int64_t inter, bf16* __restrict__ h)
 {
     awaitPreviousKernel();
     const std::int64_t index = (static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) * 8;
@@ -25,8 +25,8 @@ __global__ void siluProductKernel(const bf16* __restrict__ gateUp, std::int64_t 
         return;
     const std::int64_t row = index / inter, col = index % inter;
     float gate[8], up[8], product[8];
-    unpack8(*reinterpret_cast<const uint4*>(gateUp + row * 2 * inter + col), gate);
-    unpack8(*reinterpret_cast<const uint4*>(gateUp + row * 2 * inter + inter + col), up);
+    unpack8(*reinterpret_cast<const uint4*>(gateRows + row * rowStride + col), gate);
+    unpack8(*reinterpret_cast<const uint4*>(upRows + row * rowStride + col), up);
 #pragma unroll
     for (int j = 0; j < 8; ++j)
         product[j] = __bfloat162float(siluProduct(gate[j], up[j])); // a bf16 value: packing it back is exact
@@ -50,10 +50,11 @@ unsigned blocksFor(std::int64_t threads)
 }
 } // namespace
 
-void launchSiluProduct(const bf16* gateUp, std::int64_t rows, std::int64_t intermediate, bf16* h, cudaStream_t stream)
+void launchSiluProduct(const bf16* gate, const bf16* up, std::int64_t rowStride, std::int64_t rows,
+    std::int64_t intermediate, bf16* h, cudaStream_t stream)
 {
-    launchChained(siluProductKernel, blocksFor(rows * intermediate / 8), kThreads, 0, stream, gateUp, rows,
-        intermediate, h);
+    launchChained(siluProductKernel, blocksFor(rows * intermediate / 8), kThreads, 0, stream, gate, up, rowStride,
+        rows, intermediate, h);
 }
 
 void launchCombineSortedSlots(const bf16* y, const std::int64_t* order, const std::int64_t* ids, SlotWeights weights,

@@ -163,90 +163,87 @@ __global__ void routerAddNormLogitsKernel(const bf16* __restrict__ x, RouterAddN
     writeRouterLogits<Weight>(acc, partial, warp, lane, e, experts, tokens, logits);
 }
 
-// One warp per token: scores (softmax or sigmoid of the logits), the k experts of the highest scores (+ bias when
-// given: the choice, not the weight) by repeated warp arg-max (ties to the lower id; descending like a sorted
-// topk), their scores as weights, normalised to sum 1 if asked and scaled.
+// One block per token, a thread per expert: scores (softmax or sigmoid of the logits), the k experts of the highest
+// scores (+ bias when given: the choice, not the weight) in descending order, ties to the lower id (as a sorted
+// topk), their scores as weights, normalised to sum 1 if asked and scaled. Each expert's place in that order is the
+// number of experts whose (choice, id) key is larger, counted by its own thread (a warp's repeated arg-max over all
+// experts took k rounds of shuffles, ~1 us more). The softmax's sum and the weights' sum are added in the order and
+// tree of the one-warp version this replaced (lane l adds experts l, l + 32, ...; then warpSum), so the results are
+// bit for bit the same.
 __global__ void routerTopKKernel(const float* __restrict__ logits, int experts, int k, bool sigmoid,
     const float* __restrict__ bias, bool normalize, float scaling, float* __restrict__ scores,
     std::int64_t* __restrict__ ids, float* __restrict__ weights)
 {
+    __shared__ float score[kMaxRouterExperts];
+    __shared__ unsigned long long key[kMaxRouterExperts];
+    __shared__ float warpLargest[kMaxRouterExperts / 32];
+    __shared__ float total;
+    __shared__ float chosenScore[kMaxTopK];
+    __shared__ int chosenId[kMaxTopK];
     awaitPreviousKernel();
     const int token = blockIdx.x;
-    const int lane = threadIdx.x;
-    constexpr int kPerLane = kMaxRouterExperts / 32;
-    float score[kPerLane];
-    float choice[kPerLane];
-    float largest = -INFINITY;
-#pragma unroll
-    for (int q = 0; q < kPerLane; ++q) {
-        const int e = lane + 32 * q;
-        score[q] = e < experts ? logits[token * experts + e] : -INFINITY;
-        largest = fmaxf(largest, score[q]);
+    const int e = threadIdx.x, lane = e % 32, warp = e / 32;
+    const bool real = e < experts;
+    const float logit = real ? logits[token * experts + e] : -INFINITY;
+    const float largestOfWarp = warpMax(logit);
+    if (lane == 0)
+        warpLargest[warp] = largestOfWarp;
+    __syncthreads();
+    float largest = -INFINITY; // a maximum: the same in any order
+    for (int w = 0; w < static_cast<int>(blockDim.x / 32); ++w)
+        largest = fmaxf(largest, warpLargest[w]);
+    float own = 0.f;
+    if (real) {
+        own = sigmoid ? 1.f / (1.f + expf(-logit)) : expf(logit - largest);
+        score[e] = own;
     }
-#pragma unroll
-    for (int o = 16; o > 0; o >>= 1)
-        largest = fmaxf(largest, __shfl_xor_sync(0xffffffffu, largest, o));
-    float total = 0.f;
-#pragma unroll
-    for (int q = 0; q < kPerLane; ++q) {
-        const int e = lane + 32 * q;
-        if (e < experts) {
-            score[q] = sigmoid ? 1.f / (1.f + expf(-score[q])) : expf(score[q] - largest);
-            total += score[q];
-        }
+    __syncthreads();
+    if (warp == 0) {
+        float sum = 0.f;
+        for (int q = lane; q < experts; q += 32)
+            sum += score[q];
+        sum = warpSum(sum);
+        if (lane == 0)
+            total = sum;
     }
-    total = warpSum(total);
-#pragma unroll
-    for (int q = 0; q < kPerLane; ++q) {
-        const int e = lane + 32 * q;
-        if (e < experts) {
-            if (!sigmoid)
-                score[q] /= total;
-            scores[token * experts + e] = score[q];
-            choice[q] = bias ? score[q] + bias[e] : score[q];
-        } else {
-            choice[q] = 0.f; // never taken: e >= experts
-        }
-    }
-    // Each round's arg-max as one 64-bit key per lane: the choice's bits made order-preserving as an unsigned
-    // integer, then the inverted expert id (ties go to the lower id); one shuffle per reduction level.
-    auto keyOf = [](float v, int e) {
-        const unsigned u = __float_as_uint(v);
+    __syncthreads();
+    if (real) {
+        if (!sigmoid)
+            own /= total;
+        scores[token * experts + e] = own;
+        const float choice = bias ? own + bias[e] : own;
+        // The choice's bits made order-preserving as an unsigned integer, then the inverted id: ties to the lower id.
+        const unsigned u = __float_as_uint(choice);
         const unsigned ordered = (u & 0x80000000u) ? ~u : (u | 0x80000000u);
-        return (static_cast<unsigned long long>(ordered) << 32) | (0xffffffffu - static_cast<unsigned>(e));
-    };
-    float myWeight = 0.f;
-    int myId = 0;
-    unsigned taken = 0; // bit q: this lane's expert lane + 32 q is chosen already
-    for (int n = 0; n < k; ++n) {
-        unsigned long long best = 0; // below every real key
-#pragma unroll
-        for (int q = 0; q < kPerLane; ++q) {
-            const int e = lane + 32 * q;
-            if (e < experts && !(taken >> q & 1u))
-                best = max(best, keyOf(choice[q], e));
-        }
-#pragma unroll
-        for (int o = 16; o > 0; o >>= 1)
-            best = max(best, __shfl_xor_sync(0xffffffffu, best, o));
-        const int bestId = static_cast<int>(0xffffffffu - static_cast<unsigned>(best & 0xffffffffu));
-        float ownScore = 0.f; // the winner's score, from its owner lane
-#pragma unroll
-        for (int q = 0; q < kPerLane; ++q)
-            if (lane + 32 * q == bestId) {
-                ownScore = score[q];
-                taken |= 1u << q;
-            }
-        const float bestScore = __shfl_sync(0xffffffffu, ownScore, bestId % 32);
-        if (lane == n)
-            myWeight = bestScore, myId = bestId;
+        key[e] = (static_cast<unsigned long long>(ordered) << 32) | (0xffffffffu - static_cast<unsigned>(e));
     }
-    const float sum = warpSum(lane < k ? myWeight : 0.f);
+    __syncthreads();
+    if (real) {
+        const unsigned long long mine = key[e];
+        int above[4] = { 0, 0, 0, 0 }; // four counts: independent additions
+        int j = 0;
+        for (; j + 4 <= experts; j += 4)
+#pragma unroll
+            for (int t = 0; t < 4; ++t)
+                above[t] += key[j + t] > mine ? 1 : 0;
+        for (; j < experts; ++j)
+            above[0] += key[j] > mine ? 1 : 0;
+        const int place = above[0] + above[1] + above[2] + above[3];
+        if (place < k) {
+            chosenScore[place] = own;
+            chosenId[place] = e;
+        }
+    }
+    __syncthreads();
+    if (warp != 0)
+        return;
+    const float myWeight = lane < k ? chosenScore[lane] : 0.f;
+    const float sum = warpSum(myWeight);
     if (lane < k) {
         float w = normalize ? myWeight / (sum + 1e-20f) : myWeight;
         if (scaling != 1.f)
             w *= scaling;
-        ids[token * k + lane] = myId;
+        ids[token * k + lane] = chosenId[lane];
         weights[token * k + lane] = w;
     }
 }
@@ -278,7 +275,8 @@ void launchRouter(const bf16* x, const void* weight, bool float32Weight, std::in
     else
         launchChained(routerLogitsKernel<bf16>, grid, block, 0, stream,
             x, static_cast<const bf16*>(weight), experts, hidden, t, logits);
-    launchChained(routerTopKKernel, static_cast<unsigned>(tokens), 32, 0, stream,
-        logits, experts, k, sigmoid, bias, normalize, scaling, scores, ids, weights);
+    const auto threads = static_cast<unsigned>((experts + 31) / 32 * 32); // a thread per expert
+    launchChained(routerTopKKernel, static_cast<unsigned>(tokens), threads, 0, stream, logits, experts, k, sigmoid,
+        bias, normalize, scaling, scores, ids, weights);
 }
 } // namespace moescope::kernels

@@ -2,6 +2,7 @@
 #include "nn/densemlp.h"
 
 #include "nn/fuseddecode.h"
+#include "nn/fusedprefill.h"
 #include "nn/weightsource.h"
 
 namespace moescope {
@@ -21,7 +22,9 @@ at::Tensor DenseMlp::operator()(const at::Tensor& x) const
             return m_down(fusedGatedGemv(x, gate, up));
     }
     const auto gateUp = Linear::applyAll(x, { &m_gate, &m_up }); // [T, I] each
-    return m_down(at::silu(gateUp[0]) * gateUp[1]); // [T, hidden]
+    const auto& gate = gateUp[0];
+    const auto& up = gateUp[1];
+    return m_down(fusedSiluProductApplies(gate, up) ? fusedSiluProduct(gate, up) : at::silu(gate) * up); // [T, hidden]
 }
 
 std::int64_t DenseMlp::weightBytes() const

@@ -32,7 +32,22 @@ at::Tensor fusedSiluProduct(const at::Tensor& gateUp)
 {
     const auto rows = gateUp.size(0), inter = gateUp.size(1) / 2;
     auto h = at::empty({ rows, inter }, gateUp.options()); // [N, I]
-    kernels::launchSiluProduct(bf16Data(gateUp), rows, inter, bf16Data(h), streamOf(gateUp));
+    kernels::launchSiluProduct(
+        bf16Data(gateUp), bf16Data(gateUp) + inter, 2 * inter, rows, inter, bf16Data(h), streamOf(gateUp));
+    C10_CUDA_KERNEL_LAUNCH_CHECK();
+    return h;
+}
+
+bool fusedSiluProductApplies(const at::Tensor& gate, const at::Tensor& up)
+{
+    return kernelsServe(gate) && kernelsServe(up) && up.sizes() == gate.sizes() && gate.size(1) % 8 == 0;
+}
+
+at::Tensor fusedSiluProduct(const at::Tensor& gate, const at::Tensor& up)
+{
+    const auto rows = gate.size(0), inter = gate.size(1);
+    auto h = at::empty({ rows, inter }, gate.options()); // [N, I]
+    kernels::launchSiluProduct(bf16Data(gate), bf16Data(up), inter, rows, inter, bf16Data(h), streamOf(gate));
     C10_CUDA_KERNEL_LAUNCH_CHECK();
     return h;
 }
@@ -61,6 +76,11 @@ at::Tensor fusedCombineSorted(const at::Tensor& y, const at::Tensor& order, cons
 #else
 bool fusedSiluProductApplies(const at::Tensor&) { return false; }
 at::Tensor fusedSiluProduct(const at::Tensor&) { throw UnsupportedError("this build has no fused CUDA kernels"); }
+bool fusedSiluProductApplies(const at::Tensor&, const at::Tensor&) { return false; }
+at::Tensor fusedSiluProduct(const at::Tensor&, const at::Tensor&)
+{
+    throw UnsupportedError("this build has no fused CUDA kernels");
+}
 bool fusedCombineSortedApplies(const at::Tensor&, const at::Tensor&) { return false; }
 at::Tensor fusedCombineSorted(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&)
 {

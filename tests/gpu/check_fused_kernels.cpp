@@ -131,6 +131,16 @@ void prefillMoeCase(std::int64_t tokens, std::int64_t experts, std::int64_t k, s
     reportIdentical(name + ": combination", fusedCombineSorted(y, a.slotOrder, ids, weights), expected);
 }
 
+// A dense MLP's SiLU product of its two projections' outputs (decode rows and a prefill), against the eager path.
+void denseSiluProductCase(std::int64_t rows, std::int64_t inter)
+{
+    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+    const auto gate = at::randn({ rows, inter }, opts) * 4, up = at::randn({ rows, inter }, opts) * 4;
+    const auto name = "dense SiLU product N=" + std::to_string(rows) + " I=" + std::to_string(inter);
+    if (applies(fusedSiluProductApplies(gate, up), "fused SiLU product", name.c_str()))
+        reportIdentical(name, fusedSiluProduct(gate, up), at::silu(gate) * up);
+}
+
 void normCase(std::int64_t rows, std::int64_t d)
 {
     const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
@@ -708,6 +718,8 @@ int main()
         failures += declines ? 0 : 1;
         std::printf("%-58s %s\n", "add + norm + router declines a row of 320", declines ? "ok" : "FAILED");
     }
+    denseSiluProductCase(1, 2816); // DeepSeek-V2-Lite's shared experts, a decode step
+    denseSiluProductCase(2048, 10944); // its dense first layer, a prefill
     normCase(2, 100); // not a multiple of 8: the scalar kernel
     normCase(1, 2048);
     normCase(4, 7168);
