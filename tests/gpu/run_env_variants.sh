@@ -39,13 +39,5 @@ for v in "$first" "$last"; do
     python3 tests/gpu/trace_summary.py /tmp/trace-env.decode.json --top 12 --exposed >> "$out/trace_decode.txt"
 done
 
-ids=$(python3 -c "print(','.join(str(3 + (i * 37) % 150) for i in range(300)))")
-gen() { (export "$SWITCH=$1"; $cli generate --model tests/fixtures/models/$2 --ids "$ids" --max-new 40 --greedy \
-    --device cuda --dtype bf16 2>/dev/null | tr -d '\n'); }
-for m in olmoe qwen2_moe qwen3_moe mixtral deepseek_v2 deepseek_v3; do
-    a=$(gen "$first" $m)
-    b=$(gen "$last" $m)
-    [ -n "$a" ] && [ "$a" = "$b" ] && echo "$m: $SWITCH=$first and =$last generate the same tokens" ||
-        echo "$m: DIFFER ($first: ${a:0:120} / $last: ${b:0:120})"
-done | tee "$out/fixture_generation.txt"
+same_fixture_tokens "$SWITCH=$first" "env $SWITCH=$first $cli" "=$last" "env $SWITCH=$last $cli"
 echo "all done: $(( $(date +%s) - t0 )) s"

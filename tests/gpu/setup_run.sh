@@ -20,3 +20,19 @@ bench() {
     $cli bench --config .carry/configs/$cfg.json --random-weights --prompt 2048 --gen 128 --device cuda --dtype $q \
         --check-steps 16 --json "$@" 2>&1 | grep -E '^\{|rror'
 }
+
+# Greedy generation of every fixture family (300 prompt ids, 40 tokens, CUDA graphs, bf16) by two runners (command
+# prefixes taking moescope-cli's arguments, e.g. "env MOESCOPE_X=0 $cli"), which must give the same tokens; the
+# verdicts go to $out/fixture_generation.txt.   same_fixture_tokens NAME_A "RUNNER_A" NAME_B "RUNNER_B"
+same_fixture_tokens() {
+    local ids m a b
+    ids=$(python3 -c "print(','.join(str(3 + (i * 37) % 150) for i in range(300)))")
+    for m in olmoe qwen2_moe qwen3_moe mixtral deepseek_v2 deepseek_v3; do
+        a=$($2 generate --model tests/fixtures/models/$m --ids "$ids" --max-new 40 --greedy --device cuda \
+            --dtype bf16 2>/dev/null | tr -d '\n')
+        b=$($4 generate --model tests/fixtures/models/$m --ids "$ids" --max-new 40 --greedy --device cuda \
+            --dtype bf16 2>/dev/null | tr -d '\n')
+        [ -n "$a" ] && [ "$a" = "$b" ] && echo "$m: $1 and $3 generate the same tokens" ||
+            echo "$m: DIFFER ($1: ${a:0:120} / $3: ${b:0:120})"
+    done | tee "$out/fixture_generation.txt"
+}
