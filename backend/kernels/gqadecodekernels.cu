@@ -487,9 +487,9 @@ void launchGqaDecode(const GqaDecodeInputs& in, float* sums, float* stats, bf16*
 
 bool gqaDecodeStepSupports(const RopeStepInputs& step)
 {
+    constexpr std::int64_t kMaxProjection = kNormRopeThreads * kNormRopeMaxPieces * 8; // values the norm kernel takes
     return !step.rotation.interleaved && !step.rotation.keepInterleaved && step.dim % 16 == 0
-        && step.q.heads * step.dim <= kNormRopeThreads * kNormRopeMaxPieces
-        && step.k.heads * step.dim <= kNormRopeThreads * kNormRopeMaxPieces;
+        && step.q.heads * step.dim <= kMaxProjection && step.k.heads * step.dim <= kMaxProjection;
 }
 
 void launchGqaDecodeStep(const RopeStepInputs& step, const GqaDecodeInputs& in, float* sums, float* stats, bf16* out,
