@@ -19,6 +19,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <string>
 #include <vector>
@@ -656,6 +657,7 @@ int main()
         return 1;
     }
     c10::InferenceMode inference;
+    setenv("MOESCOPE_GQA_STEP_KERNEL", "1", 1); // a path off by default: checked here all the same
     at::manual_seed(1);
     moeCase(1, 64, 8, 2048, 1024); // OLMoE-1B-7B
     moeCase(1, 64, 8, 2048, 1024, at::kBFloat16); // OLMoE applies its routing weights in bf16
