@@ -1,7 +1,8 @@
 #pragma once
 // Run-time switches for measuring and ruling things out: MOESCOPE_CUDA_GRAPHS=0, MOESCOPE_FUSED_KERNELS=0,
 // MOESCOPE_CHAINED_LAUNCH=0, MOESCOPE_NORM_ROPE_GROUPS=0, MOESCOPE_GQA_DECODE_KERNEL=0 (README, "run-time
-// switches"), and MOESCOPE_GQA_STEP_KERNEL=1 for a path not on by default yet. Plain C++, header only, so the CUDA sources can use it too.
+// switches"), and MOESCOPE_GQA_STEP_KERNEL=1 for a path not on by default yet. Plain C++, header only, so the CUDA
+// sources can use it too.
 
 #include <cstdlib>
 #include <string_view>

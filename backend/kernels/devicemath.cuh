@@ -1,7 +1,8 @@
 #pragma once
 // Device helpers the decode kernels (kernels/*.cu) share: bf16 rounding, 16-byte dot products, warp and block sums,
 // the decode RMSNorm's arithmetic, the rotary embedding's, weight loads before a chained wait, the eager path's SiLU
-// product and slot order, and the in-order combination of routed experts' outputs. Internal to the kernels; only included by .cu files.
+// product and slot order, and the in-order combination of routed experts' outputs. Internal to the kernels; only
+// included by .cu files.
 
 #include "kernels/decodekernels.h"
 
@@ -238,7 +239,8 @@ constexpr int kNormRopeMaxPieces = 4;
 __device__ __forceinline__ float2 rotateValues(float x1, float x2, float c, float s, bool float32)
 {
     if (float32)
-        return make_float2(__fsub_rn(__fmul_rn(x1, c), __fmul_rn(x2, s)), __fadd_rn(__fmul_rn(x2, c), __fmul_rn(x1, s)));
+        return make_float2(
+            __fsub_rn(__fmul_rn(x1, c), __fmul_rn(x2, s)), __fadd_rn(__fmul_rn(x2, c), __fmul_rn(x1, s)));
     c = roundBf16(c);
     s = roundBf16(s);
     return make_float2(

@@ -254,9 +254,8 @@ bool fusedRopeStepApplies(const at::Tensor& q, const at::Tensor& k, const at::Te
 }
 
 namespace {
-    // The rope step kernels' inputs: q, k and v views, the rotation, the caches and the optional norms (qOut: where
-    // the rotated queries go, or null when no kernel writes them). sin and the positions as the kernels read them are
-    // kept in `keep` for the launch.
+    // The rope step kernels' inputs but qOut: q, k and v views, the rotation (its cos and sin set here), the caches
+    // and the optional norms. sin and the positions as the kernels read them are kept alive in `keep`.
     kernels::RopeStepInputs ropeStepInputs(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
         const at::Tensor& cos, const at::Tensor& sin, const at::Tensor& positions, at::Tensor& cacheK,
         at::Tensor& cacheV, kernels::RopeRotation rotation, const StepQkNorms& norms, std::vector<at::Tensor>& keep)

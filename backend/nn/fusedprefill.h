@@ -1,7 +1,7 @@
 #pragma once
-// The routed experts' elementwise steps of a prefill (and a dense MLP's SiLU product) on CUDA through the project's kernels
-// (kernels/moeprefillkernels.cu) instead of ~15 ATen kernels a layer: bit for bit the eager path's results, so prefill
-// keeps matching transformers. Their grouped GEMMs stay ATen's. *Applies() says when; builds without
+// The routed experts' elementwise steps of a prefill (and a dense MLP's SiLU product) on CUDA through the project's
+// kernels (kernels/moeprefillkernels.cu) instead of ~15 ATen kernels a layer: bit for bit the eager path's results, so
+// prefill keeps matching transformers. Their grouped GEMMs stay ATen's. *Applies() says when; builds without
 // MOESCOPE_WITH_CUDA_KERNELS never apply them.
 
 #include <ATen/ATen.h>
