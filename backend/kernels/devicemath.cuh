@@ -322,13 +322,9 @@ __device__ __forceinline__ void findTokenSlots(
 }
 
 // findTokenSlots for a whole block, ranked by its first warp (lane j ranks slot j against the others by shuffles, no
-// serial sort) and shared through `shared`; every thread of the block must call it.
-struct SharedTokenSlots {
-    std::int64_t slot[kMaxTopK];
-    float weight[kMaxTopK];
-};
+// serial sort) and shared through `shared` (in shared memory); every thread of the block must call it.
 __device__ __forceinline__ void findTokenSlotsInBlock(const std::int64_t* __restrict__ ids, const SlotWeights& weights,
-    std::int64_t token, int k, SharedTokenSlots& shared, TokenSlots& t)
+    std::int64_t token, int k, TokenSlots& shared, TokenSlots& t)
 {
     if (threadIdx.x < 32) {
         const int j = threadIdx.x;

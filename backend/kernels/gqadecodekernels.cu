@@ -485,11 +485,10 @@ void launchGqaDecode(const GqaDecodeInputs& in, float* sums, float* stats, bf16*
     launchGqa(in, nullptr, sums, stats, out, stream);
 }
 
-bool gqaDecodeStepSupports(const RopeStepInputs& step)
+bool gqaDecodeStepSupports(bool interleaved, std::int64_t dim, std::int64_t heads, std::int64_t kvHeads)
 {
     constexpr std::int64_t kMaxProjection = kNormRopeThreads * kNormRopeMaxPieces * 8; // values the norm kernel takes
-    return !step.rotation.interleaved && !step.rotation.keepInterleaved && step.dim % 16 == 0
-        && step.q.heads * step.dim <= kMaxProjection && step.k.heads * step.dim <= kMaxProjection;
+    return !interleaved && dim % 16 == 0 && heads * dim <= kMaxProjection && kvHeads * dim <= kMaxProjection;
 }
 
 void launchGqaDecodeStep(const RopeStepInputs& step, const GqaDecodeInputs& in, float* sums, float* stats, bf16* out,

@@ -83,7 +83,7 @@ __global__ void combineAddRmsNormKernel(const bf16* __restrict__ x, SlotAddend a
             chunk[c] = make_uint4(0, 0, 0, 0);
         }
     }
-    __shared__ SharedTokenSlots ranked;
+    __shared__ TokenSlots ranked;
     TokenSlots slots;
     findTokenSlotsInBlock(addend.ids, addend.weights, token, addend.k, ranked, slots);
     awaitPreviousKernel();

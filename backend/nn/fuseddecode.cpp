@@ -219,20 +219,22 @@ std::pair<at::Tensor, at::Tensor> fusedCombineAddRmsNorm(
 }
 
 namespace {
+    // A q, k or v view the norm-and-rope kernels read in 16-byte pieces: at most 8192 values of a token.
+    bool stepViewFits(const at::Tensor& t)
+    {
+        return aligned16(t) && t.stride(0) % 8 == 0 && t.stride(1) % 8 == 0 && t.size(1) * t.size(2) <= 8192;
+    }
     // The norm-and-rope kernel's limits (kernels/decodekernels.h: RopeStepInputs): 16-byte pieces of q, k and v, a
     // head's pieces a power of two up to a warp, at most 8192 values of a token's q or k.
     bool stepNormsFit(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const StepQkNorms& norms)
     {
         const auto dim = q.size(2), pieces = dim / 8;
-        auto viewFits = [](const at::Tensor& t) {
-            return aligned16(t) && t.stride(0) % 8 == 0 && t.stride(1) % 8 == 0 && t.size(1) * t.size(2) <= 8192;
-        };
         auto weightFits = [&](const at::Tensor& w, const at::Tensor& x) {
             return cudaBf16(w) && w.is_contiguous() && aligned16(w)
                 && w.numel() == (norms.perHead ? dim : x.size(1) * dim);
         };
-        return dim % 8 == 0 && pieces <= 32 && (pieces & (pieces - 1)) == 0 && viewFits(q) && viewFits(k)
-            && viewFits(v) && weightFits(norms.q, q) && weightFits(norms.k, k);
+        return dim % 8 == 0 && pieces <= 32 && (pieces & (pieces - 1)) == 0 && stepViewFits(q) && stepViewFits(k)
+            && stepViewFits(v) && weightFits(norms.q, q) && weightFits(norms.k, k);
     }
     // The step kernels (rotation with the cache write, the MLA step) serve a decode step's few rows.
     bool decodeRopeApplies(const at::Tensor& x, const at::Tensor& cos)
@@ -352,9 +354,8 @@ bool fusedGqaStepApplies(const at::Tensor& q, const at::Tensor& k, const at::Ten
     if (!switchedOn || interleaved || !fusedRopeStepApplies(q, k, v, cos, cacheK, cacheV, norms) || q.size(0) != 1
         || span < 1 || span > cacheK.size(0))
         return false;
-    const bool viewsFit = aligned16(q) && aligned16(k) && aligned16(v) && q.stride(1) % 8 == 0 && k.stride(1) % 8 == 0
-        && v.stride(1) % 8 == 0 && q.size(2) % 16 == 0;
-    return viewsFit && q.size(1) * q.size(2) <= 8192 && k.size(1) * k.size(2) <= 8192
+    return stepViewFits(q) && stepViewFits(k) && stepViewFits(v)
+        && kernels::gqaDecodeStepSupports(interleaved, q.size(2), q.size(1), k.size(1))
         && gqaCacheFits(q, cacheK.narrow(0, 0, span), cacheV.narrow(0, 0, span));
 }
 
@@ -367,8 +368,6 @@ at::Tensor fusedGqaStep(const at::Tensor& q, const at::Tensor& k, const at::Tens
         q, k, v, cos, sin, positions, cacheK, cacheV, { nullptr, nullptr, false, float32, false }, norms, keep);
     const auto in = gqaDecodeInputs(
         q.size(1), cacheK.narrow(0, 0, span), cacheV.narrow(0, 0, span), keep[1], window, scale);
-    if (!kernels::gqaDecodeStepSupports(step))
-        throw UnsupportedError("the GQA step kernel does not take this rotation");
     auto buffers = gqaBuffers(in, q.options());
     kernels::launchGqaDecodeStep(step, in, buffers.sums.data_ptr<float>(), buffers.stats.data_ptr<float>(),
         bf16Data(buffers.out), streamOf(q));

@@ -28,14 +28,22 @@ bool fusedSiluProductApplies(const at::Tensor& gateUp)
     return kernelsServe(gateUp) && gateUp.size(1) % 16 == 0;
 }
 
+namespace {
+    // h [N, I] from gate and up rows rowStride apart, both within `storage` (its options and stream).
+    at::Tensor siluProduct(const at::Tensor& storage, const __nv_bfloat16* gate, const __nv_bfloat16* up,
+        std::int64_t rowStride, std::int64_t rows, std::int64_t inter)
+    {
+        auto h = at::empty({ rows, inter }, storage.options()); // [N, I]
+        kernels::launchSiluProduct(gate, up, rowStride, rows, inter, bf16Data(h), streamOf(storage));
+        C10_CUDA_KERNEL_LAUNCH_CHECK();
+        return h;
+    }
+} // namespace
+
 at::Tensor fusedSiluProduct(const at::Tensor& gateUp)
 {
-    const auto rows = gateUp.size(0), inter = gateUp.size(1) / 2;
-    auto h = at::empty({ rows, inter }, gateUp.options()); // [N, I]
-    kernels::launchSiluProduct(
-        bf16Data(gateUp), bf16Data(gateUp) + inter, 2 * inter, rows, inter, bf16Data(h), streamOf(gateUp));
-    C10_CUDA_KERNEL_LAUNCH_CHECK();
-    return h;
+    const auto inter = gateUp.size(1) / 2;
+    return siluProduct(gateUp, bf16Data(gateUp), bf16Data(gateUp) + inter, 2 * inter, gateUp.size(0), inter);
 }
 
 bool fusedSiluProductApplies(const at::Tensor& gate, const at::Tensor& up)
@@ -45,11 +53,7 @@ bool fusedSiluProductApplies(const at::Tensor& gate, const at::Tensor& up)
 
 at::Tensor fusedSiluProduct(const at::Tensor& gate, const at::Tensor& up)
 {
-    const auto rows = gate.size(0), inter = gate.size(1);
-    auto h = at::empty({ rows, inter }, gate.options()); // [N, I]
-    kernels::launchSiluProduct(bf16Data(gate), bf16Data(up), inter, rows, inter, bf16Data(h), streamOf(gate));
-    C10_CUDA_KERNEL_LAUNCH_CHECK();
-    return h;
+    return siluProduct(gate, bf16Data(gate), bf16Data(up), gate.size(1), gate.size(0), gate.size(1));
 }
 
 bool fusedCombineSortedApplies(const at::Tensor& y, const at::Tensor& ids)
