@@ -310,13 +310,5 @@ struct GqaDecodeLayout {
 GqaDecodeLayout gqaDecodeLayout(const GqaDecodeInputs& in);
 // Scratch: sums [chunks, heads, D] and stats [chunks, heads, 2] (largest score, sum of exp-weights) float32.
 void launchGqaDecode(const GqaDecodeInputs& in, float* sums, float* stats, __nv_bfloat16* out, cudaStream_t stream);
-// launchRopeStep (one token) followed by launchGqaDecode, without a kernel for the first: the attention's chunk kernel
-// normalises and rotates its queries and, where its chunk holds the position, the new key from step's raw q, k and v,
-// and writes the key and value rows to the cache (in.q is not read; in.keys and in.values are step's caches). Bit for
-// bit the two. Half-layout rotations (not interleaved), dim a multiple of 16, q and k of at most the norm + rope
-// kernel's values a token (gqaDecodeStepSupports).
-bool gqaDecodeStepSupports(bool interleaved, std::int64_t dim, std::int64_t heads, std::int64_t kvHeads);
-void launchGqaDecodeStep(const RopeStepInputs& step, const GqaDecodeInputs& in, float* sums, float* stats,
-    __nv_bfloat16* out, cudaStream_t stream);
 
 } // namespace moescope::kernels

@@ -1,8 +1,7 @@
 #pragma once
 // Device helpers the decode kernels (kernels/*.cu) share: bf16 rounding, 16-byte dot products, warp and block sums,
-// the decode RMSNorm's arithmetic, the rotary embedding's, weight loads before a chained wait, the eager path's SiLU
-// product and slot order, and the in-order combination of routed experts' outputs. Internal to the kernels; only
-// included by .cu files.
+// the decode RMSNorm's arithmetic, weight loads before a chained wait, the eager path's SiLU product and slot order,
+// and the in-order combination of routed experts' outputs. Internal to the kernels; only included by .cu files.
 
 #include "kernels/decodekernels.h"
 
@@ -227,24 +226,6 @@ __device__ __forceinline__ void dotRowFromEarly(const uint4 (&early)[kEarlyPiece
         for (int t = 0; t < kTokens; ++t)
             acc[t] = dot8(w, *reinterpret_cast<const uint4*>(v + t * n + i), acc[t]);
     }
-}
-
-// The norm + rope step kernel's block (normRopeStepKernel): threads, and 16-byte pieces a thread (heads * dim <=
-// 8192). The GQA step kernels sum a whole projection's squares in its order.
-constexpr int kNormRopeThreads = 256;
-constexpr int kNormRopeMaxPieces = 4;
-
-// (x1, x2) rotated by (c, s): float32 without fused multiply-adds (the eager path rounds each product), else in bf16
-// with the eager path's roundings.
-__device__ __forceinline__ float2 rotateValues(float x1, float x2, float c, float s, bool float32)
-{
-    if (float32)
-        return make_float2(
-            __fsub_rn(__fmul_rn(x1, c), __fmul_rn(x2, s)), __fadd_rn(__fmul_rn(x2, c), __fmul_rn(x1, s)));
-    c = roundBf16(c);
-    s = roundBf16(s);
-    return make_float2(
-        roundBf16(roundBf16(x1 * c) - roundBf16(x2 * s)), roundBf16(roundBf16(x2 * c) + roundBf16(x1 * s)));
 }
 
 // Products of 8 dequantized values with 8 bf16 inputs.

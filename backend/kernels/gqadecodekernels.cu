@@ -14,10 +14,6 @@
 //
 // The exp-weights that multiply the values are rounded to bf16, as SDPA's flash kernels round their probabilities;
 // the normaliser sums them unrounded.
-//
-// A step's q/k norms, rotation and cache write can run in the chunk kernel too (launchGqaDecodeStep): each block makes
-// its queries, and where its chunk holds the position the new key and value, from the raw projections, in the norm +
-// rope kernel's arithmetic and order (bit for bit), so that the step has no kernel of its own for them.
 
 #include "kernels/chainedlaunch.cuh"
 #include "kernels/devicemath.cuh"
@@ -73,101 +69,10 @@ template <int K> __device__ __forceinline__ float reduceScatter(float (&s)[K], i
     return s[0] + __shfl_xor_sync(0xffffffffu, s[0], 1);
 }
 
-// --- A step's q/k norms and rotation inside the chunk kernel (launchGqaDecodeStep): normRopeStepKernel's arithmetic
-// and order of sums, so its results bit for bit, one token.
-
-// Piece g (dims [8 g, 8 g + 8)) of head `head` of a one-token step view; zeros outside.
-__device__ __forceinline__ uint4 stepPiece(const RopeStepView& x, std::int64_t head, int g, bool inside)
-{
-    return inside ? *reinterpret_cast<const uint4*>(x.data + head * x.headStride + g * 8) : make_uint4(0, 0, 0, 0);
-}
-
-// The scale of a per-head RMS norm: the head's pieceCount pieces are held by as many consecutive threads.
-__device__ __forceinline__ float headNormScale(const uint4& piece, int pieceCount, int dim, float eps)
-{
-    float sum = dot8(piece, piece, 0.f);
-    for (int o = pieceCount / 2; o > 0; o >>= 1)
-        sum += __shfl_xor_sync(0xffffffffu, sum, o);
-    return rsqrtf(sum / static_cast<float>(dim) + eps);
-}
-
-// The scale of an RMS norm over a token's whole projection x, summed as normRopeStepKernel's kNormRopeThreads threads
-// sum it (thread u: the squares of pieces u, u + kNormRopeThreads, ... in order; then blockSum's order: each warp's
-// sum, then the warps' sums by a warp sum); this block's thread t plays threads t + j kThreads. Every thread calls it;
-// partial: kNormRopeThreads / 32 floats of shared memory not otherwise in use.
-__device__ float projectionNormScale(const RopeStepView& x, int pieceCount, float eps, float* partial)
-{
-    constexpr int kPlays = kNormRopeThreads / kThreads;
-    const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
-    const int pieces = static_cast<int>(x.heads) * pieceCount;
-#pragma unroll
-    for (int j = 0; j < kPlays; ++j) {
-        const int u = static_cast<int>(threadIdx.x) + j * kThreads;
-        float total = 0.f;
-#pragma unroll
-        for (int n = 0; n < kNormRopeMaxPieces; ++n) {
-            const int p = u + n * kNormRopeThreads;
-            const uint4 held = stepPiece(x, p / pieceCount, p % pieceCount, p < pieces);
-            total += dot8(held, held, 0.f);
-        }
-        total = warpSum(total);
-        if (lane == 0)
-            partial[j * kWarps + warp] = total;
-    }
-    __syncthreads();
-    // Every warp adds the warps' sums by the same tree; lane 0's total is blockSum's (other lanes may round apart).
-    const float sum = __shfl_sync(0xffffffffu, warpSum(lane < kNormRopeThreads / 32 ? partial[lane] : 0.f), 0);
-    return rsqrtf(sum / static_cast<float>(pieces * 8) + eps);
-}
-
-// Piece g of a head rotated in half layout (pairs (i, i + dim / 2)): the other values of its pairs are piece
-// g xor pieceCount / 2, held by the thread that many lanes away. Every lane of the warp calls it.
-__device__ __forceinline__ uint4 rotatePiece(const uint4& piece, int g, int pieceCount, const RopeRotation& r)
-{
-    const int halfPieces = pieceCount / 2;
-    uint4 other;
-    other.x = __shfl_xor_sync(0xffffffffu, piece.x, halfPieces);
-    other.y = __shfl_xor_sync(0xffffffffu, piece.y, halfPieces);
-    other.z = __shfl_xor_sync(0xffffffffu, piece.z, halfPieces);
-    other.w = __shfl_xor_sync(0xffffffffu, piece.w, halfPieces);
-    const bool first = g < halfPieces;
-    const int i = g % halfPieces * 8;
-    float a[8], b[8], o[8];
-    unpack8(piece, a);
-    unpack8(other, b);
-#pragma unroll
-    for (int j = 0; j < 8; ++j) {
-        const float2 rotated
-            = rotateValues(first ? a[j] : b[j], first ? b[j] : a[j], r.cos[i + j], r.sin[i + j], r.float32);
-        o[j] = first ? rotated.x : rotated.y;
-    }
-    return pack8(o);
-}
-
-// Piece g of head `head` of q or k normalised (per head, or over the whole projection; none without weights) and
-// rotated, as normRopeStepKernel writes it. The threads of a head's pieces are consecutive; every thread calls it.
-__device__ __forceinline__ uint4 stepRotatedPiece(const RopeStepInputs& s, const RopeStepView& x,
-    const bf16* __restrict__ normWeight, std::int64_t head, int g, bool inside, float* partial)
-{
-    const int pieceCount = static_cast<int>(s.dim / 8);
-    uint4 piece = stepPiece(x, head, g, inside);
-    if (normWeight) {
-        const float scale = s.perHeadNorm ? headNormScale(piece, pieceCount, static_cast<int>(s.dim), s.eps)
-                                          : projectionNormScale(x, pieceCount, s.eps, partial);
-        const std::int64_t at = s.perHeadNorm ? g * 8 : (head * pieceCount + g) * 8;
-        piece = normalized8(piece, inside ? *reinterpret_cast<const uint4*>(normWeight + at) : make_uint4(0, 0, 0, 0),
-            scale);
-    }
-    return rotatePiece(piece, g, pieceCount, s.rotation);
-}
-
 // sums [chunks, heads, D] and stats [chunks, heads, 2] (largest score, sum of exp-weights) of the block's query heads
 // over its chunk. Chunks without visible keys write stats (-inf, 0) and no sums.
-// kStep: the step's queries, and this step's key and value where the chunk holds the position, are made here from the
-// raw q, k and v (stepRotatedPiece) instead of read after a norm + rope kernel; the block of the position's chunk and
-// first head group writes the key and value rows to the cache.
-template <int D, int G, bool kStep> __global__ void __launch_bounds__(kThreads) gqaChunkKernel(
-    GqaDecodeInputs in, RopeStepInputs step, float* __restrict__ sums, float* __restrict__ stats)
+template <int D, int G> __global__ void __launch_bounds__(kThreads) gqaChunkKernel(
+    GqaDecodeInputs in, float* __restrict__ sums, float* __restrict__ stats)
 {
     using Shape = ChunkShape<D>;
     constexpr int K = Shape::kKeysPerThread;
@@ -206,51 +111,21 @@ template <int D, int G, bool kStep> __global__ void __launch_bounds__(kThreads) 
             reinterpret_cast<float2*>(stats)[statsRow + threadIdx.x] = make_float2(-INFINITY, 0.f);
         return;
     }
-    if constexpr (kStep) {
-        __shared__ float partial[2][kNormRopeThreads / 32]; // the queries' and the key's whole-projection sums
-        static_assert(G * D <= kThreads * 8, "a piece of the block's queries a thread");
-        const int h = threadIdx.x / Shape::kDimGroups, g = threadIdx.x % Shape::kDimGroups;
+#pragma unroll
+    for (int i = 0; i < K; ++i) {
+        if (late(keyOf(i))) {
+            k[i] = __ldg(word(in.keys, i));
+            v[i] = __ldg(word(in.values, i));
+        }
+    }
+    for (int o = threadIdx.x * 8; o < G * D; o += kThreads * 8) {
+        const int h = o / D;
         float q[8] = {};
-        const uint4 piece = stepRotatedPiece(step, step.q, step.qNorm, firstHead + h, g, h < heads, partial[0]);
         if (h < heads)
-            unpack8(piece, q);
-        if (h < G)
+            unpack8(*reinterpret_cast<const uint4*>(in.q + static_cast<std::int64_t>(firstHead) * D + o), q);
 #pragma unroll
-            for (int j = 0; j < 8; ++j)
-                query[h][g * 8 + j] = q[j];
-        if (position >= lo && position < hi) { // the same for the whole block
-            const uint4 key = stepRotatedPiece(step, step.k, step.kNorm, blockIdx.y, dimGroup, true, partial[1]);
-            const uint4 value = stepPiece(step.v, blockIdx.y, dimGroup, true);
-#pragma unroll
-            for (int i = 0; i < K; ++i) {
-                if (!late(keyOf(i)))
-                    continue;
-                k[i] = key;
-                v[i] = value;
-                if (blockIdx.z == 0) {
-                    *reinterpret_cast<uint4*>(step.cacheK + keyOf(i) * keyStride + blockIdx.y * D + dimGroup * 8) = key;
-                    *reinterpret_cast<uint4*>(step.cacheV + keyOf(i) * keyStride + blockIdx.y * D + dimGroup * 8)
-                        = value;
-                }
-            }
-        }
-    } else {
-#pragma unroll
-        for (int i = 0; i < K; ++i) {
-            if (late(keyOf(i))) {
-                k[i] = __ldg(word(in.keys, i));
-                v[i] = __ldg(word(in.values, i));
-            }
-        }
-        for (int o = threadIdx.x * 8; o < G * D; o += kThreads * 8) {
-            const int h = o / D;
-            float q[8] = {};
-            if (h < heads)
-                unpack8(*reinterpret_cast<const uint4*>(in.q + static_cast<std::int64_t>(firstHead) * D + o), q);
-#pragma unroll
-            for (int j = 0; j < 8; ++j)
-                query[h][o % D + j] = q[j];
-        }
+        for (int j = 0; j < 8; ++j)
+            query[h][o % D + j] = q[j];
     }
     __syncthreads();
 
@@ -405,52 +280,25 @@ __global__ void __launch_bounds__(kThreads) gqaCombineKernel(
     to[1] = __floats2bfloat162_rn(value.z * scale, value.w * scale);
 }
 
-template <int D, int G> void launchChunks(const GqaDecodeInputs& in, const RopeStepInputs* step, dim3 grid,
-    float* sums, float* stats, cudaStream_t stream)
+template <int D, int G> void launchChunks(const GqaDecodeInputs& in, dim3 grid, float* sums, float* stats,
+    cudaStream_t stream)
 {
-    if (step)
-        launchChained(gqaChunkKernel<D, G, true>, grid, kThreads, 0, stream, in, *step, sums, stats);
-    else
-        launchChained(gqaChunkKernel<D, G, false>, grid, kThreads, 0, stream, in, RopeStepInputs {}, sums, stats);
+    launchChained(gqaChunkKernel<D, G>, grid, kThreads, 0, stream, in, sums, stats);
 }
 
-template <int D> void launchChunksOfDim(const GqaDecodeInputs& in, const RopeStepInputs* step, int headsPerBlock,
-    dim3 grid, float* sums, float* stats, cudaStream_t stream)
+template <int D> void launchChunksOfDim(const GqaDecodeInputs& in, int headsPerBlock, dim3 grid, float* sums,
+    float* stats, cudaStream_t stream)
 {
     switch (headsPerBlock) {
     case 1:
-        return launchChunks<D, 1>(in, step, grid, sums, stats, stream);
+        return launchChunks<D, 1>(in, grid, sums, stats, stream);
     case 2:
-        return launchChunks<D, 2>(in, step, grid, sums, stats, stream);
+        return launchChunks<D, 2>(in, grid, sums, stats, stream);
     case 4:
-        return launchChunks<D, 4>(in, step, grid, sums, stats, stream);
+        return launchChunks<D, 4>(in, grid, sums, stats, stream);
     default:
-        return launchChunks<D, 8>(in, step, grid, sums, stats, stream);
+        return launchChunks<D, 8>(in, grid, sums, stats, stream);
     }
-}
-
-void launchGqa(const GqaDecodeInputs& in, const RopeStepInputs* step, float* sums, float* stats, bf16* out,
-    cudaStream_t stream)
-{
-    const GqaDecodeLayout layout = gqaDecodeLayout(in);
-    const dim3 grid(static_cast<unsigned>(layout.chunks), static_cast<unsigned>(in.kvHeads),
-        static_cast<unsigned>(layout.headGroups));
-    switch (in.headDim) {
-    case 16:
-        launchChunksOfDim<16>(in, step, layout.headsPerBlock, grid, sums, stats, stream);
-        break;
-    case 32:
-        launchChunksOfDim<32>(in, step, layout.headsPerBlock, grid, sums, stats, stream);
-        break;
-    case 64:
-        launchChunksOfDim<64>(in, step, layout.headsPerBlock, grid, sums, stats, stream);
-        break;
-    default:
-        launchChunksOfDim<128>(in, step, layout.headsPerBlock, grid, sums, stats, stream);
-        break;
-    }
-    launchChained(gqaCombineKernel, static_cast<unsigned>(in.heads), kThreads, 0, stream, in,
-        static_cast<const float*>(sums), static_cast<const float*>(stats), layout.chunks, out);
 }
 } // namespace
 
@@ -482,19 +330,25 @@ GqaDecodeLayout gqaDecodeLayout(const GqaDecodeInputs& in)
 
 void launchGqaDecode(const GqaDecodeInputs& in, float* sums, float* stats, bf16* out, cudaStream_t stream)
 {
-    launchGqa(in, nullptr, sums, stats, out, stream);
-}
-
-bool gqaDecodeStepSupports(bool interleaved, std::int64_t dim, std::int64_t heads, std::int64_t kvHeads)
-{
-    constexpr std::int64_t kMaxProjection = kNormRopeThreads * kNormRopeMaxPieces * 8; // values the norm kernel takes
-    return !interleaved && dim % 16 == 0 && heads * dim <= kMaxProjection && kvHeads * dim <= kMaxProjection;
-}
-
-void launchGqaDecodeStep(const RopeStepInputs& step, const GqaDecodeInputs& in, float* sums, float* stats, bf16* out,
-    cudaStream_t stream)
-{
-    launchGqa(in, &step, sums, stats, out, stream);
+    const GqaDecodeLayout layout = gqaDecodeLayout(in);
+    const dim3 grid(static_cast<unsigned>(layout.chunks), static_cast<unsigned>(in.kvHeads),
+        static_cast<unsigned>(layout.headGroups));
+    switch (in.headDim) {
+    case 16:
+        launchChunksOfDim<16>(in, layout.headsPerBlock, grid, sums, stats, stream);
+        break;
+    case 32:
+        launchChunksOfDim<32>(in, layout.headsPerBlock, grid, sums, stats, stream);
+        break;
+    case 64:
+        launchChunksOfDim<64>(in, layout.headsPerBlock, grid, sums, stats, stream);
+        break;
+    default:
+        launchChunksOfDim<128>(in, layout.headsPerBlock, grid, sums, stats, stream);
+        break;
+    }
+    launchChained(gqaCombineKernel, static_cast<unsigned>(in.heads), kThreads, 0, stream, in,
+        static_cast<const float*>(sums), static_cast<const float*>(stats), layout.chunks, out);
 }
 
 } // namespace moescope::kernels

@@ -91,14 +91,10 @@ at::Tensor GqaAttention::forward(const at::Tensor& x, int layer, const Attention
     const double scale = 1.0 / std::sqrt(static_cast<double>(m_spec.headDim));
     const bool recordedStep = ctx.cache && ctx.stepPositions.defined() && ctx.batch == 1;
     // A recorded step on CUDA: (norms,) rotation and cache write in one kernel, then attention over the cache (split
-    // over its keys for one token), or all of it in the attention's kernels (one token); the output, or undefined
-    // where the first kernel does not apply. q [T, H, D], k and v [T, Hkv, D].
+    // over its keys for one token); the output, or undefined where the first kernel does not apply. q [T, H, D], k
+    // and v [T, Hkv, D].
     auto fusedStep = [&](const at::Tensor& q3, const at::Tensor& k3, const at::Tensor& v3, const StepQkNorms& norms) {
         auto [cacheK, cacheV] = ctx.cache->storage(layer, ctx.keySpan);
-        if (auto out = m_rope.attendStoringKeys(q3, k3, v3, ctx.cos, ctx.sin, ctx.stepPositions, cacheK, cacheV, norms,
-                ctx.keySpan, m_spec.slidingWindow, scale);
-            out.defined())
-            return m_o(out);
         const auto rotated
             = m_rope.applyStoringKeys(q3, k3, v3, ctx.cos, ctx.sin, ctx.stepPositions, cacheK, cacheV, norms);
         if (!rotated.defined())

@@ -219,22 +219,20 @@ std::pair<at::Tensor, at::Tensor> fusedCombineAddRmsNorm(
 }
 
 namespace {
-    // A q, k or v view the norm-and-rope kernels read in 16-byte pieces: at most 8192 values of a token.
-    bool stepViewFits(const at::Tensor& t)
-    {
-        return aligned16(t) && t.stride(0) % 8 == 0 && t.stride(1) % 8 == 0 && t.size(1) * t.size(2) <= 8192;
-    }
     // The norm-and-rope kernel's limits (kernels/decodekernels.h: RopeStepInputs): 16-byte pieces of q, k and v, a
     // head's pieces a power of two up to a warp, at most 8192 values of a token's q or k.
     bool stepNormsFit(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const StepQkNorms& norms)
     {
         const auto dim = q.size(2), pieces = dim / 8;
+        auto viewFits = [](const at::Tensor& t) {
+            return aligned16(t) && t.stride(0) % 8 == 0 && t.stride(1) % 8 == 0 && t.size(1) * t.size(2) <= 8192;
+        };
         auto weightFits = [&](const at::Tensor& w, const at::Tensor& x) {
             return cudaBf16(w) && w.is_contiguous() && aligned16(w)
                 && w.numel() == (norms.perHead ? dim : x.size(1) * dim);
         };
-        return dim % 8 == 0 && pieces <= 32 && (pieces & (pieces - 1)) == 0 && stepViewFits(q) && stepViewFits(k)
-            && stepViewFits(v) && weightFits(norms.q, q) && weightFits(norms.k, k);
+        return dim % 8 == 0 && pieces <= 32 && (pieces & (pieces - 1)) == 0 && viewFits(q) && viewFits(k)
+            && viewFits(v) && weightFits(norms.q, q) && weightFits(norms.k, k);
     }
     // The step kernels (rotation with the cache write, the MLA step) serve a decode step's few rows.
     bool decodeRopeApplies(const at::Tensor& x, const at::Tensor& cos)
@@ -255,124 +253,35 @@ bool fusedRopeStepApplies(const at::Tensor& q, const at::Tensor& k, const at::Te
         && (!norms.q.defined() || stepNormsFit(q, k, v, norms));
 }
 
-namespace {
-    // The rope step kernels' inputs but qOut: q, k and v views, the rotation (its cos and sin set here), the caches
-    // and the optional norms. sin and the positions as the kernels read them are kept alive in `keep`.
-    kernels::RopeStepInputs ropeStepInputs(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
-        const at::Tensor& cos, const at::Tensor& sin, const at::Tensor& positions, at::Tensor& cacheK,
-        at::Tensor& cacheV, kernels::RopeRotation rotation, const StepQkNorms& norms, std::vector<at::Tensor>& keep)
-    {
-        keep = { sin.contiguous(), positions.to(at::kLong).contiguous() };
-        auto view = [](const at::Tensor& t) {
-            return kernels::RopeStepView { bf16Data(t), t.size(1), t.stride(0), t.stride(1) };
-        };
-        kernels::RopeStepInputs in;
-        in.q = view(q);
-        in.k = view(k);
-        in.v = view(v);
-        in.dim = q.size(2);
-        rotation.cos = cos.data_ptr<float>();
-        rotation.sin = keep[0].data_ptr<float>();
-        in.rotation = rotation;
-        in.positions = keep[1].data_ptr<std::int64_t>();
-        in.cacheK = bf16Data(cacheK);
-        in.cacheV = bf16Data(cacheV);
-        if (norms.q.defined()) {
-            in.qNorm = bf16Data(norms.q);
-            in.kNorm = bf16Data(norms.k);
-            in.perHeadNorm = norms.perHead;
-            in.eps = static_cast<float>(norms.eps);
-        }
-        return in;
-    }
-
-    // The GQA decode kernels' conditions on one token's q [1, H, D] (but its layout) and the cache's keys and values
-    // [S, Hkv, D].
-    bool gqaCacheFits(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values)
-    {
-        static const bool switchedOff = switchedOffByEnvironment("MOESCOPE_GQA_DECODE_KERNEL");
-        if (switchedOff || !kernelsMayRun() || !cudaBf16(q) || !cudaBf16(keys) || !cudaBf16(values) || q.dim() != 3
-            || keys.dim() != 3 || values.sizes() != keys.sizes())
-            return false;
-        return q.size(0) == 1 && keys.size(2) == q.size(2)
-            && kernels::gqaDecodeSupports(static_cast<int>(q.size(1)), static_cast<int>(keys.size(1)),
-                static_cast<int>(q.size(2)), keys.size(0))
-            && keys.is_contiguous() && values.is_contiguous() && aligned16(keys) && aligned16(values);
-    }
-
-    // What the GQA decode kernels attend: keys and values [S, Hkv, D] for H query heads of D at `positions` [1].
-    kernels::GqaDecodeInputs gqaDecodeInputs(std::int64_t heads, const at::Tensor& keys, const at::Tensor& values,
-        const at::Tensor& positions, int window, double scale)
-    {
-        kernels::GqaDecodeInputs in;
-        in.keys = bf16Data(keys);
-        in.values = bf16Data(values);
-        in.positions = positions.data_ptr<std::int64_t>();
-        in.heads = static_cast<int>(heads);
-        in.kvHeads = static_cast<int>(keys.size(1));
-        in.headDim = static_cast<int>(keys.size(2));
-        in.window = window;
-        in.span = keys.size(0);
-        in.scale = static_cast<float>(scale);
-        return in;
-    }
-
-    // Attention output [1, H * D] and the chunks' scratch for in's layout.
-    struct GqaBuffers {
-        at::Tensor sums, stats, out;
-    };
-    GqaBuffers gqaBuffers(const kernels::GqaDecodeInputs& in, const at::TensorOptions& options)
-    {
-        const auto layout = kernels::gqaDecodeLayout(in);
-        const auto f32 = options.dtype(at::kFloat);
-        const std::int64_t heads = in.heads;
-        return { at::empty({ layout.chunks, heads, in.headDim }, f32), at::empty({ layout.chunks, heads, 2 }, f32),
-            at::empty({ 1, heads * in.headDim }, options) };
-    }
-} // namespace
-
 at::Tensor fusedRopeStep(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& cos,
     const at::Tensor& sin, const at::Tensor& positions, at::Tensor& cacheK, at::Tensor& cacheV, bool interleaved,
     bool float32, bool keepInterleaved, const StepQkNorms& norms)
 {
     auto out = at::empty(q.sizes(), q.options()); // [T, H, D]
-    std::vector<at::Tensor> keep;
-    const kernels::RopeRotation rotation { nullptr, nullptr, interleaved, float32, keepInterleaved };
-    auto in = ropeStepInputs(q, k, v, cos, sin, positions, cacheK, cacheV, rotation, norms, keep);
+    const auto s = sin.contiguous();
+    const auto rows = positions.to(at::kLong).contiguous(); // [T]
+    auto view = [](const at::Tensor& t) {
+        return kernels::RopeStepView { bf16Data(t), t.size(1), t.stride(0), t.stride(1) };
+    };
+    kernels::RopeStepInputs in;
+    in.q = view(q);
+    in.k = view(k);
+    in.v = view(v);
+    in.dim = q.size(2);
+    in.rotation = { cos.data_ptr<float>(), s.data_ptr<float>(), interleaved, float32, keepInterleaved };
+    in.positions = rows.data_ptr<std::int64_t>();
     in.qOut = bf16Data(out);
+    in.cacheK = bf16Data(cacheK);
+    in.cacheV = bf16Data(cacheV);
+    if (norms.q.defined()) {
+        in.qNorm = bf16Data(norms.q);
+        in.kNorm = bf16Data(norms.k);
+        in.perHeadNorm = norms.perHead;
+        in.eps = static_cast<float>(norms.eps);
+    }
     kernels::launchRopeStep(in, q.size(0), streamOf(q));
     C10_CUDA_KERNEL_LAUNCH_CHECK();
     return out;
-}
-
-bool fusedGqaStepApplies(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& cos,
-    const at::Tensor& cacheK, const at::Tensor& cacheV, const StepQkNorms& norms, std::int64_t span, bool interleaved)
-{
-    // Off unless MOESCOPE_GQA_STEP_KERNEL=1: checked bit for bit against the two kernels only at the fixtures' shapes
-    // so far (their greedy generation unchanged), not yet at real models' shapes nor timed.
-    static const bool switchedOn = switchedOnByEnvironment("MOESCOPE_GQA_STEP_KERNEL");
-    if (!switchedOn || interleaved || !fusedRopeStepApplies(q, k, v, cos, cacheK, cacheV, norms) || q.size(0) != 1
-        || span < 1 || span > cacheK.size(0))
-        return false;
-    return stepViewFits(q) && stepViewFits(k) && stepViewFits(v)
-        && kernels::gqaDecodeStepSupports(interleaved, q.size(2), q.size(1), k.size(1))
-        && gqaCacheFits(q, cacheK.narrow(0, 0, span), cacheV.narrow(0, 0, span));
-}
-
-at::Tensor fusedGqaStep(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& cos,
-    const at::Tensor& sin, const at::Tensor& positions, at::Tensor& cacheK, at::Tensor& cacheV, bool float32,
-    const StepQkNorms& norms, std::int64_t span, int window, double scale)
-{
-    std::vector<at::Tensor> keep;
-    const auto step = ropeStepInputs(
-        q, k, v, cos, sin, positions, cacheK, cacheV, { nullptr, nullptr, false, float32, false }, norms, keep);
-    const auto in = gqaDecodeInputs(
-        q.size(1), cacheK.narrow(0, 0, span), cacheV.narrow(0, 0, span), keep[1], window, scale);
-    auto buffers = gqaBuffers(in, q.options());
-    kernels::launchGqaDecodeStep(step, in, buffers.sums.data_ptr<float>(), buffers.stats.data_ptr<float>(),
-        bf16Data(buffers.out), streamOf(q));
-    C10_CUDA_KERNEL_LAUNCH_CHECK();
-    return buffers.out;
 }
 
 bool fusedGatedGemvApplies(const at::Tensor& x, const at::Tensor& gate, const at::Tensor& up)
@@ -572,20 +481,39 @@ at::Tensor fusedMlaDecode(const at::Tensor& qNope, const at::Tensor& qPe, const 
 
 bool fusedGqaDecodeApplies(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values)
 {
-    return gqaCacheFits(q, keys, values) && q.is_contiguous() && aligned16(q);
+    static const bool switchedOff = switchedOffByEnvironment("MOESCOPE_GQA_DECODE_KERNEL");
+    if (switchedOff || !kernelsMayRun() || !cudaBf16(q) || !cudaBf16(keys) || !cudaBf16(values) || q.dim() != 3
+        || keys.dim() != 3 || values.sizes() != keys.sizes())
+        return false;
+    return q.size(0) == 1 && keys.size(2) == q.size(2)
+        && kernels::gqaDecodeSupports(static_cast<int>(q.size(1)), static_cast<int>(keys.size(1)),
+            static_cast<int>(q.size(2)), keys.size(0))
+        && q.is_contiguous() && keys.is_contiguous() && values.is_contiguous() && aligned16(q) && aligned16(keys)
+        && aligned16(values);
 }
 
 at::Tensor fusedGqaDecode(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values,
     const at::Tensor& positions, int window, double scale)
 {
-    const auto position = positions.to(at::kLong).contiguous(); // [1]
-    auto in = gqaDecodeInputs(q.size(1), keys, values, position, window, scale);
+    kernels::GqaDecodeInputs in;
     in.q = bf16Data(q);
-    auto buffers = gqaBuffers(in, q.options());
-    kernels::launchGqaDecode(in, buffers.sums.data_ptr<float>(), buffers.stats.data_ptr<float>(),
-        bf16Data(buffers.out), streamOf(q));
+    in.keys = bf16Data(keys);
+    in.values = bf16Data(values);
+    const auto position = positions.to(at::kLong).contiguous(); // [1]
+    in.positions = position.data_ptr<std::int64_t>();
+    in.heads = static_cast<int>(q.size(1));
+    in.kvHeads = static_cast<int>(keys.size(1));
+    in.headDim = static_cast<int>(q.size(2));
+    in.window = window;
+    in.span = keys.size(0);
+    in.scale = static_cast<float>(scale);
+    const auto layout = kernels::gqaDecodeLayout(in);
+    auto sums = at::empty({ layout.chunks, q.size(1), q.size(2) }, q.options().dtype(at::kFloat));
+    auto stats = at::empty({ layout.chunks, q.size(1), 2 }, q.options().dtype(at::kFloat));
+    auto out = at::empty({ 1, q.size(1) * q.size(2) }, q.options());
+    kernels::launchGqaDecode(in, sums.data_ptr<float>(), stats.data_ptr<float>(), bf16Data(out), streamOf(q));
     C10_CUDA_KERNEL_LAUNCH_CHECK();
-    return buffers.out;
+    return out;
 }
 #else
 bool fusedMoeDecodeApplies(const at::Tensor&, std::int64_t, const at::Tensor&, const at::Tensor&) { return false; }
@@ -642,16 +570,6 @@ bool fusedRopeStepApplies(const at::Tensor&, const at::Tensor&, const at::Tensor
 }
 at::Tensor fusedRopeStep(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&,
     const at::Tensor&, at::Tensor&, at::Tensor&, bool, bool, bool, const StepQkNorms&)
-{
-    throw UnsupportedError("this build has no fused CUDA decode kernels");
-}
-bool fusedGqaStepApplies(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&,
-    const at::Tensor&, const StepQkNorms&, std::int64_t, bool)
-{
-    return false;
-}
-at::Tensor fusedGqaStep(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&,
-    const at::Tensor&, at::Tensor&, at::Tensor&, bool, const StepQkNorms&, std::int64_t, int, double)
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }

@@ -139,15 +139,4 @@ bool fusedGqaDecodeApplies(const at::Tensor& q, const at::Tensor& keys, const at
 at::Tensor fusedGqaDecode(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values,
     const at::Tensor& positions, int window, double scale);
 
-// fusedRopeStep (one token, half-layout rotation: interleaved must be false) then fusedGqaDecode over the caches'
-// first `span` rows, without a kernel for the first (kernels::launchGqaDecodeStep): the attention's kernels
-// normalise and rotate q and k themselves and write the key and value rows. Bit for bit the two; returns the
-// attention output [1, H * D]. Used only with MOESCOPE_GQA_STEP_KERNEL=1 (not yet checked at real models' shapes).
-bool fusedGqaStepApplies(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& cos,
-    const at::Tensor& cacheK, const at::Tensor& cacheV, const StepQkNorms& norms, std::int64_t span,
-    bool interleaved);
-at::Tensor fusedGqaStep(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& cos,
-    const at::Tensor& sin, const at::Tensor& positions, at::Tensor& cacheK, at::Tensor& cacheV, bool float32,
-    const StepQkNorms& norms, std::int64_t span, int window, double scale);
-
 } // namespace moescope

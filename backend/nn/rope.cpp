@@ -123,15 +123,6 @@ at::Tensor Rope::applyStoringKeys(const at::Tensor& q, const at::Tensor& k, cons
         m_float32 && m_interleaved, norms);
 }
 
-at::Tensor Rope::attendStoringKeys(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
-    const at::Tensor& cos, const at::Tensor& sin, const at::Tensor& positions, at::Tensor& cacheK, at::Tensor& cacheV,
-    const StepQkNorms& norms, std::int64_t span, int window, double scale) const
-{
-    if (!fusedGqaStepApplies(q, k, v, cos, cacheK, cacheV, norms, span, m_interleaved))
-        return {};
-    return fusedGqaStep(q, k, v, cos, sin, positions, cacheK, cacheV, m_float32, norms, span, window, scale);
-}
-
 at::Tensor Rope::applyStoringLatent(const at::Tensor& qPe, const at::Tensor& compressed, const at::Tensor& normWeight,
     double eps, const at::Tensor& cos, const at::Tensor& sin, const at::Tensor& positions, at::Tensor& cacheLatent,
     at::Tensor& cacheKPe) const

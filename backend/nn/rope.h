@@ -27,12 +27,6 @@ public:
     at::Tensor applyStoringKeys(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& cos,
         const at::Tensor& sin, const at::Tensor& positions, at::Tensor& cacheK, at::Tensor& cacheV,
         const StepQkNorms& norms = {}) const;
-    // A one-token decode step's applyStoringKeys and its GQA attention over the caches' first `span` rows in the
-    // attention's own kernels (fusedGqaStep): the attention output [1, H * dim], or undefined where that does not
-    // apply (the caller then takes applyStoringKeys and attends).
-    at::Tensor attendStoringKeys(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& cos,
-        const at::Tensor& sin, const at::Tensor& positions, at::Tensor& cacheK, at::Tensor& cacheV,
-        const StepQkNorms& norms, std::int64_t span, int window, double scale) const;
     // An MLA decode step's counterpart (fused CUDA path): the queries' rope parts qPe [T, H, dim] rotated (returned)
     // while kv_a's output compressed [T, c + dim] goes into the caches at rows `positions`: its latent RMS-normalised
     // with normWeight into cacheLatent [capacity, c], its rope key rotated into cacheKPe [capacity, dim]. Undefined
