@@ -169,7 +169,11 @@ void gemvCase(std::int64_t tokens, std::int64_t in, std::int64_t out, bool bias)
         ++failures;
         return;
     }
-    report(what, fusedGemv(x, w, b), bias ? at::linear(x, w, b) : at::linear(x, w), 2e-2);
+    const auto got = fusedGemv(x, w, b);
+    report(what, got, bias ? at::linear(x, w, b) : at::linear(x, w), 2e-2);
+    if (tokens == 1) // the one-token kernel (rows staged in shared memory) against the warp kernel's row
+        reportIdentical(std::string(what) + ": one token = its row of two",
+            fusedGemv(at::cat({ x, x }), w, b).narrow(0, 0, 1), got);
 }
 
 // Several projections of one input in one launch (attention's q, k, v with biases as Qwen2's).
@@ -193,6 +197,9 @@ void gemvsCase(std::int64_t tokens, std::int64_t in, std::vector<std::int64_t> o
         std::snprintf(what, sizeof what, "projections T=%ld %ld -> %ld (%zu of %zu)%s", tokens, in, outs[i], i + 1,
             outs.size(), bias ? " + bias" : "");
         report(what, got[i], bias ? at::linear(x, weights[i], biases[i]) : at::linear(x, weights[i]), 2e-2);
+        if (tokens == 1)
+            reportIdentical(std::string(what) + ": one token = its row of two",
+                fusedGemvs(at::cat({ x, x }), weights, biases)[i].narrow(0, 0, 1), got[i]);
     }
 }
 
@@ -684,6 +691,12 @@ int main()
     gemvsCase(1, 2048, { 2048, 256, 256 }, true); // Qwen2-MoE (q, k, v biases)
     gemvsCase(2, 2048, { 3072, 576 }, false); // DeepSeek-V2-Lite q, kv_a
     gemvsCase(1, 2048, { 1408, 1408 }, false); // a shared expert's gate and up
+    gemvsCase(1, 2048, { 4096, 512, 512 }, false); // Qwen3-30B-A3B q, k, v of one token
+    gemvCase(1, 4096, 2048, false); // Qwen3-30B-A3B's output projection
+    gemvsCase(1, 2048, { 3072, 576 }, false); // DeepSeek-V2-Lite q, kv_a of one token
+    gemvsCase(1, 320, { 320, 64, 64 }, true); // a small model's (the demo's shape) projections, rows cut short
+    gemvCase(1, 4096, 14336 + 3, true); // rows beyond one block's shared memory at 4,096: the warp kernel
+    gemvCase(1, 2048, 65536, false); // an LM head: the warp kernel
     addNormCase(1, 2048);
     addNormCase(3, 4096);
     addNormCase(2, 100); // the scalar kernel
