@@ -6,7 +6,9 @@
 #include "kernels/devicemath.cuh"
 #include "kernels/stagedcopy.cuh"
 
+#include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 
 namespace moescope::kernels {
 
@@ -272,7 +274,7 @@ constexpr int kStagedMaxPieces = 16; // 16-byte pieces of x a lane holds (kPiece
 constexpr std::int64_t kStagedMaxBytes = 200 * 1024; // staged rows a block: one block an SM
 
 template <int kPieces> __global__ void __launch_bounds__(kStagedThreads) gemvStagedKernel(
-    const bf16* __restrict__ x, GemvTargets targets, std::int64_t in, int rowsPerBlock)
+    const bf16* __restrict__ x, GemvTargets targets, std::int64_t in, int rowsPerBlock, int earlyEighths)
 {
     extern __shared__ __align__(16) unsigned char stagedRows[];
     __shared__ std::uint64_t landed;
@@ -283,22 +285,29 @@ template <int kPieces> __global__ void __launch_bounds__(kStagedThreads) gemvSta
     const std::int64_t first = static_cast<std::int64_t>(blockIdx.x) * rowsPerBlock;
     const int rows = static_cast<int>(min(static_cast<std::int64_t>(rowsPerBlock), total - first));
     const std::int64_t rowBytes = in * static_cast<std::int64_t>(sizeof(bf16));
-    if (threadIdx.x == 0) {
-        expectStagedBytes(&landed, static_cast<unsigned>(rows * rowBytes));
+    // Rows [from, to) of the block, target by target (each target's rows lie in one piece of memory).
+    auto stageRows = [&](std::int64_t from, std::int64_t to) {
         std::int64_t begin = 0; // the target's first row in the rows laid end to end
 #pragma unroll
         for (int t = 0; t < kMaxGemvTargets; ++t) {
             if (t >= targets.count)
                 break;
-            const std::int64_t from = max(first, begin), to = min(first + rows, begin + targets.target[t].rows);
-            if (from < to)
-                stageBytes(stagedRows + (from - first) * rowBytes, targets.target[t].weight + (from - begin) * in,
-                    static_cast<std::uint64_t>((to - from) * rowBytes), &landed);
+            const std::int64_t a = max(from, begin), b = min(to, begin + targets.target[t].rows);
+            if (a < b)
+                stageBytes(stagedRows + (a - first) * rowBytes, targets.target[t].weight + (a - begin) * in,
+                    static_cast<std::uint64_t>((b - a) * rowBytes), &landed);
             begin += targets.target[t].rows;
         }
+    };
+    const std::int64_t early = first + (rows * earlyEighths + 7) / 8;
+    if (threadIdx.x == 0) {
+        expectStagedBytes(&landed, static_cast<unsigned>(rows * rowBytes));
+        stageRows(first, early);
     }
     __syncthreads(); // the barrier is initialised before anyone waits on it
     awaitPreviousKernel();
+    if (threadIdx.x == 0)
+        stageRows(early, first + rows);
     const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
     uint4 xs[kPieces];
 #pragma unroll
@@ -331,12 +340,21 @@ template <int kPieces> __global__ void __launch_bounds__(kStagedThreads) gemvSta
     }
 }
 
+// Eighths of a block's rows staged before the wait (MOESCOPE_STAGED_GEMV=1..8; 0 turns the staged kernel off).
+int stagedGemvEarlyEighths()
+{
+    static const int eighths = [] {
+        const char* value = std::getenv("MOESCOPE_STAGED_GEMV");
+        return value ? std::clamp(std::atoi(value), 0, 8) : 8;
+    }();
+    return eighths;
+}
+
 // Rows a staged GEMV block takes (one block per SM), or 0 where the staged kernel does not serve this projection:
 // one token, chained launches (compute capability 9.0), x held in registers, the rows fitting in shared memory.
 int stagedGemvRowsPerBlock(std::int64_t tokens, std::int64_t rows, std::int64_t in)
 {
-    static const bool switchedOff = switchedOffByEnvironment("MOESCOPE_STAGED_GEMV");
-    if (switchedOff || tokens != 1 || !chainedLaunchEnabled() || in > kStagedMaxPieces * 32 * 8)
+    if (stagedGemvEarlyEighths() == 0 || tokens != 1 || !chainedLaunchEnabled() || in > kStagedMaxPieces * 32 * 8)
         return 0;
     int device = 0, sms = 0;
     if (cudaGetDevice(&device) != cudaSuccess
@@ -392,7 +410,7 @@ void launchGemvTargets(
         (void)sharedLimitRaised; // a failure shows as the launch's error
         const std::size_t bytes = static_cast<std::size_t>(perBlock) * in * sizeof(bf16);
         launchChained(kernel, static_cast<unsigned>((rows + perBlock - 1) / perBlock), kStagedThreads, bytes, stream,
-            x, targets, in, perBlock);
+            x, targets, in, perBlock, stagedGemvEarlyEighths());
         return;
     }
     const dim3 grid(static_cast<unsigned>((rows + kWarpsPerBlock - 1) / kWarpsPerBlock));

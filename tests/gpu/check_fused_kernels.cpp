@@ -332,7 +332,9 @@ void routerCase(const char* name, std::int64_t tokens, std::int64_t experts, std
     const auto scores = sigmoid ? at::sigmoid(d.logits) : at::softmax(d.logits, -1);
     std::snprintf(what, sizeof what, "router %s: scores", name);
     report(what, d.scores, scores, 1e-5);
-    const auto ids = std::get<1>(at::topk(bias.defined() ? scores + bias : scores, k, -1));
+    // Ties (bf16 logits tie often) go to the lower id, as a stable sort orders them.
+    const auto ids
+        = std::get<1>(at::sort(bias.defined() ? scores + bias : scores, true, -1, true)).narrow(-1, 0, k).contiguous();
     auto weights = scores.gather(1, ids);
     if (normalize)
         weights = weights / (weights.sum(-1, true) + 1e-20);
