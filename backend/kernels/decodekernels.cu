@@ -4,11 +4,8 @@
 #include "core/envswitch.h"
 #include "kernels/chainedlaunch.cuh"
 #include "kernels/devicemath.cuh"
-#include "kernels/stagedcopy.cuh"
 
-#include <algorithm>
 #include <cstdint>
-#include <cstdlib>
 
 namespace moescope::kernels {
 
@@ -261,108 +258,6 @@ template <int kTokens> __global__ void gemvKernel(const bf16* __restrict__ x, Ge
                 = __float2bfloat16(target.bias ? sum + __bfloat162float(target.bias[row]) : sum);
     }
 }
-
-// The one-token GEMV with the block's rows staged into shared memory before the wait (kernels/stagedcopy.cuh): one
-// block per SM holds rowsPerBlock consecutive rows of the targets laid end to end. The warp GEMV could only load its
-// rows' first pieces before the wait (registers), so most of a projection's bytes were read after the kernel before
-// had finished; here all of them stream in meanwhile, and after the wait the block loads x and reads the rows from
-// shared memory. Each row's sum runs in gemvKernel<1>'s order (a lane's pieces in order, then warpSum): the same
-// values.
-constexpr int kStagedThreads = 256;
-constexpr int kStagedWarps = kStagedThreads / 32;
-constexpr int kStagedMaxPieces = 16; // 16-byte pieces of x a lane holds (kPieces: 8 or 16): in <= 4,096
-constexpr std::int64_t kStagedMaxBytes = 200 * 1024; // staged rows a block: one block an SM
-
-template <int kPieces> __global__ void __launch_bounds__(kStagedThreads) gemvStagedKernel(
-    const bf16* __restrict__ x, GemvTargets targets, std::int64_t in, int rowsPerBlock, int earlyEighths)
-{
-    extern __shared__ __align__(16) unsigned char stagedRows[];
-    __shared__ std::uint64_t landed;
-    std::int64_t total = 0;
-#pragma unroll
-    for (int t = 0; t < kMaxGemvTargets; ++t)
-        total += t < targets.count ? targets.target[t].rows : 0;
-    const std::int64_t first = static_cast<std::int64_t>(blockIdx.x) * rowsPerBlock;
-    const int rows = static_cast<int>(min(static_cast<std::int64_t>(rowsPerBlock), total - first));
-    const std::int64_t rowBytes = in * static_cast<std::int64_t>(sizeof(bf16));
-    // Rows [from, to) of the block, target by target (each target's rows lie in one piece of memory).
-    auto stageRows = [&](std::int64_t from, std::int64_t to) {
-        std::int64_t begin = 0; // the target's first row in the rows laid end to end
-#pragma unroll
-        for (int t = 0; t < kMaxGemvTargets; ++t) {
-            if (t >= targets.count)
-                break;
-            const std::int64_t a = max(from, begin), b = min(to, begin + targets.target[t].rows);
-            if (a < b)
-                stageBytes(stagedRows + (a - first) * rowBytes, targets.target[t].weight + (a - begin) * in,
-                    static_cast<std::uint64_t>((b - a) * rowBytes), &landed);
-            begin += targets.target[t].rows;
-        }
-    };
-    const std::int64_t early = first + (rows * earlyEighths + 7) / 8;
-    if (threadIdx.x == 0) {
-        expectStagedBytes(&landed, static_cast<unsigned>(rows * rowBytes));
-        stageRows(first, early);
-    }
-    __syncthreads(); // the barrier is initialised before anyone waits on it
-    awaitPreviousKernel();
-    if (threadIdx.x == 0)
-        stageRows(early, first + rows);
-    const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
-    uint4 xs[kPieces];
-#pragma unroll
-    for (int p = 0; p < kPieces; ++p) {
-        const std::int64_t i = lane * 8 + p * 32 * 8;
-        xs[p] = i < in ? *reinterpret_cast<const uint4*>(x + i) : make_uint4(0, 0, 0, 0);
-    }
-    awaitStagedBytes(&landed);
-    for (int r = warp; r < rows; r += kStagedWarps) {
-        const auto* wr = reinterpret_cast<const bf16*>(stagedRows + r * rowBytes);
-        float acc = 0.f;
-#pragma unroll
-        for (int p = 0; p < kPieces; ++p) {
-            const std::int64_t i = lane * 8 + p * 32 * 8;
-            if (i < in)
-                acc = dot8(*reinterpret_cast<const uint4*>(wr + i), xs[p], acc);
-        }
-        const float sum = warpSum(acc);
-        if (lane != 0)
-            continue;
-        std::int64_t row = first + r;
-#pragma unroll
-        for (int t = 0; t < kMaxGemvTargets; ++t) { // constant indices: the targets stay in parameter space
-            if (t < targets.count && row >= 0 && row < targets.target[t].rows) {
-                const GemvTarget& target = targets.target[t];
-                target.y[row] = __float2bfloat16(target.bias ? sum + __bfloat162float(target.bias[row]) : sum);
-            }
-            row -= t < targets.count ? targets.target[t].rows : 0;
-        }
-    }
-}
-
-// Eighths of a block's rows staged before the wait (MOESCOPE_STAGED_GEMV=1..8; 0 turns the staged kernel off).
-int stagedGemvEarlyEighths()
-{
-    static const int eighths = [] {
-        const char* value = std::getenv("MOESCOPE_STAGED_GEMV");
-        return value ? std::clamp(std::atoi(value), 0, 8) : 8;
-    }();
-    return eighths;
-}
-
-// Rows a staged GEMV block takes (one block per SM), or 0 where the staged kernel does not serve this projection:
-// one token, chained launches (compute capability 9.0), x held in registers, the rows fitting in shared memory.
-int stagedGemvRowsPerBlock(std::int64_t tokens, std::int64_t rows, std::int64_t in)
-{
-    if (stagedGemvEarlyEighths() == 0 || tokens != 1 || !chainedLaunchEnabled() || in > kStagedMaxPieces * 32 * 8)
-        return 0;
-    int device = 0, sms = 0;
-    if (cudaGetDevice(&device) != cudaSuccess
-        || cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device) != cudaSuccess || sms < 1)
-        return 0;
-    const std::int64_t perBlock = (rows + sms - 1) / sms;
-    return perBlock * in * static_cast<std::int64_t>(sizeof(bf16)) <= kStagedMaxBytes ? static_cast<int>(perBlock) : 0;
-}
 } // namespace
 
 void launchMoeDecode(const bf16* x, const bf16* gateUp, const bf16* down, const std::int64_t* ids,
@@ -395,24 +290,6 @@ void launchGemvTargets(
     std::int64_t rows = 0;
     for (int t = 0; t < targets.count; ++t)
         rows += targets.target[t].rows;
-    if (const int perBlock = stagedGemvRowsPerBlock(tokens, rows, in); perBlock > 0) {
-        const auto kernel = in <= kStagedMaxPieces / 2 * 32 * 8 ? gemvStagedKernel<kStagedMaxPieces / 2>
-                                                                 : gemvStagedKernel<kStagedMaxPieces>;
-        static const bool sharedLimitRaised = [] { // more than the default 48 KB of dynamic shared memory
-            bool raised = true;
-            for (const auto k : { gemvStagedKernel<kStagedMaxPieces / 2>, gemvStagedKernel<kStagedMaxPieces> })
-                raised = raised
-                    && cudaFuncSetAttribute(k, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                           static_cast<int>(kStagedMaxBytes))
-                        == cudaSuccess;
-            return raised;
-        }();
-        (void)sharedLimitRaised; // a failure shows as the launch's error
-        const std::size_t bytes = static_cast<std::size_t>(perBlock) * in * sizeof(bf16);
-        launchChained(kernel, static_cast<unsigned>((rows + perBlock - 1) / perBlock), kStagedThreads, bytes, stream,
-            x, targets, in, perBlock, stagedGemvEarlyEighths());
-        return;
-    }
     const dim3 grid(static_cast<unsigned>((rows + kWarpsPerBlock - 1) / kWarpsPerBlock));
     const dim3 block(32 * kWarpsPerBlock);
     // Template instances for 1, 2, 4 and 8 tokens; a call for 3 runs the 2-token kernel, then the 1-token one.

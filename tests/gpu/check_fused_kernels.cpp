@@ -171,7 +171,7 @@ void gemvCase(std::int64_t tokens, std::int64_t in, std::int64_t out, bool bias)
     }
     const auto got = fusedGemv(x, w, b);
     report(what, got, bias ? at::linear(x, w, b) : at::linear(x, w), 2e-2);
-    if (tokens == 1) // the one-token kernel (rows staged in shared memory) against the warp kernel's row
+    if (tokens == 1) // decode of one token gives what a batch gives for it
         reportIdentical(std::string(what) + ": one token = its row of two",
             fusedGemv(at::cat({ x, x }), w, b).narrow(0, 0, 1), got);
 }
@@ -697,8 +697,8 @@ int main()
     gemvCase(1, 4096, 2048, false); // Qwen3-30B-A3B's output projection
     gemvsCase(1, 2048, { 3072, 576 }, false); // DeepSeek-V2-Lite q, kv_a of one token
     gemvsCase(1, 320, { 320, 64, 64 }, true); // a small model's (the demo's shape) projections, rows cut short
-    gemvCase(1, 4096, 14336 + 3, true); // rows beyond one block's shared memory at 4,096: the warp kernel
-    gemvCase(1, 2048, 65536, false); // an LM head: the warp kernel
+    gemvCase(1, 4096, 14336 + 3, true); // rows not a multiple of a block's
+    gemvCase(1, 2048, 65536, false); // an LM head
     addNormCase(1, 2048);
     addNormCase(3, 4096);
     addNormCase(2, 100); // the scalar kernel
