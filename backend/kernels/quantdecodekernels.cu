@@ -102,10 +102,16 @@ __device__ __forceinline__ float fp8Dot8(std::uint32_t w0, std::uint32_t w1, con
 // A warp's dot products of N rows of quantized stacks (Spans row spans of N / Spans rows each, all with the same
 // columns and format) with x [cols]: out[n] on every lane. Each lane loads its codes for kLoadsAhead chunks of all
 // N rows before multiplying, so a row of up to 32 * kLoadsAhead chunks costs one memory round trip.
+// awaitInputs() runs once, after the first chunks' codes (and per-row scales) are asked for and before x is read:
+// a kernel whose rows were chosen two or more kernels back passes its chained wait there (kernels/chainedlaunch.cuh),
+// so that those codes stream in while the kernel before it ends; one that waited already passes NoWait.
 constexpr int kLoadsAhead = 2;
-template <QuantCodes F, int N, int Spans>
+struct NoWait {
+    __device__ void operator()() const { }
+};
+template <QuantCodes F, int N, int Spans, typename AwaitInputs>
 __device__ void dotQuantRows(const RowSpan<N / Spans> (&spans)[Spans], const bf16* __restrict__ x, int lane,
-    float (&out)[N])
+    float (&out)[N], AwaitInputs awaitInputs)
 {
     constexpr int C = kChunkCols<F>;
     constexpr int PerSpan = N / Spans;
@@ -134,10 +140,13 @@ __device__ void dotQuantRows(const RowSpan<N / Spans> (&spans)[Spans], const bf1
             scaleRows[n] = rows[n] * groupsPerRow;
         }
     }
-    float acc[N];
+    float acc[N], rowScale[N]; // rowScale: INT8's and per-channel FP8's float32 scales [.., rows]
 #pragma unroll
-    for (int n = 0; n < N; ++n)
+    for (int n = 0; n < N; ++n) {
         acc[n] = 0.f;
+        rowScale[n] = chunkScales ? 1.f : static_cast<const float*>(spans[n / PerSpan].m->scales)[rows[n]];
+    }
+    bool waited = false;
     for (std::int64_t i0 = lane * C; i0 < cols; i0 += kLoadsAhead * 32 * C) {
         uint4 codes[kLoadsAhead][N];
 #pragma unroll
@@ -148,6 +157,10 @@ __device__ void dotQuantRows(const RowSpan<N / Spans> (&spans)[Spans], const bf1
                 codes[a][n] = i < cols
                     ? __ldg(reinterpret_cast<const uint4*>(rowCodes[n] + (F == QuantCodes::Int4 ? i / 2 : i)))
                     : make_uint4(0, 0, 0, 0);
+        }
+        if (!waited) {
+            awaitInputs();
+            waited = true;
         }
 #pragma unroll
         for (int a = 0; a < kLoadsAhead; ++a) {
@@ -193,11 +206,13 @@ __device__ void dotQuantRows(const RowSpan<N / Spans> (&spans)[Spans], const bf1
             }
         }
     }
+    if (!waited) // no columns in this lane's share
+        awaitInputs();
 #pragma unroll
     for (int n = 0; n < N; ++n) {
         out[n] = warpSum(acc[n]);
-        if (!chunkScales) // INT8, per-channel FP8: float32 scales [.., rows]
-            out[n] *= static_cast<const float*>(spans[n / PerSpan].m->scales)[rows[n]];
+        if (!chunkScales)
+            out[n] *= rowScale[n];
     }
 }
 
@@ -215,7 +230,7 @@ __device__ __forceinline__ void gateUpRowsOfSlot(const RowSpan<kRowsPerWarp / 2>
     constexpr int Half = kRowsPerWarp / 2;
     const std::int64_t rows = spans[0].m->rows, j0 = spans[0].first;
     float dots[kRowsPerWarp];
-    dotQuantRows<F, kRowsPerWarp, 2>(spans, x + (slot / k) * spans[0].m->cols, lane, dots);
+    dotQuantRows<F, kRowsPerWarp, 2>(spans, x + (slot / k) * spans[0].m->cols, lane, dots, NoWait {});
     if (lane < Half && j0 + lane < rows) {
 #pragma unroll
         for (int n = 0; n < Half; ++n)
@@ -256,15 +271,18 @@ template <QuantCodes F>
 __global__ void __launch_bounds__(32 * kWarpsPerBlock, kMinBlocksPerSm) quantDownSlotKernel(
     const bf16* __restrict__ h, QuantMatrices down, const std::int64_t* __restrict__ ids, bf16* __restrict__ y)
 {
-    awaitPreviousKernel();
     const std::int64_t slot = blockIdx.y;
     const std::int64_t first = warpFirstRow(kRowsPerWarp);
     const int lane = threadIdx.x % 32;
-    if (first >= down.rows)
+    if (first >= down.rows) {
+        awaitPreviousKernel();
         return;
+    }
+    // The routing was written before the gate/up kernel just before this one: the expert's first codes load while
+    // that kernel ends.
     const RowSpan<kRowsPerWarp> spans[1] = { { &down, ids[slot], first } };
     float dots[kRowsPerWarp];
-    dotQuantRows<F, kRowsPerWarp, 1>(spans, h + slot * down.cols, lane, dots);
+    dotQuantRows<F, kRowsPerWarp, 1>(spans, h + slot * down.cols, lane, dots, [] { awaitPreviousKernel(); });
     writeRows(dots, first, down.rows, nullptr, y + slot * down.rows, lane);
 }
 
@@ -273,7 +291,6 @@ template <QuantCodes F>
 __global__ void __launch_bounds__(32 * kWarpsPerBlock, kMinBlocksPerSm) quantGemvKernel(
     const bf16* __restrict__ x, QuantGemvTargets targets, TargetBlocks blocks)
 {
-    awaitPreviousKernel();
     const int t = blocks.targetOf(blockIdx.x, targets.count);
     const QuantGemvTarget& target = targets.target[t];
     const QuantMatrices& w = target.weight;
@@ -281,11 +298,14 @@ __global__ void __launch_bounds__(32 * kWarpsPerBlock, kMinBlocksPerSm) quantGem
     const std::int64_t first
         = (static_cast<std::int64_t>(blockIdx.x - blocks.first[t]) * kWarpsPerBlock + threadIdx.x / 32) * kRowsPerWarp;
     const int lane = threadIdx.x % 32;
-    if (first >= w.rows)
+    if (first >= w.rows) {
+        awaitPreviousKernel();
         return;
+    }
     const RowSpan<kRowsPerWarp> spans[1] = { { &w, 0, first } };
     float dots[kRowsPerWarp];
-    dotQuantRows<F, kRowsPerWarp, 1>(spans, x + token * w.cols, lane, dots);
+    // Weights: their first codes load before the wait, as the kernel before ends.
+    dotQuantRows<F, kRowsPerWarp, 1>(spans, x + token * w.cols, lane, dots, [] { awaitPreviousKernel(); });
     writeRows(dots, first, w.rows, target.bias, target.y + token * w.rows, lane);
 }
 
@@ -328,7 +348,7 @@ __global__ void __launch_bounds__(32 * kWarpsPerBlock, kMinBlocksPerSm) quantDow
     for (int s = begin; s < end; ++s) {
         const std::int64_t slot = slotList[s];
         float dots[kRowsPerWarp];
-        dotQuantRows<F, kRowsPerWarp, 1>(spans, h + slot * down.cols, lane, dots);
+        dotQuantRows<F, kRowsPerWarp, 1>(spans, h + slot * down.cols, lane, dots, NoWait {});
         writeRows(dots, first, down.rows, nullptr, y + slot * down.rows, lane);
     }
 }
