@@ -34,18 +34,21 @@ namespace {
 constexpr int kTileRows = 16;
 constexpr int kStepCols = 128;
 constexpr int kSplitWarps = 4; // warps of a block that split one tile's columns
-constexpr int kStepsAhead = 4; // steps whose codes a lane loads before multiplying
-// A warp's staged codes in shared memory: kStepsAhead steps x rows A and B x 32 lanes of 16 bytes.
-constexpr int kStagedWordsPerWarp = kStepsAhead * 2 * 32;
+// Steps whose codes a lane loads before multiplying (a template parameter A where it varies): the one-token GEMV of
+// rows up to 4,096 columns wide loads all of a warp's steps before its wait with 8, the other kernels take 4.
+constexpr int kStepsAhead = 4;
+constexpr int kWideStepsAhead = 8;
+// A warp's staged codes in shared memory: A steps x rows A and B x 32 lanes of 16 bytes.
+template <int A> constexpr int kStagedWordsPerWarp = A * 2 * 32;
 
 // The dynamic shared memory of a block of `threads`: each warp's staged codes, then x.
-__device__ __forceinline__ uint4* warpCodes(uint4* shared, int warp)
+template <int A = kStepsAhead> __device__ __forceinline__ uint4* warpCodes(uint4* shared, int warp)
 {
-    return shared + warp * kStagedWordsPerWarp;
+    return shared + warp * kStagedWordsPerWarp<A>;
 }
-__device__ __forceinline__ bf16* stagedInputs(uint4* shared)
+template <int A = kStepsAhead> __device__ __forceinline__ bf16* stagedInputs(uint4* shared)
 {
-    return reinterpret_cast<bf16*>(shared + (blockDim.x / 32) * kStagedWordsPerWarp);
+    return reinterpret_cast<bf16*>(shared + (blockDim.x / 32) * kStagedWordsPerWarp<A>);
 }
 
 // bf16 pair (code of column m - zero, code of column m + 4 - zero) of an 8-code word; zeroPair = (128 + zero) twice.
@@ -91,16 +94,16 @@ __device__ __forceinline__ void stageSlotInputs(RowOf rowOf, const int* __restri
 
 // One warp's share (steps kw, kw + kSplitWarps, ...) of the products of rows [first, first + 16) of matrix `matrix`
 // with x [tokens, cols]: acc[0..1] = row first + g, tokens 2t and 2t + 1; acc[2..3] = row first + g + 8. Rows past
-// the end read the last row. load() starts the copies of the first kStepsAhead steps' codes into the warp's slots of
+// the end read the last row. load() starts the copies of the first A steps' codes into the warp's slots of
 // shared memory and loads their scales, run() multiplies with x staged in shared memory: a block starts its codes'
 // copies, then stages x while they are in flight.
-struct TileProducts {
+template <int A = kStepsAhead> struct TileProducts {
     const QuantMatrices* m;
     int g, t, kw, steps, stepsPerGroup;
     std::int64_t rowA, rowB, groupsPerRow;
     uint4* codes; // this lane's slots: step j's codes of row A (first + g) at codes[64 j], of row B at codes[64 j + 32]
-    float scaleA[kStepsAhead], scaleB[kStepsAhead];
-    std::uint32_t zeroA[kStepsAhead], zeroB[kStepsAhead];
+    float scaleA[A], scaleB[A];
+    std::uint32_t zeroA[A], zeroB[A];
 
     // warpSlots: warpCodes() of the block's warp; splitWarp: its place (0 to kSplitWarps - 1) among the warps of
     // this tile.
@@ -127,7 +130,7 @@ struct TileProducts {
         const uint4* codesB = reinterpret_cast<const uint4*>(bytes + rowB * (m->cols / 2)) + t;
         const auto* scales = static_cast<const __half*>(m->scales);
 #pragma unroll
-        for (int j = 0; j < kStepsAhead; ++j) {
+        for (int j = 0; j < A; ++j) {
             const int s = s0 + j * kSplitWarps;
             if (s < steps) {
                 copyAsync16(codes + 64 * j, codesA + s * (kStepCols / 32)); // 64 bytes of a row a step: 4 uint4
@@ -153,7 +156,7 @@ struct TileProducts {
         for (int s0 = kw;;) {
             awaitCopies();
 #pragma unroll
-            for (int j = 0; j < kStepsAhead; ++j) {
+            for (int j = 0; j < A; ++j) {
                 const int s = s0 + j * kSplitWarps;
                 if (s >= steps)
                     break;
@@ -175,11 +178,11 @@ struct TileProducts {
                 acc[2] = fmaf(d[2], scaleB[j], acc[2]);
                 acc[3] = fmaf(d[3], scaleB[j], acc[3]);
             }
-            s0 += kStepsAhead * kSplitWarps;
+            s0 += A * kSplitWarps;
             if (s0 >= steps)
                 break;
             __syncwarp(); // this round's reads of the slots are done before the next round's copies land in them
-            loadRound(s0); // rows longer than kStepsAhead * kSplitWarps steps
+            loadRound(s0); // rows longer than A * kSplitWarps steps
         }
     }
 
@@ -206,7 +209,7 @@ struct TileProducts {
     // Before another run(): the first round's codes again when run() loaded later rounds over them.
     __device__ void rewind()
     {
-        if (steps > kStepsAhead * kSplitWarps) {
+        if (steps > A * kSplitWarps) {
             __syncwarp();
             loadRound(kw);
         }
@@ -237,7 +240,7 @@ __global__ void __launch_bounds__(64 * kSplitWarps, 4) int4MmaGateUpKernel(const
     const std::int64_t first = static_cast<std::int64_t>(blockIdx.x) * kTileRows;
     const int warp = threadIdx.x / 32;
     const int lane = threadIdx.x % 32;
-    TileProducts tile;
+    TileProducts<> tile;
     tile.load(warp < kSplitWarps ? gate : up, ids[slot], first, warpCodes(shared, warp), warp % kSplitWarps, lane);
     tile.runThroughShared(x + (slot / k) * gate.cols, gate.cols, stagedInputs(shared), 1, partial, warp, lane);
     const int r = threadIdx.x;
@@ -255,7 +258,7 @@ __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaDownKernel(
     const std::int64_t first = static_cast<std::int64_t>(blockIdx.x) * kTileRows;
     const int warp = threadIdx.x / 32;
     const int lane = threadIdx.x % 32;
-    TileProducts tile;
+    TileProducts<> tile;
     // The routing was written before the gate/up kernel that comes just before this one: the expert's codes load
     // while that kernel ends.
     tile.load(down, ids[slot], first, warpCodes(shared, warp), warp, lane);
@@ -270,7 +273,7 @@ __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaDownKernel(
 // and multiplies it by the expert's slots' inputs [begin, end), up to `chunk` (<= 8, the mma's columns) a pass:
 // rowOf(slot) is a slot's input row, emit(slot, r, i) writes tile row r for the pass's i-th slot from the partial sums.
 template <typename RowOf, typename Emit>
-__device__ __forceinline__ void runSlotPasses(TileProducts& tile, const int* __restrict__ slotList, int begin, int end,
+__device__ __forceinline__ void runSlotPasses(TileProducts<>& tile, const int* __restrict__ slotList, int begin, int end,
     int chunk, std::int64_t cols, bf16* xs, float (*partial)[32][4], int warp, int lane, RowOf rowOf, Emit emit)
 {
     for (int c = begin; c < end; c += chunk) {
@@ -299,7 +302,7 @@ __global__ void __launch_bounds__(64 * kSplitWarps) int4MmaGateUpGroupedKernel(c
     const int lane = threadIdx.x % 32;
     if (starts[e] == starts[e + 1])
         return;
-    TileProducts tile;
+    TileProducts<> tile;
     tile.load(warp < kSplitWarps ? gate : up, e, first, warpCodes(shared, warp), warp % kSplitWarps, lane);
     const std::int64_t rows = gate.rows, cols = gate.cols;
     runSlotPasses(tile, slotList, starts[e], starts[e + 1], chunk, cols, stagedInputs(shared), partial, warp,
@@ -324,7 +327,7 @@ __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaDownGroupedKernel(con
     const int lane = threadIdx.x % 32;
     if (starts[e] == starts[e + 1])
         return;
-    TileProducts tile;
+    TileProducts<> tile;
     tile.load(down, e, first, warpCodes(shared, warp), warp, lane);
     const std::int64_t rows = down.rows, cols = down.cols;
     runSlotPasses(tile, slotList, starts[e], starts[e + 1], chunk, cols, stagedInputs(shared), partial, warp,
@@ -335,8 +338,9 @@ __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaDownGroupedKernel(con
         });
 }
 
-// A 16-row tile of one target for all tokens (<= 8, the mma's columns).
-__global__ void __launch_bounds__(32 * kSplitWarps) int4MmaGemvKernel(
+// A 16-row tile of one target for all tokens (<= 8, the mma's columns); A steps of a warp's codes load before the
+// wait.
+template <int A> __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaGemvKernel(
     const bf16* __restrict__ x, QuantGemvTargets targets, TargetBlocks tiles, int tokens)
 {
     __shared__ float partial[kSplitWarps][32][4];
@@ -347,10 +351,10 @@ __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaGemvKernel(
     const int warp = threadIdx.x / 32;
     const int lane = threadIdx.x % 32;
     extern __shared__ uint4 shared[];
-    TileProducts tile;
-    tile.load(w, 0, first, warpCodes(shared, warp), warp, lane); // weights: before the wait, as the kernel before ends
+    TileProducts<A> tile;
+    tile.load(w, 0, first, warpCodes<A>(shared, warp), warp, lane); // weights: before the wait, as the kernel before ends
     awaitPreviousKernel();
-    tile.runThroughShared(x, tokens * w.cols, stagedInputs(shared), tokens, partial, warp, lane);
+    tile.runThroughShared(x, tokens * w.cols, stagedInputs<A>(shared), tokens, partial, warp, lane);
     for (int o = threadIdx.x; o < kTileRows * tokens; o += blockDim.x) {
         const int r = o % kTileRows;
         const int n = o / kTileRows;
@@ -371,12 +375,12 @@ std::size_t inputBytes(std::int64_t cols, std::int64_t tokens)
 
 // Launches an INT4 kernel of `threads` threads whose dynamic shared memory holds the warps' codes and then x
 // (inputBytes). A block may only ask for more than 48 KB of shared memory in all once its kernel allows it.
-template <typename... Params, typename... Args>
+template <int A = kStepsAhead, typename... Params, typename... Args>
 void launchStaged(void (*kernel)(Params...), dim3 grid, int threads, std::size_t inputBytes, cudaStream_t stream,
     Args&&... args)
 {
     constexpr std::size_t kDefaultDynamicBytes = 44 * 1024; // 48 KB less the largest static partial sums
-    const std::size_t bytes = threads / 32 * kStagedWordsPerWarp * sizeof(uint4) + inputBytes;
+    const std::size_t bytes = threads / 32 * kStagedWordsPerWarp<A> * sizeof(uint4) + inputBytes;
     if (bytes > kDefaultDynamicBytes)
         (void)cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(bytes));
     launchChained(kernel, grid, threads, bytes, stream, std::forward<Args>(args)...);
@@ -438,9 +442,16 @@ void launchInt4MmaGemvTargets(const bf16* x, const QuantGemvTargets& targets, st
     TargetBlocks tiles{}; // a block per 16-row tile
     for (int t = 0; t < targets.count; ++t)
         tiles.first[t + 1] = tiles.first[t] + tilesOf(targets.target[t].weight.rows);
-    const std::size_t bytes = inputBytes(targets.target[0].weight.cols, tokens);
-    launchStaged(int4MmaGemvKernel, tiles.first[targets.count], 32 * kSplitWarps, bytes, stream,
-        x, targets, tiles, static_cast<int>(tokens));
+    const std::int64_t cols = targets.target[0].weight.cols;
+    const std::size_t bytes = inputBytes(cols, tokens);
+    // Rows of more than kStepsAhead steps a warp: all of them before the wait (a second round of loads after it
+    // would be a memory round trip on the step's critical path).
+    if (cols > kStepsAhead * kSplitWarps * kStepCols)
+        launchStaged<kWideStepsAhead>(int4MmaGemvKernel<kWideStepsAhead>, tiles.first[targets.count],
+            32 * kSplitWarps, bytes, stream, x, targets, tiles, static_cast<int>(tokens));
+    else
+        launchStaged(int4MmaGemvKernel<kStepsAhead>, tiles.first[targets.count], 32 * kSplitWarps, bytes, stream, x,
+            targets, tiles, static_cast<int>(tokens));
 }
 
 } // namespace moescope::kernels::device

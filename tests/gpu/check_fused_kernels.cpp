@@ -659,6 +659,9 @@ int main()
     quantGemvCase("int4-g32", 2, 320, 8);
     quantGemvCase("int4-g32-asym", 1, 320, 1000);
     quantGemvCase("int4-g128", 1, 320, 8192); // the demo model's LM head in INT4-g128 (a group cut by the row's end)
+    quantGemvCase("int4-g128", 1, 4096, 2048); // Qwen3-30B-A3B's output projection: every step loaded before the wait
+    quantGemvCase("int4-g128", 2, 4096, 1000); // the same kernel for two tokens, rows cut short
+    quantGemvCase("int8", 1, 4096, 2048);
     quantGemvsCase("int4-g128-asym", 3, 320, { 896, 896 });
     quantGemvsCase("int4-g128", 1, 2048, { 2048, 512, 512 });
     quantGemvCase("int4-g128-asym", 8, 2048, 1000); // tensor-core path: 8 tokens, the last tile's rows clamped
