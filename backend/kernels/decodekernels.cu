@@ -225,9 +225,8 @@ __global__ void downGroupedKernel(const bf16* __restrict__ h, const bf16* __rest
 }
 
 // One warp per output row of the targets' rows laid end to end; each row is read once for all kTokens tokens, its
-// first pieces loaded before the wait (kPieces: dotRowFromEarly).
-template <int kTokens, int kPieces = 0>
-__global__ void gemvKernel(const bf16* __restrict__ x, GemvTargets targets, std::int64_t in)
+// first pieces loaded before the wait.
+template <int kTokens> __global__ void gemvKernel(const bf16* __restrict__ x, GemvTargets targets, std::int64_t in)
 {
     std::int64_t row = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
     const int lane = threadIdx.x % 32;
@@ -250,7 +249,7 @@ __global__ void gemvKernel(const bf16* __restrict__ x, GemvTargets targets, std:
     if (!found)
         return;
     float acc[kTokens];
-    dotRowFromEarly<kTokens, kPieces>(early, wr, x, in, lane, acc);
+    dotRowFromEarly<kTokens>(early, wr, x, in, lane, acc);
 #pragma unroll
     for (int n = 0; n < kTokens; ++n) {
         const float sum = warpSum(acc[n]);
@@ -285,13 +284,6 @@ void launchMoeDecode(const bf16* x, const bf16* gateUp, const bf16* down, const 
     }
 }
 
-// MOESCOPE_GEMV_WHOLE_ROW=0: the one-token GEMV loads rows in rounds of 4 pieces (for A/B runs).
-bool wholeRowGemv()
-{
-    static const bool on = !switchedOffByEnvironment("MOESCOPE_GEMV_WHOLE_ROW");
-    return on;
-}
-
 void launchGemvTargets(
     const bf16* x, const GemvTargets& targets, std::int64_t tokens, std::int64_t in, cudaStream_t stream)
 {
@@ -314,10 +306,6 @@ void launchGemvTargets(
             launchChained(gemvKernel<4>, grid, block, 0, stream, xs, slice, in);
         else if (n == 2)
             launchChained(gemvKernel<2>, grid, block, 0, stream, xs, slice, in);
-        else if (wholeRowGemv() && in <= 8 * 32 * 8) // one token, rows of up to 16 pieces a lane: one round trip
-            launchChained(gemvKernel<1, 8>, grid, block, 0, stream, xs, slice, in);
-        else if (wholeRowGemv() && in <= 16 * 32 * 8)
-            launchChained(gemvKernel<1, 16>, grid, block, 0, stream, xs, slice, in);
         else
             launchChained(gemvKernel<1>, grid, block, 0, stream, xs, slice, in);
         done += n;

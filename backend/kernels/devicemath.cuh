@@ -202,10 +202,8 @@ __device__ __forceinline__ void loadEarlyPieces(
 }
 
 // A lane's partial dot products of row r (its first pieces in early) with kTokens vectors v + t * n, its pieces
-// added in order; the caller adds them over the warp. kPieces > 0: the row has at most kPieces pieces a lane, and all
-// of the rest are loaded at once (one memory round trip; in rounds of 4, a 2,048-value row took two and a 4,096-value
-// row four); 0: any length, in rounds of 4.
-template <int kTokens, int kPieces = 0>
+// added in order; the caller adds them over the warp.
+template <int kTokens>
 __device__ __forceinline__ void dotRowFromEarly(const uint4 (&early)[kEarlyPieces], const bf16* __restrict__ r,
     const bf16* __restrict__ v, std::int64_t n, int lane, float (&acc)[kTokens])
 {
@@ -221,30 +219,12 @@ __device__ __forceinline__ void dotRowFromEarly(const uint4 (&early)[kEarlyPiece
                 acc[t] = dot8(early[p], *reinterpret_cast<const uint4*>(v + t * n + i), acc[t]);
         }
     }
-    if constexpr (kPieces > kEarlyPieces) {
-        uint4 rest[kPieces - kEarlyPieces];
-#pragma unroll
-        for (int p = kEarlyPieces; p < kPieces; ++p) {
-            const std::int64_t i = lane * 8 + p * 32 * 8;
-            rest[p - kEarlyPieces] = i < n ? __ldg(reinterpret_cast<const uint4*>(r + i)) : make_uint4(0, 0, 0, 0);
-        }
-#pragma unroll
-        for (int p = kEarlyPieces; p < kPieces; ++p) {
-            const std::int64_t i = lane * 8 + p * 32 * 8;
-            if (i < n) {
-#pragma unroll
-                for (int t = 0; t < kTokens; ++t)
-                    acc[t] = dot8(rest[p - kEarlyPieces], *reinterpret_cast<const uint4*>(v + t * n + i), acc[t]);
-            }
-        }
-    } else {
 #pragma unroll 4
-        for (std::int64_t i = lane * 8 + kEarlyPieces * 32 * 8; i < n; i += 32 * 8) {
-            const uint4 w = __ldg(reinterpret_cast<const uint4*>(r + i));
+    for (std::int64_t i = lane * 8 + kEarlyPieces * 32 * 8; i < n; i += 32 * 8) {
+        const uint4 w = __ldg(reinterpret_cast<const uint4*>(r + i));
 #pragma unroll
-            for (int t = 0; t < kTokens; ++t)
-                acc[t] = dot8(w, *reinterpret_cast<const uint4*>(v + t * n + i), acc[t]);
-        }
+        for (int t = 0; t < kTokens; ++t)
+            acc[t] = dot8(w, *reinterpret_cast<const uint4*>(v + t * n + i), acc[t]);
     }
 }
 
