@@ -19,6 +19,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <limits>
 #include <string>
 #include <vector>
@@ -253,6 +254,23 @@ void addNormCase(std::int64_t rows, std::int64_t d)
     report(what, normed, rmsNormUnfused(expectedSum, w, 1e-6), 2e-2);
 }
 
+// The experts of a one-token step selected by the logits kernel's last block (arrivals): the two-kernel router's
+// decision bit for bit, twice in a row (the block count goes back to zero).
+void reportLastBlockSelection(const std::string& what, const RoutingDecision& expected,
+    const std::function<RoutingDecision(const at::Tensor&)>& route)
+{
+    const auto arrivals = at::zeros({ 1 }, at::TensorOptions().device(at::kCUDA).dtype(at::kInt));
+    for (int run = 1; run <= 2; ++run) {
+        const auto d = route(arrivals);
+        const auto prefix = what + ": selected by the last block (run " + std::to_string(run) + "), ";
+        reportIdentical(prefix + "logits", d.logits, expected.logits);
+        reportIdentical(prefix + "scores", d.scores, expected.scores);
+        reportIdentical(prefix + "ids", d.ids, expected.ids);
+        reportIdentical(prefix + "weights", d.weights, expected.weights);
+    }
+    reportIdentical(what + ": block count back to zero", arrivals, at::zeros_like(arrivals));
+}
+
 // The residual add and RMSNorm before a router done by the router's logits kernel: bit for bit the add + norm kernel
 // followed by the router's kernels (sum, norm, logits, scores, ids, weights).
 void addNormRouterCase(const char* name, std::int64_t tokens, std::int64_t experts, std::int64_t k, std::int64_t hidden,
@@ -278,6 +296,12 @@ void addNormRouterCase(const char* name, std::int64_t tokens, std::int64_t exper
     reportIdentical(what + ": scores", d.scores, expected.scores);
     reportIdentical(what + ": ids", d.ids, expected.ids);
     reportIdentical(what + ": weights", d.weights, expected.weights);
+    if (tokens == 1)
+        reportLastBlockSelection(what, d, [&](const at::Tensor& arrivals) {
+            RoutingDecision r;
+            fusedAddNormRouter(x, delta, normWeight, 1e-6, w, bias, k, sigmoid, normalize, scaling, r, arrivals);
+            return r;
+        });
 }
 
 // A decode step's MoE output added to the residual stream by the next norm's kernel (slot outputs combined in its
@@ -345,6 +369,10 @@ void routerCase(const char* name, std::int64_t tokens, std::int64_t experts, std
         sameIds ? "identical  ok" : "DIFFER  FAILED");
     std::snprintf(what, sizeof what, "router %s: weights", name);
     report(what, d.weights, weights, 1e-5);
+    if (tokens == 1)
+        reportLastBlockSelection(std::string("router ") + name, d, [&](const at::Tensor& arrivals) {
+            return fusedRouter(x, w, bias, k, sigmoid, normalize, scaling, arrivals);
+        });
 }
 
 // Quantized experts on the GPU: the fused kernel against the grouped path over the dequantized (bf16) weights.
@@ -722,12 +750,16 @@ int main()
     routerCase("DeepSeek-V2-Lite (softmax, f32 weights) T=1 E=64 k=6", 1, 64, 6, 2048, true, false, false, false, 1.0);
     routerCase("DeepSeek-V3 (sigmoid, bias, norm, x2.5) T=2 E=256 k=8", 2, 256, 8, 7168, true, true, true, true, 2.5);
     routerCase("Qwen2-MoE (60 experts) T=8 E=60 k=4", 8, 60, 4, 2048, true, false, false, false, 1.0);
+    routerCase("DeepSeek-V3 (sigmoid, bias, norm, x2.5) T=1 E=256 k=8", 1, 256, 8, 7168, true, true, true, true, 2.5);
+    routerCase("Qwen3 (bf16 weights) T=1 E=128 k=8", 1, 128, 8, 2048, false, false, false, true, 1.0);
     addNormRouterCase("OLMoE T=1 E=64 k=8 H=2048 (bf16 weights)", 1, 64, 8, 2048, false, false, false, false, 1.0);
     addNormRouterCase("Qwen3 T=3 E=128 k=8 H=2048 (normalised)", 3, 128, 8, 2048, true, false, false, true, 1.0);
     addNormRouterCase("Qwen3 T=1 E=128 k=8 H=2048 (bf16 weights)", 1, 128, 8, 2048, false, false, false, true, 1.0);
     addNormRouterCase("DeepSeek-V2-Lite T=1 E=64 k=6 H=2048", 1, 64, 6, 2048, true, false, false, false, 1.0);
     addNormRouterCase("DeepSeek-V3 T=2 E=256 k=8 H=7168 (sigmoid, bias)", 2, 256, 8, 7168, true, true, true, true, 2.5);
     addNormRouterCase("Mixtral T=8 E=8 k=2 H=4096", 8, 8, 2, 4096, true, false, false, true, 1.0);
+    addNormRouterCase("Mixtral T=1 E=8 k=2 H=4096", 1, 8, 2, 4096, true, false, false, true, 1.0);
+    addNormRouterCase("DeepSeek-V3 T=1 E=256 k=8 H=7168 (sigmoid, bias)", 1, 256, 8, 7168, true, true, true, true, 2.5);
     {
         const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
         const auto x = at::zeros({ 1, 320 }, opts); // the demo model: a row of 40 chunks, normalised by 64 threads
