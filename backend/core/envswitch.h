@@ -1,8 +1,7 @@
 #pragma once
 // Run-time switches for measuring and ruling things out: MOESCOPE_CUDA_GRAPHS=0, MOESCOPE_FUSED_KERNELS=0,
 // MOESCOPE_CHAINED_LAUNCH=0, MOESCOPE_NORM_ROPE_GROUPS=0, MOESCOPE_GQA_DECODE_KERNEL=0 (README, "run-time
-// switches"), and MOESCOPE_ROUTER_LAST_BLOCK=1 for a path not on by default yet. Plain C++, header only, so the CUDA
-// sources can use it too.
+// switches"). Plain C++, header only, so the CUDA sources can use it too.
 
 #include <cstdlib>
 #include <string_view>
@@ -14,13 +13,6 @@ inline bool switchedOffByEnvironment(const char* name)
 {
     const char* value = std::getenv(name);
     return value && std::string_view(value) == "0";
-}
-
-// True when the environment variable `name` is set to "1": a feature that is off by default is switched on.
-inline bool switchedOnByEnvironment(const char* name)
-{
-    const char* value = std::getenv(name);
-    return value && std::string_view(value) == "1";
 }
 
 } // namespace moescope

@@ -163,13 +163,10 @@ struct RouterAddNorm {
     __nv_bfloat16* normed = nullptr; // [T, hidden]
 };
 bool routerAddNormApplies(std::int64_t tokens, std::int64_t hidden);
-// arrivals (a zeroed unsigned on the device, or null): one token's selection is made by the logits kernel's last
-// block, which counts the blocks on it and sets it back to zero (bit for bit the selection kernel it saves); the
-// router's launches that share it must run one at a time.
 void launchRouter(const __nv_bfloat16* x, const void* weight, bool float32Weight, std::int64_t tokens,
     std::int64_t hidden, int experts, int k, bool sigmoid, const float* bias, bool normalize, float scaling,
     float* logits, float* scores, std::int64_t* ids, float* weights, cudaStream_t stream,
-    const RouterAddNorm* addNorm = nullptr, unsigned* arrivals = nullptr);
+    const RouterAddNorm* addNorm = nullptr);
 
 // How a rotary embedding rotates: cos/sin [T, dim/2] float32; pairs are (i, i + dim/2), or (2i, 2i + 1) when
 // interleaved; float32: rotate in float32 and round once, else in bf16 with the eager path's roundings; interleaved

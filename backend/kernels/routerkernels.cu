@@ -1,6 +1,5 @@
 // The MoE router of a decode step in two kernels: logits (optionally after the residual add and RMSNorm before the
-// router), then scores, top-k, normalisation and scaling (kernels/decodekernels.h: launchRouter); for one token the
-// logits kernel's last block can select too (selectInLastBlock).
+// router), then scores, top-k, normalisation and scaling (kernels/decodekernels.h: launchRouter).
 
 #include "kernels/chainedlaunch.cuh"
 #include "kernels/devicemath.cuh"
@@ -16,133 +15,6 @@ namespace {
 // memory round trip (one warp per expert read 2048 columns in four, and the router took 7 us a layer).
 constexpr int kRouterWarps = 8;
 
-// What the router chooses from the logits (launchRouter's arguments).
-struct Selection {
-    int experts, k;
-    bool sigmoid;
-    const float* bias;
-    bool normalize;
-    float scaling;
-    float* scores;
-    std::int64_t* ids;
-    float* weights;
-};
-
-// Shared memory of selectExperts.
-struct SelectionShared {
-    float score[kMaxRouterExperts];
-    unsigned long long key[kMaxRouterExperts];
-    float warpLargest[kMaxRouterExperts / 32];
-    float total;
-    float chosenScore[kMaxTopK];
-    int chosenId[kMaxTopK];
-};
-
-// One token's choice by the block, a thread per expert (blockDim.x >= experts): scores (softmax or sigmoid of the
-// logits), the k experts of the highest scores (+ bias when given: the choice, not the weight) in descending order,
-// ties to the lower id (as a sorted topk), their scores as weights, normalised to sum 1 if asked and scaled. Each
-// expert's place in that order is the number of experts whose (choice, id) key is larger, counted by its own thread
-// (a warp's repeated arg-max over all experts took k rounds of shuffles, ~1 us more). The softmax's sum and the
-// weights' sum are added in the order and tree of the one-warp version this replaced (lane l adds experts l, l + 32,
-// ...; then warpSum), so the results are bit for bit the same. The logits are read from L2 (another block of the
-// kernel may have written them: routerLogitsKernel's last block).
-__device__ void selectExperts(const float* __restrict__ logits, int token, const Selection& in, SelectionShared& s)
-{
-    const int experts = in.experts, k = in.k;
-    const int e = threadIdx.x, lane = e % 32, warp = e / 32;
-    const bool real = e < experts;
-    const float logit = real ? __ldcg(logits + token * experts + e) : -INFINITY;
-    const float largestOfWarp = warpMax(logit);
-    if (lane == 0)
-        s.warpLargest[warp] = largestOfWarp;
-    __syncthreads();
-    float largest = -INFINITY; // a maximum: the same in any order
-    for (int w = 0; w < static_cast<int>(blockDim.x / 32); ++w)
-        largest = fmaxf(largest, s.warpLargest[w]);
-    float own = 0.f;
-    if (real) {
-        own = in.sigmoid ? 1.f / (1.f + expf(-logit)) : expf(logit - largest);
-        s.score[e] = own;
-    }
-    __syncthreads();
-    if (warp == 0) {
-        float sum = 0.f;
-        for (int q = lane; q < experts; q += 32)
-            sum += s.score[q];
-        sum = warpSum(sum);
-        if (lane == 0)
-            s.total = sum;
-    }
-    __syncthreads();
-    if (real) {
-        if (!in.sigmoid)
-            own /= s.total;
-        in.scores[token * experts + e] = own;
-        const float choice = in.bias ? own + in.bias[e] : own;
-        // The choice's bits made order-preserving as an unsigned integer, then the inverted id: ties to the lower id.
-        const unsigned u = __float_as_uint(choice);
-        const unsigned ordered = (u & 0x80000000u) ? ~u : (u | 0x80000000u);
-        s.key[e] = (static_cast<unsigned long long>(ordered) << 32) | (0xffffffffu - static_cast<unsigned>(e));
-    }
-    __syncthreads();
-    if (real) {
-        const unsigned long long mine = s.key[e];
-        int above[4] = { 0, 0, 0, 0 }; // four counts: independent additions
-        int j = 0;
-        for (; j + 4 <= experts; j += 4)
-#pragma unroll
-            for (int t = 0; t < 4; ++t)
-                above[t] += s.key[j + t] > mine ? 1 : 0;
-        for (; j < experts; ++j)
-            above[0] += s.key[j] > mine ? 1 : 0;
-        const int place = above[0] + above[1] + above[2] + above[3];
-        if (place < k) {
-            s.chosenScore[place] = own;
-            s.chosenId[place] = e;
-        }
-    }
-    __syncthreads();
-    if (warp != 0)
-        return;
-    const float myWeight = lane < k ? s.chosenScore[lane] : 0.f;
-    const float sum = warpSum(myWeight);
-    if (lane < k) {
-        float w = in.normalize ? myWeight / (sum + 1e-20f) : myWeight;
-        if (in.scaling != 1.f)
-            w *= in.scaling;
-        in.ids[token * k + lane] = s.chosenId[lane];
-        in.weights[token * k + lane] = w;
-    }
-}
-
-// One block per token, a thread per expert: selectExperts.
-__global__ void routerTopKKernel(const float* __restrict__ logits, Selection in)
-{
-    __shared__ SelectionShared shared;
-    awaitPreviousKernel();
-    selectExperts(logits, blockIdx.x, in, shared);
-}
-
-// The end of a one-token logits kernel that selects too (arrivals not null): each block makes its logit visible to
-// the whole device and counts itself on arrivals; the block that counts last selects (selectExperts, bit for bit the
-// top-k kernel) and resets the count for the next launch. One kernel boundary fewer a MoE layer. Every thread of the
-// block calls it.
-__device__ void selectInLastBlock(const float* __restrict__ logits, const Selection& in, unsigned* arrivals)
-{
-    __shared__ SelectionShared shared;
-    __shared__ bool last;
-    __threadfence();
-    __syncthreads();
-    if (threadIdx.x == 0)
-        last = atomicAdd(arrivals, 1u) == gridDim.x - 1;
-    __syncthreads();
-    if (!last)
-        return;
-    __threadfence(); // the other blocks' logits, fenced before their count, are seen after ours
-    selectExperts(logits, 0, in, shared);
-    if (threadIdx.x == 0)
-        *arrivals = 0;
-}
 // 8 router weights from p (float32 or bf16) as floats.
 template <typename Weight>
 __device__ __forceinline__ void loadRouterWeights8(const Weight* __restrict__ p, float (&wv)[8])
@@ -193,7 +65,7 @@ __device__ __forceinline__ void writeRouterLogits(const float (&acc)[kMaxGemvTok
 // it only x, from the kernel just before, is waited for.
 template <typename Weight>
 __global__ void routerLogitsKernel(const bf16* __restrict__ x, const Weight* __restrict__ w, int experts,
-    std::int64_t hidden, int tokens, float* __restrict__ logits, Selection selection, unsigned* arrivals)
+    std::int64_t hidden, int tokens, float* __restrict__ logits)
 {
     __shared__ float partial[kRouterWarps][kMaxGemvTokens];
     const int e = blockIdx.x;
@@ -224,8 +96,6 @@ __global__ void routerLogitsKernel(const bf16* __restrict__ x, const Weight* __r
                 acc[n] = dotDequant8(wv, *reinterpret_cast<const uint4*>(x + n * hidden + i), acc[n]);
     }
     writeRouterLogits<Weight>(acc, partial, warp, lane, e, experts, tokens, logits);
-    if (arrivals)
-        selectInLastBlock(logits, selection, arrivals);
 }
 
 // Chunks of 8 a router thread covers with the add + norm: rows of up to 4 * 2,048 values.
@@ -237,8 +107,7 @@ constexpr int kAddNormChunks = 4;
 // the sum and the normalised row. The norm's and the router's weights are loaded before the wait.
 template <typename Weight>
 __global__ void routerAddNormLogitsKernel(const bf16* __restrict__ x, RouterAddNorm addNorm,
-    const Weight* __restrict__ w, int experts, std::int64_t hidden, int tokens, float* __restrict__ logits,
-    Selection selection, unsigned* arrivals)
+    const Weight* __restrict__ w, int experts, std::int64_t hidden, int tokens, float* __restrict__ logits)
 {
     __shared__ float partial[kRouterWarps][kMaxGemvTokens];
     __shared__ float sums[32];
@@ -292,10 +161,92 @@ __global__ void routerAddNormLogitsKernel(const bf16* __restrict__ x, RouterAddN
         __syncthreads(); // sums[0] is read by every thread before the next token's blockSum writes it
     }
     writeRouterLogits<Weight>(acc, partial, warp, lane, e, experts, tokens, logits);
-    if (arrivals)
-        selectInLastBlock(logits, selection, arrivals);
 }
 
+// One block per token, a thread per expert: scores (softmax or sigmoid of the logits), the k experts of the highest
+// scores (+ bias when given: the choice, not the weight) in descending order, ties to the lower id (as a sorted
+// topk), their scores as weights, normalised to sum 1 if asked and scaled. Each expert's place in that order is the
+// number of experts whose (choice, id) key is larger, counted by its own thread (a warp's repeated arg-max over all
+// experts took k rounds of shuffles, ~1 us more). The softmax's sum and the weights' sum are added in the order and
+// tree of the one-warp version this replaced (lane l adds experts l, l + 32, ...; then warpSum), so the results are
+// bit for bit the same.
+__global__ void routerTopKKernel(const float* __restrict__ logits, int experts, int k, bool sigmoid,
+    const float* __restrict__ bias, bool normalize, float scaling, float* __restrict__ scores,
+    std::int64_t* __restrict__ ids, float* __restrict__ weights)
+{
+    __shared__ float score[kMaxRouterExperts];
+    __shared__ unsigned long long key[kMaxRouterExperts];
+    __shared__ float warpLargest[kMaxRouterExperts / 32];
+    __shared__ float total;
+    __shared__ float chosenScore[kMaxTopK];
+    __shared__ int chosenId[kMaxTopK];
+    awaitPreviousKernel();
+    const int token = blockIdx.x;
+    const int e = threadIdx.x, lane = e % 32, warp = e / 32;
+    const bool real = e < experts;
+    const float logit = real ? logits[token * experts + e] : -INFINITY;
+    const float largestOfWarp = warpMax(logit);
+    if (lane == 0)
+        warpLargest[warp] = largestOfWarp;
+    __syncthreads();
+    float largest = -INFINITY; // a maximum: the same in any order
+    for (int w = 0; w < static_cast<int>(blockDim.x / 32); ++w)
+        largest = fmaxf(largest, warpLargest[w]);
+    float own = 0.f;
+    if (real) {
+        own = sigmoid ? 1.f / (1.f + expf(-logit)) : expf(logit - largest);
+        score[e] = own;
+    }
+    __syncthreads();
+    if (warp == 0) {
+        float sum = 0.f;
+        for (int q = lane; q < experts; q += 32)
+            sum += score[q];
+        sum = warpSum(sum);
+        if (lane == 0)
+            total = sum;
+    }
+    __syncthreads();
+    if (real) {
+        if (!sigmoid)
+            own /= total;
+        scores[token * experts + e] = own;
+        const float choice = bias ? own + bias[e] : own;
+        // The choice's bits made order-preserving as an unsigned integer, then the inverted id: ties to the lower id.
+        const unsigned u = __float_as_uint(choice);
+        const unsigned ordered = (u & 0x80000000u) ? ~u : (u | 0x80000000u);
+        key[e] = (static_cast<unsigned long long>(ordered) << 32) | (0xffffffffu - static_cast<unsigned>(e));
+    }
+    __syncthreads();
+    if (real) {
+        const unsigned long long mine = key[e];
+        int above[4] = { 0, 0, 0, 0 }; // four counts: independent additions
+        int j = 0;
+        for (; j + 4 <= experts; j += 4)
+#pragma unroll
+            for (int t = 0; t < 4; ++t)
+                above[t] += key[j + t] > mine ? 1 : 0;
+        for (; j < experts; ++j)
+            above[0] += key[j] > mine ? 1 : 0;
+        const int place = above[0] + above[1] + above[2] + above[3];
+        if (place < k) {
+            chosenScore[place] = own;
+            chosenId[place] = e;
+        }
+    }
+    __syncthreads();
+    if (warp != 0)
+        return;
+    const float myWeight = lane < k ? chosenScore[lane] : 0.f;
+    const float sum = warpSum(myWeight);
+    if (lane < k) {
+        float w = normalize ? myWeight / (sum + 1e-20f) : myWeight;
+        if (scaling != 1.f)
+            w *= scaling;
+        ids[token * k + lane] = chosenId[lane];
+        weights[token * k + lane] = w;
+    }
+}
 } // namespace
 
 bool routerAddNormApplies(std::int64_t tokens, std::int64_t hidden)
@@ -307,29 +258,25 @@ bool routerAddNormApplies(std::int64_t tokens, std::int64_t hidden)
 
 void launchRouter(const bf16* x, const void* weight, bool float32Weight, std::int64_t tokens, std::int64_t hidden,
     int experts, int k, bool sigmoid, const float* bias, bool normalize, float scaling, float* logits, float* scores,
-    std::int64_t* ids, float* weights, cudaStream_t stream, const RouterAddNorm* addNorm, unsigned* arrivals)
+    std::int64_t* ids, float* weights, cudaStream_t stream, const RouterAddNorm* addNorm)
 {
     const dim3 grid(static_cast<unsigned>(experts));
     const dim3 block(32 * kRouterWarps);
     const auto t = static_cast<int>(tokens);
-    const Selection selection { experts, k, sigmoid, bias, normalize, scaling, scores, ids, weights };
-    // The logits kernel's last block selects for one token when it has a thread per expert.
-    unsigned* selectHere = tokens == 1 && experts <= static_cast<int>(block.x) ? arrivals : nullptr;
     if (addNorm && float32Weight)
         launchChained(routerAddNormLogitsKernel<float>, grid, block, 0, stream, x, *addNorm,
-            static_cast<const float*>(weight), experts, hidden, t, logits, selection, selectHere);
+            static_cast<const float*>(weight), experts, hidden, t, logits);
     else if (addNorm)
         launchChained(routerAddNormLogitsKernel<bf16>, grid, block, 0, stream, x, *addNorm,
-            static_cast<const bf16*>(weight), experts, hidden, t, logits, selection, selectHere);
+            static_cast<const bf16*>(weight), experts, hidden, t, logits);
     else if (float32Weight)
         launchChained(routerLogitsKernel<float>, grid, block, 0, stream,
-            x, static_cast<const float*>(weight), experts, hidden, t, logits, selection, selectHere);
+            x, static_cast<const float*>(weight), experts, hidden, t, logits);
     else
         launchChained(routerLogitsKernel<bf16>, grid, block, 0, stream,
-            x, static_cast<const bf16*>(weight), experts, hidden, t, logits, selection, selectHere);
-    if (selectHere)
-        return;
+            x, static_cast<const bf16*>(weight), experts, hidden, t, logits);
     const auto threads = static_cast<unsigned>((experts + 31) / 32 * 32); // a thread per expert
-    launchChained(routerTopKKernel, static_cast<unsigned>(tokens), threads, 0, stream, logits, selection);
+    launchChained(routerTopKKernel, static_cast<unsigned>(tokens), threads, 0, stream, logits, experts, k, sigmoid,
+        bias, normalize, scaling, scores, ids, weights);
 }
 } // namespace moescope::kernels

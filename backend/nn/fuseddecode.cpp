@@ -317,7 +317,7 @@ bool fusedRouterApplies(const at::Tensor& x, const at::Tensor& weight, std::int6
 
 namespace {
     RoutingDecision launchRouter(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, std::int64_t k,
-        bool sigmoid, bool normalize, double scaling, const kernels::RouterAddNorm* addNorm, const at::Tensor& arrivals)
+        bool sigmoid, bool normalize, double scaling, const kernels::RouterAddNorm* addNorm)
     {
         const auto tokens = x.size(0);
         const auto experts = weight.size(0);
@@ -331,17 +331,16 @@ namespace {
         kernels::launchRouter(bf16Data(x), weight.data_ptr(), weight.scalar_type() == at::kFloat, tokens, x.size(1),
             static_cast<int>(experts), static_cast<int>(k), sigmoid, b.defined() ? b.data_ptr<float>() : nullptr,
             normalize, static_cast<float>(scaling), d.logits.data_ptr<float>(), d.scores.data_ptr<float>(),
-            d.ids.data_ptr<std::int64_t>(), d.weights.data_ptr<float>(), streamOf(x), addNorm,
-            arrivals.defined() ? reinterpret_cast<unsigned*>(arrivals.data_ptr<int>()) : nullptr);
+            d.ids.data_ptr<std::int64_t>(), d.weights.data_ptr<float>(), streamOf(x), addNorm);
         C10_CUDA_KERNEL_LAUNCH_CHECK();
         return d;
     }
 } // namespace
 
 RoutingDecision fusedRouter(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, std::int64_t k,
-    bool sigmoid, bool normalize, double scaling, const at::Tensor& arrivals)
+    bool sigmoid, bool normalize, double scaling)
 {
-    return launchRouter(x, weight, bias, k, sigmoid, normalize, scaling, nullptr, arrivals);
+    return launchRouter(x, weight, bias, k, sigmoid, normalize, scaling, nullptr);
 }
 
 bool fusedAddNormRouterApplies(const at::Tensor& x, const at::Tensor& delta, const at::Tensor& normWeight,
@@ -356,13 +355,13 @@ bool fusedAddNormRouterApplies(const at::Tensor& x, const at::Tensor& delta, con
 
 std::pair<at::Tensor, at::Tensor> fusedAddNormRouter(const at::Tensor& x, const at::Tensor& delta,
     const at::Tensor& normWeight, double eps, const at::Tensor& routerWeight, const at::Tensor& bias, std::int64_t k,
-    bool sigmoid, bool normalize, double scaling, RoutingDecision& decision, const at::Tensor& arrivals)
+    bool sigmoid, bool normalize, double scaling, RoutingDecision& decision)
 {
     auto sum = at::empty_like(x);
     auto normed = at::empty_like(x);
     const kernels::RouterAddNorm addNorm { bf16Data(delta), bf16Data(normWeight), static_cast<float>(eps),
         bf16Data(sum), bf16Data(normed) };
-    decision = launchRouter(x, routerWeight, bias, k, sigmoid, normalize, scaling, &addNorm, arrivals);
+    decision = launchRouter(x, routerWeight, bias, k, sigmoid, normalize, scaling, &addNorm);
     return { sum, normed };
 }
 
@@ -560,7 +559,7 @@ bool fusedAddNormRouterApplies(const at::Tensor&, const at::Tensor&, const at::T
     return false;
 }
 std::pair<at::Tensor, at::Tensor> fusedAddNormRouter(const at::Tensor&, const at::Tensor&, const at::Tensor&, double,
-    const at::Tensor&, const at::Tensor&, std::int64_t, bool, bool, double, RoutingDecision&, const at::Tensor&)
+    const at::Tensor&, const at::Tensor&, std::int64_t, bool, bool, double, RoutingDecision&)
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }
@@ -579,8 +578,7 @@ at::Tensor fusedGatedGemv(const at::Tensor&, const at::Tensor&, const at::Tensor
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }
-RoutingDecision fusedRouter(
-    const at::Tensor&, const at::Tensor&, const at::Tensor&, std::int64_t, bool, bool, double, const at::Tensor&)
+RoutingDecision fusedRouter(const at::Tensor&, const at::Tensor&, const at::Tensor&, std::int64_t, bool, bool, double)
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }

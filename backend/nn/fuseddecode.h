@@ -93,11 +93,9 @@ at::Tensor fusedGatedGemv(const at::Tensor& x, const at::Tensor& gate, const at:
 // The router of a decode step (x [T, hidden] bf16 on CUDA, T small; weight [E, hidden] float32 or bf16; k experts):
 // logits, scores (softmax, or sigmoid), the top-k by score (+ bias [E] float32 when defined) and their scores as
 // weights, normalised if asked and times scaling (as nn/router.h's plain TopK selection computes them).
-// arrivals: an int32 [1] of zero on x's device, or undefined; with it, one token's selection is made by the logits
-// kernel's last block (one kernel fewer; bit for bit the same), and launches sharing it must run one at a time.
 bool fusedRouterApplies(const at::Tensor& x, const at::Tensor& weight, std::int64_t k);
 RoutingDecision fusedRouter(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, std::int64_t k,
-    bool sigmoid, bool normalize, double scaling, const at::Tensor& arrivals = {});
+    bool sigmoid, bool normalize, double scaling);
 
 // fusedRouter of rmsNorm(x + delta) with the residual add and the norm done by the router's logits kernel (one
 // kernel fewer a decode step's MoE layer): x, delta [T, hidden] bf16 contiguous, normWeight [hidden] bf16. Returns
@@ -106,7 +104,7 @@ bool fusedAddNormRouterApplies(const at::Tensor& x, const at::Tensor& delta, con
     const at::Tensor& routerWeight, std::int64_t k);
 std::pair<at::Tensor, at::Tensor> fusedAddNormRouter(const at::Tensor& x, const at::Tensor& delta,
     const at::Tensor& normWeight, double eps, const at::Tensor& routerWeight, const at::Tensor& bias, std::int64_t k,
-    bool sigmoid, bool normalize, double scaling, RoutingDecision& decision, const at::Tensor& arrivals = {});
+    bool sigmoid, bool normalize, double scaling, RoutingDecision& decision);
 
 // x [T, heads, dim] bf16 on CUDA (last dim contiguous), cos/sin [T, dim/2] float32. Rotating in bf16: any number of
 // rows, bit for bit the eager rotation (prefill uses it too); in float32 (as fusedRope's flag): decode rows only.

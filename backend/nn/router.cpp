@@ -1,7 +1,6 @@
 #include <cstdint>
 #include "nn/router.h"
 
-#include "core/envswitch.h"
 #include "nn/fuseddecode.h"
 #include "nn/rmsnorm.h"
 #include "nn/weightsource.h"
@@ -16,9 +15,6 @@ Router::Router(const RouterSpec& spec, const std::string& gatePrefix, std::int64
     m_weight = w.load(gatePrefix + "weight", { spec.numExperts, hidden }, /*keepFloat32=*/!spec.logitsInModelDtype);
     if (spec.correctionBias)
         m_bias = w.load(gatePrefix + "e_score_correction_bias", { spec.numExperts }, true);
-    static const bool selectInLogitsKernel = switchedOnByEnvironment("MOESCOPE_ROUTER_LAST_BLOCK");
-    if (selectInLogitsKernel && m_weight.is_cuda())
-        m_arrivals = at::zeros({ 1 }, m_weight.options().dtype(at::kInt));
 }
 
 namespace {
@@ -49,8 +45,7 @@ std::pair<at::Tensor, at::Tensor> Router::addNormAndRoute(const at::Tensor& x, c
     if (fusedSelection() && fusedAddNormRouterApplies(x, delta, normWeight, m_weight, m_spec.topK))
         return fusedAddNormRouter(x, delta, normWeight, eps, m_weight,
             m_spec.selection == ExpertSelection::NoAuxTopKGroups ? m_bias : at::Tensor(), m_spec.topK,
-            m_spec.scoring == RouterScoring::Sigmoid, m_spec.normalizeTopK, m_spec.routedScalingFactor, decision,
-            m_arrivals);
+            m_spec.scoring == RouterScoring::Sigmoid, m_spec.normalizeTopK, m_spec.routedScalingFactor, decision);
     auto sumAndNorm = addRmsNorm(x, delta, normWeight, eps);
     decision = route(sumAndNorm.second);
     return sumAndNorm;
@@ -61,7 +56,7 @@ RoutingDecision Router::route(const at::Tensor& x) const
     const auto k = m_spec.topK;
     if (fusedSelection() && fusedRouterApplies(x, m_weight, k))
         return fusedRouter(x, m_weight, m_spec.selection == ExpertSelection::NoAuxTopKGroups ? m_bias : at::Tensor(),
-            k, m_spec.scoring == RouterScoring::Sigmoid, m_spec.normalizeTopK, m_spec.routedScalingFactor, m_arrivals);
+            k, m_spec.scoring == RouterScoring::Sigmoid, m_spec.normalizeTopK, m_spec.routedScalingFactor);
 
     RoutingDecision d;
     const auto tokens = x.size(0);

@@ -43,10 +43,6 @@ private:
     RouterSpec m_spec;
     at::Tensor m_weight; // [experts, hidden] float32, or the model dtype where the family computes in it
     at::Tensor m_bias; // [experts] float32 (V3) or undefined
-    // int32 [1] of zero on a CUDA device where the fused router's logits kernel selects the experts of a one-token
-    // step itself (fusedRouter's arrivals; MOESCOPE_ROUTER_LAST_BLOCK=1), else undefined. A router's steps run one
-    // at a time, as its model's do.
-    at::Tensor m_arrivals;
 };
 
 } // namespace moescope

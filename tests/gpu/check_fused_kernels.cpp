@@ -19,7 +19,6 @@
 
 #include <cmath>
 #include <cstdio>
-#include <functional>
 #include <limits>
 #include <string>
 #include <vector>
@@ -254,23 +253,6 @@ void addNormCase(std::int64_t rows, std::int64_t d)
     report(what, normed, rmsNormUnfused(expectedSum, w, 1e-6), 2e-2);
 }
 
-// The experts of a one-token step selected by the logits kernel's last block (arrivals): the two-kernel router's
-// decision bit for bit, twice in a row (the block count goes back to zero).
-void reportLastBlockSelection(const std::string& what, const RoutingDecision& expected,
-    const std::function<RoutingDecision(const at::Tensor&)>& route)
-{
-    const auto arrivals = at::zeros({ 1 }, at::TensorOptions().device(at::kCUDA).dtype(at::kInt));
-    for (int run = 1; run <= 2; ++run) {
-        const auto d = route(arrivals);
-        const auto prefix = what + ": selected by the last block (run " + std::to_string(run) + "), ";
-        reportIdentical(prefix + "logits", d.logits, expected.logits);
-        reportIdentical(prefix + "scores", d.scores, expected.scores);
-        reportIdentical(prefix + "ids", d.ids, expected.ids);
-        reportIdentical(prefix + "weights", d.weights, expected.weights);
-    }
-    reportIdentical(what + ": block count back to zero", arrivals, at::zeros_like(arrivals));
-}
-
 // The residual add and RMSNorm before a router done by the router's logits kernel: bit for bit the add + norm kernel
 // followed by the router's kernels (sum, norm, logits, scores, ids, weights).
 void addNormRouterCase(const char* name, std::int64_t tokens, std::int64_t experts, std::int64_t k, std::int64_t hidden,
@@ -296,12 +278,6 @@ void addNormRouterCase(const char* name, std::int64_t tokens, std::int64_t exper
     reportIdentical(what + ": scores", d.scores, expected.scores);
     reportIdentical(what + ": ids", d.ids, expected.ids);
     reportIdentical(what + ": weights", d.weights, expected.weights);
-    if (tokens == 1)
-        reportLastBlockSelection(what, d, [&](const at::Tensor& arrivals) {
-            RoutingDecision r;
-            fusedAddNormRouter(x, delta, normWeight, 1e-6, w, bias, k, sigmoid, normalize, scaling, r, arrivals);
-            return r;
-        });
 }
 
 // A decode step's MoE output added to the residual stream by the next norm's kernel (slot outputs combined in its
@@ -369,10 +345,6 @@ void routerCase(const char* name, std::int64_t tokens, std::int64_t experts, std
         sameIds ? "identical  ok" : "DIFFER  FAILED");
     std::snprintf(what, sizeof what, "router %s: weights", name);
     report(what, d.weights, weights, 1e-5);
-    if (tokens == 1)
-        reportLastBlockSelection(std::string("router ") + name, d, [&](const at::Tensor& arrivals) {
-            return fusedRouter(x, w, bias, k, sigmoid, normalize, scaling, arrivals);
-        });
 }
 
 // Quantized experts on the GPU: the fused kernel against the grouped path over the dequantized (bf16) weights.
