@@ -273,8 +273,9 @@ __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaDownKernel(
 // and multiplies it by the expert's slots' inputs [begin, end), up to `chunk` (<= 8, the mma's columns) a pass:
 // rowOf(slot) is a slot's input row, emit(slot, r, i) writes tile row r for the pass's i-th slot from the partial sums.
 template <typename RowOf, typename Emit>
-__device__ __forceinline__ void runSlotPasses(TileProducts<>& tile, const int* __restrict__ slotList, int begin, int end,
-    int chunk, std::int64_t cols, bf16* xs, float (*partial)[32][4], int warp, int lane, RowOf rowOf, Emit emit)
+__device__ __forceinline__ void runSlotPasses(TileProducts<>& tile, const int* __restrict__ slotList, int begin,
+    int end, int chunk, std::int64_t cols, bf16* xs, float (*partial)[32][4], int warp, int lane, RowOf rowOf,
+    Emit emit)
 {
     for (int c = begin; c < end; c += chunk) {
         const int n = min(chunk, end - c);
@@ -352,7 +353,8 @@ template <int A> __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaGemv
     const int lane = threadIdx.x % 32;
     extern __shared__ uint4 shared[];
     TileProducts<A> tile;
-    tile.load(w, 0, first, warpCodes<A>(shared, warp), warp, lane); // weights: before the wait, as the kernel before ends
+    // Weights: their codes load before the wait, as the kernel before ends.
+    tile.load(w, 0, first, warpCodes<A>(shared, warp), warp, lane);
     awaitPreviousKernel();
     tile.runThroughShared(x, tokens * w.cols, stagedInputs<A>(shared), tokens, partial, warp, lane);
     for (int o = threadIdx.x; o < kTileRows * tokens; o += blockDim.x) {
@@ -444,8 +446,8 @@ void launchInt4MmaGemvTargets(const bf16* x, const QuantGemvTargets& targets, st
         tiles.first[t + 1] = tiles.first[t] + tilesOf(targets.target[t].weight.rows);
     const std::int64_t cols = targets.target[0].weight.cols;
     const std::size_t bytes = inputBytes(cols, tokens);
-    // Rows of more than kStepsAhead steps a warp: all of them before the wait (a second round of loads after it
-    // would be a memory round trip on the step's critical path).
+    // Rows of more than kStepsAhead steps a warp: up to kWideStepsAhead before the wait, all of a 4,096-column row's
+    // (a second round of loads after the wait is a memory round trip on the step's critical path).
     if (cols > kStepsAhead * kSplitWarps * kStepCols)
         launchStaged<kWideStepsAhead>(int4MmaGemvKernel<kWideStepsAhead>, tiles.first[targets.count],
             32 * kSplitWarps, bytes, stream, x, targets, tiles, static_cast<int>(tokens));
