@@ -11,9 +11,12 @@ void RoutingCapture::onRouting(const RoutingEvent& e)
     auto& l = m_layers[e.layer];
     l.k = e.k;
     const auto end = static_cast<std::size_t>((e.firstPosition + e.tokens) * e.k);
-    if (l.ids.size() < end)
+    if (l.ids.size() < end) {
         l.ids.resize(end, -1);
+        l.weights.resize(end, 0.f);
+    }
     std::copy(e.expertIds, e.expertIds + e.tokens * e.k, l.ids.begin() + e.firstPosition * e.k);
+    std::copy(e.weights, e.weights + e.tokens * e.k, l.weights.begin() + e.firstPosition * e.k);
 }
 
 void RoutingAgreement::add(const RoutingCapture& base, const RoutingCapture& variant, std::int64_t first,

@@ -1,6 +1,6 @@
 #pragma once
 // Routing drift between two models over the same tokens: a ForwardObserver that keeps each MoE layer's top-k expert
-// sets of the current forward pass, and per-layer agreement counters (share of tokens whose top-k set changed, mean
+// sets (and their weights) of the current forward pass, and per-layer agreement counters (share of tokens whose top-k set changed, mean
 // Jaccard similarity |A n B| / |A u B| of the sets). Plain C++; one thread.
 
 #include "runtime/forwardobserver.h"
@@ -20,6 +20,7 @@ public:
     struct Layer {
         int k = 0;
         std::vector<std::int32_t> ids; // [positions * k], position p at p * k (positions from 0 in the pass)
+        std::vector<float> weights; // [positions * k], as ids
     };
     const std::map<int, Layer>& layers() const { return m_layers; }
 

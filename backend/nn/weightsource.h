@@ -41,4 +41,25 @@ public:
     at::Tensor loadNorm(const std::string& module, std::int64_t dim) { return load(module + ".weight", { dim }); }
 };
 
+// A source that wraps another (quantizing on load, recording activations, keeping a stored format) and passes the
+// plain tensor requests on to it; the wrapper overrides what it changes.
+class WrappingWeightSource : public WeightSource {
+public:
+    explicit WrappingWeightSource(WeightSource& inner)
+        : m_inner(inner)
+    {
+    }
+
+    bool has(const std::string& name) const override { return m_inner.has(name); }
+    at::Tensor load(const std::string& name, at::IntArrayRef shape, bool keepFloat32 = false) override
+    {
+        return m_inner.load(name, shape, keepFloat32);
+    }
+    void loadInto(const std::string& name, at::Tensor dst) override { m_inner.loadInto(name, dst); }
+    at::TensorOptions options() const override { return m_inner.options(); }
+
+protected:
+    WeightSource& m_inner;
+};
+
 } // namespace moescope

@@ -156,7 +156,7 @@ namespace {
 } // namespace
 
 ActivationRecorder::ActivationRecorder(WeightSource& inner, std::shared_ptr<ActivationStats> stats)
-    : m_inner(inner)
+    : WrappingWeightSource(inner)
     , m_stats(std::move(stats))
 {
 }

@@ -49,24 +49,16 @@ struct ActivationStats {
 // A WeightSource decorator that wraps every projection and expert bank it loads so that forward passes record
 // their inputs into stats. For calibration runs only (the recording costs a second pass through each MoE layer's
 // gate/up products to see the intermediate activations).
-class ActivationRecorder final : public WeightSource {
+class ActivationRecorder final : public WrappingWeightSource {
 public:
     ActivationRecorder(WeightSource& inner, std::shared_ptr<ActivationStats> stats);
 
-    bool has(const std::string& name) const override { return m_inner.has(name); }
-    at::Tensor load(const std::string& name, at::IntArrayRef shape, bool keepFloat32 = false) override
-    {
-        return m_inner.load(name, shape, keepFloat32);
-    }
-    void loadInto(const std::string& name, at::Tensor dst) override { m_inner.loadInto(name, dst); }
-    at::TensorOptions options() const override { return m_inner.options(); }
     Linear loadLinear(const std::string& module, std::int64_t out, std::int64_t in, bool bias) override;
     Linear loadEmbedding(const std::string& module, std::int64_t rows, std::int64_t cols) override;
     std::unique_ptr<ExpertBank> loadExperts(const std::string& mlpPrefix, const TensorNaming& naming,
         std::int64_t experts, std::int64_t hidden, std::int64_t intermediate) override;
 
 private:
-    WeightSource& m_inner;
     std::shared_ptr<ActivationStats> m_stats;
 };
 

@@ -64,7 +64,7 @@ QuantizeOptions embeddingOptions(const QuantPolicy& policy, const ActivationStat
 
 QuantizingWeights::QuantizingWeights(WeightSource& inner, QuantPolicy policy, TensorNaming naming,
     std::shared_ptr<const ActivationStats> stats)
-    : m_inner(inner)
+    : WrappingWeightSource(inner)
     , m_policy(std::move(policy))
     , m_naming(std::move(naming))
     , m_stats(std::move(stats))

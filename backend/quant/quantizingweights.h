@@ -14,19 +14,11 @@
 
 namespace moescope {
 
-class QuantizingWeights final : public WeightSource {
+class QuantizingWeights final : public WrappingWeightSource {
 public:
     // stats: calibration statistics for activation-aware policies (required when policy.activationAware).
     QuantizingWeights(WeightSource& inner, QuantPolicy policy, TensorNaming naming,
         std::shared_ptr<const ActivationStats> stats = {});
-
-    bool has(const std::string& name) const override { return m_inner.has(name); }
-    at::Tensor load(const std::string& name, at::IntArrayRef shape, bool keepFloat32 = false) override
-    {
-        return m_inner.load(name, shape, keepFloat32);
-    }
-    void loadInto(const std::string& name, at::Tensor dst) override { m_inner.loadInto(name, dst); }
-    at::TensorOptions options() const override { return m_inner.options(); }
 
     Linear loadLinear(const std::string& module, std::int64_t out, std::int64_t in, bool bias) override;
     Linear loadEmbedding(const std::string& module, std::int64_t rows, std::int64_t cols) override;
@@ -36,7 +28,6 @@ public:
 private:
     QuantizedTensor quantizeLoaded(const std::string& module, const at::Tensor& w, const QuantScheme& scheme) const;
 
-    WeightSource& m_inner;
     QuantPolicy m_policy;
     TensorNaming m_naming;
     std::shared_ptr<const ActivationStats> m_stats;

@@ -23,25 +23,15 @@ std::optional<int> storedFp8BlockSize(const std::filesystem::path& dir)
 }
 
 StoredFp8Weights::StoredFp8Weights(CheckpointWeights& inner, int blockSize)
-    : m_inner(inner)
+    : WrappingWeightSource(inner)
+    , m_checkpoint(inner)
     , m_block(blockSize)
 {
 }
 
-bool StoredFp8Weights::has(const std::string& name) const { return m_inner.has(name); }
-
-at::Tensor StoredFp8Weights::load(const std::string& name, at::IntArrayRef shape, bool keepFloat32)
-{
-    return m_inner.load(name, shape, keepFloat32);
-}
-
-void StoredFp8Weights::loadInto(const std::string& name, at::Tensor dst) { m_inner.loadInto(name, dst); }
-
-at::TensorOptions StoredFp8Weights::options() const { return m_inner.options(); }
-
 bool StoredFp8Weights::isFp8(const std::string& module) const
 {
-    const auto* ref = m_inner.checkpoint().find(module + ".weight");
+    const auto* ref = m_checkpoint.checkpoint().find(module + ".weight");
     return ref && ref->info->dtype == DType::F8E4M3;
 }
 
@@ -52,12 +42,12 @@ QuantizedTensor StoredFp8Weights::readMatrix(const std::string& module, std::int
     q.rows = rows;
     q.cols = cols;
     const auto scaleName = module + ".weight_scale_inv";
-    if (!m_inner.checkpoint().find(scaleName))
-        throw UnsupportedError(m_inner.checkpoint().folder().string() + ": FP8 tensor '" + module
+    if (!m_checkpoint.checkpoint().find(scaleName))
+        throw UnsupportedError(m_checkpoint.checkpoint().folder().string() + ": FP8 tensor '" + module
             + ".weight' has no '" + scaleName + "' block scales");
     const auto blocks = [&](std::int64_t n) { return (n + m_block - 1) / m_block; };
-    q.data = m_inner.loadStored(module + ".weight", { rows, cols }); // ShapeError naming the tensor otherwise
-    q.scales = m_inner.loadStored(scaleName, { blocks(rows), blocks(cols) });
+    q.data = m_checkpoint.loadStored(module + ".weight", { rows, cols }); // ShapeError naming the tensor otherwise
+    q.scales = m_checkpoint.loadStored(scaleName, { blocks(rows), blocks(cols) });
     if (q.scales.scalar_type() != at::kFloat)
         q.scales = q.scales.to(at::kFloat); // some exports store the scales in bf16
     return q;
@@ -82,8 +72,8 @@ std::unique_ptr<ExpertBank> StoredFp8Weights::loadExperts(const std::string& mlp
         const auto p = mlpPrefix + "experts." + std::to_string(e) + ".";
         for (const auto* proj : { &naming.gateProj, &naming.upProj, &naming.downProj })
             if (!isFp8(p + *proj))
-                throw UnsupportedError(m_inner.checkpoint().folder().string() + ": expert projection '" + p + *proj
-                    + ".weight' is not FP8 like the layer's first expert");
+                throw UnsupportedError(m_checkpoint.checkpoint().folder().string() + ": expert projection '" + p
+                    + *proj + ".weight' is not FP8 like the layer's first expert");
         bank.push_back({ readMatrix(p + naming.gateProj, intermediate, hidden),
             readMatrix(p + naming.upProj, intermediate, hidden), readMatrix(p + naming.downProj, hidden, intermediate) });
     }

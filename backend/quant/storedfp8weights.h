@@ -19,14 +19,9 @@ class CheckpointWeights;
 // "weight_block_size" [b, b]); nullopt for anything else (other methods, non-square blocks).
 std::optional<int> storedFp8BlockSize(const std::filesystem::path& dir);
 
-class StoredFp8Weights final : public WeightSource {
+class StoredFp8Weights final : public WrappingWeightSource {
 public:
     StoredFp8Weights(CheckpointWeights& inner, int blockSize);
-
-    bool has(const std::string& name) const override;
-    at::Tensor load(const std::string& name, at::IntArrayRef shape, bool keepFloat32 = false) override;
-    void loadInto(const std::string& name, at::Tensor dst) override;
-    at::TensorOptions options() const override;
 
     Linear loadLinear(const std::string& module, std::int64_t out, std::int64_t in, bool bias) override;
     std::unique_ptr<ExpertBank> loadExperts(const std::string& mlpPrefix, const TensorNaming& naming,
@@ -36,7 +31,7 @@ private:
     bool isFp8(const std::string& module) const;
     QuantizedTensor readMatrix(const std::string& module, std::int64_t rows, std::int64_t cols);
 
-    CheckpointWeights& m_inner;
+    CheckpointWeights& m_checkpoint; // the wrapped source, for its stored tensors
     int m_block;
 };
 

@@ -4,9 +4,9 @@
 // layer unless the reference's k-th and (k+1)-th selection scores are within 1e-5 (a near-tie); applied routing
 // weights within 1e-4; greedy continuations identical.
 
+#include "eval/routingagreement.h"
 #include "models/modelloader.h"
 #include "nn/transformer.h"
-#include "runtime/forwardobserver.h"
 #include "tensortestutil.h"
 #include "testsupport.h"
 
@@ -19,24 +19,6 @@
 using namespace moescope;
 
 namespace {
-
-class Collector final : public ForwardObserver {
-public:
-    bool wantsRouting(int) const override { return true; }
-    void onRouting(const RoutingEvent& e) override
-    {
-        auto& l = layers[e.layer];
-        l.k = e.k;
-        l.ids.insert(l.ids.end(), e.expertIds, e.expertIds + e.tokens * e.k);
-        l.weights.insert(l.weights.end(), e.weights, e.weights + e.tokens * e.k);
-    }
-    struct Layer {
-        int k = 0;
-        std::vector<std::int32_t> ids;
-        std::vector<float> weights;
-    };
-    std::map<int, Layer> layers;
-};
 
 std::vector<std::int32_t> toIds(const at::Tensor& t)
 {
@@ -67,7 +49,7 @@ private slots:
         const auto refLogits = test::readTensor(ref, "logits"); // [n, vocab]
 
         auto engine = loadModel(dir, { .device = "cpu", .dtype = "f32" });
-        Collector routing;
+        RoutingCapture routing;
         const auto logitsVec = engine->logits(ids, &routing);
         const auto logits = at::from_blob(const_cast<float*>(logitsVec.data()), refLogits.sizes(), at::kFloat);
         const double maxRef = refLogits.abs().max().item<double>();
@@ -85,8 +67,9 @@ private slots:
             const auto refIds = test::readTensor(ref, name).to(at::kLong); // [n, k]
             const auto refWeights = test::readTensor(ref, "routing." + std::to_string(layer) + ".weights");
             const auto margin = test::readTensor(ref, "routing." + std::to_string(layer) + ".margin"); // [n]
-            QVERIFY2(routing.layers.count(layer), qPrintable(QString("no routing captured for layer %1").arg(layer)));
-            const auto& got = routing.layers[layer];
+            QVERIFY2(routing.layers().count(layer),
+                qPrintable(QString("no routing captured for layer %1").arg(layer)));
+            const auto& got = routing.layers().at(layer);
             const auto k = refIds.size(1);
             QCOMPARE(got.k, static_cast<int>(k));
             for (std::int64_t t = 0; t < refIds.size(0); ++t) {

@@ -1,36 +1,16 @@
 #include <cstdint>
 #include "commands.h"
 
+#include "eval/routingagreement.h"
 #include "io/safetensorswriter.h"
 #include "models/modelloader.h"
-#include "runtime/forwardobserver.h"
 
 #include <cstring>
 #include <iostream>
-#include <map>
 
 namespace moescope::cli {
 
 namespace {
-    // Collects every MoE layer's expert choice, in token order.
-    class RoutingCollector final : public ForwardObserver {
-    public:
-        bool wantsRouting(int) const override { return true; }
-        void onRouting(const RoutingEvent& e) override
-        {
-            auto& l = m_layers[e.layer];
-            l.k = e.k;
-            l.ids.insert(l.ids.end(), e.expertIds, e.expertIds + e.tokens * e.k);
-            l.weights.insert(l.weights.end(), e.weights, e.weights + e.tokens * e.k);
-        }
-        struct Layer {
-            int k = 0;
-            std::vector<std::int32_t> ids;
-            std::vector<float> weights;
-        };
-        std::map<int, Layer> m_layers;
-    };
-
     template <typename T>
     std::vector<std::byte> bytesOf(const std::vector<T>& v)
     {
@@ -51,13 +31,13 @@ int runLogits(Args& args)
     args.finish();
 
     auto engine = loadModel(dir, options);
-    RoutingCollector routing;
+    RoutingCapture routing; // every MoE layer's expert choices and weights, by position
     const auto logits = engine->logits(ids, &routing);
     const auto n = static_cast<std::int64_t>(ids.size());
 
     SafetensorsWriter writer;
     writer.addOwned("logits", DType::F32, { n, engine->summary().vocabSize }, bytesOf(logits));
-    for (const auto& [layer, r] : routing.m_layers) {
+    for (const auto& [layer, r] : routing.layers()) {
         const auto prefix = "routing." + std::to_string(layer);
         writer.addOwned(prefix + ".ids", DType::I32, { n, r.k }, bytesOf(r.ids));
         writer.addOwned(prefix + ".weights", DType::F32, { n, r.k }, bytesOf(r.weights));
