@@ -6,6 +6,7 @@
 # what it adds to the critical path (trace_summary.py --exposed); and, as the switch must not change results, greedy
 # generation of every fixture family with the first and the last setting, which must agree.
 #   SWITCH=MOESCOPE_X VALUES="0 a b" [MODELS=...] [DTYPES=bf16] [ROUNDS=2] [TRACE_MODEL=qwen3-30b-a3b]
+#   or, several switches in one build: VALUES="- MOESCOPE_A=1 MOESCOPE_A=1,MOESCOPE_B=0" (setup_run.sh, setting_env)
 #   device: bash tests/gpu/run_env_variants.sh   (carry .carry/include .carry/configs)
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,23 +22,24 @@ for cfg in ${MODELS:-olmoe-1b-7b deepseek-v2-lite qwen3-30b-a3b}; do
     for q in ${DTYPES:-bf16}; do
         for run in $(seq "${ROUNDS:-2}"); do
             for v in "${values[@]}"; do
-                (export "$SWITCH=$v"; bench $cfg $q) | sed "s/^{/{\"setting\": \"$v\", /" | tee -a "$out/bench.jsonl"
+                with_setting "$v" bench $cfg $q | sed "s/^{/{\"setting\": \"$v\", /" | tee -a "$out/bench.jsonl"
             done
         done
         echo "$cfg $q done at $(( $(date +%s) - t0 )) s"
     done
 done
 for v in "${values[@]:1}"; do
-    echo "### $SWITCH=$first -> $v"
+    echo "### ${SWITCH:+$SWITCH=}$first -> $v"
     python3 tests/gpu/ab_table.py "$out/bench.jsonl" setting "$first" "$v"
 done | tee "$out/ab_tables.md"
 
 trace_model=${TRACE_MODEL:-qwen3-30b-a3b}
 for v in "$first" "$last"; do
-    (export "$SWITCH=$v"; bench $trace_model bf16 --profile /tmp/trace-env >/dev/null)
-    echo "== $trace_model bf16 $SWITCH=$v" >> "$out/trace_decode.txt"
+    with_setting "$v" bench $trace_model bf16 --profile /tmp/trace-env >/dev/null
+    echo "== $trace_model bf16 ${SWITCH:+$SWITCH=}$v" >> "$out/trace_decode.txt"
     python3 tests/gpu/trace_summary.py /tmp/trace-env.decode.json --top 12 --exposed >> "$out/trace_decode.txt"
 done
 
-same_fixture_tokens "$SWITCH=$first" "env $SWITCH=$first $cli" "=$last" "env $SWITCH=$last $cli"
+same_fixture_tokens "${SWITCH:+$SWITCH=}$first" "env $(setting_env "$first") $cli" "${SWITCH:+$SWITCH=}$last" \
+    "env $(setting_env "$last") $cli"
 echo "all done: $(( $(date +%s) - t0 )) s"

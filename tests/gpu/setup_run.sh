@@ -21,6 +21,26 @@ bench() {
         --check-steps 16 --json "$@" 2>&1 | grep -E '^\{|rror'
 }
 
+# The environment assignments of one setting of an A/B by run-time switches: with SWITCH set, the setting is that
+# switch's value; without it, a comma-separated list of NAME=VALUE pairs ("-" for none), so that one build and machine
+# start compare several switches (VALUES="- MOESCOPE_A=1 MOESCOPE_B=0 MOESCOPE_A=1,MOESCOPE_B=0").
+#   setting_env SETTING   (prints the assignments, space-separated)
+setting_env() {
+    if [ -n "${SWITCH:-}" ]; then
+        echo "$SWITCH=$1"
+    elif [ "$1" != "-" ]; then
+        echo "${1//,/ }"
+    fi
+}
+
+# Runs a shell function or command with one setting's assignments exported (in a subshell).
+#   with_setting SETTING COMMAND...
+with_setting() {
+    local setting=$1 kv
+    shift
+    (for kv in $(setting_env "$setting"); do export "$kv"; done; "$@")
+}
+
 # Greedy generation of every fixture family (300 prompt ids, 40 tokens, CUDA graphs, bf16) by two runners (command
 # prefixes taking moescope-cli's arguments, e.g. "env MOESCOPE_X=0 $cli"), which must give the same tokens; the
 # verdicts go to $out/fixture_generation.txt.   same_fixture_tokens NAME_A "RUNNER_A" NAME_B "RUNNER_B"
