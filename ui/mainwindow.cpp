@@ -64,6 +64,11 @@ MainWindow::MainWindow(InferenceService* service, SessionController* session, QW
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks | QMainWindow::AllowNestedDocks);
     setDocumentMode(true);
     setCentralWidget(m_documentView);
+    // The window's size first: the docks' default sizes below are shares of it (set on a window of the default
+    // size, the document dock came out at half the width asked for, too narrow for the report's section titles).
+    QSettings settings;
+    if (!restoreGeometry(settings.value("window/geometry").toByteArray()))
+        resize(1480, 920);
 
     addPanel(
         m_documentPanel, tr("Document"), "documentDock", Qt::LeftDockWidgetArea, QIcon(":/icons/document-open.svg"));
@@ -147,9 +152,6 @@ MainWindow::MainWindow(InferenceService* service, SessionController* session, QW
     updateTitle();
 
     m_defaultState = saveState();
-    QSettings settings;
-    if (!restoreGeometry(settings.value("window/geometry").toByteArray()))
-        resize(1480, 920);
     restoreState(settings.value("window/state").toByteArray());
 }
 
