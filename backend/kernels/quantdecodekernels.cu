@@ -104,10 +104,14 @@ __device__ __forceinline__ float fp8Dot8(std::uint32_t w0, std::uint32_t w1, con
 // N rows before multiplying, so a row of up to 32 * kLoadsAhead chunks costs one memory round trip.
 // awaitInputs() runs once, after the first chunks' codes (and per-row scales) are asked for and before x is read:
 // a kernel whose rows were chosen two or more kernels back passes its chained wait there (kernels/chainedlaunch.cuh),
-// so that those codes stream in while the kernel before it ends; one that waited already passes NoWait.
+// so that those codes stream in while the kernel before it ends (ChainedWait); one that waited already passes
+// NoWait.
 constexpr int kLoadsAhead = 2;
 struct NoWait {
     __device__ void operator()() const { }
+};
+struct ChainedWait {
+    __device__ void operator()() const { awaitPreviousKernel(); }
 };
 template <QuantCodes F, int N, int Spans, typename AwaitInputs>
 __device__ void dotQuantRows(const RowSpan<N / Spans> (&spans)[Spans], const bf16* __restrict__ x, int lane,
@@ -282,7 +286,7 @@ __global__ void __launch_bounds__(32 * kWarpsPerBlock, kMinBlocksPerSm) quantDow
     // that kernel ends.
     const RowSpan<kRowsPerWarp> spans[1] = { { &down, ids[slot], first } };
     float dots[kRowsPerWarp];
-    dotQuantRows<F, kRowsPerWarp, 1>(spans, h + slot * down.cols, lane, dots, [] { awaitPreviousKernel(); });
+    dotQuantRows<F, kRowsPerWarp, 1>(spans, h + slot * down.cols, lane, dots, ChainedWait {});
     writeRows(dots, first, down.rows, nullptr, y + slot * down.rows, lane);
 }
 
@@ -305,7 +309,7 @@ __global__ void __launch_bounds__(32 * kWarpsPerBlock, kMinBlocksPerSm) quantGem
     const RowSpan<kRowsPerWarp> spans[1] = { { &w, 0, first } };
     float dots[kRowsPerWarp];
     // Weights: their first codes load before the wait, as the kernel before ends.
-    dotQuantRows<F, kRowsPerWarp, 1>(spans, x + token * w.cols, lane, dots, [] { awaitPreviousKernel(); });
+    dotQuantRows<F, kRowsPerWarp, 1>(spans, x + token * w.cols, lane, dots, ChainedWait {});
     writeRows(dots, first, w.rows, target.bias, target.y + token * w.rows, lane);
 }
 

@@ -47,11 +47,13 @@ with_setting() {
 same_fixture_tokens() {
     local ids m a b
     ids=$(python3 -c "print(','.join(str(3 + (i * 37) % 150) for i in range(300)))")
+    tokens() { # RUNNER MODEL
+        $1 generate --model tests/fixtures/models/$2 --ids "$ids" --max-new 40 --greedy --device cuda --dtype bf16 \
+            2>/dev/null | tr -d '\n'
+    }
     for m in olmoe qwen2_moe qwen3_moe mixtral deepseek_v2 deepseek_v3; do
-        a=$($2 generate --model tests/fixtures/models/$m --ids "$ids" --max-new 40 --greedy --device cuda \
-            --dtype bf16 2>/dev/null | tr -d '\n')
-        b=$($4 generate --model tests/fixtures/models/$m --ids "$ids" --max-new 40 --greedy --device cuda \
-            --dtype bf16 2>/dev/null | tr -d '\n')
+        a=$(tokens "$2" $m)
+        b=$(tokens "$4" $m)
         [ -n "$a" ] && [ "$a" = "$b" ] && echo "$m: $1 and $3 generate the same tokens" ||
             echo "$m: DIFFER ($1: ${a:0:120} / $3: ${b:0:120})"
     done | tee "$out/fixture_generation.txt"
