@@ -8,7 +8,11 @@
 #include "kernels/decodekernels.h"
 #include "nn/kernelinputs.h"
 
+#include <ATen/cuda/CUDAEvent.h>
+#include <c10/cuda/CUDACachingAllocator.h>
 #include <c10/cuda/CUDAException.h>
+#include <c10/cuda/CUDAGuard.h>
+#include <c10/cuda/CUDAStream.h>
 
 #include <ATen/autocast_mode.h>
 #endif
@@ -515,6 +519,50 @@ at::Tensor fusedGqaDecode(const at::Tensor& q, const at::Tensor& keys, const at:
     C10_CUDA_KERNEL_LAUNCH_CHECK();
     return out;
 }
+
+bool fusedDecodeBranchApplies(const at::Tensor& x)
+{
+    static const bool switchedOff = switchedOffByEnvironment("MOESCOPE_SHARED_EXPERT_STREAM");
+    return !switchedOff && kernelsMayRun() && x.is_cuda();
+}
+
+namespace {
+    c10::cuda::CUDAStream cudaStreamOf(const c10::Stream& s)
+    {
+        return c10::cuda::CUDAStream(c10::cuda::CUDAStream::UNCHECKED, s);
+    }
+} // namespace
+
+DecodeBranch::DecodeBranch(const at::Tensor& x)
+    : m_input(x)
+    , m_main(c10::cuda::getCurrentCUDAStream(x.device().index()).unwrap())
+    , m_side(c10::cuda::getStreamFromPool(false, x.device().index()).unwrap())
+{
+    at::cuda::CUDAEvent forked;
+    forked.record(cudaStreamOf(m_main));
+    forked.block(cudaStreamOf(m_side));
+    // x is read on the side stream: its memory is not reused before that work is done.
+    c10::cuda::CUDACachingAllocator::recordStream(x.storage().data_ptr(), cudaStreamOf(m_side));
+}
+
+at::Tensor DecodeBranch::run(const std::function<at::Tensor()>& f)
+{
+    at::Tensor result;
+    {
+        c10::cuda::CUDAStreamGuard onSide(cudaStreamOf(m_side));
+        result = f();
+    }
+    // Made on the side stream, used on the current one.
+    c10::cuda::CUDACachingAllocator::recordStream(result.storage().data_ptr(), cudaStreamOf(m_main));
+    return result;
+}
+
+void DecodeBranch::join()
+{
+    at::cuda::CUDAEvent done;
+    done.record(cudaStreamOf(m_side));
+    done.block(cudaStreamOf(m_main));
+}
 #else
 bool fusedMoeDecodeApplies(const at::Tensor&, std::int64_t, const at::Tensor&, const at::Tensor&) { return false; }
 at::Tensor fusedMoeDecode(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&)
@@ -615,6 +663,18 @@ at::Tensor fusedGqaDecode(const at::Tensor&, const at::Tensor&, const at::Tensor
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }
+bool fusedDecodeBranchApplies(const at::Tensor&) { return false; }
+DecodeBranch::DecodeBranch(const at::Tensor&)
+    : m_main(c10::Stream::DEFAULT, c10::Device(c10::kCPU))
+    , m_side(c10::Stream::DEFAULT, c10::Device(c10::kCPU))
+{
+    throw UnsupportedError("this build has no fused CUDA decode kernels");
+}
+at::Tensor DecodeBranch::run(const std::function<at::Tensor()>&)
+{
+    throw UnsupportedError("this build has no fused CUDA decode kernels");
+}
+void DecodeBranch::join() { throw UnsupportedError("this build has no fused CUDA decode kernels"); }
 #endif
 
 } // namespace moescope

@@ -7,6 +7,9 @@
 // never apply them.
 
 #include <ATen/ATen.h>
+#include <c10/core/Stream.h>
+
+#include <functional>
 
 #include <cstdint>
 #include <utility>
@@ -138,5 +141,22 @@ at::Tensor fusedMlaDecode(const at::Tensor& qNope, const at::Tensor& qPe, const 
 bool fusedGqaDecodeApplies(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values);
 at::Tensor fusedGqaDecode(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values,
     const at::Tensor& positions, int window, double scale);
+
+// A branch of a decode step on a side stream of the device, beside the work the current stream goes on with (the
+// shared expert beside the routed ones: its kernels need not wait for theirs). The side stream first waits for what
+// the current stream has enqueued so far; join() makes the current stream wait for the branch. CUDA builds with the
+// fused kernels only (fusedDecodeBranchApplies).
+bool fusedDecodeBranchApplies(const at::Tensor& x);
+class DecodeBranch {
+public:
+    explicit DecodeBranch(const at::Tensor& x); // x: on the device; read by the branch
+    // Enqueues f's work on the side stream and returns its result (marked as used by the current stream).
+    at::Tensor run(const std::function<at::Tensor()>& f);
+    void join();
+
+private:
+    at::Tensor m_input;
+    c10::Stream m_main, m_side;
+};
 
 } // namespace moescope

@@ -1,6 +1,7 @@
 #include <cstdint>
 #include "nn/moeblock.h"
 
+#include "nn/fuseddecode.h"
 #include "nn/weightsource.h"
 #include "runtime/forwardobserver.h"
 
@@ -27,19 +28,29 @@ std::pair<at::Tensor, MoeOutput> MoeBlock::forwardAfterAdd(const at::Tensor& res
     if (observer && observer->wantsRouting(layer))
         reportRouting(*observer, layer, firstPosition, d);
     MoeOutput out;
-    if (slotSumsFitNorm(x)) // a decode step: the next norm's kernel forms the weighted sum (one kernel fewer)
-        out.slots.y = m_experts->decodeSlotOutputs(x, d.ids);
+    at::Tensor shared; // the shared experts' output, made beside the routed experts in a decode step on CUDA
+    if (slotSumsFitNorm(x)) { // a decode step: the next norm's kernel forms the weighted sum (one kernel fewer)
+        if (!m_shared.isNull() && fusedDecodeBranchApplies(x)) {
+            DecodeBranch beside(x);
+            shared = beside.run([&] { return sharedOutput(x); });
+            out.slots.y = m_experts->decodeSlotOutputs(x, d.ids);
+            beside.join();
+        } else {
+            out.slots.y = m_experts->decodeSlotOutputs(x, d.ids);
+        }
+    }
+    if (!m_shared.isNull() && !shared.defined())
+        shared = sharedOutput(x);
     if (out.slots.defined()) {
         out.slots.ids = d.ids;
         out.slots.weights = d.weights; // float32, rounded as the kernel reads them: no conversion kernel
         out.slots.roundWeightsToBf16 = m_spec.router.weightsInModelDtype;
-        if (!m_shared.isNull())
-            out.slots.shared = sharedOutput(x);
+        out.slots.shared = shared;
     } else {
         const auto& scale = m_spec.router.weightsInModelDtype ? d.weights.to(x.scalar_type()) : d.weights;
         out.combined = m_experts->forward(x, d.ids, scale); // [T, hidden]
-        if (!m_shared.isNull())
-            out.combined = out.combined + sharedOutput(x);
+        if (shared.defined())
+            out.combined = out.combined + shared;
     }
     if (decision)
         *decision = std::move(d);
