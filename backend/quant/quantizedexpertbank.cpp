@@ -1,6 +1,7 @@
 #include "quant/quantizedexpertbank.h"
 
 #include "core/error.h"
+#include "nn/router.h"
 #include "quant/fusedquantdecode.h"
 #include "quant/quantizer.h"
 
@@ -117,8 +118,9 @@ const QuantizedExpertBank::Group* QuantizedExpertBank::fusedDecodeGroup(const at
     return fusedQuantMoeDecodeApplies(x, k, g.gate, g.up, g.down) ? &g : nullptr;
 }
 
-at::Tensor QuantizedExpertBank::decodeSlotOutputs(const at::Tensor& x, const at::Tensor& ids) const
+at::Tensor QuantizedExpertBank::decodeSlotOutputs(const at::Tensor& x, const RoutingDecision& decision) const
 {
+    const auto& ids = decision.ids;
     const auto* g = ids.numel() > 0 ? fusedDecodeGroup(x, ids.size(1)) : nullptr;
     return g ? fusedQuantMoeDecodeSlots(x, ids, g->gate, g->up, g->down) : at::Tensor();
 }
