@@ -4,7 +4,6 @@
 #include "core/envswitch.h"
 #include "kernels/chainedlaunch.cuh"
 #include "kernels/devicemath.cuh"
-#include "kernels/expertselection.cuh"
 
 #include <cstdint>
 
@@ -50,33 +49,18 @@ __global__ void combineSlotsKernel(const bf16* __restrict__ y, const std::int64_
 }
 
 // One warp per (slot, intermediate row j): gate row j and up row j of the slot's expert (gate + e * expertStride,
-// up + e * expertStride). ids null: one dense MLP (expert 0) and a slot per token (k = 1). kSelects: one token, whose
-// experts every block selects from select's logits (the router's selection kernel's code; block (0, 0) writes its
-// results, ids among them, for the kernels after this one).
-template <bool kSelects>
+// up + e * expertStride). ids null: one dense MLP (expert 0) and a slot per token (k = 1).
 __global__ void gateUpSiluKernel(const bf16* __restrict__ x, const bf16* __restrict__ gate, const bf16* __restrict__ up,
-    std::int64_t expertStride, std::int64_t* __restrict__ ids, int k, std::int64_t hidden, std::int64_t inter,
-    bf16* __restrict__ h, ExpertSelection select)
+    std::int64_t expertStride, const std::int64_t* __restrict__ ids, int k, std::int64_t hidden, std::int64_t inter,
+    bf16* __restrict__ h)
 {
     awaitPreviousKernel();
     const std::int64_t slot = blockIdx.y;
-    std::int64_t expert = 0;
-    if constexpr (kSelects) {
-        __shared__ SelectionScratch chosen;
-        const bool writes = blockIdx.x == 0 && blockIdx.y == 0;
-        selectExperts(select.logits, select.experts, k, select.sigmoid, select.bias, writes ? select.scores : nullptr,
-            chosen);
-        if (writes && threadIdx.x < 32)
-            writeSelection(chosen, k, select.normalize, select.scaling, ids, select.weights);
-        expert = chosen.chosenId[slot];
-    } else if (ids) {
-        expert = ids[slot];
-    }
     const std::int64_t j = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
     const int lane = threadIdx.x % 32;
     if (j >= inter)
         return;
-    const std::int64_t offset = expert * expertStride + j * hidden;
+    const std::int64_t offset = (ids ? ids[slot] : 0) * expertStride + j * hidden;
     const float2 gu = dotTwoRows(gate + offset, up + offset, x + (slot / k) * hidden, hidden, lane);
     if (lane == 0)
         h[slot * inter + j] = siluProduct(gu.x, gu.y);
@@ -278,7 +262,7 @@ template <int kTokens> __global__ void gemvKernel(const bf16* __restrict__ x, Ge
 
 void launchMoeDecode(const bf16* x, const bf16* gateUp, const bf16* down, const std::int64_t* ids,
     std::int64_t tokens, int k, std::int64_t experts, std::int64_t hidden, std::int64_t intermediate, int* grouping,
-    bf16* h, bf16* y, cudaStream_t stream, const ExpertSelection* select)
+    bf16* h, bf16* y, cudaStream_t stream)
 {
     const dim3 block(32 * kWarpsPerBlock);
     const auto gateUpBlocks = static_cast<unsigned>((intermediate + kWarpsPerBlock - 1) / kWarpsPerBlock);
@@ -294,15 +278,8 @@ void launchMoeDecode(const bf16* x, const bf16* gateUp, const bf16* down, const 
         launchChained(downGroupedKernel, dim3(downBlocks, e), block, 0, stream, h, down, starts, slotList, hidden,
             intermediate, y);
     } else {
-        // With select, ids is written by the first kernel's block (0, 0).
-        auto* slotIds = const_cast<std::int64_t*>(ids);
-        if (select)
-            launchChained(gateUpSiluKernel<true>, dim3(gateUpBlocks, slots), block, 0, stream, x, gateUp,
-                gateUp + intermediate * hidden, 2 * intermediate * hidden, slotIds, k, hidden, intermediate, h, *select);
-        else
-            launchChained(gateUpSiluKernel<false>, dim3(gateUpBlocks, slots), block, 0, stream, x, gateUp,
-                gateUp + intermediate * hidden, 2 * intermediate * hidden, slotIds, k, hidden, intermediate, h,
-                ExpertSelection {});
+        launchChained(gateUpSiluKernel, dim3(gateUpBlocks, slots), block, 0, stream, x, gateUp,
+            gateUp + intermediate * hidden, 2 * intermediate * hidden, ids, k, hidden, intermediate, h);
         launchChained(downSlotKernel, dim3(downBlocks, slots), block, 0, stream, h, down, ids, hidden, intermediate, y);
     }
 }
@@ -339,9 +316,8 @@ void launchGatedGemv(const bf16* x, const bf16* gate, const bf16* up, std::int64
     std::int64_t intermediate, bf16* h, cudaStream_t stream)
 {
     const auto blocks = static_cast<unsigned>((intermediate + kWarpsPerBlock - 1) / kWarpsPerBlock);
-    launchChained(gateUpSiluKernel<false>, dim3(blocks, static_cast<unsigned>(tokens)), 32 * kWarpsPerBlock, 0, stream,
-        x, gate, up, std::int64_t { 0 }, static_cast<std::int64_t*>(nullptr), 1, hidden, intermediate, h,
-        ExpertSelection {});
+    launchChained(gateUpSiluKernel, dim3(blocks, static_cast<unsigned>(tokens)), 32 * kWarpsPerBlock, 0, stream, x,
+        gate, up, std::int64_t { 0 }, static_cast<const std::int64_t*>(nullptr), 1, hidden, intermediate, h);
 }
 
 namespace device {

@@ -30,24 +30,9 @@ struct SlotWeights {
 // grouping [E + 1 + S] int32 scratch: the slots are first grouped by expert, then one warp per (expert, row) reads the
 // row once for all the slots that chose the expert (several tokens sharing experts: batched decode). Both give the
 // same values.
-// select (one token, grouping null): the router's selection left to these kernels (launchRouter with
-// selectInExperts): every block of the first kernel selects the token's experts from the logits itself, the same
-// code and results as the router's selection kernel, and its first block writes select's scores, ids and weights
-// (ids is then select->ids). A kernel boundary fewer on a decode step's critical path.
-struct ExpertSelection {
-    const float* logits = nullptr; // [E]
-    int experts = 0;
-    bool sigmoid = false;
-    const float* bias = nullptr; // [E] or null: added to the scores for the choice (DeepSeek-V3)
-    bool normalize = false;
-    float scaling = 1.f;
-    float* scores = nullptr; // [E]
-    float* weights = nullptr; // [k]
-};
 void launchMoeDecode(const __nv_bfloat16* x, const __nv_bfloat16* gateUp, const __nv_bfloat16* down,
     const std::int64_t* ids, std::int64_t tokens, int k, std::int64_t experts, std::int64_t hidden,
-    std::int64_t intermediate, int* grouping, __nv_bfloat16* h, __nv_bfloat16* y, cudaStream_t stream,
-    const ExpertSelection* select = nullptr);
+    std::int64_t intermediate, int* grouping, __nv_bfloat16* h, __nv_bfloat16* y, cudaStream_t stream);
 
 // out[t] [T, H] = the sum over token t's slots (ids [T, k]) in ascending expert id of bf16(y[s] * weight[s]), with a
 // bf16 rounding after each addition (the eager path's order): the routed experts' output from their slot outputs
@@ -181,7 +166,7 @@ bool routerAddNormApplies(std::int64_t tokens, std::int64_t hidden);
 void launchRouter(const __nv_bfloat16* x, const void* weight, bool float32Weight, std::int64_t tokens,
     std::int64_t hidden, int experts, int k, bool sigmoid, const float* bias, bool normalize, float scaling,
     float* logits, float* scores, std::int64_t* ids, float* weights, cudaStream_t stream,
-    const RouterAddNorm* addNorm = nullptr, bool selectInExperts = false);
+    const RouterAddNorm* addNorm = nullptr);
 
 // How a rotary embedding rotates: cos/sin [T, dim/2] float32; pairs are (i, i + dim/2), or (2i, 2i + 1) when
 // interleaved; float32: rotate in float32 and round once, else in bf16 with the eager path's roundings; interleaved

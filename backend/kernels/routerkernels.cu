@@ -3,7 +3,6 @@
 
 #include "kernels/chainedlaunch.cuh"
 #include "kernels/devicemath.cuh"
-#include "kernels/expertselection.cuh"
 
 #include <cstdint>
 
@@ -164,18 +163,89 @@ __global__ void routerAddNormLogitsKernel(const bf16* __restrict__ x, RouterAddN
     writeRouterLogits<Weight>(acc, partial, warp, lane, e, experts, tokens, logits);
 }
 
-// One block per token, a thread per expert: the selection of kernels/expertselection.cuh (a thread's own count of
-// the experts ahead of its expert: a warp's repeated arg-max over all experts took k rounds of shuffles, ~1 us more).
+// One block per token, a thread per expert: scores (softmax or sigmoid of the logits), the k experts of the highest
+// scores (+ bias when given: the choice, not the weight) in descending order, ties to the lower id (as a sorted
+// topk), their scores as weights, normalised to sum 1 if asked and scaled. Each expert's place in that order is the
+// number of experts whose (choice, id) key is larger, counted by its own thread (a warp's repeated arg-max over all
+// experts took k rounds of shuffles, ~1 us more). The softmax's sum and the weights' sum are added in the order and
+// tree of the one-warp version this replaced (lane l adds experts l, l + 32, ...; then warpSum), so the results are
+// bit for bit the same.
 __global__ void routerTopKKernel(const float* __restrict__ logits, int experts, int k, bool sigmoid,
     const float* __restrict__ bias, bool normalize, float scaling, float* __restrict__ scores,
     std::int64_t* __restrict__ ids, float* __restrict__ weights)
 {
-    __shared__ SelectionScratch s;
+    __shared__ float score[kMaxRouterExperts];
+    __shared__ unsigned long long key[kMaxRouterExperts];
+    __shared__ float warpLargest[kMaxRouterExperts / 32];
+    __shared__ float total;
+    __shared__ float chosenScore[kMaxTopK];
+    __shared__ int chosenId[kMaxTopK];
     awaitPreviousKernel();
     const int token = blockIdx.x;
-    selectExperts(logits + token * experts, experts, k, sigmoid, bias, scores + token * experts, s);
-    if (threadIdx.x < 32)
-        writeSelection(s, k, normalize, scaling, ids + token * k, weights + token * k);
+    const int e = threadIdx.x, lane = e % 32, warp = e / 32;
+    const bool real = e < experts;
+    const float logit = real ? logits[token * experts + e] : -INFINITY;
+    const float largestOfWarp = warpMax(logit);
+    if (lane == 0)
+        warpLargest[warp] = largestOfWarp;
+    __syncthreads();
+    float largest = -INFINITY; // a maximum: the same in any order
+    for (int w = 0; w < static_cast<int>(blockDim.x / 32); ++w)
+        largest = fmaxf(largest, warpLargest[w]);
+    float own = 0.f;
+    if (real) {
+        own = sigmoid ? 1.f / (1.f + expf(-logit)) : expf(logit - largest);
+        score[e] = own;
+    }
+    __syncthreads();
+    if (warp == 0) {
+        float sum = 0.f;
+        for (int q = lane; q < experts; q += 32)
+            sum += score[q];
+        sum = warpSum(sum);
+        if (lane == 0)
+            total = sum;
+    }
+    __syncthreads();
+    if (real) {
+        if (!sigmoid)
+            own /= total;
+        scores[token * experts + e] = own;
+        const float choice = bias ? own + bias[e] : own;
+        // The choice's bits made order-preserving as an unsigned integer, then the inverted id: ties to the lower id.
+        const unsigned u = __float_as_uint(choice);
+        const unsigned ordered = (u & 0x80000000u) ? ~u : (u | 0x80000000u);
+        key[e] = (static_cast<unsigned long long>(ordered) << 32) | (0xffffffffu - static_cast<unsigned>(e));
+    }
+    __syncthreads();
+    if (real) {
+        const unsigned long long mine = key[e];
+        int above[4] = { 0, 0, 0, 0 }; // four counts: independent additions
+        int j = 0;
+        for (; j + 4 <= experts; j += 4)
+#pragma unroll
+            for (int t = 0; t < 4; ++t)
+                above[t] += key[j + t] > mine ? 1 : 0;
+        for (; j < experts; ++j)
+            above[0] += key[j] > mine ? 1 : 0;
+        const int place = above[0] + above[1] + above[2] + above[3];
+        if (place < k) {
+            chosenScore[place] = own;
+            chosenId[place] = e;
+        }
+    }
+    __syncthreads();
+    if (warp != 0)
+        return;
+    const float myWeight = lane < k ? chosenScore[lane] : 0.f;
+    const float sum = warpSum(myWeight);
+    if (lane < k) {
+        float w = normalize ? myWeight / (sum + 1e-20f) : myWeight;
+        if (scaling != 1.f)
+            w *= scaling;
+        ids[token * k + lane] = chosenId[lane];
+        weights[token * k + lane] = w;
+    }
 }
 } // namespace
 
@@ -188,7 +258,7 @@ bool routerAddNormApplies(std::int64_t tokens, std::int64_t hidden)
 
 void launchRouter(const bf16* x, const void* weight, bool float32Weight, std::int64_t tokens, std::int64_t hidden,
     int experts, int k, bool sigmoid, const float* bias, bool normalize, float scaling, float* logits, float* scores,
-    std::int64_t* ids, float* weights, cudaStream_t stream, const RouterAddNorm* addNorm, bool selectInExperts)
+    std::int64_t* ids, float* weights, cudaStream_t stream, const RouterAddNorm* addNorm)
 {
     const dim3 grid(static_cast<unsigned>(experts));
     const dim3 block(32 * kRouterWarps);
@@ -205,8 +275,6 @@ void launchRouter(const bf16* x, const void* weight, bool float32Weight, std::in
     else
         launchChained(routerLogitsKernel<bf16>, grid, block, 0, stream,
             x, static_cast<const bf16*>(weight), experts, hidden, t, logits);
-    if (selectInExperts)
-        return;
     const auto threads = static_cast<unsigned>((experts + 31) / 32 * 32); // a thread per expert
     launchChained(routerTopKKernel, static_cast<unsigned>(tokens), threads, 0, stream, logits, experts, k, sigmoid,
         bias, normalize, scaling, scores, ids, weights);

@@ -5,7 +5,6 @@
 #include "nn/fuseddecode.h"
 #include "nn/fusedprefill.h"
 #include "nn/modelspec.h"
-#include "nn/router.h"
 #include "nn/weightsource.h"
 
 #include <ATen/autocast_mode.h>
@@ -111,18 +110,11 @@ at::Tensor DenseExpertBank::forward(const at::Tensor& x, const at::Tensor& ids, 
     return combineWeightedSlots(x, a, y, ids, weights); // [T, H]
 }
 
-at::Tensor DenseExpertBank::decodeSlotOutputs(const at::Tensor& x, const RoutingDecision& decision) const
+at::Tensor DenseExpertBank::decodeSlotOutputs(const at::Tensor& x, const at::Tensor& ids) const
 {
-    if (decision.deferred)
-        return fusedMoeDecodeSlotsSelecting(x, decision, m_gateUp, m_down); // [k, H]
-    if (fusedMoeDecodeApplies(x, decision.ids.size(1), m_gateUp, m_down))
-        return fusedMoeDecodeSlots(x, decision.ids, m_gateUp, m_down); // [T*k, H]
+    if (fusedMoeDecodeApplies(x, ids.size(1), m_gateUp, m_down))
+        return fusedMoeDecodeSlots(x, ids, m_gateUp, m_down); // [T*k, H]
     return {};
-}
-
-bool DenseExpertBank::selectsExpertsInDecode(const at::Tensor& x, std::int64_t k) const
-{
-    return fusedMoeDecodeSelects(x, k, m_gateUp, m_down);
 }
 
 at::Tensor combineWeightedSlots(const at::Tensor& x, const ExpertAssignment& a, const at::Tensor& y,

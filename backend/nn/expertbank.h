@@ -13,7 +13,6 @@ namespace moescope {
 
 class WeightSource;
 struct TensorNaming;
-struct RoutingDecision;
 
 class ExpertBank {
 public:
@@ -24,14 +23,7 @@ public:
     // A decode step's unweighted slot outputs [T * k, hidden] (slot = token * k + choice) from the bank's fused decode
     // kernels, whose weighted sum the caller leaves to the next norm (nn/fuseddecode.h); undefined where those
     // kernels do not apply (the caller takes forward()). Banks that observe forward() (calibration) keep this default.
-    // The decision's selection may be deferred (below).
-    virtual at::Tensor decodeSlotOutputs(const at::Tensor& /*x*/, const RoutingDecision& /*decision*/) const
-    {
-        return {};
-    }
-    // Whether decodeSlotOutputs of x [T, hidden] with k experts a token takes a decision whose selection is deferred
-    // to its kernels (RoutingDecision::deferred).
-    virtual bool selectsExpertsInDecode(const at::Tensor& /*x*/, std::int64_t /*k*/) const { return false; }
+    virtual at::Tensor decodeSlotOutputs(const at::Tensor& /*x*/, const at::Tensor& /*ids*/) const { return {}; }
     virtual std::int64_t weightBytes() const = 0;
     virtual std::int64_t numExperts() const = 0;
 };
@@ -45,8 +37,7 @@ public:
         std::int64_t experts, std::int64_t hidden, std::int64_t intermediate, WeightSource& weights);
 
     at::Tensor forward(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights) const override;
-    at::Tensor decodeSlotOutputs(const at::Tensor& x, const RoutingDecision& decision) const override;
-    bool selectsExpertsInDecode(const at::Tensor& x, std::int64_t k) const override;
+    at::Tensor decodeSlotOutputs(const at::Tensor& x, const at::Tensor& ids) const override;
     std::int64_t weightBytes() const override { return m_gateUp.nbytes() + m_down.nbytes(); }
     std::int64_t numExperts() const override { return m_gateUp.size(0); }
     const at::Tensor& gateUp() const { return m_gateUp; }

@@ -38,50 +38,24 @@ bool fusedMoeDecodeApplies(const at::Tensor& x, std::int64_t k, const at::Tensor
         && x.is_contiguous() && aligned16(x) && aligned16(gateUp) && aligned16(down);
 }
 
-namespace {
-    at::Tensor moeDecodeSlots(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& gateUp,
-        const at::Tensor& down, const kernels::ExpertSelection* select)
-    {
-        const auto tokens = x.size(0);
-        const auto k = ids.size(1);
-        const auto hidden = x.size(1);
-        const auto inter = down.size(2);
-        const auto slotIds = ids.to(at::kLong).contiguous(); // [T, k]
-        auto h = at::empty({ tokens * k, inter }, x.options()); // [S, I]
-        auto y = at::empty({ tokens * k, hidden }, x.options()); // [S, H]
-        const auto experts = gateUp.size(0);
-        const bool grouped = groupSlotsByExpert(tokens, k, experts);
-        const auto grouping
-            = grouped ? at::empty({ experts + 1 + tokens * k }, x.options().dtype(at::kInt)) : at::Tensor();
-        kernels::launchMoeDecode(bf16Data(x), bf16Data(gateUp), bf16Data(down), slotIds.data_ptr<std::int64_t>(),
-            tokens, static_cast<int>(k), experts, hidden, inter, grouped ? grouping.data_ptr<int>() : nullptr,
-            bf16Data(h), bf16Data(y), streamOf(x), select);
-        C10_CUDA_KERNEL_LAUNCH_CHECK();
-        return y;
-    }
-} // namespace
-
 at::Tensor fusedMoeDecodeSlots(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& gateUp,
     const at::Tensor& down)
 {
-    return moeDecodeSlots(x, ids, gateUp, down, nullptr);
-}
-
-bool fusedMoeDecodeSelects(const at::Tensor& x, std::int64_t k, const at::Tensor& gateUp, const at::Tensor& down)
-{
-    static const bool switchedOff = switchedOffByEnvironment("MOESCOPE_SELECT_IN_EXPERTS");
-    return !switchedOff && x.dim() == 2 && x.size(0) == 1 && fusedMoeDecodeApplies(x, k, gateUp, down)
-        && !groupSlotsByExpert(1, k, gateUp.size(0)) && gateUp.size(0) <= kernels::kMaxRouterExperts;
-}
-
-at::Tensor fusedMoeDecodeSlotsSelecting(const at::Tensor& x, const RoutingDecision& decision, const at::Tensor& gateUp,
-    const at::Tensor& down)
-{
-    const auto& deferred = decision.deferred.value();
-    const kernels::ExpertSelection select { decision.logits.data_ptr<float>(), static_cast<int>(decision.logits.size(1)),
-        deferred.sigmoid, deferred.bias.defined() ? deferred.bias.data_ptr<float>() : nullptr, deferred.normalize,
-        static_cast<float>(deferred.scaling), decision.scores.data_ptr<float>(), decision.weights.data_ptr<float>() };
-    return moeDecodeSlots(x, decision.ids, gateUp, down, &select);
+    const auto tokens = x.size(0);
+    const auto k = ids.size(1);
+    const auto hidden = x.size(1);
+    const auto inter = down.size(2);
+    const auto slotIds = ids.to(at::kLong).contiguous(); // [T, k]
+    auto h = at::empty({ tokens * k, inter }, x.options()); // [S, I]
+    auto y = at::empty({ tokens * k, hidden }, x.options()); // [S, H]
+    const auto experts = gateUp.size(0);
+    const bool grouped = groupSlotsByExpert(tokens, k, experts);
+    const auto grouping = grouped ? at::empty({ experts + 1 + tokens * k }, x.options().dtype(at::kInt)) : at::Tensor();
+    kernels::launchMoeDecode(bf16Data(x), bf16Data(gateUp), bf16Data(down), slotIds.data_ptr<std::int64_t>(), tokens,
+        static_cast<int>(k), experts, hidden, inter, grouped ? grouping.data_ptr<int>() : nullptr, bf16Data(h),
+        bf16Data(y), streamOf(x));
+    C10_CUDA_KERNEL_LAUNCH_CHECK();
+    return y;
 }
 
 at::Tensor fusedMoeDecode(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights,
@@ -341,14 +315,14 @@ bool fusedRouterApplies(const at::Tensor& x, const at::Tensor& weight, std::int6
         return false;
     const auto hidden = x.size(-1);
     return x.dim() == 2 && x.size(0) <= kMaxDecodeTokens && weight.size(1) == hidden && hidden % 8 == 0
-        && weight.size(0) <= kernels::kMaxRouterExperts && k >= 1 && k <= std::min<std::int64_t>(kernels::kMaxTopK, weight.size(0))
+        && weight.size(0) <= kernels::kMaxRouterExperts && k >= 1
+        && k <= std::min<std::int64_t>(kernels::kMaxTopK, weight.size(0)) // the selection's shared arrays
         && x.is_contiguous() && aligned16(x) && aligned16(weight);
 }
 
 namespace {
-    // deferSelection: the logits only, the selection left to the experts' first kernel (decision.deferred).
     RoutingDecision launchRouter(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, std::int64_t k,
-        bool sigmoid, bool normalize, double scaling, const kernels::RouterAddNorm* addNorm, bool deferSelection)
+        bool sigmoid, bool normalize, double scaling, const kernels::RouterAddNorm* addNorm)
     {
         const auto tokens = x.size(0);
         const auto experts = weight.size(0);
@@ -362,10 +336,8 @@ namespace {
         kernels::launchRouter(bf16Data(x), weight.data_ptr(), weight.scalar_type() == at::kFloat, tokens, x.size(1),
             static_cast<int>(experts), static_cast<int>(k), sigmoid, b.defined() ? b.data_ptr<float>() : nullptr,
             normalize, static_cast<float>(scaling), d.logits.data_ptr<float>(), d.scores.data_ptr<float>(),
-            d.ids.data_ptr<std::int64_t>(), d.weights.data_ptr<float>(), streamOf(x), addNorm, deferSelection);
+            d.ids.data_ptr<std::int64_t>(), d.weights.data_ptr<float>(), streamOf(x), addNorm);
         C10_CUDA_KERNEL_LAUNCH_CHECK();
-        if (deferSelection)
-            d.deferred = DeferredSelection { sigmoid, normalize, scaling, b };
         return d;
     }
 } // namespace
@@ -373,7 +345,7 @@ namespace {
 RoutingDecision fusedRouter(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, std::int64_t k,
     bool sigmoid, bool normalize, double scaling)
 {
-    return launchRouter(x, weight, bias, k, sigmoid, normalize, scaling, nullptr, false);
+    return launchRouter(x, weight, bias, k, sigmoid, normalize, scaling, nullptr);
 }
 
 bool fusedAddNormRouterApplies(const at::Tensor& x, const at::Tensor& delta, const at::Tensor& normWeight,
@@ -388,13 +360,13 @@ bool fusedAddNormRouterApplies(const at::Tensor& x, const at::Tensor& delta, con
 
 std::pair<at::Tensor, at::Tensor> fusedAddNormRouter(const at::Tensor& x, const at::Tensor& delta,
     const at::Tensor& normWeight, double eps, const at::Tensor& routerWeight, const at::Tensor& bias, std::int64_t k,
-    bool sigmoid, bool normalize, double scaling, RoutingDecision& decision, bool deferSelection)
+    bool sigmoid, bool normalize, double scaling, RoutingDecision& decision)
 {
     auto sum = at::empty_like(x);
     auto normed = at::empty_like(x);
     const kernels::RouterAddNorm addNorm { bf16Data(delta), bf16Data(normWeight), static_cast<float>(eps),
         bf16Data(sum), bf16Data(normed) };
-    decision = launchRouter(x, routerWeight, bias, k, sigmoid, normalize, scaling, &addNorm, deferSelection);
+    decision = launchRouter(x, routerWeight, bias, k, sigmoid, normalize, scaling, &addNorm);
     return { sum, normed };
 }
 
@@ -614,11 +586,6 @@ at::Tensor fusedMoeDecodeSlots(const at::Tensor&, const at::Tensor&, const at::T
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }
-bool fusedMoeDecodeSelects(const at::Tensor&, std::int64_t, const at::Tensor&, const at::Tensor&) { return false; }
-at::Tensor fusedMoeDecodeSlotsSelecting(const at::Tensor&, const RoutingDecision&, const at::Tensor&, const at::Tensor&)
-{
-    throw UnsupportedError("this build has no fused CUDA decode kernels");
-}
 at::Tensor fusedCombineSlots(const ExpertSlotOutputs&)
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");
@@ -641,7 +608,7 @@ bool fusedAddNormRouterApplies(const at::Tensor&, const at::Tensor&, const at::T
     return false;
 }
 std::pair<at::Tensor, at::Tensor> fusedAddNormRouter(const at::Tensor&, const at::Tensor&, const at::Tensor&, double,
-    const at::Tensor&, const at::Tensor&, std::int64_t, bool, bool, double, RoutingDecision&, bool)
+    const at::Tensor&, const at::Tensor&, std::int64_t, bool, bool, double, RoutingDecision&)
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }

@@ -39,13 +39,6 @@ at::Tensor fusedMoeDecode(const at::Tensor& x, const at::Tensor& ids, const at::
 // The unweighted slot outputs [T * k, H] of the same step (fusedMoeDecode without the sum).
 at::Tensor fusedMoeDecodeSlots(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& gateUp,
     const at::Tensor& down);
-// Whether fusedMoeDecodeSlotsSelecting applies: one token where fusedMoeDecodeApplies, its slots not grouped
-// (MOESCOPE_SELECT_IN_EXPERTS=0 turns it off). Its first kernel then selects the experts from the router's logits
-// (a router's decision with deferred selection, fusedAddNormRouter), a kernel boundary fewer a MoE layer.
-bool fusedMoeDecodeSelects(const at::Tensor& x, std::int64_t k, const at::Tensor& gateUp, const at::Tensor& down);
-// fusedMoeDecodeSlots for a decision with deferred selection, whose ids, weights and scores its kernels write.
-at::Tensor fusedMoeDecodeSlotsSelecting(const at::Tensor& x, const RoutingDecision& decision, const at::Tensor& gateUp,
-    const at::Tensor& down);
 // The weighted sum of the slot outputs (+ shared): [T, H], fusedMoeDecode's result.
 at::Tensor fusedCombineSlots(const ExpertSlotOutputs& slots);
 // Whether a norm can take the slot outputs of x [T, H]'s decode step as its residual (fusedCombineAddRmsNorm with
@@ -109,13 +102,12 @@ RoutingDecision fusedRouter(const at::Tensor& x, const at::Tensor& weight, const
 
 // fusedRouter of rmsNorm(x + delta) with the residual add and the norm done by the router's logits kernel (one
 // kernel fewer a decode step's MoE layer): x, delta [T, hidden] bf16 contiguous, normWeight [hidden] bf16. Returns
-// (x + delta, its norm), bit for bit fusedAddRmsNorm's; the decision as fusedRouter gives it for that norm, or with
-// deferSelection (one token) only its logits, the selection left to fusedMoeDecodeSlotsSelecting (decision.deferred).
+// (x + delta, its norm), bit for bit fusedAddRmsNorm's; the decision as fusedRouter gives it for that norm.
 bool fusedAddNormRouterApplies(const at::Tensor& x, const at::Tensor& delta, const at::Tensor& normWeight,
     const at::Tensor& routerWeight, std::int64_t k);
 std::pair<at::Tensor, at::Tensor> fusedAddNormRouter(const at::Tensor& x, const at::Tensor& delta,
     const at::Tensor& normWeight, double eps, const at::Tensor& routerWeight, const at::Tensor& bias, std::int64_t k,
-    bool sigmoid, bool normalize, double scaling, RoutingDecision& decision, bool deferSelection = false);
+    bool sigmoid, bool normalize, double scaling, RoutingDecision& decision);
 
 // x [T, heads, dim] bf16 on CUDA (last dim contiguous), cos/sin [T, dim/2] float32. Rotating in bf16: any number of
 // rows, bit for bit the eager rotation (prefill uses it too); in float32 (as fusedRope's flag): decode rows only.

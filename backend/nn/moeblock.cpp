@@ -24,13 +24,8 @@ std::pair<at::Tensor, MoeOutput> MoeBlock::forwardAfterAdd(const at::Tensor& res
     RoutingDecision* decision) const
 {
     RoutingDecision d;
-    const bool reports = observer && observer->wantsRouting(layer);
-    // A decode step's experts may select themselves from the router's logits (one kernel fewer), unless the
-    // decision is read before they run.
-    const bool deferSelection = !reports && !decision && slotSumsFitNorm(residual)
-        && m_experts->selectsExpertsInDecode(residual, m_spec.router.topK);
-    auto [sum, x] = m_router.addNormAndRoute(residual, delta, normWeight, eps, d, deferSelection); // x: the experts' input
-    if (reports)
+    auto [sum, x] = m_router.addNormAndRoute(residual, delta, normWeight, eps, d); // x: the norm, the experts' input
+    if (observer && observer->wantsRouting(layer))
         reportRouting(*observer, layer, firstPosition, d);
     MoeOutput out;
     at::Tensor shared; // the shared experts' output, made beside the routed experts in a decode step on CUDA
@@ -38,13 +33,12 @@ std::pair<at::Tensor, MoeOutput> MoeBlock::forwardAfterAdd(const at::Tensor& res
         if (!m_shared.isNull() && fusedDecodeBranchApplies(x)) {
             DecodeBranch beside(x);
             shared = beside.run([&] { return sharedOutput(x); });
-            out.slots.y = m_experts->decodeSlotOutputs(x, d);
+            out.slots.y = m_experts->decodeSlotOutputs(x, d.ids);
             beside.join();
         } else {
-            out.slots.y = m_experts->decodeSlotOutputs(x, d);
+            out.slots.y = m_experts->decodeSlotOutputs(x, d.ids);
         }
     }
-    TORCH_INTERNAL_ASSERT(!d.deferred || out.slots.defined(), "a deferred expert selection was not made");
     if (!m_shared.isNull() && !shared.defined())
         shared = sharedOutput(x);
     if (out.slots.defined()) {

@@ -40,13 +40,12 @@ bool Router::fusedSelection() const
 }
 
 std::pair<at::Tensor, at::Tensor> Router::addNormAndRoute(const at::Tensor& x, const at::Tensor& delta,
-    const at::Tensor& normWeight, double eps, RoutingDecision& decision, bool deferSelection) const
+    const at::Tensor& normWeight, double eps, RoutingDecision& decision) const
 {
     if (fusedSelection() && fusedAddNormRouterApplies(x, delta, normWeight, m_weight, m_spec.topK))
         return fusedAddNormRouter(x, delta, normWeight, eps, m_weight,
             m_spec.selection == ExpertSelection::NoAuxTopKGroups ? m_bias : at::Tensor(), m_spec.topK,
-            m_spec.scoring == RouterScoring::Sigmoid, m_spec.normalizeTopK, m_spec.routedScalingFactor, decision,
-            deferSelection && x.size(0) == 1);
+            m_spec.scoring == RouterScoring::Sigmoid, m_spec.normalizeTopK, m_spec.routedScalingFactor, decision);
     auto sumAndNorm = addRmsNorm(x, delta, normWeight, eps);
     decision = route(sumAndNorm.second);
     return sumAndNorm;

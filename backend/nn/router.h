@@ -8,28 +8,17 @@
 
 #include <ATen/ATen.h>
 
-#include <optional>
 #include <string>
 
 namespace moescope {
 
 class WeightSource;
 
-// The selection of a one-token decode step left to the routed experts' first kernel (fusedMoeDecodeSlots): ids,
-// weights and scores are allocated, and written by that kernel; what it needs besides the logits.
-struct DeferredSelection {
-    bool sigmoid = false;
-    bool normalize = false;
-    double scaling = 1.0;
-    at::Tensor bias; // [experts] float32 contiguous (the choice's correction) or undefined
-};
-
 struct RoutingDecision {
     at::Tensor ids; // [T, k] int64
     at::Tensor weights; // [T, k] float32, as applied to the expert outputs
     at::Tensor logits; // [T, experts] float32
     at::Tensor scores; // [T, experts] float32 softmax or sigmoid of the logits (for load-balancing losses)
-    std::optional<DeferredSelection> deferred; // set: ids, weights and scores are not written yet
 };
 
 class Router {
@@ -39,10 +28,9 @@ public:
 
     RoutingDecision route(const at::Tensor& x) const; // x [T, hidden]
     // route(rmsNorm(x + delta)) (normWeight [hidden], eps): returns (x + delta, the norm), the add and the norm done by
-    // the router's own kernel where that applies (a decode step on CUDA). deferSelection: where that kernel runs for
-    // one token, the selection is left to the routed experts' first kernel (decision.deferred).
+    // the router's own kernel where that applies (a decode step on CUDA).
     std::pair<at::Tensor, at::Tensor> addNormAndRoute(const at::Tensor& x, const at::Tensor& delta,
-        const at::Tensor& normWeight, double eps, RoutingDecision& decision, bool deferSelection = false) const;
+        const at::Tensor& normWeight, double eps, RoutingDecision& decision) const;
 
     const RouterSpec& spec() const { return m_spec; }
     std::int64_t weightBytes() const;

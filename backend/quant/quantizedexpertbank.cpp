@@ -1,7 +1,6 @@
 #include "quant/quantizedexpertbank.h"
 
 #include "core/error.h"
-#include "nn/router.h"
 #include "quant/fusedquantdecode.h"
 #include "quant/quantizer.h"
 
@@ -118,9 +117,8 @@ const QuantizedExpertBank::Group* QuantizedExpertBank::fusedDecodeGroup(const at
     return fusedQuantMoeDecodeApplies(x, k, g.gate, g.up, g.down) ? &g : nullptr;
 }
 
-at::Tensor QuantizedExpertBank::decodeSlotOutputs(const at::Tensor& x, const RoutingDecision& decision) const
+at::Tensor QuantizedExpertBank::decodeSlotOutputs(const at::Tensor& x, const at::Tensor& ids) const
 {
-    const auto& ids = decision.ids;
     const auto* g = ids.numel() > 0 ? fusedDecodeGroup(x, ids.size(1)) : nullptr;
     return g ? fusedQuantMoeDecodeSlots(x, ids, g->gate, g->up, g->down) : at::Tensor();
 }

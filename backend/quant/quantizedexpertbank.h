@@ -31,7 +31,7 @@ public:
         at::ScalarType computeDtype);
 
     at::Tensor forward(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights) const override;
-    at::Tensor decodeSlotOutputs(const at::Tensor& x, const RoutingDecision& decision) const override;
+    at::Tensor decodeSlotOutputs(const at::Tensor& x, const at::Tensor& ids) const override;
     std::int64_t weightBytes() const override;
     std::int64_t numExperts() const override { return m_experts; }
 

@@ -280,39 +280,6 @@ void addNormRouterCase(const char* name, std::int64_t tokens, std::int64_t exper
     reportIdentical(what + ": weights", d.weights, expected.weights);
 }
 
-// A one-token decode step whose routed experts' first kernel selects the experts from the router's logits: bit for
-// bit the router's selection kernel followed by the experts' kernels (ids, weights, scores, slot outputs).
-void selectInExpertsCase(const char* name, std::int64_t experts, std::int64_t k, std::int64_t hidden,
-    std::int64_t inter, bool float32Weight, bool sigmoid, bool withBias, bool normalize, double scaling)
-{
-    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
-    const auto x = at::randn({ 1, hidden }, opts) * 3;
-    const auto delta = at::randn({ 1, hidden }, opts);
-    const auto normWeight = at::rand({ hidden }, opts) + 0.5;
-    const auto w = (at::randn({ experts, hidden }, opts.dtype(at::kFloat)) * 0.05)
-                       .to(float32Weight ? at::kFloat : at::kBFloat16);
-    const auto bias = withBias ? at::randn({ experts }, opts.dtype(at::kFloat)) * 0.1 : at::Tensor();
-    const RandomMoe m(1, experts, k, hidden, inter, at::kFloat);
-    const auto what = std::string("experts selecting in their first kernel ") + name;
-    if (!applies(fusedMoeDecodeSelects(x, k, m.gateUp, m.down), "experts selecting", what.c_str()))
-        return;
-    RoutingDecision two, deferred;
-    const auto normed = fusedAddNormRouter(x, delta, normWeight, 1e-6, w, bias, k, sigmoid, normalize, scaling, two)
-                            .second;
-    const auto expected = fusedMoeDecodeSlots(normed, two.ids, m.gateUp, m.down);
-    fusedAddNormRouter(x, delta, normWeight, 1e-6, w, bias, k, sigmoid, normalize, scaling, deferred, true);
-    const bool isDeferred = deferred.deferred.has_value();
-    failures += isDeferred ? 0 : 1;
-    std::printf("%-58s %s\n", (what + ": selection deferred").c_str(), isDeferred ? "ok" : "FAILED");
-    if (!isDeferred)
-        return;
-    const auto got = fusedMoeDecodeSlotsSelecting(normed, deferred, m.gateUp, m.down);
-    reportIdentical(what + ": slot outputs", got, expected);
-    reportIdentical(what + ": ids", deferred.ids, two.ids);
-    reportIdentical(what + ": weights", deferred.weights, two.weights);
-    reportIdentical(what + ": scores", deferred.scores, two.scores);
-}
-
 // A decode step's MoE output added to the residual stream by the next norm's kernel (slot outputs combined in its
 // pass): bit for bit the combination kernel (+ the shared output) followed by the add + norm kernel, and float32
 // weights read as bf16 values give what weights converted to bf16 give.
@@ -765,11 +732,6 @@ int main()
     addNormRouterCase("Mixtral T=8 E=8 k=2 H=4096", 8, 8, 2, 4096, true, false, false, true, 1.0);
     addNormRouterCase("Mixtral T=1 E=8 k=2 H=4096", 1, 8, 2, 4096, true, false, false, true, 1.0);
     addNormRouterCase("DeepSeek-V3 T=1 E=256 k=8 H=7168 (sigmoid, bias)", 1, 256, 8, 7168, true, true, true, true, 2.5);
-    selectInExpertsCase("OLMoE E=64 k=8 (bf16 router)", 64, 8, 2048, 1024, false, false, false, false, 1.0);
-    selectInExpertsCase("DeepSeek-V2-Lite E=64 k=6", 64, 6, 2048, 1408, true, false, false, false, 1.0);
-    selectInExpertsCase("Qwen3 E=128 k=8 (bf16 router, normalised)", 128, 8, 2048, 768, false, false, false, true, 1.0);
-    selectInExpertsCase("DeepSeek-V3 E=256 k=8 (sigmoid, bias)", 256, 8, 7168, 128, true, true, true, true, 2.5);
-    selectInExpertsCase("Mixtral E=8 k=2", 8, 2, 4096, 1024, true, false, false, true, 1.0);
     {
         const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
         const auto x = at::zeros({ 1, 320 }, opts); // the demo model: a row of 40 chunks, normalised by 64 threads
