@@ -165,11 +165,13 @@ BenchmarkResult runBenchmark(Transformer& model, const BenchmarkOptions& o)
     ForwardObserver* observer = o.captureRouting ? &sink : nullptr;
     std::unique_ptr<StepDecoder> decoder;
     if (o.cudaGraphs && StepDecoder::graphsAvailable(device)) {
-        decoder = std::make_unique<StepDecoder>(model, cache, maxLength, true, observer);
+        decoder = std::make_unique<StepDecoder>(model, cache, maxLength, true, observer, /*greedy=*/true);
         decoder->prepare();
         r.cudaGraphs = decoder->replaying();
     }
     auto decodeStep = [&](std::int64_t token) {
+        if (decoder && decoder->choosesGreedily())
+            return decoder->stepGreedy(token); // chosen on the device; synchronises
         if (decoder)
             return decoder->step(token).argmax(-1).item<std::int64_t>(); // synchronises
         const auto hidden = model.forwardHidden(at::full({ 1 }, token, ids.options()), &cache, observer); // [1, H]

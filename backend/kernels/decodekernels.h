@@ -312,3 +312,9 @@ GqaDecodeLayout gqaDecodeLayout(const GqaDecodeInputs& in);
 void launchGqaDecode(const GqaDecodeInputs& in, float* sums, float* stats, __nv_bfloat16* out, cudaStream_t stream);
 
 } // namespace moescope::kernels
+
+namespace moescope::kernels {
+// The greedy choice at the end of a decode step: logits [n] float32 (n >= 1), step [2] int64 on the device = (token,
+// position) -> (at::argmax(logits): the first of equal largest values, NaN above all; position + 1).
+void launchGreedyNext(const float* logits, std::int64_t n, std::int64_t* step, cudaStream_t stream);
+} // namespace moescope::kernels

@@ -521,6 +521,20 @@ at::Tensor fusedGqaDecode(const at::Tensor& q, const at::Tensor& keys, const at:
     return out;
 }
 
+bool fusedGreedyNextApplies(const at::Tensor& logits, const at::Tensor& inputs)
+{
+    return kernelsMayRun() && logits.is_cuda() && logits.scalar_type() == at::kFloat && logits.dim() == 2
+        && logits.size(0) == 1 && logits.size(1) >= 1 && logits.is_contiguous() && inputs.device() == logits.device()
+        && inputs.scalar_type() == at::kLong && inputs.numel() == 2 && inputs.is_contiguous();
+}
+
+void fusedGreedyNext(const at::Tensor& logits, at::Tensor& inputs)
+{
+    kernels::launchGreedyNext(logits.data_ptr<float>(), logits.size(1), inputs.data_ptr<std::int64_t>(),
+        streamOf(logits));
+    C10_CUDA_KERNEL_LAUNCH_CHECK();
+}
+
 bool fusedDecodeBranchApplies(const at::Tensor& x)
 {
     static const bool switchedOff = switchedOffByEnvironment("MOESCOPE_SHARED_EXPERT_STREAM");
@@ -661,6 +675,11 @@ at::Tensor fusedMlaDecode(const at::Tensor&, const at::Tensor&, const at::Tensor
 }
 bool fusedGqaDecodeApplies(const at::Tensor&, const at::Tensor&, const at::Tensor&) { return false; }
 at::Tensor fusedGqaDecode(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&, int, double)
+{
+    throw UnsupportedError("this build has no fused CUDA decode kernels");
+}
+bool fusedGreedyNextApplies(const at::Tensor&, const at::Tensor&) { return false; }
+void fusedGreedyNext(const at::Tensor&, at::Tensor&)
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }

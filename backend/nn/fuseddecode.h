@@ -159,4 +159,9 @@ private:
     c10::Stream m_main, m_side;
 };
 
+// The greedy choice at the end of a decode step: logits [1, vocab] float32 on CUDA, inputs [2] int64 on the same
+// device = (token, position) -> (at::argmax(logits), position + 1), in one kernel.
+bool fusedGreedyNextApplies(const at::Tensor& logits, const at::Tensor& inputs);
+void fusedGreedyNext(const at::Tensor& logits, at::Tensor& inputs);
+
 } // namespace moescope

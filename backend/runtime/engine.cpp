@@ -18,6 +18,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <optional>
 
 namespace moescope {
 
@@ -268,14 +269,16 @@ GenerationResult Engine::generate(std::span<const std::int32_t> prompt, const Sa
         std::unique_ptr<StepDecoder> decoder;
         if (StepDecoder::graphsAvailable(d.device) && options.maxNewTokens > 1)
             decoder = std::make_unique<StepDecoder>(*d.model, cache,
-                static_cast<std::int64_t>(prompt.size()) + options.maxNewTokens, true, observer);
+                static_cast<std::int64_t>(prompt.size()) + options.maxNewTokens, true, observer, options.greedy);
+        const bool greedySteps = decoder && decoder->choosesGreedily();
         auto logits = d.model->logits(last); // [1, vocab]
+        std::optional<std::int32_t> chosen; // a greedy step's choice (the sampler's, made on the device)
         for (int i = 0; i < options.maxNewTokens; ++i) {
             if (stop.stop_requested()) {
                 result.stopReason = "cancelled";
                 break;
             }
-            const auto token = sampler.next(logits.squeeze(0));
+            const auto token = chosen ? *chosen : sampler.next(logits.squeeze(0));
             result.tokens.push_back(token);
             if (onToken)
                 onToken(token);
@@ -285,6 +288,10 @@ GenerationResult Engine::generate(std::span<const std::int32_t> prompt, const Sa
             }
             if (i + 1 == options.maxNewTokens)
                 break;
+            if (greedySteps) {
+                chosen = static_cast<std::int32_t>(decoder->stepGreedy(token));
+                continue;
+            }
             if (decoder) {
                 logits = decoder->step(token);
                 continue;

@@ -1,6 +1,8 @@
 #include "runtime/stepdecoder.h"
 
+#include "core/envswitch.h"
 #include "core/error.h"
+#include "nn/fuseddecode.h"
 #include "nn/moeblock.h"
 #include "nn/transformer.h"
 #include "runtime/forwardobserver.h"
@@ -9,15 +11,25 @@ namespace moescope {
 
 namespace {
     std::int64_t roundUp(std::int64_t n, std::int64_t step) { return (n + step - 1) / step * step; }
+
+    // inputs [2] = (token, position) -> (argmax of logits [1, vocab], position + 1), on the device.
+    void chooseGreedyNext(const at::Tensor& logits, at::Tensor& inputs)
+    {
+        if (fusedGreedyNextApplies(logits, inputs))
+            return fusedGreedyNext(logits, inputs);
+        inputs.narrow(0, 0, 1).copy_(logits.argmax(-1).reshape({ 1 }));
+        inputs.narrow(0, 1, 1).add_(1);
+    }
 } // namespace
 
 StepDecoder::StepDecoder(const Transformer& model, KvCache& cache, std::int64_t maxLength, bool useGraphs,
-    ForwardObserver* observer)
+    ForwardObserver* observer, bool greedy)
     : m_model(model)
     , m_cache(cache)
     , m_maxLength(maxLength)
     , m_steps(model.options(), useGraphs)
     , m_observer(observer)
+    , m_greedy(greedy && !switchedOffByEnvironment("MOESCOPE_GREEDY_STEP"))
 {
     if (cache.length() < 1)
         throw InvalidArgumentError("step decoding continues a prefilled sequence; the cache is empty");
@@ -36,9 +48,9 @@ StepDecoder::StepDecoder(const Transformer& model, KvCache& cache, std::int64_t 
         m_wantsRouting = m_wantsRouting || (observer && observer->wantsRouting(layer));
         m_wantsRouterLogits = m_wantsRouterLogits || (observer && observer->wantsRouterLogits(layer));
     }
-    const auto longs = at::TensorOptions(at::kLong).device(device);
-    m_token = at::zeros({ 1 }, longs);
-    m_position = at::full({ 1 }, cache.length(), longs);
+    m_inputs = at::tensor({ std::int64_t { 0 }, cache.length() }, at::TensorOptions(at::kLong)).to(device);
+    m_token = m_inputs.narrow(0, 0, 1);
+    m_position = m_inputs.narrow(0, 1, 1);
 }
 
 StepDecoder::~StepDecoder() = default;
@@ -52,25 +64,47 @@ std::int64_t StepDecoder::spanFor(std::int64_t position) const
 
 at::Tensor StepDecoder::step(std::int64_t token)
 {
-    const auto position = m_cache.length();
-    if (position >= m_maxLength)
-        throw InvalidArgumentError("step decoding reached its maximum length of " + std::to_string(m_maxLength));
+    m_chosen.reset();
+    return replayStep(token, m_cache.length(), false).logits;
+}
+
+std::int64_t StepDecoder::stepGreedy(std::int64_t token)
+{
+    if (!m_greedy)
+        throw InvalidArgumentError("this step decoder does not choose greedy tokens");
+    replayStep(token, m_cache.length(), m_chosen == token);
+    m_chosen = m_token.item<std::int64_t>(); // the step's choice, written over its input token
+    return *m_chosen;
+}
+
+void StepDecoder::setInputs(std::int64_t token, std::int64_t position)
+{
     m_token.fill_(token);
     m_position.fill_(position);
+}
+
+const StepDecoder::Outputs& StepDecoder::replayStep(std::int64_t token, std::int64_t position, bool inputsInPlace)
+{
+    if (position >= m_maxLength)
+        throw InvalidArgumentError("step decoding reached its maximum length of " + std::to_string(m_maxLength));
+    if (!inputsInPlace)
+        setInputs(token, position);
     const auto span = spanFor(position);
-    const auto& out = m_steps.run(span, [&] { return runStep(span); });
+    const auto& out = m_steps.run(span, [&] { return runStep(span); }, [&] { setInputs(token, position); });
     m_cache.advance(1);
     if (m_wantsRouting)
         reportStepRouting(out, position);
-    return out.logits;
+    return out;
 }
 
 void StepDecoder::prepare()
 {
     // Each recording (or, where it fails, the direct run) writes this position's entry, which the step rewrites.
-    for (auto span = spanFor(m_cache.length()); span <= m_capacity && m_steps.enabled(); span += kSpanStep)
+    m_chosen.reset(); // the recordings' runs rewrite the inputs
+    const auto position = m_cache.length();
+    for (auto span = spanFor(position); span <= m_capacity && m_steps.enabled(); span += kSpanStep)
         if (!m_steps.has(span))
-            m_steps.run(span, [&] { return runStep(span); });
+            m_steps.run(span, [&] { return runStep(span); }, [&] { setInputs(0, position); });
 }
 
 StepDecoder::Outputs StepDecoder::runStep(std::int64_t span)
@@ -79,6 +113,8 @@ StepDecoder::Outputs StepDecoder::runStep(std::int64_t span)
     const auto hidden = m_model.forwardStep(m_token, m_position, m_cache, span, m_wantsRouting ? &decisions : nullptr);
     Outputs out;
     out.logits = m_model.logits(hidden); // [1, vocab]
+    if (m_greedy)
+        chooseGreedyNext(out.logits, m_inputs); // the next step's inputs
     if (m_wantsRouting && !decisions.empty()) {
         std::vector<at::Tensor> ids, weights, logits;
         for (const auto& d : decisions) {

@@ -6,6 +6,8 @@
 // one graph per span, recorded the first time the sequence reaches it or ahead of time with prepare(). Where graphs
 // are not available (CPU, a build without CUDA support, or a recording that failed) the same steps run directly.
 // Routing, when the observer asks for it, is recorded with the step and copied off the device once per step.
+// Greedy decoding (constructed with greedy) chooses each step's next token at the end of the step itself, on the
+// device, where the next step reads it: stepGreedy() then costs one replay and one read of the token.
 
 #include "nn/router.h"
 #include "runtime/stepgraphs.h"
@@ -14,6 +16,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <vector>
 
 namespace moescope {
@@ -29,8 +32,9 @@ public:
     // cache holds the sequence so far (at least one token: the prompt is prefilled before); maxLength bounds the
     // sequence, and the cache grows to it (rounded up to a span) now, before any graph refers to its storage.
     // useGraphs: record CUDA graphs where available. observer (optional) receives each step's routing.
+    // greedy: steps also choose the greedy next token (stepGreedy; MOESCOPE_GREEDY_STEP=0 turns it off).
     StepDecoder(const Transformer& model, KvCache& cache, std::int64_t maxLength, bool useGraphs,
-        ForwardObserver* observer = nullptr);
+        ForwardObserver* observer = nullptr, bool greedy = false);
     ~StepDecoder();
     StepDecoder(const StepDecoder&) = delete;
     StepDecoder& operator=(const StepDecoder&) = delete;
@@ -41,6 +45,12 @@ public:
     // Runs the model on `token` at position cache.length() and advances the cache. Returns the logits [1, vocab]
     // float32 on the model's device, valid until the next step.
     at::Tensor step(std::int64_t token);
+    // Whether steps choose the greedy next token (constructed with greedy, and not switched off).
+    bool choosesGreedily() const { return m_greedy; }
+    // step(token), then the step's greedy choice: at::argmax of its logits, chosen on the device. Where token is the
+    // previous stepGreedy's choice, the step reads it (and its position) where that step left them: no host write
+    // before the replay. Synchronises once (to read the choice). Only where choosesGreedily().
+    std::int64_t stepGreedy(std::int64_t token);
     // Records the graphs of every span the sequence can still reach (so that no recording happens while steps are
     // being timed). A no-op without graphs.
     void prepare();
@@ -56,6 +66,8 @@ private:
         at::Tensor routerLogits; // [moe layers, 1, E] float32 (router logits wanted)
     };
     std::int64_t spanFor(std::int64_t position) const;
+    const Outputs& replayStep(std::int64_t token, std::int64_t position, bool inputsInPlace);
+    void setInputs(std::int64_t token, std::int64_t position);
     Outputs runStep(std::int64_t span);
     void reportStepRouting(const Outputs& out, std::int64_t position);
 
@@ -68,8 +80,11 @@ private:
     std::vector<int> m_moeLayers; // decoder-layer index of each MoE layer, in order
     bool m_wantsRouting = false;
     bool m_wantsRouterLogits = false;
-    at::Tensor m_token; // [1] int64 on the device: the step's input
-    at::Tensor m_position; // [1] int64 on the device
+    bool m_greedy = false;
+    at::Tensor m_inputs; // [2] int64 on the device: the step's token and position (a greedy step advances both)
+    at::Tensor m_token; // [1] view of m_inputs
+    at::Tensor m_position; // [1] view of m_inputs
+    std::optional<std::int64_t> m_chosen; // the last stepGreedy's choice, while m_inputs hold it
 };
 
 } // namespace moescope

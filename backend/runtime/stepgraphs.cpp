@@ -47,7 +47,7 @@ bool StepGraphs::available(const at::Device& device)
 #endif
 }
 
-bool StepGraphs::replay(std::int64_t key, const std::function<void()>& step)
+bool StepGraphs::replay(std::int64_t key, const std::function<void()>& step, const std::function<void()>& setInputs)
 {
     if (!m_enabled)
         return false;
@@ -55,7 +55,7 @@ bool StepGraphs::replay(std::int64_t key, const std::function<void()>& step)
     if (it == m_graphs.end()) {
         auto graph = std::make_unique<Graph>();
         try {
-            record(*graph, step);
+            record(*graph, step, setInputs);
         } catch (const std::exception& e) {
             // A model whose step cannot be recorded (an operation that synchronises with the host) still decodes.
             spdlog::warn("decoding without CUDA graphs: recording a step failed: {}", e.what());
@@ -65,6 +65,8 @@ bool StepGraphs::replay(std::int64_t key, const std::function<void()>& step)
         }
         it = m_graphs.emplace(key, std::move(graph)).first;
         spdlog::debug("recorded a decode step (cache span {}) as a CUDA graph", key);
+        if (setInputs)
+            setInputs(); // the warm-up runs may have rewritten them
     }
 #ifdef MOESCOPE_HAVE_CUDA_KERNELS
     it->second->graph.replay();
@@ -72,7 +74,7 @@ bool StepGraphs::replay(std::int64_t key, const std::function<void()>& step)
     return true;
 }
 
-void StepGraphs::record(Graph& graph, const std::function<void()>& step)
+void StepGraphs::record(Graph& graph, const std::function<void()>& step, const std::function<void()>& setInputs)
 {
 #ifdef MOESCOPE_HAVE_CUDA_KERNELS
     auto stream = c10::cuda::getStreamFromPool(false, m_device.index());
@@ -80,8 +82,11 @@ void StepGraphs::record(Graph& graph, const std::function<void()>& step)
     {
         c10::cuda::CUDAStreamGuard onStream(stream);
         // Warm up on the recording stream: cuBLAS handles and workspaces, kernel choices.
-        step();
-        step();
+        for (int run = 0; run < 2; ++run) {
+            if (setInputs)
+                setInputs();
+            step();
+        }
         stream.synchronize();
         graph.graph.capture_begin({ 0, 0 }, cudaStreamCaptureModeThreadLocal);
         try {
@@ -100,6 +105,7 @@ void StepGraphs::record(Graph& graph, const std::function<void()>& step)
 #else
     (void)graph;
     (void)step;
+    (void)setInputs;
     throw UnsupportedError("this build records no CUDA graphs");
 #endif
 }

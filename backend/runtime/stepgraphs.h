@@ -31,12 +31,14 @@ public:
     void clear();
     // Replays the graph of `key`, recording `step` first: it runs twice to warm up (lazy initialisation must not
     // happen inside the recording), then once recorded, so its outputs are those of the recorded run. Returns false,
-    // and turns graphs off from then on, when graphs are off or the recording fails.
-    bool replay(std::int64_t key, const std::function<void()>& step);
+    // and turns graphs off from then on, when graphs are off or the recording fails. setInputs (optional), for a
+    // step that rewrites its own inputs (greedy decoding leaves the next token there): run before each warm-up run
+    // and before the replay that follows a recording, so that every run starts from the same inputs.
+    bool replay(std::int64_t key, const std::function<void()>& step, const std::function<void()>& setInputs = {});
 
 private:
     struct Graph;
-    void record(Graph& graph, const std::function<void()>& step);
+    void record(Graph& graph, const std::function<void()>& step, const std::function<void()>& setInputs);
 
     at::Device m_device;
     bool m_wanted = false;
@@ -56,11 +58,15 @@ public:
     {
     }
 
-    const Outputs& run(std::int64_t key, const std::function<Outputs()>& step)
+    // setInputs: as StepGraphs::replay's.
+    const Outputs& run(
+        std::int64_t key, const std::function<Outputs()>& step, const std::function<void()>& setInputs = {})
     {
-        if (m_graphs.replay(key, [&] { m_recorded[key] = step(); }))
+        if (m_graphs.replay(key, [&] { m_recorded[key] = step(); }, setInputs))
             return m_recorded.at(key);
         m_recorded.clear();
+        if (setInputs)
+            setInputs(); // a failed recording's warm-up runs may have rewritten them
         m_direct = step();
         return m_direct;
     }

@@ -280,6 +280,25 @@ void addNormRouterCase(const char* name, std::int64_t tokens, std::int64_t exper
     reportIdentical(what + ": weights", d.weights, expected.weights);
 }
 
+// The greedy choice at the end of a decode step: at::argmax of the logits (the first of equal largest values, NaN
+// above everything) and the position advanced by one. tie / nan: indices where the largest value (or NaN) is put.
+void greedyNextCase(const char* name, std::int64_t vocab, std::vector<std::int64_t> ties, std::vector<std::int64_t> nans)
+{
+    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kFloat);
+    auto logits = at::randn({ 1, vocab }, opts) * 4;
+    for (const auto i : ties)
+        logits.index_put_({ 0, i }, 30.f);
+    for (const auto i : nans)
+        logits.index_put_({ 0, i }, NAN);
+    auto inputs = at::tensor({ std::int64_t { 5 }, std::int64_t { 2047 } }, at::kLong).to(at::kCUDA);
+    const auto what = std::string("greedy choice ") + name;
+    if (!applies(fusedGreedyNextApplies(logits, inputs), "greedy choice", what.c_str()))
+        return;
+    fusedGreedyNext(logits, inputs);
+    const auto expected = at::stack({ logits.argmax(-1).reshape({}), at::tensor(2048, inputs.options()) });
+    reportIdentical(what, inputs, expected);
+}
+
 // A decode step's MoE output added to the residual stream by the next norm's kernel (slot outputs combined in its
 // pass): bit for bit the combination kernel (+ the shared output) followed by the add + norm kernel, and float32
 // weights read as bf16 values give what weights converted to bf16 give.
@@ -732,6 +751,12 @@ int main()
     addNormRouterCase("Mixtral T=8 E=8 k=2 H=4096", 8, 8, 2, 4096, true, false, false, true, 1.0);
     addNormRouterCase("Mixtral T=1 E=8 k=2 H=4096", 1, 8, 2, 4096, true, false, false, true, 1.0);
     addNormRouterCase("DeepSeek-V3 T=1 E=256 k=8 H=7168 (sigmoid, bias)", 1, 256, 8, 7168, true, true, true, true, 2.5);
+    greedyNextCase("OLMoE vocabulary", 50304, {}, {});
+    greedyNextCase("DeepSeek-V2 vocabulary, a tie", 102400, { 70001, 1234 }, {});
+    greedyNextCase("Qwen3 vocabulary, ties in one thread's share", 151936, { 151935, 3, 1027 }, {});
+    greedyNextCase("demo vocabulary, NaN", 8192, { 17 }, { 8000, 4000 });
+    greedyNextCase("one entry", 1, {}, {});
+    greedyNextCase("fewer entries than threads", 300, { 299, 44 }, {});
     {
         const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
         const auto x = at::zeros({ 1, 320 }, opts); // the demo model: a row of 40 chunks, normalised by 64 threads

@@ -108,6 +108,40 @@ private slots:
         }
     }
 
+    void greedyStepsChooseWhatTheSamplerWould_data() { test::addFixtureFamilyRows(); }
+
+    // A greedy step decoder chooses each next token itself (the argmax of the step's logits, left in its inputs):
+    // the chain of stepGreedy calls gives the tokens that step() and an argmax of its logits give, across the first
+    // span boundary, and a token that is not its last choice (a caller's own) is written in as step() writes it.
+    void greedyStepsChooseWhatTheSamplerWould()
+    {
+        QFETCH(QString, name);
+        auto engine = loadModel(test::fixtureModel(name), { .device = "cpu", .dtype = "f32" });
+        const auto& model = engine->transformer();
+        const std::int64_t promptLength = 245, steps = 16;
+        const auto prompt = idsTensor(someIds(static_cast<int>(promptLength), 160, 21));
+        auto plainCache = model.makeCache();
+        model.forwardHidden(prompt, &plainCache);
+        auto greedyCache = model.makeCache();
+        model.forwardHidden(prompt, &greedyCache);
+        StepDecoder plain(model, plainCache, promptLength + steps, true);
+        StepDecoder greedy(model, greedyCache, promptLength + steps, true, nullptr, /*greedy=*/true);
+        QVERIFY(!plain.choosesGreedily());
+        QVERIFY(greedy.choosesGreedily());
+        QVERIFY_THROWS_EXCEPTION(InvalidArgumentError, plain.stepGreedy(1));
+
+        std::int64_t plainToken = 7, greedyToken = 7;
+        for (std::int64_t i = 0; i < steps; ++i) {
+            if (i == steps / 2)
+                plainToken = greedyToken = 3; // the caller's own token: not the decoder's last choice
+            plainToken = plain.step(plainToken).argmax(-1).item<std::int64_t>();
+            greedyToken = greedy.stepGreedy(greedyToken);
+            QCOMPARE(greedyToken, plainToken);
+        }
+        QCOMPARE(greedyCache.length(), promptLength + steps);
+        QVERIFY_THROWS_EXCEPTION(InvalidArgumentError, greedy.stepGreedy(greedyToken)); // at its maximum length
+    }
+
     void stepMaskMatchesTheHostMask_data()
     {
         QTest::addColumn<int>("window");
