@@ -12,67 +12,111 @@ namespace moescope::kernels {
 using namespace device;
 
 namespace {
-constexpr int kGreedyThreads = 1024;
+// Slices of the logits, each a block's: one memory round trip a thread for vocabularies up to ~600k entries.
+constexpr int kGreedyBlocks = 64;
+constexpr int kGreedyThreads = 256;
+constexpr int kGreedyBatch = 16;
 
-// Whether (a, ia) comes before (b, ib) in at::argmax's order: NaN above everything, then the larger value, and on
-// equal values (or two NaNs) the lower index.
-__device__ __forceinline__ bool ranksFirst(float a, std::int64_t ia, float b, std::int64_t ib)
-{
-    const bool aNan = isnan(a), bNan = isnan(b);
-    if (aNan || bNan)
-        return aNan && (!bNan || ia < ib);
-    return a > b || (a == b && ia < ib);
-}
+// The best (value, index) so far; index n (past the end) stands for none. at::argmax's order: NaN above everything,
+// then the larger value, and on equal values (or two NaNs) the lower index. A total order, so any tree of
+// comparisons picks the same entry.
+struct Best {
+    float value = -INFINITY;
+    std::int64_t index = 0;
 
-// One block (a vocabulary's logits, 0.2-0.6 MB, come from L2): each thread walks a strided share of them, then the
-// warps' and the block's best by shuffles and shared memory. step [2] = (token, position): the token becomes the argmax, the position advances by one.
-__global__ void __launch_bounds__(kGreedyThreads) greedyNextKernel(
-    const float* __restrict__ logits, std::int64_t n, std::int64_t* __restrict__ step)
-{
-    __shared__ float warpBest[kGreedyThreads / 32];
-    __shared__ std::int64_t warpBestIndex[kGreedyThreads / 32];
-    awaitPreviousKernel();
-    float best = -INFINITY;
-    std::int64_t bestIndex = n; // past the end: loses to every real entry
-    // kBatch loads in flight at once, then compared in index order (a thread's ties keep its lower index).
-    constexpr int kBatch = 16;
-    for (std::int64_t first = threadIdx.x; first < n; first += kBatch * blockDim.x) {
-        float v[kBatch];
-#pragma unroll
-        for (int j = 0; j < kBatch; ++j) {
-            const std::int64_t i = first + static_cast<std::int64_t>(j) * blockDim.x;
-            v[j] = i < n ? logits[i] : 0.f;
+    __device__ __forceinline__ void offer(float v, std::int64_t i, std::int64_t n)
+    {
+        if (i >= n)
+            return;
+        bool first = index >= n;
+        if (!first) {
+            const bool vNan = isnan(v), bestNan = isnan(value);
+            first = vNan || bestNan ? vNan && (!bestNan || i < index) : v > value || (v == value && i < index);
         }
-#pragma unroll
-        for (int j = 0; j < kBatch; ++j) {
-            const std::int64_t i = first + static_cast<std::int64_t>(j) * blockDim.x;
-            if (i < n && (bestIndex == n || ranksFirst(v[j], i, best, bestIndex)))
-                best = v[j], bestIndex = i;
+        if (first)
+            value = v, index = i;
+    }
+
+    __device__ __forceinline__ void reduceOverWarp(std::int64_t n)
+    {
+        for (int offset = 16; offset > 0; offset /= 2) {
+            const float v = __shfl_down_sync(0xffffffffu, value, offset);
+            const std::int64_t i = __shfl_down_sync(0xffffffffu, index, offset);
+            offer(v, i, n);
         }
     }
-    for (int offset = 16; offset > 0; offset /= 2) {
-        const float other = __shfl_down_sync(0xffffffffu, best, offset);
-        const std::int64_t otherIndex = __shfl_down_sync(0xffffffffu, bestIndex, offset);
-        if (otherIndex < n && (bestIndex == n || ranksFirst(other, otherIndex, best, bestIndex)))
-            best = other, bestIndex = otherIndex;
-    }
+};
+
+// The best of a block's threads, in thread 0.
+__device__ __forceinline__ Best reduceOverBlock(Best best, std::int64_t n)
+{
+    __shared__ float values[32];
+    __shared__ std::int64_t indices[32];
+    best.reduceOverWarp(n);
     const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
     if (lane == 0)
-        warpBest[warp] = best, warpBestIndex[warp] = bestIndex;
+        values[warp] = best.value, indices[warp] = best.index;
     __syncthreads();
-    if (threadIdx.x != 0)
-        return;
-    for (int w = 1; w < static_cast<int>(blockDim.x / 32); ++w)
-        if (warpBestIndex[w] < n && (bestIndex == n || ranksFirst(warpBest[w], warpBestIndex[w], best, bestIndex)))
-            best = warpBest[w], bestIndex = warpBestIndex[w];
-    step[0] = bestIndex;
-    step[1] += 1;
+    if (warp == 0) {
+        best = Best { -INFINITY, n };
+        if (lane < static_cast<int>(blockDim.x / 32))
+            best.offer(values[lane], indices[lane], n);
+        best.reduceOverWarp(n);
+    }
+    return best;
+}
+
+// Block b: the best of its slice of logits [n] into (values, indices)[b] (index n: an empty slice).
+__global__ void __launch_bounds__(kGreedyThreads) greedySliceKernel(
+    const float* __restrict__ logits, std::int64_t n, float* __restrict__ values, std::int64_t* __restrict__ indices)
+{
+    awaitPreviousKernel();
+    const std::int64_t slice = (n + gridDim.x - 1) / gridDim.x;
+    const std::int64_t begin = blockIdx.x * slice, end = min(n, begin + slice);
+    Best best { -INFINITY, n };
+    for (std::int64_t first = begin + threadIdx.x; first < end; first += kGreedyBatch * blockDim.x) {
+        float v[kGreedyBatch]; // loaded at once, then compared in index order
+#pragma unroll
+        for (int j = 0; j < kGreedyBatch; ++j) {
+            const std::int64_t i = first + static_cast<std::int64_t>(j) * blockDim.x;
+            v[j] = i < end ? logits[i] : 0.f;
+        }
+#pragma unroll
+        for (int j = 0; j < kGreedyBatch; ++j) {
+            const std::int64_t i = first + static_cast<std::int64_t>(j) * blockDim.x;
+            best.offer(v[j], i < end ? i : n, n);
+        }
+    }
+    best = reduceOverBlock(best, n);
+    if (threadIdx.x == 0)
+        values[blockIdx.x] = best.value, indices[blockIdx.x] = best.index;
+}
+
+// The best of the slices' bests; step [2] = (token, position) -> (that index, position + 1).
+__global__ void greedyPickKernel(const float* __restrict__ values, const std::int64_t* __restrict__ indices,
+    int slices, std::int64_t n, std::int64_t* __restrict__ step)
+{
+    awaitPreviousKernel();
+    Best best { -INFINITY, n };
+    if (static_cast<int>(threadIdx.x) < slices)
+        best.offer(values[threadIdx.x], indices[threadIdx.x], n);
+    best = reduceOverBlock(best, n);
+    if (threadIdx.x == 0) {
+        step[0] = best.index;
+        step[1] += 1;
+    }
 }
 } // namespace
 
-void launchGreedyNext(const float* logits, std::int64_t n, std::int64_t* step, cudaStream_t stream)
+int greedyNextScratchSlices() { return kGreedyBlocks; }
+
+void launchGreedyNext(const float* logits, std::int64_t n, float* scratchValues, std::int64_t* scratchIndices,
+    std::int64_t* step, cudaStream_t stream)
 {
-    launchChained(greedyNextKernel, 1, kGreedyThreads, 0, stream, logits, n, step);
+    launchChained(
+        greedySliceKernel, kGreedyBlocks, kGreedyThreads, 0, stream, logits, n, scratchValues, scratchIndices);
+    launchChained(greedyPickKernel, 1, kGreedyBlocks, 0, stream, static_cast<const float*>(scratchValues),
+        static_cast<const std::int64_t*>(scratchIndices), kGreedyBlocks, n, step);
 }
 
 } // namespace moescope::kernels

@@ -530,8 +530,11 @@ bool fusedGreedyNextApplies(const at::Tensor& logits, const at::Tensor& inputs)
 
 void fusedGreedyNext(const at::Tensor& logits, at::Tensor& inputs)
 {
-    kernels::launchGreedyNext(logits.data_ptr<float>(), logits.size(1), inputs.data_ptr<std::int64_t>(),
-        streamOf(logits));
+    const auto slices = kernels::greedyNextScratchSlices();
+    const auto values = at::empty({ slices }, logits.options());
+    const auto indices = at::empty({ slices }, inputs.options());
+    kernels::launchGreedyNext(logits.data_ptr<float>(), logits.size(1), values.data_ptr<float>(),
+        indices.data_ptr<std::int64_t>(), inputs.data_ptr<std::int64_t>(), streamOf(logits));
     C10_CUDA_KERNEL_LAUNCH_CHECK();
 }
 

@@ -160,7 +160,7 @@ private:
 };
 
 // The greedy choice at the end of a decode step: logits [1, vocab] float32 on CUDA, inputs [2] int64 on the same
-// device = (token, position) -> (at::argmax(logits), position + 1), in one kernel.
+// device = (token, position) -> (at::argmax(logits), position + 1), in two small kernels.
 bool fusedGreedyNextApplies(const at::Tensor& logits, const at::Tensor& inputs);
 void fusedGreedyNext(const at::Tensor& logits, at::Tensor& inputs);
 
