@@ -552,8 +552,7 @@ namespace {
 } // namespace
 
 DecodeBranch::DecodeBranch(const at::Tensor& x)
-    : m_input(x)
-    , m_main(c10::cuda::getCurrentCUDAStream(x.device().index()).unwrap())
+    : m_main(c10::cuda::getCurrentCUDAStream(x.device().index()).unwrap())
     , m_side(c10::cuda::getStreamFromPool(false, x.device().index()).unwrap())
 {
     at::cuda::CUDAEvent forked;

@@ -155,7 +155,6 @@ public:
     void join();
 
 private:
-    at::Tensor m_input;
     c10::Stream m_main, m_side;
 };
 

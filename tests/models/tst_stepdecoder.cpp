@@ -48,6 +48,14 @@ at::Tensor idsTensor(const std::vector<std::int32_t>& ids)
     return at::tensor(std::vector<std::int64_t>(ids.begin(), ids.end()), at::kLong);
 }
 
+// A cache holding the prompt, run through the model.
+KvCache prefilledCache(const Transformer& model, const at::Tensor& prompt)
+{
+    auto cache = model.makeCache();
+    model.forwardHidden(prompt, &cache);
+    return cache;
+}
+
 double relDiff(const at::Tensor& a, const at::Tensor& b)
 {
     return ((a - b).abs().max() / b.abs().max()).item<double>();
@@ -72,10 +80,8 @@ private slots:
         const auto fed = idsTensor(someIds(static_cast<int>(steps), 160, 12));
 
         RoutingLog eagerRouting, stepRouting;
-        auto eagerCache = model.makeCache();
-        model.forwardHidden(prompt, &eagerCache);
-        auto stepCache = model.makeCache();
-        model.forwardHidden(prompt, &stepCache);
+        auto eagerCache = prefilledCache(model, prompt);
+        auto stepCache = prefilledCache(model, prompt);
         StepDecoder decoder(model, stepCache, promptLength + steps, /*useGraphs=*/true, &stepRouting);
         QVERIFY(!decoder.replaying()); // no CUDA graphs on the CPU: the same steps run directly
 
@@ -120,10 +126,8 @@ private slots:
         const auto& model = engine->transformer();
         const std::int64_t promptLength = 245, steps = 16;
         const auto prompt = idsTensor(someIds(static_cast<int>(promptLength), 160, 21));
-        auto plainCache = model.makeCache();
-        model.forwardHidden(prompt, &plainCache);
-        auto greedyCache = model.makeCache();
-        model.forwardHidden(prompt, &greedyCache);
+        auto plainCache = prefilledCache(model, prompt);
+        auto greedyCache = prefilledCache(model, prompt);
         StepDecoder plain(model, plainCache, promptLength + steps, true);
         StepDecoder greedy(model, greedyCache, promptLength + steps, true, nullptr, /*greedy=*/true);
         QVERIFY(!plain.choosesGreedily());
