@@ -1,7 +1,7 @@
 #pragma once
 // Routing drift between two models over the same tokens: a ForwardObserver that keeps each MoE layer's top-k expert
-// sets (and their weights) of the current forward pass, and per-layer agreement counters (share of tokens whose top-k set changed, mean
-// Jaccard similarity |A n B| / |A u B| of the sets). Plain C++; one thread.
+// sets (and their weights) of the current forward pass, and per-layer agreement counters (share of tokens whose top-k
+// set changed, mean Jaccard similarity |A n B| / |A u B| of the sets). Plain C++; one thread.
 
 #include "runtime/forwardobserver.h"
 

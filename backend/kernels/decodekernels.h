@@ -311,13 +311,11 @@ GqaDecodeLayout gqaDecodeLayout(const GqaDecodeInputs& in);
 // Scratch: sums [chunks, heads, D] and stats [chunks, heads, 2] (largest score, sum of exp-weights) float32.
 void launchGqaDecode(const GqaDecodeInputs& in, float* sums, float* stats, __nv_bfloat16* out, cudaStream_t stream);
 
-} // namespace moescope::kernels
-
-namespace moescope::kernels {
 // The greedy choice at the end of a decode step: logits [n] float32 (n >= 1), step [2] int64 on the device = (token,
 // position) -> (at::argmax(logits): the first of equal largest values, NaN above all; position + 1). Two kernels:
 // the best of each of greedyNextScratchSlices() slices into the scratch ([slices] each), then the best of those.
 int greedyNextScratchSlices();
 void launchGreedyNext(const float* logits, std::int64_t n, float* scratchValues, std::int64_t* scratchIndices,
     std::int64_t* step, cudaStream_t stream);
+
 } // namespace moescope::kernels
