@@ -1,6 +1,7 @@
 #include "eval/benchmark.h"
 
 #include "core/error.h"
+#include "eval/memorytracker.h"
 #include "nn/transformer.h"
 #include "runtime/batchgenerator.h"
 #include "runtime/devices.h"
@@ -152,10 +153,13 @@ BenchmarkResult runBenchmark(Transformer& model, const BenchmarkOptions& o)
     for (std::int64_t run = 0; run < o.prefillRuns; ++run) {
         cache = model.makeCache();
         cache.reserve(maxLength);
+        const MemoryTracker transient; // opened after the cache's reservation: counts the prefill's own tensors
         const auto t0 = Clock::now();
         next = prefill(model, ids, cache, o.prefillChunk);
         r.prefillMs.push_back(msSince(t0));
+        r.prefillPeakTransientBytes = std::max(r.prefillPeakTransientBytes, transient.peak() - cache.bytes());
     }
+    r.cacheBytes = cache.bytes();
     auto prefillSorted = r.prefillMs;
     std::sort(prefillSorted.begin(), prefillSorted.end());
     r.prefillTokensPerSecond = o.promptTokens / (prefillSorted[prefillSorted.size() / 2] / 1e3);

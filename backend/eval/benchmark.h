@@ -43,6 +43,10 @@ struct BenchmarkResult {
     double bandwidthFloorMs = 0; // activeBytesPerToken / bandwidth
     double floorFraction = 0; // bandwidthFloorMs / msPerTokenMedian
     std::uint64_t deviceMemoryUsed = 0; // device memory in use at the end (whole process), bytes
+    // Tensors a timed prefill held at its peak beyond the weights and the reserved cache (activations, attention
+    // workspaces; what the caching allocator must find on top of the model), bytes; the largest of the timed runs.
+    std::int64_t prefillPeakTransientBytes = 0;
+    std::int64_t cacheBytes = 0; // the KV cache after the prompt, bytes
     std::vector<double> decodeMs;
     bool cudaGraphs = false; // whether decode steps replayed CUDA graphs
     std::int64_t routingEvents = 0; // captureRouting: layer events received during the timed decode

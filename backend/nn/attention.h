@@ -70,6 +70,8 @@ public:
     std::int64_t weightBytes() const override;
 
 private:
+    // Whether attending in latent space costs fewer operations than expanding the keys' latents (below).
+    bool absorbIsCheaper(std::int64_t queries, std::int64_t keys) const;
     at::Tensor attendExpanded(const at::Tensor& qNope, const at::Tensor& qPe, const at::Tensor& latent,
         const at::Tensor& kPe, const AttentionContext& ctx) const;
     at::Tensor attendAbsorbed(const at::Tensor& qNope, const at::Tensor& qPe, const at::Tensor& latent,

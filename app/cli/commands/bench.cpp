@@ -95,7 +95,8 @@ int runBench(Args& args)
         { "ms_per_token_median", r.msPerTokenMedian }, { "ms_per_token_p90", r.msPerTokenP90 },
         { "weight_bytes", r.weightBytes }, { "active_bytes_per_token", r.activeBytesPerToken },
         { "bandwidth_floor_ms", r.bandwidthFloorMs }, { "floor_fraction", r.floorFraction },
-        { "device_memory_used", r.deviceMemoryUsed }, { "cuda_graphs", r.cudaGraphs },
+        { "device_memory_used", r.deviceMemoryUsed }, { "prefill_peak_transient_bytes", r.prefillPeakTransientBytes },
+        { "kv_cache_bytes", r.cacheBytes }, { "cuda_graphs", r.cudaGraphs },
         { "capture_routing", options.captureRouting }, { "routing_events", r.routingEvents } };
     if (!options.profilePath.empty())
         out["profile"] = options.profilePath;
