@@ -304,6 +304,7 @@ bool gqaDecodeSupports(int heads, int kvHeads, int headDim, std::int64_t span);
 struct GqaDecodeLayout {
     int chunks = 1;
     int keysPerChunk = 0;
+    int tilesPerChunk = 1; // 64-key tiles; > 1 for long spans
     int headsPerBlock = 1;
     int headGroups = 1;
 };

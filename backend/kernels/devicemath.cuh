@@ -96,6 +96,11 @@ __device__ __forceinline__ void awaitCopies()
 {
     asm volatile("cp.async.wait_all;\n" ::: "memory");
 }
+// Waits until at most `Pending` of the thread's latest groups are still in flight (the older ones have landed).
+template <int Pending> __device__ __forceinline__ void awaitCopiesBut()
+{
+    asm volatile("cp.async.wait_group %0;\n" ::"n"(Pending) : "memory");
+}
 
 __device__ __forceinline__ float warpSum(float v)
 {

@@ -12,6 +12,9 @@
 // over the dims' threads by a reduce-scatter of shuffles, the value sums over the keys' threads by shuffles. Large
 // query groups are split over several blocks of one kv head so that a launch has enough blocks.
 //
+// Long spans (a launch of more than 2 x kRangeBlocks such blocks) take gqaRangeKernel instead: a block per range of
+// several 64-key tiles, so that the combining kernel has a few dozen chunks a head instead of hundreds.
+//
 // The exp-weights that multiply the values are rounded to bf16, as SDPA's flash kernels round their probabilities;
 // the normaliser sums them unrounded.
 
@@ -35,6 +38,10 @@ constexpr int kMaxHeadsPerBlock = 8;
 // 291-295 with 512, 284 with 1,024 (tests/gpu/results/gqa-decode-2026-11-30).
 constexpr int kTargetBlocks = 256;
 static_assert(kMaxGqaSpan <= static_cast<std::int64_t>(kMaxGqaChunks) * kChunkKeys, "spans fit the chunks");
+// Long spans: blocks a launch of gqaRangeKernel should have, three per SM of an H200 (its shared memory allows
+// three). Qwen3-30B-A3B at a span of 32,840 decoded at 192 tok/s with 264, 208 with 396, 202 with 792
+// (tests/gpu/results/gqa-range-2026-11-30); spans under twice this many 64-key blocks keep gqaChunkKernel.
+constexpr int kRangeBlocks = 396;
 
 // How a block of kThreads spreads one chunk over its threads for head dim D: thread t holds dims [8 g, 8 g + 8),
 // g = t % kDimGroups, of keys s + kKeySets i (i < kKeysPerThread), s = t / kKeySets, of both the keys and the values,
@@ -67,6 +74,100 @@ template <int K> __device__ __forceinline__ float reduceScatter(float (&s)[K], i
         }
     }
     return s[0] + __shfl_xor_sync(0xffffffffu, s[0], 1);
+}
+
+// The block's query heads (rows firstHead.., `heads` of them; zeros beyond) into shared memory as float32.
+template <int D, int G> __device__ __forceinline__ void loadQueries(
+    const GqaDecodeInputs& in, int firstHead, int heads, float (&query)[G][D])
+{
+    for (int o = threadIdx.x * 8; o < G * D; o += kThreads * 8) {
+        const int h = o / D;
+        float q[8] = {};
+        if (h < heads)
+            unpack8(*reinterpret_cast<const uint4*>(in.q + static_cast<std::int64_t>(firstHead) * D + o), q);
+#pragma unroll
+        for (int j = 0; j < 8; ++j)
+            query[h][o % D + j] = q[j];
+    }
+}
+
+// Scores of one 64-key chunk: each lane's 8 dims of its K keys, summed over the dim group; lane pair (2 i, 2 i + 1)
+// of the group holds key i's score, which goes to weight[h][scoredKey] scaled (-inf where not visible).
+template <int D, int G> __device__ __forceinline__ void scoreChunk(const uint4 (&k)[ChunkShape<D>::kKeysPerThread],
+    const float (&query)[G][D], float (&weight)[G][kChunkKeys], int scoredKey, bool scoredVisible, float scale)
+{
+    constexpr int K = ChunkShape<D>::kKeysPerThread;
+    const int lane = threadIdx.x % 32, dimGroup = threadIdx.x % ChunkShape<D>::kDimGroups;
+#pragma unroll
+    for (int h = 0; h < G; ++h) {
+        const float4 qa = *reinterpret_cast<const float4*>(&query[h][8 * dimGroup]);
+        const float4 qb = *reinterpret_cast<const float4*>(&query[h][8 * dimGroup + 4]);
+        float s[K];
+#pragma unroll
+        for (int i = 0; i < K; ++i) {
+            float key[8];
+            unpack8(k[i], key);
+            s[i] = fmaf(qa.x, key[0], fmaf(qa.y, key[1], fmaf(qa.z, key[2], fmaf(qa.w, key[3],
+                fmaf(qb.x, key[4], fmaf(qb.y, key[5], fmaf(qb.z, key[6], qb.w * key[7])))))));
+        }
+        const float score = reduceScatter(s, lane);
+        if (dimGroup % 2 == 0)
+            weight[h][scoredKey] = scoredVisible ? score * scale : -INFINITY;
+    }
+}
+
+// acc[h][0..8) += the thread's K values weighted by weight[h][its keys].
+template <int D, int G> __device__ __forceinline__ void accumulateValues(
+    const uint4 (&v)[ChunkShape<D>::kKeysPerThread], const float (&weight)[G][kChunkKeys], float (&acc)[G][8])
+{
+    using Shape = ChunkShape<D>;
+    const int keySet = threadIdx.x / Shape::kDimGroups;
+#pragma unroll
+    for (int i = 0; i < Shape::kKeysPerThread; ++i) {
+        float value[8];
+        unpack8(v[i], value);
+#pragma unroll
+        for (int h = 0; h < G; ++h) {
+            const float p = weight[h][keySet + Shape::kKeySets * i];
+#pragma unroll
+            for (int d = 0; d < 8; ++d)
+                acc[h][d] = fmaf(p, value[d], acc[h][d]);
+        }
+    }
+}
+
+// Sums acc over the block's key sets (shuffles within warps, then warpSums across them) into sums rows statsRow..
+// (the block's `heads` query heads). Ends with the block synchronised after writing warpSums.
+template <int D, int G> __device__ __forceinline__ void storeSums(float (&acc)[G][8],
+    float (&warpSums)[kWarps][G][D], float* __restrict__ sums, std::int64_t statsRow, int heads)
+{
+    constexpr int kDimGroups = ChunkShape<D>::kDimGroups;
+    const int lane = threadIdx.x % 32, warp = threadIdx.x / 32, dimGroup = threadIdx.x % kDimGroups;
+#pragma unroll
+    for (int o = kDimGroups; o < 32; o <<= 1) // the key sets of the warp
+#pragma unroll
+        for (int h = 0; h < G; ++h)
+#pragma unroll
+            for (int d = 0; d < 8; ++d)
+                acc[h][d] += __shfl_xor_sync(0xffffffffu, acc[h][d], o);
+    if (lane < kDimGroups) {
+#pragma unroll
+        for (int h = 0; h < G; ++h) {
+            *reinterpret_cast<float4*>(&warpSums[warp][h][8 * dimGroup])
+                = make_float4(acc[h][0], acc[h][1], acc[h][2], acc[h][3]);
+            *reinterpret_cast<float4*>(&warpSums[warp][h][8 * dimGroup + 4])
+                = make_float4(acc[h][4], acc[h][5], acc[h][6], acc[h][7]);
+        }
+    }
+    __syncthreads();
+    for (int o = threadIdx.x; o < heads * D; o += kThreads) {
+        const int h = o / D, d = o % D;
+        float s = 0.f;
+#pragma unroll
+        for (int w = 0; w < kWarps; ++w)
+            s += warpSums[w][h][d];
+        sums[(statsRow + h) * D + d] = s;
+    }
 }
 
 // sums [chunks, heads, D] and stats [chunks, heads, 2] (largest score, sum of exp-weights) of the block's query heads
@@ -118,37 +219,12 @@ template <int D, int G> __global__ void __launch_bounds__(kThreads) gqaChunkKern
             v[i] = __ldg(word(in.values, i));
         }
     }
-    for (int o = threadIdx.x * 8; o < G * D; o += kThreads * 8) {
-        const int h = o / D;
-        float q[8] = {};
-        if (h < heads)
-            unpack8(*reinterpret_cast<const uint4*>(in.q + static_cast<std::int64_t>(firstHead) * D + o), q);
-#pragma unroll
-        for (int j = 0; j < 8; ++j)
-            query[h][o % D + j] = q[j];
-    }
+    loadQueries(in, firstHead, heads, query);
     __syncthreads();
 
-    // Scores: each lane's 8 dims of its K keys, summed over the dim group; lane pair (2 i, 2 i + 1) of the group
-    // holds key i's score.
     const int scoredKey = keySet + Shape::kKeySets * (dimGroup / 2);
     const bool scoredVisible = chunkBegin + scoredKey >= lo && chunkBegin + scoredKey < hi;
-#pragma unroll
-    for (int h = 0; h < G; ++h) {
-        const float4 qa = *reinterpret_cast<const float4*>(&query[h][8 * dimGroup]);
-        const float4 qb = *reinterpret_cast<const float4*>(&query[h][8 * dimGroup + 4]);
-        float s[K];
-#pragma unroll
-        for (int i = 0; i < K; ++i) {
-            float key[8];
-            unpack8(k[i], key);
-            s[i] = fmaf(qa.x, key[0], fmaf(qa.y, key[1], fmaf(qa.z, key[2], fmaf(qa.w, key[3],
-                fmaf(qb.x, key[4], fmaf(qb.y, key[5], fmaf(qb.z, key[6], qb.w * key[7])))))));
-        }
-        const float score = reduceScatter(s, lane);
-        if (dimGroup % 2 == 0)
-            weight[h][scoredKey] = scoredVisible ? score * in.scale : -INFINITY;
-    }
+    scoreChunk<D, G>(k, query, weight, scoredKey, scoredVisible, in.scale);
     __syncthreads();
 
     for (int h = warp; h < G; h += kWarps) { // exp-weights against the chunk's largest score (some key is visible)
@@ -164,43 +240,137 @@ template <int D, int G> __global__ void __launch_bounds__(kThreads) gqaChunkKern
     __syncthreads();
 
     float acc[G][8] = {};
+    accumulateValues<D, G>(v, weight, acc);
+    storeSums<D, G>(acc, warpSums, sums, statsRow, heads);
+}
+
+// Long spans: the block's chunk is a range of `tiles` consecutive 64-key tiles, computed one after another as
+// gqaChunkKernel computes its one, while the next tile's keys and values travel to shared memory by asynchronous
+// copies (each thread copies exactly the 16-byte words it later reads, so the staging needs no barrier). Each tile
+// folds into the range's running largest score, sum of exp-weights and weighted value sums as flash attention does:
+// the exp-weights against the running largest score (rounded to bf16 as there), earlier sums rescaled when it grows.
+// At a span of 32k on Qwen3-30B-A3B (H200) blocks of one 64-key chunk were ~2,000 a layer and left the combining
+// kernel 513 chunks a head: 40.8 + 15.8 us a layer on the critical path; ranges of 6 tiles: 38.4 + 4.7 us. What is
+// left is the products on the CUDA cores (~2.4x their issue time), not the reads (67 MB a layer, 17 us at 4 TB/s).
+// Dynamic shared memory: 2 x 2 x K x kThreads uint4 (two tiles of keys and values), reused for warpSums at the end.
+template <int D, int G> __global__ void __launch_bounds__(kThreads, 3) gqaRangeKernel(
+    GqaDecodeInputs in, int tiles, float* __restrict__ sums, float* __restrict__ stats)
+{
+    using Shape = ChunkShape<D>;
+    constexpr int K = Shape::kKeysPerThread;
+    extern __shared__ uint4 staged[]; // [tile parity][keys, values][i][thread]
+    __shared__ __align__(16) float query[G][D];
+    __shared__ float weight[G][kChunkKeys]; // scores, then bf16-rounded exp-weights
+    __shared__ float runLargest[G], runTotal[G], rescale[G];
+    const int group = in.heads / in.kvHeads;
+    const int firstHead = blockIdx.y * group + blockIdx.z * G;
+    const int heads = min(G, group - static_cast<int>(blockIdx.z) * G);
+    const std::int64_t position = in.positions[0]; // as in gqaChunkKernel: set before the step, safe before the wait
+    const std::int64_t rangeBegin = static_cast<std::int64_t>(blockIdx.x) * tiles * kChunkKeys;
+    const std::int64_t lo = max(rangeBegin, visibleBegin(position, in.window));
+    const std::int64_t hi = min(rangeBegin + static_cast<std::int64_t>(tiles) * kChunkKeys, min(position + 1, in.span));
+    const std::int64_t keyStride = static_cast<std::int64_t>(in.kvHeads) * D;
+    const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
+    const int dimGroup = threadIdx.x % Shape::kDimGroups, keySet = threadIdx.x / Shape::kDimGroups;
+    const std::int64_t statsRow = static_cast<std::int64_t>(blockIdx.x) * in.heads + firstHead;
+    // Tiles [first, last) of the range hold its visible keys (every tile between the first and the last is whole).
+    const int first = lo < hi ? static_cast<int>((lo - rangeBegin) / kChunkKeys) : 0;
+    const int last = lo < hi ? static_cast<int>((hi - 1 - rangeBegin) / kChunkKeys) + 1 : 0;
+    auto keyOf = [&](int tile, int i) {
+        return rangeBegin + static_cast<std::int64_t>(tile) * kChunkKeys + keySet + Shape::kKeySets * i;
+    };
+    auto word = [&](const bf16* rows, std::int64_t key) {
+        return reinterpret_cast<const uint4*>(rows + key * keyStride + blockIdx.y * D) + dimGroup;
+    };
+    auto slot = [&](int tile, int which, int i) { return &staged[(((tile & 1) * 2 + which) * K + i) * kThreads + threadIdx.x]; };
+    auto early = [&](std::int64_t key) { return key >= lo && key < hi && key != position; };
+    auto stage = [&](int tile) { // the tile's rows written by earlier steps
 #pragma unroll
-    for (int i = 0; i < K; ++i) {
-        float value[8];
-        unpack8(v[i], value);
-#pragma unroll
-        for (int h = 0; h < G; ++h) {
-            const float p = weight[h][keySet + Shape::kKeySets * i];
-#pragma unroll
-            for (int d = 0; d < 8; ++d)
-                acc[h][d] = fmaf(p, value[d], acc[h][d]);
+        for (int i = 0; i < K; ++i) {
+            const std::int64_t key = keyOf(tile, i);
+            if (early(key)) {
+                copyAsync16(slot(tile, 0, i), word(in.keys, key));
+                copyAsync16(slot(tile, 1, i), word(in.values, key));
+            }
         }
+        commitCopies();
+    };
+    if (first < last)
+        stage(first);
+
+    awaitPreviousKernel();
+    if (first >= last) {
+        if (threadIdx.x < heads)
+            reinterpret_cast<float2*>(stats)[statsRow + threadIdx.x] = make_float2(-INFINITY, 0.f);
+        return;
     }
-#pragma unroll
-    for (int o = Shape::kDimGroups; o < 32; o <<= 1) // the key sets of the warp
-#pragma unroll
-        for (int h = 0; h < G; ++h)
-#pragma unroll
-            for (int d = 0; d < 8; ++d)
-                acc[h][d] += __shfl_xor_sync(0xffffffffu, acc[h][d], o);
-    if (lane < Shape::kDimGroups) {
-#pragma unroll
-        for (int h = 0; h < G; ++h) {
-            *reinterpret_cast<float4*>(&warpSums[warp][h][8 * dimGroup])
-                = make_float4(acc[h][0], acc[h][1], acc[h][2], acc[h][3]);
-            *reinterpret_cast<float4*>(&warpSums[warp][h][8 * dimGroup + 4])
-                = make_float4(acc[h][4], acc[h][5], acc[h][6], acc[h][7]);
-        }
+    loadQueries(in, firstHead, heads, query);
+    if (threadIdx.x < G) {
+        runLargest[threadIdx.x] = -INFINITY;
+        runTotal[threadIdx.x] = 0.f;
     }
     __syncthreads();
-    for (int o = threadIdx.x; o < heads * D; o += kThreads) {
-        const int h = o / D, d = o % D;
-        float s = 0.f;
+
+    float acc[G][8] = {};
+    for (int tile = first; tile < last; ++tile) {
+        if (tile + 1 < last) {
+            stage(tile + 1);
+            awaitCopiesBut<1>();
+        } else {
+            awaitCopiesBut<0>();
+        }
+        auto visible = [&](int i) { return keyOf(tile, i) >= lo && keyOf(tile, i) < hi; };
 #pragma unroll
-        for (int w = 0; w < kWarps; ++w)
-            s += warpSums[w][h][d];
-        sums[(statsRow + h) * D + d] = s;
+        for (int i = 0; i < K; ++i) { // this step's row at the position: from global memory into the thread's slots
+            if (keyOf(tile, i) == position && visible(i)) {
+                *slot(tile, 0, i) = __ldg(word(in.keys, position));
+                *slot(tile, 1, i) = __ldg(word(in.values, position));
+            }
+        }
+        uint4 k[K]; // values are read from the slots only when they are summed, to keep registers free
+#pragma unroll
+        for (int i = 0; i < K; ++i)
+            k[i] = visible(i) ? *slot(tile, 0, i) : make_uint4(0, 0, 0, 0);
+        const int scoredKey = keySet + Shape::kKeySets * (dimGroup / 2);
+        const std::int64_t scored = keyOf(tile, 0) - keySet + scoredKey;
+        scoreChunk<D, G>(k, query, weight, scoredKey, scored >= lo && scored < hi, in.scale);
+        __syncthreads();
+
+        for (int h = warp; h < G; h += kWarps) { // every tile in [first, last) holds a visible key
+            const float a = weight[h][lane], b = weight[h][lane + 32];
+            const float before = runLargest[h];
+            const float largest = fmaxf(before, warpMax(fmaxf(a, b)));
+            const float ea = __expf(a - largest), eb = __expf(b - largest);
+            weight[h][lane] = roundBf16(ea);
+            weight[h][lane + 32] = roundBf16(eb);
+            const float total = warpSum(ea + eb);
+            if (lane == 0) {
+                const float shrink = before == -INFINITY ? 0.f : __expf(before - largest);
+                rescale[h] = shrink;
+                runTotal[h] = runTotal[h] * shrink + total;
+                runLargest[h] = largest;
+            }
+        }
+        __syncthreads();
+#pragma unroll
+        for (int h = 0; h < G; ++h) {
+            const float shrink = rescale[h];
+#pragma unroll
+            for (int d = 0; d < 8; ++d)
+                acc[h][d] *= shrink;
+        }
+        uint4 v[K];
+#pragma unroll
+        for (int i = 0; i < K; ++i)
+            v[i] = visible(i) ? *slot(tile, 1, i) : make_uint4(0, 0, 0, 0);
+        accumulateValues<D, G>(v, weight, acc);
+        __syncthreads(); // weight and rescale are the next tile's
     }
+    if (threadIdx.x < heads)
+        reinterpret_cast<float2*>(stats)[statsRow + threadIdx.x]
+            = make_float2(runLargest[threadIdx.x], runTotal[threadIdx.x]);
+    // Every copy has landed and been read (the barrier above): the staging buffer holds warpSums now.
+    storeSums<D, G>(acc, *reinterpret_cast<float(*)[kWarps][G][D]>(staged), sums, statsRow, heads);
 }
 
 // out row blockIdx.x (head h at [h * D]) from the chunks' sums, weighted by exp(largest_j - largest): the chunks'
@@ -280,24 +450,34 @@ __global__ void __launch_bounds__(kThreads) gqaCombineKernel(
     to[1] = __floats2bfloat162_rn(value.z * scale, value.w * scale);
 }
 
-template <int D, int G> void launchChunks(const GqaDecodeInputs& in, dim3 grid, float* sums, float* stats,
-    cudaStream_t stream)
+template <int D, int G> void launchChunks(const GqaDecodeInputs& in, const GqaDecodeLayout& layout, dim3 grid,
+    float* sums, float* stats, cudaStream_t stream)
 {
-    launchChained(gqaChunkKernel<D, G>, grid, kThreads, 0, stream, in, sums, stats);
+    if (layout.tilesPerChunk == 1)
+        return launchChained(gqaChunkKernel<D, G>, grid, kThreads, 0, stream, in, sums, stats);
+    constexpr std::size_t staging = 2 * 2 * ChunkShape<D>::kKeysPerThread * kThreads * sizeof(uint4);
+    static_assert(staging >= sizeof(float) * kWarps * G * D, "the staging buffer holds warpSums at the end");
+    static const bool sharedLimitRaised = [] { // more than the default 48 KB of dynamic shared memory
+        return cudaFuncSetAttribute(gqaRangeKernel<D, G>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                   static_cast<int>(staging))
+            == cudaSuccess;
+    }();
+    (void)sharedLimitRaised; // a failure shows as the launch's error
+    launchChained(gqaRangeKernel<D, G>, grid, kThreads, staging, stream, in, layout.tilesPerChunk, sums, stats);
 }
 
-template <int D> void launchChunksOfDim(const GqaDecodeInputs& in, int headsPerBlock, dim3 grid, float* sums,
-    float* stats, cudaStream_t stream)
+template <int D> void launchChunksOfDim(const GqaDecodeInputs& in, const GqaDecodeLayout& layout, dim3 grid,
+    float* sums, float* stats, cudaStream_t stream)
 {
-    switch (headsPerBlock) {
+    switch (layout.headsPerBlock) {
     case 1:
-        return launchChunks<D, 1>(in, grid, sums, stats, stream);
+        return launchChunks<D, 1>(in, layout, grid, sums, stats, stream);
     case 2:
-        return launchChunks<D, 2>(in, grid, sums, stats, stream);
+        return launchChunks<D, 2>(in, layout, grid, sums, stats, stream);
     case 4:
-        return launchChunks<D, 4>(in, grid, sums, stats, stream);
+        return launchChunks<D, 4>(in, layout, grid, sums, stats, stream);
     default:
-        return launchChunks<D, 8>(in, grid, sums, stats, stream);
+        return launchChunks<D, 8>(in, layout, grid, sums, stats, stream);
     }
 }
 } // namespace
@@ -322,9 +502,18 @@ GqaDecodeLayout gqaDecodeLayout(const GqaDecodeInputs& in)
     layout.headsPerBlock = 1;
     while (layout.headsPerBlock < group && layout.headsPerBlock < kMaxHeadsPerBlock)
         layout.headsPerBlock *= 2;
+    const int widest = layout.headsPerBlock;
     while (layout.headsPerBlock > 1 && blocks(layout.headsPerBlock) < kTargetBlocks)
         layout.headsPerBlock /= 2;
     layout.headGroups = (group + layout.headsPerBlock - 1) / layout.headsPerBlock;
+    if (blocks(widest) >= 2 * kRangeBlocks) { // a long span: ranges of tiles, every block's heads as wide as allowed
+        layout.headsPerBlock = widest;
+        layout.headGroups = (group + widest - 1) / widest;
+        const std::int64_t tileBlocks = blocks(widest);
+        layout.tilesPerChunk = static_cast<int>((tileBlocks + kRangeBlocks - 1) / kRangeBlocks);
+        layout.chunks = (layout.chunks + layout.tilesPerChunk - 1) / layout.tilesPerChunk;
+        layout.keysPerChunk = layout.tilesPerChunk * kChunkKeys;
+    }
     return layout;
 }
 
@@ -335,16 +524,16 @@ void launchGqaDecode(const GqaDecodeInputs& in, float* sums, float* stats, bf16*
         static_cast<unsigned>(layout.headGroups));
     switch (in.headDim) {
     case 16:
-        launchChunksOfDim<16>(in, layout.headsPerBlock, grid, sums, stats, stream);
+        launchChunksOfDim<16>(in, layout, grid, sums, stats, stream);
         break;
     case 32:
-        launchChunksOfDim<32>(in, layout.headsPerBlock, grid, sums, stats, stream);
+        launchChunksOfDim<32>(in, layout, grid, sums, stats, stream);
         break;
     case 64:
-        launchChunksOfDim<64>(in, layout.headsPerBlock, grid, sums, stats, stream);
+        launchChunksOfDim<64>(in, layout, grid, sums, stats, stream);
         break;
     default:
-        launchChunksOfDim<128>(in, layout.headsPerBlock, grid, sums, stats, stream);
+        launchChunksOfDim<128>(in, layout, grid, sums, stats, stream);
         break;
     }
     launchChained(gqaCombineKernel, static_cast<unsigned>(in.heads), kThreads, 0, stream, in,

@@ -832,6 +832,15 @@ int main()
     gqaCase("GQA decode (Mixtral fixture, window 12) 4/2 x 16 S=512 at 300", 4, 2, 16, 512, 300, 12);
     gqaCase("GQA decode, long prompt 16/16 x 128 S=32768 at 32000", 16, 16, 128, 32768, 32000);
     gqaCase("GQA decode, long prompt (Qwen3) 32/4 x 128 S=32768 at 32767", 32, 4, 128, 32768, 32767);
+    // Long spans run in ranges of several 64-key tiles (gqaRangeKernel): positions and windows inside a range.
+    gqaCase("GQA decode, long prompt (Qwen3) 32/4 x 128 S=32840 at 16100 (mid-range)", 32, 4, 128, 32840, 16100);
+    gqaCase("GQA decode, long prompt (Mixtral, window 4096) 32/8 x 128 S=32840 at 20001", 32, 8, 128, 32840, 20001,
+        4096);
+    gqaCase("GQA decode, long prompt, window 70 (two tiles) 32/4 x 128 S=32840 at 30000", 32, 4, 128, 32840, 30000,
+        70);
+    gqaCase("GQA decode, long prompt, groups of 3 12/4 x 64 S=40000 at 39990", 12, 4, 64, 40000, 39990);
+    gqaCase("GQA decode, long prompt (fixtures) 4/2 x 16 S=65536 at 65000", 4, 2, 16, 65536, 65000);
+    gqaCase("GQA decode, long prompt, first position 32/4 x 128 S=32840 at 0", 32, 4, 128, 32840, 0);
     std::printf("%s\n", failures == 0 ? "all fused kernel checks passed" : "FUSED KERNEL CHECKS FAILED");
     return failures == 0 ? 0 : 1;
 }

@@ -4,15 +4,22 @@
 # beyond the weights and the cache at its peak, the cache, the device memory in use at the end, and one table.
 #   device: bash tests/gpu/run_long_prompt.sh   (carry .carry/include .carry/configs; results under $OUT)
 #   MODELS="deepseek-v2-lite qwen3-30b-a3b" DTYPES="bf16 int4-g128" PROMPT=32768; VALUES="- MOESCOPE_A=1": each run
-#   once per environment setting (setup_run.sh's setting_env; "-": none).
+#   once per environment setting (setup_run.sh's setting_env; "-": none). TRACE=1 adds a profile of 8 decode steps
+#   at the prompt's end per run, summarised (critical path) in trace_decode.txt.
 set -uo pipefail
 source "$(dirname "$0")/setup_run.sh"
 for setting in ${VALUES:--}; do
     for m in ${MODELS:-deepseek-v2-lite qwen3-30b-a3b}; do
         for q in ${DTYPES:-bf16 int4-g128}; do
+            trace=/tmp/trace-long-$m-$q
             env $(setting_env "$setting") $cli bench --config .carry/configs/$m.json \
-                --random-weights --prompt ${PROMPT:-32768} --gen 64 --device cuda --dtype $q --check-steps 8 --json 2>&1 \
+                --random-weights --prompt ${PROMPT:-32768} --gen 64 --device cuda --dtype $q --check-steps 8 --json \
+                ${TRACE:+--profile $trace} 2>&1 \
                 | grep -E '^\{|rror' | sed "s/^{/{\"setting\":\"$setting\",/" | tee -a "$out/bench_long_prompt.jsonl"
+            if [ -n "${TRACE:-}" ]; then
+                echo "== $m $q ${PROMPT:-32768} $setting" >> "$out/trace_decode.txt"
+                python3 tests/gpu/trace_summary.py $trace.decode.json --top 10 --exposed >> "$out/trace_decode.txt"
+            fi
         done
     done
 done
