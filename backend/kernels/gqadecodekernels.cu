@@ -282,7 +282,9 @@ template <int D, int G> __global__ void __launch_bounds__(kThreads, 3) gqaRangeK
     auto word = [&](const bf16* rows, std::int64_t key) {
         return reinterpret_cast<const uint4*>(rows + key * keyStride + blockIdx.y * D) + dimGroup;
     };
-    auto slot = [&](int tile, int which, int i) { return &staged[(((tile & 1) * 2 + which) * K + i) * kThreads + threadIdx.x]; };
+    auto slot = [&](int tile, int which, int i) { // which: 0 keys, 1 values
+        return &staged[(((tile & 1) * 2 + which) * K + i) * kThreads + threadIdx.x];
+    };
     auto early = [&](std::int64_t key) { return key >= lo && key < hi && key != position; };
     auto stage = [&](int tile) { // the tile's rows written by earlier steps
 #pragma unroll

@@ -1,6 +1,7 @@
 #include "quant/quantizedexpertbank.h"
 
 #include "core/error.h"
+#include "quant/fuseddequant.h"
 #include "quant/fusedquantdecode.h"
 #include "quant/quantizer.h"
 
@@ -101,6 +102,14 @@ std::pair<at::Tensor, at::Tensor> QuantizedExpertBank::dequantizeExperts(const s
         const auto& group = m_groups[g];
         const auto src = at::tensor(inGroup[g], at::kLong).to(device); // [m]
         const auto dst = at::tensor(inOutput[g], at::kLong).to(longOpts.device()); // [m]
+        const auto gates = gateUp.narrow(1, 0, m_intermediate), ups = gateUp.narrow(1, m_intermediate, m_intermediate);
+        if (fusedDequantizeFits(group.gate, gates) && fusedDequantizeFits(group.up, ups)
+            && fusedDequantizeFits(group.down, down)) { // on CUDA: straight into place, no selected copies
+            fusedDequantizeInto(group.gate, src, gates, dst);
+            fusedDequantizeInto(group.up, src, ups, dst);
+            fusedDequantizeInto(group.down, src, down, dst);
+            continue;
+        }
         gateUp.narrow(1, 0, m_intermediate).index_copy_(0, dst, dequantizeWeight(group.gate.select(src), m_dtype));
         gateUp.narrow(1, m_intermediate, m_intermediate)
             .index_copy_(0, dst, dequantizeWeight(group.up.select(src), m_dtype));

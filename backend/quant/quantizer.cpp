@@ -1,6 +1,7 @@
 #include "quant/quantizer.h"
 
 #include "core/error.h"
+#include "quant/fuseddequant.h"
 #include "quant/gptq.h"
 #include "quant/quantgrid.h"
 
@@ -318,6 +319,8 @@ at::Tensor dequantizeRows(const QuantizedTensor& q, const at::Tensor& rows, at::
 
 at::Tensor dequantizeWeight(const QuantizedTensor& q, at::ScalarType dtype)
 {
+    if (fusedDequantizeApplies(q, dtype)) // on CUDA: one pass, bit-identical to the chain below
+        return fusedDequantize(q);
     at::Tensor w; // [.., O, I] float32 (or the stored dtype for None/BF16)
     switch (q.scheme.format) {
     case QuantFormat::None:

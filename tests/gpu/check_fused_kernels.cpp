@@ -11,6 +11,7 @@
 #include "nn/router.h"
 #include "nn/rmsnorm.h"
 #include "nn/rope.h"
+#include "quant/fuseddequant.h"
 #include "quant/fusedquantdecode.h"
 #include "quant/quantizer.h"
 
@@ -641,6 +642,32 @@ void gqaCase(const char* name, std::int64_t heads, std::int64_t kvHeads, std::in
     reportIdentical(std::string(name) + ": run twice", fusedGqaDecode(rotated, keys, values, positions, window, scale),
         got);
 }
+
+// The dequantization kernel (quant/fuseddequant.h) against the ATen chain it replaces, run on the CPU: a stack of
+// `experts` matrices whole, and (stacks) selected in reverse order into a narrowed view, as the expert bank writes
+// the gate half of its stacked gate/up weights. Bit-identical, and the rest of the view untouched.
+void dequantCase(const char* scheme, std::int64_t experts, std::int64_t rows, std::int64_t cols)
+{
+    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+    std::vector<QuantizedTensor> parts;
+    for (std::int64_t e = 0; e < experts; ++e)
+        parts.push_back(quantizeWeight(at::randn({ rows, cols }, opts) * 0.02, QuantScheme::parse(scheme)));
+    const auto q = stackQuantized(parts);
+    const std::string name = "dequantize " + std::string(scheme) + " " + std::to_string(experts) + " x "
+        + std::to_string(rows) + " x " + std::to_string(cols);
+    if (!applies(fusedDequantizeApplies(q, at::kBFloat16), "dequantization kernel", name.c_str()))
+        return;
+    const auto expected = dequantizeWeight(q.to(at::kCPU), at::kBFloat16); // [E, rows, cols]
+    reportIdentical(name + ": vs the ATen chain", fusedDequantize(q).cpu(), expected);
+    if (experts < 2)
+        return;
+    auto both = at::zeros({ experts, 2 * rows, cols }, opts);
+    const auto index = at::TensorOptions().device(at::kCUDA).dtype(at::kLong);
+    fusedDequantizeInto(q, at::arange(experts - 1, -1, -1, index), both.narrow(1, rows, rows),
+        at::arange(experts, index));
+    reportIdentical(name + ": reversed into a view", both.narrow(1, rows, rows).cpu(), expected.flip(0));
+    reportIdentical(name + ": the rest untouched", both.narrow(1, 0, rows).cpu(), at::zeros_like(expected));
+}
 } // namespace
 
 int main()
@@ -662,6 +689,13 @@ int main()
     moeCase(64, 64, 6, 2048, 1408); // more than a chunk of slots per expert
     moeCase(1, 8, 2, 4096, 14336); // Mixtral-8x7B
     moeCase(2, 60, 4, 2048, 1408); // Qwen2-MoE-A2.7B
+    dequantCase("int8", 4, 1408, 2048);
+    dequantCase("int4-g128", 4, 1408, 2048);
+    dequantCase("int4-g128", 1, 128, 320); // the demo model's last group cut by the row's end
+    dequantCase("int4-g64-asym", 3, 768, 2048);
+    dequantCase("int4-g32", 1, 2048, 1408);
+    dequantCase("fp8", 2, 1024, 2048);
+    dequantCase("fp8-b128", 2, 1000, 2048); // blocks cut by the rows' end
     quantMoeCase("int8", 1, 64, 8, 2048, 1024);
     quantMoeCase("int4-g128", 1, 64, 6, 2048, 1408);
     quantMoeCase("int4-g64-asym", 2, 128, 8, 2048, 768);

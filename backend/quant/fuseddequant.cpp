@@ -1,0 +1,125 @@
+#include "quant/fuseddequant.h"
+
+#include "core/error.h"
+
+#ifdef MOESCOPE_HAVE_CUDA_KERNELS
+#include "core/envswitch.h"
+#include "kernels/dequantkernels.h"
+#include "nn/kernelinputs.h"
+
+#include <c10/cuda/CUDAException.h>
+
+#include <optional>
+#endif
+
+namespace moescope {
+
+#ifdef MOESCOPE_HAVE_CUDA_KERNELS
+using namespace kernelinputs;
+
+namespace {
+    bool contiguousOnCuda(const at::Tensor& t) { return t.defined() && t.is_cuda() && t.is_contiguous(); }
+
+    // The kernel's view of q's codes and scales (the whole stack), or nothing where it does not read the layout.
+    std::optional<kernels::QuantMatrices> dequantView(const QuantizedTensor& q)
+    {
+        static const bool switchedOff = switchedOffByEnvironment("MOESCOPE_DEQUANT_KERNEL");
+        if (switchedOff || !kernelsMayRun() || q.inputScale.defined() || !contiguousOnCuda(q.data)
+            || !contiguousOnCuda(q.scales) || !aligned16(q.data))
+            return std::nullopt;
+        kernels::QuantMatrices m;
+        m.codes = q.data.data_ptr();
+        m.scales = q.scales.data_ptr();
+        m.rows = q.rows;
+        m.cols = q.cols;
+        m.groupSize = static_cast<int>(q.scheme.groupSize);
+        const auto codes = q.data.scalar_type(), scales = q.scales.scalar_type();
+        switch (q.scheme.format) {
+        case QuantFormat::Int8:
+            if (codes != at::kChar || scales != at::kFloat)
+                return std::nullopt;
+            m.format = kernels::QuantCodes::Int8;
+            break;
+        case QuantFormat::Fp8:
+            if (codes != at::kFloat8_e4m3fn || scales != at::kFloat)
+                return std::nullopt;
+            m.format = kernels::QuantCodes::Fp8;
+            break;
+        case QuantFormat::Int4:
+            if (codes != at::kByte || scales != at::kHalf
+                || (q.zeros.defined() && (!contiguousOnCuda(q.zeros) || q.zeros.scalar_type() != at::kByte)))
+                return std::nullopt;
+            m.format = kernels::QuantCodes::Int4;
+            m.zeros = q.zeros.defined() ? q.zeros.data_ptr<std::uint8_t>() : nullptr;
+            break;
+        default:
+            return std::nullopt;
+        }
+        return kernels::dequantizeSupports(m) ? std::optional(m) : std::nullopt;
+    }
+
+    void launch(const QuantizedTensor& q, const kernels::QuantMatrices& m, const at::Tensor& source,
+        const at::Tensor& out, const at::Tensor& dest, std::int64_t count)
+    {
+        kernels::DequantTarget target;
+        target.out = reinterpret_cast<__nv_bfloat16*>(out.data_ptr<at::BFloat16>());
+        target.outMatrixStride = out.dim() > 2 ? out.stride(0) : 0;
+        target.outRowStride = out.stride(-2);
+        target.source = source.defined() ? source.data_ptr<std::int64_t>() : nullptr;
+        target.dest = dest.defined() ? dest.data_ptr<std::int64_t>() : nullptr;
+        target.count = count;
+        kernels::launchDequantize(m, target, streamOf(q.data));
+        C10_CUDA_KERNEL_LAUNCH_CHECK();
+    }
+} // namespace
+
+bool fusedDequantizeApplies(const QuantizedTensor& q, at::ScalarType dtype)
+{
+    return dtype == at::kBFloat16 && dequantView(q).has_value();
+}
+
+at::Tensor fusedDequantize(const QuantizedTensor& q)
+{
+    const auto m = dequantView(q);
+    if (!m)
+        throw UnsupportedError("fusedDequantize: the dequantization kernel does not read this layout");
+    auto sizes = q.data.sizes().vec();
+    sizes.back() = q.cols;
+    auto out = at::empty(sizes, q.data.options().dtype(at::kBFloat16));
+    launch(q, *m, at::Tensor(), out, at::Tensor(), q.stackSize());
+    return out;
+}
+
+bool fusedDequantizeFits(const QuantizedTensor& q, const at::Tensor& out)
+{
+    return dequantView(q).has_value() && out.is_cuda() && out.scalar_type() == at::kBFloat16 && out.dim() == 3
+        && out.size(1) == q.rows && out.size(2) == q.cols && out.stride(2) == 1 && out.stride(1) % 8 == 0
+        && out.stride(0) % 8 == 0 && aligned16(out);
+}
+
+void fusedDequantizeInto(const QuantizedTensor& q, const at::Tensor& source, const at::Tensor& out,
+    const at::Tensor& dest)
+{
+    const auto m = dequantView(q);
+    if (!m || !fusedDequantizeFits(q, out) || source.scalar_type() != at::kLong || dest.scalar_type() != at::kLong
+        || source.numel() != dest.numel())
+        throw UnsupportedError("fusedDequantizeInto: the dequantization kernel does not take this layout or target");
+    launch(q, *m, source.contiguous(), out, dest.contiguous(), source.numel());
+}
+
+#else
+
+bool fusedDequantizeApplies(const QuantizedTensor&, at::ScalarType) { return false; }
+at::Tensor fusedDequantize(const QuantizedTensor&)
+{
+    throw UnsupportedError("this build has no CUDA dequantization kernel");
+}
+bool fusedDequantizeFits(const QuantizedTensor&, const at::Tensor&) { return false; }
+void fusedDequantizeInto(const QuantizedTensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&)
+{
+    throw UnsupportedError("this build has no CUDA dequantization kernel");
+}
+
+#endif
+
+} // namespace moescope
