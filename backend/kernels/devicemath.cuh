@@ -117,6 +117,17 @@ __device__ __forceinline__ float warpMax(float v)
     return v;
 }
 
+// Online softmax over tiles of keys: a row's running sum of exp-weights and maximum after a tile that moved the
+// maximum from `previous` to `largest` and summed `tileSum` (exp-weights against `largest`). Returns the factor that
+// rescales what was summed before (0 after no tile).
+__device__ __forceinline__ float foldTile(float previous, float largest, float tileSum, float& rowSum, float& rowMax)
+{
+    const float rescale = previous == -INFINITY ? 0.f : __expf(previous - largest);
+    rowSum = rowSum * rescale + tileSum;
+    rowMax = largest;
+    return rescale;
+}
+
 // A warp's dot products of two weight rows with one vector (n a multiple of 8, 16-byte aligned rows).
 __device__ __forceinline__ float2 dotTwoRows(
     const bf16* __restrict__ r0, const bf16* __restrict__ r1, const bf16* __restrict__ v, std::int64_t n, int lane)

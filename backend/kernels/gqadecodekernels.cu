@@ -346,12 +346,8 @@ template <int D, int G> __global__ void __launch_bounds__(kThreads, 3) gqaRangeK
             weight[h][lane] = roundBf16(ea);
             weight[h][lane + 32] = roundBf16(eb);
             const float total = warpSum(ea + eb);
-            if (lane == 0) {
-                const float shrink = before == -INFINITY ? 0.f : __expf(before - largest);
-                rescale[h] = shrink;
-                runTotal[h] = runTotal[h] * shrink + total;
-                runLargest[h] = largest;
-            }
+            if (lane == 0)
+                rescale[h] = foldTile(before, largest, total, runTotal[h], runLargest[h]);
         }
         __syncthreads();
 #pragma unroll

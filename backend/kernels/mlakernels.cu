@@ -260,12 +260,8 @@ __global__ void __launch_bounds__(kAttentionThreads) mlaChunkKernel(MlaDecodeInp
             const bf16 e = __float2bfloat16(score == -INFINITY ? 0.f : __expf(score - largest));
             weights[r * kWeightPitch + lane] = e;
             const float tileSum = warpSum(__bfloat162float(e));
-            if (lane == 0) {
-                const float rescale = previous == -INFINITY ? 0.f : __expf(previous - largest);
-                rowRescale[r] = rescale;
-                rowSum[r] = rowSum[r] * rescale + tileSum;
-                rowMax[r] = largest;
-            }
+            if (lane == 0)
+                rowRescale[r] = foldTile(previous, largest, tileSum, rowSum[r], rowMax[r]);
         }
         __syncthreads();
         { // value sums: out [16, this warp's columns] += weights [16, 32 keys] latent [32 keys, columns]

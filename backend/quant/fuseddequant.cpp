@@ -6,6 +6,7 @@
 #include "core/envswitch.h"
 #include "kernels/dequantkernels.h"
 #include "nn/kernelinputs.h"
+#include "quant/quantkernelview.h"
 
 #include <c10/cuda/CUDAException.h>
 
@@ -18,44 +19,15 @@ namespace moescope {
 using namespace kernelinputs;
 
 namespace {
-    bool contiguousOnCuda(const at::Tensor& t) { return t.defined() && t.is_cuda() && t.is_contiguous(); }
-
-    // The kernel's view of q's codes and scales (the whole stack), or nothing where it does not read the layout.
+    // The dequantization kernel's view of q's codes and scales (the whole stack), or nothing where it does not read
+    // the layout.
     std::optional<kernels::QuantMatrices> dequantView(const QuantizedTensor& q)
     {
         static const bool switchedOff = switchedOffByEnvironment("MOESCOPE_DEQUANT_KERNEL");
-        if (switchedOff || !kernelsMayRun() || q.inputScale.defined() || !contiguousOnCuda(q.data)
-            || !contiguousOnCuda(q.scales) || !aligned16(q.data))
+        if (switchedOff || !kernelsMayRun())
             return std::nullopt;
-        kernels::QuantMatrices m;
-        m.codes = q.data.data_ptr();
-        m.scales = q.scales.data_ptr();
-        m.rows = q.rows;
-        m.cols = q.cols;
-        m.groupSize = static_cast<int>(q.scheme.groupSize);
-        const auto codes = q.data.scalar_type(), scales = q.scales.scalar_type();
-        switch (q.scheme.format) {
-        case QuantFormat::Int8:
-            if (codes != at::kChar || scales != at::kFloat)
-                return std::nullopt;
-            m.format = kernels::QuantCodes::Int8;
-            break;
-        case QuantFormat::Fp8:
-            if (codes != at::kFloat8_e4m3fn || scales != at::kFloat)
-                return std::nullopt;
-            m.format = kernels::QuantCodes::Fp8;
-            break;
-        case QuantFormat::Int4:
-            if (codes != at::kByte || scales != at::kHalf
-                || (q.zeros.defined() && (!contiguousOnCuda(q.zeros) || q.zeros.scalar_type() != at::kByte)))
-                return std::nullopt;
-            m.format = kernels::QuantCodes::Int4;
-            m.zeros = q.zeros.defined() ? q.zeros.data_ptr<std::uint8_t>() : nullptr;
-            break;
-        default:
-            return std::nullopt;
-        }
-        return kernels::dequantizeSupports(m) ? std::optional(m) : std::nullopt;
+        const auto m = quantKernelView(q);
+        return m && kernels::dequantizeSupports(*m) ? m : std::nullopt;
     }
 
     void launch(const QuantizedTensor& q, const kernels::QuantMatrices& m, const at::Tensor& source,

@@ -6,6 +6,7 @@
 #ifdef MOESCOPE_HAVE_CUDA_KERNELS
 #include "kernels/decodekernels.h"
 #include "nn/kernelinputs.h"
+#include "quant/quantkernelview.h"
 
 #include <c10/cuda/CUDAException.h>
 
@@ -18,48 +19,18 @@ namespace moescope {
 using namespace kernelinputs;
 
 namespace {
-    bool onCudaContiguous(const at::Tensor& t) { return t.defined() && t.is_cuda() && t.is_contiguous(); }
-
-    // The kernels' view of a quantized stack, when its layout is one they read.
+    // The decode kernels' view of a quantized stack, when its layout is one they read: rows of whole 16-byte loads
+    // (Int8 and Fp8: cols and blocks multiples of 16; Int4: 32-code chunks, groups multiples of 32). The last INT4
+    // group may be cut by the row's end, as the quantizer stores it (scales [rows, ceil(cols / g)]): the demo model's
+    // 320 columns are 2.5 groups of 128.
     std::optional<kernels::QuantMatrices> kernelView(const QuantizedTensor& q)
     {
-        if (q.inputScale.defined() || !onCudaContiguous(q.data) || !onCudaContiguous(q.scales) || !aligned16(q.data))
+        auto m = quantKernelView(q);
+        if (!m)
             return std::nullopt;
-        kernels::QuantMatrices m;
-        m.codes = q.data.data_ptr();
-        m.scales = q.scales.data_ptr();
-        m.rows = q.rows;
-        m.cols = q.cols;
-        if (q.scheme.format == QuantFormat::Int8) {
-            if (q.cols % 16 != 0 || q.data.scalar_type() != at::kChar || q.scales.scalar_type() != at::kFloat)
-                return std::nullopt;
-            m.format = kernels::QuantCodes::Int8;
-            return m;
-        }
-        if (q.scheme.format == QuantFormat::Fp8) {
-            const auto block = q.scheme.groupSize;
-            if (q.cols % 16 != 0 || block % 16 != 0 || q.data.scalar_type() != at::kFloat8_e4m3fn
-                || q.scales.scalar_type() != at::kFloat)
-                return std::nullopt;
-            m.format = kernels::QuantCodes::Fp8;
-            m.groupSize = block;
-            return m;
-        }
-        if (q.scheme.format == QuantFormat::Int4) {
-            // Rows of whole 16-byte chunks (32 codes); the last group may be cut by the row's end, as the quantizer
-            // stores it (scales [rows, ceil(cols / g)]): the demo model's 320 columns are 2.5 groups of 128.
-            const auto g = q.scheme.groupSize;
-            if (g <= 0 || g % 32 != 0 || q.cols % 32 != 0 || q.data.scalar_type() != at::kByte
-                || q.scales.scalar_type() != at::kHalf)
-                return std::nullopt;
-            if (q.zeros.defined() && (!onCudaContiguous(q.zeros) || q.zeros.scalar_type() != at::kByte))
-                return std::nullopt;
-            m.format = kernels::QuantCodes::Int4;
-            m.groupSize = g;
-            m.zeros = q.zeros.defined() ? q.zeros.data_ptr<std::uint8_t>() : nullptr;
-            return m;
-        }
-        return std::nullopt;
+        const bool fits = m->format == kernels::QuantCodes::Int4 ? m->groupSize % 32 == 0 && m->cols % 32 == 0
+                                                                 : m->cols % 16 == 0 && m->groupSize % 16 == 0;
+        return fits ? m : std::nullopt;
     }
 
     bool decodeInput(const at::Tensor& x, std::int64_t cols)
