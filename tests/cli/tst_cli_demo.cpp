@@ -176,6 +176,17 @@ private slots:
         QVERIFY(out["weight_bytes"].toInteger() > 0);
         const double floor = out["floor_fraction"].toDouble();
         QVERIFY2(floor > 0 && floor <= 1, qPrintable(QString::number(floor)));
+        // The cache holds MLA's latent and rotated key per layer and position (float32 on the CPU) for the prompt,
+        // the generated tokens and a few steps' reserve; a prefill's own tensors are far smaller than the weights.
+        const auto config = readJson(demoModel() + "/config.json");
+        const auto perPosition = config["num_hidden_layers"].toInteger()
+            * (config["kv_lora_rank"].toInteger() + config["qk_rope_head_dim"].toInteger()) * 4;
+        const auto cacheBytes = out["kv_cache_bytes"].toInteger();
+        QVERIFY2(cacheBytes >= perPosition * (96 + 6) && cacheBytes <= perPosition * (96 + 6 + 64),
+            qPrintable(QString::number(cacheBytes)));
+        const auto transient = out["prefill_peak_transient_bytes"].toInteger();
+        QVERIFY2(transient > 0 && transient < out["weight_bytes"].toInteger() / 4,
+            qPrintable(QString::number(transient)));
 
         QProcess p;
         p.start(test::cliPath(), { "bench", "--model", demoModel(), "--prompt", "16", "--gen", "2", "--prefill-runs",

@@ -1,7 +1,9 @@
 // The shared blocks against plain reference computations: the grouped MoE against a loop over experts, chunked
-// prefill (KV cache, masks with offsets, MLA's absorbed path, sliding windows) against one pass, scoring against
-// logits, the sampler's determinism, and the routing observer's "ask first" contract.
+// prefill (KV cache, masks with offsets, MLA's absorbed path, sliding windows) against one pass, a long prompt's
+// chunks without latent-space scores, scoring against logits, the sampler's determinism, and the routing observer's
+// "ask first" contract.
 
+#include "eval/memorytracker.h"
 #include "models/modelloader.h"
 #include "nn/expertbank.h"
 #include "nn/transformer.h"
@@ -10,6 +12,8 @@
 #include "fixturemodels.h"
 
 #include <QTest>
+
+#include <c10/core/InferenceMode.h>
 
 #include <algorithm>
 #include <cmath>
@@ -119,6 +123,31 @@ private slots:
         auto chunked = loadModel(fixture(qPrintable(name)), { .device = "cpu", .dtype = "f32", .prefillChunk = 5 });
         const double rel = maxRelDiff(chunked->logits(ids), whole->logits(ids));
         QVERIFY2(rel < 1e-5, qPrintable(QString::number(rel)));
+    }
+
+    // A long prompt's chunks attend over the expanded keys through fused attention, not in MLA's latent space, where
+    // every layer would materialise float32 scores of [heads x chunk, keys] (4 x 512 x 4,096 x 4 bytes = 32 MB here,
+    // 4.3 GB a layer for DeepSeek-V2-Lite's 2,048-token chunks of a 32k prompt) and copies of them: the prefill's
+    // tensors beyond the cache stay below one such matrix at their peak (17 MB here; 102 MB in latent space).
+    void longPromptChunksDoNotMaterialiseLatentScores()
+    {
+        auto engine = loadModel(fixture("deepseek_v2"), { .device = "cpu", .dtype = "f32" });
+        auto& model = engine->transformer();
+        c10::InferenceMode inference;
+        const std::int64_t length = 4096, chunk = 512, heads = model.spec().attention.numHeads;
+        const auto ids = at::randint(3, 160, { length }, at::kLong);
+        auto cache = model.makeCache();
+        cache.reserve(length);
+        const MemoryTracker tracker;
+        at::Tensor hidden;
+        for (std::int64_t b = 0; b < length; b += chunk)
+            hidden = model.forwardHidden(ids.narrow(0, b, chunk), &cache);
+        const auto transient = tracker.peak() - cache.bytes();
+        const auto scores = heads * chunk * length * static_cast<std::int64_t>(sizeof(float));
+        qInfo("transient peak %lld bytes, one latent-space scores matrix %lld", static_cast<long long>(transient),
+            static_cast<long long>(scores));
+        QVERIFY(transient < scores);
+        QVERIFY(at::isfinite(hidden).all().item<bool>());
     }
 
     void scoresAreLogSoftmaxOfLogits()
