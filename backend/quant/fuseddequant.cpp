@@ -73,9 +73,13 @@ void fusedDequantizeInto(const QuantizedTensor& q, const at::Tensor& source, con
     const at::Tensor& dest)
 {
     const auto m = dequantView(q);
-    if (!m || !fusedDequantizeFits(q, out) || source.scalar_type() != at::kLong || dest.scalar_type() != at::kLong
-        || source.numel() != dest.numel())
+    const bool indexed = source.defined() && dest.defined() && source.scalar_type() == at::kLong
+        && dest.scalar_type() == at::kLong && source.numel() == dest.numel();
+    const bool whole = !source.defined() && !dest.defined() && out.size(0) == q.stackSize();
+    if (!m || !fusedDequantizeFits(q, out) || !(indexed || whole))
         throw UnsupportedError("fusedDequantizeInto: the dequantization kernel does not take this layout or target");
+    if (whole)
+        return launch(q, *m, {}, out, {}, q.stackSize());
     launch(q, *m, source.contiguous(), out, dest.contiguous(), source.numel());
 }
 

@@ -14,7 +14,8 @@ bool fusedDequantizeApplies(const QuantizedTensor& q, at::ScalarType dtype);
 // All of q: [.., rows, cols] in bf16.
 at::Tensor fusedDequantize(const QuantizedTensor& q);
 // Matrices source[i] of the stack q into out[dest[i]] (out: [n, rows, cols] bf16 with unit column stride, e.g. a
-// narrowed view of stacked experts; source and dest int64 [m] on q's device).
+// narrowed view of stacked experts; source and dest int64 [m] on q's device), or with both undefined the whole stack
+// in order into out (n = the stack's size).
 void fusedDequantizeInto(const QuantizedTensor& q, const at::Tensor& source, const at::Tensor& out,
     const at::Tensor& dest);
 // Whether fusedDequantizeInto can write into out.

@@ -6,6 +6,7 @@
 #include "quant/quantizer.h"
 
 #include <map>
+#include <numeric>
 
 namespace moescope {
 
@@ -95,16 +96,36 @@ std::pair<at::Tensor, at::Tensor> QuantizedExpertBank::dequantizeExperts(const s
         inGroup[static_cast<std::size_t>(g)].push_back(j);
         inOutput[static_cast<std::size_t>(g)].push_back(i);
     }
-    const auto longOpts = at::TensorOptions().device(device).dtype(at::kLong);
+    const auto gates = gateUp.narrow(1, 0, m_intermediate), ups = gateUp.narrow(1, m_intermediate, m_intermediate);
     for (std::size_t g = 0; g < m_groups.size(); ++g) {
         if (inGroup[g].empty())
             continue;
         const auto& group = m_groups[g];
+        const bool fused = fusedDequantizeFits(group.gate, gates) && fusedDequantizeFits(group.up, ups)
+            && fusedDequantizeFits(group.down, down); // on CUDA: straight into place, no selected copies
+        // The whole group in its order into consecutive outputs (e.g. every expert of a one-scheme bank): no index
+        // tensors, which would cost a host-to-device copy (and a wait) each.
+        const auto m = static_cast<std::int64_t>(inGroup[g].size());
+        bool whole = m == group.gate.stackSize();
+        for (std::int64_t i = 0; whole && i < m; ++i)
+            whole = inGroup[g][static_cast<std::size_t>(i)] == i
+                && inOutput[g][static_cast<std::size_t>(i)] == inOutput[g].front() + i;
+        if (whole) {
+            const auto first = inOutput[g].front();
+            auto place = [&](const at::Tensor& out, const QuantizedTensor& q) {
+                if (fused)
+                    fusedDequantizeInto(q, {}, out.narrow(0, first, m), {});
+                else
+                    out.narrow(0, first, m).copy_(dequantizeWeight(q, m_dtype));
+            };
+            place(gates, group.gate);
+            place(ups, group.up);
+            place(down, group.down);
+            continue;
+        }
         const auto src = at::tensor(inGroup[g], at::kLong).to(device); // [m]
-        const auto dst = at::tensor(inOutput[g], at::kLong).to(longOpts.device()); // [m]
-        const auto gates = gateUp.narrow(1, 0, m_intermediate), ups = gateUp.narrow(1, m_intermediate, m_intermediate);
-        if (fusedDequantizeFits(group.gate, gates) && fusedDequantizeFits(group.up, ups)
-            && fusedDequantizeFits(group.down, down)) { // on CUDA: straight into place, no selected copies
+        const auto dst = at::tensor(inOutput[g], at::kLong).to(device); // [m]
+        if (fused) {
             fusedDequantizeInto(group.gate, src, gates, dst);
             fusedDequantizeInto(group.up, src, ups, dst);
             fusedDequantizeInto(group.down, src, down, dst);
@@ -138,16 +159,25 @@ at::Tensor QuantizedExpertBank::forward(const at::Tensor& x, const at::Tensor& i
         return at::zeros_like(x); // [T, H]
     if (const auto* g = fusedDecodeGroup(x, ids.size(1))) // decode on CUDA, no host sync
         return fusedQuantMoeDecode(x, ids, weights, g->gate, g->up, g->down);
-    const auto flat = ids.reshape({ -1 }); // [T*k]
-    const auto active = std::get<0>(at::_unique(flat, /*sorted=*/true)); // [A]
-    const auto activeHost = active.to(at::kCPU).contiguous();
-    const std::vector<std::int64_t> list(activeHost.data_ptr<std::int64_t>(),
-        activeHost.data_ptr<std::int64_t>() + activeHost.numel());
+    // With at least as many slots as experts nearly all are chosen (a prefill chunk): every expert is dequantized,
+    // in place of finding the active ones, which waits for the device and copies their list to the host and back.
+    std::vector<std::int64_t> list;
+    at::Tensor local; // [T, k]: each slot's expert among those dequantized
+    if (ids.numel() >= m_experts) {
+        list.resize(static_cast<std::size_t>(m_experts));
+        std::iota(list.begin(), list.end(), std::int64_t(0));
+        local = ids;
+    } else {
+        const auto flat = ids.reshape({ -1 }); // [T*k]
+        const auto active = std::get<0>(at::_unique(flat, /*sorted=*/true)); // [A]
+        const auto activeHost = active.to(at::kCPU).contiguous();
+        list.assign(activeHost.data_ptr<std::int64_t>(), activeHost.data_ptr<std::int64_t>() + activeHost.numel());
+        // Expert id -> position among the active experts.
+        auto remap = at::full({ m_experts }, -1, flat.options()); // [E]
+        remap.index_copy_(0, active, at::arange(static_cast<std::int64_t>(list.size()), flat.options()));
+        local = remap.index_select(0, flat).view(ids.sizes());
+    }
     const auto count = static_cast<std::int64_t>(list.size());
-    // Expert id -> position among the active experts.
-    auto remap = at::full({ m_experts }, -1, flat.options()); // [E]
-    remap.index_copy_(0, active, at::arange(count, flat.options()));
-    const auto local = remap.index_select(0, flat).view(ids.sizes()); // [T, k]
 
     const auto [gateUp, down] = dequantizeExperts(list, x.device()); // [A, 2I, H], [A, H, I] (temporaries)
     const auto a = sortAssignments(local, weights, count);

@@ -667,6 +667,8 @@ void dequantCase(const char* scheme, std::int64_t experts, std::int64_t rows, st
         at::arange(experts, index));
     reportIdentical(name + ": reversed into a view", both.narrow(1, rows, rows).cpu(), expected.flip(0));
     reportIdentical(name + ": the rest untouched", both.narrow(1, 0, rows).cpu(), at::zeros_like(expected));
+    fusedDequantizeInto(q, {}, both.narrow(1, 0, rows), {}); // the whole stack in order, no index tensors
+    reportIdentical(name + ": whole stack into a view", both.narrow(1, 0, rows).cpu(), expected);
 }
 } // namespace
 
