@@ -189,8 +189,7 @@ at::Tensor QuantizedExpertBank::forward(const at::Tensor& x, const at::Tensor& i
 std::unique_ptr<DenseExpertBank> QuantizedExpertBank::dequantized() const
 {
     std::vector<std::int64_t> all(static_cast<std::size_t>(m_experts));
-    for (std::int64_t e = 0; e < m_experts; ++e)
-        all[static_cast<std::size_t>(e)] = e;
+    std::iota(all.begin(), all.end(), std::int64_t(0));
     const auto device = m_groups.front().gate.data.device();
     auto [gateUp, down] = dequantizeExperts(all, device);
     return std::make_unique<DenseExpertBank>(std::move(gateUp), std::move(down));
