@@ -500,18 +500,16 @@ GqaDecodeLayout gqaDecodeLayout(const GqaDecodeInputs& in)
     layout.headsPerBlock = 1;
     while (layout.headsPerBlock < group && layout.headsPerBlock < kMaxHeadsPerBlock)
         layout.headsPerBlock *= 2;
-    const int widest = layout.headsPerBlock;
-    while (layout.headsPerBlock > 1 && blocks(layout.headsPerBlock) < kTargetBlocks)
-        layout.headsPerBlock /= 2;
-    layout.headGroups = (group + layout.headsPerBlock - 1) / layout.headsPerBlock;
-    if (blocks(widest) >= 2 * kRangeBlocks) { // a long span: ranges of tiles, every block's heads as wide as allowed
-        layout.headsPerBlock = widest;
-        layout.headGroups = (group + widest - 1) / widest;
-        const std::int64_t tileBlocks = blocks(widest);
-        layout.tilesPerChunk = static_cast<int>((tileBlocks + kRangeBlocks - 1) / kRangeBlocks);
+    if (const auto oneTileBlocks = blocks(layout.headsPerBlock); oneTileBlocks >= 2 * kRangeBlocks) {
+        // A long span: ranges of tiles, every block's heads as wide as allowed.
+        layout.tilesPerChunk = static_cast<int>((oneTileBlocks + kRangeBlocks - 1) / kRangeBlocks);
         layout.chunks = (layout.chunks + layout.tilesPerChunk - 1) / layout.tilesPerChunk;
         layout.keysPerChunk = layout.tilesPerChunk * kChunkKeys;
+    } else {
+        while (layout.headsPerBlock > 1 && blocks(layout.headsPerBlock) < kTargetBlocks)
+            layout.headsPerBlock /= 2;
     }
+    layout.headGroups = (group + layout.headsPerBlock - 1) / layout.headsPerBlock;
     return layout;
 }
 

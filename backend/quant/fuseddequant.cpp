@@ -30,6 +30,16 @@ namespace {
         return m && kernels::dequantizeSupports(*m) ? m : std::nullopt;
     }
 
+    // dequantView where `out` is a target the kernel writes ([n, rows, cols] bf16 on CUDA, unit column stride,
+    // 16-byte aligned rows), or nothing.
+    std::optional<kernels::QuantMatrices> targetView(const QuantizedTensor& q, const at::Tensor& out)
+    {
+        const bool fits = out.is_cuda() && out.scalar_type() == at::kBFloat16 && out.dim() == 3
+            && out.size(1) == q.rows && out.size(2) == q.cols && out.stride(2) == 1 && out.stride(1) % 8 == 0
+            && out.stride(0) % 8 == 0 && aligned16(out);
+        return fits ? dequantView(q) : std::nullopt;
+    }
+
     void launch(const QuantizedTensor& q, const kernels::QuantMatrices& m, const at::Tensor& source,
         const at::Tensor& out, const at::Tensor& dest, std::int64_t count)
     {
@@ -62,21 +72,16 @@ at::Tensor fusedDequantize(const QuantizedTensor& q)
     return out;
 }
 
-bool fusedDequantizeFits(const QuantizedTensor& q, const at::Tensor& out)
-{
-    return dequantView(q).has_value() && out.is_cuda() && out.scalar_type() == at::kBFloat16 && out.dim() == 3
-        && out.size(1) == q.rows && out.size(2) == q.cols && out.stride(2) == 1 && out.stride(1) % 8 == 0
-        && out.stride(0) % 8 == 0 && aligned16(out);
-}
+bool fusedDequantizeFits(const QuantizedTensor& q, const at::Tensor& out) { return targetView(q, out).has_value(); }
 
 void fusedDequantizeInto(const QuantizedTensor& q, const at::Tensor& source, const at::Tensor& out,
     const at::Tensor& dest)
 {
-    const auto m = dequantView(q);
+    const auto m = targetView(q, out);
     const bool indexed = source.defined() && dest.defined() && source.scalar_type() == at::kLong
         && dest.scalar_type() == at::kLong && source.numel() == dest.numel();
-    const bool whole = !source.defined() && !dest.defined() && out.size(0) == q.stackSize();
-    if (!m || !fusedDequantizeFits(q, out) || !(indexed || whole))
+    const bool whole = !source.defined() && !dest.defined() && m && out.size(0) == q.stackSize(); // m: out is 3-D
+    if (!m || !(indexed || whole))
         throw UnsupportedError("fusedDequantizeInto: the dequantization kernel does not take this layout or target");
     if (whole)
         return launch(q, *m, {}, out, {}, q.stackSize());
