@@ -48,8 +48,8 @@ ExpertAssignment sortAssignments(const at::Tensor& ids, const at::Tensor& weight
     a.slotOrder = order;
     a.tokenOfSlot = at::floor_divide(order, k); // [T*k]
     a.weightOfSlot = weights.reshape({ -1 }).index_select(0, order); // [T*k]
-    const auto counts = at::zeros({ experts }, flat.options()).index_add_(0, flat, at::ones_like(flat)); // [E]
-    a.groupEnds = counts.cumsum(0).to(at::kInt); // [E]
+    a.groupSizes = at::zeros({ experts }, flat.options()).index_add_(0, flat, at::ones_like(flat)); // [E]
+    a.groupEnds = a.groupSizes.cumsum(0).to(at::kInt); // [E]
     return a;
 }
 

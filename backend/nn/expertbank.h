@@ -53,6 +53,7 @@ struct ExpertAssignment {
     at::Tensor slotOrder; // [T*k] int64: sorted position p holds slot order[p] (slot = token * k + choice)
     at::Tensor tokenOfSlot; // [T*k] int64: source token of each sorted slot
     at::Tensor weightOfSlot; // [T*k] float32
+    at::Tensor groupSizes; // [E] the ids' integer type: slots per expert
     at::Tensor groupEnds; // [E] int32: cumulative slot counts per expert (offsets for grouped GEMM)
 
     // The expert of each sorted slot, ascending (ids: the [T, k] ids the assignment was sorted from).

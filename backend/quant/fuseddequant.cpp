@@ -41,7 +41,7 @@ namespace {
     }
 
     void launch(const QuantizedTensor& q, const kernels::QuantMatrices& m, const at::Tensor& source,
-        const at::Tensor& out, const at::Tensor& dest, std::int64_t count)
+        const at::Tensor& out, const at::Tensor& dest, std::int64_t count, const at::Tensor& slotCounts = {})
     {
         kernels::DequantTarget target;
         target.out = reinterpret_cast<__nv_bfloat16*>(out.data_ptr<at::BFloat16>());
@@ -49,6 +49,7 @@ namespace {
         target.outRowStride = out.stride(-2);
         target.source = source.defined() ? source.data_ptr<std::int64_t>() : nullptr;
         target.dest = dest.defined() ? dest.data_ptr<std::int64_t>() : nullptr;
+        target.slotCounts = slotCounts.defined() ? slotCounts.data_ptr<std::int64_t>() : nullptr;
         target.count = count;
         kernels::launchDequantize(m, target, streamOf(q.data));
         C10_CUDA_KERNEL_LAUNCH_CHECK();
@@ -75,17 +76,21 @@ at::Tensor fusedDequantize(const QuantizedTensor& q)
 bool fusedDequantizeFits(const QuantizedTensor& q, const at::Tensor& out) { return targetView(q, out).has_value(); }
 
 void fusedDequantizeInto(const QuantizedTensor& q, const at::Tensor& source, const at::Tensor& out,
-    const at::Tensor& dest)
+    const at::Tensor& dest, const at::Tensor& slotCounts)
 {
     const auto m = targetView(q, out);
     const bool indexed = source.defined() && dest.defined() && source.scalar_type() == at::kLong
         && dest.scalar_type() == at::kLong && source.numel() == dest.numel();
     const bool whole = !source.defined() && !dest.defined() && m && out.size(0) == q.stackSize(); // m: out is 3-D
-    if (!m || !(indexed || whole))
+    const bool countsFit = !slotCounts.defined()
+        || (m && slotCounts.scalar_type() == at::kLong && slotCounts.device() == out.device() && slotCounts.dim() == 1
+            && slotCounts.size(0) == out.size(0));
+    if (!m || !(indexed || whole) || !countsFit)
         throw UnsupportedError("fusedDequantizeInto: the dequantization kernel does not take this layout or target");
+    const auto counts = slotCounts.defined() ? slotCounts.contiguous() : at::Tensor();
     if (whole)
-        return launch(q, *m, {}, out, {}, q.stackSize());
-    launch(q, *m, source.contiguous(), out, dest.contiguous(), source.numel());
+        return launch(q, *m, {}, out, {}, q.stackSize(), counts);
+    launch(q, *m, source.contiguous(), out, dest.contiguous(), source.numel(), counts);
 }
 
 #else
@@ -96,7 +101,8 @@ at::Tensor fusedDequantize(const QuantizedTensor&)
     throw UnsupportedError("this build has no CUDA dequantization kernel");
 }
 bool fusedDequantizeFits(const QuantizedTensor&, const at::Tensor&) { return false; }
-void fusedDequantizeInto(const QuantizedTensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&)
+void fusedDequantizeInto(const QuantizedTensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&,
+    const at::Tensor&)
 {
     throw UnsupportedError("this build has no CUDA dequantization kernel");
 }

@@ -5,6 +5,8 @@
 #include "quant/fusedquantdecode.h"
 #include "quant/quantizer.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <numeric>
 
@@ -82,8 +84,16 @@ QuantScheme QuantizedExpertBank::schemeOf(std::int64_t expert) const
     return m_groups[static_cast<std::size_t>(m_place.at(static_cast<std::size_t>(expert)).first)].gate.scheme;
 }
 
+bool QuantizedExpertBank::dequantizesByKernel() const
+{
+    return std::all_of(m_groups.begin(), m_groups.end(), [&](const Group& g) {
+        return fusedDequantizeApplies(g.gate, m_dtype) && fusedDequantizeApplies(g.up, m_dtype)
+            && fusedDequantizeApplies(g.down, m_dtype);
+    });
+}
+
 std::pair<at::Tensor, at::Tensor> QuantizedExpertBank::dequantizeExperts(const std::vector<std::int64_t>& experts,
-    const at::Device& device) const
+    const at::Device& device, const at::Tensor& slotCounts) const
 {
     const auto n = static_cast<std::int64_t>(experts.size());
     const auto opts = at::TensorOptions().device(device).dtype(m_dtype);
@@ -112,9 +122,10 @@ std::pair<at::Tensor, at::Tensor> QuantizedExpertBank::dequantizeExperts(const s
                 && inOutput[g][static_cast<std::size_t>(i)] == inOutput[g].front() + i;
         if (whole) {
             const auto first = inOutput[g].front();
+            const auto counts = slotCounts.defined() ? slotCounts.narrow(0, first, m) : at::Tensor();
             auto place = [&](const at::Tensor& out, const QuantizedTensor& q) {
                 if (fused)
-                    fusedDequantizeInto(q, {}, out.narrow(0, first, m), {});
+                    fusedDequantizeInto(q, {}, out.narrow(0, first, m), {}, counts);
                 else
                     out.narrow(0, first, m).copy_(dequantizeWeight(q, m_dtype));
             };
@@ -126,9 +137,9 @@ std::pair<at::Tensor, at::Tensor> QuantizedExpertBank::dequantizeExperts(const s
         const auto src = at::tensor(inGroup[g], at::kLong).to(device); // [m]
         const auto dst = at::tensor(inOutput[g], at::kLong).to(device); // [m]
         if (fused) {
-            fusedDequantizeInto(group.gate, src, gates, dst);
-            fusedDequantizeInto(group.up, src, ups, dst);
-            fusedDequantizeInto(group.down, src, down, dst);
+            fusedDequantizeInto(group.gate, src, gates, dst, slotCounts);
+            fusedDequantizeInto(group.up, src, ups, dst, slotCounts);
+            fusedDequantizeInto(group.down, src, down, dst, slotCounts);
             continue;
         }
         gateUp.narrow(1, 0, m_intermediate).index_copy_(0, dst, dequantizeWeight(group.gate.select(src), m_dtype));
@@ -159,11 +170,15 @@ at::Tensor QuantizedExpertBank::forward(const at::Tensor& x, const at::Tensor& i
         return at::zeros_like(x); // [T, H]
     if (const auto* g = fusedDecodeGroup(x, ids.size(1))) // decode on CUDA, no host sync
         return fusedQuantMoeDecode(x, ids, weights, g->gate, g->up, g->down);
-    // With at least as many slots as experts nearly all are chosen (a prefill chunk): every expert is dequantized,
-    // in place of finding the active ones, which waits for the device and copies their list to the host and back.
+    // With at least as many slots as experts (a prefill chunk) and the dequantization kernel, every expert is listed
+    // and the kernel skips those no slot chose, in place of finding the active ones on the host, which waits for the
+    // device and copies their list to the host and back. Elsewhere (the CPU, the ATen chain) only the chosen ones
+    // are dequantized.
+    static const bool tmpUnique = std::getenv("MOESCOPE_TMP_UNIQUE") != nullptr;
+    const bool listEvery = !tmpUnique && ids.numel() >= m_experts && x.is_cuda() && dequantizesByKernel();
     std::vector<std::int64_t> list;
     at::Tensor local; // [T, k]: each slot's expert among those dequantized
-    if (ids.numel() >= m_experts) {
+    if (listEvery) {
         list.resize(static_cast<std::size_t>(m_experts));
         std::iota(list.begin(), list.end(), std::int64_t(0));
         local = ids;
@@ -179,8 +194,9 @@ at::Tensor QuantizedExpertBank::forward(const at::Tensor& x, const at::Tensor& i
     }
     const auto count = static_cast<std::int64_t>(list.size());
 
-    const auto [gateUp, down] = dequantizeExperts(list, x.device()); // [A, 2I, H], [A, H, I] (temporaries)
     const auto a = sortAssignments(local, weights, count);
+    const auto slotCounts = listEvery ? a.groupSizes.to(at::kLong) : at::Tensor(); // [A]
+    const auto [gateUp, down] = dequantizeExperts(list, x.device(), slotCounts); // [A, 2I, H], [A, H, I]
     const auto xs = x.index_select(0, a.tokenOfSlot).to(m_dtype); // [T*k, H]
     const auto y = expertSlotOutputs(xs, gateUp, down, a.groupEnds); // [T*k, H]
     return combineWeightedSlots(x, a, y, local, weights); // [T, H]

@@ -43,9 +43,13 @@ public:
 private:
     // The one group of a single-scheme bank whose fused decode kernels take x's step, or null.
     const Group* fusedDecodeGroup(const at::Tensor& x, std::int64_t k) const;
-    // gateUp [n, 2I, H] and down [n, H, I] of the given experts (int64, any order) in the compute dtype.
+    // Whether every group dequantizes through the CUDA kernel (on the device, no host round trips).
+    bool dequantizesByKernel() const;
+    // gateUp [n, 2I, H] and down [n, H, I] of the given experts (int64, any order) in the compute dtype. With
+    // slotCounts (int64 [n] on the device: slots per listed expert) the kernel may leave an expert with no slots
+    // unwritten.
     std::pair<at::Tensor, at::Tensor> dequantizeExperts(const std::vector<std::int64_t>& experts,
-        const at::Device& device) const;
+        const at::Device& device, const at::Tensor& slotCounts = {}) const;
 
     std::int64_t m_experts;
     std::int64_t m_hidden;

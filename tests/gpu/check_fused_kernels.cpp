@@ -669,6 +669,17 @@ void dequantCase(const char* scheme, std::int64_t experts, std::int64_t rows, st
     reportIdentical(name + ": the rest untouched", both.narrow(1, 0, rows).cpu(), at::zeros_like(expected));
     fusedDequantizeInto(q, {}, both.narrow(1, 0, rows), {}); // the whole stack in order, no index tensors
     reportIdentical(name + ": whole stack into a view", both.narrow(1, 0, rows).cpu(), expected);
+    // With slot counts: the matrices no slot reads (here every other one) keep what the target held.
+    const auto counts = at::arange(experts, index).remainder(2) * 3; // [E]: 0, 3, 0, 3, ..
+    const auto chosen = counts.cpu().gt(0).view({ experts, 1, 1 });
+    auto target = at::full({ experts, rows, cols }, -7.0, opts);
+    fusedDequantizeInto(q, {}, target, {}, counts);
+    reportIdentical(name + ": the chosen ones of the whole stack", target.cpu(),
+        at::where(chosen, expected, at::full_like(expected, -7.0)));
+    target.fill_(-7.0);
+    fusedDequantizeInto(q, at::arange(experts - 1, -1, -1, index), target, at::arange(experts, index), counts);
+    reportIdentical(name + ": the chosen ones, reversed", target.cpu(),
+        at::where(chosen, expected.flip(0), at::full_like(expected, -7.0)));
 }
 } // namespace
 
