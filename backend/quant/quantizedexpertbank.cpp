@@ -6,7 +6,6 @@
 #include "quant/quantizer.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <map>
 #include <numeric>
 
@@ -174,8 +173,7 @@ at::Tensor QuantizedExpertBank::forward(const at::Tensor& x, const at::Tensor& i
     // and the kernel skips those no slot chose, in place of finding the active ones on the host, which waits for the
     // device and copies their list to the host and back. Elsewhere (the CPU, the ATen chain) only the chosen ones
     // are dequantized.
-    static const bool tmpUnique = std::getenv("MOESCOPE_TMP_UNIQUE") != nullptr;
-    const bool listEvery = !tmpUnique && ids.numel() >= m_experts && x.is_cuda() && dequantizesByKernel();
+    const bool listEvery = ids.numel() >= m_experts && x.is_cuda() && dequantizesByKernel();
     std::vector<std::int64_t> list;
     at::Tensor local; // [T, k]: each slot's expert among those dequantized
     if (listEvery) {
