@@ -62,8 +62,9 @@ constexpr std::array kCommands = {
         moescope::cli::runEvaluate },
     Command { "bench",
         "bench --config CONFIG.json --random-weights | --model DIR  [--prompt 2048] [--gen 128] [--batch 1]"
-        " [--device cuda] [--dtype bf16|f32|int8|int4-g128|...] [--cuda-graphs on|off] [--capture-routing] [--check-steps N]\n"
-        "                                        [--profile TRACE] [--json]\n"
+        " [--device cuda] [--dtype bf16|f32|int8|int4-g128|...|mixed:P.json] [--cuda-graphs on|off]\n"
+        "                                        [--capture-routing] [--check-steps N] [--prefill-runs 3]"
+        " [--profile TRACE] [--json]\n"
         "                                        prefill/decode speed against the bandwidth floor; --batch B also times B\n"
         "                                        sequences generated together against batch 1",
         moescope::cli::runBench },

@@ -78,19 +78,20 @@ bool fusedDequantizeFits(const QuantizedTensor& q, const at::Tensor& out) { retu
 void fusedDequantizeInto(const QuantizedTensor& q, const at::Tensor& source, const at::Tensor& out,
     const at::Tensor& dest, const at::Tensor& slotCounts)
 {
-    const auto m = targetView(q, out);
-    const bool indexed = source.defined() && dest.defined() && source.scalar_type() == at::kLong
-        && dest.scalar_type() == at::kLong && source.numel() == dest.numel();
-    const bool whole = !source.defined() && !dest.defined() && m && out.size(0) == q.stackSize(); // m: out is 3-D
-    const bool countsFit = !slotCounts.defined()
-        || (m && slotCounts.scalar_type() == at::kLong && slotCounts.device() == out.device() && slotCounts.dim() == 1
-            && slotCounts.size(0) == out.size(0));
-    if (!m || !(indexed || whole) || !countsFit)
+    const auto m = targetView(q, out); // when set, out is [n, rows, cols]
+    const auto count = source.defined() ? source.numel() : q.stackSize();
+    const auto indexFits = [&](const at::Tensor& index) {
+        return !index.defined()
+            || (index.scalar_type() == at::kLong && index.device() == out.device() && index.numel() == count);
+    };
+    const bool fits = m && indexFits(source) && indexFits(dest) && (dest.defined() || out.size(0) == count)
+        && (!slotCounts.defined()
+            || (slotCounts.scalar_type() == at::kLong && slotCounts.device() == out.device() && slotCounts.dim() == 1
+                && slotCounts.size(0) == out.size(0)));
+    if (!fits)
         throw UnsupportedError("fusedDequantizeInto: the dequantization kernel does not take this layout or target");
-    const auto counts = slotCounts.defined() ? slotCounts.contiguous() : at::Tensor();
-    if (whole)
-        return launch(q, *m, {}, out, {}, q.stackSize(), counts);
-    launch(q, *m, source.contiguous(), out, dest.contiguous(), source.numel(), counts);
+    const auto contiguous = [](const at::Tensor& t) { return t.defined() ? t.contiguous() : t; };
+    launch(q, *m, contiguous(source), out, contiguous(dest), count, contiguous(slotCounts));
 }
 
 #else

@@ -1,11 +1,13 @@
 #include "quant/quantizedexpertbank.h"
 
 #include "core/error.h"
+#include "nn/fuseddecode.h"
 #include "quant/fuseddequant.h"
 #include "quant/fusedquantdecode.h"
 #include "quant/quantizer.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <numeric>
 
@@ -36,9 +38,25 @@ QuantizedExpertBank::QuantizedExpertBank(std::int64_t experts, std::int64_t hidd
             throw ShapeError("quantized expert bank: a group's matrices do not match [" + std::to_string(n) + ", "
                 + std::to_string(intermediate) + ", " + std::to_string(hidden) + "]");
     }
-    for (std::int64_t e = 0; e < experts; ++e)
-        if (m_place[static_cast<std::size_t>(e)].first < 0)
+    std::vector<std::int64_t> groupOf, indexInGroup;
+    for (std::int64_t e = 0; e < experts; ++e) {
+        const auto [g, i] = m_place[static_cast<std::size_t>(e)];
+        if (g < 0)
             throw InvalidArgumentError("quantized expert bank: expert " + std::to_string(e) + " has no weights");
+        groupOf.push_back(g);
+        indexInGroup.push_back(i);
+    }
+    const auto device = m_groups.front().gate.data.device();
+    if (m_groups.size() > 1) {
+        m_groupOf = at::tensor(groupOf, at::kLong).to(device);
+        m_indexInGroup = at::tensor(indexInGroup, at::kLong).to(device);
+    }
+    for (const auto& group : m_groups) {
+        bool consecutive = true;
+        for (std::size_t i = 1; consecutive && i < group.experts.size(); ++i)
+            consecutive = group.experts[i] == group.experts.front() + static_cast<std::int64_t>(i);
+        m_placesOnDevice.push_back(consecutive ? at::Tensor() : at::tensor(group.experts, at::kLong).to(device));
+    }
 }
 
 std::unique_ptr<QuantizedExpertBank> QuantizedExpertBank::fromExperts(std::vector<QuantizedExpert> experts,
@@ -92,7 +110,7 @@ bool QuantizedExpertBank::dequantizesByKernel() const
 }
 
 std::pair<at::Tensor, at::Tensor> QuantizedExpertBank::dequantizeExperts(const std::vector<std::int64_t>& experts,
-    const at::Device& device, const at::Tensor& slotCounts) const
+    const at::Device& device) const
 {
     const auto n = static_cast<std::int64_t>(experts.size());
     const auto opts = at::TensorOptions().device(device).dtype(m_dtype);
@@ -121,10 +139,9 @@ std::pair<at::Tensor, at::Tensor> QuantizedExpertBank::dequantizeExperts(const s
                 && inOutput[g][static_cast<std::size_t>(i)] == inOutput[g].front() + i;
         if (whole) {
             const auto first = inOutput[g].front();
-            const auto counts = slotCounts.defined() ? slotCounts.narrow(0, first, m) : at::Tensor();
             auto place = [&](const at::Tensor& out, const QuantizedTensor& q) {
                 if (fused)
-                    fusedDequantizeInto(q, {}, out.narrow(0, first, m), {}, counts);
+                    fusedDequantizeInto(q, {}, out.narrow(0, first, m), {});
                 else
                     out.narrow(0, first, m).copy_(dequantizeWeight(q, m_dtype));
             };
@@ -136,9 +153,9 @@ std::pair<at::Tensor, at::Tensor> QuantizedExpertBank::dequantizeExperts(const s
         const auto src = at::tensor(inGroup[g], at::kLong).to(device); // [m]
         const auto dst = at::tensor(inOutput[g], at::kLong).to(device); // [m]
         if (fused) {
-            fusedDequantizeInto(group.gate, src, gates, dst, slotCounts);
-            fusedDequantizeInto(group.up, src, ups, dst, slotCounts);
-            fusedDequantizeInto(group.down, src, down, dst, slotCounts);
+            fusedDequantizeInto(group.gate, src, gates, dst);
+            fusedDequantizeInto(group.up, src, ups, dst);
+            fusedDequantizeInto(group.down, src, down, dst);
             continue;
         }
         gateUp.narrow(1, 0, m_intermediate).index_copy_(0, dst, dequantizeWeight(group.gate.select(src), m_dtype));
@@ -149,31 +166,72 @@ std::pair<at::Tensor, at::Tensor> QuantizedExpertBank::dequantizeExperts(const s
     return { gateUp, down };
 }
 
-const QuantizedExpertBank::Group* QuantizedExpertBank::fusedDecodeGroup(const at::Tensor& x, std::int64_t k) const
+std::pair<at::Tensor, at::Tensor> QuantizedExpertBank::dequantizeEveryByKernel(const at::Tensor& slotCounts) const
 {
-    if (m_groups.size() != 1 || x.scalar_type() != m_dtype) // the kernels take one scheme, experts stacked in order
-        return nullptr;
-    const auto& g = m_groups.front();
-    return fusedQuantMoeDecodeApplies(x, k, g.gate, g.up, g.down) ? &g : nullptr;
+    const auto opts = slotCounts.options().dtype(m_dtype);
+    auto gateUp = at::empty({ m_experts, 2 * m_intermediate, m_hidden }, opts); // [E, 2I, H]
+    auto down = at::empty({ m_experts, m_hidden, m_intermediate }, opts); // [E, H, I]
+    const auto gates = gateUp.narrow(1, 0, m_intermediate), ups = gateUp.narrow(1, m_intermediate, m_intermediate);
+    for (std::size_t g = 0; g < m_groups.size(); ++g) {
+        const auto& group = m_groups[g];
+        const auto& places = m_placesOnDevice[g]; // undefined: the group's experts are consecutive ids, in order
+        const auto first = group.experts.front(), n = group.gate.stackSize();
+        auto place = [&](const at::Tensor& out, const QuantizedTensor& q) {
+            if (places.defined())
+                fusedDequantizeInto(q, {}, out, places, slotCounts);
+            else
+                fusedDequantizeInto(q, {}, out.narrow(0, first, n), {}, slotCounts.narrow(0, first, n));
+        };
+        place(gates, group.gate);
+        place(ups, group.up);
+        place(down, group.down);
+    }
+    return { gateUp, down };
+}
+
+at::Tensor QuantizedExpertBank::fusedDecodeSlots(const at::Tensor& x, const at::Tensor& ids) const
+{
+    const auto k = ids.size(1);
+    const bool applies = ids.numel() > 0 && x.scalar_type() == m_dtype
+        && std::all_of(m_groups.begin(), m_groups.end(),
+            [&](const Group& g) { return fusedQuantMoeDecodeApplies(x, k, g.gate, g.up, g.down); });
+    static const bool tmpOld = std::getenv("MOESCOPE_TMP_OLD_MIXED") != nullptr;
+    if (!applies || (tmpOld && m_groups.size() > 1))
+        return {};
+    if (m_groups.size() == 1) // experts stacked in order: the ids index the stack
+        return fusedQuantMoeDecodeSlots(x, ids, m_groups.front().gate, m_groups.front().up, m_groups.front().down);
+    // Each group's kernels compute every slot, a slot of another group's expert through the group's first one, and
+    // keep their own: a group's bytes are read for every slot, but nothing waits for the host (graphs can record it).
+    const auto flat = ids.reshape({ -1 }); // [T*k]
+    const auto groupOfSlot = m_groupOf.index_select(0, flat); // [T*k]
+    const auto indexOfSlot = m_indexInGroup.index_select(0, flat).view(ids.sizes()); // [T, k]
+    at::Tensor slots; // [T*k, H]
+    for (std::size_t g = 0; g < m_groups.size(); ++g) {
+        const auto& group = m_groups[g];
+        const auto mine = groupOfSlot.eq(static_cast<std::int64_t>(g)); // [T*k]
+        const auto y = fusedQuantMoeDecodeSlots(x, indexOfSlot.masked_fill(mine.view(ids.sizes()).logical_not(), 0),
+            group.gate, group.up, group.down);
+        slots = slots.defined() ? at::where(mine.unsqueeze(1), y, slots) : y;
+    }
+    return slots;
 }
 
 at::Tensor QuantizedExpertBank::decodeSlotOutputs(const at::Tensor& x, const at::Tensor& ids) const
 {
-    const auto* g = ids.numel() > 0 ? fusedDecodeGroup(x, ids.size(1)) : nullptr;
-    return g ? fusedQuantMoeDecodeSlots(x, ids, g->gate, g->up, g->down) : at::Tensor();
+    return fusedDecodeSlots(x, ids);
 }
 
 at::Tensor QuantizedExpertBank::forward(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights) const
 {
     if (ids.numel() == 0)
         return at::zeros_like(x); // [T, H]
-    if (const auto* g = fusedDecodeGroup(x, ids.size(1))) // decode on CUDA, no host sync
-        return fusedQuantMoeDecode(x, ids, weights, g->gate, g->up, g->down);
-    // With at least as many slots as experts (a prefill chunk) and the dequantization kernel, every expert is listed
-    // and the kernel skips those no slot chose, in place of finding the active ones on the host, which waits for the
-    // device and copies their list to the host and back. Elsewhere (the CPU, the ATen chain) only the chosen ones
-    // are dequantized.
-    const bool listEvery = ids.numel() >= m_experts && x.is_cuda() && dequantizesByKernel();
+    if (const auto slots = fusedDecodeSlots(x, ids); slots.defined()) // decode on CUDA, no host sync
+        return fusedCombineSlots({ slots, ids, weights, false, {} });
+    // Through the dequantization kernel every expert is listed and the kernel skips those no slot chose, in place of
+    // finding the chosen ones on the host, which waits for the device and copies their list to the host and back.
+    // Elsewhere (the CPU, the ATen chain) only the chosen ones are dequantized.
+    static const bool tmpOld = std::getenv("MOESCOPE_TMP_OLD_MIXED") != nullptr;
+    const bool listEvery = x.is_cuda() && dequantizesByKernel() && (!tmpOld || ids.numel() >= m_experts);
     std::vector<std::int64_t> list;
     at::Tensor local; // [T, k]: each slot's expert among those dequantized
     if (listEvery) {
@@ -193,8 +251,8 @@ at::Tensor QuantizedExpertBank::forward(const at::Tensor& x, const at::Tensor& i
     const auto count = static_cast<std::int64_t>(list.size());
 
     const auto a = sortAssignments(local, weights, count);
-    const auto slotCounts = listEvery ? a.groupSizes.to(at::kLong) : at::Tensor(); // [A]
-    const auto [gateUp, down] = dequantizeExperts(list, x.device(), slotCounts); // [A, 2I, H], [A, H, I]
+    const auto [gateUp, down] = listEvery ? dequantizeEveryByKernel(a.groupSizes.to(at::kLong))
+                                          : dequantizeExperts(list, x.device()); // [A, 2I, H], [A, H, I]
     const auto xs = x.index_select(0, a.tokenOfSlot).to(m_dtype); // [T*k, H]
     const auto y = expertSlotOutputs(xs, gateUp, down, a.groupEnds); // [T*k, H]
     return combineWeightedSlots(x, a, y, local, weights); // [T, H]

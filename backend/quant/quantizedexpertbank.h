@@ -1,9 +1,11 @@
 #pragma once
 // An ExpertBank whose experts are stored quantized, each expert in its own scheme (a mixed policy keeps sensitive
-// experts in INT8 and the rest in INT4): experts of one scheme are stacked in a group. forward() dequantizes only the
-// experts that received tokens (one host synchronisation to learn which), into one temporary [active, 2I, H] +
-// [active, H, I] pair, then runs the same grouped products as DenseExpertBank. Peak memory: one layer's active
-// experts in the compute dtype.
+// experts in INT8 and the rest in INT4): experts of one scheme are stacked in a group. Decode steps on CUDA run the
+// fused quantized kernels, once per group (quant/fusedquantdecode.h). Otherwise forward() dequantizes the experts
+// that received tokens into one temporary [n, 2I, H] + [n, H, I] pair, then runs the same grouped products as
+// DenseExpertBank: on the CPU n is the chosen experts (one host synchronisation to learn which), through the CUDA
+// dequantization kernel it is every expert, the kernel skipping those no slot chose (no synchronisation). Peak
+// memory: one layer's experts in the compute dtype.
 
 #include "nn/expertbank.h"
 #include "quant/quantizedtensor.h"
@@ -41,21 +43,25 @@ public:
     std::unique_ptr<DenseExpertBank> dequantized() const;
 
 private:
-    // The one group of a single-scheme bank whose fused decode kernels take x's step, or null.
-    const Group* fusedDecodeGroup(const at::Tensor& x, std::int64_t k) const;
+    // The unweighted slot outputs [T * k, H] of a decode step through the fused kernels, one launch per group (with
+    // several groups, each computes every slot and keeps its own experts' ones), or undefined where they do not apply.
+    at::Tensor fusedDecodeSlots(const at::Tensor& x, const at::Tensor& ids) const;
     // Whether every group dequantizes through the CUDA kernel (on the device, no host round trips).
     bool dequantizesByKernel() const;
-    // gateUp [n, 2I, H] and down [n, H, I] of the given experts (int64, any order) in the compute dtype. With
-    // slotCounts (int64 [n] on the device: slots per listed expert) the kernel may leave an expert with no slots
-    // unwritten.
+    // gateUp [n, 2I, H] and down [n, H, I] of the given experts (int64, any order) in the compute dtype.
     std::pair<at::Tensor, at::Tensor> dequantizeExperts(const std::vector<std::int64_t>& experts,
-        const at::Device& device, const at::Tensor& slotCounts = {}) const;
+        const at::Device& device) const;
+    // gateUp [E, 2I, H] and down [E, H, I] of every expert through the kernel, without host round trips; an expert
+    // no slot chose (slotCounts [E] int64 on the device, 0) is left unwritten.
+    std::pair<at::Tensor, at::Tensor> dequantizeEveryByKernel(const at::Tensor& slotCounts) const;
 
     std::int64_t m_experts;
     std::int64_t m_hidden;
     std::int64_t m_intermediate;
     std::vector<Group> m_groups;
     std::vector<std::pair<int, std::int64_t>> m_place; // per expert: (group, index in the group)
+    at::Tensor m_groupOf, m_indexInGroup; // [E] int64 on the weights' device: m_place for device-side lookups
+    std::vector<at::Tensor> m_placesOnDevice; // per group: its experts' ids on the device, or undefined (consecutive)
     at::ScalarType m_dtype;
 };
 

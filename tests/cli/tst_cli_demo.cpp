@@ -188,7 +188,23 @@ private slots:
         QVERIFY2(transient > 0 && transient < out["weight_bytes"].toInteger() / 4,
             qPrintable(QString::number(transient)));
 
+        // A mixed policy quantizes on load: its weights are fewer bytes than the float32 model's.
+        const auto policy = test::sourceDir() + "/resources/quant-policies/int4-g128-head-int8.json";
+        const auto mixed = QJsonDocument::fromJson(runCli({ "bench", "--model", demoModel(), "--prompt", "16", "--gen",
+                                                       "2", "--device", "cpu", "--dtype", "mixed:" + policy, "--json" }))
+                               .object();
+        QCOMPARE(mixed["dtype"].toString(), "mixed:" + policy);
+        QVERIFY2(mixed["weight_bytes"].toInteger() < out["weight_bytes"].toInteger() / 4,
+            qPrintable(QString::number(mixed["weight_bytes"].toInteger())));
+        QVERIFY(mixed["decode_tok_s"].toDouble() > 0);
+
         QProcess p;
+        p.start(test::cliPath(), { "bench", "--model", demoModel(), "--prompt", "16", "--gen", "2", "--dtype",
+                                     "mixed:" + m_dir.filePath("missing.json"), "--device", "cpu" });
+        QVERIFY(p.waitForFinished(120'000));
+        QCOMPARE(p.exitCode(), 1);
+        QVERIFY2(p.readAllStandardError().contains("missing.json"), "the missing policy is not named");
+
         p.start(test::cliPath(), { "bench", "--model", demoModel(), "--prompt", "16", "--gen", "2", "--prefill-runs",
                                      "0", "--device", "cpu" });
         QVERIFY(p.waitForFinished(120'000));

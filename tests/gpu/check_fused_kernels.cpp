@@ -8,11 +8,13 @@
 #include "nn/expertbank.h"
 #include "nn/fuseddecode.h"
 #include "nn/fusedprefill.h"
+#include "nn/kernelinputs.h"
 #include "nn/router.h"
 #include "nn/rmsnorm.h"
 #include "nn/rope.h"
 #include "quant/fuseddequant.h"
 #include "quant/fusedquantdecode.h"
+#include "quant/quantizedexpertbank.h"
 #include "quant/quantizer.h"
 
 #include <ATen/ATen.h>
@@ -643,6 +645,38 @@ void gqaCase(const char* name, std::int64_t heads, std::int64_t kvHeads, std::in
         got);
 }
 
+// A bank of a mixed per-expert policy (even experts INT8, odd ones INT4-g128: two groups of scattered experts)
+// against a dense bank of its dequantized weights: decode steps through the fused kernels once per group, and a
+// prefill chunk through the dequantization kernel into every expert's place (unchosen ones skipped).
+void mixedBankCase(std::int64_t tokens, std::int64_t experts, std::int64_t k, std::int64_t hidden, std::int64_t inter)
+{
+    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+    std::vector<QuantizedExpert> parts;
+    for (std::int64_t e = 0; e < experts; ++e) {
+        const auto s = QuantScheme::parse(e % 2 == 0 ? "int8" : "int4-g128");
+        parts.push_back({ quantizeWeight(at::randn({ inter, hidden }, opts) * 0.02, s),
+            quantizeWeight(at::randn({ inter, hidden }, opts) * 0.02, s),
+            quantizeWeight(at::randn({ hidden, inter }, opts) * 0.02, s) });
+    }
+    const auto bank = QuantizedExpertBank::fromExperts(std::move(parts), at::kBFloat16);
+    const auto dense = bank->dequantized();
+    const auto x = at::randn({ tokens, hidden }, opts);
+    // A prefill chunk's tokens choose among the first half of the experts only, so that some are left unchosen.
+    const auto choices = tokens > kernelinputs::kMaxMoeDecodeTokens ? experts / 2 : experts;
+    const auto ids = std::get<1>(at::rand({ tokens, choices }, opts.dtype(at::kFloat)).topk(k, -1));
+    const auto weights = at::softmax(at::randn({ tokens, k }, opts.dtype(at::kFloat)), -1);
+    char what[128];
+    std::snprintf(what, sizeof what, "mixed INT8/INT4 bank T=%ld E=%ld k=%ld H=%ld I=%ld", tokens, experts, k, hidden,
+        inter);
+    report(what, bank->forward(x, ids, weights), dense->forward(x, ids, weights), 2e-2);
+    if (tokens <= kernelinputs::kMaxMoeDecodeTokens) {
+        const auto slots = bank->decodeSlotOutputs(x, ids);
+        std::snprintf(what, sizeof what, "mixed INT8/INT4 bank T=%ld: decode slots", tokens);
+        if (applies(slots.defined(), "fused quantized decode", what))
+            report(what, fusedCombineSlots({ slots, ids, weights, false, {} }), dense->forward(x, ids, weights), 2e-2);
+    }
+}
+
 // The dequantization kernel (quant/fuseddequant.h) against the ATen chain it replaces, run on the CPU: a stack of
 // `experts` matrices whole, and (stacks) selected in reverse order into a narrowed view, as the expert bank writes
 // the gate half of its stacked gate/up weights. Bit-identical, and the rest of the view untouched.
@@ -710,6 +744,9 @@ int main()
     dequantCase("fp8", 2, 1024, 2048);
     dequantCase("fp8-b128", 2, 1000, 2048); // blocks cut by the rows' end
     quantMoeCase("int8", 1, 64, 8, 2048, 1024);
+    mixedBankCase(1, 128, 8, 2048, 768); // Qwen3-30B-A3B
+    mixedBankCase(4, 64, 6, 2048, 1408); // DeepSeek-V2-Lite, a few tokens
+    mixedBankCase(300, 64, 8, 2048, 1024); // a prefill chunk (OLMoE-1B-7B)
     quantMoeCase("int4-g128", 1, 64, 6, 2048, 1408);
     quantMoeCase("int4-g64-asym", 2, 128, 8, 2048, 768);
     quantMoeCase("int4-g32", 1, 64, 6, 320, 128); // the demo model's shapes

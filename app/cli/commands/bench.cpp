@@ -45,10 +45,11 @@ int runBench(Args& args)
     if (batch < 1)
         throw InvalidArgumentError("bench: --batch takes a positive number of sequences, not " + std::to_string(batch));
     options.batch = batch;
-    // bf16 / f32, or a weight-only scheme (int8, int4-g128, ...) quantized on load over bf16 compute.
+    // bf16 / f32, or a weight-only scheme (int8, int4-g128, ...) or policy (mixed:POLICY.json) quantized on load over
+    // bf16 compute.
     const bool quantized = dtype != "bf16" && dtype != "f32";
     if (quantized)
-        QuantScheme::parse(dtype); // names the scheme when it is not one
+        QuantPolicy::fromSpec(dtype); // names the scheme or the policy's problem when it is not one
     const auto computeDtype = quantized ? std::string(device == "cpu" ? "f32" : "bf16") : dtype;
     if (random == static_cast<bool>(modelDir) || (random && !configPath))
         throw InvalidArgumentError("bench: give --config FILE --random-weights, or --model DIR");
@@ -64,7 +65,9 @@ int runBench(Args& args)
             RandomWeights weights(at::Device(device), computeDtype == "bf16" ? at::kBFloat16 : at::kFloat);
             weights.setTiedHead(spec.tieWordEmbeddings);
             if (quantized) { // min/max ranges: the speed does not depend on the range search, loading does
-                QuantizingWeights quantizing(weights, QuantPolicy::fromSpec(dtype + "+minmax"), spec.naming);
+                auto policy = QuantPolicy::fromSpec(dtype);
+                policy.rangeSearch = false;
+                QuantizingWeights quantizing(weights, policy, spec.naming);
                 ownModel = std::make_unique<Transformer>(spec, quantizing);
             } else {
                 ownModel = std::make_unique<Transformer>(spec, weights);
