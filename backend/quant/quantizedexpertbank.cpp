@@ -7,7 +7,6 @@
 #include "quant/quantizer.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <map>
 #include <numeric>
 
@@ -195,8 +194,7 @@ at::Tensor QuantizedExpertBank::fusedDecodeSlots(const at::Tensor& x, const at::
     const bool applies = ids.numel() > 0 && x.scalar_type() == m_dtype
         && std::all_of(m_groups.begin(), m_groups.end(),
             [&](const Group& g) { return fusedQuantMoeDecodeApplies(x, k, g.gate, g.up, g.down); });
-    static const bool tmpOld = std::getenv("MOESCOPE_TMP_OLD_MIXED") != nullptr;
-    if (!applies || (tmpOld && m_groups.size() > 1))
+    if (!applies)
         return {};
     if (m_groups.size() == 1) // experts stacked in order: the ids index the stack
         return fusedQuantMoeDecodeSlots(x, ids, m_groups.front().gate, m_groups.front().up, m_groups.front().down);
@@ -230,8 +228,7 @@ at::Tensor QuantizedExpertBank::forward(const at::Tensor& x, const at::Tensor& i
     // Through the dequantization kernel every expert is listed and the kernel skips those no slot chose, in place of
     // finding the chosen ones on the host, which waits for the device and copies their list to the host and back.
     // Elsewhere (the CPU, the ATen chain) only the chosen ones are dequantized.
-    static const bool tmpOld = std::getenv("MOESCOPE_TMP_OLD_MIXED") != nullptr;
-    const bool listEvery = x.is_cuda() && dequantizesByKernel() && (!tmpOld || ids.numel() >= m_experts);
+    const bool listEvery = x.is_cuda() && dequantizesByKernel();
     std::vector<std::int64_t> list;
     at::Tensor local; // [T, k]: each slot's expert among those dequantized
     if (listEvery) {
