@@ -27,7 +27,7 @@ for m in ${MODELS:-olmoe-1b-7b deepseek-v2-lite qwen3-30b-a3b}; do
         done
     done
 done
-python3 - "$out/bench.jsonl" <<'PY' | tee "$out/prefill_table.md"
+[ -s "$out/bench.jsonl" ] && python3 - "$out/bench.jsonl" <<'PY' | tee "$out/prefill_table.md"
 import json, sys
 from collections import defaultdict
 runs = defaultdict(list)
