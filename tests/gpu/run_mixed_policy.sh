@@ -45,33 +45,23 @@ for line in open(sys.argv[1]):
               f"{r['prefill_tok_s']:,.0f} | {r['weight_bytes'] / 1e9:.2f} GB | {r['cuda_graphs']} |")
 PY
 
-ids=$(python3 -c "print(','.join(str(3 + (i * 37) % 150) for i in range(300)))")
 for f in olmoe qwen3_moe deepseek_v2 mixtral qwen2_moe deepseek_v3; do
     policy_for tests/fixtures/models/$f/config.json /tmp/policy-$f.json
     for q in int8 int4-g128 mixed:/tmp/policy-$f.json; do
-        name=$f-${q%%:*}
-        dir=/tmp/quantized-$name
-        rm -rf "$dir"
         scheme=$q; [[ $q == mixed:* ]] || scheme=$q+minmax
-        $cli quantize --model tests/fixtures/models/$f --scheme $scheme --out $dir --device cuda >/dev/null 2>&1 ||
-            { echo "$name: quantize failed"; continue; }
-        a=$(MOESCOPE_FUSED_KERNELS=0 $cli generate --model $dir --ids "$ids" --max-new 40 --greedy --device cuda \
-            --dtype bf16 2>/dev/null | tr -d '\n')
-        b=$($cli generate --model $dir --ids "$ids" --max-new 40 --greedy --device cuda --dtype bf16 \
-            2>/tmp/generate-stderr.txt | tr -d '\n')
-        grep -m1 -o "decoding without CUDA graphs.*" /tmp/generate-stderr.txt | sed "s/^/$name: /"
+        quantized_fixture_tokens $f-${q%%:*} $f $scheme "env MOESCOPE_FUSED_KERNELS=0 $cli" "$cli" || continue
         # The fused kernels dequantize in registers and sum in float32, the ATen path multiplies bf16 copies: random
         # fixtures' near-ties part them sooner or later, so this reports the first token where they differ.
-        python3 - "$name" "$a" "$b" <<'PY'
+        python3 - $f-${q%%:*} "$tokens_a" "$tokens_b" <<'PY'
 import json, sys
 name, a, b = sys.argv[1:]
 try:
     x, y = json.loads(a)["ids"], json.loads(b)["ids"]
 except ValueError:
     sys.exit(print(f"{name}: FAILED (no tokens: {a[:80]!r} / {b[:80]!r})"))
-first = next((i for i, (p, q) in enumerate(zip(x, y)) if p != q), None)
-print(f"{name}: fused kernels and ATen path " + ("identical, 40 of 40 tokens" if first is None and len(x) == len(y)
-      else f"identical for the first {first} of {len(x)} tokens"))
+first = next((i for i, (p, q) in enumerate(zip(x, y)) if p != q), min(len(x), len(y)))
+print(f"{name}: fused kernels and ATen path " + (f"identical, {len(x)} of {len(x)} tokens" if x == y
+      else f"identical for the first {first} of {len(x)} / {len(y)} tokens"))
 PY
     done
 done | tee "$out/generation_same_tokens.txt"

@@ -45,20 +45,12 @@ for (m, q, s), before in runs.items():
     print(f"| {m} | {q} | {b:,.0f} tok/s | {a:,.0f} | {a / b:.2f}x | {max(bf16):,.0f} |")
 PY
 
-ids=$(python3 -c "print(','.join(str(3 + (i * 37) % 150) for i in range(300)))")
 for f in olmoe qwen3_moe deepseek_v2 mixtral; do
     for q in ${GEN_DTYPES:-int8 int4-g128 fp8}; do
-        dir=/tmp/quantized-$f-$q
-        rm -rf "$dir"
-        $cli quantize --model tests/fixtures/models/$f --scheme $q+minmax --out $dir --device cuda >/dev/null 2>&1 ||
-            { echo "$f $q: quantize failed"; continue; }
-        a=$(MOESCOPE_DEQUANT_KERNEL=0 $cli generate --model $dir --ids "$ids" --max-new 40 --greedy --device cuda \
-            --dtype bf16 2>/dev/null | tr -d '\n')
-        b=$($cli generate --model $dir --ids "$ids" --max-new 40 --greedy --device cuda --dtype bf16 \
-            2>/tmp/generate-stderr.txt | tr -d '\n')
-        grep -m1 -o "decoding without CUDA graphs.*" /tmp/generate-stderr.txt | sed "s/^/$f $q: /"
-        [ -n "$a" ] && [ "$a" = "$b" ] && echo "$f $q: the same tokens with and without the kernel" ||
-            echo "$f $q: DIFFER (${a:0:100} / ${b:0:100})"
+        quantized_fixture_tokens "$f $q" $f $q+minmax "env MOESCOPE_DEQUANT_KERNEL=0 $cli" "$cli" || continue
+        [ -n "$tokens_a" ] && [ "$tokens_a" = "$tokens_b" ] &&
+            echo "$f $q: the same tokens with and without the kernel" ||
+            echo "$f $q: DIFFER (${tokens_a:0:100} / ${tokens_b:0:100})"
     done
 done | tee "$out/generation_same_tokens.txt"
 echo "all done: $(( $(date +%s) - t0 )) s"

@@ -58,3 +58,22 @@ same_fixture_tokens() {
             echo "$m: DIFFER ($1: ${a:0:120} / $3: ${b:0:120})"
     done | tee "$out/fixture_generation.txt"
 }
+
+# Quantizes fixture FAMILY with SCHEME (a scheme, e.g. int8+minmax, or mixed:POLICY.json) on CUDA and generates 40
+# greedy bf16 tokens from 300 prompt ids with two runners (command prefixes taking moescope-cli's arguments, e.g.
+# "env MOESCOPE_X=0 $cli"), leaving their JSON in tokens_a and tokens_b; prints "NAME: quantize failed" (status 1)
+# instead, or "NAME: decoding without CUDA graphs ..." when the second runner logged that.
+#   quantized_fixture_tokens NAME FAMILY SCHEME "RUNNER_A" "RUNNER_B"
+quantized_fixture_tokens() {
+    local name=$1 dir=/tmp/quantized-$1 ids
+    ids=$(python3 -c "print(','.join(str(3 + (i * 37) % 150) for i in range(300)))")
+    rm -rf "$dir"
+    $cli quantize --model tests/fixtures/models/$2 --scheme "$3" --out "$dir" --device cuda >/dev/null 2>&1 ||
+        { echo "$name: quantize failed"; return 1; }
+    tokens_a=$($4 generate --model "$dir" --ids "$ids" --max-new 40 --greedy --device cuda --dtype bf16 \
+        2>/dev/null | tr -d '\n')
+    tokens_b=$($5 generate --model "$dir" --ids "$ids" --max-new 40 --greedy --device cuda --dtype bf16 \
+        2>/tmp/generate-stderr.txt | tr -d '\n')
+    grep -m1 -o "decoding without CUDA graphs.*" /tmp/generate-stderr.txt | sed "s/^/$name: /"
+    return 0
+}
