@@ -1,7 +1,8 @@
 // A warp per row, a lane per 8 consecutive values at a time: it loads their codes (4 bytes of INT4, 8 of INT8 or
-// FP8) and their scale (and zero point), and stores 8 bf16 values (16 bytes). The ATen chain it replaces (unpack the nibbles, widen
-// to float32, subtract, multiply, narrow to bf16, then copy into the stacked experts) passed the weights through
-// float32 temporaries several times: an INT4 DeepSeek-V2-Lite prefill of 2,048 tokens took 263 ms, 8.8x its bf16.
+// FP8) and their scale (and zero point), and stores 8 bf16 values (16 bytes). The ATen chain it replaces (unpack the
+// nibbles, widen to float32, subtract, multiply, narrow to bf16, then copy into the stacked experts) passed the
+// weights through float32 temporaries several times: an INT4 DeepSeek-V2-Lite prefill of 2,048 tokens took 263 ms,
+// 8.8x its bf16.
 
 #include "kernels/dequantkernels.h"
 

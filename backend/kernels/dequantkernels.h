@@ -17,7 +17,7 @@ namespace moescope::kernels {
 // out + dest[i] * outMatrixStride (i when dest is null), rows outRowStride apart. Needs cols and the group or block
 // size multiples of 8, codes 8-byte aligned rows (Int8, Fp8) or 4-byte (Int4), out 16-byte aligned rows. With
 // slotCounts (how many of the grouped product's slots each matrix of out serves) a matrix no slot reads is not
-// written: a prefill chunk dequantizes "every" expert without asking the host which ones its tokens chose.
+// written: a step dequantizes "every" expert without asking the host which ones its tokens chose.
 struct DequantTarget {
     __nv_bfloat16* out = nullptr;
     std::int64_t outMatrixStride = 0;

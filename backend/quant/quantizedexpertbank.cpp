@@ -229,27 +229,21 @@ at::Tensor QuantizedExpertBank::forward(const at::Tensor& x, const at::Tensor& i
     // finding the chosen ones on the host, which waits for the device and copies their list to the host and back.
     // Elsewhere (the CPU, the ATen chain) only the chosen ones are dequantized.
     const bool listEvery = x.is_cuda() && dequantizesByKernel();
-    std::vector<std::int64_t> list;
-    at::Tensor local; // [T, k]: each slot's expert among those dequantized
-    if (listEvery) {
-        list.resize(static_cast<std::size_t>(m_experts));
-        std::iota(list.begin(), list.end(), std::int64_t(0));
-        local = ids;
-    } else {
+    std::vector<std::int64_t> chosen; // without listEvery: the chosen experts, ascending
+    at::Tensor local = ids; // [T, k]: each slot's expert among those dequantized
+    if (!listEvery) {
         const auto flat = ids.reshape({ -1 }); // [T*k]
         const auto active = std::get<0>(at::_unique(flat, /*sorted=*/true)); // [A]
         const auto activeHost = active.to(at::kCPU).contiguous();
-        list.assign(activeHost.data_ptr<std::int64_t>(), activeHost.data_ptr<std::int64_t>() + activeHost.numel());
+        chosen.assign(activeHost.data_ptr<std::int64_t>(), activeHost.data_ptr<std::int64_t>() + activeHost.numel());
         // Expert id -> position among the active experts.
         auto remap = at::full({ m_experts }, -1, flat.options()); // [E]
-        remap.index_copy_(0, active, at::arange(static_cast<std::int64_t>(list.size()), flat.options()));
+        remap.index_copy_(0, active, at::arange(static_cast<std::int64_t>(chosen.size()), flat.options()));
         local = remap.index_select(0, flat).view(ids.sizes());
     }
-    const auto count = static_cast<std::int64_t>(list.size());
-
-    const auto a = sortAssignments(local, weights, count);
+    const auto a = sortAssignments(local, weights, listEvery ? m_experts : static_cast<std::int64_t>(chosen.size()));
     const auto [gateUp, down] = listEvery ? dequantizeEveryByKernel(a.groupSizes.to(at::kLong))
-                                          : dequantizeExperts(list, x.device()); // [A, 2I, H], [A, H, I]
+                                          : dequantizeExperts(chosen, x.device()); // [A, 2I, H], [A, H, I]
     const auto xs = x.index_select(0, a.tokenOfSlot).to(m_dtype); // [T*k, H]
     const auto y = expertSlotOutputs(xs, gateUp, down, a.groupEnds); // [T*k, H]
     return combineWeightedSlots(x, a, y, local, weights); // [T, H]
