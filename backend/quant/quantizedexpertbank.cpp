@@ -45,17 +45,14 @@ QuantizedExpertBank::QuantizedExpertBank(std::int64_t experts, std::int64_t hidd
         groupOf.push_back(g);
         indexInGroup.push_back(i);
     }
+    // Device-side lookups for the CUDA paths (the multi-group decode, dequantizeEveryByKernel).
     const auto device = m_groups.front().gate.data.device();
-    if (m_groups.size() > 1) {
-        m_groupOf = at::tensor(groupOf, at::kLong).to(device);
-        m_indexInGroup = at::tensor(indexInGroup, at::kLong).to(device);
-    }
-    for (const auto& group : m_groups) {
-        bool consecutive = true;
-        for (std::size_t i = 1; consecutive && i < group.experts.size(); ++i)
-            consecutive = group.experts[i] == group.experts.front() + static_cast<std::int64_t>(i);
-        m_placesOnDevice.push_back(consecutive ? at::Tensor() : at::tensor(group.experts, at::kLong).to(device));
-    }
+    if (!device.is_cuda())
+        return;
+    m_groupOf = at::tensor(groupOf, at::kLong).to(device);
+    m_indexInGroup = at::tensor(indexInGroup, at::kLong).to(device);
+    for (const auto& group : m_groups)
+        m_expertsOnDevice.push_back(at::tensor(group.experts, at::kLong).to(device));
 }
 
 std::unique_ptr<QuantizedExpertBank> QuantizedExpertBank::fromExperts(std::vector<QuantizedExpert> experts,
@@ -171,19 +168,12 @@ std::pair<at::Tensor, at::Tensor> QuantizedExpertBank::dequantizeEveryByKernel(c
     auto gateUp = at::empty({ m_experts, 2 * m_intermediate, m_hidden }, opts); // [E, 2I, H]
     auto down = at::empty({ m_experts, m_hidden, m_intermediate }, opts); // [E, H, I]
     const auto gates = gateUp.narrow(1, 0, m_intermediate), ups = gateUp.narrow(1, m_intermediate, m_intermediate);
-    for (std::size_t g = 0; g < m_groups.size(); ++g) {
+    for (std::size_t g = 0; g < m_groups.size(); ++g) { // each group's stack in order into its experts' places
         const auto& group = m_groups[g];
-        const auto& places = m_placesOnDevice[g]; // undefined: the group's experts are consecutive ids, in order
-        const auto first = group.experts.front(), n = group.gate.stackSize();
-        auto place = [&](const at::Tensor& out, const QuantizedTensor& q) {
-            if (places.defined())
-                fusedDequantizeInto(q, {}, out, places, slotCounts);
-            else
-                fusedDequantizeInto(q, {}, out.narrow(0, first, n), {}, slotCounts.narrow(0, first, n));
-        };
-        place(gates, group.gate);
-        place(ups, group.up);
-        place(down, group.down);
+        const auto& places = m_expertsOnDevice[g];
+        fusedDequantizeInto(group.gate, {}, gates, places, slotCounts);
+        fusedDequantizeInto(group.up, {}, ups, places, slotCounts);
+        fusedDequantizeInto(group.down, {}, down, places, slotCounts);
     }
     return { gateUp, down };
 }

@@ -60,8 +60,9 @@ private:
     std::int64_t m_intermediate;
     std::vector<Group> m_groups;
     std::vector<std::pair<int, std::int64_t>> m_place; // per expert: (group, index in the group)
-    at::Tensor m_groupOf, m_indexInGroup; // [E] int64 on the weights' device: m_place for device-side lookups
-    std::vector<at::Tensor> m_placesOnDevice; // per group: its experts' ids on the device, or undefined (consecutive)
+    // On CUDA only: m_place as [E] int64 tensors, and each group's experts (Group::experts), on the weights' device.
+    at::Tensor m_groupOf, m_indexInGroup;
+    std::vector<at::Tensor> m_expertsOnDevice;
     at::ScalarType m_dtype;
 };
 

@@ -668,12 +668,13 @@ void mixedBankCase(std::int64_t tokens, std::int64_t experts, std::int64_t k, st
     char what[128];
     std::snprintf(what, sizeof what, "mixed INT8/INT4 bank T=%ld E=%ld k=%ld H=%ld I=%ld", tokens, experts, k, hidden,
         inter);
-    report(what, bank->forward(x, ids, weights), dense->forward(x, ids, weights), 2e-2);
+    const auto expected = dense->forward(x, ids, weights);
+    report(what, bank->forward(x, ids, weights), expected, 2e-2);
     if (tokens <= kernelinputs::kMaxMoeDecodeTokens) {
         const auto slots = bank->decodeSlotOutputs(x, ids);
         std::snprintf(what, sizeof what, "mixed INT8/INT4 bank T=%ld: decode slots", tokens);
         if (applies(slots.defined(), "fused quantized decode", what))
-            report(what, fusedCombineSlots({ slots, ids, weights, false, {} }), dense->forward(x, ids, weights), 2e-2);
+            report(what, fusedCombineSlots({ slots, ids, weights, false, {} }), expected, 2e-2);
     }
 }
 

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 namespace moescope::cli {
 
@@ -48,8 +49,11 @@ int runBench(Args& args)
     // bf16 / f32, or a weight-only scheme (int8, int4-g128, ...) or policy (mixed:POLICY.json) quantized on load over
     // bf16 compute.
     const bool quantized = dtype != "bf16" && dtype != "f32";
-    if (quantized)
-        QuantPolicy::fromSpec(dtype); // names the scheme or the policy's problem when it is not one
+    std::optional<QuantPolicy> policy; // parsed before building: names the scheme or the policy's problem
+    if (quantized) {
+        policy = QuantPolicy::fromSpec(dtype);
+        policy->rangeSearch = false; // min/max ranges: the speed does not depend on the range search, loading does
+    }
     const auto computeDtype = quantized ? std::string(device == "cpu" ? "f32" : "bf16") : dtype;
     if (random == static_cast<bool>(modelDir) || (random && !configPath))
         throw InvalidArgumentError("bench: give --config FILE --random-weights, or --model DIR");
@@ -64,10 +68,8 @@ int runBench(Args& args)
             const auto spec = modelSpecFromConfig(ConfigReader::fromFile(*configPath));
             RandomWeights weights(at::Device(device), computeDtype == "bf16" ? at::kBFloat16 : at::kFloat);
             weights.setTiedHead(spec.tieWordEmbeddings);
-            if (quantized) { // min/max ranges: the speed does not depend on the range search, loading does
-                auto policy = QuantPolicy::fromSpec(dtype);
-                policy.rangeSearch = false;
-                QuantizingWeights quantizing(weights, policy, spec.naming);
+            if (policy) {
+                QuantizingWeights quantizing(weights, *policy, spec.naming);
                 ownModel = std::make_unique<Transformer>(spec, quantizing);
             } else {
                 ownModel = std::make_unique<Transformer>(spec, weights);
