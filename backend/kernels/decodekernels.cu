@@ -94,7 +94,8 @@ __global__ void groupSlotsKernel(
         counts[e] = 0;
     __syncthreads();
     for (int s = threadIdx.x; s < slots; s += blockDim.x)
-        atomicAdd(&counts[ids[s]], 1);
+        if (ids[s] >= 0) // a negative id: another stack's slot (a mixed quantized bank), listed nowhere
+            atomicAdd(&counts[ids[s]], 1);
     __syncthreads();
     if (threadIdx.x == 0) {
         int acc = 0;
@@ -106,7 +107,8 @@ __global__ void groupSlotsKernel(
     }
     __syncthreads();
     for (int s = threadIdx.x; s < slots; s += blockDim.x)
-        slotList[atomicAdd(&cursor[ids[s]], 1)] = s;
+        if (ids[s] >= 0)
+            slotList[atomicAdd(&cursor[ids[s]], 1)] = s;
 }
 
 // Slots of one expert a warp serves per pass over its row. Batched decode gives an expert 1-3 slots on average; a

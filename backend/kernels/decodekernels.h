@@ -61,7 +61,9 @@ struct QuantMatrices {
 };
 
 // launchMoeDecode with quantized experts (gate, up: [E, I, H]; down: [E, H, I]), grouping as there (slots grouped by
-// expert: a warp computes its rows for each of the expert's slots in turn, so they come from DRAM once).
+// expert: a warp computes its rows for each of the expert's slots in turn, so they come from DRAM once). A slot
+// whose id is negative is skipped: its rows of h and y are not written (the slot of another stack's expert in a
+// bank of a mixed policy, whose kernels write it).
 void launchQuantMoeDecode(const __nv_bfloat16* x, const QuantMatrices& gate, const QuantMatrices& up,
     const QuantMatrices& down, const std::int64_t* ids, std::int64_t tokens, int k, std::int64_t experts,
     int* grouping, __nv_bfloat16* h, __nv_bfloat16* y, cudaStream_t stream);

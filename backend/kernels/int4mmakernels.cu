@@ -240,8 +240,11 @@ __global__ void __launch_bounds__(64 * kSplitWarps, 4) int4MmaGateUpKernel(const
     const std::int64_t first = static_cast<std::int64_t>(blockIdx.x) * kTileRows;
     const int warp = threadIdx.x / 32;
     const int lane = threadIdx.x % 32;
+    const std::int64_t e = ids[slot];
+    if (e < 0) // another stack's slot (a mixed bank): the whole block leaves
+        return;
     TileProducts<> tile;
-    tile.load(warp < kSplitWarps ? gate : up, ids[slot], first, warpCodes(shared, warp), warp % kSplitWarps, lane);
+    tile.load(warp < kSplitWarps ? gate : up, e, first, warpCodes(shared, warp), warp % kSplitWarps, lane);
     tile.runThroughShared(x + (slot / k) * gate.cols, gate.cols, stagedInputs(shared), 1, partial, warp, lane);
     const int r = threadIdx.x;
     if (r < kTileRows && first + r < gate.rows)
@@ -258,10 +261,15 @@ __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaDownKernel(
     const std::int64_t first = static_cast<std::int64_t>(blockIdx.x) * kTileRows;
     const int warp = threadIdx.x / 32;
     const int lane = threadIdx.x % 32;
+    const std::int64_t e = ids[slot];
+    if (e < 0) { // another stack's slot (a mixed bank); the wait keeps the chain transitive for the kernel after
+        awaitPreviousKernel();
+        return;
+    }
     TileProducts<> tile;
     // The routing was written before the gate/up kernel that comes just before this one: the expert's codes load
     // while that kernel ends.
-    tile.load(down, ids[slot], first, warpCodes(shared, warp), warp, lane);
+    tile.load(down, e, first, warpCodes(shared, warp), warp, lane);
     awaitPreviousKernel();
     tile.runThroughShared(h + slot * down.cols, down.cols, stagedInputs(shared), 1, partial, warp, lane);
     const int r = threadIdx.x;

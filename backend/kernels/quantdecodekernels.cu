@@ -256,6 +256,8 @@ __global__ void __launch_bounds__(32 * kWarpsPerBlock, kMinBlocksPerSm) quantGat
     if (j0 >= gate.rows)
         return;
     const std::int64_t e = ids[slot];
+    if (e < 0) // another stack's slot (a mixed bank)
+        return;
     const RowSpan<Half> spans[2] = { { &gate, e, j0 }, { &up, e, j0 } };
     gateUpRowsOfSlot<F>(spans, x, slot, k, lane, h);
 }
@@ -278,13 +280,14 @@ __global__ void __launch_bounds__(32 * kWarpsPerBlock, kMinBlocksPerSm) quantDow
     const std::int64_t slot = blockIdx.y;
     const std::int64_t first = warpFirstRow(kRowsPerWarp);
     const int lane = threadIdx.x % 32;
-    if (first >= down.rows) {
-        awaitPreviousKernel();
+    const std::int64_t e = ids[slot];
+    if (first >= down.rows || e < 0) { // e < 0: another stack's slot (a mixed bank)
+        awaitPreviousKernel(); // the chain stays transitive: the kernel after this one relies on it
         return;
     }
     // The routing was written before the gate/up kernel just before this one: the expert's first codes load while
     // that kernel ends.
-    const RowSpan<kRowsPerWarp> spans[1] = { { &down, ids[slot], first } };
+    const RowSpan<kRowsPerWarp> spans[1] = { { &down, e, first } };
     float dots[kRowsPerWarp];
     dotQuantRows<F, kRowsPerWarp, 1>(spans, h + slot * down.cols, lane, dots, ChainedWait {});
     writeRows(dots, first, down.rows, nullptr, y + slot * down.rows, lane);

@@ -48,13 +48,17 @@ bool fusedQuantMoeDecodeApplies(const at::Tensor& x, std::int64_t k, const Quant
 }
 
 at::Tensor fusedQuantMoeDecodeSlots(const at::Tensor& x, const at::Tensor& ids, const QuantizedTensor& gate,
-    const QuantizedTensor& up, const QuantizedTensor& down)
+    const QuantizedTensor& up, const QuantizedTensor& down, const at::Tensor& into)
 {
     const auto tokens = x.size(0);
     const auto k = ids.size(1);
     const auto slotIds = ids.to(at::kLong).contiguous(); // [T, k]
     auto h = at::empty({ tokens * k, gate.rows }, x.options()); // [S, I]
-    auto y = at::empty({ tokens * k, down.rows }, x.options()); // [S, H]
+    if (into.defined()
+        && (!cudaBf16(into) || !into.is_contiguous() || into.sizes() != at::IntArrayRef { tokens * k, down.rows }))
+        throw ShapeError("fused quantized decode: the slot outputs' tensor is not [" + std::to_string(tokens * k)
+            + ", " + std::to_string(down.rows) + "] contiguous bf16 on CUDA");
+    auto y = into.defined() ? into : at::empty({ tokens * k, down.rows }, x.options()); // [S, H]
     const auto experts = gate.stackSize();
     const bool grouped = groupSlotsByExpert(tokens, k, experts);
     const auto grouping = grouped ? at::empty({ experts + 1 + tokens * k }, x.options().dtype(at::kInt)) : at::Tensor();
@@ -118,7 +122,7 @@ at::Tensor fusedQuantMoeDecode(const at::Tensor&, const at::Tensor&, const at::T
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }
 at::Tensor fusedQuantMoeDecodeSlots(const at::Tensor&, const at::Tensor&, const QuantizedTensor&,
-    const QuantizedTensor&, const QuantizedTensor&)
+    const QuantizedTensor&, const QuantizedTensor&, const at::Tensor&)
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }

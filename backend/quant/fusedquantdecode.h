@@ -21,9 +21,11 @@ bool fusedQuantMoeDecodeApplies(const at::Tensor& x, std::int64_t k, const Quant
 // ids [T, k] int64, weights [T, k] (any float type) -> [T, H] bf16
 at::Tensor fusedQuantMoeDecode(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights,
     const QuantizedTensor& gate, const QuantizedTensor& up, const QuantizedTensor& down);
-// The unweighted slot outputs [T * k, H] of the same step (nn/fuseddecode.h: fusedMoeDecodeSlots).
+// The unweighted slot outputs [T * k, H] of the same step (nn/fuseddecode.h: fusedMoeDecodeSlots). With `into`
+// ([T * k, H] bf16, contiguous) they are written there and it is returned; a slot whose id is -1 is skipped and its
+// row of `into` left as it was: a bank of a mixed policy runs each stack's kernels on its own experts' slots only.
 at::Tensor fusedQuantMoeDecodeSlots(const at::Tensor& x, const at::Tensor& ids, const QuantizedTensor& gate,
-    const QuantizedTensor& up, const QuantizedTensor& down);
+    const QuantizedTensor& up, const QuantizedTensor& down, const at::Tensor& into = {});
 
 // x [..., in] bf16 on CUDA with few rows, weight one INT8, INT4 or FP8 matrix [out, in], bias [out] bf16 or undefined.
 bool fusedQuantGemvApplies(const at::Tensor& x, const QuantizedTensor& weight, const at::Tensor& bias);

@@ -37,22 +37,24 @@ QuantizedExpertBank::QuantizedExpertBank(std::int64_t experts, std::int64_t hidd
             throw ShapeError("quantized expert bank: a group's matrices do not match [" + std::to_string(n) + ", "
                 + std::to_string(intermediate) + ", " + std::to_string(hidden) + "]");
     }
-    std::vector<std::int64_t> groupOf, indexInGroup;
+    // Per group, each expert's index in it or -1 (for the multi-group decode).
+    std::vector<std::vector<std::int64_t>> indexIn(
+        m_groups.size(), std::vector<std::int64_t>(static_cast<std::size_t>(experts), -1));
     for (std::int64_t e = 0; e < experts; ++e) {
         const auto [g, i] = m_place[static_cast<std::size_t>(e)];
         if (g < 0)
             throw InvalidArgumentError("quantized expert bank: expert " + std::to_string(e) + " has no weights");
-        groupOf.push_back(g);
-        indexInGroup.push_back(i);
+        indexIn[static_cast<std::size_t>(g)][static_cast<std::size_t>(e)] = i;
     }
     // Device-side lookups for the CUDA paths (the multi-group decode, dequantizeEveryByKernel).
     const auto device = m_groups.front().gate.data.device();
     if (!device.is_cuda())
         return;
-    m_groupOf = at::tensor(groupOf, at::kLong).to(device);
-    m_indexInGroup = at::tensor(indexInGroup, at::kLong).to(device);
-    for (const auto& group : m_groups)
-        m_expertsOnDevice.push_back(at::tensor(group.experts, at::kLong).to(device));
+    for (std::size_t g = 0; g < m_groups.size(); ++g) {
+        m_expertsOnDevice.push_back(at::tensor(m_groups[g].experts, at::kLong).to(device));
+        if (m_groups.size() > 1)
+            m_indexInGroupOnDevice.push_back(at::tensor(indexIn[g], at::kLong).to(device));
+    }
 }
 
 std::unique_ptr<QuantizedExpertBank> QuantizedExpertBank::fromExperts(std::vector<QuantizedExpert> experts,
@@ -188,19 +190,16 @@ at::Tensor QuantizedExpertBank::fusedDecodeSlots(const at::Tensor& x, const at::
         return {};
     if (m_groups.size() == 1) // experts stacked in order: the ids index the stack
         return fusedQuantMoeDecodeSlots(x, ids, m_groups.front().gate, m_groups.front().up, m_groups.front().down);
-    // Each group's kernels compute every slot, a slot of another group's expert through the group's first one, and
-    // keep their own: a group's bytes are read for every slot, but nothing waits for the host (graphs can record it).
+    // Each group's kernels run the slots of its own experts (the others' ids are -1 for it) and write their rows of
+    // one output: every row is written once, and nothing waits for the host (graphs can record it). The slots' ids in
+    // every group are looked up first, so that a down kernel's ids are written well before it runs.
     const auto flat = ids.reshape({ -1 }); // [T*k]
-    const auto groupOfSlot = m_groupOf.index_select(0, flat); // [T*k]
-    const auto indexOfSlot = m_indexInGroup.index_select(0, flat).view(ids.sizes()); // [T, k]
-    at::Tensor slots; // [T*k, H]
-    for (std::size_t g = 0; g < m_groups.size(); ++g) {
-        const auto& group = m_groups[g];
-        const auto mine = groupOfSlot.eq(static_cast<std::int64_t>(g)); // [T*k]
-        const auto y = fusedQuantMoeDecodeSlots(x, indexOfSlot.masked_fill(mine.view(ids.sizes()).logical_not(), 0),
-            group.gate, group.up, group.down);
-        slots = slots.defined() ? at::where(mine.unsqueeze(1), y, slots) : y;
-    }
+    std::vector<at::Tensor> idsInGroup; // per group [T, k]: the slot's expert's index in the group, or -1
+    for (const auto& indexIn : m_indexInGroupOnDevice)
+        idsInGroup.push_back(indexIn.index_select(0, flat).view(ids.sizes()));
+    auto slots = at::empty({ flat.size(0), m_hidden }, x.options()); // [T*k, H]
+    for (std::size_t g = 0; g < m_groups.size(); ++g)
+        fusedQuantMoeDecodeSlots(x, idsInGroup[g], m_groups[g].gate, m_groups[g].up, m_groups[g].down, slots);
     return slots;
 }
 

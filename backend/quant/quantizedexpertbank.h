@@ -44,7 +44,7 @@ public:
 
 private:
     // The unweighted slot outputs [T * k, H] of a decode step through the fused kernels, one launch per group (with
-    // several groups, each computes every slot and keeps its own experts' ones), or undefined where they do not apply.
+    // several groups, each runs its own experts' slots only), or undefined where they do not apply.
     at::Tensor fusedDecodeSlots(const at::Tensor& x, const at::Tensor& ids) const;
     // Whether every group dequantizes through the CUDA kernel (on the device, no host round trips).
     bool dequantizesByKernel() const;
@@ -60,9 +60,10 @@ private:
     std::int64_t m_intermediate;
     std::vector<Group> m_groups;
     std::vector<std::pair<int, std::int64_t>> m_place; // per expert: (group, index in the group)
-    // On CUDA only: m_place as [E] int64 tensors, and each group's experts (Group::experts), on the weights' device.
-    at::Tensor m_groupOf, m_indexInGroup;
+    // On CUDA only, on the weights' device: each group's experts (Group::experts), and with several groups, per group
+    // [E] int64 each expert's index in the group or -1.
     std::vector<at::Tensor> m_expertsOnDevice;
+    std::vector<at::Tensor> m_indexInGroupOnDevice;
     at::ScalarType m_dtype;
 };
 

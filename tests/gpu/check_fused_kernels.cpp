@@ -400,6 +400,14 @@ void quantMoeCase(const char* scheme, std::int64_t tokens, std::int64_t experts,
         * a.weightOfSlot.unsqueeze(1))
                        .to(at::kBFloat16);
     report(what, fusedQuantMoeDecode(x, ids, weights, g, u, d), combineExpertSlots(x, a, y), 2e-2);
+    // Slots of id -1 (another stack's, in a mixed bank) are skipped: every third slot's row keeps what it held, the
+    // others are bit for bit the step's rows without skipping.
+    const auto slots = fusedQuantMoeDecodeSlots(x, ids, g, u, d); // [S, H]
+    const auto skipped = at::arange(tokens * k, ids.options()).remainder(3).eq(0); // [S]
+    auto into = at::full({ tokens * k, hidden }, -7.0, opts);
+    fusedQuantMoeDecodeSlots(x, ids.masked_fill(skipped.view(ids.sizes()), -1), g, u, d, into);
+    reportIdentical(std::string(what) + ": slots of id -1 skipped", into.cpu(),
+        at::where(skipped.unsqueeze(1), at::full_like(slots, -7.0), slots).cpu());
 }
 
 void quantGemvCase(const char* scheme, std::int64_t tokens, std::int64_t in, std::int64_t out)
@@ -747,6 +755,7 @@ int main()
     quantMoeCase("int8", 1, 64, 8, 2048, 1024);
     mixedBankCase(1, 128, 8, 2048, 768); // Qwen3-30B-A3B
     mixedBankCase(4, 64, 6, 2048, 1408); // DeepSeek-V2-Lite, a few tokens
+    mixedBankCase(16, 64, 8, 2048, 1024); // batched decode: slots grouped by expert (OLMoE-1B-7B)
     mixedBankCase(300, 64, 8, 2048, 1024); // a prefill chunk (OLMoE-1B-7B)
     quantMoeCase("int4-g128", 1, 64, 6, 2048, 1408);
     quantMoeCase("int4-g64-asym", 2, 128, 8, 2048, 768);
