@@ -7,8 +7,6 @@
 #include "quant/quantizer.h"
 
 #include <algorithm>
-#include <cstdlib>
-#include <string>
 #include <map>
 #include <numeric>
 
@@ -199,16 +197,6 @@ at::Tensor QuantizedExpertBank::fusedDecodeSlots(const at::Tensor& x, const at::
     std::vector<at::Tensor> idsInGroup; // per group [T, k]: the slot's expert's index in the group, or -1
     for (const auto& indexIn : m_indexInGroupOnDevice)
         idsInGroup.push_back(indexIn.index_select(0, flat).view(ids.sizes()));
-    if (const char* v = std::getenv("MOESCOPE_TMP_ALL_SLOTS"); v && std::string(v) == "1") { // TEMPORARY A/B
-        at::Tensor all; // the previous path: every slot through every group, then a selection
-        for (std::size_t g = 0; g < m_groups.size(); ++g) {
-            const auto mine = idsInGroup[g].ge(0).view({ -1, 1 });
-            const auto y = fusedQuantMoeDecodeSlots(
-                x, idsInGroup[g].clamp_min(0), m_groups[g].gate, m_groups[g].up, m_groups[g].down);
-            all = all.defined() ? at::where(mine, y, all) : y;
-        }
-        return all;
-    }
     auto slots = at::empty({ flat.size(0), m_hidden }, x.options()); // [T*k, H]
     for (std::size_t g = 0; g < m_groups.size(); ++g)
         fusedQuantMoeDecodeSlots(x, idsInGroup[g], m_groups[g].gate, m_groups[g].up, m_groups[g].down, slots);
