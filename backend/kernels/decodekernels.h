@@ -58,6 +58,10 @@ struct QuantMatrices {
     int groupSize = 0;
     std::int64_t rows = 0;
     std::int64_t cols = 0;
+    // Activation-aware scaling, read by the dequantization kernel only (dequantkernels.h): float32 [.., cols], the
+    // codes representing W * inputScale per column; null when not used. The decode kernels take matrices without it
+    // (quant/fusedquantdecode.cpp divides their inputs instead).
+    const float* inputScale = nullptr;
 };
 
 // launchMoeDecode with quantized experts (gate, up: [E, I, H]; down: [E, H, I]), grouping as there (slots grouped by
@@ -67,6 +71,10 @@ struct QuantMatrices {
 void launchQuantMoeDecode(const __nv_bfloat16* x, const QuantMatrices& gate, const QuantMatrices& up,
     const QuantMatrices& down, const std::int64_t* ids, std::int64_t tokens, int k, std::int64_t experts,
     int* grouping, __nv_bfloat16* h, __nv_bfloat16* y, cudaStream_t stream);
+// One product per slot with the slot's own input: y [S, rows] = m[ids[s]] in [s] for in [S, cols] (the kernels of
+// launchQuantMoeDecode's down projection, for any stack); a slot whose id is negative is skipped.
+void launchQuantSlotProducts(const __nv_bfloat16* in, const QuantMatrices& m, const std::int64_t* ids,
+    std::int64_t slots, __nv_bfloat16* y, cudaStream_t stream);
 
 
 // Up to kMaxGemvTargets projections of the same x in one launch (e.g. attention's q, k and v), T <= kMaxGemvTokens

@@ -74,6 +74,14 @@ __global__ void __launch_bounds__(kThreads) dequantizeKernel(QuantMatrices m, De
                                                             : static_cast<float>(static_cast<std::int8_t>(bytes[j])))
                             * scale;
                 }
+                if (m.inputScale) { // activation-aware scaling divides each column's value, as ATen's chain does
+                    const float4* s = reinterpret_cast<const float4*>(m.inputScale + src * m.cols + col);
+                    const float4 lo = __ldg(s), hi = __ldg(s + 1);
+                    const float scale[8] = { lo.x, lo.y, lo.z, lo.w, hi.x, hi.y, hi.z, hi.w };
+#pragma unroll
+                    for (int j = 0; j < 8; ++j)
+                        v[j] = v[j] / scale[j];
+                }
                 __align__(16) __nv_bfloat16 out[8];
 #pragma unroll
                 for (int j = 0; j < 8; ++j)

@@ -1,8 +1,9 @@
 #pragma once
 // Dequantization of stored quantized matrices to bf16 in one pass on CUDA (kernels/dequantkernels.cu), for the
 // products that need the dense weights (prefill, chunks of more than a decode step's tokens). Same arithmetic and
-// roundings as quant/quantizer.cpp's dequantizeWeight on the CPU or through ATen: float32 (code - zero) * scale, then
-// bf16 round-to-nearest-even; bit-identical to it.
+// roundings as quant/quantizer.cpp's dequantizeWeight on the CPU or through ATen: float32 (code - zero) * scale (then
+// divided by the column's activation-aware scale where the matrix has one), then bf16 round-to-nearest-even;
+// bit-identical to it.
 
 #include "kernels/decodekernels.h"
 

@@ -373,19 +373,38 @@ void launchQuantMoeDecodeAs(const bf16* x, const QuantMatrices& gate, const Quan
     const int* starts, const int* slotList, bf16* h, bf16* y, cudaStream_t stream)
 {
     const dim3 block(32 * kWarpsPerBlock);
-    const unsigned gateUpBlocks = blocksFor(gate.rows, kRowsPerWarp / 2), downBlocks = blocksFor(down.rows, kRowsPerWarp);
+    const unsigned gateUpBlocks = blocksFor(gate.rows, kRowsPerWarp / 2);
     if (starts) {
         const auto e = static_cast<unsigned>(experts);
         launchChained(
             quantGateUpGroupedKernel<F>, dim3(gateUpBlocks, e), block, 0, stream, x, gate, up, starts, slotList, k, h);
-        launchChained(quantDownGroupedKernel<F>, dim3(downBlocks, e), block, 0, stream, h, down, starts, slotList, y);
+        launchChained(quantDownGroupedKernel<F>, dim3(blocksFor(down.rows, kRowsPerWarp), e), block, 0, stream, h,
+            down, starts, slotList, y);
         return;
     }
     const auto s = static_cast<unsigned>(slots);
     launchChained(quantGateUpSiluKernel<F>, dim3(gateUpBlocks, s), block, 0, stream, x, gate, up, ids, k, h);
-    launchChained(quantDownSlotKernel<F>, dim3(downBlocks, s), block, 0, stream, h, down, ids, y);
+    launchChained(quantDownSlotKernel<F>, dim3(blocksFor(down.rows, kRowsPerWarp), s), block, 0, stream, h, down,
+        ids, y);
 }
 } // namespace
+
+void launchQuantSlotProducts(const bf16* in, const QuantMatrices& m, const std::int64_t* ids, std::int64_t slots,
+    bf16* y, cudaStream_t stream)
+{
+    if (m.format == QuantCodes::Int4 && int4MmaApplies(m, 1)) {
+        launchInt4MmaDown(in, m, ids, slots, y, stream);
+        return;
+    }
+    const dim3 grid(blocksFor(m.rows, kRowsPerWarp), static_cast<unsigned>(slots));
+    const dim3 block(32 * kWarpsPerBlock);
+    if (m.format == QuantCodes::Int8)
+        launchChained(quantDownSlotKernel<QuantCodes::Int8>, grid, block, 0, stream, in, m, ids, y);
+    else if (m.format == QuantCodes::Fp8)
+        launchChained(quantDownSlotKernel<QuantCodes::Fp8>, grid, block, 0, stream, in, m, ids, y);
+    else
+        launchChained(quantDownSlotKernel<QuantCodes::Int4>, grid, block, 0, stream, in, m, ids, y);
+}
 
 void launchQuantMoeDecode(const bf16* x, const QuantMatrices& gate, const QuantMatrices& up, const QuantMatrices& down,
     const std::int64_t* ids, std::int64_t tokens, int k, std::int64_t experts, int* grouping, bf16* h, bf16* y,
@@ -402,7 +421,7 @@ void launchQuantMoeDecode(const bf16* x, const QuantMatrices& gate, const QuantM
             launchInt4MmaDownGrouped(h, down, starts, slotList, experts, y, stream);
         } else {
             launchInt4MmaGateUp(x, gate, up, ids, slots, k, h, stream);
-            launchInt4MmaDown(h, down, ids, slots, y, stream);
+            launchQuantSlotProducts(h, down, ids, slots, y, stream);
         }
     } else if (gate.format == QuantCodes::Int8) {
         launchQuantMoeDecodeAs<QuantCodes::Int8>(x, gate, up, down, ids, slots, k, experts, starts, slotList, h, y,

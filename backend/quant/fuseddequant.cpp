@@ -26,7 +26,7 @@ namespace {
         static const bool switchedOff = switchedOffByEnvironment("MOESCOPE_DEQUANT_KERNEL");
         if (switchedOff || !kernelsMayRun())
             return std::nullopt;
-        const auto m = quantKernelView(q);
+        const auto m = quantKernelView(q, /*readInputScale=*/true);
         return m && kernels::dequantizeSupports(*m) ? m : std::nullopt;
     }
 

@@ -5,6 +5,7 @@
 
 #ifdef MOESCOPE_HAVE_CUDA_KERNELS
 #include "kernels/decodekernels.h"
+#include "nn/fusedprefill.h"
 #include "nn/kernelinputs.h"
 #include "quant/quantkernelview.h"
 
@@ -38,13 +39,68 @@ namespace {
         return kernelsMayRun() && cudaBf16(x) && x.is_contiguous() && aligned16(x) && x.size(-1) == cols
             && x.numel() / cols <= kMaxMoeDecodeTokens;
     }
+
+    // Activation-aware scaling (the codes represent W * s per column): the kernels multiply the codes of q without
+    // s by inputs divided by s. The view of those codes where s is one the decode path divides by, or nothing.
+    QuantizedTensor withoutInputScale(const QuantizedTensor& q)
+    {
+        QuantizedTensor unscaled = q;
+        unscaled.inputScale = at::Tensor();
+        return unscaled;
+    }
+
+    std::optional<kernels::QuantMatrices> unscaledKernelView(const QuantizedTensor& q)
+    {
+        const auto& s = q.inputScale;
+        if (s.defined() && (!s.is_cuda() || s.scalar_type() != at::kFloat || s.numel() != q.stackSize() * q.cols))
+            return std::nullopt;
+        return kernelView(withoutInputScale(q));
+    }
+
+    bool scaled(const QuantizedTensor& q) { return q.inputScale.defined(); }
+
+    // in [S, cols] (or broadcast to it) divided by the activation-aware scales of q's matrices ids [S] (-1: any) in
+    // bf16, or in itself where q has none.
+    at::Tensor slotInputs(const at::Tensor& in, const at::Tensor& ids, const QuantizedTensor& q, std::int64_t slots)
+    {
+        if (!scaled(q))
+            return in.expand({ slots, q.cols }).contiguous();
+        const auto s = q.inputScale.reshape({ -1, q.cols }).index_select(0, ids.clamp_min(0)); // [S, cols]
+        return (in / s).to(at::kBFloat16);
+    }
+
+    // y [S, rows] = q[ids[s]] in[s] for in [S, cols] bf16 (q's codes without their scale); slots of id -1 skipped.
+    void slotProducts(const at::Tensor& in, const at::Tensor& ids, const QuantizedTensor& q, at::Tensor y)
+    {
+        kernels::launchQuantSlotProducts(bf16Data(in), *unscaledKernelView(q), ids.data_ptr<std::int64_t>(),
+            ids.numel(), bf16Data(y), streamOf(in));
+        C10_CUDA_KERNEL_LAUNCH_CHECK();
+    }
+
+    // The slot outputs of a step whose experts have activation-aware scaling: each slot's input divided by its
+    // expert's scales, then one product per slot and matrix (gate and up apart, as their scales differ), the SiLU
+    // product, and the down projection of the scaled result. x [T, H], slotIds [T, k] int64, y [T * k, H].
+    void scaledSlotOutputs(const at::Tensor& x, const at::Tensor& slotIds, const QuantizedTensor& gate,
+        const QuantizedTensor& up, const QuantizedTensor& down, const at::Tensor& y)
+    {
+        const auto slots = slotIds.numel();
+        const auto ids = slotIds.reshape({ -1 }); // [S]
+        const auto xs = x.unsqueeze(1).expand({ x.size(0), slotIds.size(1), x.size(1) }).reshape({ slots, -1 });
+        auto g = at::empty({ slots, gate.rows }, x.options()), u = at::empty({ slots, up.rows }, x.options());
+        slotProducts(slotInputs(xs, ids, gate, slots), ids, gate, g);
+        slotProducts(slotInputs(xs, ids, up, slots), ids, up, u);
+        slotProducts(slotInputs(fusedSiluProduct(g, u), ids, down, slots), ids, down, y);
+    }
 } // namespace
 
 bool fusedQuantMoeDecodeApplies(const at::Tensor& x, std::int64_t k, const QuantizedTensor& gate,
     const QuantizedTensor& up, const QuantizedTensor& down)
 {
-    return decodeInput(x, gate.cols) && x.dim() == 2 && k >= 1 && k <= kernels::kMaxTopK && kernelView(gate)
-        && kernelView(up) && kernelView(down) && gate.scheme == up.scheme && gate.scheme == down.scheme;
+    const bool shapes = decodeInput(x, gate.cols) && x.dim() == 2 && k >= 1 && k <= kernels::kMaxTopK
+        && gate.scheme == up.scheme && gate.scheme == down.scheme;
+    if (scaled(gate) || scaled(up) || scaled(down))
+        return shapes && unscaledKernelView(gate) && unscaledKernelView(up) && unscaledKernelView(down);
+    return shapes && kernelView(gate) && kernelView(up) && kernelView(down);
 }
 
 at::Tensor fusedQuantMoeDecodeSlots(const at::Tensor& x, const at::Tensor& ids, const QuantizedTensor& gate,
@@ -53,12 +109,16 @@ at::Tensor fusedQuantMoeDecodeSlots(const at::Tensor& x, const at::Tensor& ids, 
     const auto tokens = x.size(0);
     const auto k = ids.size(1);
     const auto slotIds = ids.to(at::kLong).contiguous(); // [T, k]
-    auto h = at::empty({ tokens * k, gate.rows }, x.options()); // [S, I]
     if (into.defined()
         && (!cudaBf16(into) || !into.is_contiguous() || into.sizes() != at::IntArrayRef { tokens * k, down.rows }))
         throw ShapeError("fused quantized decode: the slot outputs' tensor is not [" + std::to_string(tokens * k)
             + ", " + std::to_string(down.rows) + "] contiguous bf16 on CUDA");
     auto y = into.defined() ? into : at::empty({ tokens * k, down.rows }, x.options()); // [S, H]
+    if (scaled(gate) || scaled(up) || scaled(down)) {
+        scaledSlotOutputs(x, slotIds, gate, up, down, y);
+        return y;
+    }
+    auto h = at::empty({ tokens * k, gate.rows }, x.options()); // [S, I]
     const auto experts = gate.stackSize();
     const bool grouped = groupSlotsByExpert(tokens, k, experts);
     const auto grouping = grouped ? at::empty({ experts + 1 + tokens * k }, x.options().dtype(at::kInt)) : at::Tensor();
@@ -110,6 +170,20 @@ std::vector<at::Tensor> fusedQuantGemvs(
     C10_CUDA_KERNEL_LAUNCH_CHECK();
     return outputs;
 }
+
+bool fusedQuantGemvApplies(const at::Tensor& x, const QuantizedTensor& weight, const at::Tensor& bias)
+{
+    const auto unscaled = withoutInputScale(weight);
+    return unscaledKernelView(weight) && fusedQuantGemvsApply(x, { &unscaled }, { bias });
+}
+
+at::Tensor fusedQuantGemv(const at::Tensor& x, const QuantizedTensor& weight, const at::Tensor& bias)
+{
+    const auto unscaled = withoutInputScale(weight);
+    // Activation-aware scaling: the input divided by the scale times the codes without it.
+    const auto in = scaled(weight) ? (x / weight.inputScale).to(at::kBFloat16) : x;
+    return fusedQuantGemvs(in, { &unscaled }, { bias }).front();
+}
 #else
 bool fusedQuantMoeDecodeApplies(const at::Tensor&, std::int64_t, const QuantizedTensor&, const QuantizedTensor&,
     const QuantizedTensor&)
@@ -135,16 +209,11 @@ std::vector<at::Tensor> fusedQuantGemvs(
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }
+bool fusedQuantGemvApplies(const at::Tensor&, const QuantizedTensor&, const at::Tensor&) { return false; }
+at::Tensor fusedQuantGemv(const at::Tensor&, const QuantizedTensor&, const at::Tensor&)
+{
+    throw UnsupportedError("this build has no fused CUDA decode kernels");
+}
 #endif
-
-bool fusedQuantGemvApplies(const at::Tensor& x, const QuantizedTensor& weight, const at::Tensor& bias)
-{
-    return fusedQuantGemvsApply(x, { &weight }, { bias });
-}
-
-at::Tensor fusedQuantGemv(const at::Tensor& x, const QuantizedTensor& weight, const at::Tensor& bias)
-{
-    return fusedQuantGemvs(x, { &weight }, { bias }).front();
-}
 
 } // namespace moescope

@@ -5,7 +5,9 @@
 // (the steps can be recorded as CUDA graphs). Used for decode steps of up to kMaxMoeDecodeTokens tokens (batched
 // decode of up to 64 sequences) with bf16 activations; *Applies() says when. Beyond a few tokens a matrix is read
 // once per token, mostly from L2, which still beats dequantizing it (with a host synchronisation for the experts in
-// use) at batch 16 by far. Builds without MOESCOPE_WITH_CUDA_KERNELS never apply them.
+// use) at batch 16 by far. Matrices with activation-aware scaling (+awq: the codes stand for W * s per column) take
+// the same kernels on inputs divided by s; a bank's gate and up then run apart (their scales differ), one product per
+// slot each. Builds without MOESCOPE_WITH_CUDA_KERNELS never apply them.
 
 #include "quant/quantizedtensor.h"
 

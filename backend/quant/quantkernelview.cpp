@@ -9,12 +9,18 @@ namespace {
     bool contiguousOnCuda(const at::Tensor& t) { return t.defined() && t.is_cuda() && t.is_contiguous(); }
 } // namespace
 
-std::optional<kernels::QuantMatrices> quantKernelView(const QuantizedTensor& q)
+std::optional<kernels::QuantMatrices> quantKernelView(const QuantizedTensor& q, bool readInputScale)
 {
-    if (q.inputScale.defined() || !contiguousOnCuda(q.data) || !contiguousOnCuda(q.scales)
-        || !kernelinputs::aligned16(q.data))
+    if (!contiguousOnCuda(q.data) || !contiguousOnCuda(q.scales) || !kernelinputs::aligned16(q.data))
         return std::nullopt;
     kernels::QuantMatrices m;
+    if (q.inputScale.defined()) { // float32 [.., cols] beside the codes, 16-byte aligned rows of 8-value multiples
+        if (!readInputScale || !contiguousOnCuda(q.inputScale) || q.inputScale.scalar_type() != at::kFloat
+            || q.inputScale.numel() != q.stackSize() * q.cols || q.cols % 4 != 0
+            || !kernelinputs::aligned16(q.inputScale))
+            return std::nullopt;
+        m.inputScale = q.inputScale.data_ptr<float>();
+    }
     m.codes = q.data.data_ptr();
     m.scales = q.scales.data_ptr();
     m.rows = q.rows;

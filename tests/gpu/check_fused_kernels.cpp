@@ -31,6 +31,19 @@ using namespace moescope;
 namespace {
 int failures = 0;
 
+// A random [rows, cols] matrix (scale 0.02) quantized in SCHEME; "SCHEME+awq" adds random activation-aware scales in
+// [0.5, 1.5) per column (the codes then stand for W * s, whatever s is: every path must divide it out as
+// dequantizeWeight does).
+QuantizedTensor randomQuantized(std::int64_t rows, std::int64_t cols, const std::string& scheme)
+{
+    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+    const auto plus = scheme.find("+awq");
+    auto q = quantizeWeight(at::randn({ rows, cols }, opts) * 0.02, QuantScheme::parse(scheme.substr(0, plus)));
+    if (plus != std::string::npos)
+        q.inputScale = at::rand({ cols }, opts.dtype(at::kFloat)) + 0.5;
+    return q;
+}
+
 void report(const char* what, const at::Tensor& got, const at::Tensor& expected, double bound)
 {
     const bool finite = at::isfinite(got).all().item<bool>();
@@ -374,12 +387,11 @@ void quantMoeCase(const char* scheme, std::int64_t tokens, std::int64_t experts,
     std::int64_t inter)
 {
     const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
-    const auto s = QuantScheme::parse(scheme);
     std::vector<QuantizedTensor> gate, up, down;
     for (std::int64_t e = 0; e < experts; ++e) {
-        gate.push_back(quantizeWeight(at::randn({ inter, hidden }, opts) * 0.02, s));
-        up.push_back(quantizeWeight(at::randn({ inter, hidden }, opts) * 0.02, s));
-        down.push_back(quantizeWeight(at::randn({ hidden, inter }, opts) * 0.02, s));
+        gate.push_back(randomQuantized(inter, hidden, scheme));
+        up.push_back(randomQuantized(inter, hidden, scheme));
+        down.push_back(randomQuantized(hidden, inter, scheme));
     }
     const auto g = stackQuantized(gate), u = stackQuantized(up), d = stackQuantized(down);
     const auto x = at::randn({ tokens, hidden }, opts);
@@ -413,7 +425,7 @@ void quantMoeCase(const char* scheme, std::int64_t tokens, std::int64_t experts,
 void quantGemvCase(const char* scheme, std::int64_t tokens, std::int64_t in, std::int64_t out)
 {
     const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
-    const auto q = quantizeWeight(at::randn({ out, in }, opts) * 0.02, QuantScheme::parse(scheme));
+    const auto q = randomQuantized(out, in, scheme);
     const auto x = at::randn({ tokens, in }, opts);
     char what[128];
     std::snprintf(what, sizeof what, "%s gemv T=%ld %ld -> %ld", scheme, tokens, in, out);
@@ -656,15 +668,15 @@ void gqaCase(const char* name, std::int64_t heads, std::int64_t kvHeads, std::in
 // A bank of a mixed per-expert policy (even experts INT8, odd ones INT4-g128: two groups of scattered experts)
 // against a dense bank of its dequantized weights: decode steps through the fused kernels once per group, and a
 // prefill chunk through the dequantization kernel into every expert's place (unchosen ones skipped).
-void mixedBankCase(std::int64_t tokens, std::int64_t experts, std::int64_t k, std::int64_t hidden, std::int64_t inter)
+void mixedBankCase(std::int64_t tokens, std::int64_t experts, std::int64_t k, std::int64_t hidden, std::int64_t inter,
+    const std::string& options = "")
 {
     const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
     std::vector<QuantizedExpert> parts;
     for (std::int64_t e = 0; e < experts; ++e) {
-        const auto s = QuantScheme::parse(e % 2 == 0 ? "int8" : "int4-g128");
-        parts.push_back({ quantizeWeight(at::randn({ inter, hidden }, opts) * 0.02, s),
-            quantizeWeight(at::randn({ inter, hidden }, opts) * 0.02, s),
-            quantizeWeight(at::randn({ hidden, inter }, opts) * 0.02, s) });
+        const auto s = (e % 2 == 0 ? "int8" : "int4-g128") + options;
+        parts.push_back({ randomQuantized(inter, hidden, s), randomQuantized(inter, hidden, s),
+            randomQuantized(hidden, inter, s) });
     }
     const auto bank = QuantizedExpertBank::fromExperts(std::move(parts), at::kBFloat16);
     const auto dense = bank->dequantized();
@@ -674,13 +686,13 @@ void mixedBankCase(std::int64_t tokens, std::int64_t experts, std::int64_t k, st
     const auto ids = std::get<1>(at::rand({ tokens, choices }, opts.dtype(at::kFloat)).topk(k, -1));
     const auto weights = at::softmax(at::randn({ tokens, k }, opts.dtype(at::kFloat)), -1);
     char what[128];
-    std::snprintf(what, sizeof what, "mixed INT8/INT4 bank T=%ld E=%ld k=%ld H=%ld I=%ld", tokens, experts, k, hidden,
-        inter);
+    std::snprintf(what, sizeof what, "mixed INT8/INT4%s bank T=%ld E=%ld k=%ld H=%ld I=%ld", options.c_str(), tokens,
+        experts, k, hidden, inter);
     const auto expected = dense->forward(x, ids, weights);
     report(what, bank->forward(x, ids, weights), expected, 2e-2);
     if (tokens <= kernelinputs::kMaxMoeDecodeTokens) {
         const auto slots = bank->decodeSlotOutputs(x, ids);
-        std::snprintf(what, sizeof what, "mixed INT8/INT4 bank T=%ld: decode slots", tokens);
+        std::snprintf(what, sizeof what, "mixed INT8/INT4%s bank T=%ld: decode slots", options.c_str(), tokens);
         if (applies(slots.defined(), "fused quantized decode", what))
             report(what, fusedCombineSlots({ slots, ids, weights, false, {} }), expected, 2e-2);
     }
@@ -694,7 +706,7 @@ void dequantCase(const char* scheme, std::int64_t experts, std::int64_t rows, st
     const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
     std::vector<QuantizedTensor> parts;
     for (std::int64_t e = 0; e < experts; ++e)
-        parts.push_back(quantizeWeight(at::randn({ rows, cols }, opts) * 0.02, QuantScheme::parse(scheme)));
+        parts.push_back(randomQuantized(rows, cols, scheme));
     const auto q = stackQuantized(parts);
     const std::string name = "dequantize " + std::string(scheme) + " " + std::to_string(experts) + " x "
         + std::to_string(rows) + " x " + std::to_string(cols);
@@ -752,11 +764,26 @@ int main()
     dequantCase("int4-g32", 1, 2048, 1408);
     dequantCase("fp8", 2, 1024, 2048);
     dequantCase("fp8-b128", 2, 1000, 2048); // blocks cut by the rows' end
+    // Activation-aware scaling (+awq): the dequantization divides each column by its scale
+    dequantCase("int4-g128+awq", 4, 1408, 2048);
+    dequantCase("int4-g128-asym+awq", 1, 128, 320);
+    dequantCase("int8+awq", 2, 1024, 2048);
+    dequantCase("fp8-b128+awq", 2, 1000, 2048);
     quantMoeCase("int8", 1, 64, 8, 2048, 1024);
     mixedBankCase(1, 128, 8, 2048, 768); // Qwen3-30B-A3B
     mixedBankCase(4, 64, 6, 2048, 1408); // DeepSeek-V2-Lite, a few tokens
     mixedBankCase(16, 64, 8, 2048, 1024); // batched decode: slots grouped by expert (OLMoE-1B-7B)
     mixedBankCase(300, 64, 8, 2048, 1024); // a prefill chunk (OLMoE-1B-7B)
+    // Activation-aware scaling: decode divides each slot's inputs by its expert's scales, one product per matrix
+    quantMoeCase("int4-g128+awq", 1, 64, 8, 2048, 1024);
+    quantMoeCase("int8+awq", 4, 64, 6, 2048, 1408);
+    quantMoeCase("int4-g32-asym+awq", 1, 16, 2, 320, 128); // the demo model's shapes, CUDA-core INT4
+    quantMoeCase("fp8+awq", 16, 64, 8, 2048, 1024); // batched: still one product per slot
+    mixedBankCase(1, 128, 8, 2048, 768, "+awq");
+    mixedBankCase(300, 64, 8, 2048, 1024, "+awq");
+    quantGemvCase("int4-g128+awq", 1, 2048, 2048);
+    quantGemvCase("int8+awq", 3, 2048, 512);
+    quantGemvCase("int4-g32+awq", 1, 320, 1000);
     quantMoeCase("int4-g128", 1, 64, 6, 2048, 1408);
     quantMoeCase("int4-g64-asym", 2, 128, 8, 2048, 768);
     quantMoeCase("int4-g32", 1, 64, 6, 320, 128); // the demo model's shapes
