@@ -50,19 +50,7 @@ for f in olmoe qwen3_moe deepseek_v2 mixtral qwen2_moe deepseek_v3; do
     for q in int8 int4-g128 mixed:/tmp/policy-$f.json; do
         scheme=$q; [[ $q == mixed:* ]] || scheme=$q+minmax
         quantized_fixture_tokens $f-${q%%:*} $f $scheme "env MOESCOPE_FUSED_KERNELS=0 $cli" "$cli" || continue
-        # The fused kernels dequantize in registers and sum in float32, the ATen path multiplies bf16 copies: random
-        # fixtures' near-ties part them sooner or later, so this reports the first token where they differ.
-        python3 - $f-${q%%:*} "$tokens_a" "$tokens_b" <<'PY'
-import json, sys
-name, a, b = sys.argv[1:]
-try:
-    x, y = json.loads(a)["ids"], json.loads(b)["ids"]
-except ValueError:
-    sys.exit(print(f"{name}: FAILED (no tokens: {a[:80]!r} / {b[:80]!r})"))
-first = next((i for i, (p, q) in enumerate(zip(x, y)) if p != q), min(len(x), len(y)))
-print(f"{name}: fused kernels and ATen path " + (f"identical, {len(x)} of {len(x)} tokens" if x == y
-      else f"identical for the first {first} of {len(x)} / {len(y)} tokens"))
-PY
+        shared_token_count $f-${q%%:*}
     done
 done | tee "$out/generation_same_tokens.txt"
 echo "all done: $(( $(date +%s) - t0 )) s"

@@ -59,21 +59,40 @@ same_fixture_tokens() {
     done | tee "$out/fixture_generation.txt"
 }
 
-# Quantizes fixture FAMILY with SCHEME (a scheme, e.g. int8+minmax, or mixed:POLICY.json) on CUDA and generates 40
-# greedy bf16 tokens from 300 prompt ids with two runners (command prefixes taking moescope-cli's arguments, e.g.
-# "env MOESCOPE_X=0 $cli"), leaving their JSON in tokens_a and tokens_b; prints "NAME: quantize failed" (status 1)
-# instead, or "NAME: decoding without CUDA graphs ..." when the second runner logged that.
-#   quantized_fixture_tokens NAME FAMILY SCHEME "RUNNER_A" "RUNNER_B"
+# Quantizes fixture FAMILY with SCHEME (a scheme, e.g. int8+minmax, or mixed:POLICY.json; QUANTIZE_ARGS are added to
+# the quantize command, e.g. its calibration input) on CUDA and generates 40 greedy bf16 tokens from 300 prompt ids
+# with two runners (command prefixes taking moescope-cli's arguments, e.g. "env MOESCOPE_X=0 $cli"), leaving their
+# JSON in tokens_a and tokens_b; prints "NAME: quantize failed" (status 1) instead, or "NAME: decoding without CUDA
+# graphs ..." when the second runner logged that.
+#   [QUANTIZE_ARGS="..."] quantized_fixture_tokens NAME FAMILY SCHEME "RUNNER_A" "RUNNER_B"
 quantized_fixture_tokens() {
-    local name=$1 dir=/tmp/quantized-$1 ids
+    local name=$1 dir=/tmp/quantized-${1// /-} ids
     ids=$(python3 -c "print(','.join(str(3 + (i * 37) % 150) for i in range(300)))")
     rm -rf "$dir"
-    $cli quantize --model tests/fixtures/models/$2 --scheme "$3" --out "$dir" --device cuda >/dev/null 2>&1 ||
-        { echo "$name: quantize failed"; return 1; }
+    # shellcheck disable=SC2086 # QUANTIZE_ARGS splits into words
+    $cli quantize --model tests/fixtures/models/$2 --scheme "$3" ${QUANTIZE_ARGS:-} --out "$dir" --device cuda \
+        >/dev/null 2>&1 || { echo "$name: quantize failed"; return 1; }
     tokens_a=$($4 generate --model "$dir" --ids "$ids" --max-new 40 --greedy --device cuda --dtype bf16 \
         2>/dev/null | tr -d '\n')
     tokens_b=$($5 generate --model "$dir" --ids "$ids" --max-new 40 --greedy --device cuda --dtype bf16 \
         2>/tmp/generate-stderr.txt | tr -d '\n')
     grep -m1 -o "decoding without CUDA graphs.*" /tmp/generate-stderr.txt | sed "s/^/$name: /"
     return 0
+}
+
+# After quantized_fixture_tokens: how many of tokens_a and tokens_b agree (the fused kernels sum in float32 what the
+# ATen path multiplies in bf16, and random fixtures' near-ties part them sooner or later, so this reports the first
+# token where they differ).   shared_token_count NAME
+shared_token_count() {
+    python3 - "$1" "$tokens_a" "$tokens_b" <<'PY'
+import json, sys
+name, a, b = sys.argv[1:]
+try:
+    x, y = json.loads(a)["ids"], json.loads(b)["ids"]
+except ValueError:
+    sys.exit(print(f"{name}: FAILED (no tokens: {a[:80]!r} / {b[:80]!r})"))
+first = next((i for i, (p, q) in enumerate(zip(x, y)) if p != q), min(len(x), len(y)))
+print(f"{name}: fused kernels and ATen path " + (f"identical, {len(x)} of {len(x)} tokens" if x == y
+      else f"identical for the first {first} of {len(x)} / {len(y)} tokens"))
+PY
 }
