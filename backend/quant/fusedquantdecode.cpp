@@ -11,7 +11,6 @@
 
 #include <c10/cuda/CUDAException.h>
 
-#include <cstdlib>
 #include <optional>
 #endif
 
@@ -53,8 +52,6 @@ namespace {
     std::optional<kernels::QuantMatrices> unscaledKernelView(const QuantizedTensor& q)
     {
         const auto& s = q.inputScale;
-        if (s.defined() && std::getenv("MOESCOPE_TMP_NO_AWQ_KERNELS")) // TEMPORARY A/B
-            return std::nullopt;
         if (s.defined() && (!s.is_cuda() || s.scalar_type() != at::kFloat || s.numel() != q.stackSize() * q.cols))
             return std::nullopt;
         return kernelView(withoutInputScale(q));

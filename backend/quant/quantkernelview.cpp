@@ -3,8 +3,6 @@
 #ifdef MOESCOPE_HAVE_CUDA_KERNELS
 #include "nn/kernelinputs.h"
 
-#include <cstdlib>
-
 namespace moescope {
 
 namespace {
@@ -17,7 +15,7 @@ std::optional<kernels::QuantMatrices> quantKernelView(const QuantizedTensor& q, 
         return std::nullopt;
     kernels::QuantMatrices m;
     if (q.inputScale.defined()) { // float32 [.., cols] beside the codes, 16-byte aligned rows of 8-value multiples
-        if (std::getenv("MOESCOPE_TMP_NO_AWQ_KERNELS") || !readInputScale || !contiguousOnCuda(q.inputScale) || q.inputScale.scalar_type() != at::kFloat
+        if (!readInputScale || !contiguousOnCuda(q.inputScale) || q.inputScale.scalar_type() != at::kFloat
             || q.inputScale.numel() != q.stackSize() * q.cols || q.cols % 4 != 0
             || !kernelinputs::aligned16(q.inputScale))
             return std::nullopt;
