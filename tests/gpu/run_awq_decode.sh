@@ -12,7 +12,7 @@ $build/tests/gpu/check_fused_kernels > "$out/fused_kernels.txt" 2>&1
 grep -E "FAIL|passed|failed|awq" "$out/fused_kernels.txt" | head -40
 
 for v in ${VALUES:--}; do
-    tag=${v//[^A-Za-z0-9_=-]/_}
+    tag=${v//[^A-Za-z0-9_-]/_}
     with_setting "$v" $cli compare --model resources/models/finmoe-tiny \
         --variants int4-g128,int4-g128+awq,int8,int8+awq --text-file .carry/text/3M_2022_10K.txt \
         --calib-text-file .carry/text/AMCOR_2023_10K.txt --max-tokens "${MAX_TOKENS:-20000}" --window 1024 \
