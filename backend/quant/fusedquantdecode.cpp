@@ -59,14 +59,18 @@ namespace {
 
     bool scaled(const QuantizedTensor& q) { return q.inputScale.defined(); }
 
-    // in [S, cols] (or broadcast to it) divided by the activation-aware scales of q's matrices ids [S] (-1: any) in
-    // bf16, or in itself where q has none.
-    at::Tensor slotInputs(const at::Tensor& in, const at::Tensor& ids, const QuantizedTensor& q, std::int64_t slots)
+    // The slots' inputs [T * k, cols] bf16 from in [T, r, cols] (r = k: a row per slot; r = 1: a row per token, for
+    // its k slots), each divided by the activation-aware scales of q's matrix ids [T * k] (-1: any), or as they are
+    // where q has none. The division runs in float32 and stores bf16: one kernel after the scales' lookup.
+    at::Tensor slotInputs(const at::Tensor& in, const at::Tensor& ids, const QuantizedTensor& q, std::int64_t k)
     {
+        const std::vector<std::int64_t> sizes { in.size(0), k, q.cols };
         if (!scaled(q))
-            return in.expand({ slots, q.cols }).contiguous();
-        const auto s = q.inputScale.reshape({ -1, q.cols }).index_select(0, ids.clamp_min(0)); // [S, cols]
-        return (in / s).to(at::kBFloat16);
+            return in.expand(sizes).reshape({ -1, q.cols }).contiguous();
+        const auto s = q.inputScale.reshape({ -1, q.cols }).index_select(0, ids.clamp_min(0)).view(sizes);
+        auto out = at::empty(sizes, in.options().dtype(at::kBFloat16));
+        at::div_out(out, in, s);
+        return out.view({ -1, q.cols });
     }
 
     // y [S, rows] = q[ids[s]] in[s] for in [S, cols] bf16 (q's codes without their scale); slots of id -1 skipped.
@@ -83,13 +87,14 @@ namespace {
     void scaledSlotOutputs(const at::Tensor& x, const at::Tensor& slotIds, const QuantizedTensor& gate,
         const QuantizedTensor& up, const QuantizedTensor& down, const at::Tensor& y)
     {
-        const auto slots = slotIds.numel();
+        const auto slots = slotIds.numel(), k = slotIds.size(1);
         const auto ids = slotIds.reshape({ -1 }); // [S]
-        const auto xs = x.unsqueeze(1).expand({ x.size(0), slotIds.size(1), x.size(1) }).reshape({ slots, -1 });
+        const auto xs = x.unsqueeze(1); // [T, 1, H]
         auto g = at::empty({ slots, gate.rows }, x.options()), u = at::empty({ slots, up.rows }, x.options());
-        slotProducts(slotInputs(xs, ids, gate, slots), ids, gate, g);
-        slotProducts(slotInputs(xs, ids, up, slots), ids, up, u);
-        slotProducts(slotInputs(fusedSiluProduct(g, u), ids, down, slots), ids, down, y);
+        slotProducts(slotInputs(xs, ids, gate, k), ids, gate, g);
+        slotProducts(slotInputs(xs, ids, up, k), ids, up, u);
+        const auto h = fusedSiluProduct(g, u).view({ x.size(0), k, -1 }); // [T, k, I]
+        slotProducts(slotInputs(h, ids, down, k), ids, down, y);
     }
 } // namespace
 
@@ -180,8 +185,11 @@ bool fusedQuantGemvApplies(const at::Tensor& x, const QuantizedTensor& weight, c
 at::Tensor fusedQuantGemv(const at::Tensor& x, const QuantizedTensor& weight, const at::Tensor& bias)
 {
     const auto unscaled = withoutInputScale(weight);
-    // Activation-aware scaling: the input divided by the scale times the codes without it.
-    const auto in = scaled(weight) ? (x / weight.inputScale).to(at::kBFloat16) : x;
+    if (!scaled(weight))
+        return fusedQuantGemvs(x, { &unscaled }, { bias }).front();
+    // Activation-aware scaling: the input divided by the scale (in float32, stored bf16) times the codes without it.
+    auto in = at::empty_like(x);
+    at::div_out(in, x, weight.inputScale);
     return fusedQuantGemvs(in, { &unscaled }, { bias }).front();
 }
 #else
