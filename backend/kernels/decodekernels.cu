@@ -84,9 +84,13 @@ __global__ void downSlotKernel(const bf16* __restrict__ h, const bf16* __restric
 
 // Slots grouped by expert (one block): starts [E + 1] (expert e's slots at slotList[starts[e] .. starts[e + 1])) and
 // slotList [S]. The order within an expert does not matter: every slot writes its own outputs.
-__global__ void groupSlotsKernel(
-    const std::int64_t* __restrict__ ids, int slots, int experts, int* __restrict__ starts, int* __restrict__ slotList)
+__global__ void groupSlotsKernel(const std::int64_t* __restrict__ ids, const std::int64_t* __restrict__ stackIndex,
+    int slots, int experts, int* __restrict__ starts, int* __restrict__ slotList)
 {
+    const auto expertOf = [&](int s) {
+        const auto id = ids[s];
+        return stackIndex && id >= 0 ? stackIndex[id] : id;
+    };
     awaitPreviousKernel();
     extern __shared__ int counts[]; // [2E]: counts, then cursors
     int* cursor = counts + experts;
@@ -94,8 +98,8 @@ __global__ void groupSlotsKernel(
         counts[e] = 0;
     __syncthreads();
     for (int s = threadIdx.x; s < slots; s += blockDim.x)
-        if (ids[s] >= 0) // a negative id: another stack's slot (a mixed quantized bank), listed nowhere
-            atomicAdd(&counts[ids[s]], 1);
+        if (const auto e = expertOf(s); e >= 0) // negative: another stack's slot (a mixed quantized bank), unlisted
+            atomicAdd(&counts[e], 1);
     __syncthreads();
     if (threadIdx.x == 0) {
         int acc = 0;
@@ -107,8 +111,8 @@ __global__ void groupSlotsKernel(
     }
     __syncthreads();
     for (int s = threadIdx.x; s < slots; s += blockDim.x)
-        if (ids[s] >= 0)
-            slotList[atomicAdd(&cursor[ids[s]], 1)] = s;
+        if (const auto e = expertOf(s); e >= 0)
+            slotList[atomicAdd(&cursor[e], 1)] = s;
 }
 
 // Slots of one expert a warp serves per pass over its row. Batched decode gives an expert 1-3 slots on average; a
@@ -274,7 +278,7 @@ void launchMoeDecode(const bf16* x, const bf16* gateUp, const bf16* down, const 
         int* starts = grouping;
         int* slotList = grouping + experts + 1;
         const auto e = static_cast<int>(experts);
-        launchGroupSlots(ids, slots, e, starts, slotList, stream);
+        launchGroupSlots(ids, nullptr, slots, e, starts, slotList, stream);
         launchChained(gateUpGroupedKernel, dim3(gateUpBlocks, e), block, 0, stream,
             x, gateUp, starts, slotList, k, hidden, intermediate, h);
         launchChained(downGroupedKernel, dim3(downBlocks, e), block, 0, stream, h, down, starts, slotList, hidden,
@@ -337,9 +341,11 @@ bool chainedLaunchEnabled()
     return enabled;
 }
 
-void launchGroupSlots(const std::int64_t* ids, int slots, int experts, int* starts, int* slotList, cudaStream_t stream)
+void launchGroupSlots(const std::int64_t* ids, const std::int64_t* stackIndex, int slots, int experts, int* starts,
+    int* slotList, cudaStream_t stream)
 {
-    launchChained(groupSlotsKernel, 1, 256, 2 * experts * sizeof(int), stream, ids, slots, experts, starts, slotList);
+    launchChained(groupSlotsKernel, 1, 256, 2 * experts * sizeof(int), stream, ids, stackIndex, slots, experts, starts,
+        slotList);
 }
 
 constexpr std::int64_t kMinVectorTokens = 64;

@@ -62,12 +62,16 @@ struct QuantMatrices {
     // codes representing W * inputScale per column; null when not used. The decode kernels take matrices without it
     // (quant/fusedquantdecode.cpp divides their inputs instead).
     const float* inputScale = nullptr;
+    // A stack holding some of a layer's experts (a bank of a mixed per-expert policy): each of the layer's experts'
+    // index in the stack, -1 for another stack's, so that the decode kernels take the model's expert ids and skip the
+    // other stacks' slots. Null when the ids index the stack directly.
+    const std::int64_t* stackIndex = nullptr;
 };
 
 // launchMoeDecode with quantized experts (gate, up: [E, I, H]; down: [E, H, I]), grouping as there (slots grouped by
 // expert: a warp computes its rows for each of the expert's slots in turn, so they come from DRAM once). A slot
-// whose id is negative is skipped: its rows of h and y are not written (the slot of another stack's expert in a
-// bank of a mixed policy, whose kernels write it).
+// whose id is negative, or whose expert's place in a stack with a stackIndex is, is skipped: its rows of h and y are
+// not written (the slot of another stack's expert in a bank of a mixed policy, whose kernels write it).
 void launchQuantMoeDecode(const __nv_bfloat16* x, const QuantMatrices& gate, const QuantMatrices& up,
     const QuantMatrices& down, const std::int64_t* ids, std::int64_t tokens, int k, std::int64_t experts,
     int* grouping, __nv_bfloat16* h, __nv_bfloat16* y, cudaStream_t stream);

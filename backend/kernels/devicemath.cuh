@@ -376,8 +376,10 @@ __device__ __forceinline__ void combineSlotValues(const bf16* __restrict__ y, co
 }
 
 // Slots grouped by expert: starts [E + 1] (expert e's slots at slotList[starts[e] .. starts[e + 1])) and
-// slotList [S] (defined in decodekernels.cu). Slots of a negative id are left out (another stack's, in a mixed bank).
-void launchGroupSlots(const std::int64_t* ids, int slots, int experts, int* starts, int* slotList, cudaStream_t stream);
+// slotList [S] (defined in decodekernels.cu). With stackIndex ([E], QuantMatrices::stackIndex) slots are grouped by
+// their experts' places in a stack; a slot whose place (or id) is negative is left out (another stack's expert).
+void launchGroupSlots(const std::int64_t* ids, const std::int64_t* stackIndex, int slots, int experts, int* starts,
+    int* slotList, cudaStream_t stream);
 
 // kernels::launchCombineSlots with slot s's output in row rowOfSlot[s] of y (defined in decodekernels.cu).
 void launchCombineSlotsAt(const bf16* y, const std::int64_t* rowOfSlot, const std::int64_t* ids, SlotWeights weights,

@@ -240,7 +240,7 @@ __global__ void __launch_bounds__(64 * kSplitWarps, 4) int4MmaGateUpKernel(const
     const std::int64_t first = static_cast<std::int64_t>(blockIdx.x) * kTileRows;
     const int warp = threadIdx.x / 32;
     const int lane = threadIdx.x % 32;
-    const std::int64_t e = ids[slot];
+    const std::int64_t e = stackExpert(gate, ids[slot]);
     if (e < 0) // another stack's slot (a mixed bank): the whole block leaves
         return;
     TileProducts<> tile;
@@ -261,7 +261,7 @@ __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaDownKernel(
     const std::int64_t first = static_cast<std::int64_t>(blockIdx.x) * kTileRows;
     const int warp = threadIdx.x / 32;
     const int lane = threadIdx.x % 32;
-    const std::int64_t e = ids[slot];
+    const std::int64_t e = stackExpert(down, ids[slot]);
     if (e < 0) { // another stack's slot (a mixed bank); the wait keeps the chain transitive for the kernel after
         awaitPreviousKernel();
         return;

@@ -255,7 +255,7 @@ __global__ void __launch_bounds__(32 * kWarpsPerBlock, kMinBlocksPerSm) quantGat
     const int lane = threadIdx.x % 32;
     if (j0 >= gate.rows)
         return;
-    const std::int64_t e = ids[slot];
+    const std::int64_t e = stackExpert(gate, ids[slot]);
     if (e < 0) // another stack's slot (a mixed bank)
         return;
     const RowSpan<Half> spans[2] = { { &gate, e, j0 }, { &up, e, j0 } };
@@ -280,7 +280,7 @@ __global__ void __launch_bounds__(32 * kWarpsPerBlock, kMinBlocksPerSm) quantDow
     const std::int64_t slot = blockIdx.y;
     const std::int64_t first = warpFirstRow(kRowsPerWarp);
     const int lane = threadIdx.x % 32;
-    const std::int64_t e = ids[slot];
+    const std::int64_t e = stackExpert(down, ids[slot]);
     if (first >= down.rows || e < 0) { // e < 0: another stack's slot (a mixed bank)
         awaitPreviousKernel(); // the chain stays transitive: the kernel after this one relies on it
         return;
@@ -414,7 +414,8 @@ void launchQuantMoeDecode(const bf16* x, const QuantMatrices& gate, const QuantM
     int* starts = grouping;
     int* slotList = grouping ? grouping + experts + 1 : nullptr;
     if (grouping)
-        launchGroupSlots(ids, static_cast<int>(slots), static_cast<int>(experts), starts, slotList, stream);
+        launchGroupSlots(ids, gate.stackIndex, static_cast<int>(slots), static_cast<int>(experts), starts, slotList,
+            stream);
     if (gate.format == QuantCodes::Int4 && int4MmaApplies(gate, 1) && int4MmaApplies(down, 1)) {
         if (grouping) {
             launchInt4MmaGateUpGrouped(x, gate, up, starts, slotList, k, experts, h, stream);

@@ -9,6 +9,12 @@
 
 namespace moescope::kernels::device {
 
+// The stack index of expert id in m (QuantMatrices::stackIndex), negative for a slot of another stack's expert.
+__device__ __forceinline__ std::int64_t stackExpert(const QuantMatrices& m, std::int64_t id)
+{
+    return m.stackIndex && id >= 0 ? m.stackIndex[id] : id;
+}
+
 // 32-bit word w (0-3) of a 16-byte load.
 __device__ __forceinline__ std::uint32_t word(const uint4& v, int w)
 {

@@ -11,6 +11,7 @@
 
 #include <c10/cuda/CUDAException.h>
 
+#include <array>
 #include <optional>
 #endif
 
@@ -109,7 +110,7 @@ bool fusedQuantMoeDecodeApplies(const at::Tensor& x, std::int64_t k, const Quant
 }
 
 at::Tensor fusedQuantMoeDecodeSlots(const at::Tensor& x, const at::Tensor& ids, const QuantizedTensor& gate,
-    const QuantizedTensor& up, const QuantizedTensor& down, const at::Tensor& into)
+    const QuantizedTensor& up, const QuantizedTensor& down, const at::Tensor& into, const at::Tensor& stackIndex)
 {
     const auto tokens = x.size(0);
     const auto k = ids.size(1);
@@ -119,17 +120,25 @@ at::Tensor fusedQuantMoeDecodeSlots(const at::Tensor& x, const at::Tensor& ids, 
         throw ShapeError("fused quantized decode: the slot outputs' tensor is not [" + std::to_string(tokens * k)
             + ", " + std::to_string(down.rows) + "] contiguous bf16 on CUDA");
     auto y = into.defined() ? into : at::empty({ tokens * k, down.rows }, x.options()); // [S, H]
-    if (scaled(gate) || scaled(up) || scaled(down)) {
-        scaledSlotOutputs(x, slotIds, gate, up, down, y);
+    if (stackIndex.defined()
+        && (stackIndex.device() != x.device() || stackIndex.scalar_type() != at::kLong || !stackIndex.is_contiguous()))
+        throw InvalidArgumentError("fused quantized decode: the stack index is not contiguous int64 on the device");
+    if (scaled(gate) || scaled(up) || scaled(down)) { // the ids in the stack, for the scales' lookup
+        const auto local = stackIndex.defined() ? stackIndex.index_select(0, slotIds.view({ -1 })).view(slotIds.sizes())
+                                                : slotIds;
+        scaledSlotOutputs(x, local, gate, up, down, y);
         return y;
     }
     auto h = at::empty({ tokens * k, gate.rows }, x.options()); // [S, I]
     const auto experts = gate.stackSize();
     const bool grouped = groupSlotsByExpert(tokens, k, experts);
     const auto grouping = grouped ? at::empty({ experts + 1 + tokens * k }, x.options().dtype(at::kInt)) : at::Tensor();
-    kernels::launchQuantMoeDecode(bf16Data(x), *kernelView(gate), *kernelView(up), *kernelView(down),
-        slotIds.data_ptr<std::int64_t>(), tokens, static_cast<int>(k), experts,
-        grouped ? grouping.data_ptr<int>() : nullptr, bf16Data(h), bf16Data(y), streamOf(x));
+    auto views = std::array { *kernelView(gate), *kernelView(up), *kernelView(down) };
+    for (auto& view : views)
+        view.stackIndex = stackIndex.defined() ? stackIndex.data_ptr<std::int64_t>() : nullptr;
+    kernels::launchQuantMoeDecode(bf16Data(x), views[0], views[1], views[2], slotIds.data_ptr<std::int64_t>(), tokens,
+        static_cast<int>(k), experts, grouped ? grouping.data_ptr<int>() : nullptr, bf16Data(h), bf16Data(y),
+        streamOf(x));
     C10_CUDA_KERNEL_LAUNCH_CHECK(); // a failed launch named here, not at the next ATen operator
     return y;
 }
@@ -204,7 +213,7 @@ at::Tensor fusedQuantMoeDecode(const at::Tensor&, const at::Tensor&, const at::T
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }
 at::Tensor fusedQuantMoeDecodeSlots(const at::Tensor&, const at::Tensor&, const QuantizedTensor&,
-    const QuantizedTensor&, const QuantizedTensor&, const at::Tensor&)
+    const QuantizedTensor&, const QuantizedTensor&, const at::Tensor&, const at::Tensor&)
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }

@@ -25,9 +25,12 @@ at::Tensor fusedQuantMoeDecode(const at::Tensor& x, const at::Tensor& ids, const
     const QuantizedTensor& gate, const QuantizedTensor& up, const QuantizedTensor& down);
 // The unweighted slot outputs [T * k, H] of the same step (nn/fuseddecode.h: fusedMoeDecodeSlots). With `into`
 // ([T * k, H] bf16, contiguous) they are written there and it is returned; a slot whose id is -1 is skipped and its
-// row of `into` left as it was: a bank of a mixed policy runs each stack's kernels on its own experts' slots only.
+// row of `into` left as it was. With stackIndex ([E] int64 on the device: each of the layer's experts' index in this
+// stack, -1 for another stack's) ids are the model's expert ids: a bank of a mixed policy runs each stack's kernels on
+// its own experts' slots only, without looking the ids up first.
 at::Tensor fusedQuantMoeDecodeSlots(const at::Tensor& x, const at::Tensor& ids, const QuantizedTensor& gate,
-    const QuantizedTensor& up, const QuantizedTensor& down, const at::Tensor& into = {});
+    const QuantizedTensor& up, const QuantizedTensor& down, const at::Tensor& into = {},
+    const at::Tensor& stackIndex = {});
 
 // x [..., in] bf16 on CUDA with few rows, weight one INT8, INT4 or FP8 matrix [out, in], bias [out] bf16 or undefined.
 bool fusedQuantGemvApplies(const at::Tensor& x, const QuantizedTensor& weight, const at::Tensor& bias);

@@ -190,16 +190,13 @@ at::Tensor QuantizedExpertBank::fusedDecodeSlots(const at::Tensor& x, const at::
         return {};
     if (m_groups.size() == 1) // experts stacked in order: the ids index the stack
         return fusedQuantMoeDecodeSlots(x, ids, m_groups.front().gate, m_groups.front().up, m_groups.front().down);
-    // Each group's kernels run the slots of its own experts (the others' ids are -1 for it) and write their rows of
-    // one output: every row is written once, and nothing waits for the host (graphs can record it). The slots' ids in
-    // every group are looked up first, so that a down kernel's ids are written well before it runs.
-    const auto flat = ids.reshape({ -1 }); // [T*k]
-    std::vector<at::Tensor> idsInGroup; // per group [T, k]: the slot's expert's index in the group, or -1
-    for (const auto& indexIn : m_indexInGroupOnDevice)
-        idsInGroup.push_back(indexIn.index_select(0, flat).view(ids.sizes()));
-    auto slots = at::empty({ flat.size(0), m_hidden }, x.options()); // [T*k, H]
+    // Each group's kernels run the slots of its own experts (looking each slot's expert up in the group's index, -1
+    // for another group's) and write their rows of one output: every row is written once, and nothing waits for the
+    // host (graphs can record it).
+    auto slots = at::empty({ ids.numel(), m_hidden }, x.options()); // [T*k, H]
     for (std::size_t g = 0; g < m_groups.size(); ++g)
-        fusedQuantMoeDecodeSlots(x, idsInGroup[g], m_groups[g].gate, m_groups[g].up, m_groups[g].down, slots);
+        fusedQuantMoeDecodeSlots(x, ids, m_groups[g].gate, m_groups[g].up, m_groups[g].down, slots,
+            m_indexInGroupOnDevice[g]);
     return slots;
 }
 

@@ -420,6 +420,14 @@ void quantMoeCase(const char* scheme, std::int64_t tokens, std::int64_t experts,
     fusedQuantMoeDecodeSlots(x, ids.masked_fill(skipped.view(ids.sizes()), -1), g, u, d, into);
     reportIdentical(std::string(what) + ": slots of id -1 skipped", into.cpu(),
         at::where(skipped.unsqueeze(1), at::full_like(slots, -7.0), slots).cpu());
+    // The model's ids through a stack index (a mixed bank's stack): the experts' places reversed, every third expert
+    // another stack's (-1); bit for bit the step on the places looked up first.
+    auto index = at::arange(experts - 1, -1, -1, ids.options()); // [E]
+    index.masked_fill_(at::arange(experts, ids.options()).remainder(3).eq(0), -1);
+    auto viaIndex = at::full({ tokens * k, hidden }, -7.0, opts), lookedUp = viaIndex.clone();
+    fusedQuantMoeDecodeSlots(x, ids, g, u, d, viaIndex, index);
+    fusedQuantMoeDecodeSlots(x, index.index_select(0, ids.reshape({ -1 })).view(ids.sizes()), g, u, d, lookedUp);
+    reportIdentical(std::string(what) + ": model ids through a stack index", viaIndex.cpu(), lookedUp.cpu());
 }
 
 void quantGemvCase(const char* scheme, std::int64_t tokens, std::int64_t in, std::int64_t out)
