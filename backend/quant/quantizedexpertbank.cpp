@@ -7,7 +7,6 @@
 #include "quant/quantizer.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <map>
 #include <numeric>
 
@@ -195,14 +194,6 @@ at::Tensor QuantizedExpertBank::fusedDecodeSlots(const at::Tensor& x, const at::
     // for another group's) and write their rows of one output: every row is written once, and nothing waits for the
     // host (graphs can record it).
     auto slots = at::empty({ ids.numel(), m_hidden }, x.options()); // [T*k, H]
-    if (std::getenv("MOESCOPE_TMP_LOOKUP")) { // TEMPORARY A/B: the ids looked up per group first
-        std::vector<at::Tensor> local;
-        for (const auto& index : m_indexInGroupOnDevice)
-            local.push_back(index.index_select(0, ids.reshape({ -1 })).view(ids.sizes()));
-        for (std::size_t g = 0; g < m_groups.size(); ++g)
-            fusedQuantMoeDecodeSlots(x, local[g], m_groups[g].gate, m_groups[g].up, m_groups[g].down, slots);
-        return slots;
-    }
     for (std::size_t g = 0; g < m_groups.size(); ++g)
         fusedQuantMoeDecodeSlots(x, ids, m_groups[g].gate, m_groups[g].up, m_groups[g].down, slots,
             m_indexInGroupOnDevice[g]);
