@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "nn/fuseddecode.h"
+#include "quant/cpuquantgemv.h"
 #include "quant/fuseddequant.h"
 #include "quant/fusedquantdecode.h"
 #include "quant/quantizer.h"
@@ -228,11 +229,40 @@ at::Tensor QuantizedExpertBank::forward(const at::Tensor& x, const at::Tensor& i
         local = remap.index_select(0, flat).view(ids.sizes());
     }
     const auto a = sortAssignments(local, weights, listEvery ? m_experts : static_cast<std::int64_t>(chosen.size()));
+    const auto xs = x.index_select(0, a.tokenOfSlot).to(m_dtype); // [T*k, H]
+    if (const auto y = listEvery ? at::Tensor() : cpuSlotOutputs(xs, chosen, a.groupEnds); y.defined())
+        return combineWeightedSlots(x, a, y, local, weights); // [T, H]
     const auto [gateUp, down] = listEvery ? dequantizeEveryByKernel(a.groupSizes.to(at::kLong))
                                           : dequantizeExperts(chosen, x.device()); // [A, 2I, H], [A, H, I]
-    const auto xs = x.index_select(0, a.tokenOfSlot).to(m_dtype); // [T*k, H]
     const auto y = expertSlotOutputs(xs, gateUp, down, a.groupEnds); // [T*k, H]
     return combineWeightedSlots(x, a, y, local, weights); // [T, H]
+}
+
+at::Tensor QuantizedExpertBank::cpuSlotOutputs(
+    const at::Tensor& xs, const std::vector<std::int64_t>& chosen, const at::Tensor& groupEnds) const
+{
+    if (!xs.is_cpu() || xs.size(0) == 0)
+        return {};
+    const auto ends = groupEnds.to(at::kLong).contiguous(); // [A] on the CPU
+    const auto* end = ends.data_ptr<std::int64_t>();
+    for (std::size_t c = 0; c < chosen.size(); ++c) // an expert with more slots than a few rows: dequantize + GEMM
+        if (end[c] - (c > 0 ? end[c - 1] : 0) > kMaxCpuGemvRows)
+            return {};
+    for (const auto& g : m_groups)
+        if (!cpuQuantGemvTakes(g.gate) || !cpuQuantGemvTakes(g.up) || !cpuQuantGemvTakes(g.down))
+            return {};
+    auto y = at::empty({ xs.size(0), m_hidden }, xs.options()); // [T*k, H]
+    for (std::size_t c = 0; c < chosen.size(); ++c) {
+        const auto start = c > 0 ? end[c - 1] : 0;
+        if (end[c] == start)
+            continue;
+        const auto rows = xs.narrow(0, start, end[c] - start); // this expert's slots
+        const auto [g, i] = m_place.at(static_cast<std::size_t>(chosen[c]));
+        const auto& group = m_groups[static_cast<std::size_t>(g)];
+        const auto gateUp = at::cat({ cpuQuantGemv(rows, group.gate, i), cpuQuantGemv(rows, group.up, i) }, 1);
+        y.narrow(0, start, end[c] - start).copy_(cpuQuantGemv(gatedActivation(gateUp), group.down, i));
+    }
+    return y;
 }
 
 std::unique_ptr<DenseExpertBank> QuantizedExpertBank::dequantized() const

@@ -48,6 +48,11 @@ private:
     at::Tensor fusedDecodeSlots(const at::Tensor& x, const at::Tensor& ids) const;
     // Whether every group dequantizes through the CUDA kernel (on the device, no host round trips).
     bool dequantizesByKernel() const;
+    // The unweighted slot outputs [T * k, H] of a few tokens on the CPU through cpuQuantGemv (the codes read once, no
+    // dequantized experts), or undefined where it does not apply: xs [T * k, H] the slots' inputs sorted by expert,
+    // groupEnds [A] their ends per chosen expert, chosen the experts (ascending).
+    at::Tensor cpuSlotOutputs(
+        const at::Tensor& xs, const std::vector<std::int64_t>& chosen, const at::Tensor& groupEnds) const;
     // gateUp [n, 2I, H] and down [n, H, I] of the given experts (int64, any order) in the compute dtype.
     std::pair<at::Tensor, at::Tensor> dequantizeExperts(const std::vector<std::int64_t>& experts,
         const at::Device& device) const;

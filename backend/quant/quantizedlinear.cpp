@@ -1,15 +1,12 @@
 #include "quant/quantizedlinear.h"
 
+#include "quant/cpuquantgemv.h"
 #include "quant/fusedquantdecode.h"
 #include "quant/quantizer.h"
 
 #include <algorithm>
 
 namespace moescope {
-
-namespace {
-    constexpr std::int64_t kInt8KernelMaxFloatRows = 4;
-}
 
 QuantizedLinearWeights::QuantizedLinearWeights(QuantizedTensor weight, at::Tensor bias, at::ScalarType computeDtype)
     : m_weight(std::move(weight))
@@ -27,13 +24,14 @@ at::Tensor QuantizedLinearWeights::forward(const at::Tensor& x) const
         return m_bias.defined() ? at::linear(x, q.data, m_bias) : at::linear(x, q.data); // [..., out]
     if (fusedQuantGemvApplies(x, q, m_bias)) // decode on CUDA: dequantized in registers, no bf16 copy
         return fusedQuantGemv(x, q, m_bias);
-    // Weight-only int8 product without a dequantized copy (CPU). ATen's kernel is vectorised for bf16/f16
-    // activations; with float32 it is only faster than dequantize + GEMM for a few rows (decode), measured by
-    // bench_quant (512 rows: ~30x slower), so prefill chunks in float32 take the dequantizing path.
-    const std::int64_t tokens = x.numel() / std::max<std::int64_t>(1, x.size(-1));
-    const bool int8Kernel = x.scalar_type() != at::kFloat || tokens <= kInt8KernelMaxFloatRows;
-    if (q.scheme.format == QuantFormat::Int8 && x.is_cpu() && !q.inputScale.defined() && x.size(-1) == q.cols
-        && int8Kernel) {
+    if (cpuQuantGemvApplies(x, q)) { // a few rows (decode) on the CPU: the codes read once, no dequantized copy
+        const auto y = cpuQuantGemv(x, q);
+        return m_bias.defined() ? y + m_bias : y;
+    }
+    // More rows of bf16 / f16 activations by int8 weights on the CPU: ATen's kernel, vectorised for them, without a
+    // dequantized copy. With float32 it is slower than dequantize + GEMM past a few rows (bench_quant: 512 rows ~30x).
+    if (q.scheme.format == QuantFormat::Int8 && x.is_cpu() && x.scalar_type() != at::kFloat
+        && !q.inputScale.defined() && x.size(-1) == q.cols) {
         const auto rows = x.reshape({ -1, q.cols }).contiguous(); // [N, in]
         auto y = at::_weight_int8pack_mm(rows, q.data, q.scales.to(x.scalar_type())); // [N, out]
         auto sizes = x.sizes().vec();

@@ -16,6 +16,7 @@
 #include "nn/transformer.h"
 #include "quant/calibration.h"
 #include "quant/checkpointquantizer.h"
+#include "quant/cpuquantgemv.h"
 #include "quant/quantizedcheckpoint.h"
 #include "quant/quantizedexpertbank.h"
 #include "quant/quantizedlinear.h"
@@ -180,6 +181,87 @@ private slots:
         QVERIFY2(rel < 1e-5, qPrintable(QString::number(rel)));
         QVERIFY(at::equal(q->forward(x.narrow(0, 0, 0), ids.narrow(0, 0, 0), weights.narrow(0, 0, 0)),
             x.narrow(0, 0, 0)));
+    }
+
+    // The CPU's decode products by INT8 / INT4 codes (quant/cpuquantgemv.h) against the float32 product over the
+    // dequantized matrix: 1-8 rows, a stack's third matrix, row lengths cut inside a group and inside 16 columns,
+    // activation-aware scales; the AVX2 loop and the plain one. Bounds: 1e-5 relative in float32 (sums in another
+    // order), 1e-2 with bf16 inputs (the output rounded to bf16).
+    void cpuGemvMatchesDequantizedProduct_data()
+    {
+        QTest::addColumn<QString>("scheme");
+        QTest::addColumn<int>("rows");
+        QTest::addColumn<int>("cols");
+        QTest::addColumn<int>("tokens");
+        QTest::addColumn<bool>("bf16");
+        QTest::addColumn<bool>("scaled");
+        for (const char* s : { "int8", "int4-g128", "int4-g64-asym", "int4-g32", "int4-g32-asym" })
+            for (const int cols : { 320, 1000, 64 })
+                for (const int tokens : { 1, 3, 8 })
+                    QTest::addRow("%s-%dx%d-t%d", s, 37, cols, tokens) << s << 37 << cols << tokens << false << false;
+        QTest::newRow("int4-g128-bf16") << "int4-g128" << 96 << 320 << 2 << true << false;
+        QTest::newRow("int8-bf16") << "int8" << 96 << 1000 << 1 << true << false;
+        QTest::newRow("int4-g128-awq") << "int4-g128" << 64 << 320 << 1 << false << true;
+        QTest::newRow("int8-awq") << "int8" << 64 << 1000 << 4 << false << true;
+    }
+
+    void cpuGemvMatchesDequantizedProduct()
+    {
+        QFETCH(QString, scheme);
+        QFETCH(int, rows);
+        QFETCH(int, cols);
+        QFETCH(int, tokens);
+        QFETCH(bool, bf16);
+        QFETCH(bool, scaled);
+        at::manual_seed(7);
+        const auto s = QuantScheme::parse(scheme.toStdString());
+        std::vector<QuantizedTensor> parts;
+        for (int i = 0; i < 3; ++i) {
+            parts.push_back(quantizeWeight(at::randn({ rows, cols }) * 0.05, s));
+            if (scaled)
+                parts.back().inputScale = at::rand({ cols }) + 0.5;
+        }
+        const auto q = stackQuantized(parts);
+        const auto x = at::randn({ tokens, cols }).to(bf16 ? at::kBFloat16 : at::kFloat);
+        QVERIFY(cpuQuantGemvApplies(x, q));
+        QVERIFY(!cpuQuantGemvApplies(at::randn({ kMaxCpuGemvRows + 1, cols }), q));
+        const auto expected = at::linear(x.to(at::kFloat), dequantizeWeight(parts[2], at::kFloat)); // [tokens, rows]
+        const double bound = bf16 ? 1e-2 : 1e-5;
+        for (const bool plain : { false, true }) {
+            const auto y = cpuQuantGemv(x, q, 2, plain);
+            QCOMPARE(y.scalar_type(), x.scalar_type());
+            const double rel = relDiff(y.to(at::kFloat), expected);
+            QVERIFY2(rel < bound, qPrintable(QString("%1 loop: %2").arg(plain ? "plain" : "vector").arg(rel)));
+        }
+    }
+
+    // A decode step of a bank of INT4 and INT8 experts on the CPU: the products by the codes, without dequantizing an
+    // expert (the transient peak stays below one dequantized matrix), against the dense bank of its dequantized weights.
+    void expertBankDecodesOnCpuWithoutDequantizing()
+    {
+        at::manual_seed(4);
+        const std::int64_t experts = 8, hidden = 256, inter = 128, k = 2;
+        const char* schemes[] = { "int4-g32", "int8", "int4-g64-asym", "int4-g128" };
+        std::vector<QuantizedExpert> bank;
+        for (std::int64_t e = 0; e < experts; ++e) {
+            const auto s = QuantScheme::parse(schemes[e % 4]);
+            bank.push_back({ quantizeWeight(at::randn({ inter, hidden }) * 0.1, s),
+                quantizeWeight(at::randn({ inter, hidden }) * 0.1, s), quantizeWeight(at::randn({ hidden, inter }) * 0.1, s) });
+        }
+        const auto q = QuantizedExpertBank::fromExperts(std::move(bank), at::kFloat);
+        const auto dense = q->dequantized();
+        for (const std::int64_t tokens : { 1, 3 }) {
+            const auto x = at::randn({ tokens, hidden });
+            const auto ids = at::randperm(experts, at::kLong).narrow(0, 0, tokens * k).view({ tokens, k });
+            const auto weights = at::rand({ tokens, k });
+            const auto expected = dense->forward(x, ids, weights);
+            MemoryTracker tracker;
+            const auto y = q->forward(x, ids, weights);
+            QVERIFY(tracker.peak() > 0);
+            QVERIFY2(tracker.peak() < hidden * inter * 4, qPrintable(QString::number(tracker.peak())));
+            const double rel = relDiff(y, expected);
+            QVERIFY2(rel < 1e-5, qPrintable(QString::number(rel)));
+        }
     }
 
     void expertBankDequantizesOnlyActiveExperts()

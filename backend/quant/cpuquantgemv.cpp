@@ -1,0 +1,234 @@
+#include "quant/cpuquantgemv.h"
+
+#include "core/error.h"
+
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <cstdint>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define MOESCOPE_CPU_GEMV_AVX2 1
+#endif
+
+namespace moescope {
+
+namespace {
+    // One product's operands: x [tokens, cols] float32; one matrix's codes and scales; y [tokens, rows] float32.
+    struct Gemv {
+        const float* x = nullptr;
+        int tokens = 0;
+        std::int64_t rows = 0;
+        std::int64_t cols = 0;
+        bool int4 = false;
+        int groupSize = 0; // INT4
+        std::int64_t groups = 0; // INT4 groups a row
+        const std::uint8_t* codes = nullptr; // INT4: ceil(cols / 2) bytes a row, column 2j low nibble; INT8: cols
+        const at::Half* groupScales = nullptr; // INT4 [rows, groups]
+        const std::uint8_t* zeros = nullptr; // INT4 asymmetric [rows, groups], else the implicit 8
+        const float* rowScales = nullptr; // INT8 [rows]
+        float* y = nullptr;
+
+        std::int64_t rowBytes() const { return int4 ? (cols + 1) / 2 : cols; }
+    };
+
+    // Output row n, plain C++: the sums of x * (code - zero) over columns [c0, c1) added into acc[t] for each token.
+    void sumCodes(const Gemv& p, std::int64_t n, std::int64_t c0, std::int64_t c1, float zero, float* acc)
+    {
+        const std::uint8_t* codes = p.codes + n * p.rowBytes();
+        for (std::int64_t c = c0; c < c1; ++c) {
+            const float v = p.int4 ? static_cast<float>((codes[c / 2] >> (4 * (c & 1))) & 15) - zero
+                                   : static_cast<float>(static_cast<std::int8_t>(codes[c]));
+            for (int t = 0; t < p.tokens; ++t)
+                acc[t] += p.x[t * p.cols + c] * v;
+        }
+    }
+
+    void rowPlain(const Gemv& p, std::int64_t n)
+    {
+        float out[kMaxCpuGemvRows] = {};
+        if (!p.int4) {
+            sumCodes(p, n, 0, p.cols, 0.f, out);
+            for (int t = 0; t < p.tokens; ++t)
+                out[t] *= p.rowScales[n];
+        }
+        for (std::int64_t g = 0; p.int4 && g < p.groups; ++g) {
+            float acc[kMaxCpuGemvRows] = {};
+            const auto at = n * p.groups + g;
+            sumCodes(p, n, g * p.groupSize, std::min(p.cols, (g + 1) * p.groupSize),
+                p.zeros ? static_cast<float>(p.zeros[at]) : 8.f, acc);
+            const float scale = static_cast<float>(p.groupScales[at]);
+            for (int t = 0; t < p.tokens; ++t)
+                out[t] += acc[t] * scale;
+        }
+        for (int t = 0; t < p.tokens; ++t)
+            p.y[t * p.rows + n] = out[t];
+    }
+
+#ifdef MOESCOPE_CPU_GEMV_AVX2
+    __attribute__((target("avx2,fma,f16c"))) inline float horizontalSum(__m256 v)
+    {
+        const __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+        const __m128 h = _mm_add_ps(s, _mm_movehl_ps(s, s));
+        return _mm_cvtss_f32(_mm_add_ss(h, _mm_shuffle_ps(h, h, 1)));
+    }
+
+    // 16 codes from column c on (INT4: 8 bytes, INT8: 16) as two vectors of 8 floats, minus zero.
+    __attribute__((target("avx2,fma,f16c"))) inline void loadCodes(
+        const Gemv& p, const std::uint8_t* row, std::int64_t c, __m256 zero, __m256& v0, __m256& v1)
+    {
+        __m128i bytes;
+        if (p.int4) {
+            const __m128i packed = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(row + c / 2));
+            const __m128i mask = _mm_set1_epi8(15);
+            const __m128i lo = _mm_and_si128(packed, mask), hi = _mm_and_si128(_mm_srli_epi16(packed, 4), mask);
+            bytes = _mm_unpacklo_epi8(lo, hi); // columns c .. c + 15 in order
+            v0 = _mm256_sub_ps(_mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(bytes)), zero);
+            v1 = _mm256_sub_ps(_mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_srli_si128(bytes, 8))), zero);
+        } else {
+            bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(row + c));
+            v0 = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(bytes));
+            v1 = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_srli_si128(bytes, 8)));
+        }
+    }
+
+    // Output row n for T tokens: each group's sums in 8-wide vectors, scaled into the row's vector sums, whose lanes
+    // are added at the end; columns past the last whole 16 of a group in plain C++.
+    template <int T> __attribute__((target("avx2,fma,f16c"))) void rowAvx2(const Gemv& p, std::int64_t n)
+    {
+        const std::uint8_t* row = p.codes + n * p.rowBytes();
+        const std::int64_t groupSize = p.int4 ? p.groupSize : p.cols;
+        const std::int64_t groups = p.int4 ? p.groups : 1;
+        __m256 out[T];
+        float tail[T];
+        for (int t = 0; t < T; ++t) {
+            out[t] = _mm256_setzero_ps();
+            tail[t] = 0.f;
+        }
+        for (std::int64_t g = 0; g < groups; ++g) {
+            const auto at = n * groups + g;
+            const float zeroValue = !p.int4 ? 0.f : p.zeros ? static_cast<float>(p.zeros[at]) : 8.f;
+            const float scale = p.int4 ? _cvtsh_ss(p.groupScales[at].x) : p.rowScales[n];
+            const __m256 zero = _mm256_set1_ps(zeroValue), scales = _mm256_set1_ps(scale);
+            const std::int64_t c0 = g * groupSize, c1 = std::min(p.cols, c0 + groupSize);
+            __m256 acc[T];
+            for (int t = 0; t < T; ++t)
+                acc[t] = _mm256_setzero_ps();
+            std::int64_t c = c0;
+            for (; c + 16 <= c1 && (!p.int4 || c % 2 == 0); c += 16) {
+                __m256 v0, v1;
+                loadCodes(p, row, c, zero, v0, v1);
+                for (int t = 0; t < T; ++t) {
+                    const float* x = p.x + t * p.cols + c;
+                    acc[t] = _mm256_fmadd_ps(v0, _mm256_loadu_ps(x), acc[t]);
+                    acc[t] = _mm256_fmadd_ps(v1, _mm256_loadu_ps(x + 8), acc[t]);
+                }
+            }
+            for (int t = 0; t < T; ++t)
+                out[t] = _mm256_fmadd_ps(acc[t], scales, out[t]);
+            if (c < c1) { // the group's columns past its last whole 16 (p.tokens == T)
+                float rest[T] = {};
+                sumCodes(p, n, c, c1, zeroValue, rest);
+                for (int t = 0; t < T; ++t)
+                    tail[t] += rest[t] * scale;
+            }
+        }
+        for (int t = 0; t < T; ++t)
+            p.y[t * p.rows + n] = horizontalSum(out[t]) + tail[t];
+    }
+
+    template <int T> void rowsAvx2(const Gemv& p, std::int64_t begin, std::int64_t end)
+    {
+        for (std::int64_t n = begin; n < end; ++n)
+            rowAvx2<T>(p, n);
+    }
+
+    using RowsFn = void (*)(const Gemv&, std::int64_t, std::int64_t);
+    constexpr RowsFn kRowsAvx2[kMaxCpuGemvRows] = { rowsAvx2<1>, rowsAvx2<2>, rowsAvx2<3>, rowsAvx2<4>, rowsAvx2<5>,
+        rowsAvx2<6>, rowsAvx2<7>, rowsAvx2<8> };
+
+    bool hasAvx2()
+    {
+        static const bool yes
+            = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+        return yes;
+    }
+#endif
+
+    void run(const Gemv& p, bool plainLoop)
+    {
+        // Rows split over ATen's threads in pieces of ~64K codes (small matrices stay on the calling thread).
+        const std::int64_t grain = std::max<std::int64_t>(1, (64 << 10) / std::max<std::int64_t>(1, p.cols));
+        at::parallel_for(0, p.rows, grain, [&](std::int64_t begin, std::int64_t end) {
+#ifdef MOESCOPE_CPU_GEMV_AVX2
+            if (!plainLoop && hasAvx2()) {
+                kRowsAvx2[p.tokens - 1](p, begin, end);
+                return;
+            }
+#endif
+            for (std::int64_t n = begin; n < end; ++n)
+                rowPlain(p, n);
+        });
+    }
+
+    bool contiguousCpu(const at::Tensor& t, at::ScalarType type)
+    {
+        return t.defined() && t.is_cpu() && t.is_contiguous() && t.scalar_type() == type;
+    }
+} // namespace
+
+bool cpuQuantGemvApplies(const at::Tensor& x, const QuantizedTensor& q)
+{
+    return x.defined() && x.is_cpu() && (x.scalar_type() == at::kFloat || x.scalar_type() == at::kBFloat16)
+        && x.dim() >= 1 && x.numel() > 0 && q.cols >= 1 && x.size(-1) == q.cols
+        && x.numel() / q.cols <= kMaxCpuGemvRows && cpuQuantGemvTakes(q);
+}
+
+bool cpuQuantGemvTakes(const QuantizedTensor& q)
+{
+    if (q.inputScale.defined()
+        && (!contiguousCpu(q.inputScale, at::kFloat) || q.inputScale.numel() != q.stackSize() * q.cols))
+        return false;
+    switch (q.scheme.format) {
+    case QuantFormat::Int8:
+        return contiguousCpu(q.data, at::kChar) && contiguousCpu(q.scales, at::kFloat);
+    case QuantFormat::Int4:
+        return contiguousCpu(q.data, at::kByte) && contiguousCpu(q.scales, at::kHalf) && q.scheme.groupSize > 0
+            && q.scheme.groupSize % 2 == 0 && (!q.zeros.defined() || contiguousCpu(q.zeros, at::kByte));
+    default:
+        return false;
+    }
+}
+
+at::Tensor cpuQuantGemv(const at::Tensor& x, const QuantizedTensor& q, std::int64_t matrix, bool plainLoop)
+{
+    if (!cpuQuantGemvApplies(x, q) || matrix < 0 || matrix >= q.stackSize())
+        throw UnsupportedError("cpuQuantGemv: these inputs or weights are not ones it takes");
+    auto xs = x.reshape({ -1, q.cols }).to(at::kFloat).contiguous(); // [T, cols]
+    if (q.inputScale.defined()) // activation-aware scaling: the codes stand for W * s, so x / s meets them
+        xs = xs / q.inputScale.reshape({ -1, q.cols })[matrix];
+    auto y = at::empty({ xs.size(0), q.rows }, xs.options()); // [T, rows]
+    Gemv p;
+    p.x = xs.data_ptr<float>();
+    p.tokens = static_cast<int>(xs.size(0));
+    p.rows = q.rows;
+    p.cols = q.cols;
+    p.int4 = q.scheme.format == QuantFormat::Int4;
+    p.codes = static_cast<const std::uint8_t*>(q.data.data_ptr()) + matrix * q.rows * p.rowBytes();
+    if (p.int4) {
+        p.groupSize = static_cast<int>(q.scheme.groupSize);
+        p.groups = q.scales.size(-1);
+        p.groupScales = q.scales.data_ptr<at::Half>() + matrix * q.rows * p.groups;
+        p.zeros = q.zeros.defined() ? q.zeros.data_ptr<std::uint8_t>() + matrix * q.rows * p.groups : nullptr;
+    } else {
+        p.rowScales = q.scales.data_ptr<float>() + matrix * q.rows;
+    }
+    p.y = y.data_ptr<float>();
+    run(p, plainLoop);
+    auto sizes = x.sizes().vec();
+    sizes.back() = q.rows;
+    return y.view(sizes).to(x.scalar_type());
+}
+
+} // namespace moescope

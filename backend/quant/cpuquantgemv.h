@@ -1,0 +1,26 @@
+#pragma once
+// Products of a few rows (a decode step's tokens) by INT8 or INT4 weights on the CPU without a dequantized copy: each
+// output row reads its codes once and sums x times (code - zero) per group in float32, then scales the group's sum
+// (AVX2, FMA and F16C where the CPU has them, plain C++ otherwise). Dequantizing instead wrote and re-read float32
+// weights, 8 bytes a weight against INT4's half byte: a decode step of INT4 weights ran ~4x slower than float32 ones.
+// The sums run in another order than the dequantizing path's GEMM (differences ~1e-6 relative in float32).
+
+#include "quant/quantizedtensor.h"
+
+#include <ATen/ATen.h>
+
+namespace moescope {
+
+// Rows of x up to which the products run here; beyond, dequantize + GEMM reads the weights once for all rows.
+inline constexpr std::int64_t kMaxCpuGemvRows = 8;
+
+// q an INT8 (per output channel) or INT4 (groups, symmetric or with zero points) matrix or stack on the CPU, with or
+// without activation-aware scales.
+bool cpuQuantGemvTakes(const QuantizedTensor& q);
+// cpuQuantGemvTakes(q), and x [..., cols] float32 or bf16 on the CPU with up to kMaxCpuGemvRows rows.
+bool cpuQuantGemvApplies(const at::Tensor& x, const QuantizedTensor& q);
+// x [..., cols] times matrix `matrix` of q's stack (0 for a single matrix), transposed: [..., rows] in x's dtype.
+// plainLoop: the plain C++ loop even where AVX2 runs (tests compare the two).
+at::Tensor cpuQuantGemv(const at::Tensor& x, const QuantizedTensor& q, std::int64_t matrix = 0, bool plainLoop = false);
+
+} // namespace moescope
