@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdlib>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
@@ -188,8 +187,6 @@ bool cpuQuantGemvApplies(const at::Tensor& x, const QuantizedTensor& q)
 
 bool cpuQuantGemvTakes(const QuantizedTensor& q)
 {
-    if (std::getenv("MOESCOPE_TMP_NO_CPU_GEMV")) // TEMPORARY A/B
-        return false;
     if (q.inputScale.defined()
         && (!contiguousCpu(q.inputScale, at::kFloat) || q.inputScale.numel() != q.stackSize() * q.cols))
         return false;
