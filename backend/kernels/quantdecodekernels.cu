@@ -373,19 +373,17 @@ void launchQuantMoeDecodeAs(const bf16* x, const QuantMatrices& gate, const Quan
     const int* starts, const int* slotList, bf16* h, bf16* y, cudaStream_t stream)
 {
     const dim3 block(32 * kWarpsPerBlock);
-    const unsigned gateUpBlocks = blocksFor(gate.rows, kRowsPerWarp / 2);
+    const unsigned gateUpBlocks = blocksFor(gate.rows, kRowsPerWarp / 2), downBlocks = blocksFor(down.rows, kRowsPerWarp);
     if (starts) {
         const auto e = static_cast<unsigned>(experts);
         launchChained(
             quantGateUpGroupedKernel<F>, dim3(gateUpBlocks, e), block, 0, stream, x, gate, up, starts, slotList, k, h);
-        launchChained(quantDownGroupedKernel<F>, dim3(blocksFor(down.rows, kRowsPerWarp), e), block, 0, stream, h,
-            down, starts, slotList, y);
+        launchChained(quantDownGroupedKernel<F>, dim3(downBlocks, e), block, 0, stream, h, down, starts, slotList, y);
         return;
     }
     const auto s = static_cast<unsigned>(slots);
     launchChained(quantGateUpSiluKernel<F>, dim3(gateUpBlocks, s), block, 0, stream, x, gate, up, ids, k, h);
-    launchChained(quantDownSlotKernel<F>, dim3(blocksFor(down.rows, kRowsPerWarp), s), block, 0, stream, h, down,
-        ids, y);
+    launchChained(quantDownSlotKernel<F>, dim3(downBlocks, s), block, 0, stream, h, down, ids, y);
 }
 } // namespace
 
@@ -422,7 +420,7 @@ void launchQuantMoeDecode(const bf16* x, const QuantMatrices& gate, const QuantM
             launchInt4MmaDownGrouped(h, down, starts, slotList, experts, y, stream);
         } else {
             launchInt4MmaGateUp(x, gate, up, ids, slots, k, h, stream);
-            launchQuantSlotProducts(h, down, ids, slots, y, stream);
+            launchInt4MmaDown(h, down, ids, slots, y, stream);
         }
     } else if (gate.format == QuantCodes::Int8) {
         launchQuantMoeDecodeAs<QuantCodes::Int8>(x, gate, up, down, ids, slots, k, experts, starts, slotList, h, y,

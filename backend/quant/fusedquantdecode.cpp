@@ -42,7 +42,7 @@ namespace {
     }
 
     // Activation-aware scaling (the codes represent W * s per column): the kernels multiply the codes of q without
-    // s by inputs divided by s. The view of those codes where s is one the decode path divides by, or nothing.
+    // s by inputs divided by s.
     QuantizedTensor withoutInputScale(const QuantizedTensor& q)
     {
         QuantizedTensor unscaled = q;
@@ -50,6 +50,8 @@ namespace {
         return unscaled;
     }
 
+    // The kernels' view of q's codes without s where s is one the decode path divides by (float32 [.., cols] on
+    // CUDA), or nothing.
     std::optional<kernels::QuantMatrices> unscaledKernelView(const QuantizedTensor& q)
     {
         const auto& s = q.inputScale;
@@ -59,6 +61,11 @@ namespace {
     }
 
     bool scaled(const QuantizedTensor& q) { return q.inputScale.defined(); }
+
+    bool anyScaled(const QuantizedTensor& gate, const QuantizedTensor& up, const QuantizedTensor& down)
+    {
+        return scaled(gate) || scaled(up) || scaled(down);
+    }
 
     // The slots' inputs [T * k, cols] bf16 from in [T, r, cols] (r = k: a row per slot; r = 1: a row per token, for
     // its k slots), each divided by the activation-aware scales of q's matrix ids [T * k] (-1: any), or as they are
@@ -104,7 +111,7 @@ bool fusedQuantMoeDecodeApplies(const at::Tensor& x, std::int64_t k, const Quant
 {
     const bool shapes = decodeInput(x, gate.cols) && x.dim() == 2 && k >= 1 && k <= kernels::kMaxTopK
         && gate.scheme == up.scheme && gate.scheme == down.scheme;
-    if (scaled(gate) || scaled(up) || scaled(down))
+    if (anyScaled(gate, up, down))
         return shapes && unscaledKernelView(gate) && unscaledKernelView(up) && unscaledKernelView(down);
     return shapes && kernelView(gate) && kernelView(up) && kernelView(down);
 }
@@ -123,7 +130,7 @@ at::Tensor fusedQuantMoeDecodeSlots(const at::Tensor& x, const at::Tensor& ids, 
     if (stackIndex.defined()
         && (stackIndex.device() != x.device() || stackIndex.scalar_type() != at::kLong || !stackIndex.is_contiguous()))
         throw InvalidArgumentError("fused quantized decode: the stack index is not contiguous int64 on the device");
-    if (scaled(gate) || scaled(up) || scaled(down)) { // the ids in the stack, for the scales' lookup
+    if (anyScaled(gate, up, down)) { // the ids in the stack, for the scales' lookup
         const auto local = stackIndex.defined() ? stackIndex.index_select(0, slotIds.view({ -1 })).view(slotIds.sizes())
                                                 : slotIds;
         scaledSlotOutputs(x, local, gate, up, down, y);

@@ -1,11 +1,12 @@
 #pragma once
 // An ExpertBank whose experts are stored quantized, each expert in its own scheme (a mixed policy keeps sensitive
 // experts in INT8 and the rest in INT4): experts of one scheme are stacked in a group. Decode steps on CUDA run the
-// fused quantized kernels, once per group (quant/fusedquantdecode.h). Otherwise forward() dequantizes the experts
-// that received tokens into one temporary [n, 2I, H] + [n, H, I] pair, then runs the same grouped products as
-// DenseExpertBank: on the CPU n is the chosen experts (one host synchronisation to learn which), through the CUDA
-// dequantization kernel it is every expert, the kernel skipping those no slot chose (no synchronisation). Peak
-// memory: one layer's experts in the compute dtype.
+// fused quantized kernels, once per group (quant/fusedquantdecode.h), and on the CPU a few tokens' slots multiply
+// the chosen experts' codes directly (quant/cpuquantgemv.h). Otherwise forward() dequantizes the experts that received
+// tokens into one temporary [n, 2I, H] + [n, H, I] pair, then runs the same grouped products as DenseExpertBank: on
+// the CPU n is the chosen experts (one host synchronisation to learn which), through the CUDA dequantization kernel it
+// is every expert, the kernel skipping those no slot chose (no synchronisation). Peak memory: one layer's experts in
+// the compute dtype.
 
 #include "nn/expertbank.h"
 #include "quant/quantizedtensor.h"

@@ -4,8 +4,6 @@
 #include "quant/fusedquantdecode.h"
 #include "quant/quantizer.h"
 
-#include <algorithm>
-
 namespace moescope {
 
 QuantizedLinearWeights::QuantizedLinearWeights(QuantizedTensor weight, at::Tensor bias, at::ScalarType computeDtype)
