@@ -203,15 +203,14 @@ bool cpuQuantGemvTakes(const QuantizedTensor& q)
 
 at::Tensor cpuQuantGemv(const at::Tensor& x, const QuantizedTensor& q, std::int64_t matrix, bool plainLoop)
 {
-    if (!cpuQuantGemvApplies(x, q) || matrix < 0 || matrix >= q.stackSize())
+    if (!cpuQuantGemvTakes(q) || !x.is_cpu() || (x.scalar_type() != at::kFloat && x.scalar_type() != at::kBFloat16)
+        || x.dim() < 1 || x.size(-1) != q.cols || matrix < 0 || matrix >= q.stackSize())
         throw UnsupportedError("cpuQuantGemv: these inputs or weights are not ones it takes");
     auto xs = x.reshape({ -1, q.cols }).to(at::kFloat).contiguous(); // [T, cols]
     if (q.inputScale.defined()) // activation-aware scaling: the codes stand for W * s, so x / s meets them
         xs = xs / q.inputScale.reshape({ -1, q.cols })[matrix];
     auto y = at::empty({ xs.size(0), q.rows }, xs.options()); // [T, rows]
     Gemv p;
-    p.x = xs.data_ptr<float>();
-    p.tokens = static_cast<int>(xs.size(0));
     p.rows = q.rows;
     p.cols = q.cols;
     p.int4 = q.scheme.format == QuantFormat::Int4;
@@ -224,8 +223,12 @@ at::Tensor cpuQuantGemv(const at::Tensor& x, const QuantizedTensor& q, std::int6
     } else {
         p.rowScales = q.scales.data_ptr<float>() + matrix * q.rows;
     }
-    p.y = y.data_ptr<float>();
-    run(p, plainLoop);
+    for (std::int64_t first = 0; first < xs.size(0); first += kMaxCpuGemvRows) { // a pass per kMaxCpuGemvRows rows
+        p.tokens = static_cast<int>(std::min(kMaxCpuGemvRows, xs.size(0) - first));
+        p.x = xs.data_ptr<float>() + first * q.cols;
+        p.y = y.data_ptr<float>() + first * q.rows;
+        run(p, plainLoop);
+    }
     auto sizes = x.sizes().vec();
     sizes.back() = q.rows;
     return y.view(sizes).to(x.scalar_type());

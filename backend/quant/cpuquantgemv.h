@@ -11,16 +11,20 @@
 
 namespace moescope {
 
-// Rows of x up to which the products run here; beyond, dequantize + GEMM reads the weights once for all rows.
+// Rows of x a pass over the codes serves. A dense projection's product runs here up to that many rows; beyond,
+// dequantize + GEMM reads the weights once for all rows. An expert's few slots (up to kMaxCpuGemvSlots: a short
+// prompt's) take a pass per kMaxCpuGemvRows, still far less than dequantizing the expert to float32.
 inline constexpr std::int64_t kMaxCpuGemvRows = 8;
+inline constexpr std::int64_t kMaxCpuGemvSlots = 4 * kMaxCpuGemvRows;
 
 // q an INT8 (per output channel) or INT4 (groups, symmetric or with zero points) matrix or stack on the CPU, with or
 // without activation-aware scales.
 bool cpuQuantGemvTakes(const QuantizedTensor& q);
 // cpuQuantGemvTakes(q), and x [..., cols] float32 or bf16 on the CPU with up to kMaxCpuGemvRows rows.
 bool cpuQuantGemvApplies(const at::Tensor& x, const QuantizedTensor& q);
-// x [..., cols] times matrix `matrix` of q's stack (0 for a single matrix), transposed: [..., rows] in x's dtype.
-// plainLoop: the plain C++ loop even where AVX2 runs (tests compare the two).
+// x [..., cols] (float32 or bf16, any rows: a pass per kMaxCpuGemvRows) times matrix `matrix` of q's stack (0 for a
+// single matrix), transposed: [..., rows] in x's dtype. plainLoop: the plain C++ loop even where AVX2 runs (tests
+// compare the two).
 at::Tensor cpuQuantGemv(const at::Tensor& x, const QuantizedTensor& q, std::int64_t matrix = 0, bool plainLoop = false);
 
 } // namespace moescope

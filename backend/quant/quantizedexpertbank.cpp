@@ -245,8 +245,8 @@ at::Tensor QuantizedExpertBank::cpuSlotOutputs(
         return {};
     const auto ends = groupEnds.to(at::kLong).contiguous(); // [A] on the CPU
     const auto* end = ends.data_ptr<std::int64_t>();
-    for (std::size_t c = 0; c < chosen.size(); ++c) // an expert with more slots than a few rows: dequantize + GEMM
-        if (end[c] - (c > 0 ? end[c - 1] : 0) > kMaxCpuGemvRows)
+    for (std::size_t c = 0; c < chosen.size(); ++c) // an expert with many slots: dequantize + GEMM reads it once
+        if (end[c] - (c > 0 ? end[c - 1] : 0) > kMaxCpuGemvSlots)
             return {};
     for (const auto& g : m_groups)
         if (!cpuQuantGemvTakes(g.gate) || !cpuQuantGemvTakes(g.up) || !cpuQuantGemvTakes(g.down))
