@@ -3,8 +3,10 @@
 #include "core/error.h"
 
 #include <ATen/Parallel.h>
+#include <c10/util/Float8_e4m3fn.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -15,31 +17,64 @@
 namespace moescope {
 
 namespace {
-    // One product's operands: x [tokens, cols] float32; one matrix's codes and scales; y [tokens, rows] float32.
+    enum class Codes { Int8, Int4, Fp8 };
+
+    // FP8 E4M3 byte -> float32 (exact), built once from ATen's conversion.
+    const float* fp8Values()
+    {
+        static const auto table = [] {
+            std::array<float, 256> t {};
+            for (int i = 0; i < 256; ++i)
+                t[static_cast<std::size_t>(i)]
+                    = static_cast<float>(c10::Float8_e4m3fn(static_cast<std::uint8_t>(i), c10::Float8_e4m3fn::from_bits()));
+            return t;
+        }();
+        return table.data();
+    }
+
+    // One product's operands: x [tokens, cols] float32; one matrix's codes and scales; y [tokens, rows] float32. A
+    // row's columns fall into groups of groupWidth sharing a scale (the whole row for per-channel scales).
     struct Gemv {
         const float* x = nullptr;
         int tokens = 0;
         std::int64_t rows = 0;
         std::int64_t cols = 0;
-        bool int4 = false;
-        int groupSize = 0; // INT4
-        std::int64_t groups = 0; // INT4 groups a row
-        const std::uint8_t* codes = nullptr; // INT4: ceil(cols / 2) bytes a row, column 2j low nibble; INT8: cols
-        const at::Half* groupScales = nullptr; // INT4 [rows, groups]
-        const std::uint8_t* zeros = nullptr; // INT4 asymmetric [rows, groups], else the implicit 8
-        const float* rowScales = nullptr; // INT8 [rows]
+        Codes format = Codes::Int8;
+        std::int64_t groupWidth = 0;
+        std::int64_t groups = 0; // a row's
+        const std::uint8_t* codes = nullptr; // INT4: ceil(cols / 2) bytes a row, column 2j low nibble; else cols
+        const at::Half* halfScales = nullptr; // INT4 [rows, groups]
+        // INT8, FP8: [ceil(rows / blockRows), groups] (per channel: blockRows 1, one group)
+        const float* floatScales = nullptr;
+        std::int64_t blockRows = 1;
+        const std::uint8_t* zeros = nullptr; // INT4 asymmetric [rows, groups], else the implicit 8 (INT4) or 0
         float* y = nullptr;
 
-        std::int64_t rowBytes() const { return int4 ? (cols + 1) / 2 : cols; }
+        std::int64_t rowBytes() const { return format == Codes::Int4 ? (cols + 1) / 2 : cols; }
+        float zero(std::int64_t n, std::int64_t g) const
+        {
+            return format != Codes::Int4 ? 0.f : zeros ? static_cast<float>(zeros[n * groups + g]) : 8.f;
+        }
+        float floatScale(std::int64_t n, std::int64_t g) const { return floatScales[(n / blockRows) * groups + g]; }
+        float code(const std::uint8_t* row, std::int64_t c) const
+        {
+            switch (format) {
+            case Codes::Int4:
+                return static_cast<float>((row[c / 2] >> (4 * (c & 1))) & 15);
+            case Codes::Fp8:
+                return fp8Values()[row[c]];
+            default:
+                return static_cast<float>(static_cast<std::int8_t>(row[c]));
+            }
+        }
     };
 
     // Output row n, plain C++: the sums of x * (code - zero) over columns [c0, c1) added into acc[t] for each token.
     void sumCodes(const Gemv& p, std::int64_t n, std::int64_t c0, std::int64_t c1, float zero, float* acc)
     {
-        const std::uint8_t* codes = p.codes + n * p.rowBytes();
+        const std::uint8_t* row = p.codes + n * p.rowBytes();
         for (std::int64_t c = c0; c < c1; ++c) {
-            const float v = p.int4 ? static_cast<float>((codes[c / 2] >> (4 * (c & 1))) & 15) - zero
-                                   : static_cast<float>(static_cast<std::int8_t>(codes[c]));
+            const float v = p.code(row, c) - zero;
             for (int t = 0; t < p.tokens; ++t)
                 acc[t] += p.x[t * p.cols + c] * v;
         }
@@ -48,17 +83,11 @@ namespace {
     void rowPlain(const Gemv& p, std::int64_t n)
     {
         float out[kMaxCpuGemvRows] = {};
-        if (!p.int4) {
-            sumCodes(p, n, 0, p.cols, 0.f, out);
-            for (int t = 0; t < p.tokens; ++t)
-                out[t] *= p.rowScales[n];
-        }
-        for (std::int64_t g = 0; p.int4 && g < p.groups; ++g) {
+        for (std::int64_t g = 0; g < p.groups; ++g) {
             float acc[kMaxCpuGemvRows] = {};
-            const auto at = n * p.groups + g;
-            sumCodes(p, n, g * p.groupSize, std::min(p.cols, (g + 1) * p.groupSize),
-                p.zeros ? static_cast<float>(p.zeros[at]) : 8.f, acc);
-            const float scale = static_cast<float>(p.groupScales[at]);
+            sumCodes(p, n, g * p.groupWidth, std::min(p.cols, (g + 1) * p.groupWidth), p.zero(n, g), acc);
+            const float scale
+                = p.halfScales ? static_cast<float>(p.halfScales[n * p.groups + g]) : p.floatScale(n, g);
             for (int t = 0; t < p.tokens; ++t)
                 out[t] += acc[t] * scale;
         }
@@ -74,51 +103,53 @@ namespace {
         return _mm_cvtss_f32(_mm_add_ss(h, _mm_shuffle_ps(h, h, 1)));
     }
 
-    // 16 codes from column c on (INT4: 8 bytes, INT8: 16) as two vectors of 8 floats, minus zero.
-    __attribute__((target("avx2,fma,f16c"))) inline void loadCodes(
-        const Gemv& p, const std::uint8_t* row, std::int64_t c, __m256 zero, __m256& v0, __m256& v1)
+    // 16 codes from column c on (INT4: 8 bytes, INT8 and FP8: 16) as two vectors of 8 floats, minus zero.
+    template <Codes F>
+    __attribute__((target("avx2,fma,f16c"), always_inline)) inline void loadCodes(
+        const std::uint8_t* row, std::int64_t c, __m256 zero, __m256& v0, __m256& v1)
     {
-        __m128i bytes;
-        if (p.int4) {
+        if constexpr (F == Codes::Int4) {
             const __m128i packed = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(row + c / 2));
             const __m128i mask = _mm_set1_epi8(15);
             const __m128i lo = _mm_and_si128(packed, mask), hi = _mm_and_si128(_mm_srli_epi16(packed, 4), mask);
-            bytes = _mm_unpacklo_epi8(lo, hi); // columns c .. c + 15 in order
+            const __m128i bytes = _mm_unpacklo_epi8(lo, hi); // columns c .. c + 15 in order
             v0 = _mm256_sub_ps(_mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(bytes)), zero);
             v1 = _mm256_sub_ps(_mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_srli_si128(bytes, 8))), zero);
+        } else if constexpr (F == Codes::Fp8) { // each byte's value from the table
+            const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(row + c));
+            v0 = _mm256_i32gather_ps(fp8Values(), _mm256_cvtepu8_epi32(bytes), 4);
+            v1 = _mm256_i32gather_ps(fp8Values(), _mm256_cvtepu8_epi32(_mm_srli_si128(bytes, 8)), 4);
         } else {
-            bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(row + c));
+            const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(row + c));
             v0 = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(bytes));
             v1 = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_srli_si128(bytes, 8)));
         }
     }
 
     // Output row n for T tokens: each group's sums in 8-wide vectors, scaled into the row's vector sums, whose lanes
-    // are added at the end; columns past the last whole 16 of a group in plain C++.
-    template <int T> __attribute__((target("avx2,fma,f16c"))) void rowAvx2(const Gemv& p, std::int64_t n)
+    // are added at the end; columns past the last whole 16 of a group in plain C++. The format is a template
+    // parameter so that the inner loop has no branches.
+    template <int T, Codes F> __attribute__((target("avx2,fma,f16c"))) void rowAvx2(const Gemv& p, std::int64_t n)
     {
         const std::uint8_t* row = p.codes + n * p.rowBytes();
-        const std::int64_t groupSize = p.int4 ? p.groupSize : p.cols;
-        const std::int64_t groups = p.int4 ? p.groups : 1;
         __m256 out[T];
         float tail[T];
         for (int t = 0; t < T; ++t) {
             out[t] = _mm256_setzero_ps();
             tail[t] = 0.f;
         }
-        for (std::int64_t g = 0; g < groups; ++g) {
-            const auto at = n * groups + g;
-            const float zeroValue = !p.int4 ? 0.f : p.zeros ? static_cast<float>(p.zeros[at]) : 8.f;
-            const float scale = p.int4 ? _cvtsh_ss(p.groupScales[at].x) : p.rowScales[n];
+        for (std::int64_t g = 0; g < p.groups; ++g) {
+            const float zeroValue = p.zero(n, g);
+            const float scale = F == Codes::Int4 ? _cvtsh_ss(p.halfScales[n * p.groups + g].x) : p.floatScale(n, g);
             const __m256 zero = _mm256_set1_ps(zeroValue), scales = _mm256_set1_ps(scale);
-            const std::int64_t c0 = g * groupSize, c1 = std::min(p.cols, c0 + groupSize);
+            const std::int64_t c0 = g * p.groupWidth, c1 = std::min(p.cols, c0 + p.groupWidth);
             __m256 acc[T];
             for (int t = 0; t < T; ++t)
                 acc[t] = _mm256_setzero_ps();
             std::int64_t c = c0;
-            for (; c + 16 <= c1 && (!p.int4 || c % 2 == 0); c += 16) {
+            for (; c + 16 <= c1 && (F != Codes::Int4 || c % 2 == 0); c += 16) {
                 __m256 v0, v1;
-                loadCodes(p, row, c, zero, v0, v1);
+                loadCodes<F>(row, c, zero, v0, v1);
                 for (int t = 0; t < T; ++t) {
                     const float* x = p.x + t * p.cols + c;
                     acc[t] = _mm256_fmadd_ps(v0, _mm256_loadu_ps(x), acc[t]);
@@ -138,15 +169,29 @@ namespace {
             p.y[t * p.rows + n] = horizontalSum(out[t]) + tail[t];
     }
 
-    template <int T> void rowsAvx2(const Gemv& p, std::int64_t begin, std::int64_t end)
+    template <Codes F, int T> void rowsAvx2(const Gemv& p, std::int64_t begin, std::int64_t end)
     {
         for (std::int64_t n = begin; n < end; ++n)
-            rowAvx2<T>(p, n);
+            rowAvx2<T, F>(p, n);
     }
 
     using RowsFn = void (*)(const Gemv&, std::int64_t, std::int64_t);
-    constexpr RowsFn kRowsAvx2[kMaxCpuGemvRows] = { rowsAvx2<1>, rowsAvx2<2>, rowsAvx2<3>, rowsAvx2<4>, rowsAvx2<5>,
-        rowsAvx2<6>, rowsAvx2<7>, rowsAvx2<8> };
+    template <Codes F>
+    constexpr RowsFn kRowsAvx2[kMaxCpuGemvRows] = { rowsAvx2<F, 1>, rowsAvx2<F, 2>, rowsAvx2<F, 3>, rowsAvx2<F, 4>,
+        rowsAvx2<F, 5>, rowsAvx2<F, 6>, rowsAvx2<F, 7>, rowsAvx2<F, 8> };
+
+    void rowsAvx2(const Gemv& p, std::int64_t begin, std::int64_t end)
+    {
+        const auto i = static_cast<std::size_t>(p.tokens - 1);
+        switch (p.format) {
+        case Codes::Int4:
+            return kRowsAvx2<Codes::Int4>[i](p, begin, end);
+        case Codes::Fp8:
+            return kRowsAvx2<Codes::Fp8>[i](p, begin, end);
+        default:
+            return kRowsAvx2<Codes::Int8>[i](p, begin, end);
+        }
+    }
 
     bool hasAvx2()
     {
@@ -163,7 +208,7 @@ namespace {
         at::parallel_for(0, p.rows, grain, [&](std::int64_t begin, std::int64_t end) {
 #ifdef MOESCOPE_CPU_GEMV_AVX2
             if (!plainLoop && hasAvx2()) {
-                kRowsAvx2[p.tokens - 1](p, begin, end);
+                rowsAvx2(p, begin, end);
                 return;
             }
 #endif
@@ -196,6 +241,9 @@ bool cpuQuantGemvTakes(const QuantizedTensor& q)
     case QuantFormat::Int4:
         return contiguousCpu(q.data, at::kByte) && contiguousCpu(q.scales, at::kHalf) && q.scheme.groupSize > 0
             && q.scheme.groupSize % 2 == 0 && (!q.zeros.defined() || contiguousCpu(q.zeros, at::kByte));
+    case QuantFormat::Fp8:
+        return contiguousCpu(q.data, at::kFloat8_e4m3fn) && contiguousCpu(q.scales, at::kFloat)
+            && q.scheme.groupSize >= 0;
     default:
         return false;
     }
@@ -213,15 +261,19 @@ at::Tensor cpuQuantGemv(const at::Tensor& x, const QuantizedTensor& q, std::int6
     Gemv p;
     p.rows = q.rows;
     p.cols = q.cols;
-    p.int4 = q.scheme.format == QuantFormat::Int4;
+    p.format = q.scheme.format == QuantFormat::Int4 ? Codes::Int4
+        : q.scheme.format == QuantFormat::Fp8       ? Codes::Fp8
+                                                    : Codes::Int8;
     p.codes = static_cast<const std::uint8_t*>(q.data.data_ptr()) + matrix * q.rows * p.rowBytes();
-    if (p.int4) {
-        p.groupSize = static_cast<int>(q.scheme.groupSize);
-        p.groups = q.scales.size(-1);
-        p.groupScales = q.scales.data_ptr<at::Half>() + matrix * q.rows * p.groups;
+    const std::int64_t blocks = q.scheme.groupSize; // INT4 groups, FP8 square blocks (0: per channel)
+    p.groupWidth = blocks > 0 ? blocks : q.cols;
+    p.groups = (q.cols + p.groupWidth - 1) / p.groupWidth;
+    if (p.format == Codes::Int4) {
+        p.halfScales = q.scales.data_ptr<at::Half>() + matrix * q.rows * p.groups;
         p.zeros = q.zeros.defined() ? q.zeros.data_ptr<std::uint8_t>() + matrix * q.rows * p.groups : nullptr;
     } else {
-        p.rowScales = q.scales.data_ptr<float>() + matrix * q.rows;
+        p.blockRows = p.format == Codes::Fp8 && blocks > 0 ? blocks : 1;
+        p.floatScales = q.scales.data_ptr<float>() + matrix * ((q.rows + p.blockRows - 1) / p.blockRows) * p.groups;
     }
     for (std::int64_t first = 0; first < xs.size(0); first += kMaxCpuGemvRows) { // a pass per kMaxCpuGemvRows rows
         p.tokens = static_cast<int>(std::min(kMaxCpuGemvRows, xs.size(0) - first));

@@ -1,6 +1,6 @@
 #pragma once
-// Products of a few rows (a decode step's tokens) by INT8 or INT4 weights on the CPU without a dequantized copy: each
-// output row reads its codes once and sums x times (code - zero) per group in float32, then scales the group's sum
+// Products of a few rows (a decode step's tokens) by INT8, INT4 or FP8 weights on the CPU without a dequantized copy:
+// each output row reads its codes once and sums x times (code - zero) per group in float32, then scales the group's sum
 // (AVX2, FMA and F16C where the CPU has them, plain C++ otherwise). Dequantizing instead wrote and re-read float32
 // weights, 8 bytes a weight against INT4's half byte: a decode step of INT4 weights ran ~4x slower than float32 ones.
 // The sums run in another order than the dequantizing path's GEMM (differences ~1e-6 relative in float32).
@@ -17,8 +17,8 @@ namespace moescope {
 inline constexpr std::int64_t kMaxCpuGemvRows = 8;
 inline constexpr std::int64_t kMaxCpuGemvSlots = 4 * kMaxCpuGemvRows;
 
-// q an INT8 (per output channel) or INT4 (groups, symmetric or with zero points) matrix or stack on the CPU, with or
-// without activation-aware scales.
+// q an INT8 (per output channel), INT4 (groups, symmetric or with zero points) or FP8 E4M3 (per output channel or in
+// square blocks) matrix or stack on the CPU, with or without activation-aware scales.
 bool cpuQuantGemvTakes(const QuantizedTensor& q);
 // cpuQuantGemvTakes(q), and x [..., cols] float32 or bf16 on the CPU with up to kMaxCpuGemvRows rows.
 bool cpuQuantGemvApplies(const at::Tensor& x, const QuantizedTensor& q);

@@ -183,7 +183,7 @@ private slots:
             x.narrow(0, 0, 0)));
     }
 
-    // The CPU's decode products by INT8 / INT4 codes (quant/cpuquantgemv.h) against the float32 product over the
+    // The CPU's decode products by INT8 / INT4 / FP8 codes (quant/cpuquantgemv.h) against the float32 product over the
     // dequantized matrix: 1-8 rows, a stack's third matrix, row lengths cut inside a group and inside 16 columns,
     // activation-aware scales; the AVX2 loop and the plain one. Bounds: 1e-5 relative in float32 (sums in another
     // order), 1e-2 with bf16 inputs (the output rounded to bf16).
@@ -195,7 +195,7 @@ private slots:
         QTest::addColumn<int>("tokens");
         QTest::addColumn<bool>("bf16");
         QTest::addColumn<bool>("scaled");
-        for (const char* s : { "int8", "int4-g128", "int4-g64-asym", "int4-g32", "int4-g32-asym" })
+        for (const char* s : { "int8", "int4-g128", "int4-g64-asym", "int4-g32", "int4-g32-asym", "fp8", "fp8-b128" })
             for (const int cols : { 320, 1000, 64 })
                 for (const int tokens : { 1, 3, 8, 11 }) // 11: passes of 8 and 3 rows
                     QTest::addRow("%s-%dx%d-t%d", s, 37, cols, tokens) << s << 37 << cols << tokens << false << false;
@@ -203,6 +203,7 @@ private slots:
         QTest::newRow("int8-bf16") << "int8" << 96 << 1000 << 1 << true << false;
         QTest::newRow("int4-g128-awq") << "int4-g128" << 64 << 320 << 1 << false << true;
         QTest::newRow("int8-awq") << "int8" << 64 << 1000 << 4 << false << true;
+        QTest::newRow("fp8-b128-block-rows") << "fp8-b128" << 300 << 320 << 2 << false << false; // 3 rows of blocks
     }
 
     void cpuGemvMatchesDequantizedProduct()
@@ -235,16 +236,16 @@ private slots:
     }
 
     // Decode steps (1, 3 tokens) and a short prompt (24 tokens, up to ~12 slots an expert: passes of 8 and the rest) of
-    // a bank of INT4 and INT8 experts on the CPU: the products by the codes, without dequantizing an expert (the
+    // a bank of INT4, INT8 and FP8 experts on the CPU: the products by the codes, without dequantizing an expert (the
     // transient peak stays below one dequantized expert), against the dense bank of its dequantized weights.
     void expertBankDecodesOnCpuWithoutDequantizing()
     {
         at::manual_seed(4);
         const std::int64_t experts = 8, hidden = 256, inter = 128, k = 2;
-        const char* schemes[] = { "int4-g32", "int8", "int4-g64-asym", "int4-g128" };
+        const char* schemes[] = { "int4-g32", "int8", "int4-g64-asym", "int4-g128", "fp8-b128", "fp8" };
         std::vector<QuantizedExpert> bank;
         for (std::int64_t e = 0; e < experts; ++e) {
-            const auto s = QuantScheme::parse(schemes[e % 4]);
+            const auto s = QuantScheme::parse(schemes[e % 6]);
             bank.push_back({ quantizeWeight(at::randn({ inter, hidden }) * 0.1, s),
                 quantizeWeight(at::randn({ inter, hidden }) * 0.1, s), quantizeWeight(at::randn({ hidden, inter }) * 0.1, s) });
         }
