@@ -24,9 +24,10 @@ namespace {
     {
         static const auto table = [] {
             std::array<float, 256> t {};
-            for (int i = 0; i < 256; ++i)
-                t[static_cast<std::size_t>(i)]
-                    = static_cast<float>(c10::Float8_e4m3fn(static_cast<std::uint8_t>(i), c10::Float8_e4m3fn::from_bits()));
+            for (int i = 0; i < 256; ++i) {
+                const c10::Float8_e4m3fn value(static_cast<std::uint8_t>(i), c10::Float8_e4m3fn::from_bits());
+                t[static_cast<std::size_t>(i)] = static_cast<float>(value);
+            }
             return t;
         }();
         return table.data();

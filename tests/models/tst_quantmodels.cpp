@@ -247,7 +247,8 @@ private slots:
         for (std::int64_t e = 0; e < experts; ++e) {
             const auto s = QuantScheme::parse(schemes[e % 6]);
             bank.push_back({ quantizeWeight(at::randn({ inter, hidden }) * 0.1, s),
-                quantizeWeight(at::randn({ inter, hidden }) * 0.1, s), quantizeWeight(at::randn({ hidden, inter }) * 0.1, s) });
+                quantizeWeight(at::randn({ inter, hidden }) * 0.1, s),
+                quantizeWeight(at::randn({ hidden, inter }) * 0.1, s) });
         }
         const auto q = QuantizedExpertBank::fromExperts(std::move(bank), at::kFloat);
         const auto dense = q->dequantized();
