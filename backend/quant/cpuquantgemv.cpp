@@ -222,29 +222,44 @@ namespace {
     {
         return t.defined() && t.is_cpu() && t.is_contiguous() && t.scalar_type() == type;
     }
+
+    // x [..., cols] float32 or bf16 on the CPU.
+    bool cpuInput(const at::Tensor& x, std::int64_t cols)
+    {
+        return x.defined() && x.is_cpu() && (x.scalar_type() == at::kFloat || x.scalar_type() == at::kBFloat16)
+            && x.dim() >= 1 && cols >= 1 && x.size(-1) == cols;
+    }
+
+    std::int64_t ceilDiv(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
 } // namespace
 
 bool cpuQuantGemvApplies(const at::Tensor& x, const QuantizedTensor& q)
 {
-    return x.defined() && x.is_cpu() && (x.scalar_type() == at::kFloat || x.scalar_type() == at::kBFloat16)
-        && x.dim() >= 1 && x.numel() > 0 && q.cols >= 1 && x.size(-1) == q.cols
-        && x.numel() / q.cols <= kMaxCpuGemvRows && cpuQuantGemvTakes(q);
+    return cpuInput(x, q.cols) && x.numel() > 0 && x.numel() / q.cols <= kMaxCpuGemvRows && cpuQuantGemvTakes(q);
 }
 
 bool cpuQuantGemvTakes(const QuantizedTensor& q)
 {
-    if (q.inputScale.defined()
-        && (!contiguousCpu(q.inputScale, at::kFloat) || q.inputScale.numel() != q.stackSize() * q.cols))
+    // The tensors' sizes as the loops index them (per matrix of the stack).
+    const std::int64_t n = q.stackSize(), g = q.scheme.groupSize;
+    if (q.rows < 1 || q.cols < 1
+        || (q.inputScale.defined() && (!contiguousCpu(q.inputScale, at::kFloat) || q.inputScale.numel() != n * q.cols)))
         return false;
     switch (q.scheme.format) {
     case QuantFormat::Int8:
-        return contiguousCpu(q.data, at::kChar) && contiguousCpu(q.scales, at::kFloat);
-    case QuantFormat::Int4:
-        return contiguousCpu(q.data, at::kByte) && contiguousCpu(q.scales, at::kHalf) && q.scheme.groupSize > 0
-            && q.scheme.groupSize % 2 == 0 && (!q.zeros.defined() || contiguousCpu(q.zeros, at::kByte));
+        return contiguousCpu(q.data, at::kChar) && q.data.numel() == n * q.rows * q.cols
+            && contiguousCpu(q.scales, at::kFloat) && q.scales.numel() == n * q.rows;
+    case QuantFormat::Int4: {
+        const auto groups = n * q.rows * (g > 0 ? ceilDiv(q.cols, g) : 0);
+        return g > 0 && g % 2 == 0 && contiguousCpu(q.data, at::kByte)
+            && q.data.numel() == n * q.rows * ceilDiv(q.cols, 2) && contiguousCpu(q.scales, at::kHalf)
+            && q.scales.numel() == groups
+            && (!q.zeros.defined() || (contiguousCpu(q.zeros, at::kByte) && q.zeros.numel() == groups));
+    }
     case QuantFormat::Fp8:
-        return contiguousCpu(q.data, at::kFloat8_e4m3fn) && contiguousCpu(q.scales, at::kFloat)
-            && q.scheme.groupSize >= 0;
+        return contiguousCpu(q.data, at::kFloat8_e4m3fn) && q.data.numel() == n * q.rows * q.cols
+            && contiguousCpu(q.scales, at::kFloat)
+            && q.scales.numel() == n * (g > 0 ? ceilDiv(q.rows, g) * ceilDiv(q.cols, g) : q.rows);
     default:
         return false;
     }
@@ -252,8 +267,7 @@ bool cpuQuantGemvTakes(const QuantizedTensor& q)
 
 at::Tensor cpuQuantGemv(const at::Tensor& x, const QuantizedTensor& q, std::int64_t matrix, bool plainLoop)
 {
-    if (!cpuQuantGemvTakes(q) || !x.is_cpu() || (x.scalar_type() != at::kFloat && x.scalar_type() != at::kBFloat16)
-        || x.dim() < 1 || x.size(-1) != q.cols || matrix < 0 || matrix >= q.stackSize())
+    if (!cpuInput(x, q.cols) || !cpuQuantGemvTakes(q) || matrix < 0 || matrix >= q.stackSize())
         throw UnsupportedError("cpuQuantGemv: these inputs or weights are not ones it takes");
     auto xs = x.reshape({ -1, q.cols }).to(at::kFloat).contiguous(); // [T, cols]
     if (q.inputScale.defined()) // activation-aware scaling: the codes stand for W * s, so x / s meets them
@@ -268,13 +282,13 @@ at::Tensor cpuQuantGemv(const at::Tensor& x, const QuantizedTensor& q, std::int6
     p.codes = static_cast<const std::uint8_t*>(q.data.data_ptr()) + matrix * q.rows * p.rowBytes();
     const std::int64_t blocks = q.scheme.groupSize; // INT4 groups, FP8 square blocks (0: per channel)
     p.groupWidth = blocks > 0 ? blocks : q.cols;
-    p.groups = (q.cols + p.groupWidth - 1) / p.groupWidth;
+    p.groups = ceilDiv(q.cols, p.groupWidth);
     if (p.format == Codes::Int4) {
         p.halfScales = q.scales.data_ptr<at::Half>() + matrix * q.rows * p.groups;
         p.zeros = q.zeros.defined() ? q.zeros.data_ptr<std::uint8_t>() + matrix * q.rows * p.groups : nullptr;
     } else {
         p.blockRows = p.format == Codes::Fp8 && blocks > 0 ? blocks : 1;
-        p.floatScales = q.scales.data_ptr<float>() + matrix * ((q.rows + p.blockRows - 1) / p.blockRows) * p.groups;
+        p.floatScales = q.scales.data_ptr<float>() + matrix * ceilDiv(q.rows, p.blockRows) * p.groups;
     }
     for (std::int64_t first = 0; first < xs.size(0); first += kMaxCpuGemvRows) { // a pass per kMaxCpuGemvRows rows
         p.tokens = static_cast<int>(std::min(kMaxCpuGemvRows, xs.size(0) - first));

@@ -50,12 +50,11 @@ namespace {
         return unscaled;
     }
 
-    // The kernels' view of q's codes without s where s is one the decode path divides by (float32 [.., cols] on
-    // CUDA), or nothing.
+    // The kernels' view of q's codes without s where s is one the decode path divides by (quantKernelView reads it),
+    // or nothing.
     std::optional<kernels::QuantMatrices> unscaledKernelView(const QuantizedTensor& q)
     {
-        const auto& s = q.inputScale;
-        if (s.defined() && (!s.is_cuda() || s.scalar_type() != at::kFloat || s.numel() != q.stackSize() * q.cols))
+        if (q.inputScale.defined() && !quantKernelView(q, /*readInputScale=*/true))
             return std::nullopt;
         return kernelView(withoutInputScale(q));
     }

@@ -38,23 +38,22 @@ QuantizedExpertBank::QuantizedExpertBank(std::int64_t experts, std::int64_t hidd
             throw ShapeError("quantized expert bank: a group's matrices do not match [" + std::to_string(n) + ", "
                 + std::to_string(intermediate) + ", " + std::to_string(hidden) + "]");
     }
-    // Per group, each expert's index in it or -1 (for the multi-group decode).
-    std::vector<std::vector<std::int64_t>> indexIn(
-        m_groups.size(), std::vector<std::int64_t>(static_cast<std::size_t>(experts), -1));
-    for (std::int64_t e = 0; e < experts; ++e) {
-        const auto [g, i] = m_place[static_cast<std::size_t>(e)];
-        if (g < 0)
+    for (std::int64_t e = 0; e < experts; ++e)
+        if (m_place[static_cast<std::size_t>(e)].first < 0)
             throw InvalidArgumentError("quantized expert bank: expert " + std::to_string(e) + " has no weights");
-        indexIn[static_cast<std::size_t>(g)][static_cast<std::size_t>(e)] = i;
-    }
-    // Device-side lookups for the CUDA paths (the multi-group decode, dequantizeEveryByKernel).
+    // Device-side lookups for the CUDA paths (dequantizeEveryByKernel, the multi-group decode).
     const auto device = m_groups.front().gate.data.device();
     if (!device.is_cuda())
         return;
     for (std::size_t g = 0; g < m_groups.size(); ++g) {
         m_expertsOnDevice.push_back(at::tensor(m_groups[g].experts, at::kLong).to(device));
-        if (m_groups.size() > 1)
-            m_indexInGroupOnDevice.push_back(at::tensor(indexIn[g], at::kLong).to(device));
+        if (m_groups.size() == 1)
+            continue;
+        std::vector<std::int64_t> indexIn(static_cast<std::size_t>(experts), -1); // each expert's index in g, or -1
+        for (std::int64_t e = 0; e < experts; ++e)
+            if (const auto [group, i] = m_place[static_cast<std::size_t>(e)]; group == static_cast<int>(g))
+                indexIn[static_cast<std::size_t>(e)] = i;
+        m_indexInGroupOnDevice.push_back(at::tensor(indexIn, at::kLong).to(device));
     }
 }
 
@@ -181,7 +180,7 @@ std::pair<at::Tensor, at::Tensor> QuantizedExpertBank::dequantizeEveryByKernel(c
     return { gateUp, down };
 }
 
-at::Tensor QuantizedExpertBank::fusedDecodeSlots(const at::Tensor& x, const at::Tensor& ids) const
+at::Tensor QuantizedExpertBank::decodeSlotOutputs(const at::Tensor& x, const at::Tensor& ids) const
 {
     const auto k = ids.size(1);
     const bool applies = ids.numel() > 0 && x.scalar_type() == m_dtype
@@ -201,16 +200,11 @@ at::Tensor QuantizedExpertBank::fusedDecodeSlots(const at::Tensor& x, const at::
     return slots;
 }
 
-at::Tensor QuantizedExpertBank::decodeSlotOutputs(const at::Tensor& x, const at::Tensor& ids) const
-{
-    return fusedDecodeSlots(x, ids);
-}
-
 at::Tensor QuantizedExpertBank::forward(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights) const
 {
     if (ids.numel() == 0)
         return at::zeros_like(x); // [T, H]
-    if (const auto slots = fusedDecodeSlots(x, ids); slots.defined()) // decode on CUDA, no host sync
+    if (const auto slots = decodeSlotOutputs(x, ids); slots.defined()) // decode on CUDA, no host sync
         return fusedCombineSlots({ slots, ids, weights, false, {} });
     // Through the dequantization kernel every expert is listed and the kernel skips those no slot chose, in place of
     // finding the chosen ones on the host, which waits for the device and copies their list to the host and back.

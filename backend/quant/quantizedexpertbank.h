@@ -34,6 +34,8 @@ public:
         at::ScalarType computeDtype);
 
     at::Tensor forward(const at::Tensor& x, const at::Tensor& ids, const at::Tensor& weights) const override;
+    // The unweighted slot outputs [T * k, H] of a decode step through the fused kernels, one launch per group (with
+    // several groups, each runs its own experts' slots only), or undefined where they do not apply.
     at::Tensor decodeSlotOutputs(const at::Tensor& x, const at::Tensor& ids) const override;
     std::int64_t weightBytes() const override;
     std::int64_t numExperts() const override { return m_experts; }
@@ -44,9 +46,6 @@ public:
     std::unique_ptr<DenseExpertBank> dequantized() const;
 
 private:
-    // The unweighted slot outputs [T * k, H] of a decode step through the fused kernels, one launch per group (with
-    // several groups, each runs its own experts' slots only), or undefined where they do not apply.
-    at::Tensor fusedDecodeSlots(const at::Tensor& x, const at::Tensor& ids) const;
     // Whether every group dequantizes through the CUDA kernel (on the device, no host round trips).
     bool dequantizesByKernel() const;
     // The unweighted slot outputs [T * k, H] on the CPU through cpuQuantGemv (the codes read, no dequantized experts)
