@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# GPU-machine run: the routed experts' and the q/k/v projection's decode kernels timed on their own
+# (bench_decode_kernels, ROUNDS times), then Nsight Compute on the expert kernels and the projection at each model's
+# shape for the schemes in PROFILE_SCHEMES (one call each, after two warm-up calls; PROFILE_SCHEMES= skips it).
+#   device: bash tests/gpu/run_decode_kernel_bench.sh   (carry .carry/include .carry/configs)
+set -uo pipefail
+export TARGETS="moescope-cli check_fused_kernels bench_decode_kernels"
+source "$(dirname "$0")/setup_run.sh"
+bench_kernels=$build/tests/gpu/bench_decode_kernels
+for r in $(seq "${ROUNDS:-2}"); do
+    $bench_kernels | tee "$out/bench_kernels_$r.txt"
+done
+for scheme in ${PROFILE_SCHEMES-bf16 int4-g128}; do
+    for model in OLMoE DeepSeek Qwen3; do
+        # Expert kernels: the third call's launches; then the projection's first call after its own warm-up.
+        BENCH_MODELS=$model BENCH_SCHEMES=$scheme ncu --kernel-name "regex:GateUp|Down|gateUp|downSlot" \
+            --launch-skip 4 --launch-count 2 --section SpeedOfLight --section Occupancy --section WarpStateStats \
+            --section LaunchStats --section MemoryWorkloadAnalysis --section SchedulerStats \
+            "$bench_kernels" > "$out/ncu_experts_${model}_$scheme.txt" 2>&1
+        BENCH_MODELS=$model BENCH_SCHEMES=$scheme ncu --kernel-name "regex:[gG]emv" --launch-skip 2 --launch-count 1 \
+            --section SpeedOfLight --section Occupancy --section WarpStateStats --section LaunchStats \
+            --section MemoryWorkloadAnalysis --section SchedulerStats \
+            "$bench_kernels" > "$out/ncu_projection_${model}_$scheme.txt" 2>&1
+    done
+done
+for f in "$out"/ncu_*.txt; do
+    [ -e "$f" ] || continue
+    echo "== $(basename "$f")"
+    grep -E "^  [a-zA-Z].*\(|Duration|DRAM Throughput|Registers Per|Achieved Occupancy|Theoretical Occ|Warp Cycles Per Issued|Block Limit|Local Memory|Grid Size" "$f" | head -40
+done
+echo "total: $(( $(date +%s) - t0 )) s"
