@@ -60,6 +60,7 @@ QuantizedTensor randomStack(std::int64_t count, std::int64_t rows, std::int64_t 
             shape.push_back(t.size(d));
         return t.view(shape);
     };
+    q.rows = rows;
     q.data = stacked(q.data);
     q.scales = stacked(q.scales);
     q.zeros = stacked(q.zeros);
@@ -100,6 +101,7 @@ void printRow(const ModelShape& shape, const char* what, const std::string& sche
 {
     std::printf("%-17s %-22s %-10s %8.2f us  %7.2f MB  %6.2f TB/s\n", shape.name, what, scheme.c_str(), us, bytes / 1e6,
         bytes / us / 1e6);
+    std::fflush(stdout);
 }
 
 // Random expert ids [1, k] for each call: distinct experts, a new draw per call.

@@ -13,11 +13,11 @@ done
 for scheme in ${PROFILE_SCHEMES-bf16 int4-g128}; do
     for model in OLMoE DeepSeek Qwen3; do
         # Expert kernels: the third call's launches; then the projection's first call after its own warm-up.
-        BENCH_MODELS=$model BENCH_SCHEMES=$scheme ncu --kernel-name "regex:GateUp|Down|gateUp|downSlot" \
+        BENCH_MODELS=$model BENCH_SCHEMES=$scheme ncu --clock-control none --kernel-name "regex:GateUp|Down|gateUp|downSlot" \
             --launch-skip 4 --launch-count 2 --section SpeedOfLight --section Occupancy --section WarpStateStats \
             --section LaunchStats --section MemoryWorkloadAnalysis --section SchedulerStats \
             "$bench_kernels" > "$out/ncu_experts_${model}_$scheme.txt" 2>&1
-        BENCH_MODELS=$model BENCH_SCHEMES=$scheme ncu --kernel-name "regex:[gG]emv" --launch-skip 2 --launch-count 1 \
+        BENCH_MODELS=$model BENCH_SCHEMES=$scheme ncu --clock-control none --kernel-name "regex:[gG]emv" --launch-skip 2 --launch-count 1 \
             --section SpeedOfLight --section Occupancy --section WarpStateStats --section LaunchStats \
             --section MemoryWorkloadAnalysis --section SchedulerStats \
             "$bench_kernels" > "$out/ncu_projection_${model}_$scheme.txt" 2>&1
