@@ -1,15 +1,18 @@
 // INT4 decode kernels on tensor cores (kernels/quantkernels.cuh). Dequantizing INT4 on the CUDA cores costs about
 // five instructions a value (extract, convert, subtract, multiply-add), more than the memory time of half a byte,
-// so a plain warp-per-row kernel ran at a fifth of the bandwidth. Here a value costs under two: a pair of codes
-// becomes a pair of bf16 (128 + code) with one mask-and-or, one packed subtraction leaves the exact code - zero, and
-// mma.sync multiplies a 16-row tile by the inputs (up to 8 tokens as the 8 columns) with float32 accumulation; the
-// group scale multiplies each 128-column step's float32 sum. Products are exact and summed in float32, so the
-// result is at least as precise as the bf16 dequantizing path.
+// so a plain warp-per-row kernel ran at a fifth of the bandwidth. Here a value costs one: a pair of codes becomes a
+// pair of bf16 (128 + code) with a shift and one mask-and-or, and mma.sync multiplies a 16-row tile of these biased
+// codes by the inputs (up to 8 tokens as the 8 columns) with float32 accumulation. The bias and the zero point come
+// off once a 128-column step: sum((code - zero) x) = sum((128 + code) x) - (128 + zero) sum(x), with sum(x) per step
+// and token summed while the inputs are staged; the group scale then multiplies the step's sum. Products of bf16 are
+// exact in float32 and the sums float32, so the result is as precise as the bf16 dequantizing path (the biased sums
+// are ~30x the unbiased ones, which costs a few float32 ulps, far below bf16's).
 //
 // Layout of one step (128 columns of a 16-row tile): lane (g = lane / 4, t = lane % 4) loads 16 bytes (32 columns
 // from 128 * step + 32 * t) of rows g and g + 8, and the 32 inputs of token g at the same columns. The order of the
 // 16 products an mma sums over is free as long as A and B agree, so each lane pairs columns (c, c + 4) of its 8-column
-// words: one mask of a code word gives the pair, one byte permute gives the inputs' pair.
+// words: one mask of a code word gives the pair, and the inputs are staged in that pair order (each 8-column word as
+// x0 x4 x1 x5 x2 x6 x3 x7), so a 16-byte load of them is the mma's B fragments as they are.
 //
 // Codes travel to shared memory by asynchronous copies (cp.async), not through registers: held in registers they
 // took a third of a thread's 95-112, which left two gate/up blocks an SM, so a launch ran in two waves (in one wave,
@@ -41,7 +44,8 @@ constexpr int kWideStepsAhead = 8;
 // A warp's staged codes in shared memory: A steps x rows A and B x 32 lanes of 16 bytes.
 template <int A> constexpr int kStagedWordsPerWarp = A * 2 * 32;
 
-// The dynamic shared memory of a block of `threads`: each warp's staged codes, then x.
+// The dynamic shared memory of a block: each warp's staged codes, then the inputs x [n, cols] (stagedInputs), then
+// their sums [steps][kMaxGemvTokens] (stagedSums).
 template <int A = kStepsAhead> __device__ __forceinline__ uint4* warpCodes(uint4* shared, int warp)
 {
     return shared + warp * kStagedWordsPerWarp<A>;
@@ -50,45 +54,64 @@ template <int A = kStepsAhead> __device__ __forceinline__ bf16* stagedInputs(uin
 {
     return reinterpret_cast<bf16*>(shared + (blockDim.x / 32) * kStagedWordsPerWarp<A>);
 }
-
-// bf16 pair (code of column m - zero, code of column m + 4 - zero) of an 8-code word; zeroPair = (128 + zero) twice.
-__device__ __forceinline__ std::uint32_t codePair(std::uint32_t word, int m, std::uint32_t zeroPair)
+__device__ __forceinline__ float* stagedSums(bf16* xs, int n, std::int64_t cols)
 {
-    const std::uint32_t biased = ((word >> (4 * m)) & 0x000F000Fu) | 0x43004300u; // bf16 128 + code, exact
-    __nv_bfloat162 v = __hsub2(*reinterpret_cast<const __nv_bfloat162*>(&biased),
-        *reinterpret_cast<const __nv_bfloat162*>(&zeroPair));
-    return *reinterpret_cast<std::uint32_t*>(&v);
+    return reinterpret_cast<float*>(xs + n * cols);
 }
 
-// The inputs' pair (x of column m, x of column m + 4) of an 8-column uint4.
-__device__ __forceinline__ std::uint32_t inputPair(const uint4& x8, int m)
+// bf16 pair (128 + code of column m, 128 + code of column m + 4) of an 8-code word: exact, the codes are < 16.
+__device__ __forceinline__ std::uint32_t biasedCodePair(std::uint32_t word, int m)
 {
-    const std::uint32_t lo = m < 2 ? x8.x : x8.y;
-    const std::uint32_t hi = m < 2 ? x8.z : x8.w;
-    return __byte_perm(lo, hi, m % 2 == 0 ? 0x5410u : 0x7632u);
+    return ((word >> (4 * m)) & 0x000F000Fu) | 0x43004300u;
 }
 
-__device__ __forceinline__ std::uint32_t zeroPairOf(const std::uint8_t* zeros, std::int64_t g)
+// The zero point of group g (8 for symmetric codes).
+__device__ __forceinline__ std::uint32_t zeroOf(const std::uint8_t* zeros, std::int64_t g)
 {
-    const std::uint32_t z = 0x4300u | (zeros ? zeros[g] : 8u);
-    return z | (z << 16);
+    return zeros ? zeros[g] : 8u;
 }
 
-// Copies x [tokens, cols] into shared memory (all threads of the block) and waits for the block.
-__device__ __forceinline__ void stageInputs(const bf16* __restrict__ x, std::int64_t count, bf16* xs)
+// 128 + zero point j of four packed in a word (byte j), as float32: what a biased code's sum carries beyond
+// code - zero. One byte permute: the zero point lands in the float's mantissa next to 128's exponent (0x43).
+__device__ __forceinline__ float biasOf(std::uint32_t zeros4, int j)
 {
-    for (std::int64_t i = threadIdx.x * 8; i < count; i += blockDim.x * 8)
-        *reinterpret_cast<uint4*>(xs + i) = *reinterpret_cast<const uint4*>(x + i);
-    __syncthreads();
+    return __uint_as_float(__byte_perm(zeros4, 0x43000000u, 0x7044u | (j << 8)));
 }
 
-// Copies the inputs of n slots (row rowOf(slots[i]) of x, cols each) into xs [n, cols] and waits for the block.
+// Stages the inputs of n rows (row i at rowOf(i), cols values; n <= kMaxGemvTokens) in shared memory for
+// TileProducts::run: xs [n, cols] with each 8-column word in pair order (x0 x4 x1 x5 x2 x6 x3 x7), and sums
+// [steps][kMaxGemvTokens], each row's float32 sum over each 128-column step (0 for rows n and beyond). Waits for the
+// block. 16 consecutive threads load one step of a row (blockDim * 8 and cols are multiples of 128), so a step's sum is
+// a shuffle tree over them; whole warps iterate together for the shuffles.
 template <typename RowOf>
-__device__ __forceinline__ void stageSlotInputs(RowOf rowOf, const int* __restrict__ slots, int n, std::int64_t cols,
-    bf16* xs)
+__device__ __forceinline__ void stageInputs(RowOf rowOf, int n, std::int64_t cols, bf16* xs, float* sums)
 {
-    for (std::int64_t i = threadIdx.x * 8; i < n * cols; i += blockDim.x * 8)
-        *reinterpret_cast<uint4*>(xs + i) = *reinterpret_cast<const uint4*>(rowOf(slots[i / cols]) + i % cols);
+    const std::int64_t steps = cols / kStepCols;
+    for (std::int64_t i = threadIdx.x; i < steps * kMaxGemvTokens; i += blockDim.x)
+        if (i % kMaxGemvTokens >= n)
+            sums[i] = 0.f;
+    const std::int64_t count = n * cols;
+    for (std::int64_t base = 0; base < count; base += blockDim.x * 8) {
+        const std::int64_t i = base + threadIdx.x * 8;
+        const std::int64_t row = i / cols, col = i % cols;
+        const uint4 v = i < count ? *reinterpret_cast<const uint4*>(rowOf(row) + col) : make_uint4(0, 0, 0, 0);
+        const auto* pairs = reinterpret_cast<const __nv_bfloat162*>(&v);
+        float sum = 0.f;
+#pragma unroll
+        for (int j = 0; j < 4; ++j) {
+            const float2 f = __bfloat1622float2(pairs[j]);
+            sum += f.x + f.y;
+        }
+#pragma unroll
+        for (int o = 8; o > 0; o >>= 1)
+            sum += __shfl_xor_sync(0xffffffffu, sum, o);
+        if (i < count) {
+            *reinterpret_cast<uint4*>(xs + i) = make_uint4(__byte_perm(v.x, v.z, 0x5410u), __byte_perm(v.x, v.z, 0x7632u),
+                __byte_perm(v.y, v.w, 0x5410u), __byte_perm(v.y, v.w, 0x7632u));
+            if (threadIdx.x % 16 == 0)
+                sums[col / kStepCols * kMaxGemvTokens + row] = sum;
+        }
+    }
     __syncthreads();
 }
 
@@ -98,37 +121,43 @@ __device__ __forceinline__ void stageSlotInputs(RowOf rowOf, const int* __restri
 // shared memory and loads their scales, run() multiplies with x staged in shared memory: a block starts its codes'
 // copies, then stages x while they are in flight.
 template <int A = kStepsAhead> struct TileProducts {
-    const QuantMatrices* m;
+    // The matrices' fields, copied: a pointer to a kernel parameter makes the compiler keep it in local memory.
+    const std::uint8_t* codeBytes;
+    const __half* scales;
+    const std::uint8_t* zeros;
+    std::int64_t cols;
     int g, t, kw, steps, stepsPerGroup;
     std::int64_t rowA, rowB, groupsPerRow;
     uint4* codes; // this lane's slots: step j's codes of row A (first + g) at codes[64 j], of row B at codes[64 j + 32]
     float scaleA[A], scaleB[A];
-    std::uint32_t zeroA[A], zeroB[A];
+    std::uint32_t zerosA[(A + 3) / 4], zerosB[(A + 3) / 4]; // step j's zero point in byte j % 4 of word j / 4
 
     // warpSlots: warpCodes() of the block's warp; splitWarp: its place (0 to kSplitWarps - 1) among the warps of
     // this tile.
     __device__ void load(const QuantMatrices& matrices, std::int64_t matrix, std::int64_t first, uint4* warpSlots,
         int splitWarp, int lane)
     {
-        m = &matrices;
+        codeBytes = static_cast<const std::uint8_t*>(matrices.codes);
+        scales = static_cast<const __half*>(matrices.scales);
+        zeros = matrices.zeros;
+        cols = matrices.cols;
+        const std::int64_t rows = matrices.rows;
         codes = warpSlots + lane;
         g = lane / 4;
         t = lane % 4;
         kw = splitWarp;
-        rowA = matrix * m->rows + (first + g < m->rows ? first + g : m->rows - 1);
-        rowB = matrix * m->rows + (first + g + 8 < m->rows ? first + g + 8 : m->rows - 1);
-        steps = static_cast<int>(m->cols / kStepCols);
-        stepsPerGroup = m->groupSize / kStepCols;
-        groupsPerRow = m->cols / m->groupSize;
+        rowA = matrix * rows + (first + g < rows ? first + g : rows - 1);
+        rowB = matrix * rows + (first + g + 8 < rows ? first + g + 8 : rows - 1);
+        steps = static_cast<int>(cols / kStepCols);
+        stepsPerGroup = matrices.groupSize / kStepCols;
+        groupsPerRow = cols / matrices.groupSize;
         loadRound(kw);
     }
 
     __device__ void loadRound(int s0)
     {
-        const auto* bytes = static_cast<const std::uint8_t*>(m->codes);
-        const uint4* codesA = reinterpret_cast<const uint4*>(bytes + rowA * (m->cols / 2)) + t;
-        const uint4* codesB = reinterpret_cast<const uint4*>(bytes + rowB * (m->cols / 2)) + t;
-        const auto* scales = static_cast<const __half*>(m->scales);
+        const uint4* codesA = reinterpret_cast<const uint4*>(codeBytes + rowA * (cols / 2)) + t;
+        const uint4* codesB = reinterpret_cast<const uint4*>(codeBytes + rowB * (cols / 2)) + t;
 #pragma unroll
         for (int j = 0; j < A; ++j) {
             const int s = s0 + j * kSplitWarps;
@@ -138,18 +167,20 @@ template <int A = kStepsAhead> struct TileProducts {
                 const std::int64_t group = s / stepsPerGroup;
                 scaleA[j] = __half2float(scales[rowA * groupsPerRow + group]);
                 scaleB[j] = __half2float(scales[rowB * groupsPerRow + group]);
-                zeroA[j] = zeroPairOf(m->zeros, rowA * groupsPerRow + group);
-                zeroB[j] = zeroPairOf(m->zeros, rowB * groupsPerRow + group);
+                const int shift = 8 * (j % 4);
+                zerosA[j / 4] = (j % 4 == 0 ? 0u : zerosA[j / 4]) | zeroOf(zeros, rowA * groupsPerRow + group) << shift;
+                zerosB[j / 4] = (j % 4 == 0 ? 0u : zerosB[j / 4]) | zeroOf(zeros, rowB * groupsPerRow + group) << shift;
             }
         }
         commitCopies();
     }
 
-    // xs: x [tokens, cols] in shared memory.
-    __device__ void run(const bf16* xs, int tokens, float (&acc)[4])
+    // xs, sums: x [tokens, cols] and its step sums, staged in shared memory by stageInputs.
+    __device__ void run(const bf16* xs, const float* sums, int tokens, float (&acc)[4])
     {
         const bool hasInput = g < tokens;
-        const bf16* xg = xs + (hasInput ? g : 0) * m->cols + 32 * t;
+        const bf16* xg = xs + (hasInput ? g : 0) * cols + 32 * t;
+        const float* sumsT = sums + 2 * t; // tokens 2t and 2t + 1, the columns of this lane's products
 #pragma unroll
         for (int i = 0; i < 4; ++i)
             acc[i] = 0.f;
@@ -165,18 +196,19 @@ template <int A = kStepsAhead> struct TileProducts {
 #pragma unroll
                 for (int w = 0; w < 4; ++w) { // 8 columns: 4 pairs a row, 2 mma of 2 pairs a row each
                     const uint4 x8 = hasInput ? *reinterpret_cast<const uint4*>(xg + s * kStepCols + 8 * w)
-                                              : make_uint4(0, 0, 0, 0);
+                                              : make_uint4(0, 0, 0, 0); // in pair order: word p is pair p
                     const std::uint32_t wa = word(codesA, w), wb = word(codesB, w);
 #pragma unroll
                     for (int p = 0; p < 4; p += 2)
-                        mma16816(d, codePair(wa, p, zeroA[j]), codePair(wb, p, zeroB[j]),
-                            codePair(wa, p + 1, zeroA[j]), codePair(wb, p + 1, zeroB[j]), inputPair(x8, p),
-                            inputPair(x8, p + 1));
+                        mma16816(d, biasedCodePair(wa, p), biasedCodePair(wb, p), biasedCodePair(wa, p + 1),
+                            biasedCodePair(wb, p + 1), word(x8, p), word(x8, p + 1));
                 }
-                acc[0] = fmaf(d[0], scaleA[j], acc[0]);
-                acc[1] = fmaf(d[1], scaleA[j], acc[1]);
-                acc[2] = fmaf(d[2], scaleB[j], acc[2]);
-                acc[3] = fmaf(d[3], scaleB[j], acc[3]);
+                const float2 sum = *reinterpret_cast<const float2*>(sumsT + s * kMaxGemvTokens);
+                const float biasA = biasOf(zerosA[j / 4], j % 4), biasB = biasOf(zerosB[j / 4], j % 4);
+                acc[0] = fmaf(fmaf(-biasA, sum.x, d[0]), scaleA[j], acc[0]);
+                acc[1] = fmaf(fmaf(-biasA, sum.y, d[1]), scaleA[j], acc[1]);
+                acc[2] = fmaf(fmaf(-biasB, sum.x, d[2]), scaleB[j], acc[2]);
+                acc[3] = fmaf(fmaf(-biasB, sum.y, d[3]), scaleB[j], acc[3]);
             }
             s0 += A * kSplitWarps;
             if (s0 >= steps)
@@ -186,24 +218,27 @@ template <int A = kStepsAhead> struct TileProducts {
         }
     }
 
-    // Multiplies with x staged in xs and leaves this lane's products in partial[warp][lane] for the block to sum
-    // (every thread of the block calls it; it waits for the block).
-    __device__ void runStaged(const bf16* xs, int tokens, float (*partial)[32][4], int warp, int lane)
+    // Multiplies with x staged in xs (and its sums) and leaves this lane's products in partial[warp][lane] for the
+    // block to sum (every thread of the block calls it; it waits for the block).
+    __device__ void runStaged(const bf16* xs, const float* sums, int tokens, float (*partial)[32][4], int warp,
+        int lane)
     {
         float acc[4];
-        run(xs, tokens, acc);
+        run(xs, sums, tokens, acc);
 #pragma unroll
         for (int i = 0; i < 4; ++i)
             partial[warp][lane][i] = acc[i];
         __syncthreads();
     }
 
-    // What the one-pass kernels do after load(): stages x [count] in xs, then runStaged.
-    __device__ void runThroughShared(const bf16* __restrict__ x, std::int64_t count, bf16* xs, int tokens,
-        float (*partial)[32][4], int warp, int lane)
+    // What the one-pass kernels do after load(): stages x [tokens, cols] (contiguous) in xs, then runStaged.
+    __device__ void runThroughShared(const bf16* __restrict__ x, int tokens, bf16* xs, float (*partial)[32][4],
+        int warp, int lane)
     {
-        stageInputs(x, count, xs);
-        runStaged(xs, tokens, partial, warp, lane);
+        float* sums = stagedSums(xs, tokens, cols);
+        const std::int64_t rowLength = cols;
+        stageInputs([x, rowLength](std::int64_t row) { return x + row * rowLength; }, tokens, cols, xs, sums);
+        runStaged(xs, sums, tokens, partial, warp, lane);
     }
 
     // Before another run(): the first round's codes again when run() loaded later rounds over them.
@@ -215,6 +250,20 @@ template <int A = kStepsAhead> struct TileProducts {
         }
     }
 };
+
+// a or b as a value, field by field: selecting between references to two kernel parameters would make the compiler
+// copy both to local memory.
+__device__ __forceinline__ QuantMatrices eitherOf(bool first, const QuantMatrices& a, const QuantMatrices& b)
+{
+    QuantMatrices m;
+    m.codes = first ? a.codes : b.codes;
+    m.scales = first ? a.scales : b.scales;
+    m.zeros = first ? a.zeros : b.zeros;
+    m.groupSize = first ? a.groupSize : b.groupSize;
+    m.rows = first ? a.rows : b.rows;
+    m.cols = first ? a.cols : b.cols;
+    return m;
+}
 
 // Sum over the kSplitWarps warps starting at warp0 of element (row r, token n) of their tiles' products.
 __device__ __forceinline__ float tileSum(const float (*partial)[32][4], int warp0, int r, int n)
@@ -244,8 +293,8 @@ __global__ void __launch_bounds__(64 * kSplitWarps, 4) int4MmaGateUpKernel(const
     if (e < 0) // another stack's slot (a mixed bank): the whole block leaves
         return;
     TileProducts<> tile;
-    tile.load(warp < kSplitWarps ? gate : up, e, first, warpCodes(shared, warp), warp % kSplitWarps, lane);
-    tile.runThroughShared(x + (slot / k) * gate.cols, gate.cols, stagedInputs(shared), 1, partial, warp, lane);
+    tile.load(eitherOf(warp < kSplitWarps, gate, up), e, first, warpCodes(shared, warp), warp % kSplitWarps, lane);
+    tile.runThroughShared(x + (slot / k) * gate.cols, 1, stagedInputs(shared), partial, warp, lane);
     const int r = threadIdx.x;
     if (r < kTileRows && first + r < gate.rows)
         h[slot * gate.rows + first + r] = siluProduct(tileSum(partial, 0, r, 0), tileSum(partial, kSplitWarps, r, 0));
@@ -271,7 +320,7 @@ __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaDownKernel(
     // while that kernel ends.
     tile.load(down, e, first, warpCodes(shared, warp), warp, lane);
     awaitPreviousKernel();
-    tile.runThroughShared(h + slot * down.cols, down.cols, stagedInputs(shared), 1, partial, warp, lane);
+    tile.runThroughShared(h + slot * down.cols, 1, stagedInputs(shared), partial, warp, lane);
     const int r = threadIdx.x;
     if (r < kTileRows && first + r < down.rows)
         y[slot * down.rows + first + r] = __float2bfloat16(tileSum(partial, 0, r, 0));
@@ -289,8 +338,9 @@ __device__ __forceinline__ void runSlotPasses(TileProducts<>& tile, const int* _
         const int n = min(chunk, end - c);
         if (c != begin)
             tile.rewind();
-        stageSlotInputs(rowOf, slotList + c, n, cols, xs);
-        tile.runStaged(xs, n, partial, warp, lane);
+        float* sums = stagedSums(xs, n, cols);
+        stageInputs([rowOf, slotList, c](std::int64_t i) { return rowOf(slotList[c + i]); }, n, cols, xs, sums);
+        tile.runStaged(xs, sums, n, partial, warp, lane);
         for (int o = threadIdx.x; o < kTileRows * n; o += blockDim.x)
             emit(static_cast<std::int64_t>(slotList[c + o / kTileRows]), o % kTileRows, o / kTileRows);
         __syncthreads(); // the next pass reuses xs and partial
@@ -312,7 +362,7 @@ __global__ void __launch_bounds__(64 * kSplitWarps) int4MmaGateUpGroupedKernel(c
     if (starts[e] == starts[e + 1])
         return;
     TileProducts<> tile;
-    tile.load(warp < kSplitWarps ? gate : up, e, first, warpCodes(shared, warp), warp % kSplitWarps, lane);
+    tile.load(eitherOf(warp < kSplitWarps, gate, up), e, first, warpCodes(shared, warp), warp % kSplitWarps, lane);
     const std::int64_t rows = gate.rows, cols = gate.cols;
     runSlotPasses(tile, slotList, starts[e], starts[e + 1], chunk, cols, stagedInputs(shared), partial, warp,
         lane, [x, k, cols](int slot) { return x + static_cast<std::int64_t>(slot / k) * cols; },
@@ -364,7 +414,7 @@ template <int A> __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaGemv
     // Weights: their codes load before the wait, as the kernel before ends.
     tile.load(w, 0, first, warpCodes<A>(shared, warp), warp, lane);
     awaitPreviousKernel();
-    tile.runThroughShared(x, tokens * w.cols, stagedInputs<A>(shared), tokens, partial, warp, lane);
+    tile.runThroughShared(x, tokens, stagedInputs<A>(shared), partial, warp, lane);
     for (int o = threadIdx.x; o < kTileRows * tokens; o += blockDim.x) {
         const int r = o % kTileRows;
         const int n = o / kTileRows;
@@ -376,21 +426,28 @@ template <int A> __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaGemv
     }
 }
 
-// x is staged in shared memory beside the warps' codes (4 KB a warp) and the kernels' own partial sums (up to 4 KB).
+// x is staged in shared memory beside the warps' codes (4 KB a warp), its step sums and the kernels' own partial sums
+// (up to 4 KB).
 constexpr std::int64_t kMaxStagedBytes = 44 * 1024;
 std::size_t inputBytes(std::int64_t cols, std::int64_t tokens)
 {
     return static_cast<std::size_t>(cols * tokens) * sizeof(bf16);
 }
+// What stageInputs writes for them: the inputs and their step sums.
+std::size_t stagedBytes(std::int64_t cols, std::int64_t tokens)
+{
+    return inputBytes(cols, tokens) + static_cast<std::size_t>(cols / kStepCols * kMaxGemvTokens) * sizeof(float);
+}
 
-// Launches an INT4 kernel of `threads` threads whose dynamic shared memory holds the warps' codes and then x
-// (inputBytes). A block may only ask for more than 48 KB of shared memory in all once its kernel allows it.
+// Launches an INT4 kernel of `threads` threads whose dynamic shared memory holds the warps' codes and then the
+// staged inputs (stagedBytes). A block may only ask for more than 48 KB of shared memory in all once its kernel allows
+// it.
 template <int A = kStepsAhead, typename... Params, typename... Args>
-void launchStaged(void (*kernel)(Params...), dim3 grid, int threads, std::size_t inputBytes, cudaStream_t stream,
+void launchStaged(void (*kernel)(Params...), dim3 grid, int threads, std::size_t inputsBytes, cudaStream_t stream,
     Args&&... args)
 {
     constexpr std::size_t kDefaultDynamicBytes = 44 * 1024; // 48 KB less the largest static partial sums
-    const std::size_t bytes = threads / 32 * kStagedWordsPerWarp<A> * sizeof(uint4) + inputBytes;
+    const std::size_t bytes = threads / 32 * kStagedWordsPerWarp<A> * sizeof(uint4) + inputsBytes;
     if (bytes > kDefaultDynamicBytes)
         (void)cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(bytes));
     launchChained(kernel, grid, threads, bytes, stream, std::forward<Args>(args)...);
@@ -419,7 +476,7 @@ void launchInt4MmaGateUpGrouped(const bf16* x, const QuantMatrices& gate, const 
 {
     const int chunk = slotsPerPass(gate.cols);
     const dim3 grid(tilesOf(gate.rows), static_cast<unsigned>(experts));
-    launchStaged(int4MmaGateUpGroupedKernel, grid, 64 * kSplitWarps, inputBytes(gate.cols, chunk), stream,
+    launchStaged(int4MmaGateUpGroupedKernel, grid, 64 * kSplitWarps, stagedBytes(gate.cols, chunk), stream,
         x, gate, up, starts, slotList, k, chunk, h);
 }
 
@@ -428,7 +485,7 @@ void launchInt4MmaDownGrouped(const bf16* h, const QuantMatrices& down, const in
 {
     const int chunk = slotsPerPass(down.cols);
     const dim3 grid(tilesOf(down.rows), static_cast<unsigned>(experts));
-    launchStaged(int4MmaDownGroupedKernel, grid, 32 * kSplitWarps, inputBytes(down.cols, chunk), stream,
+    launchStaged(int4MmaDownGroupedKernel, grid, 32 * kSplitWarps, stagedBytes(down.cols, chunk), stream,
         h, down, starts, slotList, chunk, y);
 }
 
@@ -437,14 +494,14 @@ void launchInt4MmaGateUp(const bf16* x, const QuantMatrices& gate, const QuantMa
 {
     const dim3 grid(tilesOf(gate.rows), static_cast<unsigned>(slots));
     launchStaged(
-        int4MmaGateUpKernel, grid, 64 * kSplitWarps, inputBytes(gate.cols, 1), stream, x, gate, up, ids, k, h);
+        int4MmaGateUpKernel, grid, 64 * kSplitWarps, stagedBytes(gate.cols, 1), stream, x, gate, up, ids, k, h);
 }
 
 void launchInt4MmaDown(
     const bf16* h, const QuantMatrices& down, const std::int64_t* ids, std::int64_t slots, bf16* y, cudaStream_t stream)
 {
     const dim3 grid(tilesOf(down.rows), static_cast<unsigned>(slots));
-    launchStaged(int4MmaDownKernel, grid, 32 * kSplitWarps, inputBytes(down.cols, 1), stream, h, down, ids, y);
+    launchStaged(int4MmaDownKernel, grid, 32 * kSplitWarps, stagedBytes(down.cols, 1), stream, h, down, ids, y);
 }
 
 void launchInt4MmaGemvTargets(const bf16* x, const QuantGemvTargets& targets, std::int64_t tokens, cudaStream_t stream)
@@ -453,7 +510,7 @@ void launchInt4MmaGemvTargets(const bf16* x, const QuantGemvTargets& targets, st
     for (int t = 0; t < targets.count; ++t)
         tiles.first[t + 1] = tiles.first[t] + tilesOf(targets.target[t].weight.rows);
     const std::int64_t cols = targets.target[0].weight.cols;
-    const std::size_t bytes = inputBytes(cols, tokens);
+    const std::size_t bytes = stagedBytes(cols, tokens);
     // Rows of more than kStepsAhead steps a warp: up to kWideStepsAhead before the wait, all of a 4,096-column row's
     // (a second round of loads after the wait is a memory round trip on the step's critical path).
     if (cols > kStepsAhead * kSplitWarps * kStepCols)

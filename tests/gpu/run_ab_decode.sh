@@ -6,8 +6,9 @@
 # prefill speed-ups, and Kineto summaries of one model's steps in both builds with chained launches off (with them
 # on, a kernel's time includes its wait for the one before).
 # AB_BEFORE is a folder holding the earlier files at their paths in the repository (e.g. made with
-# `git show REV:backend/kernels/x.cu > .ab/backend/kernels/x.cu`; .ab is ignored, so carry it).
-#   AB_BEFORE=.ab [MODELS=...] [DTYPES=...] [ROUNDS=2] [TRACE_MODEL=...] [TRACE_DTYPES=...]
+# `git show REV:backend/kernels/x.cu > .ab/backend/kernels/x.cu`; .ab is ignored, so carry it). KERNEL_BENCH=1 also
+# times the expert and projection kernels on their own in both builds (bench_decode_kernels, ROUNDS each).
+#   AB_BEFORE=.ab [MODELS=...] [DTYPES=...] [ROUNDS=2] [TRACE_MODEL=...] [TRACE_DTYPES=...] [KERNEL_BENCH=1]
 #   device: bash tests/gpu/run_ab_decode.sh   (carry .carry/include .carry/configs and AB_BEFORE)
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -16,8 +17,11 @@ rm -rf "$before_src" && mkdir -p "$before_src"
 (cd "$here/../.." && tar cf - --exclude=./build --exclude=./.venv . | tar xf - -C "$before_src")
 cp -r "$here/../../$AB_BEFORE/." "$before_src/"
 # The CLI alone: the kernel checks are the "after" tree's (an older backend need not compile the newer checks).
-TARGETS=moescope-cli bash "$before_src/tests/gpu/build_cli.sh" /tmp/moescope-before-build >/tmp/before-build.log 2>&1 &
+kernel_bench=${KERNEL_BENCH:+ bench_decode_kernels}
+TARGETS="moescope-cli$kernel_bench" bash "$before_src/tests/gpu/build_cli.sh" /tmp/moescope-before-build \
+    >/tmp/before-build.log 2>&1 &
 before_build=$!
+export TARGETS="moescope-cli check_fused_kernels$kernel_bench"
 source "$here/setup_run.sh"
 wait $before_build || { cat /tmp/before-build.log; exit 1; }
 echo "both builds: $(( $(date +%s) - t0 )) s"
@@ -26,6 +30,14 @@ after_cli=$cli
 
 $build/tests/gpu/check_fused_kernels > "$out/fused_kernels.txt" 2>&1
 grep -E "FAIL|passed|failed" "$out/fused_kernels.txt" | head -20
+if [ -n "$kernel_bench" ]; then
+    for run in $(seq "${ROUNDS:-2}"); do
+        for variant in before after; do
+            dir=$([ $variant = before ] && echo /tmp/moescope-before-build || echo "$build")
+            "$dir/tests/gpu/bench_decode_kernels" | sed "s/^/$variant  /" | tee -a "$out/kernels_ab.txt"
+        done
+    done
+fi
 
 dtypes=${DTYPES:-int4-g128}
 for cfg in ${MODELS:-olmoe-1b-7b deepseek-v2-lite qwen3-30b-a3b}; do
