@@ -25,6 +25,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <cuda_fp16.h>
 
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ < 800
@@ -71,6 +72,21 @@ __device__ __forceinline__ std::uint32_t zeroOf(const std::uint8_t* zeros, std::
     return zeros ? zeros[g] : 8u;
 }
 
+// bf16 pair (code of column m - zero, code of column m + 4 - zero) of an 8-code word; zeroPair: 128 + zero twice.
+__device__ __forceinline__ std::uint32_t codePair(std::uint32_t word, int m, std::uint32_t zeroPair)
+{
+    const std::uint32_t biased = biasedCodePair(word, m);
+    __nv_bfloat162 v = __hsub2(*reinterpret_cast<const __nv_bfloat162*>(&biased),
+        *reinterpret_cast<const __nv_bfloat162*>(&zeroPair));
+    return *reinterpret_cast<std::uint32_t*>(&v);
+}
+
+// The bf16 pair (128 + zero point j, the same) of four zero points packed in a word (byte j).
+__device__ __forceinline__ std::uint32_t zeroPair(std::uint32_t zeros4, int j)
+{
+    return __byte_perm(zeros4, 0x43u, 0x4040u | j | (j << 8));
+}
+
 // 128 + zero point j of four packed in a word (byte j), as float32: what a biased code's sum carries beyond
 // code - zero. One byte permute: the zero point lands in the float's mantissa next to 128's exponent (0x43).
 __device__ __forceinline__ float biasOf(std::uint32_t zeros4, int j)
@@ -83,13 +99,14 @@ __device__ __forceinline__ float biasOf(std::uint32_t zeros4, int j)
 // [steps][kMaxGemvTokens], each row's float32 sum over each 128-column step (0 for rows n and beyond). Waits for the
 // block. 16 consecutive threads load one step of a row (blockDim * 8 and cols are multiples of 128), so a step's sum is
 // a shuffle tree over them; whole warps iterate together for the shuffles.
-template <typename RowOf>
+template <bool WithSums, typename RowOf>
 __device__ __forceinline__ void stageInputs(RowOf rowOf, int n, std::int64_t cols, bf16* xs, float* sums)
 {
     const std::int64_t steps = cols / kStepCols;
-    for (std::int64_t i = threadIdx.x; i < steps * kMaxGemvTokens; i += blockDim.x)
-        if (i % kMaxGemvTokens >= n)
-            sums[i] = 0.f;
+    if (WithSums)
+        for (std::int64_t i = threadIdx.x; i < steps * kMaxGemvTokens; i += blockDim.x)
+            if (i % kMaxGemvTokens >= n)
+                sums[i] = 0.f;
     const std::int64_t count = n * cols;
     for (std::int64_t base = 0; base < count; base += blockDim.x * 8) {
         const std::int64_t i = base + threadIdx.x * 8;
@@ -97,18 +114,20 @@ __device__ __forceinline__ void stageInputs(RowOf rowOf, int n, std::int64_t col
         const uint4 v = i < count ? *reinterpret_cast<const uint4*>(rowOf(row) + col) : make_uint4(0, 0, 0, 0);
         const auto* pairs = reinterpret_cast<const __nv_bfloat162*>(&v);
         float sum = 0.f;
+        if (WithSums) {
 #pragma unroll
-        for (int j = 0; j < 4; ++j) {
-            const float2 f = __bfloat1622float2(pairs[j]);
-            sum += f.x + f.y;
+            for (int j = 0; j < 4; ++j) {
+                const float2 f = __bfloat1622float2(pairs[j]);
+                sum += f.x + f.y;
+            }
+#pragma unroll
+            for (int o = 8; o > 0; o >>= 1)
+                sum += __shfl_xor_sync(0xffffffffu, sum, o);
         }
-#pragma unroll
-        for (int o = 8; o > 0; o >>= 1)
-            sum += __shfl_xor_sync(0xffffffffu, sum, o);
         if (i < count) {
             *reinterpret_cast<uint4*>(xs + i) = make_uint4(__byte_perm(v.x, v.z, 0x5410u), __byte_perm(v.x, v.z, 0x7632u),
                 __byte_perm(v.y, v.w, 0x5410u), __byte_perm(v.y, v.w, 0x7632u));
-            if (threadIdx.x % 16 == 0)
+            if (WithSums && threadIdx.x % 16 == 0)
                 sums[col / kStepCols * kMaxGemvTokens + row] = sum;
         }
     }
@@ -120,7 +139,7 @@ __device__ __forceinline__ void stageInputs(RowOf rowOf, int n, std::int64_t col
 // the end read the last row. load() starts the copies of the first A steps' codes into the warp's slots of
 // shared memory and loads their scales, run() multiplies with x staged in shared memory: a block starts its codes'
 // copies, then stages x while they are in flight.
-template <int A = kStepsAhead> struct TileProducts {
+template <int A = kStepsAhead, bool BiasBySums = true> struct TileProducts {
     // The matrices' fields, copied: a pointer to a kernel parameter makes the compiler keep it in local memory.
     const std::uint8_t* codeBytes;
     const __half* scales;
@@ -198,17 +217,31 @@ template <int A = kStepsAhead> struct TileProducts {
                     const uint4 x8 = hasInput ? *reinterpret_cast<const uint4*>(xg + s * kStepCols + 8 * w)
                                               : make_uint4(0, 0, 0, 0); // in pair order: word p is pair p
                     const std::uint32_t wa = word(codesA, w), wb = word(codesB, w);
+                    if (BiasBySums) {
 #pragma unroll
-                    for (int p = 0; p < 4; p += 2)
-                        mma16816(d, biasedCodePair(wa, p), biasedCodePair(wb, p), biasedCodePair(wa, p + 1),
-                            biasedCodePair(wb, p + 1), word(x8, p), word(x8, p + 1));
+                        for (int p = 0; p < 4; p += 2)
+                            mma16816(d, biasedCodePair(wa, p), biasedCodePair(wb, p), biasedCodePair(wa, p + 1),
+                                biasedCodePair(wb, p + 1), word(x8, p), word(x8, p + 1));
+                    } else {
+                        const std::uint32_t za = zeroPair(zerosA[j / 4], j % 4), zb = zeroPair(zerosB[j / 4], j % 4);
+#pragma unroll
+                        for (int p = 0; p < 4; p += 2)
+                            mma16816(d, codePair(wa, p, za), codePair(wb, p, zb), codePair(wa, p + 1, za),
+                                codePair(wb, p + 1, zb), word(x8, p), word(x8, p + 1));
+                    }
                 }
-                const float2 sum = *reinterpret_cast<const float2*>(sumsT + s * kMaxGemvTokens);
-                const float biasA = biasOf(zerosA[j / 4], j % 4), biasB = biasOf(zerosB[j / 4], j % 4);
-                acc[0] = fmaf(fmaf(-biasA, sum.x, d[0]), scaleA[j], acc[0]);
-                acc[1] = fmaf(fmaf(-biasA, sum.y, d[1]), scaleA[j], acc[1]);
-                acc[2] = fmaf(fmaf(-biasB, sum.x, d[2]), scaleB[j], acc[2]);
-                acc[3] = fmaf(fmaf(-biasB, sum.y, d[3]), scaleB[j], acc[3]);
+                if (BiasBySums) {
+                    const float2 sum = *reinterpret_cast<const float2*>(sumsT + s * kMaxGemvTokens);
+                    const float biasA = biasOf(zerosA[j / 4], j % 4), biasB = biasOf(zerosB[j / 4], j % 4);
+                    d[0] = fmaf(-biasA, sum.x, d[0]);
+                    d[1] = fmaf(-biasA, sum.y, d[1]);
+                    d[2] = fmaf(-biasB, sum.x, d[2]);
+                    d[3] = fmaf(-biasB, sum.y, d[3]);
+                }
+                acc[0] = fmaf(d[0], scaleA[j], acc[0]);
+                acc[1] = fmaf(d[1], scaleA[j], acc[1]);
+                acc[2] = fmaf(d[2], scaleB[j], acc[2]);
+                acc[3] = fmaf(d[3], scaleB[j], acc[3]);
             }
             s0 += A * kSplitWarps;
             if (s0 >= steps)
@@ -237,7 +270,8 @@ template <int A = kStepsAhead> struct TileProducts {
     {
         float* sums = stagedSums(xs, tokens, cols);
         const std::int64_t rowLength = cols;
-        stageInputs([x, rowLength](std::int64_t row) { return x + row * rowLength; }, tokens, cols, xs, sums);
+        stageInputs<BiasBySums>(
+            [x, rowLength](std::int64_t row) { return x + row * rowLength; }, tokens, cols, xs, sums);
         runStaged(xs, sums, tokens, partial, warp, lane);
     }
 
@@ -301,6 +335,7 @@ __global__ void __launch_bounds__(64 * kSplitWarps, 4) int4MmaGateUpKernel(const
 }
 
 // y[slot, j] for a 16-row tile of the slot's expert's down projection.
+template <bool BiasBySums>
 __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaDownKernel(
     const bf16* __restrict__ h, QuantMatrices down, const std::int64_t* __restrict__ ids, bf16* __restrict__ y)
 {
@@ -315,7 +350,7 @@ __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaDownKernel(
         awaitPreviousKernel();
         return;
     }
-    TileProducts<> tile;
+    TileProducts<kStepsAhead, BiasBySums> tile;
     // The routing was written before the gate/up kernel that comes just before this one: the expert's codes load
     // while that kernel ends.
     tile.load(down, e, first, warpCodes(shared, warp), warp, lane);
@@ -339,7 +374,7 @@ __device__ __forceinline__ void runSlotPasses(TileProducts<>& tile, const int* _
         if (c != begin)
             tile.rewind();
         float* sums = stagedSums(xs, n, cols);
-        stageInputs([rowOf, slotList, c](std::int64_t i) { return rowOf(slotList[c + i]); }, n, cols, xs, sums);
+        stageInputs<true>([rowOf, slotList, c](std::int64_t i) { return rowOf(slotList[c + i]); }, n, cols, xs, sums);
         tile.runStaged(xs, sums, n, partial, warp, lane);
         for (int o = threadIdx.x; o < kTileRows * n; o += blockDim.x)
             emit(static_cast<std::int64_t>(slotList[c + o / kTileRows]), o % kTileRows, o / kTileRows);
@@ -399,7 +434,7 @@ __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaDownGroupedKernel(con
 
 // A 16-row tile of one target for all tokens (<= 8, the mma's columns); A steps of a warp's codes load before the
 // wait.
-template <int A> __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaGemvKernel(
+template <int A, bool BiasBySums> __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaGemvKernel(
     const bf16* __restrict__ x, QuantGemvTargets targets, TargetBlocks tiles, int tokens)
 {
     __shared__ float partial[kSplitWarps][32][4];
@@ -410,7 +445,7 @@ template <int A> __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaGemv
     const int warp = threadIdx.x / 32;
     const int lane = threadIdx.x % 32;
     extern __shared__ uint4 shared[];
-    TileProducts<A> tile;
+    TileProducts<A, BiasBySums> tile;
     // Weights: their codes load before the wait, as the kernel before ends.
     tile.load(w, 0, first, warpCodes<A>(shared, warp), warp, lane);
     awaitPreviousKernel();
@@ -501,7 +536,10 @@ void launchInt4MmaDown(
     const bf16* h, const QuantMatrices& down, const std::int64_t* ids, std::int64_t slots, bf16* y, cudaStream_t stream)
 {
     const dim3 grid(tilesOf(down.rows), static_cast<unsigned>(slots));
-    launchStaged(int4MmaDownKernel, grid, 32 * kSplitWarps, stagedBytes(down.cols, 1), stream, h, down, ids, y);
+    static const bool sums = std::getenv("MOESCOPE_INT4_DOWN_SUMS") == nullptr
+        || std::getenv("MOESCOPE_INT4_DOWN_SUMS")[0] != '0';
+    launchStaged(sums ? int4MmaDownKernel<true> : int4MmaDownKernel<false>, grid, 32 * kSplitWarps,
+        stagedBytes(down.cols, 1), stream, h, down, ids, y);
 }
 
 void launchInt4MmaGemvTargets(const bf16* x, const QuantGemvTargets& targets, std::int64_t tokens, cudaStream_t stream)
@@ -513,12 +551,15 @@ void launchInt4MmaGemvTargets(const bf16* x, const QuantGemvTargets& targets, st
     const std::size_t bytes = stagedBytes(cols, tokens);
     // Rows of more than kStepsAhead steps a warp: up to kWideStepsAhead before the wait, all of a 4,096-column row's
     // (a second round of loads after the wait is a memory round trip on the step's critical path).
+    static const bool sums = std::getenv("MOESCOPE_INT4_GEMV_SUMS") == nullptr
+        || std::getenv("MOESCOPE_INT4_GEMV_SUMS")[0] != '0';
     if (cols > kStepsAhead * kSplitWarps * kStepCols)
-        launchStaged<kWideStepsAhead>(int4MmaGemvKernel<kWideStepsAhead>, tiles.first[targets.count],
-            32 * kSplitWarps, bytes, stream, x, targets, tiles, static_cast<int>(tokens));
+        launchStaged<kWideStepsAhead>(sums ? int4MmaGemvKernel<kWideStepsAhead, true>
+                                           : int4MmaGemvKernel<kWideStepsAhead, false>,
+            tiles.first[targets.count], 32 * kSplitWarps, bytes, stream, x, targets, tiles, static_cast<int>(tokens));
     else
-        launchStaged(int4MmaGemvKernel<kStepsAhead>, tiles.first[targets.count], 32 * kSplitWarps, bytes, stream, x,
-            targets, tiles, static_cast<int>(tokens));
+        launchStaged(sums ? int4MmaGemvKernel<kStepsAhead, true> : int4MmaGemvKernel<kStepsAhead, false>,
+            tiles.first[targets.count], 32 * kSplitWarps, bytes, stream, x, targets, tiles, static_cast<int>(tokens));
 }
 
 } // namespace moescope::kernels::device
