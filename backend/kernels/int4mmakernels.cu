@@ -1,12 +1,16 @@
 // INT4 decode kernels on tensor cores (kernels/quantkernels.cuh). Dequantizing INT4 on the CUDA cores costs about
 // five instructions a value (extract, convert, subtract, multiply-add), more than the memory time of half a byte,
-// so a plain warp-per-row kernel ran at a fifth of the bandwidth. Here a value costs one: a pair of codes becomes a
-// pair of bf16 (128 + code) with a shift and one mask-and-or, and mma.sync multiplies a 16-row tile of these biased
-// codes by the inputs (up to 8 tokens as the 8 columns) with float32 accumulation. The bias and the zero point come
-// off once a 128-column step: sum((code - zero) x) = sum((128 + code) x) - (128 + zero) sum(x), with sum(x) per step
-// and token summed while the inputs are staged; the group scale then multiplies the step's sum. Products of bf16 are
-// exact in float32 and the sums float32, so the result is as precise as the bf16 dequantizing path (the biased sums
-// are ~30x the unbiased ones, which costs a few float32 ulps, far below bf16's).
+// so a plain warp-per-row kernel ran at a fifth of the bandwidth. Here a pair of codes becomes a pair of bf16
+// (128 + code) with a shift and one mask-and-or, and mma.sync multiplies a 16-row tile by the inputs (up to 8 tokens
+// as the 8 columns) with float32 accumulation; the group scale multiplies each 128-column step's sum. The bias and
+// the zero point come off one of two ways (TileProducts' BiasBySums):
+// - per pair, one packed bf16 subtraction (exact) before the mma: the projections and the down projections;
+// - once a step, sum((code - zero) x) = sum((128 + code) x) - (128 + zero) sum(x), with sum(x) per step and token
+//   summed while the inputs are staged: a third fewer instructions a value, for a few more cycles of staging, which
+//   pays where a warp multiplies the most (the gate/up kernels: routed experts 1.3x faster in all; the projections
+//   and down kernels ran 1-3% slower this way; tests/gpu/results/int4-biased-codes-2026-11-30).
+// Products of bf16 are exact in float32 and the sums float32, so either is as precise as the bf16 dequantizing path
+// (the biased sums are ~30x the unbiased ones, which costs a few float32 ulps, far below bf16's).
 //
 // Layout of one step (128 columns of a 16-row tile): lane (g = lane / 4, t = lane % 4) loads 16 bytes (32 columns
 // from 128 * step + 32 * t) of rows g and g + 8, and the 32 inputs of token g at the same columns. The order of the
@@ -25,7 +29,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdlib>
 #include <cuda_fp16.h>
 
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ < 800
@@ -125,8 +128,8 @@ __device__ __forceinline__ void stageInputs(RowOf rowOf, int n, std::int64_t col
                 sum += __shfl_xor_sync(0xffffffffu, sum, o);
         }
         if (i < count) {
-            *reinterpret_cast<uint4*>(xs + i) = make_uint4(__byte_perm(v.x, v.z, 0x5410u), __byte_perm(v.x, v.z, 0x7632u),
-                __byte_perm(v.y, v.w, 0x5410u), __byte_perm(v.y, v.w, 0x7632u));
+            *reinterpret_cast<uint4*>(xs + i) = make_uint4(__byte_perm(v.x, v.z, 0x5410u),
+                __byte_perm(v.x, v.z, 0x7632u), __byte_perm(v.y, v.w, 0x5410u), __byte_perm(v.y, v.w, 0x7632u));
             if (WithSums && threadIdx.x % 16 == 0)
                 sums[col / kStepCols * kMaxGemvTokens + row] = sum;
         }
@@ -138,8 +141,9 @@ __device__ __forceinline__ void stageInputs(RowOf rowOf, int n, std::int64_t col
 // with x [tokens, cols]: acc[0..1] = row first + g, tokens 2t and 2t + 1; acc[2..3] = row first + g + 8. Rows past
 // the end read the last row. load() starts the copies of the first A steps' codes into the warp's slots of
 // shared memory and loads their scales, run() multiplies with x staged in shared memory: a block starts its codes'
-// copies, then stages x while they are in flight.
-template <int A = kStepsAhead, bool BiasBySums = true> struct TileProducts {
+// copies, then stages x while they are in flight. BiasBySums: the codes' bias and zero point come off through the
+// inputs' step sums (stageInputs<true>) instead of by a subtraction per pair (see the top of the file).
+template <int A, bool BiasBySums> struct TileProducts {
     // The matrices' fields, copied: a pointer to a kernel parameter makes the compiler keep it in local memory.
     const std::uint8_t* codeBytes;
     const __half* scales;
@@ -326,7 +330,7 @@ __global__ void __launch_bounds__(64 * kSplitWarps, 4) int4MmaGateUpKernel(const
     const std::int64_t e = stackExpert(gate, ids[slot]);
     if (e < 0) // another stack's slot (a mixed bank): the whole block leaves
         return;
-    TileProducts<> tile;
+    TileProducts<kStepsAhead, true> tile;
     tile.load(eitherOf(warp < kSplitWarps, gate, up), e, first, warpCodes(shared, warp), warp % kSplitWarps, lane);
     tile.runThroughShared(x + (slot / k) * gate.cols, 1, stagedInputs(shared), partial, warp, lane);
     const int r = threadIdx.x;
@@ -335,7 +339,6 @@ __global__ void __launch_bounds__(64 * kSplitWarps, 4) int4MmaGateUpKernel(const
 }
 
 // y[slot, j] for a 16-row tile of the slot's expert's down projection.
-template <bool BiasBySums>
 __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaDownKernel(
     const bf16* __restrict__ h, QuantMatrices down, const std::int64_t* __restrict__ ids, bf16* __restrict__ y)
 {
@@ -350,7 +353,7 @@ __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaDownKernel(
         awaitPreviousKernel();
         return;
     }
-    TileProducts<kStepsAhead, BiasBySums> tile;
+    TileProducts<kStepsAhead, false> tile;
     // The routing was written before the gate/up kernel that comes just before this one: the expert's codes load
     // while that kernel ends.
     tile.load(down, e, first, warpCodes(shared, warp), warp, lane);
@@ -364,17 +367,18 @@ __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaDownKernel(
 // Batched steps, slots grouped by expert (launchGroupSlots): a block loads a 16-row tile of expert blockIdx.y once
 // and multiplies it by the expert's slots' inputs [begin, end), up to `chunk` (<= 8, the mma's columns) a pass:
 // rowOf(slot) is a slot's input row, emit(slot, r, i) writes tile row r for the pass's i-th slot from the partial sums.
-template <typename RowOf, typename Emit>
-__device__ __forceinline__ void runSlotPasses(TileProducts<>& tile, const int* __restrict__ slotList, int begin,
-    int end, int chunk, std::int64_t cols, bf16* xs, float (*partial)[32][4], int warp, int lane, RowOf rowOf,
-    Emit emit)
+template <bool BiasBySums, typename RowOf, typename Emit>
+__device__ __forceinline__ void runSlotPasses(TileProducts<kStepsAhead, BiasBySums>& tile,
+    const int* __restrict__ slotList, int begin, int end, int chunk, std::int64_t cols, bf16* xs,
+    float (*partial)[32][4], int warp, int lane, RowOf rowOf, Emit emit)
 {
     for (int c = begin; c < end; c += chunk) {
         const int n = min(chunk, end - c);
         if (c != begin)
             tile.rewind();
         float* sums = stagedSums(xs, n, cols);
-        stageInputs<true>([rowOf, slotList, c](std::int64_t i) { return rowOf(slotList[c + i]); }, n, cols, xs, sums);
+        stageInputs<BiasBySums>(
+            [rowOf, slotList, c](std::int64_t i) { return rowOf(slotList[c + i]); }, n, cols, xs, sums);
         tile.runStaged(xs, sums, n, partial, warp, lane);
         for (int o = threadIdx.x; o < kTileRows * n; o += blockDim.x)
             emit(static_cast<std::int64_t>(slotList[c + o / kTileRows]), o % kTileRows, o / kTileRows);
@@ -396,14 +400,15 @@ __global__ void __launch_bounds__(64 * kSplitWarps) int4MmaGateUpGroupedKernel(c
     const int lane = threadIdx.x % 32;
     if (starts[e] == starts[e + 1])
         return;
-    TileProducts<> tile;
+    TileProducts<kStepsAhead, true> tile;
     tile.load(eitherOf(warp < kSplitWarps, gate, up), e, first, warpCodes(shared, warp), warp % kSplitWarps, lane);
     const std::int64_t rows = gate.rows, cols = gate.cols;
     runSlotPasses(tile, slotList, starts[e], starts[e + 1], chunk, cols, stagedInputs(shared), partial, warp,
         lane, [x, k, cols](int slot) { return x + static_cast<std::int64_t>(slot / k) * cols; },
         [h, first, rows](std::int64_t slot, int r, int i) {
             if (first + r < rows)
-                h[slot * rows + first + r] = siluProduct(tileSum(partial, 0, r, i), tileSum(partial, kSplitWarps, r, i));
+                h[slot * rows + first + r]
+                    = siluProduct(tileSum(partial, 0, r, i), tileSum(partial, kSplitWarps, r, i));
         });
 }
 
@@ -421,7 +426,7 @@ __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaDownGroupedKernel(con
     const int lane = threadIdx.x % 32;
     if (starts[e] == starts[e + 1])
         return;
-    TileProducts<> tile;
+    TileProducts<kStepsAhead, false> tile;
     tile.load(down, e, first, warpCodes(shared, warp), warp, lane);
     const std::int64_t rows = down.rows, cols = down.cols;
     runSlotPasses(tile, slotList, starts[e], starts[e + 1], chunk, cols, stagedInputs(shared), partial, warp,
@@ -434,7 +439,7 @@ __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaDownGroupedKernel(con
 
 // A 16-row tile of one target for all tokens (<= 8, the mma's columns); A steps of a warp's codes load before the
 // wait.
-template <int A, bool BiasBySums> __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaGemvKernel(
+template <int A> __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaGemvKernel(
     const bf16* __restrict__ x, QuantGemvTargets targets, TargetBlocks tiles, int tokens)
 {
     __shared__ float partial[kSplitWarps][32][4];
@@ -445,7 +450,7 @@ template <int A, bool BiasBySums> __global__ void __launch_bounds__(32 * kSplitW
     const int warp = threadIdx.x / 32;
     const int lane = threadIdx.x % 32;
     extern __shared__ uint4 shared[];
-    TileProducts<A, BiasBySums> tile;
+    TileProducts<A, false> tile;
     // Weights: their codes load before the wait, as the kernel before ends.
     tile.load(w, 0, first, warpCodes<A>(shared, warp), warp, lane);
     awaitPreviousKernel();
@@ -536,10 +541,7 @@ void launchInt4MmaDown(
     const bf16* h, const QuantMatrices& down, const std::int64_t* ids, std::int64_t slots, bf16* y, cudaStream_t stream)
 {
     const dim3 grid(tilesOf(down.rows), static_cast<unsigned>(slots));
-    static const bool sums = std::getenv("MOESCOPE_INT4_DOWN_SUMS") == nullptr
-        || std::getenv("MOESCOPE_INT4_DOWN_SUMS")[0] != '0';
-    launchStaged(sums ? int4MmaDownKernel<true> : int4MmaDownKernel<false>, grid, 32 * kSplitWarps,
-        stagedBytes(down.cols, 1), stream, h, down, ids, y);
+    launchStaged(int4MmaDownKernel, grid, 32 * kSplitWarps, stagedBytes(down.cols, 1), stream, h, down, ids, y);
 }
 
 void launchInt4MmaGemvTargets(const bf16* x, const QuantGemvTargets& targets, std::int64_t tokens, cudaStream_t stream)
@@ -551,15 +553,12 @@ void launchInt4MmaGemvTargets(const bf16* x, const QuantGemvTargets& targets, st
     const std::size_t bytes = stagedBytes(cols, tokens);
     // Rows of more than kStepsAhead steps a warp: up to kWideStepsAhead before the wait, all of a 4,096-column row's
     // (a second round of loads after the wait is a memory round trip on the step's critical path).
-    static const bool sums = std::getenv("MOESCOPE_INT4_GEMV_SUMS") == nullptr
-        || std::getenv("MOESCOPE_INT4_GEMV_SUMS")[0] != '0';
     if (cols > kStepsAhead * kSplitWarps * kStepCols)
-        launchStaged<kWideStepsAhead>(sums ? int4MmaGemvKernel<kWideStepsAhead, true>
-                                           : int4MmaGemvKernel<kWideStepsAhead, false>,
-            tiles.first[targets.count], 32 * kSplitWarps, bytes, stream, x, targets, tiles, static_cast<int>(tokens));
+        launchStaged<kWideStepsAhead>(int4MmaGemvKernel<kWideStepsAhead>, tiles.first[targets.count],
+            32 * kSplitWarps, bytes, stream, x, targets, tiles, static_cast<int>(tokens));
     else
-        launchStaged(sums ? int4MmaGemvKernel<kStepsAhead, true> : int4MmaGemvKernel<kStepsAhead, false>,
-            tiles.first[targets.count], 32 * kSplitWarps, bytes, stream, x, targets, tiles, static_cast<int>(tokens));
+        launchStaged(int4MmaGemvKernel<kStepsAhead>, tiles.first[targets.count], 32 * kSplitWarps, bytes, stream, x,
+            targets, tiles, static_cast<int>(tokens));
 }
 
 } // namespace moescope::kernels::device

@@ -19,9 +19,9 @@
 #include <c10/cuda/CUDAStream.h>
 #include <cuda_runtime_api.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <algorithm>
 #include <functional>
 #include <string>
 #include <vector>
@@ -55,7 +55,7 @@ QuantizedTensor randomStack(std::int64_t count, std::int64_t rows, std::int64_t 
     auto stacked = [&](const at::Tensor& t) {
         if (!t.defined())
             return t;
-        std::vector<std::int64_t> shape{ count, rows };
+        std::vector<std::int64_t> shape { count, rows };
         for (std::int64_t d = 1; d < t.dim(); ++d)
             shape.push_back(t.size(d));
         return t.view(shape);
@@ -109,8 +109,9 @@ std::vector<at::Tensor> randomRoutings(const ModelShape& shape)
 {
     std::vector<at::Tensor> ids;
     for (int i = 0; i < kCallsPerGraph; ++i)
-        ids.push_back(std::get<1>(at::rand({ 1, shape.experts }, at::TensorOptions().device(at::kCUDA)).topk(shape.k, -1))
-                          .contiguous());
+        ids.push_back(
+            std::get<1>(at::rand({ 1, shape.experts }, at::TensorOptions().device(at::kCUDA)).topk(shape.k, -1))
+                .contiguous());
     return ids;
 }
 

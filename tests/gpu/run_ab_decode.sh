@@ -7,8 +7,11 @@
 # on, a kernel's time includes its wait for the one before).
 # AB_BEFORE is a folder holding the earlier files at their paths in the repository (e.g. made with
 # `git show REV:backend/kernels/x.cu > .ab/backend/kernels/x.cu`; .ab is ignored, so carry it). KERNEL_BENCH=1 also
-# times the expert and projection kernels on their own in both builds (bench_decode_kernels, ROUNDS each).
+# times the expert and projection kernels on their own in both builds (bench_decode_kernels, ROUNDS each); BATCH=16
+# adds batched decode of both builds (one run each); FIXTURE_SCHEMES="int4-g128 ..." has "after" generate 40 greedy
+# tokens of every fixture family quantized in each scheme through its kernels and through the ATen path.
 #   AB_BEFORE=.ab [MODELS=...] [DTYPES=...] [ROUNDS=2] [TRACE_MODEL=...] [TRACE_DTYPES=...] [KERNEL_BENCH=1]
+#   [BATCH=16] [FIXTURE_SCHEMES=...]
 #   device: bash tests/gpu/run_ab_decode.sh   (carry .carry/include .carry/configs and AB_BEFORE)
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -61,4 +64,34 @@ for q in ${TRACE_DTYPES:-${dtypes%% *}}; do
     done
 done
 python3 tests/gpu/ab_table.py "$out/bench_ab.jsonl" variant before after | tee "$out/ab_table.md"
+if [ -n "${BATCH:-}" ]; then
+    for cfg in ${MODELS:-olmoe-1b-7b deepseek-v2-lite qwen3-30b-a3b}; do
+        for q in $dtypes; do
+            for variant in before after; do
+                cli=$([ $variant = before ] && echo "$before_cli" || echo "$after_cli")
+                $cli bench --config .carry/configs/$cfg.json --random-weights --prompt 2048 --gen 128 --batch $BATCH \
+                    --device cuda --dtype $q --json 2>&1 | grep -E '^\{|rror' |
+                    sed "s/^{/{\"variant\": \"$variant\", /" | tee -a "$out/batched_ab.jsonl"
+            done
+        done
+    done
+    python3 - "$out/batched_ab.jsonl" <<'PY' | tee "$out/batched_ab.md"
+import json, sys
+print("| model | dtype | variant | batch | decode tok/s (all sequences) | ms a step | graphs |")
+print("| --- | --- | --- | ---: | ---: | ---: | --- |")
+for line in open(sys.argv[1]):
+    if line.startswith("{"):
+        r = json.loads(line)
+        b = r["batched"]
+        print(f"| {r['model'].split('/')[-1].removesuffix('.json')} | {r['dtype']} | {r['variant']} | {b['batch']} | "
+              f"{b['decode_tok_s']:,.0f} | {b['ms_per_step_median']:.3f} | {b['cuda_graphs']} |")
+PY
+fi
+cli=$after_cli
+for q in ${FIXTURE_SCHEMES:-}; do
+    for f in olmoe qwen3_moe deepseek_v2 mixtral qwen2_moe deepseek_v3; do
+        quantized_fixture_tokens "$f $q" $f $q+minmax "env MOESCOPE_FUSED_KERNELS=0 $cli" "$cli" || continue
+        shared_token_count "$f $q"
+    done
+done | tee "$out/generation_same_tokens.txt"
 echo "all done: $(( $(date +%s) - t0 )) s"
