@@ -29,6 +29,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <cuda_fp16.h>
 
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ < 800
@@ -41,6 +42,7 @@ namespace {
 constexpr int kTileRows = 16;
 constexpr int kStepCols = 128;
 constexpr int kSplitWarps = 4; // warps of a block that split one tile's columns
+constexpr int kGemvSplitWarps = 8; // the same for the projections' kernel: their rows are few and long
 // Steps whose codes a lane loads before multiplying (a template parameter A where it varies): the one-token GEMV of
 // rows up to 4,096 columns wide loads all of a warp's steps before its wait with 8, the other kernels take 4.
 constexpr int kStepsAhead = 4;
@@ -61,6 +63,23 @@ template <int A = kStepsAhead> __device__ __forceinline__ bf16* stagedInputs(uin
 __device__ __forceinline__ float* stagedSums(bf16* xs, int n, std::int64_t cols)
 {
     return reinterpret_cast<float*>(xs + n * cols);
+}
+
+// Waits for the copies of step j of a round of A (one group each, committed in order): the later steps' groups may
+// still be in flight. j is a constant once the caller's loop is unrolled, and so is the switch.
+template <int A> __device__ __forceinline__ void awaitStepCopies(int j)
+{
+    static_assert(A <= 8, "awaitStepCopies covers rounds of up to 8 steps");
+    switch (A - 1 - j) {
+    case 0: awaitCopiesBut<0>(); break;
+    case 1: awaitCopiesBut<1>(); break;
+    case 2: awaitCopiesBut<2>(); break;
+    case 3: awaitCopiesBut<3>(); break;
+    case 4: awaitCopiesBut<4>(); break;
+    case 5: awaitCopiesBut<5>(); break;
+    case 6: awaitCopiesBut<6>(); break;
+    default: awaitCopiesBut<7>(); break;
+    }
 }
 
 // bf16 pair (128 + code of column m, 128 + code of column m + 4) of an 8-code word: exact, the codes are < 16.
@@ -137,13 +156,13 @@ __device__ __forceinline__ void stageInputs(RowOf rowOf, int n, std::int64_t col
     __syncthreads();
 }
 
-// One warp's share (steps kw, kw + kSplitWarps, ...) of the products of rows [first, first + 16) of matrix `matrix`
+// One warp's share (steps kw, kw + Split, ...) of the products of rows [first, first + 16) of matrix `matrix`
 // with x [tokens, cols]: acc[0..1] = row first + g, tokens 2t and 2t + 1; acc[2..3] = row first + g + 8. Rows past
 // the end read the last row. load() starts the copies of the first A steps' codes into the warp's slots of
 // shared memory and loads their scales, run() multiplies with x staged in shared memory: a block starts its codes'
 // copies, then stages x while they are in flight. BiasBySums: the codes' bias and zero point come off through the
 // inputs' step sums (stageInputs<true>) instead of by a subtraction per pair (see the top of the file).
-template <int A, bool BiasBySums> struct TileProducts {
+template <int A, bool BiasBySums, int Split = kSplitWarps> struct TileProducts {
     // The matrices' fields, copied: a pointer to a kernel parameter makes the compiler keep it in local memory.
     const std::uint8_t* codeBytes;
     const __half* scales;
@@ -155,7 +174,7 @@ template <int A, bool BiasBySums> struct TileProducts {
     float scaleA[A], scaleB[A];
     std::uint32_t zerosA[(A + 3) / 4], zerosB[(A + 3) / 4]; // step j's zero point in byte j % 4 of word j / 4
 
-    // warpSlots: warpCodes() of the block's warp; splitWarp: its place (0 to kSplitWarps - 1) among the warps of
+    // warpSlots: warpCodes() of the block's warp; splitWarp: its place (0 to Split - 1) among the warps of
     // this tile.
     __device__ void load(const QuantMatrices& matrices, std::int64_t matrix, std::int64_t first, uint4* warpSlots,
         int splitWarp, int lane)
@@ -183,7 +202,7 @@ template <int A, bool BiasBySums> struct TileProducts {
         const uint4* codesB = reinterpret_cast<const uint4*>(codeBytes + rowB * (cols / 2)) + t;
 #pragma unroll
         for (int j = 0; j < A; ++j) {
-            const int s = s0 + j * kSplitWarps;
+            const int s = s0 + j * Split;
             if (s < steps) {
                 copyAsync16(codes + 64 * j, codesA + s * (kStepCols / 32)); // 64 bytes of a row a step: 4 uint4
                 copyAsync16(codes + 64 * j + 32, codesB + s * (kStepCols / 32));
@@ -194,8 +213,8 @@ template <int A, bool BiasBySums> struct TileProducts {
                 zerosA[j / 4] = (j % 4 == 0 ? 0u : zerosA[j / 4]) | zeroOf(zeros, rowA * groupsPerRow + group) << shift;
                 zerosB[j / 4] = (j % 4 == 0 ? 0u : zerosB[j / 4]) | zeroOf(zeros, rowB * groupsPerRow + group) << shift;
             }
+            commitCopies(); // a group a step (empty past the row's end), so run() can start on a step once it lands
         }
-        commitCopies();
     }
 
     // xs, sums: x [tokens, cols] and its step sums, staged in shared memory by stageInputs.
@@ -208,12 +227,12 @@ template <int A, bool BiasBySums> struct TileProducts {
         for (int i = 0; i < 4; ++i)
             acc[i] = 0.f;
         for (int s0 = kw;;) {
-            awaitCopies();
 #pragma unroll
             for (int j = 0; j < A; ++j) {
-                const int s = s0 + j * kSplitWarps;
+                const int s = s0 + j * Split;
                 if (s >= steps)
                     break;
+                awaitStepCopies<A>(j);
                 const uint4 codesA = codes[64 * j], codesB = codes[64 * j + 32];
                 float d[4] = { 0.f, 0.f, 0.f, 0.f };
 #pragma unroll
@@ -247,11 +266,11 @@ template <int A, bool BiasBySums> struct TileProducts {
                 acc[2] = fmaf(d[2], scaleB[j], acc[2]);
                 acc[3] = fmaf(d[3], scaleB[j], acc[3]);
             }
-            s0 += A * kSplitWarps;
+            s0 += A * Split;
             if (s0 >= steps)
                 break;
             __syncwarp(); // this round's reads of the slots are done before the next round's copies land in them
-            loadRound(s0); // rows longer than A * kSplitWarps steps
+            loadRound(s0); // rows longer than A * Split steps
         }
     }
 
@@ -282,7 +301,7 @@ template <int A, bool BiasBySums> struct TileProducts {
     // Before another run(): the first round's codes again when run() loaded later rounds over them.
     __device__ void rewind()
     {
-        if (steps > A * kSplitWarps) {
+        if (steps > A * Split) {
             __syncwarp();
             loadRound(kw);
         }
@@ -303,14 +322,15 @@ __device__ __forceinline__ QuantMatrices eitherOf(bool first, const QuantMatrice
     return m;
 }
 
-// Sum over the kSplitWarps warps starting at warp0 of element (row r, token n) of their tiles' products.
+// Sum over the Split warps starting at warp0 of element (row r, token n) of their tiles' products.
+template <int Split = kSplitWarps>
 __device__ __forceinline__ float tileSum(const float (*partial)[32][4], int warp0, int r, int n)
 {
     const int lane = (r % 8) * 4 + n / 2;
     const int i = (r >= 8 ? 2 : 0) + n % 2;
     float sum = 0.f;
 #pragma unroll
-    for (int w = 0; w < kSplitWarps; ++w)
+    for (int w = 0; w < Split; ++w)
         sum += partial[warp0 + w][lane][i];
     return sum;
 }
@@ -439,10 +459,10 @@ __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaDownGroupedKernel(con
 
 // A 16-row tile of one target for all tokens (<= 8, the mma's columns); A steps of a warp's codes load before the
 // wait.
-template <int A> __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaGemvKernel(
+template <int A, int Split> __global__ void __launch_bounds__(32 * Split) int4MmaGemvKernel(
     const bf16* __restrict__ x, QuantGemvTargets targets, TargetBlocks tiles, int tokens)
 {
-    __shared__ float partial[kSplitWarps][32][4];
+    __shared__ float partial[Split][32][4];
     const int t = tiles.targetOf(blockIdx.x, targets.count);
     const QuantGemvTarget& target = targets.target[t];
     const QuantMatrices& w = target.weight;
@@ -450,7 +470,7 @@ template <int A> __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaGemv
     const int warp = threadIdx.x / 32;
     const int lane = threadIdx.x % 32;
     extern __shared__ uint4 shared[];
-    TileProducts<A, false> tile;
+    TileProducts<A, false, Split> tile;
     // Weights: their codes load before the wait, as the kernel before ends.
     tile.load(w, 0, first, warpCodes<A>(shared, warp), warp, lane);
     awaitPreviousKernel();
@@ -459,7 +479,7 @@ template <int A> __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaGemv
         const int r = o % kTileRows;
         const int n = o / kTileRows;
         if (first + r < w.rows) {
-            const float sum = tileSum(partial, 0, r, n);
+            const float sum = tileSum<Split>(partial, 0, r, n);
             target.y[n * w.rows + first + r]
                 = __float2bfloat16(target.bias ? sum + __bfloat162float(target.bias[first + r]) : sum);
         }
@@ -553,12 +573,24 @@ void launchInt4MmaGemvTargets(const bf16* x, const QuantGemvTargets& targets, st
     const std::size_t bytes = stagedBytes(cols, tokens);
     // Rows of more than kStepsAhead steps a warp: up to kWideStepsAhead before the wait, all of a 4,096-column row's
     // (a second round of loads after the wait is a memory round trip on the step's critical path).
-    if (cols > kStepsAhead * kSplitWarps * kStepCols)
-        launchStaged<kWideStepsAhead>(int4MmaGemvKernel<kWideStepsAhead>, tiles.first[targets.count],
-            32 * kSplitWarps, bytes, stream, x, targets, tiles, static_cast<int>(tokens));
+    static const bool four = std::getenv("MOESCOPE_INT4_GEMV_SPLIT4") && std::getenv("MOESCOPE_INT4_GEMV_SPLIT4")[0] == '1';
+    const unsigned blocks = tiles.first[targets.count];
+    const int rows = static_cast<int>(tokens);
+    if (four) {
+        if (cols > kStepsAhead * kSplitWarps * kStepCols)
+            launchStaged<kWideStepsAhead>(int4MmaGemvKernel<kWideStepsAhead, kSplitWarps>, blocks, 32 * kSplitWarps,
+                bytes, stream, x, targets, tiles, rows);
+        else
+            launchStaged(int4MmaGemvKernel<kStepsAhead, kSplitWarps>, blocks, 32 * kSplitWarps, bytes, stream, x,
+                targets, tiles, rows);
+        return;
+    }
+    if (cols > kStepsAhead * kGemvSplitWarps * kStepCols)
+        launchStaged<kWideStepsAhead>(int4MmaGemvKernel<kWideStepsAhead, kGemvSplitWarps>, blocks,
+            32 * kGemvSplitWarps, bytes, stream, x, targets, tiles, rows);
     else
-        launchStaged(int4MmaGemvKernel<kStepsAhead>, tiles.first[targets.count], 32 * kSplitWarps, bytes, stream, x,
-            targets, tiles, static_cast<int>(tokens));
+        launchStaged(int4MmaGemvKernel<kStepsAhead, kGemvSplitWarps>, blocks, 32 * kGemvSplitWarps, bytes, stream, x,
+            targets, tiles, rows);
 }
 
 } // namespace moescope::kernels::device
