@@ -29,7 +29,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdlib>
 #include <cuda_fp16.h>
 
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ < 800
@@ -42,9 +41,15 @@ namespace {
 constexpr int kTileRows = 16;
 constexpr int kStepCols = 128;
 constexpr int kSplitWarps = 4; // warps of a block that split one tile's columns
-constexpr int kGemvSplitWarps = 8; // the same for the projections' kernel: their rows are few and long
-// Steps whose codes a lane loads before multiplying (a template parameter A where it varies): the one-token GEMV of
-// rows up to 4,096 columns wide loads all of a warp's steps before its wait with 8, the other kernels take 4.
+// The projections' kernel splits a tile's columns over twice as many warps when its launch has few tiles (fewer than
+// two an SM, e.g. an output projection's 128): more warps share each row's chain of loads and products. With more
+// tiles (OLMoE-1B-7B's and Qwen3-30B-A3B's q/k/v: 384 / 320) the 4 warps are faster
+// (tests/gpu/results/int4-gemv-split-2026-11-30: DeepSeek-V2-Lite's q/kv_a, 228 tiles, 3.18 -> 3.02 us with 8;
+// OLMoE's q/k/v 4.27 -> 4.36).
+constexpr int kFewTilesSplitWarps = 8;
+// Steps whose codes a lane loads before multiplying (a template parameter A where it varies): the projections' kernel
+// loads all of a warp's steps before its wait for rows up to 4,096 columns wide (8 with 4 warps a tile), the other
+// kernels take 4.
 constexpr int kStepsAhead = 4;
 constexpr int kWideStepsAhead = 8;
 // A warp's staged codes in shared memory: A steps x rows A and B x 32 lanes of 16 bytes.
@@ -63,23 +68,6 @@ template <int A = kStepsAhead> __device__ __forceinline__ bf16* stagedInputs(uin
 __device__ __forceinline__ float* stagedSums(bf16* xs, int n, std::int64_t cols)
 {
     return reinterpret_cast<float*>(xs + n * cols);
-}
-
-// Waits for the copies of step j of a round of A (one group each, committed in order): the later steps' groups may
-// still be in flight. j is a constant once the caller's loop is unrolled, and so is the switch.
-template <int A> __device__ __forceinline__ void awaitStepCopies(int j)
-{
-    static_assert(A <= 8, "awaitStepCopies covers rounds of up to 8 steps");
-    switch (A - 1 - j) {
-    case 0: awaitCopiesBut<0>(); break;
-    case 1: awaitCopiesBut<1>(); break;
-    case 2: awaitCopiesBut<2>(); break;
-    case 3: awaitCopiesBut<3>(); break;
-    case 4: awaitCopiesBut<4>(); break;
-    case 5: awaitCopiesBut<5>(); break;
-    case 6: awaitCopiesBut<6>(); break;
-    default: awaitCopiesBut<7>(); break;
-    }
 }
 
 // bf16 pair (128 + code of column m, 128 + code of column m + 4) of an 8-code word: exact, the codes are < 16.
@@ -213,8 +201,8 @@ template <int A, bool BiasBySums, int Split = kSplitWarps> struct TileProducts {
                 zerosA[j / 4] = (j % 4 == 0 ? 0u : zerosA[j / 4]) | zeroOf(zeros, rowA * groupsPerRow + group) << shift;
                 zerosB[j / 4] = (j % 4 == 0 ? 0u : zerosB[j / 4]) | zeroOf(zeros, rowB * groupsPerRow + group) << shift;
             }
-            commitCopies(); // a group a step (empty past the row's end), so run() can start on a step once it lands
         }
+        commitCopies();
     }
 
     // xs, sums: x [tokens, cols] and its step sums, staged in shared memory by stageInputs.
@@ -227,12 +215,12 @@ template <int A, bool BiasBySums, int Split = kSplitWarps> struct TileProducts {
         for (int i = 0; i < 4; ++i)
             acc[i] = 0.f;
         for (int s0 = kw;;) {
+            awaitCopies();
 #pragma unroll
             for (int j = 0; j < A; ++j) {
                 const int s = s0 + j * Split;
                 if (s >= steps)
                     break;
-                awaitStepCopies<A>(j);
                 const uint4 codesA = codes[64 * j], codesB = codes[64 * j + 32];
                 float d[4] = { 0.f, 0.f, 0.f, 0.f };
 #pragma unroll
@@ -513,6 +501,18 @@ void launchStaged(void (*kernel)(Params...), dim3 grid, int threads, std::size_t
     launchChained(kernel, grid, threads, bytes, stream, std::forward<Args>(args)...);
 }
 
+// The current device's streaming multiprocessors (asked once: decode steps launch these kernels thousands of times).
+unsigned multiprocessorCount()
+{
+    static const unsigned count = [] {
+        int device = 0, sms = 0;
+        (void)cudaGetDevice(&device);
+        (void)cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device);
+        return static_cast<unsigned>(sms > 0 ? sms : 1);
+    }();
+    return count;
+}
+
 unsigned tilesOf(std::int64_t rows)
 {
     return static_cast<unsigned>((rows + kTileRows - 1) / kTileRows);
@@ -573,24 +573,22 @@ void launchInt4MmaGemvTargets(const bf16* x, const QuantGemvTargets& targets, st
     const std::size_t bytes = stagedBytes(cols, tokens);
     // Rows of more than kStepsAhead steps a warp: up to kWideStepsAhead before the wait, all of a 4,096-column row's
     // (a second round of loads after the wait is a memory round trip on the step's critical path).
-    static const bool four = std::getenv("MOESCOPE_INT4_GEMV_SPLIT4") && std::getenv("MOESCOPE_INT4_GEMV_SPLIT4")[0] == '1';
     const unsigned blocks = tiles.first[targets.count];
     const int rows = static_cast<int>(tokens);
-    if (four) {
-        if (cols > kStepsAhead * kSplitWarps * kStepCols)
-            launchStaged<kWideStepsAhead>(int4MmaGemvKernel<kWideStepsAhead, kSplitWarps>, blocks, 32 * kSplitWarps,
-                bytes, stream, x, targets, tiles, rows);
+    if (blocks < 2 * multiprocessorCount()) {
+        if (cols > kStepsAhead * kFewTilesSplitWarps * kStepCols)
+            launchStaged<kWideStepsAhead>(int4MmaGemvKernel<kWideStepsAhead, kFewTilesSplitWarps>, blocks,
+                32 * kFewTilesSplitWarps, bytes, stream, x, targets, tiles, rows);
         else
-            launchStaged(int4MmaGemvKernel<kStepsAhead, kSplitWarps>, blocks, 32 * kSplitWarps, bytes, stream, x,
-                targets, tiles, rows);
-        return;
+            launchStaged(int4MmaGemvKernel<kStepsAhead, kFewTilesSplitWarps>, blocks, 32 * kFewTilesSplitWarps, bytes,
+                stream, x, targets, tiles, rows);
+    } else if (cols > kStepsAhead * kSplitWarps * kStepCols) {
+        launchStaged<kWideStepsAhead>(int4MmaGemvKernel<kWideStepsAhead, kSplitWarps>, blocks, 32 * kSplitWarps, bytes,
+            stream, x, targets, tiles, rows);
+    } else {
+        launchStaged(int4MmaGemvKernel<kStepsAhead, kSplitWarps>, blocks, 32 * kSplitWarps, bytes, stream, x, targets,
+            tiles, rows);
     }
-    if (cols > kStepsAhead * kGemvSplitWarps * kStepCols)
-        launchStaged<kWideStepsAhead>(int4MmaGemvKernel<kWideStepsAhead, kGemvSplitWarps>, blocks,
-            32 * kGemvSplitWarps, bytes, stream, x, targets, tiles, rows);
-    else
-        launchStaged(int4MmaGemvKernel<kStepsAhead, kGemvSplitWarps>, blocks, 32 * kGemvSplitWarps, bytes, stream, x,
-            targets, tiles, rows);
 }
 
 } // namespace moescope::kernels::device

@@ -814,6 +814,11 @@ int main()
     quantGemvsCase("int4-g128", 1, 2048, { 2048, 512, 512 });
     quantGemvCase("int4-g128-asym", 8, 2048, 1000); // tensor-core path: 8 tokens, the last tile's rows clamped
     quantGemvCase("int4-g128", 5, 1408, 2048);
+    // The INT4 projections' kernel takes 8 warps a tile below two tiles an SM, 4 above (OLMoE-1B-7B's q/k/v as one
+    // matrix), and rows longer than a round of loads with either.
+    quantGemvCase("int4-g128", 2, 2048, 6144);
+    quantGemvCase("int4-g128-asym", 1, 4096, 4608);
+    quantGemvCase("int4-g128", 3, 5120, 1000);
     quantGemvsCase("int8", 3, 2048, { 1536, 576 });
     // FP8 E4M3, per channel and in DeepSeek-V3's 128 x 128 blocks
     quantMoeCase("fp8", 1, 64, 8, 2048, 1024);
