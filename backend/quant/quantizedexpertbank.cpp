@@ -208,7 +208,7 @@ at::Tensor QuantizedExpertBank::forward(const at::Tensor& x, const at::Tensor& i
         return fusedCombineSlots({ slots, ids, weights, false, {} });
     // Through the dequantization kernel every expert is listed and the kernel skips those no slot chose, in place of
     // finding the chosen ones on the host, which waits for the device and copies their list to the host and back.
-    // Elsewhere (the CPU, the ATen chain) only the chosen ones are dequantized.
+    // Elsewhere only the chosen ones: on the CPU an expert at a time (cpuSlotOutputs), on the ATen chain together.
     const bool listEvery = x.is_cuda() && dequantizesByKernel();
     std::vector<std::int64_t> chosen; // without listEvery: the chosen experts, ascending
     at::Tensor local = ids; // [T, k]: each slot's expert among those dequantized
@@ -239,12 +239,6 @@ at::Tensor QuantizedExpertBank::cpuSlotOutputs(
         return {};
     const auto ends = groupEnds.to(at::kLong).contiguous(); // [A] on the CPU
     const auto* end = ends.data_ptr<std::int64_t>();
-    for (std::size_t c = 0; c < chosen.size(); ++c) // an expert with many slots: dequantize + GEMM reads it once
-        if (end[c] - (c > 0 ? end[c - 1] : 0) > kMaxCpuGemvSlots)
-            return {};
-    for (const auto& g : m_groups)
-        if (!cpuQuantGemvTakes(g.gate) || !cpuQuantGemvTakes(g.up) || !cpuQuantGemvTakes(g.down))
-            return {};
     auto y = at::empty({ xs.size(0), m_hidden }, xs.options()); // [T*k, H]
     for (std::size_t c = 0; c < chosen.size(); ++c) {
         const auto start = c > 0 ? end[c - 1] : 0;
@@ -253,8 +247,16 @@ at::Tensor QuantizedExpertBank::cpuSlotOutputs(
         const auto rows = xs.narrow(0, start, end[c] - start); // this expert's slots
         const auto [g, i] = m_place.at(static_cast<std::size_t>(chosen[c]));
         const auto& group = m_groups[static_cast<std::size_t>(g)];
-        const auto gateUp = at::cat({ cpuQuantGemv(rows, group.gate, i), cpuQuantGemv(rows, group.up, i) }, 1);
-        y.narrow(0, start, end[c] - start).copy_(cpuQuantGemv(gatedActivation(gateUp), group.down, i));
+        at::Tensor out;
+        if (rows.size(0) <= kMaxCpuGemvSlots && cpuQuantGemvTakes(group.gate) && cpuQuantGemvTakes(group.up)
+            && cpuQuantGemvTakes(group.down)) {
+            const auto gateUp = at::cat({ cpuQuantGemv(rows, group.gate, i), cpuQuantGemv(rows, group.up, i) }, 1);
+            out = cpuQuantGemv(gatedActivation(gateUp), group.down, i);
+        } else { // many slots: dequantize + GEMM reads the expert once for all of them
+            const auto [gateUp, down] = dequantizeExperts({ chosen[c] }, xs.device()); // [1, 2I, H], [1, H, I]
+            out = at::linear(gatedActivation(at::linear(rows, gateUp[0])), down[0]);
+        }
+        y.narrow(0, start, end[c] - start).copy_(out);
     }
     return y;
 }

@@ -2,11 +2,12 @@
 // An ExpertBank whose experts are stored quantized, each expert in its own scheme (a mixed policy keeps sensitive
 // experts in INT8 and the rest in INT4): experts of one scheme are stacked in a group. Decode steps on CUDA run the
 // fused quantized kernels, once per group (quant/fusedquantdecode.h), and on the CPU experts with few slots multiply
-// their codes directly (quant/cpuquantgemv.h). Otherwise forward() dequantizes the experts that received
-// tokens into one temporary [n, 2I, H] + [n, H, I] pair, then runs the same grouped products as DenseExpertBank: on
-// the CPU n is the chosen experts (one host synchronisation to learn which), through the CUDA dequantization kernel it
-// is every expert, the kernel skipping those no slot chose (no synchronisation). Peak memory: one layer's experts in
-// the compute dtype.
+// their codes directly (quant/cpuquantgemv.h), and experts with many slots are dequantized one at a time (peak
+// memory: one expert in the compute dtype). Otherwise (CUDA beyond decode steps) forward() dequantizes the experts
+// into one temporary [n, 2I, H] + [n, H, I] pair, then runs the same grouped products as DenseExpertBank: through the
+// CUDA dequantization kernel n is every expert, the kernel skipping those no slot chose (no synchronisation), on the
+// ATen chain the chosen ones (one host synchronisation to learn which). Peak memory: one layer's experts in the
+// compute dtype.
 
 #include "nn/expertbank.h"
 #include "quant/quantizedtensor.h"
@@ -48,9 +49,10 @@ public:
 private:
     // Whether every group dequantizes through the CUDA kernel (on the device, no host round trips).
     bool dequantizesByKernel() const;
-    // The unweighted slot outputs [T * k, H] on the CPU through cpuQuantGemv (the codes read, no dequantized experts)
-    // where no expert has more than kMaxCpuGemvSlots slots (decode steps, short prompts), else undefined: xs [T * k, H]
-    // the slots' inputs sorted by expert, groupEnds [A] their ends per chosen expert, chosen the experts (ascending).
+    // The unweighted slot outputs [T * k, H] on the CPU (else undefined), an expert at a time: one with up to
+    // kMaxCpuGemvSlots slots through cpuQuantGemv (its codes read, nothing dequantized), one with more dequantized
+    // alone (one expert's weights in the compute dtype at a time). xs [T * k, H] the slots' inputs sorted by expert,
+    // groupEnds [A] their ends per chosen expert, chosen the experts (ascending).
     at::Tensor cpuSlotOutputs(
         const at::Tensor& xs, const std::vector<std::int64_t>& chosen, const at::Tensor& groupEnds) const;
     // gateUp [n, 2I, H] and down [n, H, I] of the given experts (int64, any order) in the compute dtype.

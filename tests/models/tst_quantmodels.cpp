@@ -267,6 +267,40 @@ private slots:
         }
     }
 
+    // A prompt whose routing crowds one expert (every token's first choice: more slots than the codes' products take)
+    // on the CPU: that expert is dequantized alone and the others still multiply their codes, so the transient peak is
+    // one dequantized expert and the dequantization's temporaries (measured 2.7 experts' bytes; bound 4, where all the
+    // chosen ones dequantized together take 8 and more), and the outputs match the dense bank of the dequantized
+    // weights.
+    void expertBankDequantizesOneCrowdedExpertAtATimeOnCpu()
+    {
+        at::manual_seed(5);
+        const std::int64_t experts = 8, hidden = 256, inter = 128, tokens = 80, k = 2;
+        const auto s = QuantScheme::parse("int4-g32");
+        std::vector<QuantizedExpert> bank;
+        for (std::int64_t e = 0; e < experts; ++e)
+            bank.push_back({ quantizeWeight(at::randn({ inter, hidden }) * 0.1, s),
+                quantizeWeight(at::randn({ inter, hidden }) * 0.1, s),
+                quantizeWeight(at::randn({ hidden, inter }) * 0.1, s) });
+        const auto q = QuantizedExpertBank::fromExperts(std::move(bank), at::kFloat);
+        const auto dense = q->dequantized();
+        const auto x = at::randn({ tokens, hidden });
+        auto ids = at::empty({ tokens, k }, at::kLong);
+        ids.select(1, 0).fill_(0); // expert 0: 80 slots
+        ids.select(1, 1).copy_(at::randint(1, experts, { tokens }, at::kLong)); // the others: ~11 each
+        QVERIFY(at::bincount(ids.reshape({ -1 })).narrow(0, 1, experts - 1).max().item<std::int64_t>()
+            <= kMaxCpuGemvSlots);
+        const auto weights = at::rand({ tokens, k });
+        const auto expected = dense->forward(x, ids, weights);
+        MemoryTracker tracker;
+        const auto y = q->forward(x, ids, weights);
+        const std::int64_t oneExpert = 3 * hidden * inter * 4; // its three matrices in float32
+        QVERIFY2(tracker.peak() > oneExpert, qPrintable(QString::number(tracker.peak()))); // expert 0 dequantized
+        QVERIFY2(tracker.peak() < 4 * oneExpert, qPrintable(QString::number(tracker.peak())));
+        const double rel = relDiff(y, expected);
+        QVERIFY2(rel < 1e-5, qPrintable(QString::number(rel)));
+    }
+
     void expertBankDequantizesOnlyActiveExperts()
     {
         at::manual_seed(3);
