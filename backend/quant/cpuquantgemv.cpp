@@ -96,6 +96,22 @@ namespace {
             p.y[t * p.rows + n] = out[t];
     }
 
+    float groupScale(const Gemv& p, std::int64_t n, std::int64_t g)
+    {
+        return p.halfScales ? static_cast<float>(p.halfScales[n * p.groups + g]) : p.floatScale(n, g);
+    }
+
+    // Row n dequantized into out[cols], plain C++: (code - zero) * scale, the arithmetic of dequantizeWeight.
+    void dequantizeRowPlain(const Gemv& p, std::int64_t n, float* out)
+    {
+        const std::uint8_t* row = p.codes + n * p.rowBytes();
+        for (std::int64_t g = 0; g < p.groups; ++g) {
+            const float zero = p.zero(n, g), scale = groupScale(p, n, g);
+            for (std::int64_t c = g * p.groupWidth; c < std::min(p.cols, (g + 1) * p.groupWidth); ++c)
+                out[c] = (p.code(row, c) - zero) * scale;
+        }
+    }
+
 #ifdef MOESCOPE_CPU_GEMV_AVX2
     __attribute__((target("avx2,fma,f16c"))) inline float horizontalSum(__m256 v)
     {
@@ -194,6 +210,44 @@ namespace {
         }
     }
 
+    // Row n dequantized into out[cols] 16 codes at a time (the same arithmetic as dequantizeRowPlain: the code minus
+    // the zero is exact, one rounding in the product).
+    template <Codes F>
+    __attribute__((target("avx2,fma,f16c"))) void dequantizeRowAvx2(const Gemv& p, std::int64_t n, float* out)
+    {
+        const std::uint8_t* row = p.codes + n * p.rowBytes();
+        for (std::int64_t g = 0; g < p.groups; ++g) {
+            const float zeroValue = p.zero(n, g), scale = groupScale(p, n, g);
+            const __m256 zero = _mm256_set1_ps(zeroValue), scales = _mm256_set1_ps(scale);
+            const std::int64_t c0 = g * p.groupWidth, c1 = std::min(p.cols, c0 + p.groupWidth);
+            std::int64_t c = c0;
+            for (; c + 16 <= c1 && (F != Codes::Int4 || c % 2 == 0); c += 16) {
+                __m256 v0, v1;
+                loadCodes<F>(row, c, zero, v0, v1);
+                _mm256_storeu_ps(out + c, _mm256_mul_ps(v0, scales));
+                _mm256_storeu_ps(out + c + 8, _mm256_mul_ps(v1, scales));
+            }
+            for (; c < c1; ++c)
+                out[c] = (p.code(row, c) - zeroValue) * scale;
+        }
+    }
+
+    void dequantizeRowsAvx2(const Gemv& p, std::int64_t begin, std::int64_t end, float* out)
+    {
+        for (std::int64_t n = begin; n < end; ++n) {
+            switch (p.format) {
+            case Codes::Int4:
+                dequantizeRowAvx2<Codes::Int4>(p, n, out + n * p.cols);
+                break;
+            case Codes::Fp8:
+                dequantizeRowAvx2<Codes::Fp8>(p, n, out + n * p.cols);
+                break;
+            default:
+                dequantizeRowAvx2<Codes::Int8>(p, n, out + n * p.cols);
+            }
+        }
+    }
+
     bool hasAvx2()
     {
         static const bool yes
@@ -202,11 +256,15 @@ namespace {
     }
 #endif
 
+    // Rows split over ATen's threads in pieces of ~64K codes (small matrices stay on the calling thread).
+    std::int64_t rowGrain(const Gemv& p)
+    {
+        return std::max<std::int64_t>(1, (64 << 10) / std::max<std::int64_t>(1, p.cols));
+    }
+
     void run(const Gemv& p, bool plainLoop)
     {
-        // Rows split over ATen's threads in pieces of ~64K codes (small matrices stay on the calling thread).
-        const std::int64_t grain = std::max<std::int64_t>(1, (64 << 10) / std::max<std::int64_t>(1, p.cols));
-        at::parallel_for(0, p.rows, grain, [&](std::int64_t begin, std::int64_t end) {
+        at::parallel_for(0, p.rows, rowGrain(p), [&](std::int64_t begin, std::int64_t end) {
 #ifdef MOESCOPE_CPU_GEMV_AVX2
             if (!plainLoop && hasAvx2()) {
                 rowsAvx2(p, begin, end);
@@ -215,6 +273,21 @@ namespace {
 #endif
             for (std::int64_t n = begin; n < end; ++n)
                 rowPlain(p, n);
+        });
+    }
+
+    // p's rows dequantized into out [rows, cols].
+    void runDequantize(const Gemv& p, float* out, bool plainLoop)
+    {
+        at::parallel_for(0, p.rows, rowGrain(p), [&](std::int64_t begin, std::int64_t end) {
+#ifdef MOESCOPE_CPU_GEMV_AVX2
+            if (!plainLoop && hasAvx2()) {
+                dequantizeRowsAvx2(p, begin, end, out);
+                return;
+            }
+#endif
+            for (std::int64_t n = begin; n < end; ++n)
+                dequantizeRowPlain(p, n, out + n * p.cols);
         });
     }
 
@@ -231,6 +304,28 @@ namespace {
     }
 
     std::int64_t ceilDiv(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
+    // Matrix `matrix` of q's stack (cpuQuantGemvTakes(q)) as a product's weights; x, tokens and y unset.
+    Gemv matrixOf(const QuantizedTensor& q, std::int64_t matrix)
+    {
+        Gemv p;
+        p.rows = q.rows;
+        p.cols = q.cols;
+        p.format = q.scheme.format == QuantFormat::Int4 ? Codes::Int4
+            : q.scheme.format == QuantFormat::Fp8       ? Codes::Fp8
+                                                        : Codes::Int8;
+        p.codes = static_cast<const std::uint8_t*>(q.data.data_ptr()) + matrix * q.rows * p.rowBytes();
+        const std::int64_t blocks = q.scheme.groupSize; // INT4 groups, FP8 square blocks (0: per channel)
+        p.groupWidth = blocks > 0 ? blocks : q.cols;
+        p.groups = ceilDiv(q.cols, p.groupWidth);
+        if (p.format == Codes::Int4) {
+            p.halfScales = q.scales.data_ptr<at::Half>() + matrix * q.rows * p.groups;
+            p.zeros = q.zeros.defined() ? q.zeros.data_ptr<std::uint8_t>() + matrix * q.rows * p.groups : nullptr;
+        } else {
+            p.blockRows = p.format == Codes::Fp8 && blocks > 0 ? blocks : 1;
+            p.floatScales = q.scales.data_ptr<float>() + matrix * ceilDiv(q.rows, p.blockRows) * p.groups;
+        }
+        return p;
+    }
 } // namespace
 
 bool cpuQuantGemvApplies(const at::Tensor& x, const QuantizedTensor& q)
@@ -273,23 +368,7 @@ at::Tensor cpuQuantGemv(const at::Tensor& x, const QuantizedTensor& q, std::int6
     if (q.inputScale.defined()) // activation-aware scaling: the codes stand for W * s, so x / s meets them
         xs = xs / q.inputScale.reshape({ -1, q.cols })[matrix];
     auto y = at::empty({ xs.size(0), q.rows }, xs.options()); // [T, rows]
-    Gemv p;
-    p.rows = q.rows;
-    p.cols = q.cols;
-    p.format = q.scheme.format == QuantFormat::Int4 ? Codes::Int4
-        : q.scheme.format == QuantFormat::Fp8       ? Codes::Fp8
-                                                    : Codes::Int8;
-    p.codes = static_cast<const std::uint8_t*>(q.data.data_ptr()) + matrix * q.rows * p.rowBytes();
-    const std::int64_t blocks = q.scheme.groupSize; // INT4 groups, FP8 square blocks (0: per channel)
-    p.groupWidth = blocks > 0 ? blocks : q.cols;
-    p.groups = ceilDiv(q.cols, p.groupWidth);
-    if (p.format == Codes::Int4) {
-        p.halfScales = q.scales.data_ptr<at::Half>() + matrix * q.rows * p.groups;
-        p.zeros = q.zeros.defined() ? q.zeros.data_ptr<std::uint8_t>() + matrix * q.rows * p.groups : nullptr;
-    } else {
-        p.blockRows = p.format == Codes::Fp8 && blocks > 0 ? blocks : 1;
-        p.floatScales = q.scales.data_ptr<float>() + matrix * ceilDiv(q.rows, p.blockRows) * p.groups;
-    }
+    Gemv p = matrixOf(q, matrix);
     for (std::int64_t first = 0; first < xs.size(0); first += kMaxCpuGemvRows) { // a pass per kMaxCpuGemvRows rows
         p.tokens = static_cast<int>(std::min(kMaxCpuGemvRows, xs.size(0) - first));
         p.x = xs.data_ptr<float>() + first * q.cols;
@@ -299,6 +378,18 @@ at::Tensor cpuQuantGemv(const at::Tensor& x, const QuantizedTensor& q, std::int6
     auto sizes = x.sizes().vec();
     sizes.back() = q.rows;
     return y.view(sizes).to(x.scalar_type());
+}
+
+at::Tensor cpuDequantize(const QuantizedTensor& q, bool plainLoop)
+{
+    if (!cpuQuantGemvTakes(q))
+        throw UnsupportedError("cpuDequantize: these weights are not ones it takes");
+    auto sizes = q.data.sizes().vec();
+    sizes.back() = q.cols;
+    auto w = at::empty(sizes, at::TensorOptions().dtype(at::kFloat)); // [.., rows, cols]
+    for (std::int64_t m = 0; m < q.stackSize(); ++m)
+        runDequantize(matrixOf(q, m), w.data_ptr<float>() + m * q.rows * q.cols, plainLoop);
+    return w;
 }
 
 } // namespace moescope

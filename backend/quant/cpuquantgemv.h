@@ -1,9 +1,12 @@
 #pragma once
-// Products of a few rows (a decode step's tokens) by INT8, INT4 or FP8 weights on the CPU without a dequantized copy:
-// each output row reads its codes once and sums x times (code - zero) per group in float32, then scales the group's sum
-// (AVX2, FMA and F16C where the CPU has them, plain C++ otherwise). Dequantizing instead wrote and re-read float32
-// weights, 8 bytes a weight against INT4's half byte: a decode step of INT4 weights ran ~4x slower than float32 ones.
-// The sums run in another order than the dequantizing path's GEMM (differences ~1e-6 relative in float32).
+// INT8, INT4 and FP8 weights on the CPU, read straight from their codes (AVX2, FMA and F16C where the CPU has them,
+// plain C++ otherwise):
+// - products of a few rows (a decode step's tokens) without a dequantized copy: each output row reads its codes once
+//   and sums x times (code - zero) per group in float32, then scales the group's sum. Dequantizing instead wrote and
+//   re-read float32 weights, 8 bytes a weight against INT4's half byte: a decode step of INT4 weights ran ~4x slower
+//   than float32 ones. The sums run in another order than the dequantizing path's GEMM (~1e-6 relative in float32);
+// - dequantization in one pass (dequantizeWeight on the CPU), bit-identical to ATen's chain of unpacking, subtracting
+//   and scaling, which wrote and read a float32 temporary at each step.
 
 #include "quant/quantizedtensor.h"
 
@@ -26,5 +29,8 @@ bool cpuQuantGemvApplies(const at::Tensor& x, const QuantizedTensor& q);
 // single matrix), transposed: [..., rows] in x's dtype. plainLoop: the plain C++ loop even where AVX2 runs (tests
 // compare the two).
 at::Tensor cpuQuantGemv(const at::Tensor& x, const QuantizedTensor& q, std::int64_t matrix = 0, bool plainLoop = false);
+// q (cpuQuantGemvTakes) dequantized: float32 [.., rows, cols], (code - zero) * scale, before any activation-aware
+// division (dequantizeWeight applies it).
+at::Tensor cpuDequantize(const QuantizedTensor& q, bool plainLoop = false);
 
 } // namespace moescope

@@ -1,6 +1,7 @@
 #include "quant/quantizer.h"
 
 #include "core/error.h"
+#include "quant/cpuquantgemv.h"
 #include "quant/fuseddequant.h"
 #include "quant/gptq.h"
 #include "quant/quantgrid.h"
@@ -322,6 +323,12 @@ at::Tensor dequantizeWeight(const QuantizedTensor& q, at::ScalarType dtype)
     if (fusedDequantizeApplies(q, dtype)) // on CUDA: one pass, bit-identical to the chain below
         return fusedDequantize(q);
     at::Tensor w; // [.., O, I] float32 (or the stored dtype for None/BF16)
+    if (q.data.is_cpu() && cpuQuantGemvTakes(q)) { // one pass over the codes, bit-identical to the chain below
+        w = cpuDequantize(q);
+        if (q.inputScale.defined())
+            w = w / q.inputScale.unsqueeze(-2);
+        return w.to(dtype);
+    }
     switch (q.scheme.format) {
     case QuantFormat::None:
     case QuantFormat::BF16:

@@ -1,5 +1,6 @@
 // Quantization arithmetic: the vectorised ATen quantizer against the plain reference loops bit for bit (codes,
-// packed bytes, scales, zero points, dequantized values) for every scheme, ragged shapes included; round-trip error
+// packed bytes, scales, zero points, dequantized values) for every scheme, ragged shapes included; the CPU's one-pass
+// dequantization (both its loops, stacks of matrices) bit for bit against the reference too; round-trip error
 // bounds per scheme; range search and activation-aware scaling never worse than plain min/max on their objective;
 // FP8 encoding against ATen's conversion; scheme names and policy JSON parsing with its errors.
 //
@@ -13,6 +14,7 @@
 
 #include "core/error.h"
 #include "nn/modelspec.h"
+#include "quant/cpuquantgemv.h"
 #include "quant/quantgrid.h"
 #include "quant/quantizer.h"
 #include "quant/quantpolicy.h"
@@ -136,6 +138,46 @@ private slots:
         const auto deqFast = toVector(dequantizeWeight(fast, at::kFloat));
         const auto deqRef = reference::dequantize(ref, rows, cols, s);
         QCOMPARE(countDifferences(deqFast, deqRef), std::int64_t(0));
+    }
+
+    // cpuDequantize (what dequantizeWeight runs on the CPU) over a stack of three matrices, its vector loop and its
+    // plain one, against the reference dequantization of each matrix: bit for bit (groups and 16-column chunks cut by
+    // the row's end, FP8 blocks cut by the matrix's edges).
+    void cpuDequantizeMatchesReference_data()
+    {
+        QTest::addColumn<QString>("scheme");
+        QTest::addColumn<int>("rows");
+        QTest::addColumn<int>("cols");
+        for (const char* s : { "int8", "int4-g32", "int4-g128", "int4-g64-asym", "fp8", "fp8-b128" }) {
+            QTest::addRow("%s-aligned", s) << s << 64 << 256;
+            QTest::addRow("%s-ragged", s) << s << 37 << 203;
+        }
+        QTest::addRow("fp8-b128-rows-past-block") << "fp8-b128" << 300 << 130;
+    }
+
+    void cpuDequantizeMatchesReference()
+    {
+        QFETCH(QString, scheme);
+        QFETCH(int, rows);
+        QFETCH(int, cols);
+        const auto s = QuantScheme::parse(scheme.toStdString());
+        QuantizeOptions o;
+        o.rangeSearch = false;
+        std::vector<QuantizedTensor> parts;
+        std::vector<float> expected;
+        for (int m = 0; m < 3; ++m) {
+            const auto w = realisticWeights(rows, cols, 20 + m);
+            parts.push_back(quantizeWeight(w, s, o));
+            const auto ref = reference::quantize(toVector(w), rows, cols, s, false, {});
+            const auto values = reference::dequantize(ref, rows, cols, s);
+            expected.insert(expected.end(), values.begin(), values.end());
+        }
+        const auto stack = stackQuantized(parts);
+        for (const bool plain : { false, true }) {
+            const auto got = cpuDequantize(stack, plain);
+            QCOMPARE(got.sizes().vec(), (std::vector<std::int64_t> { 3, rows, cols }));
+            QCOMPARE(countDifferences(toVector(got), expected), std::int64_t(0));
+        }
     }
 
     void packingMatchesReference_data()
