@@ -160,21 +160,27 @@ namespace {
             const float scale = F == Codes::Int4 ? _cvtsh_ss(p.halfScales[n * p.groups + g].x) : p.floatScale(n, g);
             const __m256 zero = _mm256_set1_ps(zeroValue), scales = _mm256_set1_ps(scale);
             const std::int64_t c0 = g * p.groupWidth, c1 = std::min(p.cols, c0 + p.groupWidth);
-            __m256 acc[T];
-            for (int t = 0; t < T; ++t)
-                acc[t] = _mm256_setzero_ps();
+            // Up to 4 tokens, each token's first and second 8 columns sum apart: one chain of dependent FMAs a token
+            // was the loop's limit (a decode step's one token: 16 FMA latencies a 128-column group).
+            constexpr int Chains = T <= 4 ? 2 : 1;
+            __m256 acc[Chains][T];
+            for (int k = 0; k < Chains; ++k)
+                for (int t = 0; t < T; ++t)
+                    acc[k][t] = _mm256_setzero_ps();
             std::int64_t c = c0;
             for (; c + 16 <= c1 && (F != Codes::Int4 || c % 2 == 0); c += 16) {
                 __m256 v0, v1;
                 loadCodes<F>(row, c, zero, v0, v1);
                 for (int t = 0; t < T; ++t) {
                     const float* x = p.x + t * p.cols + c;
-                    acc[t] = _mm256_fmadd_ps(v0, _mm256_loadu_ps(x), acc[t]);
-                    acc[t] = _mm256_fmadd_ps(v1, _mm256_loadu_ps(x + 8), acc[t]);
+                    acc[0][t] = _mm256_fmadd_ps(v0, _mm256_loadu_ps(x), acc[0][t]);
+                    acc[Chains - 1][t] = _mm256_fmadd_ps(v1, _mm256_loadu_ps(x + 8), acc[Chains - 1][t]);
                 }
             }
-            for (int t = 0; t < T; ++t)
-                out[t] = _mm256_fmadd_ps(acc[t], scales, out[t]);
+            for (int t = 0; t < T; ++t) {
+                const __m256 sum = Chains == 2 ? _mm256_add_ps(acc[0][t], acc[Chains - 1][t]) : acc[0][t];
+                out[t] = _mm256_fmadd_ps(sum, scales, out[t]);
+            }
             if (c < c1) { // the group's columns past its last whole 16 (p.tokens == T)
                 float rest[T] = {};
                 sumCodes(p, n, c, c1, zeroValue, rest);
