@@ -10,22 +10,25 @@ bench_kernels=$build/tests/gpu/bench_decode_kernels
 for r in $(seq "${ROUNDS:-2}"); do
     $bench_kernels | tee "$out/bench_kernels_$r.txt"
 done
+sections="--section SpeedOfLight --section Occupancy --section WarpStateStats --section LaunchStats
+    --section MemoryWorkloadAnalysis --section SchedulerStats"
 for scheme in ${PROFILE_SCHEMES-bf16 int4-g128}; do
     for model in OLMoE DeepSeek Qwen3; do
         # Expert kernels: the third call's launches; then the projection's first call after its own warm-up.
-        BENCH_MODELS=$model BENCH_SCHEMES=$scheme ncu --clock-control none --kernel-name "regex:GateUp|Down|gateUp|downSlot" \
-            --launch-skip 4 --launch-count 2 --section SpeedOfLight --section Occupancy --section WarpStateStats \
-            --section LaunchStats --section MemoryWorkloadAnalysis --section SchedulerStats \
+        # shellcheck disable=SC2086 # the sections split into words
+        BENCH_MODELS=$model BENCH_SCHEMES=$scheme ncu --clock-control none \
+            --kernel-name "regex:GateUp|Down|gateUp|downSlot" --launch-skip 4 --launch-count 2 $sections \
             "$bench_kernels" > "$out/ncu_experts_${model}_$scheme.txt" 2>&1
-        BENCH_MODELS=$model BENCH_SCHEMES=$scheme ncu --clock-control none --kernel-name "regex:[gG]emv" --launch-skip 2 --launch-count 1 \
-            --section SpeedOfLight --section Occupancy --section WarpStateStats --section LaunchStats \
-            --section MemoryWorkloadAnalysis --section SchedulerStats \
+        # shellcheck disable=SC2086
+        BENCH_MODELS=$model BENCH_SCHEMES=$scheme ncu --clock-control none --kernel-name "regex:[gG]emv" \
+            --launch-skip 2 --launch-count 1 $sections \
             "$bench_kernels" > "$out/ncu_projection_${model}_$scheme.txt" 2>&1
     done
 done
+summary="^  [a-zA-Z].*\(|Duration|DRAM Throughput|Registers Per|Achieved Occupancy|Theoretical Occ"
 for f in "$out"/ncu_*.txt; do
     [ -e "$f" ] || continue
     echo "== $(basename "$f")"
-    grep -E "^  [a-zA-Z].*\(|Duration|DRAM Throughput|Registers Per|Achieved Occupancy|Theoretical Occ|Warp Cycles Per Issued|Block Limit|Local Memory|Grid Size" "$f" | head -40
+    grep -E "$summary|Warp Cycles Per Issued|Block Limit|Local Memory|Grid Size" "$f" | head -40
 done
 echo "total: $(( $(date +%s) - t0 )) s"
