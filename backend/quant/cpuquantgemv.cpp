@@ -57,6 +57,11 @@ namespace {
             return format != Codes::Int4 ? 0.f : zeros ? static_cast<float>(zeros[n * groups + g]) : 8.f;
         }
         float floatScale(std::int64_t n, std::int64_t g) const { return floatScales[(n / blockRows) * groups + g]; }
+        // Row n's scale of group (or block) g.
+        float groupScale(std::int64_t n, std::int64_t g) const
+        {
+            return halfScales ? static_cast<float>(halfScales[n * groups + g]) : floatScale(n, g);
+        }
         float code(const std::uint8_t* row, std::int64_t c) const
         {
             switch (format) {
@@ -87,8 +92,7 @@ namespace {
         for (std::int64_t g = 0; g < p.groups; ++g) {
             float acc[kMaxCpuGemvRows] = {};
             sumCodes(p, n, g * p.groupWidth, std::min(p.cols, (g + 1) * p.groupWidth), p.zero(n, g), acc);
-            const float scale
-                = p.halfScales ? static_cast<float>(p.halfScales[n * p.groups + g]) : p.floatScale(n, g);
+            const float scale = p.groupScale(n, g);
             for (int t = 0; t < p.tokens; ++t)
                 out[t] += acc[t] * scale;
         }
@@ -96,20 +100,22 @@ namespace {
             p.y[t * p.rows + n] = out[t];
     }
 
-    float groupScale(const Gemv& p, std::int64_t n, std::int64_t g)
+    // Columns [c0, c1) of a row dequantized into out, plain C++: (code - zero) * scale, the arithmetic of
+    // dequantizeWeight.
+    void dequantizeColumns(const Gemv& p, const std::uint8_t* row, std::int64_t c0, std::int64_t c1, float zero,
+        float scale, float* out)
     {
-        return p.halfScales ? static_cast<float>(p.halfScales[n * p.groups + g]) : p.floatScale(n, g);
+        for (std::int64_t c = c0; c < c1; ++c)
+            out[c] = (p.code(row, c) - zero) * scale;
     }
 
-    // Row n dequantized into out[cols], plain C++: (code - zero) * scale, the arithmetic of dequantizeWeight.
+    // Row n dequantized into out[cols], plain C++.
     void dequantizeRowPlain(const Gemv& p, std::int64_t n, float* out)
     {
         const std::uint8_t* row = p.codes + n * p.rowBytes();
-        for (std::int64_t g = 0; g < p.groups; ++g) {
-            const float zero = p.zero(n, g), scale = groupScale(p, n, g);
-            for (std::int64_t c = g * p.groupWidth; c < std::min(p.cols, (g + 1) * p.groupWidth); ++c)
-                out[c] = (p.code(row, c) - zero) * scale;
-        }
+        for (std::int64_t g = 0; g < p.groups; ++g)
+            dequantizeColumns(p, row, g * p.groupWidth, std::min(p.cols, (g + 1) * p.groupWidth), p.zero(n, g),
+                p.groupScale(n, g), out);
     }
 
 #ifdef MOESCOPE_CPU_GEMV_AVX2
@@ -131,7 +137,8 @@ namespace {
             const __m128i lo = _mm_and_si128(packed, mask), hi = _mm_and_si128(_mm_srli_epi16(packed, 4), mask);
             const __m128i bytes = _mm_unpacklo_epi8(lo, hi); // columns c .. c + 15 in order
             v0 = _mm256_sub_ps(_mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(bytes)), zero);
-            v1 = _mm256_sub_ps(_mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_srli_si128(bytes, 8))), zero);
+            const __m128i high = _mm_srli_si128(bytes, 8);
+            v1 = _mm256_sub_ps(_mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(high)), zero);
         } else if constexpr (F == Codes::Fp8) { // each byte's value from the table
             const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(row + c));
             v0 = _mm256_i32gather_ps(fp8Values(), _mm256_cvtepu8_epi32(bytes), 4);
@@ -157,7 +164,7 @@ namespace {
         }
         for (std::int64_t g = 0; g < p.groups; ++g) {
             const float zeroValue = p.zero(n, g);
-            const float scale = F == Codes::Int4 ? _cvtsh_ss(p.halfScales[n * p.groups + g].x) : p.floatScale(n, g);
+            const float scale = p.groupScale(n, g);
             const __m256 zero = _mm256_set1_ps(zeroValue), scales = _mm256_set1_ps(scale);
             const std::int64_t c0 = g * p.groupWidth, c1 = std::min(p.cols, c0 + p.groupWidth);
             // Up to 4 tokens, each token's first and second 8 columns sum apart: one chain of dependent FMAs a token
@@ -223,7 +230,7 @@ namespace {
     {
         const std::uint8_t* row = p.codes + n * p.rowBytes();
         for (std::int64_t g = 0; g < p.groups; ++g) {
-            const float zeroValue = p.zero(n, g), scale = groupScale(p, n, g);
+            const float zeroValue = p.zero(n, g), scale = p.groupScale(n, g);
             const __m256 zero = _mm256_set1_ps(zeroValue), scales = _mm256_set1_ps(scale);
             const std::int64_t c0 = g * p.groupWidth, c1 = std::min(p.cols, c0 + p.groupWidth);
             std::int64_t c = c0;
@@ -233,8 +240,7 @@ namespace {
                 _mm256_storeu_ps(out + c, _mm256_mul_ps(v0, scales));
                 _mm256_storeu_ps(out + c + 8, _mm256_mul_ps(v1, scales));
             }
-            for (; c < c1; ++c)
-                out[c] = (p.code(row, c) - zeroValue) * scale;
+            dequantizeColumns(p, row, c, c1, zeroValue, scale, out); // past the last whole 16
         }
     }
 

@@ -41,6 +41,9 @@ QuantizedExpertBank::QuantizedExpertBank(std::int64_t experts, std::int64_t hidd
     for (std::int64_t e = 0; e < experts; ++e)
         if (m_place[static_cast<std::size_t>(e)].first < 0)
             throw InvalidArgumentError("quantized expert bank: expert " + std::to_string(e) + " has no weights");
+    for (const auto& group : m_groups)
+        m_cpuCodes.push_back(
+            cpuQuantGemvTakes(group.gate) && cpuQuantGemvTakes(group.up) && cpuQuantGemvTakes(group.down));
     // Device-side lookups for the CUDA paths (dequantizeEveryByKernel, the multi-group decode).
     const auto device = m_groups.front().gate.data.device();
     if (!device.is_cuda())
@@ -248,8 +251,7 @@ at::Tensor QuantizedExpertBank::cpuSlotOutputs(
         const auto [g, i] = m_place.at(static_cast<std::size_t>(chosen[c]));
         const auto& group = m_groups[static_cast<std::size_t>(g)];
         at::Tensor out;
-        if (rows.size(0) <= kMaxCpuGemvSlots && cpuQuantGemvTakes(group.gate) && cpuQuantGemvTakes(group.up)
-            && cpuQuantGemvTakes(group.down)) {
+        if (rows.size(0) <= kMaxCpuGemvSlots && m_cpuCodes[static_cast<std::size_t>(g)]) {
             const auto gateUp = at::cat({ cpuQuantGemv(rows, group.gate, i), cpuQuantGemv(rows, group.up, i) }, 1);
             out = cpuQuantGemv(gatedActivation(gateUp), group.down, i);
         } else { // many slots: dequantize + GEMM reads the expert once for all of them

@@ -67,6 +67,7 @@ private:
     std::int64_t m_intermediate;
     std::vector<Group> m_groups;
     std::vector<std::pair<int, std::int64_t>> m_place; // per expert: (group, index in the group)
+    std::vector<bool> m_cpuCodes; // per group: its stacks take the CPU's products by codes (cpuQuantGemvTakes)
     // On CUDA only, on the weights' device: each group's experts (Group::experts), and with several groups, per group
     // [E] int64 each expert's index in the group or -1.
     std::vector<at::Tensor> m_expertsOnDevice;

@@ -318,61 +318,67 @@ at::Tensor dequantizeRows(const QuantizedTensor& q, const at::Tensor& rows, at::
     return dequantizeWeight(part, dtype); // [N, I]
 }
 
+namespace {
+    // INT8 / INT4 / FP8 codes dequantized by ATen's elementwise operators: float32 [.., O, I], before any
+    // activation-aware division.
+    at::Tensor dequantizeByAten(const QuantizedTensor& q)
+    {
+        at::Tensor w;
+        switch (q.scheme.format) {
+        case QuantFormat::Int8:
+            w = q.data.to(at::kFloat) * q.scales.unsqueeze(-1);
+            break;
+        case QuantFormat::Int4: {
+            const auto g = q.scheme.groupSize;
+            const auto groups = q.scales.size(-1);
+            auto codes = unpackInt4(q.data, q.cols); // [.., O, I]
+            if (groups * g != q.cols)
+                codes = at::constant_pad_nd(codes, { 0, groups * g - q.cols });
+            auto sizes = codes.sizes().vec();
+            sizes.back() = groups;
+            sizes.push_back(g);
+            auto values = codes.view(sizes).to(at::kFloat); // [.., O, groups, g]
+            values = q.zeros.defined() ? values - q.zeros.to(at::kFloat).unsqueeze(-1) : values - 8.0f;
+            values = values * q.scales.to(at::kFloat).unsqueeze(-1);
+            sizes.pop_back();
+            sizes.back() = groups * g;
+            w = values.view(sizes); // [.., O, groups * g]
+            if (groups * g != q.cols)
+                w = w.narrow(-1, 0, q.cols);
+            break;
+        }
+        case QuantFormat::Fp8: {
+            auto values = q.data.to(at::kFloat); // [.., O, I]
+            if (q.scheme.groupSize > 0) {
+                // Each b x b block times its scale by broadcasting over a [.., rb, b, cb, b] view (no [O, I] copy of
+                // the scales); edges cut by the matrix are padded to whole blocks and cut again.
+                const std::int64_t b = q.scheme.groupSize;
+                const auto rb = q.scales.size(-2), cb = q.scales.size(-1);
+                if (rb * b != q.rows || cb * b != q.cols)
+                    values = at::constant_pad_nd(values, { 0, cb * b - q.cols, 0, rb * b - q.rows });
+                const auto scaled = values.unflatten(-1, { cb, b }).unflatten(-3, { rb, b }) // [.., rb, b, cb, b]
+                    * q.scales.unsqueeze(-1).unsqueeze(-3); // [.., rb, 1, cb, 1]
+                w = scaled.flatten(-2, -1).flatten(-3, -2).narrow(-2, 0, q.rows).narrow(-1, 0, q.cols);
+            } else {
+                w = values * q.scales.unsqueeze(-1);
+            }
+            break;
+        }
+        default:
+            throw UnsupportedError("dequantizeByAten: not a quantized format");
+        }
+        return w;
+    }
+} // namespace
+
 at::Tensor dequantizeWeight(const QuantizedTensor& q, at::ScalarType dtype)
 {
     if (fusedDequantizeApplies(q, dtype)) // on CUDA: one pass, bit-identical to the chain below
         return fusedDequantize(q);
-    at::Tensor w; // [.., O, I] float32 (or the stored dtype for None/BF16)
-    if (q.data.is_cpu() && cpuQuantGemvTakes(q)) { // one pass over the codes, bit-identical to the chain below
-        w = cpuDequantize(q);
-        if (q.inputScale.defined())
-            w = w / q.inputScale.unsqueeze(-2);
-        return w.to(dtype);
-    }
-    switch (q.scheme.format) {
-    case QuantFormat::None:
-    case QuantFormat::BF16:
+    if (q.scheme.format == QuantFormat::None || q.scheme.format == QuantFormat::BF16)
         return q.data.to(dtype);
-    case QuantFormat::Int8:
-        w = q.data.to(at::kFloat) * q.scales.unsqueeze(-1);
-        break;
-    case QuantFormat::Int4: {
-        const auto g = q.scheme.groupSize;
-        const auto groups = q.scales.size(-1);
-        auto codes = unpackInt4(q.data, q.cols); // [.., O, I]
-        if (groups * g != q.cols)
-            codes = at::constant_pad_nd(codes, { 0, groups * g - q.cols });
-        auto sizes = codes.sizes().vec();
-        sizes.back() = groups;
-        sizes.push_back(g);
-        auto values = codes.view(sizes).to(at::kFloat); // [.., O, groups, g]
-        values = q.zeros.defined() ? values - q.zeros.to(at::kFloat).unsqueeze(-1) : values - 8.0f;
-        values = values * q.scales.to(at::kFloat).unsqueeze(-1);
-        sizes.pop_back();
-        sizes.back() = groups * g;
-        w = values.view(sizes); // [.., O, groups * g]
-        if (groups * g != q.cols)
-            w = w.narrow(-1, 0, q.cols);
-        break;
-    }
-    case QuantFormat::Fp8: {
-        auto values = q.data.to(at::kFloat); // [.., O, I]
-        if (q.scheme.groupSize > 0) {
-            // Each b x b block times its scale by broadcasting over a [.., rb, b, cb, b] view (no [O, I] copy of the
-            // scales); edges cut by the matrix are padded to whole blocks and cut again.
-            const std::int64_t b = q.scheme.groupSize;
-            const auto rb = q.scales.size(-2), cb = q.scales.size(-1);
-            if (rb * b != q.rows || cb * b != q.cols)
-                values = at::constant_pad_nd(values, { 0, cb * b - q.cols, 0, rb * b - q.rows });
-            const auto scaled = values.unflatten(-1, { cb, b }).unflatten(-3, { rb, b }) // [.., rb, b, cb, b]
-                * q.scales.unsqueeze(-1).unsqueeze(-3); // [.., rb, 1, cb, 1]
-            w = scaled.flatten(-2, -1).flatten(-3, -2).narrow(-2, 0, q.rows).narrow(-1, 0, q.cols);
-        } else {
-            w = values * q.scales.unsqueeze(-1);
-        }
-        break;
-    }
-    }
+    // On the CPU one pass over the codes (bit-identical to ATen's chain), elsewhere the chain.
+    auto w = cpuQuantGemvTakes(q) ? cpuDequantize(q) : dequantizeByAten(q); // [.., O, I] float32
     if (q.inputScale.defined())
         w = w / q.inputScale.unsqueeze(-2);
     return w.to(dtype);
