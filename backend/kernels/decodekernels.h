@@ -325,6 +325,13 @@ struct GqaDecodeLayout {
 GqaDecodeLayout gqaDecodeLayout(const GqaDecodeInputs& in);
 // Scratch: sums [chunks, heads, D] and stats [chunks, heads, 2] (largest score, sum of exp-weights) float32.
 void launchGqaDecode(const GqaDecodeInputs& in, float* sums, float* stats, __nv_bfloat16* out, cudaStream_t stream);
+// launchRopeStep for one token, then launchGqaDecode over the cache it wrote, with in.q unused: for spans of one
+// 64-key tile a chunk in the same kernel (the chunk's block normalises and rotates its query heads, the position's
+// chunk also the key it writes to the cache; the results are those of the two launches, bit for bit), for longer
+// ones in the two launches (step.qOut [heads, D] then holds the rotated queries). step's shapes as launchRopeStep
+// takes them, with its q / k / v heads equal to in.heads / in.kvHeads and its dim to in.headDim.
+void launchGqaDecodeStep(const GqaDecodeInputs& in, const RopeStepInputs& step, float* sums, float* stats,
+    __nv_bfloat16* out, cudaStream_t stream);
 
 // The greedy choice at the end of a decode step: logits [n] float32 (n >= 1), step [2] int64 on the device = (token,
 // position) -> (at::argmax(logits): the first of equal largest values, NaN above all; position + 1). Two kernels:

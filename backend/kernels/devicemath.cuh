@@ -170,6 +170,29 @@ __device__ __forceinline__ float blockSum(float v, float* partial)
     return partial[0];
 }
 
+// blockSum of two values at once, as a block of N times this one's threads would sum each of them: thread t holds
+// the values of that block's threads t + n * blockDim (n < N). For kernels that must sum in a wider kernel's order.
+// partial: 32 float2 of shared memory; N * blockDim up to 1,024 threads, blockDim a multiple of 32.
+template <int N> __device__ __forceinline__ float2 wideBlockSum2(const float2 (&v)[N], float2* partial)
+{
+    const int warps = blockDim.x / 32;
+#pragma unroll
+    for (int n = 0; n < N; ++n) {
+        const float2 s = make_float2(warpSum(v[n].x), warpSum(v[n].y));
+        if (threadIdx.x % 32 == 0)
+            partial[n * warps + threadIdx.x / 32] = s;
+    }
+    __syncthreads();
+    if (threadIdx.x < 32) {
+        float2 s = threadIdx.x < N * warps ? partial[threadIdx.x] : make_float2(0.f, 0.f);
+        s = make_float2(warpSum(s.x), warpSum(s.y));
+        if (threadIdx.x == 0)
+            partial[0] = s;
+    }
+    __syncthreads();
+    return partial[0];
+}
+
 // bf16(a + b) of 8 values.
 __device__ __forceinline__ uint4 add8(const uint4& a, const uint4& b)
 {
@@ -198,6 +221,32 @@ __device__ __forceinline__ uint4 normalized8(const uint4& x, const uint4& w, flo
     for (int j = 0; j < 8; ++j)
         o[j] = normalizedValue(fx[j], fw[j], scale);
     return pack8(o);
+}
+
+// A step's q/k norms over a token's whole projection sum its squares as normRopeStepKernel's blocks of
+// kNormRopeThreads threads do (piece p of 8 values at thread p % kNormRopeThreads, up to kNormRopeMaxPieces a
+// thread, then blockSum); the GQA step kernel sums in the same order (kernels/gqadecodekernels.cu).
+constexpr int kNormRopeThreads = 256;
+constexpr int kNormRopeMaxPieces = 4; // 16-byte pieces a thread: heads * dim <= 8192
+
+// (x1, x2) rotated by (c, s): float32 without fused multiply-adds (the eager path rounds each product), else in bf16
+// with the eager path's roundings.
+__device__ __forceinline__ float2 rotateValues(float x1, float x2, float c, float s, bool float32)
+{
+    if (float32)
+        return make_float2(
+            __fsub_rn(__fmul_rn(x1, c), __fmul_rn(x2, s)), __fadd_rn(__fmul_rn(x2, c), __fmul_rn(x1, s)));
+    c = roundBf16(c);
+    s = roundBf16(s);
+    return make_float2(
+        roundBf16(roundBf16(x1 * c) - roundBf16(x2 * s)), roundBf16(roundBf16(x2 * c) + roundBf16(x1 * s)));
+}
+
+// Pair i of a head: its two elements' offsets in the input, then in the output.
+__device__ __forceinline__ int2 pairOffsets(std::int64_t i, std::int64_t half, bool interleaved)
+{
+    return interleaved ? make_int2(static_cast<int>(2 * i), static_cast<int>(2 * i + 1))
+                       : make_int2(static_cast<int>(i), static_cast<int>(i + half));
 }
 
 // Weight pieces (16 bytes a lane) a warp loads before its chained wait: no kernel of a step writes weights, so the

@@ -12,6 +12,10 @@
 // over the dims' threads by a reduce-scatter of shuffles, the value sums over the keys' threads by shuffles. Large
 // query groups are split over several blocks of one kv head so that a launch has enough blocks.
 //
+// A step's queries and key can come straight from its projections (launchGqaDecodeStep): the chunk's block then
+// normalises and rotates them itself (prepareStep), which saves the rotation kernel's place on the step's critical
+// path.
+//
 // Long spans (a launch of more than 2 x kRangeBlocks such blocks) take gqaRangeKernel instead: a block per range of
 // several 64-key tiles, so that the combining kernel has a few dozen chunks a head instead of hundreds.
 //
@@ -170,10 +174,132 @@ template <int D, int G> __device__ __forceinline__ void storeSums(float (&acc)[G
     }
 }
 
+// A step's projections through the chunk kernel (gqaChunkKernel<D, G, true>): the block's query heads and, in the
+// block of the position's chunk, its kv head's key and value, normalised and rotated exactly as normRopeStepKernel
+// or ropeStepKernel would (the same roundings and order of sums), so the step needs no kernel of its own for them.
+// Everything it reads is loaded after the wait, in one round trip with the projections: loaded before it, the norm
+// weights and rotation held registers that the chunk's keys and values need.
+// Thread t's share of a whole projection's sum of squares, as normRopeStepKernel's threads t and t + kThreads hold
+// theirs.
+template <int D> __device__ __forceinline__ float projectionSquares(const RopeStepView& x, int half)
+{
+    constexpr int kPieces = D / 8;
+    const int pieces = static_cast<int>(x.heads) * kPieces;
+    float total = 0.f;
+#pragma unroll
+    for (int n = 0; n < kNormRopeMaxPieces; ++n) { // the pieces past the projection's end would add zeros
+        const int p = threadIdx.x + half * kThreads + n * kNormRopeThreads;
+        if (p >= pieces)
+            break;
+        const uint4 piece = *reinterpret_cast<const uint4*>(x.data + (p / kPieces) * x.headStride + p % kPieces * 8);
+        total += dot8(piece, piece, 0.f);
+    }
+    return total;
+}
+
+// A head's norm scale from its pieces' squares (one piece a thread, a head's pieces on consecutive lanes).
+template <int D> __device__ __forceinline__ float headNormScale(float squares, float eps)
+{
+#pragma unroll
+    for (int o = D / 16; o > 0; o >>= 1)
+        squares += __shfl_xor_sync(0xffffffffu, squares, o);
+    return rsqrtf(squares / static_cast<float>(D) + eps);
+}
+
+// Pair i of a normalised head rotated and rounded to bf16 (the rotated projection's values).
+__device__ __forceinline__ float2 rotatedPair(const bf16* head, int i, int half, const RopeRotation& rotation,
+    float2 cs, int2& to)
+{
+    const int2 from = pairOffsets(i, half, rotation.interleaved);
+    to = pairOffsets(i, half, rotation.keepInterleaved);
+    const float2 o = rotateValues(__bfloat162float(head[from.x]), __bfloat162float(head[from.y]), cs.x, cs.y,
+        rotation.float32);
+    return make_float2(roundBf16(o.x), roundBf16(o.y));
+}
+
+// The block's rotated queries into `query` (zeros beyond `heads`) and, with keyHere, its kv head's rotated key and
+// value into keyRow / valueRow, also written to the caches at the position by the first block of the kv head.
+// Called after the wait by every thread; ends with the block synchronised.
+template <int D, int G> __device__ __forceinline__ void prepareStep(const RopeStepInputs& step, int firstHead,
+    int heads, bool keyHere, std::int64_t position, float (&query)[G][D], bf16 (&keyRow)[D], bf16 (&valueRow)[D])
+{
+    constexpr int kPieces = D / 8, kHalf = D / 2;
+    static_assert(kThreads % kHalf == 0 && kMaxHeadsPerBlock * kPieces <= kThreads, "a thread a piece, one pair");
+    __shared__ __align__(16) bf16 normed[G * D + D]; // the block's query heads, then the key
+    __shared__ float2 partial[32];
+    const int t = threadIdx.x;
+    const int kvHead = static_cast<int>(blockIdx.y);
+    const bool queryPiece = t < heads * kPieces, keyPiece = keyHere && t < kPieces;
+    const uint4 zero = make_uint4(0, 0, 0, 0);
+    const uint4 q = queryPiece ? *reinterpret_cast<const uint4*>(
+                        step.q.data + (firstHead + t / kPieces) * step.q.headStride + t % kPieces * 8)
+                               : zero;
+    const uint4 k = keyPiece ? *reinterpret_cast<const uint4*>(step.k.data + kvHead * step.k.headStride + t * 8) : zero;
+    const uint4 v = keyPiece ? *reinterpret_cast<const uint4*>(step.v.data + kvHead * step.v.headStride + t * 8) : zero;
+    // The thread's pair is pair t % kHalf of every head (kThreads is a multiple of kHalf).
+    const float2 cs = make_float2(step.rotation.cos[t % kHalf], step.rotation.sin[t % kHalf]);
+    uint4 qNormed = q, kNormed = k;
+    if (step.qNorm) {
+        float qScale, kScale;
+        if (step.perHeadNorm) {
+            qScale = headNormScale<D>(dot8(q, q, 0.f), step.eps);
+            kScale = headNormScale<D>(dot8(k, k, 0.f), step.eps);
+        } else {
+            float2 shares[2];
+#pragma unroll
+            for (int half = 0; half < 2; ++half)
+                shares[half] = make_float2(projectionSquares<D>(step.q, half),
+                    keyHere ? projectionSquares<D>(step.k, half) : 0.f);
+            const float2 total = wideBlockSum2(shares, partial);
+            qScale = rsqrtf(total.x / static_cast<float>(step.q.heads * D) + step.eps);
+            kScale = rsqrtf(total.y / static_cast<float>(step.k.heads * D) + step.eps);
+        }
+        const uint4 qWeight = queryPiece ? *reinterpret_cast<const uint4*>(
+                                  step.qNorm + (step.perHeadNorm ? t % kPieces : firstHead * kPieces + t) * 8)
+                                         : zero;
+        const uint4 kWeight = keyPiece
+            ? *reinterpret_cast<const uint4*>(step.kNorm + (step.perHeadNorm ? t : kvHead * kPieces + t) * 8)
+            : zero;
+        qNormed = normalized8(q, qWeight, qScale);
+        kNormed = normalized8(k, kWeight, kScale);
+    }
+    if (queryPiece)
+        *reinterpret_cast<uint4*>(normed + t * 8) = qNormed;
+    if (keyPiece) {
+        *reinterpret_cast<uint4*>(normed + G * D + t * 8) = kNormed;
+        *reinterpret_cast<uint4*>(valueRow + t * 8) = v;
+    }
+    __syncthreads();
+    for (int p = t; p < G * kHalf; p += kThreads) {
+        const int h = p / kHalf;
+        int2 to = make_int2(p % kHalf, p % kHalf + kHalf);
+        const float2 o = h < heads ? rotatedPair(normed + h * D, p % kHalf, kHalf, step.rotation, cs, to)
+                                   : make_float2(0.f, 0.f);
+        query[h][to.x] = o.x;
+        query[h][to.y] = o.y;
+    }
+    if (keyHere && t < kHalf) {
+        int2 to;
+        const float2 o = rotatedPair(normed + G * D, t, kHalf, step.rotation, cs, to);
+        keyRow[to.x] = __float2bfloat16(o.x);
+        keyRow[to.y] = __float2bfloat16(o.y);
+    }
+    __syncthreads();
+    if (keyPiece && blockIdx.z == 0) {
+        const std::int64_t at = (position * step.k.heads + kvHead) * D + t * 8;
+        *reinterpret_cast<uint4*>(step.cacheK + at) = *reinterpret_cast<const uint4*>(keyRow + t * 8);
+        *reinterpret_cast<uint4*>(step.cacheV + at) = v;
+    }
+}
+
 // sums [chunks, heads, D] and stats [chunks, heads, 2] (largest score, sum of exp-weights) of the block's query heads
 // over its chunk. Chunks without visible keys write stats (-inf, 0) and no sums.
-template <int D, int G> __global__ void __launch_bounds__(kThreads) gqaChunkKernel(
-    GqaDecodeInputs in, float* __restrict__ sums, float* __restrict__ stats)
+// With kStep, the step's queries, key and value come from its projections (prepareStep), not from in.q and the cache;
+// held to 5 blocks an SM with one query head a block, as the plain kernel runs (OLMoE-1B-7B's 576 blocks a layer
+// then fit at once; it spills 20 bytes at D = 128 instead of taking 128 registers).
+template <int D, int G, bool kStep>
+__global__ void __launch_bounds__(kThreads, kStep && G == 1 ? 5 : 1) gqaChunkKernel(
+    GqaDecodeInputs in, RopeStepInputs step, float* __restrict__ sums, float* __restrict__ stats)
 {
     using Shape = ChunkShape<D>;
     constexpr int K = Shape::kKeysPerThread;
@@ -212,14 +338,26 @@ template <int D, int G> __global__ void __launch_bounds__(kThreads) gqaChunkKern
             reinterpret_cast<float2*>(stats)[statsRow + threadIdx.x] = make_float2(-INFINITY, 0.f);
         return;
     }
+    if constexpr (kStep) {
+        __shared__ __align__(16) bf16 keyRow[D], valueRow[D];
+        prepareStep<D, G>(step, firstHead, heads, position >= lo && position < hi, position, query, keyRow, valueRow);
 #pragma unroll
-    for (int i = 0; i < K; ++i) {
-        if (late(keyOf(i))) {
-            k[i] = __ldg(word(in.keys, i));
-            v[i] = __ldg(word(in.values, i));
+        for (int i = 0; i < K; ++i) {
+            if (late(keyOf(i))) {
+                k[i] = *reinterpret_cast<const uint4*>(keyRow + 8 * dimGroup);
+                v[i] = *reinterpret_cast<const uint4*>(valueRow + 8 * dimGroup);
+            }
         }
+    } else {
+#pragma unroll
+        for (int i = 0; i < K; ++i) {
+            if (late(keyOf(i))) {
+                k[i] = __ldg(word(in.keys, i));
+                v[i] = __ldg(word(in.values, i));
+            }
+        }
+        loadQueries(in, firstHead, heads, query);
     }
-    loadQueries(in, firstHead, heads, query);
     __syncthreads();
 
     const int scoredKey = keySet + Shape::kKeySets * (dimGroup / 2);
@@ -448,11 +586,15 @@ __global__ void __launch_bounds__(kThreads) gqaCombineKernel(
     to[1] = __floats2bfloat162_rn(value.z * scale, value.w * scale);
 }
 
-template <int D, int G> void launchChunks(const GqaDecodeInputs& in, const GqaDecodeLayout& layout, dim3 grid,
-    float* sums, float* stats, cudaStream_t stream)
+// step: the step's projections when the chunk kernel normalises and rotates them (one-tile chunks only), else null.
+template <int D, int G> void launchChunks(const GqaDecodeInputs& in, const RopeStepInputs* step,
+    const GqaDecodeLayout& layout, dim3 grid, float* sums, float* stats, cudaStream_t stream)
 {
+    if (step)
+        return launchChained(gqaChunkKernel<D, G, true>, grid, kThreads, 0, stream, in, *step, sums, stats);
     if (layout.tilesPerChunk == 1)
-        return launchChained(gqaChunkKernel<D, G>, grid, kThreads, 0, stream, in, sums, stats);
+        return launchChained(gqaChunkKernel<D, G, false>, grid, kThreads, 0, stream, in, RopeStepInputs {}, sums,
+            stats);
     constexpr std::size_t staging = 2 * 2 * ChunkShape<D>::kKeysPerThread * kThreads * sizeof(uint4);
     static_assert(staging >= sizeof(float) * kWarps * G * D, "the staging buffer holds warpSums at the end");
     static const bool sharedLimitRaised = [] { // more than the default 48 KB of dynamic shared memory
@@ -464,19 +606,43 @@ template <int D, int G> void launchChunks(const GqaDecodeInputs& in, const GqaDe
     launchChained(gqaRangeKernel<D, G>, grid, kThreads, staging, stream, in, layout.tilesPerChunk, sums, stats);
 }
 
-template <int D> void launchChunksOfDim(const GqaDecodeInputs& in, const GqaDecodeLayout& layout, dim3 grid,
-    float* sums, float* stats, cudaStream_t stream)
+template <int D> void launchChunksOfDim(const GqaDecodeInputs& in, const RopeStepInputs* step,
+    const GqaDecodeLayout& layout, dim3 grid, float* sums, float* stats, cudaStream_t stream)
 {
     switch (layout.headsPerBlock) {
     case 1:
-        return launchChunks<D, 1>(in, layout, grid, sums, stats, stream);
+        return launchChunks<D, 1>(in, step, layout, grid, sums, stats, stream);
     case 2:
-        return launchChunks<D, 2>(in, layout, grid, sums, stats, stream);
+        return launchChunks<D, 2>(in, step, layout, grid, sums, stats, stream);
     case 4:
-        return launchChunks<D, 4>(in, layout, grid, sums, stats, stream);
+        return launchChunks<D, 4>(in, step, layout, grid, sums, stats, stream);
     default:
-        return launchChunks<D, 8>(in, layout, grid, sums, stats, stream);
+        return launchChunks<D, 8>(in, step, layout, grid, sums, stats, stream);
     }
+}
+
+// The chunks' kernel (with the step's projections when step is not null), then the combining kernel.
+void launchAttention(const GqaDecodeInputs& in, const RopeStepInputs* step, const GqaDecodeLayout& layout,
+    float* sums, float* stats, bf16* out, cudaStream_t stream)
+{
+    const dim3 grid(static_cast<unsigned>(layout.chunks), static_cast<unsigned>(in.kvHeads),
+        static_cast<unsigned>(layout.headGroups));
+    switch (in.headDim) {
+    case 16:
+        launchChunksOfDim<16>(in, step, layout, grid, sums, stats, stream);
+        break;
+    case 32:
+        launchChunksOfDim<32>(in, step, layout, grid, sums, stats, stream);
+        break;
+    case 64:
+        launchChunksOfDim<64>(in, step, layout, grid, sums, stats, stream);
+        break;
+    default:
+        launchChunksOfDim<128>(in, step, layout, grid, sums, stats, stream);
+        break;
+    }
+    launchChained(gqaCombineKernel, static_cast<unsigned>(in.heads), kThreads, 0, stream, in,
+        static_cast<const float*>(sums), static_cast<const float*>(stats), layout.chunks, out);
 }
 } // namespace
 
@@ -515,25 +681,20 @@ GqaDecodeLayout gqaDecodeLayout(const GqaDecodeInputs& in)
 
 void launchGqaDecode(const GqaDecodeInputs& in, float* sums, float* stats, bf16* out, cudaStream_t stream)
 {
+    launchAttention(in, nullptr, gqaDecodeLayout(in), sums, stats, out, stream);
+}
+
+void launchGqaDecodeStep(
+    const GqaDecodeInputs& in, const RopeStepInputs& step, float* sums, float* stats, bf16* out, cudaStream_t stream)
+{
     const GqaDecodeLayout layout = gqaDecodeLayout(in);
-    const dim3 grid(static_cast<unsigned>(layout.chunks), static_cast<unsigned>(in.kvHeads),
-        static_cast<unsigned>(layout.headGroups));
-    switch (in.headDim) {
-    case 16:
-        launchChunksOfDim<16>(in, layout, grid, sums, stats, stream);
-        break;
-    case 32:
-        launchChunksOfDim<32>(in, layout, grid, sums, stats, stream);
-        break;
-    case 64:
-        launchChunksOfDim<64>(in, layout, grid, sums, stats, stream);
-        break;
-    default:
-        launchChunksOfDim<128>(in, layout, grid, sums, stats, stream);
-        break;
-    }
-    launchChained(gqaCombineKernel, static_cast<unsigned>(in.heads), kThreads, 0, stream, in,
-        static_cast<const float*>(sums), static_cast<const float*>(stats), layout.chunks, out);
+    if (layout.tilesPerChunk == 1)
+        return launchAttention(in, &step, layout, sums, stats, out, stream);
+    // Long spans (ranges of tiles): the step's own rotation kernel first.
+    launchRopeStep(step, 1, stream);
+    GqaDecodeInputs rotated = in;
+    rotated.q = step.qOut;
+    launchAttention(rotated, nullptr, layout, sums, stats, out, stream);
 }
 
 } // namespace moescope::kernels

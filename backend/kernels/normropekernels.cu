@@ -196,25 +196,6 @@ __global__ void rmsNormKernel(const bf16* __restrict__ x, const bf16* __restrict
         out[base + i] = __float2bfloat16(normalizedValue(value(i), __bfloat162float(weight[i]), scale));
 }
 
-// (x1, x2) rotated by (c, s): float32 without fused multiply-adds (the eager path rounds each product), else in bf16
-// with the eager path's roundings.
-__device__ __forceinline__ float2 rotateValues(float x1, float x2, float c, float s, bool float32)
-{
-    if (float32)
-        return make_float2(__fsub_rn(__fmul_rn(x1, c), __fmul_rn(x2, s)), __fadd_rn(__fmul_rn(x2, c), __fmul_rn(x1, s)));
-    c = roundBf16(c);
-    s = roundBf16(s);
-    return make_float2(
-        roundBf16(roundBf16(x1 * c) - roundBf16(x2 * s)), roundBf16(roundBf16(x2 * c) + roundBf16(x1 * s)));
-}
-
-// Pair i of a head: its two elements' offsets in the input, then in the output.
-__device__ __forceinline__ int2 pairOffsets(std::int64_t i, std::int64_t half, bool interleaved)
-{
-    return interleaved ? make_int2(static_cast<int>(2 * i), static_cast<int>(2 * i + 1))
-                       : make_int2(static_cast<int>(i), static_cast<int>(i + half));
-}
-
 // Rotates pair p of x [T, heads, dim] (strides in elements) into out [.., heads, dim] contiguous at row
 // outTokens[token] (or token when null).
 __device__ __forceinline__ void rotatePair(const bf16* __restrict__ x, std::int64_t p, std::int64_t heads,
@@ -239,8 +220,6 @@ __device__ __forceinline__ void rotatePair(const bf16* __restrict__ x, std::int6
 // the head's threads, whole-projection sums across the block, which then holds every head) into shared memory and
 // rotate them from there; the last block of a token copies its values. Groups of heads spread a step's queries over
 // several blocks: one block rotating all 32 query heads of Qwen3-30B-A3B took 6 us.
-constexpr int kNormRopeThreads = 256;
-constexpr int kNormRopeMaxPieces = 4; // 16-byte pieces a thread: heads * dim <= 8192
 constexpr int kNormRopeGroupPieces = 128; // pieces of a group of heads with per-head norms
 __global__ void __launch_bounds__(kNormRopeThreads) normRopeStepKernel(RopeStepInputs in, int headsPerBlock)
 {

@@ -90,11 +90,15 @@ at::Tensor GqaAttention::forward(const at::Tensor& x, int layer, const Attention
     auto v = std::move(qkv[2]); // [T, Hkv * D]
     const double scale = 1.0 / std::sqrt(static_cast<double>(m_spec.headDim));
     const bool recordedStep = ctx.cache && ctx.stepPositions.defined() && ctx.batch == 1;
-    // A recorded step on CUDA: (norms,) rotation and cache write in one kernel, then attention over the cache (split
-    // over its keys for one token); the output, or undefined where the first kernel does not apply. q [T, H, D], k
-    // and v [T, Hkv, D].
+    // A recorded step on CUDA: (norms,) rotation, cache write and attention over the cache (split over its keys) in
+    // the kernels of one token's step; else (norms,) rotation and cache write in one kernel, then attention over the
+    // cache; the output, or undefined where neither applies. q [T, H, D], k and v [T, Hkv, D].
     auto fusedStep = [&](const at::Tensor& q3, const at::Tensor& k3, const at::Tensor& v3, const StepQkNorms& norms) {
         auto [cacheK, cacheV] = ctx.cache->storage(layer, ctx.keySpan);
+        if (auto out = m_rope.applyAttendingStep(q3, k3, v3, ctx.cos, ctx.sin, ctx.stepPositions, cacheK, cacheV,
+                ctx.keySpan, norms, m_spec.slidingWindow, scale);
+            out.defined())
+            return m_o(out);
         const auto rotated
             = m_rope.applyStoringKeys(q3, k3, v3, ctx.cos, ctx.sin, ctx.stepPositions, cacheK, cacheV, norms);
         if (!rotated.defined())

@@ -257,6 +257,37 @@ bool fusedRopeStepApplies(const at::Tensor& q, const at::Tensor& k, const at::Te
         && (!norms.q.defined() || stepNormsFit(q, k, v, norms));
 }
 
+namespace {
+    // The rotated queries go to out ([T, H, D] contiguous); sin and positions must outlive the launch (made
+    // contiguous / int64 by the caller).
+    kernels::RopeStepInputs ropeStepInputs(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+        const at::Tensor& cos, const at::Tensor& sin, const at::Tensor& positions, at::Tensor& cacheK,
+        at::Tensor& cacheV, bool interleaved, bool float32, bool keepInterleaved, const StepQkNorms& norms,
+        at::Tensor& out)
+    {
+        auto view = [](const at::Tensor& t) {
+            return kernels::RopeStepView { bf16Data(t), t.size(1), t.stride(0), t.stride(1) };
+        };
+        kernels::RopeStepInputs in;
+        in.q = view(q);
+        in.k = view(k);
+        in.v = view(v);
+        in.dim = q.size(2);
+        in.rotation = { cos.data_ptr<float>(), sin.data_ptr<float>(), interleaved, float32, keepInterleaved };
+        in.positions = positions.data_ptr<std::int64_t>();
+        in.qOut = bf16Data(out);
+        in.cacheK = bf16Data(cacheK);
+        in.cacheV = bf16Data(cacheV);
+        if (norms.q.defined()) {
+            in.qNorm = bf16Data(norms.q);
+            in.kNorm = bf16Data(norms.k);
+            in.perHeadNorm = norms.perHead;
+            in.eps = static_cast<float>(norms.eps);
+        }
+        return in;
+    }
+} // namespace
+
 at::Tensor fusedRopeStep(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& cos,
     const at::Tensor& sin, const at::Tensor& positions, at::Tensor& cacheK, at::Tensor& cacheV, bool interleaved,
     bool float32, bool keepInterleaved, const StepQkNorms& norms)
@@ -264,25 +295,8 @@ at::Tensor fusedRopeStep(const at::Tensor& q, const at::Tensor& k, const at::Ten
     auto out = at::empty(q.sizes(), q.options()); // [T, H, D]
     const auto s = sin.contiguous();
     const auto rows = positions.to(at::kLong).contiguous(); // [T]
-    auto view = [](const at::Tensor& t) {
-        return kernels::RopeStepView { bf16Data(t), t.size(1), t.stride(0), t.stride(1) };
-    };
-    kernels::RopeStepInputs in;
-    in.q = view(q);
-    in.k = view(k);
-    in.v = view(v);
-    in.dim = q.size(2);
-    in.rotation = { cos.data_ptr<float>(), s.data_ptr<float>(), interleaved, float32, keepInterleaved };
-    in.positions = rows.data_ptr<std::int64_t>();
-    in.qOut = bf16Data(out);
-    in.cacheK = bf16Data(cacheK);
-    in.cacheV = bf16Data(cacheV);
-    if (norms.q.defined()) {
-        in.qNorm = bf16Data(norms.q);
-        in.kNorm = bf16Data(norms.k);
-        in.perHeadNorm = norms.perHead;
-        in.eps = static_cast<float>(norms.eps);
-    }
+    const auto in = ropeStepInputs(
+        q, k, v, cos, s, rows, cacheK, cacheV, interleaved, float32, keepInterleaved, norms, out);
     kernels::launchRopeStep(in, q.size(0), streamOf(q));
     C10_CUDA_KERNEL_LAUNCH_CHECK();
     return out;
@@ -497,28 +511,80 @@ bool fusedGqaDecodeApplies(const at::Tensor& q, const at::Tensor& keys, const at
         && aligned16(values);
 }
 
+namespace {
+    // The kernel's inputs for q [1, H, D] over keys / values [S, Hkv, D]; position (int64 [1]) must outlive the
+    // launch. q's data may be null (a step that rotates its queries itself).
+    kernels::GqaDecodeInputs gqaDecodeInputs(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values,
+        const at::Tensor& position, int window, double scale)
+    {
+        kernels::GqaDecodeInputs in;
+        in.q = bf16Data(q);
+        in.keys = bf16Data(keys);
+        in.values = bf16Data(values);
+        in.positions = position.data_ptr<std::int64_t>();
+        in.heads = static_cast<int>(q.size(1));
+        in.kvHeads = static_cast<int>(keys.size(1));
+        in.headDim = static_cast<int>(q.size(2));
+        in.window = window;
+        in.span = keys.size(0);
+        in.scale = static_cast<float>(scale);
+        return in;
+    }
+    // Scratch of the chunks' sums and stats for `in`, and its output [1, H * D].
+    struct GqaDecodeBuffers {
+        at::Tensor sums, stats, out;
+    };
+    GqaDecodeBuffers gqaDecodeBuffers(const kernels::GqaDecodeInputs& in, const at::TensorOptions& options)
+    {
+        const auto chunks = kernels::gqaDecodeLayout(in).chunks;
+        const auto floats = options.dtype(at::kFloat);
+        return { at::empty({ chunks, in.heads, in.headDim }, floats), at::empty({ chunks, in.heads, 2 }, floats),
+            at::empty({ 1, static_cast<std::int64_t>(in.heads) * in.headDim }, options) };
+    }
+} // namespace
+
 at::Tensor fusedGqaDecode(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values,
     const at::Tensor& positions, int window, double scale)
 {
-    kernels::GqaDecodeInputs in;
-    in.q = bf16Data(q);
-    in.keys = bf16Data(keys);
-    in.values = bf16Data(values);
     const auto position = positions.to(at::kLong).contiguous(); // [1]
-    in.positions = position.data_ptr<std::int64_t>();
-    in.heads = static_cast<int>(q.size(1));
-    in.kvHeads = static_cast<int>(keys.size(1));
-    in.headDim = static_cast<int>(q.size(2));
-    in.window = window;
-    in.span = keys.size(0);
-    in.scale = static_cast<float>(scale);
-    const auto layout = kernels::gqaDecodeLayout(in);
-    auto sums = at::empty({ layout.chunks, q.size(1), q.size(2) }, q.options().dtype(at::kFloat));
-    auto stats = at::empty({ layout.chunks, q.size(1), 2 }, q.options().dtype(at::kFloat));
-    auto out = at::empty({ 1, q.size(1) * q.size(2) }, q.options());
-    kernels::launchGqaDecode(in, sums.data_ptr<float>(), stats.data_ptr<float>(), bf16Data(out), streamOf(q));
+    const auto in = gqaDecodeInputs(q, keys, values, position, window, scale);
+    auto buffers = gqaDecodeBuffers(in, q.options());
+    kernels::launchGqaDecode(in, buffers.sums.data_ptr<float>(), buffers.stats.data_ptr<float>(),
+        bf16Data(buffers.out), streamOf(q));
     C10_CUDA_KERNEL_LAUNCH_CHECK();
-    return out;
+    return buffers.out;
+}
+
+bool fusedGqaDecodeStepApplies(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& cos,
+    const at::Tensor& cacheK, const at::Tensor& cacheV, std::int64_t span, const StepQkNorms& norms)
+{
+    static const bool switchedOff = switchedOffByEnvironment("MOESCOPE_GQA_STEP_KERNEL");
+    auto piecesFit = [](const at::Tensor& t) { // 16-byte pieces of every head
+        return aligned16(t) && t.stride(0) % 8 == 0 && t.stride(1) % 8 == 0;
+    };
+    return !switchedOff && fusedRopeStepApplies(q, k, v, cos, cacheK, cacheV, norms) && q.size(0) == 1
+        && span >= 1 && span <= cacheK.size(0) && piecesFit(q) && piecesFit(k) && piecesFit(v) && aligned16(cacheK)
+        && aligned16(cacheV)
+        && kernels::gqaDecodeSupports(
+            static_cast<int>(q.size(1)), static_cast<int>(k.size(1)), static_cast<int>(q.size(2)), span);
+}
+
+at::Tensor fusedGqaDecodeStep(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& cos,
+    const at::Tensor& sin, const at::Tensor& positions, at::Tensor& cacheK, at::Tensor& cacheV, std::int64_t span,
+    const GqaStepOptions& options)
+{
+    const auto s = sin.contiguous();
+    const auto position = positions.to(at::kLong).contiguous(); // [1]
+    auto rotated = at::empty(q.sizes(), q.options()); // written only where the span takes the two launches
+    const auto step = ropeStepInputs(q, k, v, cos, s, position, cacheK, cacheV, options.interleaved, options.float32,
+        options.keepInterleaved, options.norms, rotated);
+    const auto in = gqaDecodeInputs(
+        rotated, cacheK.narrow(0, 0, span), cacheV.narrow(0, 0, span), position, options.window, options.scale);
+    auto buffers = gqaDecodeBuffers(in, q.options());
+    kernels::launchGqaDecodeStep(in, step, buffers.sums.data_ptr<float>(), buffers.stats.data_ptr<float>(),
+        bf16Data(buffers.out), streamOf(q));
+    C10_CUDA_KERNEL_LAUNCH_CHECK();
+    return buffers.out;
 }
 
 bool fusedGreedyNextApplies(const at::Tensor& logits, const at::Tensor& inputs)
@@ -676,6 +742,16 @@ at::Tensor fusedMlaDecode(const at::Tensor&, const at::Tensor&, const at::Tensor
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }
 bool fusedGqaDecodeApplies(const at::Tensor&, const at::Tensor&, const at::Tensor&) { return false; }
+bool fusedGqaDecodeStepApplies(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&,
+    const at::Tensor&, const at::Tensor&, std::int64_t, const StepQkNorms&)
+{
+    return false;
+}
+at::Tensor fusedGqaDecodeStep(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&,
+    const at::Tensor&, const at::Tensor&, at::Tensor&, at::Tensor&, std::int64_t, const GqaStepOptions&)
+{
+    throw UnsupportedError("this build has no fused CUDA decode kernels");
+}
 at::Tensor fusedGqaDecode(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&, int, double)
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");

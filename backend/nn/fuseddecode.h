@@ -142,6 +142,24 @@ bool fusedGqaDecodeApplies(const at::Tensor& q, const at::Tensor& keys, const at
 at::Tensor fusedGqaDecode(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values,
     const at::Tensor& positions, int window, double scale);
 
+// A GQA decode step of one token from its projections: fusedRopeStep (q [1, H, D], k and v [1, Hkv, D] views, the
+// caches [capacity, Hkv, D]), then fusedGqaDecode over the caches' first `span` rows, with the same results bit for
+// bit, in one kernel fewer where the span allows (kernels::launchGqaDecodeStep). Returns [1, H * D].
+// MOESCOPE_GQA_STEP_KERNEL=0 turns it off (to measure what it changes).
+struct GqaStepOptions {
+    bool interleaved = false;
+    bool float32 = false;
+    bool keepInterleaved = false;
+    StepQkNorms norms;
+    int window = 0;
+    double scale = 1.0;
+};
+bool fusedGqaDecodeStepApplies(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& cos,
+    const at::Tensor& cacheK, const at::Tensor& cacheV, std::int64_t span, const StepQkNorms& norms);
+at::Tensor fusedGqaDecodeStep(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& cos,
+    const at::Tensor& sin, const at::Tensor& positions, at::Tensor& cacheK, at::Tensor& cacheV, std::int64_t span,
+    const GqaStepOptions& options);
+
 // A branch of a decode step on a side stream of the device, beside the work the current stream goes on with (the
 // shared expert beside the routed ones: its kernels need not wait for theirs). The side stream first waits for what
 // the current stream has enqueued so far; join() makes the current stream wait for the branch. CUDA builds with the

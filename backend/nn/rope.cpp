@@ -123,6 +123,16 @@ at::Tensor Rope::applyStoringKeys(const at::Tensor& q, const at::Tensor& k, cons
         m_float32 && m_interleaved, norms);
 }
 
+at::Tensor Rope::applyAttendingStep(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+    const at::Tensor& cos, const at::Tensor& sin, const at::Tensor& positions, at::Tensor& cacheK, at::Tensor& cacheV,
+    std::int64_t span, const StepQkNorms& norms, int window, double scale) const
+{
+    if (!fusedGqaDecodeStepApplies(q, k, v, cos, cacheK, cacheV, span, norms))
+        return {};
+    return fusedGqaDecodeStep(q, k, v, cos, sin, positions, cacheK, cacheV, span,
+        { m_interleaved, m_float32, m_float32 && m_interleaved, norms, window, scale });
+}
+
 at::Tensor Rope::applyStoringLatent(const at::Tensor& qPe, const at::Tensor& compressed, const at::Tensor& normWeight,
     double eps, const at::Tensor& cos, const at::Tensor& sin, const at::Tensor& positions, at::Tensor& cacheLatent,
     at::Tensor& cacheKPe) const

@@ -27,6 +27,12 @@ public:
     at::Tensor applyStoringKeys(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& cos,
         const at::Tensor& sin, const at::Tensor& positions, at::Tensor& cacheK, at::Tensor& cacheV,
         const StepQkNorms& norms = {}) const;
+    // applyStoringKeys for one token followed by its attention over the caches' first `span` rows (window and scale
+    // as fusedGqaDecode takes them), fewer kernels than the two (fusedGqaDecodeStep): [1, H * dim], or undefined
+    // where that kernel does not apply.
+    at::Tensor applyAttendingStep(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& cos,
+        const at::Tensor& sin, const at::Tensor& positions, at::Tensor& cacheK, at::Tensor& cacheV, std::int64_t span,
+        const StepQkNorms& norms, int window, double scale) const;
     // An MLA decode step's counterpart (fused CUDA path): the queries' rope parts qPe [T, H, dim] rotated (returned)
     // while kv_a's output compressed [T, c + dim] goes into the caches at rows `positions`: its latent RMS-normalised
     // with normWeight into cacheLatent [capacity, c], its rope key rotated into cacheKPe [capacity, dim]. Undefined

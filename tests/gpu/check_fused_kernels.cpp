@@ -510,6 +510,19 @@ void ropeCase(const char* name, bool interleaved, bool float32, std::int64_t tok
 // the cache rows not written must stay as they were. With norms (per head, or over a token's whole projection), q
 // and k are normalised first against the plain rmsNorm.
 enum class StepNorm { None, PerHead, FullProjection };
+// Random q/k norm weights of a step (none for StepNorm::None).
+StepQkNorms randomStepNorms(StepNorm norm, std::int64_t heads, std::int64_t kvHeads, std::int64_t dim)
+{
+    StepQkNorms norms;
+    if (norm == StepNorm::None)
+        return norms;
+    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+    norms.perHead = norm == StepNorm::PerHead;
+    norms.eps = 1e-6;
+    norms.q = at::rand({ norms.perHead ? dim : heads * dim }, opts) + 0.5;
+    norms.k = at::rand({ norms.perHead ? dim : kvHeads * dim }, opts) + 0.5;
+    return norms;
+}
 void ropeStepCase(const char* name, bool interleaved, std::int64_t tokens, std::int64_t heads, std::int64_t kvHeads,
     std::int64_t dim, StepNorm norm = StepNorm::None)
 {
@@ -521,7 +534,7 @@ void ropeStepCase(const char* name, bool interleaved, std::int64_t tokens, std::
     const auto v = qkv.narrow(1, (heads + kvHeads) * dim, kvHeads * dim).view({ tokens, kvHeads, dim });
     const auto positions = at::arange(700, 700 + tokens, opts.dtype(at::kLong));
     const auto [cos, sin] = rope.cosSin(positions);
-    StepQkNorms norms;
+    const StepQkNorms norms = randomStepNorms(norm, heads, kvHeads, dim);
     auto normed = [&](const at::Tensor& x, const at::Tensor& w) { // the plain path's norm of [T, heads, dim]
         if (norm == StepNorm::PerHead)
             return rmsNormUnfused(x, w, norms.eps);
@@ -529,10 +542,6 @@ void ropeStepCase(const char* name, bool interleaved, std::int64_t tokens, std::
     };
     at::Tensor qIn = q, kIn = k;
     if (norm != StepNorm::None) {
-        norms.perHead = norm == StepNorm::PerHead;
-        norms.eps = 1e-6;
-        norms.q = at::rand({ norms.perHead ? dim : heads * dim }, opts) + 0.5;
-        norms.k = at::rand({ norms.perHead ? dim : kvHeads * dim }, opts) + 0.5;
         qIn = normed(q, norms.q);
         kIn = normed(k, norms.k);
     }
@@ -631,8 +640,10 @@ void mlaCase(const char* name, std::int64_t tokens, std::int64_t heads, std::int
 // values: a key read without its mask shows. The position's own row is written by the rope step's kernel just before
 // the attention, as in a step (the attention loads every other row before waiting for that kernel); a read of the
 // row before that write would see the large value.
+// Also: the whole step from its projections in one kernel fewer (fusedGqaDecodeStep, with `norm`'s q/k norms) gives
+// the rotation + cache write kernel's and the attention kernels' results bit for bit, caches included.
 void gqaCase(const char* name, std::int64_t heads, std::int64_t kvHeads, std::int64_t dim, std::int64_t span,
-    std::int64_t position, int window = 0)
+    std::int64_t position, int window = 0, StepNorm norm = StepNorm::None)
 {
     const double scale = 1.0 / std::sqrt(static_cast<double>(dim));
     const Rope rope = cudaRope(dim, false, false);
@@ -647,7 +658,9 @@ void gqaCase(const char* name, std::int64_t heads, std::int64_t kvHeads, std::in
     const auto v = qkv.narrow(1, (heads + kvHeads) * dim, kvHeads * dim).view({ 1, kvHeads, dim });
     const auto positions = at::full({ 1 }, position, opts.dtype(at::kLong));
     const auto [cos, sin] = rope.cosSin(positions);
-    const auto rotated = rope.applyStoringKeys(q, k, v, cos, sin, positions, cacheK, cacheV, {});
+    const StepQkNorms norms = randomStepNorms(norm, heads, kvHeads, dim);
+    auto stepK = cacheK.clone(), stepV = cacheV.clone();
+    const auto rotated = rope.applyStoringKeys(q, k, v, cos, sin, positions, cacheK, cacheV, norms);
     const auto keys = cacheK.narrow(0, 0, span), values = cacheV.narrow(0, 0, span);
     if (!applies(rotated.defined(), "fused rope + cache write", name)
         || !applies(fusedGqaDecodeApplies(rotated, keys, values), "fused GQA decode", name))
@@ -671,6 +684,12 @@ void gqaCase(const char* name, std::int64_t heads, std::int64_t kvHeads, std::in
     reportPart(name, "(bf16 SDPA itself vs float32)", sdpaBf16, sdpaFloat, 2e-2);
     reportIdentical(std::string(name) + ": run twice", fusedGqaDecode(rotated, keys, values, positions, window, scale),
         got);
+    const auto step = rope.applyAttendingStep(q, k, v, cos, sin, positions, stepK, stepV, span, norms, window, scale);
+    if (!applies(step.defined(), "fused GQA step", name))
+        return;
+    reportIdentical(std::string(name) + ": step from its projections", step, got);
+    reportIdentical(std::string(name) + ": step's key cache", stepK, cacheK);
+    reportIdentical(std::string(name) + ": step's value cache", stepV, cacheV);
 }
 
 // A bank of a mixed per-expert policy (even experts INT8, odd ones INT4-g128: two groups of scattered experts)
@@ -953,6 +972,15 @@ int main()
     mlaCase("MLA absorbed, 8 tokens T=8 H=16 S=1024 (many chunks)", 8, 16, 1024, 1000);
     gqaCase("GQA decode (OLMoE) 16/16 x 128 S=2304 at 2100", 16, 16, 128, 2304, 2100);
     gqaCase("GQA decode (Qwen3) 32/4 x 128 S=2304 at 2303 (last key)", 32, 4, 128, 2304, 2303);
+    gqaCase("GQA decode, norms (OLMoE) 16/16 x 128 S=2304 at 2100", 16, 16, 128, 2304, 2100, 0,
+        StepNorm::FullProjection);
+    gqaCase("GQA decode, norms (Qwen3) 32/4 x 128 S=2304 at 2200", 32, 4, 128, 2304, 2200, 0, StepNorm::PerHead);
+    gqaCase("GQA decode, norms, groups of 3 12/4 x 64 S=768 at 700", 12, 4, 64, 768, 700, 0, StepNorm::PerHead);
+    gqaCase("GQA decode, norms, 4096-wide projection 32/8 x 128 S=512 at 130", 32, 8, 128, 512, 130, 0,
+        StepNorm::FullProjection);
+    gqaCase("GQA decode, norms (fixtures) 4/2 x 16 S=256 at 40", 4, 2, 16, 256, 40, 0, StepNorm::FullProjection);
+    gqaCase("GQA decode, norms, long prompt (Qwen3) 32/4 x 128 S=32768 at 32000", 32, 4, 128, 32768, 32000, 0,
+        StepNorm::PerHead);
     gqaCase("GQA decode (Mixtral, window 1024) 32/8 x 128 S=2560 at 2400", 32, 8, 128, 2560, 2400, 1024);
     gqaCase("GQA decode, window 40 in a chunk, 32/8 x 128 S=512 at 300", 32, 8, 128, 512, 300, 40);
     gqaCase("GQA decode, first position 16/16 x 128 S=256 at 0", 16, 16, 128, 256, 0);
