@@ -3,8 +3,10 @@
 of the profiled region, kernel and launch counts, and the kernels that take most device time.
 With --exposed (a trace with chained launches on, where kernels overlap), each kernel is also charged the time by
 which it moved the end of the device's work: its end minus the latest end before it (gaps over 20 us, the host's,
-not counted), summed by kernel: what each kernel adds to a step's critical path.
-    python3 tests/gpu/trace_summary.py TRACE.json [--top 15] [--host-ops 20] [--exposed]"""
+not counted), summed by kernel: what each kernel adds to a step's critical path. --longest N lists the N longest
+kernel calls of the kernels that take most device time (one launch of a kernel can stand out: the LM head's GEMV
+among the layers' projections).
+    python3 tests/gpu/trace_summary.py TRACE.json [--top 15] [--host-ops 20] [--exposed] [--longest 3]"""
 import argparse
 import collections
 import json
@@ -14,6 +16,7 @@ ap.add_argument("trace")
 ap.add_argument("--top", type=int, default=15)
 ap.add_argument("--host-ops", type=int, default=0, help="also list this many host operators by total time")
 ap.add_argument("--exposed", action="store_true", help="also charge each kernel the time it adds to the critical path")
+ap.add_argument("--longest", type=int, default=0, help="also list this many longest calls of the top kernels")
 a = ap.parse_args()
 events = json.load(open(a.trace))["traceEvents"]
 kernels = [e for e in events if e.get("cat") == "kernel"]
@@ -33,6 +36,10 @@ for e in kernels:
     by[e["name"][:110]][1] += e["dur"]
 for name, (n, dur) in sorted(by.items(), key=lambda kv: -kv[1][1])[: a.top]:
     print(f"  {dur / 1e3:8.3f} ms {n:6d}x  {name}")
+    if a.longest:
+        calls = sorted((e["dur"] for e in kernels if e["name"][:110] == name), reverse=True)
+        median = calls[len(calls) // 2]
+        print(f"             longest calls {', '.join(f'{d:.1f}' for d in calls[: a.longest])} us, median {median:.1f}")
 
 # Which operators copy between host and device or wait for the device (each such wait stalls the host's launches).
 waits = [e for e in runtime if e["name"] in ("cudaMemcpyAsync", "cudaStreamSynchronize", "cudaDeviceSynchronize",
