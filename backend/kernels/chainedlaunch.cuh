@@ -28,8 +28,10 @@ __device__ __forceinline__ void awaitPreviousKernel()
 #endif
 }
 
-// True when the loaded kernels were compiled for compute capability 9.0 or later (so the device is one too), unless
-// MOESCOPE_CHAINED_LAUNCH=0 (for measuring the difference); decided once per process (defined in decodekernels.cu).
+// True when the loaded kernels were compiled for compute capability 9.0 or later (so the device is one too);
+// chainedLaunchEnabled() as well, unless MOESCOPE_CHAINED_LAUNCH=0 (for measuring the difference). Decided once per
+// process (defined in decodekernels.cu).
+bool kernelsForHopper();
 bool chainedLaunchEnabled();
 
 template <typename... Params, typename... Args>
@@ -47,6 +49,33 @@ void launchChained(
     config.attrs = &attribute;
     config.numAttrs = chainedLaunchEnabled() ? 1 : 0;
     // A failed launch is also the runtime's last error, which every wrapper checks after its launches.
+    (void)cudaLaunchKernelEx(&config, kernel, std::forward<Args>(args)...);
+}
+
+// launchChained of one cluster of `blocks` blocks (Hopper; kernelsForHopper()): they run at once and can read each
+// other's shared memory. Clusters of more than 8 blocks are allowed for the kernel on its first launch.
+template <typename... Params, typename... Args>
+void launchChainedCluster(void (*kernel)(Params...), unsigned blocks, dim3 block, std::size_t sharedBytes,
+    cudaStream_t stream, Args&&... args)
+{
+    static const bool largeClusters = [kernel] {
+        return cudaFuncSetAttribute(kernel, cudaFuncAttributeNonPortableClusterSizeAllowed, 1) == cudaSuccess;
+    }();
+    (void)largeClusters; // without it a cluster of more than 8 fails to launch, the launch's error
+    cudaLaunchAttribute attributes[2] = {};
+    attributes[0].id = cudaLaunchAttributeClusterDimension;
+    attributes[0].val.clusterDim.x = blocks;
+    attributes[0].val.clusterDim.y = 1;
+    attributes[0].val.clusterDim.z = 1;
+    attributes[1].id = cudaLaunchAttributeProgrammaticStreamSerialization;
+    attributes[1].val.programmaticStreamSerializationAllowed = 1;
+    cudaLaunchConfig_t config {};
+    config.gridDim = dim3(blocks);
+    config.blockDim = block;
+    config.dynamicSmemBytes = sharedBytes;
+    config.stream = stream;
+    config.attrs = attributes;
+    config.numAttrs = chainedLaunchEnabled() ? 2 : 1;
     (void)cudaLaunchKernelEx(&config, kernel, std::forward<Args>(args)...);
 }
 

@@ -327,17 +327,21 @@ void launchGatedGemv(const bf16* x, const bf16* gate, const bf16* up, std::int64
 }
 
 namespace device {
-bool chainedLaunchEnabled()
+bool kernelsForHopper()
 {
-    static const bool enabled = [] {
-        if (switchedOffByEnvironment("MOESCOPE_CHAINED_LAUNCH"))
-            return false;
-        // The loaded kernels must have been compiled for compute capability 9.0 or later: code for an older one
-        // (e.g. a build for 8.0 only, its PTX compiled for a Hopper GPU at load time) has no grid dependency wait, and
-        // launched chained it would run beside the kernel before it. All kernels share one architecture list.
+    // The loaded kernels must have been compiled for compute capability 9.0 or later: code for an older one (e.g. a
+    // build for 8.0 only, its PTX compiled for a Hopper GPU at load time) has no grid dependency wait, and launched
+    // chained it would run beside the kernel before it. All kernels share one architecture list.
+    static const bool hopper = [] {
         cudaFuncAttributes attributes {};
         return cudaFuncGetAttributes(&attributes, combineSlotsKernel<1>) == cudaSuccess && attributes.ptxVersion >= 90;
     }();
+    return hopper;
+}
+
+bool chainedLaunchEnabled()
+{
+    static const bool enabled = !switchedOffByEnvironment("MOESCOPE_CHAINED_LAUNCH") && kernelsForHopper();
     return enabled;
 }
 

@@ -1,9 +1,12 @@
 // The MoE router of a decode step in two kernels: logits (optionally after the residual add and RMSNorm before the
-// router), then scores, top-k, normalisation and scaling (kernels/decodekernels.h: launchRouter).
+// router), then scores, top-k, normalisation and scaling (kernels/decodekernels.h: launchRouter); one token's router
+// after the add and norm in one launch of a cluster of blocks on Hopper (routerClusterKernel).
 
+#include "core/envswitch.h"
 #include "kernels/chainedlaunch.cuh"
 #include "kernels/devicemath.cuh"
 
+#include <cooperative_groups.h>
 #include <cstdint>
 
 namespace moescope::kernels {
@@ -163,14 +166,15 @@ __global__ void routerAddNormLogitsKernel(const bf16* __restrict__ x, RouterAddN
     writeRouterLogits<Weight>(acc, partial, warp, lane, e, experts, tokens, logits);
 }
 
-// One block per token, a thread per expert: scores (softmax or sigmoid of the logits), the k experts of the highest
-// scores (+ bias when given: the choice, not the weight) in descending order, ties to the lower id (as a sorted
-// topk), their scores as weights, normalised to sum 1 if asked and scaled. Each expert's place in that order is the
-// number of experts whose (choice, id) key is larger, counted by its own thread (a warp's repeated arg-max over all
-// experts took k rounds of shuffles, ~1 us more). The softmax's sum and the weights' sum are added in the order and
-// tree of the one-warp version this replaced (lane l adds experts l, l + 32, ...; then warpSum), so the results are
-// bit for bit the same.
-__global__ void routerTopKKernel(const float* __restrict__ logits, int experts, int k, bool sigmoid,
+// The scores, top-k and weights of one token from its logits (`logit` of expert e = threadIdx.x; -inf where e >=
+// experts), by every thread of a block of at least `experts` threads: scores (softmax or sigmoid of the logits), the
+// k experts of the highest scores (+ bias when given: the choice, not the weight) in descending order, ties to the
+// lower id (as a sorted topk), their scores as weights, normalised to sum 1 if asked and scaled. Each expert's place
+// in that order is the number of experts whose (choice, id) key is larger, counted by its own thread (a warp's
+// repeated arg-max over all experts took k rounds of shuffles, ~1 us more). The softmax's sum and the weights' sum are
+// added in the order and tree of the one-warp version this replaced (lane l adds experts l, l + 32, ...; then
+// warpSum), so the results are bit for bit the same.
+__device__ __forceinline__ void selectTopK(float logit, int experts, int k, bool sigmoid,
     const float* __restrict__ bias, bool normalize, float scaling, float* __restrict__ scores,
     std::int64_t* __restrict__ ids, float* __restrict__ weights)
 {
@@ -180,11 +184,8 @@ __global__ void routerTopKKernel(const float* __restrict__ logits, int experts, 
     __shared__ float total;
     __shared__ float chosenScore[kMaxTopK];
     __shared__ int chosenId[kMaxTopK];
-    awaitPreviousKernel();
-    const int token = blockIdx.x;
     const int e = threadIdx.x, lane = e % 32, warp = e / 32;
     const bool real = e < experts;
-    const float logit = real ? logits[token * experts + e] : -INFINITY;
     const float largestOfWarp = warpMax(logit);
     if (lane == 0)
         warpLargest[warp] = largestOfWarp;
@@ -210,7 +211,7 @@ __global__ void routerTopKKernel(const float* __restrict__ logits, int experts, 
     if (real) {
         if (!sigmoid)
             own /= total;
-        scores[token * experts + e] = own;
+        scores[e] = own;
         const float choice = bias ? own + bias[e] : own;
         // The choice's bits made order-preserving as an unsigned integer, then the inverted id: ties to the lower id.
         const unsigned u = __float_as_uint(choice);
@@ -243,9 +244,92 @@ __global__ void routerTopKKernel(const float* __restrict__ logits, int experts, 
         float w = normalize ? myWeight / (sum + 1e-20f) : myWeight;
         if (scaling != 1.f)
             w *= scaling;
-        ids[token * k + lane] = chosenId[lane];
-        weights[token * k + lane] = w;
+        ids[lane] = chosenId[lane];
+        weights[lane] = w;
     }
+}
+
+// One block per token, a thread per expert: selectTopK of the token's logits.
+__global__ void routerTopKKernel(const float* __restrict__ logits, int experts, int k, bool sigmoid,
+    const float* __restrict__ bias, bool normalize, float scaling, float* __restrict__ scores,
+    std::int64_t* __restrict__ ids, float* __restrict__ weights)
+{
+    awaitPreviousKernel();
+    const int token = blockIdx.x;
+    const int e = threadIdx.x;
+    const float logit = e < experts ? logits[token * experts + e] : -INFINITY;
+    selectTopK(logit, experts, k, sigmoid, bias, normalize, scaling, scores + token * experts, ids + token * k,
+        weights + token * k);
+}
+
+// One token's router in one launch (Hopper): a cluster of blocks of kRouterWarps warps, a warp per expert, each block
+// normalising the row as routerAddNormLogitsKernel does (rows of exactly kRouterWarps * 256 values: a thread's chunk
+// of the row is its chunk there) and each warp summing its expert's logit in that kernel's order (lane l's piece p
+// covers columns 256 p + 8 l, warp p's lane l there; the pieces' warp sums added in order), so the logits are that
+// kernel's bit for bit. The first block then reads every block's logits from their shared memory and selects the
+// top k (selectTopK): the separate top-k kernel and its place on the step's critical path are gone. A warp's whole
+// weight row is loaded before the wait.
+constexpr int kMaxRouterClusterBlocks = 16; // Hopper's largest (non-portable) cluster
+template <typename Weight>
+__global__ void __launch_bounds__(32 * kRouterWarps) routerClusterKernel(const bf16* __restrict__ x,
+    RouterAddNorm addNorm, const Weight* __restrict__ w, int experts, int k, bool sigmoid,
+    const float* __restrict__ bias, bool normalize, float scaling, float* __restrict__ logits,
+    float* __restrict__ scores, std::int64_t* __restrict__ ids, float* __restrict__ weights)
+{
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+    constexpr int hidden = kRouterWarps * 32 * 8;
+    constexpr int kClusterPieces = hidden / 256; // a lane's 8-value pieces of a weight row
+    namespace cg = cooperative_groups;
+    const cg::cluster_group cluster = cg::this_cluster();
+    __shared__ __align__(16) bf16 normedRow[hidden];
+    __shared__ float blockLogits[kRouterWarps];
+    __shared__ float sums[32];
+    const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+    const int expert = static_cast<int>(blockIdx.x) * kRouterWarps + warp;
+    const int at = threadIdx.x * 8; // the thread's chunk of the row
+    float rowWeights[kClusterPieces][8];
+    if (expert < experts) {
+#pragma unroll
+        for (int p = 0; p < kClusterPieces; ++p)
+            loadRouterWeights8(w + static_cast<std::int64_t>(expert) * hidden + 256 * p + 8 * lane, rowWeights[p]);
+    }
+    const uint4 normWeights = *reinterpret_cast<const uint4*>(addNorm.weight + at);
+    awaitPreviousKernel();
+    const uint4 v = add8(*reinterpret_cast<const uint4*>(x + at), *reinterpret_cast<const uint4*>(addNorm.delta + at));
+    const float scale = rsqrtf(blockSum(dot8(v, v, 0.f), sums) / static_cast<float>(hidden) + addNorm.eps);
+    const uint4 normed = normalized8(v, normWeights, scale);
+    if (blockIdx.x == 0) {
+        *reinterpret_cast<uint4*>(addNorm.sum + at) = v;
+        *reinterpret_cast<uint4*>(addNorm.normed + at) = normed;
+    }
+    *reinterpret_cast<uint4*>(normedRow + at) = normed;
+    __syncthreads();
+    if (expert < experts) {
+        float partial[kClusterPieces];
+#pragma unroll
+        for (int p = 0; p < kClusterPieces; ++p)
+            partial[p] = warpSum(dotDequant8(
+                rowWeights[p], *reinterpret_cast<const uint4*>(normedRow + 256 * p + 8 * lane), 0.f));
+        float logit = 0.f;
+#pragma unroll
+        for (int p = 0; p < kClusterPieces; ++p)
+            logit += partial[p];
+        logit = sizeof(Weight) == 4 ? logit : roundBf16(logit);
+        if (lane == 0) {
+            blockLogits[warp] = logit;
+            logits[expert] = logit;
+        }
+    }
+    cluster.sync(); // every block's logits written
+    const int e = threadIdx.x;
+    float logit = -INFINITY;
+    if (blockIdx.x == 0 && e < experts)
+        logit = *cluster.map_shared_rank(&blockLogits[e % kRouterWarps], e / kRouterWarps);
+    cluster.sync(); // read: the other blocks may end
+    if (blockIdx.x != 0)
+        return;
+    selectTopK(logit, experts, k, sigmoid, bias, normalize, scaling, scores, ids, weights);
+#endif
 }
 } // namespace
 
@@ -260,8 +344,23 @@ void launchRouter(const bf16* x, const void* weight, bool float32Weight, std::in
     int experts, int k, bool sigmoid, const float* bias, bool normalize, float scaling, float* logits, float* scores,
     std::int64_t* ids, float* weights, cudaStream_t stream, const RouterAddNorm* addNorm)
 {
-    const dim3 grid(static_cast<unsigned>(experts));
     const dim3 block(32 * kRouterWarps);
+    const int clusterBlocks = (experts + kRouterWarps - 1) / kRouterWarps;
+    // MOESCOPE_ROUTER_CLUSTER=0 keeps the two kernels (to measure what the one-launch router changes).
+    static const bool clusterOff = switchedOffByEnvironment("MOESCOPE_ROUTER_CLUSTER");
+    if (addNorm && tokens == 1 && hidden == kRouterWarps * 32 * 8 && clusterBlocks <= kMaxRouterClusterBlocks
+        && !clusterOff && kernelsForHopper()) {
+        if (float32Weight)
+            launchChainedCluster(routerClusterKernel<float>, static_cast<unsigned>(clusterBlocks), block, 0, stream, x,
+                *addNorm, static_cast<const float*>(weight), experts, k, sigmoid, bias, normalize, scaling, logits,
+                scores, ids, weights);
+        else
+            launchChainedCluster(routerClusterKernel<bf16>, static_cast<unsigned>(clusterBlocks), block, 0, stream, x,
+                *addNorm, static_cast<const bf16*>(weight), experts, k, sigmoid, bias, normalize, scaling, logits,
+                scores, ids, weights);
+        return;
+    }
+    const dim3 grid(static_cast<unsigned>(experts));
     const auto t = static_cast<int>(tokens);
     if (addNorm && float32Weight)
         launchChained(routerAddNormLogitsKernel<float>, grid, block, 0, stream, x, *addNorm,

@@ -900,6 +900,11 @@ int main()
     addNormRouterCase("Qwen3 T=3 E=128 k=8 H=2048 (normalised)", 3, 128, 8, 2048, true, false, false, true, 1.0);
     addNormRouterCase("Qwen3 T=1 E=128 k=8 H=2048 (bf16 weights)", 1, 128, 8, 2048, false, false, false, true, 1.0);
     addNormRouterCase("DeepSeek-V2-Lite T=1 E=64 k=6 H=2048", 1, 64, 6, 2048, true, false, false, false, 1.0);
+    // One token's router at H=2048 runs as one cluster of blocks of 8 experts (Hopper): a partial last block, one
+    // block, the sigmoid with a bias, each bit for bit the two kernels' results.
+    addNormRouterCase("Qwen2-MoE T=1 E=60 k=4 H=2048", 1, 60, 4, 2048, true, false, false, false, 1.0);
+    addNormRouterCase("one block T=1 E=8 k=2 H=2048 (bf16 weights)", 1, 8, 2, 2048, false, false, false, true, 1.0);
+    addNormRouterCase("T=1 E=96 k=8 H=2048 (sigmoid, bias)", 1, 96, 8, 2048, true, true, true, true, 2.5);
     addNormRouterCase("DeepSeek-V3 T=2 E=256 k=8 H=7168 (sigmoid, bias)", 2, 256, 8, 7168, true, true, true, true, 2.5);
     addNormRouterCase("Mixtral T=8 E=8 k=2 H=4096", 8, 8, 2, 4096, true, false, false, true, 1.0);
     addNormRouterCase("Mixtral T=1 E=8 k=2 H=4096", 1, 8, 2, 4096, true, false, false, true, 1.0);
