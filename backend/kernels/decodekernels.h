@@ -142,6 +142,11 @@ void launchCombineSortedSlots(const __nv_bfloat16* y, const std::int64_t* order,
 void launchRmsNorm(const __nv_bfloat16* x, const __nv_bfloat16* residual, const __nv_bfloat16* weight,
     std::int64_t rows, std::int64_t d, float eps, __nv_bfloat16* sum, __nv_bfloat16* out, cudaStream_t stream);
 bool rmsNormInAtenOrder(std::int64_t rows, std::int64_t d);
+// An embedding lookup and the first norm in one pass: x [rows, d] = table rows ids [rows] (device int64), out = their
+// norm, bit for bit launchRmsNorm of the gathered rows. For rows where gatherRmsNormApplies; 16-byte aligned rows.
+bool gatherRmsNormApplies(std::int64_t rows, std::int64_t d);
+void launchGatherRmsNorm(const __nv_bfloat16* table, const std::int64_t* ids, std::int64_t rows, std::int64_t d,
+    const __nv_bfloat16* weight, float eps, __nv_bfloat16* x, __nv_bfloat16* out, cudaStream_t stream);
 
 // What an MoE layer of a decode step adds to the residual stream, not yet added: its routed experts' slot outputs
 // y [T * k, d] (launchMoeDecode's), combined as launchCombineSlots combines them, plus shared [T, d] (a shared
@@ -192,6 +197,11 @@ struct RopeRotation {
     bool float32 = false;
     bool keepInterleaved = false;
 };
+
+// A rotary embedding's cos / sin [T, half] float32 of positions [T] (device int64): cos(float(position) * invFreq[i])
+// * factor, and the same with sin, bit for bit as ATen computes them (one kernel where ATen takes six).
+void launchRopeAngles(const std::int64_t* positions, std::int64_t tokens, const float* invFreq, std::int64_t half,
+    float factor, float* cos, float* sin, cudaStream_t stream);
 
 // Rotary embedding of x [T, heads, dim] (last dim contiguous, strides in elements) into out [T, heads, dim]
 // contiguous.
@@ -333,11 +343,14 @@ void launchGqaDecode(const GqaDecodeInputs& in, float* sums, float* stats, __nv_
 void launchGqaDecodeStep(const GqaDecodeInputs& in, const RopeStepInputs& step, float* sums, float* stats,
     __nv_bfloat16* out, cudaStream_t stream);
 
-// The greedy choice at the end of a decode step: logits [n] float32 (n >= 1), step [2] int64 on the device = (token,
-// position) -> (at::argmax(logits): the first of equal largest values, NaN above all; position + 1). Two kernels:
-// the best of each of greedyNextScratchSlices() slices into the scratch ([slices] each), then the best of those.
+// The greedy choice at the end of a decode step: logits [n] float32 or bf16 (n >= 1), step [2] int64 on the device =
+// (token, position) -> (at::argmax(logits): the first of equal largest values, NaN above all; position + 1). On
+// Hopper one launch of a cluster of blocks; else two kernels: the best of each of greedyNextScratchSlices() slices
+// into the scratch ([slices] each), then the best of those.
 int greedyNextScratchSlices();
 void launchGreedyNext(const float* logits, std::int64_t n, float* scratchValues, std::int64_t* scratchIndices,
     std::int64_t* step, cudaStream_t stream);
+void launchGreedyNext(const __nv_bfloat16* logits, std::int64_t n, float* scratchValues,
+    std::int64_t* scratchIndices, std::int64_t* step, cudaStream_t stream);
 
 } // namespace moescope::kernels

@@ -33,10 +33,12 @@ __device__ __forceinline__ void writeNormalizedRow(const uint4 (&chunk)[kChunks]
 
 // One block per row, rows of d = a multiple of 8 up to blockDim * 8 * kChunks: one pass over memory, 16-byte
 // loads and stores, the row kept in registers. With a residual, the row is bf16(x + residual), also written to
-// sum. The weights are loaded before the wait (no kernel writes them), so that only x and the residual wait.
+// sum. With gather (no residual), block b's row is x's row gather[b], copied to sum (an embedding lookup). The weights
+// are loaded before the wait (no kernel writes them), so that only x and the residual wait.
 template <int kChunks>
 __global__ void rmsNormVectorKernel(const bf16* __restrict__ x, const bf16* __restrict__ residual,
-    const bf16* __restrict__ weight, std::int64_t d, float eps, bf16* __restrict__ sumOut, bf16* __restrict__ out)
+    const bf16* __restrict__ weight, std::int64_t d, float eps, bf16* __restrict__ sumOut, bf16* __restrict__ out,
+    const std::int64_t* __restrict__ gather)
 {
     uint4 weights[kChunks];
 #pragma unroll
@@ -47,16 +49,17 @@ __global__ void rmsNormVectorKernel(const bf16* __restrict__ x, const bf16* __re
     }
     awaitPreviousKernel();
     const std::int64_t base = static_cast<std::int64_t>(blockIdx.x) * d;
+    const std::int64_t from = gather ? gather[blockIdx.x] * d : base;
     uint4 chunk[kChunks];
     float sum = 0.f;
 #pragma unroll
     for (int c = 0; c < kChunks; ++c) {
         const std::int64_t i = (static_cast<std::int64_t>(c) * blockDim.x + threadIdx.x) * 8;
-        chunk[c] = i < d ? *reinterpret_cast<const uint4*>(x + base + i) : make_uint4(0, 0, 0, 0);
-        if (residual && i < d) {
+        chunk[c] = i < d ? *reinterpret_cast<const uint4*>(x + from + i) : make_uint4(0, 0, 0, 0);
+        if (residual && i < d)
             chunk[c] = add8(chunk[c], *reinterpret_cast<const uint4*>(residual + base + i));
+        if ((residual || gather) && i < d)
             *reinterpret_cast<uint4*>(sumOut + base + i) = chunk[c];
-        }
         sum = dot8(chunk[c], chunk[c], sum);
     }
     writeNormalizedRow<kChunks>(chunk, weights, sum, d, eps, out + base);
@@ -312,6 +315,21 @@ __global__ void __launch_bounds__(kNormRopeThreads) normRopeStepKernel(RopeStepI
     }
 }
 
+// A thread per (token, frequency): cos and sin of position * invFreq[i] times factor, as ATen computes them from
+// the positions converted to float32 (rounded multiply, the precise cosf / sinf, rounded multiply): bit for bit.
+__global__ void ropeAnglesKernel(const std::int64_t* __restrict__ positions, std::int64_t tokens,
+    const float* __restrict__ invFreq, std::int64_t half, float factor, float* __restrict__ cos,
+    float* __restrict__ sin)
+{
+    awaitPreviousKernel();
+    const std::int64_t p = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (p >= tokens * half)
+        return;
+    const float angle = __fmul_rn(static_cast<float>(positions[p / half]), invFreq[p % half]);
+    cos[p] = __fmul_rn(cosf(angle), factor);
+    sin[p] = __fmul_rn(sinf(angle), factor);
+}
+
 // One thread per rotated pair.
 __global__ void ropeKernel(const bf16* __restrict__ x, std::int64_t heads, std::int64_t dim, std::int64_t tokenStride,
     std::int64_t headStride, RopeRotation rotation, std::int64_t pairs, bf16* __restrict__ out)
@@ -396,6 +414,21 @@ VectorNormShape vectorNormShape(std::int64_t d)
     return { threads, perThread <= 1 ? 1 : perThread <= 2 ? 2 : 4 };
 }
 bool vectorNormFits(std::int64_t d) { return d % 8 == 0 && d / 8 <= 256 * 4; }
+// Where launchRmsNorm takes rmsNormVectorKernel (kernels that must sum a row's squares in its order).
+bool vectorNormApplies(std::int64_t rows, std::int64_t d)
+{
+    return rows >= 1 && !rmsNormInAtenOrder(rows, d) && vectorNormFits(d);
+}
+void launchVectorNorm(const bf16* x, const bf16* residual, const bf16* weight, std::int64_t rows, std::int64_t d,
+    float eps, bf16* sumOut, bf16* out, const std::int64_t* gather, cudaStream_t stream)
+{
+    const auto shape = vectorNormShape(d);
+    const auto kernel = shape.chunks == 1 ? rmsNormVectorKernel<1>
+        : shape.chunks == 2               ? rmsNormVectorKernel<2>
+                                          : rmsNormVectorKernel<4>;
+    launchChained(kernel, static_cast<unsigned>(rows), shape.threads, 0, stream, x, residual, weight, d, eps, sumOut,
+        out, gather);
+}
 } // namespace
 
 void launchRmsNorm(const bf16* x, const bf16* residual, const bf16* weight, std::int64_t rows, std::int64_t d,
@@ -414,23 +447,21 @@ void launchRmsNorm(const bf16* x, const bf16* residual, const bf16* weight, std:
     const auto blocks = static_cast<unsigned>(rows);
     const bool vectors = vectorNormFits(d) && alignedTo(x, 16) && alignedTo(residual, 16) && alignedTo(weight, 16)
         && alignedTo(sumOut, 16) && alignedTo(out, 16);
-    if (vectors) {
-        const auto shape = vectorNormShape(d);
-        const auto kernel = shape.chunks == 1 ? rmsNormVectorKernel<1>
-            : shape.chunks == 2               ? rmsNormVectorKernel<2>
-                                              : rmsNormVectorKernel<4>;
-        launchChained(kernel, blocks, shape.threads, 0, stream, x, residual, weight, d, eps, sumOut, out);
-        return;
-    }
+    if (vectors)
+        return launchVectorNorm(x, residual, weight, rows, d, eps, sumOut, out, nullptr, stream);
     const int threads = d >= 1024 ? 256 : (d >= 256 ? 128 : 32);
     launchChained(rmsNormKernel, blocks, threads, 0, stream, x, residual, weight, d, eps, sumOut, out);
 }
 
-bool combineAddRmsNormApplies(std::int64_t rows, std::int64_t d)
+bool gatherRmsNormApplies(std::int64_t rows, std::int64_t d) { return vectorNormApplies(rows, d); }
+
+void launchGatherRmsNorm(const bf16* table, const std::int64_t* ids, std::int64_t rows, std::int64_t d,
+    const bf16* weight, float eps, bf16* x, bf16* out, cudaStream_t stream)
 {
-    // Where launchRmsNorm takes rmsNormVectorKernel (the sum of squares in its order).
-    return rows >= 1 && !rmsNormInAtenOrder(rows, d) && vectorNormFits(d);
+    launchVectorNorm(table, nullptr, weight, rows, d, eps, x, out, ids, stream);
 }
+
+bool combineAddRmsNormApplies(std::int64_t rows, std::int64_t d) { return vectorNormApplies(rows, d); }
 
 void launchCombineAddRmsNorm(const bf16* x, const SlotAddend& addend, const bf16* weight, std::int64_t rows,
     std::int64_t d, float eps, bf16* sum, bf16* out, cudaStream_t stream)
@@ -469,6 +500,14 @@ void launchMlaStep(const MlaStepInputs& inputs, std::int64_t tokens, cudaStream_
     constexpr int threads = 256; // covers a latent of 2048 columns, 8 a thread
     const auto queryBlocks = static_cast<unsigned>((inputs.q.heads * (inputs.rope / 2) + threads - 1) / threads);
     launchChained(mlaStepKernel, dim3(static_cast<unsigned>(tokens), 1 + queryBlocks), threads, 0, stream, inputs);
+}
+
+void launchRopeAngles(const std::int64_t* positions, std::int64_t tokens, const float* invFreq, std::int64_t half,
+    float factor, float* cos, float* sin, cudaStream_t stream)
+{
+    constexpr int threads = 256;
+    launchChained(ropeAnglesKernel, static_cast<unsigned>((tokens * half + threads - 1) / threads), threads, 0, stream,
+        positions, tokens, invFreq, half, factor, cos, sin);
 }
 
 void launchRope(const bf16* x, std::int64_t tokens, std::int64_t heads, std::int64_t dim, std::int64_t tokenStride,

@@ -27,9 +27,11 @@ AttentionMask maskFor(const AttentionContext& ctx, std::int64_t tokens, int slid
     bool explicitCausal = false)
 {
     if (ctx.stepPositions.defined()) {
-        auto mask = ctx.stepMask.defined() && slidingWindow == ctx.stepMaskWindow
-            ? ctx.stepMask
-            : makeStepMask(ctx.stepPositions, ctx.keySpan, slidingWindow);
+        const bool stepWindow = slidingWindow == ctx.stepMaskWindow;
+        if (stepWindow && !ctx.stepMask.defined())
+            ctx.stepMask
+                = additiveMask(makeStepMask(ctx.stepPositions, ctx.keySpan, slidingWindow), ctx.stepMaskOptions);
+        auto mask = stepWindow ? ctx.stepMask : makeStepMask(ctx.stepPositions, ctx.keySpan, slidingWindow);
         return { false, ctx.slots ? mask.view({ ctx.batch, 1, 1, ctx.keySpan }) : mask };
     }
     return makeAttentionMask(ctx.start, tokens, slidingWindow, device, explicitCausal);

@@ -35,10 +35,12 @@ struct AttentionContext {
     // used; the cache is written at those positions and read over keys [0, keySpan), later keys masked.
     at::Tensor stepPositions;
     std::int64_t keySpan = 0;
-    // The step's mask for attention with window stepMaskWindow, additive in the compute dtype ([T, keySpan]): built
-    // once per step rather than by every layer (a handful of kernels each).
-    at::Tensor stepMask;
+    // The step's mask for attention with window stepMaskWindow, additive in stepMaskOptions' dtype ([T, keySpan]):
+    // built on the first layer that attends through a mask and kept for the others (a handful of kernels each); a
+    // step whose attention runs in the fused decode kernels, which mask by position, builds none.
+    mutable at::Tensor stepMask;
     int stepMaskWindow = 0;
+    at::TensorOptions stepMaskOptions;
 };
 
 class Attention {

@@ -34,15 +34,17 @@ ResidualStream DecoderLayer::forward(const ResidualStream& in, const AttentionCo
     if (m_moe) {
         auto [h, out] = m_moe->forwardAfterAdd(x, attention, m_postAttentionNorm, m_eps, m_index, ctx.start, observer,
             decision);
-        return { std::move(h), std::move(out) };
+        return { std::move(h), std::move(out), {} };
     }
     auto [h, normed] = addRmsNorm(x, attention, m_postAttentionNorm, m_eps);
-    return { std::move(h), { m_mlp(normed), {} } };
+    return { std::move(h), { m_mlp(normed), {} }, {} };
 }
 
 std::pair<at::Tensor, at::Tensor> settledAndNormed(const ResidualStream& stream, const at::Tensor& weight, double eps)
 {
     const auto& pending = stream.pending;
+    if (stream.normed.defined())
+        return { stream.x, stream.normed };
     if (pending.slots.defined() && fusedCombineAddRmsNormApplies(stream.x, pending.slots, weight))
         return fusedCombineAddRmsNorm(stream.x, pending.slots, weight, eps);
     if (pending.combined.defined() || pending.slots.defined())

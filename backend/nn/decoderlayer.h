@@ -16,6 +16,8 @@ namespace moescope {
 struct ResidualStream {
     at::Tensor x; // [T, hidden]
     MoeOutput pending;
+    // x's norm with the next layer's input norm, where it was made with x (a decode step's embedding lookup).
+    at::Tensor normed;
 };
 
 // The stream with its pending output added, and that sum RMS-normed with `weight` (one pass where possible).
@@ -29,6 +31,8 @@ public:
         RoutingDecision* decision = nullptr) const;
 
     bool isMoe() const { return m_moe != nullptr; }
+    const at::Tensor& inputNorm() const { return m_inputNorm; }
+    double normEps() const { return m_eps; }
     MoeBlock* moe() { return m_moe.get(); }
     const MoeBlock* moe() const { return m_moe.get(); }
     std::int64_t weightBytes() const;

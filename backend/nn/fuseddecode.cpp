@@ -172,6 +172,25 @@ at::Tensor fusedRmsNorm(const at::Tensor& x, const at::Tensor& weight, double ep
     return launchNorm(x, {}, weight, eps).second;
 }
 
+bool fusedEmbedRmsNormApplies(const at::Tensor& table, const at::Tensor& ids, const at::Tensor& weight)
+{
+    return kernelsMayRun() && cudaBf16(table) && table.dim() == 2 && table.is_contiguous() && aligned16(table)
+        && cudaBf16(weight) && weight.dim() == 1 && weight.size(0) == table.size(1) && weight.is_contiguous()
+        && aligned16(weight) && ids.device() == table.device() && ids.scalar_type() == at::kLong && ids.dim() == 1
+        && ids.is_contiguous() && kernels::gatherRmsNormApplies(ids.size(0), table.size(1));
+}
+
+std::pair<at::Tensor, at::Tensor> fusedEmbedRmsNorm(
+    const at::Tensor& table, const at::Tensor& ids, const at::Tensor& weight, double eps)
+{
+    auto x = at::empty({ ids.size(0), table.size(1) }, table.options());
+    auto out = at::empty_like(x);
+    kernels::launchGatherRmsNorm(bf16Data(table), ids.data_ptr<std::int64_t>(), ids.size(0), table.size(1),
+        bf16Data(weight), static_cast<float>(eps), bf16Data(x), bf16Data(out), streamOf(table));
+    C10_CUDA_KERNEL_LAUNCH_CHECK();
+    return { x, out };
+}
+
 bool fusedAddRmsNormApplies(const at::Tensor& x, const at::Tensor& residual, const at::Tensor& weight)
 {
     const auto rows = x.numel() / x.size(-1);
@@ -388,6 +407,26 @@ std::pair<at::Tensor, at::Tensor> fusedAddNormRouter(const at::Tensor& x, const 
 // (DeepSeek-V2's complex product) differs from the eager product by an ulp here and there: decode rows only, so that
 // prefill stays bit for bit the eager path (a DeepSeek-V2 prefill through it agreed with transformers on 99.2% of
 // top-1 tokens instead of 100%).
+bool fusedRopeAnglesApply(const at::Tensor& positions, const at::Tensor& invFreq)
+{
+    return kernelsMayRun() && positions.is_cuda() && positions.scalar_type() == at::kLong && positions.dim() == 1
+        && positions.is_contiguous() && invFreq.device() == positions.device()
+        && invFreq.scalar_type() == at::kFloat && invFreq.dim() == 1 && invFreq.is_contiguous();
+}
+
+std::pair<at::Tensor, at::Tensor> fusedRopeAngles(const at::Tensor& positions, const at::Tensor& invFreq, double factor)
+{
+    const auto tokens = positions.size(0), half = invFreq.size(0);
+    auto cos = at::empty({ tokens, half }, invFreq.options());
+    auto sin = at::empty({ tokens, half }, invFreq.options());
+    if (tokens * half == 0)
+        return { cos, sin };
+    kernels::launchRopeAngles(positions.data_ptr<std::int64_t>(), tokens, invFreq.data_ptr<float>(), half,
+        static_cast<float>(factor), cos.data_ptr<float>(), sin.data_ptr<float>(), streamOf(positions));
+    C10_CUDA_KERNEL_LAUNCH_CHECK();
+    return { cos, sin };
+}
+
 bool fusedRopeApplies(const at::Tensor& x, const at::Tensor& cos, bool float32)
 {
     return kernelsMayRun() && cudaBf16(x) && x.dim() == 3 && x.numel() > 0 && x.stride(2) == 1 && x.size(2) % 2 == 0
@@ -589,7 +628,8 @@ at::Tensor fusedGqaDecodeStep(const at::Tensor& q, const at::Tensor& k, const at
 
 bool fusedGreedyNextApplies(const at::Tensor& logits, const at::Tensor& inputs)
 {
-    return kernelsMayRun() && logits.is_cuda() && logits.scalar_type() == at::kFloat && logits.dim() == 2
+    return kernelsMayRun() && logits.is_cuda()
+        && (logits.scalar_type() == at::kFloat || logits.scalar_type() == at::kBFloat16) && logits.dim() == 2
         && logits.size(0) == 1 && logits.size(1) >= 1 && logits.is_contiguous() && inputs.device() == logits.device()
         && inputs.scalar_type() == at::kLong && inputs.numel() == 2 && inputs.is_contiguous();
 }
@@ -597,10 +637,14 @@ bool fusedGreedyNextApplies(const at::Tensor& logits, const at::Tensor& inputs)
 void fusedGreedyNext(const at::Tensor& logits, at::Tensor& inputs)
 {
     const auto slices = kernels::greedyNextScratchSlices();
-    const auto values = at::empty({ slices }, logits.options());
+    const auto values = at::empty({ slices }, logits.options().dtype(at::kFloat));
     const auto indices = at::empty({ slices }, inputs.options());
-    kernels::launchGreedyNext(logits.data_ptr<float>(), logits.size(1), values.data_ptr<float>(),
-        indices.data_ptr<std::int64_t>(), inputs.data_ptr<std::int64_t>(), streamOf(logits));
+    if (logits.scalar_type() == at::kFloat)
+        kernels::launchGreedyNext(logits.data_ptr<float>(), logits.size(1), values.data_ptr<float>(),
+            indices.data_ptr<std::int64_t>(), inputs.data_ptr<std::int64_t>(), streamOf(logits));
+    else
+        kernels::launchGreedyNext(bf16Data(logits), logits.size(1), values.data_ptr<float>(),
+            indices.data_ptr<std::int64_t>(), inputs.data_ptr<std::int64_t>(), streamOf(logits));
     C10_CUDA_KERNEL_LAUNCH_CHECK();
 }
 
@@ -653,8 +697,18 @@ at::Tensor fusedMoeDecode(const at::Tensor&, const at::Tensor&, const at::Tensor
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }
 bool fusedRmsNormApplies(const at::Tensor&, const at::Tensor&) { return false; }
+bool fusedEmbedRmsNormApplies(const at::Tensor&, const at::Tensor&, const at::Tensor&) { return false; }
+std::pair<at::Tensor, at::Tensor> fusedEmbedRmsNorm(const at::Tensor&, const at::Tensor&, const at::Tensor&, double)
+{
+    throw UnsupportedError("this build has no fused CUDA decode kernels");
+}
 bool fusedGemvApplies(const at::Tensor&, const at::Tensor&, const at::Tensor&) { return false; }
 at::Tensor fusedGemv(const at::Tensor&, const at::Tensor&, const at::Tensor&)
+{
+    throw UnsupportedError("this build has no fused CUDA decode kernels");
+}
+bool fusedRopeAnglesApply(const at::Tensor&, const at::Tensor&) { return false; }
+std::pair<at::Tensor, at::Tensor> fusedRopeAngles(const at::Tensor&, const at::Tensor&, double)
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }

@@ -65,6 +65,11 @@ std::vector<at::Tensor> fusedGemvs(
 // contiguous or a slice (bit-identical to rmsNormUnfused then), weight [d] bf16.
 bool fusedRmsNormApplies(const at::Tensor& x, const at::Tensor& weight);
 at::Tensor fusedRmsNorm(const at::Tensor& x, const at::Tensor& weight, double eps);
+// A decode step's embedding lookup and first norm in one pass: (x, rmsNorm(x)), x [T, d] = table [V, d] rows ids
+// [T] (int64 on the same device), bit for bit the lookup followed by fusedRmsNorm.
+bool fusedEmbedRmsNormApplies(const at::Tensor& table, const at::Tensor& ids, const at::Tensor& weight);
+std::pair<at::Tensor, at::Tensor> fusedEmbedRmsNorm(
+    const at::Tensor& table, const at::Tensor& ids, const at::Tensor& weight, double eps);
 // (x + residual, rmsNorm(x + residual)) in one pass; residual like x.
 bool fusedAddRmsNormApplies(const at::Tensor& x, const at::Tensor& residual, const at::Tensor& weight);
 std::pair<at::Tensor, at::Tensor> fusedAddRmsNorm(
@@ -108,6 +113,13 @@ bool fusedAddNormRouterApplies(const at::Tensor& x, const at::Tensor& delta, con
 std::pair<at::Tensor, at::Tensor> fusedAddNormRouter(const at::Tensor& x, const at::Tensor& delta,
     const at::Tensor& normWeight, double eps, const at::Tensor& routerWeight, const at::Tensor& bias, std::int64_t k,
     bool sigmoid, bool normalize, double scaling, RoutingDecision& decision);
+
+// A rotary embedding's (cos, sin) [T, half] float32 for positions [T] (int64 on CUDA) and invFreq [half] (float32 on
+// the same device): cos(float(position) * invFreq) * factor and the same with sin, bit for bit the ATen expression's
+// result in one kernel (kernels::launchRopeAngles).
+bool fusedRopeAnglesApply(const at::Tensor& positions, const at::Tensor& invFreq);
+std::pair<at::Tensor, at::Tensor> fusedRopeAngles(
+    const at::Tensor& positions, const at::Tensor& invFreq, double factor);
 
 // x [T, heads, dim] bf16 on CUDA (last dim contiguous), cos/sin [T, dim/2] float32. Rotating in bf16: any number of
 // rows, bit for bit the eager rotation (prefill uses it too); in float32 (as fusedRope's flag): decode rows only.
@@ -176,8 +188,8 @@ private:
     c10::Stream m_main, m_side;
 };
 
-// The greedy choice at the end of a decode step: logits [1, vocab] float32 on CUDA, inputs [2] int64 on the same
-// device = (token, position) -> (at::argmax(logits), position + 1), in two small kernels.
+// The greedy choice at the end of a decode step: logits [1, vocab] float32 or bf16 on CUDA, inputs [2] int64 on the
+// same device = (token, position) -> (at::argmax(logits), position + 1), in one launch on Hopper, else two.
 bool fusedGreedyNextApplies(const at::Tensor& logits, const at::Tensor& inputs);
 void fusedGreedyNext(const at::Tensor& logits, at::Tensor& inputs);
 

@@ -102,6 +102,13 @@ Rope::Rope(const RopeSpec& spec, const at::Device& device)
 
 std::pair<at::Tensor, at::Tensor> Rope::cosSin(const at::Tensor& positions) const
 {
+    if (fusedRopeAnglesApply(positions, m_invFreq)) // on CUDA: one kernel instead of six (every decode step)
+        return fusedRopeAngles(positions, m_invFreq, m_attentionFactor);
+    return cosSinUnfused(positions);
+}
+
+std::pair<at::Tensor, at::Tensor> Rope::cosSinUnfused(const at::Tensor& positions) const
+{
     const auto freqs = positions.to(at::kFloat).unsqueeze(1) * m_invFreq.unsqueeze(0); // [T, dim/2]
     return { freqs.cos() * m_attentionFactor, freqs.sin() * m_attentionFactor };
 }

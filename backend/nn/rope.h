@@ -15,8 +15,10 @@ public:
     Rope() = default;
     Rope(const RopeSpec& spec, const at::Device& device); // throws UnsupportedError for unknown scaling types
 
-    // cos and sin for the given positions [T] (int64): [T, dim/2] float32, scaled by the attention factor.
+    // cos and sin for the given positions [T] (int64): [T, dim/2] float32, scaled by the attention factor. On CUDA
+    // in one fused kernel (nn/fuseddecode), else through ATen (cosSinUnfused, the reference it is checked against).
     std::pair<at::Tensor, at::Tensor> cosSin(const at::Tensor& positions) const;
+    std::pair<at::Tensor, at::Tensor> cosSinUnfused(const at::Tensor& positions) const;
     // x: [T, heads, dim] -> rotated, same shape and dtype.
     // Decode steps on CUDA take the fused kernel (nn/fuseddecode), everything else the plain ATen path.
     at::Tensor apply(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin) const;

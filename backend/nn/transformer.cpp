@@ -3,7 +3,7 @@
 
 #include "core/cancellation.h"
 #include "core/error.h"
-#include "nn/attentionmask.h"
+#include "nn/fuseddecode.h"
 #include "nn/rmsnorm.h"
 #include "nn/weightsource.h"
 
@@ -82,7 +82,7 @@ AttentionContext Transformer::stepContext(const at::Tensor& positions, std::int6
     ctx.stepPositions = positions;
     ctx.keySpan = keySpan;
     ctx.stepMaskWindow = m_spec.attention.slidingWindow;
-    ctx.stepMask = additiveMask(makeStepMask(positions, keySpan, ctx.stepMaskWindow), m_options); // [T, keySpan]
+    ctx.stepMaskOptions = m_options; // the mask itself is built where a layer needs it (maskFor)
     std::tie(ctx.cos, ctx.sin) = m_rope.cosSin(positions); // [T, rope/2]
     return ctx;
 }
@@ -90,7 +90,7 @@ AttentionContext Transformer::stepContext(const at::Tensor& positions, std::int6
 at::Tensor Transformer::run(const at::Tensor& ids, const AttentionContext& ctx, ForwardObserver* observer,
     std::stop_token stop, std::vector<RoutingDecision>* decisions) const
 {
-    ResidualStream stream { m_embedding.lookup(ids.reshape({ -1 })), {} }; // [B*T, hidden]
+    ResidualStream stream = embedded(ids.reshape({ -1 })); // [B*T, hidden]
     for (const auto& layer : m_layers) {
         throwIfStopRequested(stop);
         RoutingDecision decision;
@@ -101,10 +101,27 @@ at::Tensor Transformer::run(const at::Tensor& ids, const AttentionContext& ctx, 
     return settledAndNormed(stream, m_finalNorm, m_spec.rmsNormEps).second; // [B*T, hidden]
 }
 
+ResidualStream Transformer::embedded(const at::Tensor& ids) const
+{
+    // A decode step on CUDA: the lookup and the first layer's input norm in one kernel.
+    const auto* table = m_embedding.weights();
+    if (!m_layers.empty() && table->storesDense()) {
+        const auto& first = m_layers.front();
+        const auto dense = table->dense();
+        if (fusedEmbedRmsNormApplies(dense, ids, first.inputNorm())) {
+            auto [x, normed] = fusedEmbedRmsNorm(dense, ids, first.inputNorm(), first.normEps());
+            return { std::move(x), {}, std::move(normed) };
+        }
+    }
+    return { m_embedding.lookup(ids), {}, {} };
+}
+
 at::Tensor Transformer::logits(const at::Tensor& hidden) const
 {
-    return m_lmHead(hidden).to(at::kFloat); // [T, vocab]
+    return headLogits(hidden).to(at::kFloat); // [T, vocab]
 }
+
+at::Tensor Transformer::headLogits(const at::Tensor& hidden) const { return m_lmHead(hidden); }
 
 std::int64_t Transformer::weightBytes() const
 {

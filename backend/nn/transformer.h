@@ -40,6 +40,7 @@ public:
     at::Tensor forwardSlots(const at::Tensor& ids, const at::Tensor& positions, SlotKvCache& cache,
         std::int64_t keySpan, std::vector<RoutingDecision>* decisions = nullptr) const;
     at::Tensor logits(const at::Tensor& hidden) const; // [T, hidden] -> [T, vocab] float32
+    at::Tensor headLogits(const at::Tensor& hidden) const; // the same in the model's dtype (the LM head's product)
 
     const ModelSpec& spec() const { return m_spec; }
     std::vector<DecoderLayer>& layers() { return m_layers; }
@@ -52,6 +53,9 @@ public:
 private:
     // The context of a step whose positions live on the device, attending over keySpan cache entries.
     AttentionContext stepContext(const at::Tensor& positions, std::int64_t keySpan) const;
+    // The residual stream of ids [N] before the first layer: their embeddings (with the first layer's input norm,
+    // where one kernel makes both).
+    ResidualStream embedded(const at::Tensor& ids) const;
     // Embedding, decoder layers and final norm over ids with a prepared context.
     at::Tensor run(const at::Tensor& ids, const AttentionContext& ctx, ForwardObserver* observer, std::stop_token stop,
         std::vector<RoutingDecision>* decisions) const;

@@ -65,7 +65,7 @@ std::int64_t StepDecoder::spanFor(std::int64_t position) const
 at::Tensor StepDecoder::step(std::int64_t token)
 {
     m_chosen.reset();
-    return replayStep(token, m_cache.length(), false).logits;
+    return replayStep(token, m_cache.length(), false).logits.to(at::kFloat);
 }
 
 std::int64_t StepDecoder::stepGreedy(std::int64_t token)
@@ -112,7 +112,9 @@ StepDecoder::Outputs StepDecoder::runStep(std::int64_t span)
     std::vector<RoutingDecision> decisions;
     const auto hidden = m_model.forwardStep(m_token, m_position, m_cache, span, m_wantsRouting ? &decisions : nullptr);
     Outputs out;
-    out.logits = m_model.logits(hidden); // [1, vocab]
+    // A greedy step needs only the choice: the head's product as it comes (step() makes the float32 copy, where
+    // asked), one kernel fewer in every step.
+    out.logits = m_greedy ? m_model.headLogits(hidden) : m_model.logits(hidden); // [1, vocab]
     if (m_greedy)
         chooseGreedyNext(out.logits, m_inputs); // the next step's inputs
     if (m_wantsRouting && !decisions.empty()) {

@@ -59,7 +59,7 @@ public:
 
 private:
     struct Outputs {
-        at::Tensor logits; // [1, vocab] float32
+        at::Tensor logits; // [1, vocab] float32 (greedy steps: the model's dtype)
         // [moe layers, 1, 2k] float32 (routing wanted): the expert ids as int32 bit patterns, then the weights; one
         // buffer, so that one copy per step brings the routing to the host
         at::Tensor routing;

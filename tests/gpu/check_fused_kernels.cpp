@@ -157,6 +157,23 @@ void denseSiluProductCase(std::int64_t rows, std::int64_t inter)
         reportIdentical(name, fusedSiluProduct(gate, up), at::silu(gate) * up);
 }
 
+// A decode step's embedding lookup and first norm in one kernel: bit for bit the lookup, then the fused norm.
+void embedNormCase(std::int64_t vocab, std::int64_t d, std::vector<std::int64_t> tokens)
+{
+    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+    const auto table = at::randn({ vocab, d }, opts);
+    const auto w = at::rand({ d }, opts) + 0.5;
+    const auto ids = at::tensor(tokens, at::kLong).to(at::kCUDA);
+    const auto what = "embedding + norm " + std::to_string(tokens.size()) + " of " + std::to_string(vocab) + " x "
+        + std::to_string(d);
+    if (!applies(fusedEmbedRmsNormApplies(table, ids, w), "fused embedding + norm", what.c_str()))
+        return;
+    const auto [x, normed] = fusedEmbedRmsNorm(table, ids, w, 1e-6);
+    const auto rows = at::embedding(table, ids);
+    reportIdentical(what + ": rows", x, rows);
+    reportIdentical(what + ": norm", normed, fusedRmsNorm(rows, w, 1e-6));
+}
+
 void normCase(std::int64_t rows, std::int64_t d)
 {
     const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
@@ -298,9 +315,10 @@ void addNormRouterCase(const char* name, std::int64_t tokens, std::int64_t exper
 
 // The greedy choice at the end of a decode step: at::argmax of the logits (the first of equal largest values, NaN
 // above everything) and the position advanced by one. tie / nan: indices where the largest value (or NaN) is put.
-void greedyNextCase(const char* name, std::int64_t vocab, std::vector<std::int64_t> ties, std::vector<std::int64_t> nans)
+void greedyNextCase(const char* name, std::int64_t vocab, std::vector<std::int64_t> ties,
+    std::vector<std::int64_t> nans, at::ScalarType type = at::kFloat)
 {
-    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kFloat);
+    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(type);
     auto logits = at::randn({ 1, vocab }, opts) * 4;
     for (const auto i : ties)
         logits.index_put_({ 0, i }, 30.f);
@@ -506,6 +524,20 @@ void ropeCase(const char* name, bool interleaved, bool float32, std::int64_t tok
     else // elementwise with the same roundings: identical at any size
         reportIdentical(name, rope.apply(q, cos, sin), rope.applyUnfused(q, cos, sin));
 }
+// A rotary embedding's cos / sin in one kernel against the ATen expression, bit for bit: decode positions and a
+// prompt's, far positions (float32 rounds them), YaRN's attention factor.
+void ropeAnglesCase(const char* name, const RopeSpec& spec, std::int64_t first, std::int64_t tokens)
+{
+    const Rope rope(spec, at::Device(at::kCUDA));
+    const auto positions = at::arange(first, first + tokens, at::TensorOptions().device(at::kCUDA).dtype(at::kLong));
+    if (!applies(fusedRopeAnglesApply(positions, rope.inverseFrequencies()), "fused rope angles", name))
+        return;
+    const auto [cos, sin] = rope.cosSin(positions);
+    const auto [expectedCos, expectedSin] = rope.cosSinUnfused(positions);
+    reportIdentical(std::string(name) + ": cos", cos, expectedCos);
+    reportIdentical(std::string(name) + ": sin", sin, expectedSin);
+}
+
 // A step's rotation and cache write in one kernel against rotating with the plain path and index_copy_ into the cache;
 // the cache rows not written must stay as they were. With norms (per head, or over a token's whole projection), q
 // and k are normalised first against the plain rmsNorm.
@@ -915,6 +947,10 @@ int main()
     greedyNextCase("demo vocabulary, NaN", 8192, { 17 }, { 8000, 4000 });
     greedyNextCase("one entry", 1, {}, {});
     greedyNextCase("fewer entries than threads", 300, { 299, 44 }, {});
+    // A greedy decode step's logits stay in the model's dtype.
+    greedyNextCase("Qwen3 vocabulary in bf16, ties", 151936, { 151935, 3, 1027 }, {}, at::kBFloat16);
+    greedyNextCase("OLMoE vocabulary in bf16 (many equal values)", 50304, {}, {}, at::kBFloat16);
+    greedyNextCase("demo vocabulary in bf16, NaN", 8192, { 17 }, { 8000, 4000 }, at::kBFloat16);
     {
         const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
         const auto x = at::zeros({ 1, 320 }, opts); // the demo model: a row of 40 chunks, normalised by 64 threads
@@ -925,6 +961,10 @@ int main()
     }
     denseSiluProductCase(1, 2816); // DeepSeek-V2-Lite's shared experts, a decode step
     denseSiluProductCase(2048, 10944); // its dense first layer, a prefill
+    embedNormCase(151936, 2048, { 151935 }); // Qwen3's table, its last row
+    embedNormCase(50304, 2048, { 0, 7, 50303 });
+    embedNormCase(32000, 4096, { 17 }); // Mixtral
+    embedNormCase(8192, 320, { 5, 8191 }); // the demo model
     normCase(2, 100); // not a multiple of 8: the scalar kernel
     normCase(1, 2048);
     normCase(4, 7168);
@@ -946,6 +986,26 @@ int main()
     ropeCase("prefill rope halves, bf16 (Qwen3 queries) 2048 x 32 x 128", false, false, 2048, 32, 128);
     ropeCase("prefill rope interleaved, float32 (DeepSeek-V2) 2048 x 16 x 64", true, true, 2048, 16, 64);
     ropeCase("prefill rope interleaved to halves (DeepSeek-V3) 2048 x 128 x 64", true, false, 2048, 128, 64);
+    {
+        RopeSpec qwen3;
+        qwen3.theta = 1000000.0;
+        qwen3.dim = 128;
+        ropeAnglesCase("rope angles (Qwen3) a step at 2,300", qwen3, 2300, 1);
+        ropeAnglesCase("rope angles (Qwen3) a prompt of 2,048", qwen3, 0, 2048);
+        ropeAnglesCase("rope angles (Qwen3) far positions 131,000..", qwen3, 131000, 8);
+        RopeSpec yarn; // DeepSeek-V2-Lite's
+        yarn.type = RopeType::Yarn;
+        yarn.dim = 64;
+        yarn.factor = 40.0;
+        yarn.originalMaxPositions = 4096;
+        yarn.mscale = 0.707;
+        yarn.mscaleAllDim = 0.707;
+        yarn.interleaved = true;
+        yarn.float32Rotation = true;
+        ropeAnglesCase("rope angles (YaRN, DeepSeek-V2-Lite) a step at 5,000", yarn, 5000, 1);
+        yarn.mscaleAllDim = 0.0; // an attention factor other than 1
+        ropeAnglesCase("rope angles (YaRN, attention factor) 3 steps at 40,000", yarn, 40000, 3);
+    }
     ropeStepCase("rope + cache, halves (OLMoE) 1 x 16/16 x 128", false, 1, 16, 16, 128);
     ropeStepCase("rope + cache, halves (Qwen3) 3 x 32/4 x 128", false, 3, 32, 4, 128);
     ropeStepCase("rope + cache, interleaved (Mixtral-like) 2 x 8/2 x 64", true, 2, 8, 2, 64);
