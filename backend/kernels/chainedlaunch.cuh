@@ -52,15 +52,13 @@ void launchChained(
     (void)cudaLaunchKernelEx(&config, kernel, std::forward<Args>(args)...);
 }
 
-// launchChained of one cluster of `blocks` blocks (Hopper; kernelsForHopper()): they run at once and can read each
-// other's shared memory. Clusters of more than 8 blocks are allowed for the kernel on its first launch.
-template <typename... Params, typename... Args>
-void launchChainedCluster(void (*kernel)(Params...), unsigned blocks, dim3 block, std::size_t sharedBytes,
-    cudaStream_t stream, Args&&... args)
+// launchChained of `kernel` as one cluster of `blocks` blocks (Hopper; kernelsForHopper()): they run at once and
+// can read each other's shared memory. Clusters of more than 8 blocks are allowed for the kernel on its first launch.
+template <auto kernel, typename... Args>
+void launchChainedCluster(unsigned blocks, dim3 block, std::size_t sharedBytes, cudaStream_t stream, Args&&... args)
 {
-    static const bool largeClusters = [kernel] {
-        return cudaFuncSetAttribute(kernel, cudaFuncAttributeNonPortableClusterSizeAllowed, 1) == cudaSuccess;
-    }();
+    static const bool largeClusters
+        = cudaFuncSetAttribute(kernel, cudaFuncAttributeNonPortableClusterSizeAllowed, 1) == cudaSuccess;
     (void)largeClusters; // without it a cluster of more than 8 fails to launch, the launch's error
     cudaLaunchAttribute attributes[2] = {};
     attributes[0].id = cudaLaunchAttributeClusterDimension;

@@ -179,6 +179,7 @@ template <int D, int G> __device__ __forceinline__ void storeSums(float (&acc)[G
 // or ropeStepKernel would (the same roundings and order of sums), so the step needs no kernel of its own for them.
 // Everything it reads is loaded after the wait, in one round trip with the projections: loaded before it, the norm
 // weights and rotation held registers that the chunk's keys and values need.
+
 // Thread t's share of a whole projection's sum of squares, as normRopeStepKernel's threads t and t + kThreads hold
 // theirs.
 template <int D> __device__ __forceinline__ float projectionSquares(const RopeStepView& x, int half)

@@ -161,8 +161,8 @@ void launchGreedy(const Logit* logits, std::int64_t n, float* scratchValues, std
     std::int64_t* step, cudaStream_t stream)
 {
     if (kernelsForHopper())
-        return launchChainedCluster(
-            greedyClusterKernel<Logit>, kGreedyClusterBlocks, kGreedyClusterThreads, 0, stream, logits, n, step);
+        return launchChainedCluster<greedyClusterKernel<Logit>>(
+            kGreedyClusterBlocks, kGreedyClusterThreads, 0, stream, logits, n, step);
     launchChained(greedySliceKernel<Logit>, kGreedyBlocks, kGreedyThreads, 0, stream, logits, n, scratchValues,
         scratchIndices);
     launchChained(greedyPickKernel, 1, kGreedyBlocks, 0, stream, static_cast<const float*>(scratchValues),

@@ -351,11 +351,11 @@ void launchRouter(const bf16* x, const void* weight, bool float32Weight, std::in
     if (addNorm && tokens == 1 && hidden == kRouterWarps * 32 * 8 && clusterBlocks <= kMaxRouterClusterBlocks
         && !clusterOff && kernelsForHopper()) {
         if (float32Weight)
-            launchChainedCluster(routerClusterKernel<float>, static_cast<unsigned>(clusterBlocks), block, 0, stream, x,
+            launchChainedCluster<routerClusterKernel<float>>(static_cast<unsigned>(clusterBlocks), block, 0, stream, x,
                 *addNorm, static_cast<const float*>(weight), experts, k, sigmoid, bias, normalize, scaling, logits,
                 scores, ids, weights);
         else
-            launchChainedCluster(routerClusterKernel<bf16>, static_cast<unsigned>(clusterBlocks), block, 0, stream, x,
+            launchChainedCluster<routerClusterKernel<bf16>>(static_cast<unsigned>(clusterBlocks), block, 0, stream, x,
                 *addNorm, static_cast<const bf16*>(weight), experts, k, sigmoid, bias, normalize, scaling, logits,
                 scores, ids, weights);
         return;

@@ -552,7 +552,8 @@ bool fusedGqaDecodeApplies(const at::Tensor& q, const at::Tensor& keys, const at
 
 namespace {
     // The kernel's inputs for q [1, H, D] over keys / values [S, Hkv, D]; position (int64 [1]) must outlive the
-    // launch. q's data may be null (a step that rotates its queries itself).
+    // launch. (A step from its projections passes the buffer its queries are rotated into where the span takes two
+    // launches.)
     kernels::GqaDecodeInputs gqaDecodeInputs(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values,
         const at::Tensor& position, int window, double scale)
     {
