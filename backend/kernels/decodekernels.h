@@ -170,6 +170,8 @@ void launchCombineAddRmsNorm(const __nv_bfloat16* x, const SlotAddend& addend, c
 //   logits [T, E] = x W^T (W float32, or bf16 with the product rounded to bf16), scores [T, E] = softmax or
 //   sigmoid(logits), ids [T, k] = the k highest scores (+ bias [E] when not null: DeepSeek-V3's choice), in
 //   descending order, weights [T, k] = their scores, divided by their sum (+ 1e-20) if normalize, times scaling.
+// Two kernels (logits, then the selection); on Hopper one token after the add + norm at hidden 2,048 and up to 128
+// experts takes one launch of a cluster of blocks, with the same results bit for bit.
 constexpr int kMaxRouterExperts = 256;
 // The residual add and RMSNorm before a router, done by the router's logits kernel (each of its blocks normalises
 // the whole row): x is then the residual stream, sum = bf16(x + delta) and normed = its norm with weight, bit for bit
