@@ -20,7 +20,7 @@ namespace moescope {
 struct ChunkOptions {
     std::size_t budget = 2000; // maximum chunk size (characters, or tokens with countTokens)
     std::size_t overlap = 0; // how much of the previous chunk's end a chunk repeats (same unit), < budget
-    std::function<std::size_t(std::string_view)> countTokens; // optional
+    std::function<std::size_t(std::string_view)> countTokens {}; // optional
     bool respectSections = true;
 };
 

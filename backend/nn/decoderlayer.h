@@ -17,7 +17,7 @@ struct ResidualStream {
     at::Tensor x; // [T, hidden]
     MoeOutput pending;
     // x's norm with the next layer's input norm, where it was made with x (a decode step's embedding lookup).
-    at::Tensor normed;
+    at::Tensor normed {};
 };
 
 // The stream with its pending output added, and that sum RMS-normed with `weight` (one pass where possible).

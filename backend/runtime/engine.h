@@ -29,10 +29,10 @@ struct EngineOptions {
     // Quantize on load (backend/quant): "int8", "int4-g128", "int4-g64-asym", "fp8", "bf16", ..., "SCHEME+minmax",
     // or "mixed:POLICY.json"; empty loads the weights as stored. Saved quantized checkpoints are recognised from
     // their config.json and need nothing here.
-    std::string quantization;
+    std::string quantization {};
     // Advanced: wraps the weight source the model is built from (quantization with calibration statistics,
     // activation capture); called once during load.
-    std::function<std::unique_ptr<WeightSource>(WeightSource& inner)> wrapWeights;
+    std::function<std::unique_ptr<WeightSource>(WeightSource& inner)> wrapWeights {};
 };
 
 struct ModelSummary {
