@@ -104,6 +104,37 @@ __global__ void routerLogitsKernel(const bf16* __restrict__ x, const Weight* __r
 // Chunks of 8 a router thread covers with the add + norm: rows of up to 4 * 2,048 values.
 constexpr int kAddNormChunks = 4;
 
+// Row `base` (hidden values) of the residual add and RMSNorm before a router (RouterAddNorm) in rmsNormVectorKernel's
+// layout and order of sums (thread t's chunk c at (c * blockDim + t) * 8, its squares summed through blockSum), so
+// that any block gets that kernel's results bit for bit: normed[c] (zeros past the row's end); the writer block also
+// stores the sum and the norm. Every thread of the block calls it.
+template <int kChunks>
+__device__ __forceinline__ void addAndNormRow(const bf16* __restrict__ x, const RouterAddNorm& addNorm,
+    std::int64_t base, std::int64_t hidden, const uint4 (&normWeights)[kChunks], bool writer, float* sums,
+    uint4 (&normed)[kChunks])
+{
+    uint4 v[kChunks];
+    float squares = 0.f;
+#pragma unroll
+    for (int c = 0; c < kChunks; ++c) {
+        const std::int64_t i = (static_cast<std::int64_t>(c) * blockDim.x + threadIdx.x) * 8;
+        v[c] = i < hidden ? add8(*reinterpret_cast<const uint4*>(x + base + i),
+                                *reinterpret_cast<const uint4*>(addNorm.delta + base + i))
+                          : make_uint4(0, 0, 0, 0);
+        squares = dot8(v[c], v[c], squares);
+    }
+    const float scale = rsqrtf(blockSum(squares, sums) / static_cast<float>(hidden) + addNorm.eps);
+#pragma unroll
+    for (int c = 0; c < kChunks; ++c) {
+        const std::int64_t i = (static_cast<std::int64_t>(c) * blockDim.x + threadIdx.x) * 8;
+        normed[c] = i < hidden ? normalized8(v[c], normWeights[c], scale) : make_uint4(0, 0, 0, 0);
+        if (writer && i < hidden) {
+            *reinterpret_cast<uint4*>(addNorm.sum + base + i) = v[c];
+            *reinterpret_cast<uint4*>(addNorm.normed + base + i) = normed[c];
+        }
+    }
+}
+
 // routerLogitsKernel after the residual add and the RMSNorm (RouterAddNorm), one token at a time: a block's 256
 // threads cover the whole row in rmsNormVectorKernel's layout (thread t's chunks at (c * 256 + t) * 8) and sum its
 // squares through the same blockSum, so every block normalises the row bit for bit as that kernel does; block 0 writes
@@ -137,29 +168,12 @@ __global__ void routerAddNormLogitsKernel(const bf16* __restrict__ x, RouterAddN
     for (int n = 0; n < kMaxGemvTokens; ++n) {
         if (n >= tokens)
             break;
-        const std::int64_t base = n * hidden;
-        uint4 v[kAddNormChunks];
-        float squares = 0.f;
+        uint4 normed[kAddNormChunks];
+        addAndNormRow(x, addNorm, n * hidden, hidden, normWeights, e == 0, sums, normed);
 #pragma unroll
         for (int c = 0; c < kAddNormChunks; ++c) {
-            const std::int64_t i = (static_cast<std::int64_t>(c) * blockDim.x + threadIdx.x) * 8;
-            v[c] = i < hidden ? add8(*reinterpret_cast<const uint4*>(x + base + i),
-                                    *reinterpret_cast<const uint4*>(addNorm.delta + base + i))
-                              : make_uint4(0, 0, 0, 0);
-            squares = dot8(v[c], v[c], squares);
-        }
-        const float scale = rsqrtf(blockSum(squares, sums) / static_cast<float>(hidden) + addNorm.eps);
-#pragma unroll
-        for (int c = 0; c < kAddNormChunks; ++c) {
-            const std::int64_t i = (static_cast<std::int64_t>(c) * blockDim.x + threadIdx.x) * 8;
-            if (i >= hidden)
-                continue;
-            const uint4 normed = normalized8(v[c], normWeights[c], scale);
-            if (e == 0) {
-                *reinterpret_cast<uint4*>(addNorm.sum + base + i) = v[c];
-                *reinterpret_cast<uint4*>(addNorm.normed + base + i) = normed;
-            }
-            acc[n] = dotDequant8(routerWeights[c], normed, acc[n]);
+            if ((static_cast<std::int64_t>(c) * blockDim.x + threadIdx.x) * 8 < hidden)
+                acc[n] = dotDequant8(routerWeights[c], normed[c], acc[n]);
         }
         __syncthreads(); // sums[0] is read by every thread before the next token's blockSum writes it
     }
@@ -263,8 +277,8 @@ __global__ void routerTopKKernel(const float* __restrict__ logits, int experts, 
 }
 
 // One token's router in one launch (Hopper): a cluster of blocks of kRouterWarps warps, a warp per expert, each block
-// normalising the row as routerAddNormLogitsKernel does (rows of exactly kRouterWarps * 256 values: a thread's chunk
-// of the row is its chunk there) and each warp summing its expert's logit in that kernel's order (lane l's piece p
+// normalising the row as routerAddNormLogitsKernel does (addAndNormRow; rows of exactly kRouterWarps * 256 values, one
+// chunk a thread) and each warp summing its expert's logit in that kernel's order (lane l's piece p
 // covers columns 256 p + 8 l, warp p's lane l there; the pieces' warp sums added in order), so the logits are that
 // kernel's bit for bit. The first block then reads every block's logits from their shared memory and selects the
 // top k (selectTopK): the separate top-k kernel and its place on the step's critical path are gone. A warp's whole
@@ -293,16 +307,11 @@ __global__ void __launch_bounds__(32 * kRouterWarps) routerClusterKernel(const b
         for (int p = 0; p < kClusterPieces; ++p)
             loadRouterWeights8(w + static_cast<std::int64_t>(expert) * hidden + 256 * p + 8 * lane, rowWeights[p]);
     }
-    const uint4 normWeights = *reinterpret_cast<const uint4*>(addNorm.weight + at);
+    const uint4 normWeights[1] = { *reinterpret_cast<const uint4*>(addNorm.weight + at) };
     awaitPreviousKernel();
-    const uint4 v = add8(*reinterpret_cast<const uint4*>(x + at), *reinterpret_cast<const uint4*>(addNorm.delta + at));
-    const float scale = rsqrtf(blockSum(dot8(v, v, 0.f), sums) / static_cast<float>(hidden) + addNorm.eps);
-    const uint4 normed = normalized8(v, normWeights, scale);
-    if (blockIdx.x == 0) {
-        *reinterpret_cast<uint4*>(addNorm.sum + at) = v;
-        *reinterpret_cast<uint4*>(addNorm.normed + at) = normed;
-    }
-    *reinterpret_cast<uint4*>(normedRow + at) = normed;
+    uint4 normed[1];
+    addAndNormRow(x, addNorm, 0, hidden, normWeights, blockIdx.x == 0, sums, normed);
+    *reinterpret_cast<uint4*>(normedRow + at) = normed[0];
     __syncthreads();
     if (expert < experts) {
         float partial[kClusterPieces];

@@ -242,14 +242,14 @@ std::pair<at::Tensor, at::Tensor> fusedCombineAddRmsNorm(
 }
 
 namespace {
+    // Every head of a [T, heads, D] view in 16-byte pieces.
+    bool headPiecesFit(const at::Tensor& t) { return aligned16(t) && t.stride(0) % 8 == 0 && t.stride(1) % 8 == 0; }
     // The norm-and-rope kernel's limits (kernels/decodekernels.h: RopeStepInputs): 16-byte pieces of q, k and v, a
     // head's pieces a power of two up to a warp, at most 8192 values of a token's q or k.
     bool stepNormsFit(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const StepQkNorms& norms)
     {
         const auto dim = q.size(2), pieces = dim / 8;
-        auto viewFits = [](const at::Tensor& t) {
-            return aligned16(t) && t.stride(0) % 8 == 0 && t.stride(1) % 8 == 0 && t.size(1) * t.size(2) <= 8192;
-        };
+        auto viewFits = [](const at::Tensor& t) { return headPiecesFit(t) && t.size(1) * t.size(2) <= 8192; };
         auto weightFits = [&](const at::Tensor& w, const at::Tensor& x) {
             return cudaBf16(w) && w.is_contiguous() && aligned16(w)
                 && w.numel() == (norms.perHead ? dim : x.size(1) * dim);
@@ -537,17 +537,26 @@ at::Tensor fusedMlaDecode(const at::Tensor& qNope, const at::Tensor& qPe, const 
     return out;
 }
 
+namespace {
+    // Whether the GQA decode kernels take `heads` query heads of headDim over keys / values [S, Hkv, D] (unless
+    // MOESCOPE_GQA_DECODE_KERNEL=0 switches them off).
+    bool gqaCacheFits(std::int64_t heads, std::int64_t headDim, const at::Tensor& keys, const at::Tensor& values)
+    {
+        static const bool switchedOff = switchedOffByEnvironment("MOESCOPE_GQA_DECODE_KERNEL");
+        if (switchedOff || !kernelsMayRun() || !cudaBf16(keys) || !cudaBf16(values) || keys.dim() != 3
+            || values.sizes() != keys.sizes())
+            return false;
+        return keys.size(2) == headDim
+            && kernels::gqaDecodeSupports(static_cast<int>(heads), static_cast<int>(keys.size(1)),
+                static_cast<int>(headDim), keys.size(0))
+            && keys.is_contiguous() && values.is_contiguous() && aligned16(keys) && aligned16(values);
+    }
+} // namespace
+
 bool fusedGqaDecodeApplies(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values)
 {
-    static const bool switchedOff = switchedOffByEnvironment("MOESCOPE_GQA_DECODE_KERNEL");
-    if (switchedOff || !kernelsMayRun() || !cudaBf16(q) || !cudaBf16(keys) || !cudaBf16(values) || q.dim() != 3
-        || keys.dim() != 3 || values.sizes() != keys.sizes())
-        return false;
-    return q.size(0) == 1 && keys.size(2) == q.size(2)
-        && kernels::gqaDecodeSupports(static_cast<int>(q.size(1)), static_cast<int>(keys.size(1)),
-            static_cast<int>(q.size(2)), keys.size(0))
-        && q.is_contiguous() && keys.is_contiguous() && values.is_contiguous() && aligned16(q) && aligned16(keys)
-        && aligned16(values);
+    return cudaBf16(q) && q.dim() == 3 && q.size(0) == 1 && q.is_contiguous() && aligned16(q)
+        && gqaCacheFits(q.size(1), q.size(2), keys, values);
 }
 
 namespace {
@@ -599,14 +608,9 @@ bool fusedGqaDecodeStepApplies(const at::Tensor& q, const at::Tensor& k, const a
     const at::Tensor& cacheK, const at::Tensor& cacheV, std::int64_t span, const StepQkNorms& norms)
 {
     static const bool switchedOff = switchedOffByEnvironment("MOESCOPE_GQA_STEP_KERNEL");
-    auto piecesFit = [](const at::Tensor& t) { // 16-byte pieces of every head
-        return aligned16(t) && t.stride(0) % 8 == 0 && t.stride(1) % 8 == 0;
-    };
     return !switchedOff && fusedRopeStepApplies(q, k, v, cos, cacheK, cacheV, norms) && q.size(0) == 1
-        && span >= 1 && span <= cacheK.size(0) && piecesFit(q) && piecesFit(k) && piecesFit(v) && aligned16(cacheK)
-        && aligned16(cacheV)
-        && kernels::gqaDecodeSupports(
-            static_cast<int>(q.size(1)), static_cast<int>(k.size(1)), static_cast<int>(q.size(2)), span);
+        && span >= 1 && span <= cacheK.size(0) && headPiecesFit(q) && headPiecesFit(k) && headPiecesFit(v)
+        && gqaCacheFits(q.size(1), q.size(2), cacheK.narrow(0, 0, span), cacheV.narrow(0, 0, span));
 }
 
 at::Tensor fusedGqaDecodeStep(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& cos,

@@ -157,7 +157,8 @@ at::Tensor fusedGqaDecode(const at::Tensor& q, const at::Tensor& keys, const at:
 // A GQA decode step of one token from its projections: fusedRopeStep (q [1, H, D], k and v [1, Hkv, D] views, the
 // caches [capacity, Hkv, D]), then fusedGqaDecode over the caches' first `span` rows, with the same results bit for
 // bit, in one kernel fewer where the span allows (kernels::launchGqaDecodeStep). Returns [1, H * D].
-// MOESCOPE_GQA_STEP_KERNEL=0 turns it off (to measure what it changes).
+// MOESCOPE_GQA_STEP_KERNEL=0 turns it off (to measure what it changes); so does MOESCOPE_GQA_DECODE_KERNEL=0, with
+// the attention kernels themselves.
 struct GqaStepOptions {
     bool interleaved = false;
     bool float32 = false;
