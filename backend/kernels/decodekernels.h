@@ -174,6 +174,8 @@ void launchCombineAddRmsNorm(const __nv_bfloat16* x, const SlotAddend& addend, c
 bool normedGemvApplies(std::int64_t tokens, int k, std::int64_t d);
 void launchNormedGemvTargets(const __nv_bfloat16* x, const SlotAddend& addend, const __nv_bfloat16* normWeight,
     float eps, std::int64_t d, const GemvTargets& targets, __nv_bfloat16* sum, cudaStream_t stream);
+// How many of launchNormedGemvTargets' clusters an H200 holds at once (for benchmarks).
+int normedGemvClustersAtOnce(std::int64_t d, int k);
 
 // The MoE router of T <= kMaxGemvTokens tokens over E <= kMaxRouterExperts experts (hidden a multiple of 8):
 //   logits [T, E] = x W^T (W float32, or bf16 with the product rounded to bf16), scores [T, E] = softmax or
