@@ -52,19 +52,17 @@ void launchChained(
     (void)cudaLaunchKernelEx(&config, kernel, std::forward<Args>(args)...);
 }
 
-// launchChained of `kernel` on a grid of clusters of `clusterBlocks` blocks each (Hopper; kernelsForHopper()): a
-// cluster's blocks run at once and can read each other's shared memory. Clusters of more than 8 blocks are allowed
-// for the kernel on its first launch.
+// launchChained of `kernel` as one cluster of `blocks` blocks (Hopper; kernelsForHopper()): they run at once and
+// can read each other's shared memory. Clusters of more than 8 blocks are allowed for the kernel on its first launch.
 template <auto kernel, typename... Args>
-void launchChainedClusters(unsigned blocks, unsigned clusterBlocks, dim3 block, std::size_t sharedBytes,
-    cudaStream_t stream, Args&&... args)
+void launchChainedCluster(unsigned blocks, dim3 block, std::size_t sharedBytes, cudaStream_t stream, Args&&... args)
 {
     static const bool largeClusters
         = cudaFuncSetAttribute(kernel, cudaFuncAttributeNonPortableClusterSizeAllowed, 1) == cudaSuccess;
     (void)largeClusters; // without it a cluster of more than 8 fails to launch, the launch's error
     cudaLaunchAttribute attributes[2] = {};
     attributes[0].id = cudaLaunchAttributeClusterDimension;
-    attributes[0].val.clusterDim.x = clusterBlocks;
+    attributes[0].val.clusterDim.x = blocks;
     attributes[0].val.clusterDim.y = 1;
     attributes[0].val.clusterDim.z = 1;
     attributes[1].id = cudaLaunchAttributeProgrammaticStreamSerialization;
@@ -77,13 +75,6 @@ void launchChainedClusters(unsigned blocks, unsigned clusterBlocks, dim3 block, 
     config.attrs = attributes;
     config.numAttrs = chainedLaunchEnabled() ? 2 : 1;
     (void)cudaLaunchKernelEx(&config, kernel, std::forward<Args>(args)...);
-}
-
-// One cluster of `blocks` blocks.
-template <auto kernel, typename... Args>
-void launchChainedCluster(unsigned blocks, dim3 block, std::size_t sharedBytes, cudaStream_t stream, Args&&... args)
-{
-    launchChainedClusters<kernel>(blocks, blocks, block, sharedBytes, stream, std::forward<Args>(args)...);
 }
 
 } // namespace moescope::kernels::device

@@ -166,17 +166,6 @@ bool combineAddRmsNormApplies(std::int64_t rows, std::int64_t d);
 void launchCombineAddRmsNorm(const __nv_bfloat16* x, const SlotAddend& addend, const __nv_bfloat16* weight,
     std::int64_t rows, std::int64_t d, float eps, __nv_bfloat16* sum, __nv_bfloat16* out, cudaStream_t stream);
 
-// A layer's first projections of its input norm while the MoE layer's output is still pending, in one launch: sum =
-// x + addend and targets' y_t = rmsNorm(sum) W_t^T (+ b_t) with weight normWeight, bit for bit
-// launchCombineAddRmsNorm followed by launchGemvTargets (in = d); only sum of the norm's outputs is written. One
-// token with k slots, where normedGemvApplies (Hopper: clusters of blocks share the norm); x, the ids and the
-// weights are read before the chained wait, as for launchCombineAddRmsNorm.
-bool normedGemvApplies(std::int64_t tokens, int k, std::int64_t d);
-void launchNormedGemvTargets(const __nv_bfloat16* x, const SlotAddend& addend, const __nv_bfloat16* normWeight,
-    float eps, std::int64_t d, const GemvTargets& targets, __nv_bfloat16* sum, cudaStream_t stream);
-// How many of launchNormedGemvTargets' clusters an H200 holds at once (for benchmarks).
-int normedGemvClustersAtOnce(std::int64_t d, int k);
-
 // The MoE router of T <= kMaxGemvTokens tokens over E <= kMaxRouterExperts experts (hidden a multiple of 8):
 //   logits [T, E] = x W^T (W float32, or bf16 with the product rounded to bf16), scores [T, E] = softmax or
 //   sigmoid(logits), ids [T, k] = the k highest scores (+ bias [E] when not null: DeepSeek-V3's choice), in

@@ -367,10 +367,10 @@ __device__ __forceinline__ void findTokenSlots(
     }
 }
 
-// findTokenSlots for a whole block into `shared` (in shared memory), ranked by its first warp (lane j ranks slot j
-// against the others by shuffles, no serial sort); every thread of the block must call it.
-__device__ __forceinline__ void rankTokenSlots(const std::int64_t* __restrict__ ids, const SlotWeights& weights,
-    std::int64_t token, int k, TokenSlots& shared)
+// findTokenSlots for a whole block, ranked by its first warp (lane j ranks slot j against the others by shuffles, no
+// serial sort) and shared through `shared` (in shared memory); every thread of the block must call it.
+__device__ __forceinline__ void findTokenSlotsInBlock(const std::int64_t* __restrict__ ids, const SlotWeights& weights,
+    std::int64_t token, int k, TokenSlots& shared, TokenSlots& t)
 {
     if (threadIdx.x < 32) {
         const int j = threadIdx.x;
@@ -387,13 +387,6 @@ __device__ __forceinline__ void rankTokenSlots(const std::int64_t* __restrict__ 
         }
     }
     __syncthreads();
-}
-
-// rankTokenSlots, then every thread's copy in t.
-__device__ __forceinline__ void findTokenSlotsInBlock(const std::int64_t* __restrict__ ids, const SlotWeights& weights,
-    std::int64_t token, int k, TokenSlots& shared, TokenSlots& t)
-{
-    rankTokenSlots(ids, weights, token, k, shared);
 #pragma unroll
     for (int n = 0; n < kMaxTopK; ++n) {
         if (n >= k)
@@ -429,46 +422,6 @@ __device__ __forceinline__ void combineSlotValues(const bf16* __restrict__ y, co
             acc[j] = n == 0 ? value : roundBf16(acc[j] + value);
         }
     }
-}
-
-// The 8 values of one slot's output y, each times the slot's routing weight and rounded to bf16 (the terms
-// combineSlotValues adds).
-__device__ __forceinline__ uint4 scaledSlot8(const uint4& y, float weight)
-{
-    float v[8];
-    unpack8(y, v);
-#pragma unroll
-    for (int j = 0; j < 8; ++j)
-        v[j] = roundBf16(v[j] * weight);
-    return pack8(v);
-}
-
-// The end of an MoE layer's addend to 8 values x of the residual stream: bf16(x + bf16(acc + shared)), acc the slots'
-// combination and shared the shared expert's 8 values (null: none, no extra rounding).
-__device__ __forceinline__ uint4 finishSlotAddend8(const uint4& x, float (&acc)[8], const bf16* __restrict__ shared)
-{
-    float v[8];
-    if (shared) {
-        unpack8(*reinterpret_cast<const uint4*>(shared), v);
-#pragma unroll
-        for (int j = 0; j < 8; ++j)
-            acc[j] = roundBf16(acc[j] + v[j]);
-    }
-    unpack8(x, v);
-#pragma unroll
-    for (int j = 0; j < 8; ++j)
-        v[j] += acc[j];
-    return pack8(v);
-}
-
-// bf16(x + addend) of the 8 values of token row `base` at column i (x: those values), the addend as SlotAddend
-// describes it: the slots' combination (combineSlotValues), then finishSlotAddend8.
-__device__ __forceinline__ uint4 addSlotAddend8(
-    const uint4& x, const SlotAddend& addend, const TokenSlots& slots, std::int64_t d, std::int64_t base, std::int64_t i)
-{
-    float acc[8];
-    combineSlotValues<8>(addend.y, slots, addend.k, d, i, nullptr, acc);
-    return finishSlotAddend8(x, acc, addend.shared ? addend.shared + base + i : nullptr);
 }
 
 // Slots grouped by expert: starts [E + 1] (expert e's slots at slotList[starts[e] .. starts[e + 1])) and

@@ -95,7 +95,19 @@ __global__ void combineAddRmsNormKernel(const bf16* __restrict__ x, SlotAddend a
     for (int c = 0; c < kChunks; ++c) {
         const std::int64_t i = (static_cast<std::int64_t>(c) * blockDim.x + threadIdx.x) * 8;
         if (i < d) {
-            chunk[c] = addSlotAddend8(chunk[c], addend, slots, d, base, i);
+            float acc[8], v[8];
+            combineSlotValues<8>(addend.y, slots, addend.k, d, i, nullptr, acc);
+            if (addend.shared) {
+                unpack8(*reinterpret_cast<const uint4*>(addend.shared + base + i), v);
+#pragma unroll
+                for (int j = 0; j < 8; ++j)
+                    acc[j] = roundBf16(acc[j] + v[j]);
+            }
+            unpack8(chunk[c], v);
+#pragma unroll
+            for (int j = 0; j < 8; ++j)
+                v[j] += acc[j];
+            chunk[c] = pack8(v);
             *reinterpret_cast<uint4*>(sumOut + base + i) = chunk[c];
         }
         sum = dot8(chunk[c], chunk[c], sum);

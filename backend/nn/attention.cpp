@@ -83,10 +83,10 @@ GqaAttention::GqaAttention(const ModelSpec& spec, const std::string& prefix, Wei
     }
 }
 
-at::Tensor GqaAttention::forward(LayerInput& input, int layer, const AttentionContext& ctx) const
+at::Tensor GqaAttention::forward(const at::Tensor& x, int layer, const AttentionContext& ctx) const
 {
-    auto qkv = input.project({ &m_q, &m_k, &m_v });
-    const auto tokens = qkv[0].size(0);
+    const auto tokens = x.size(0);
+    auto qkv = Linear::applyAll(x, { &m_q, &m_k, &m_v });
     auto q = std::move(qkv[0]); // [T, H * D]
     auto k = std::move(qkv[1]); // [T, Hkv * D]
     auto v = std::move(qkv[2]); // [T, Hkv * D]
@@ -175,15 +175,15 @@ MlaAttention::MlaAttention(const ModelSpec& spec, const std::string& prefix, Wei
         m_kvBHeads = m_kvB.dense().view({ heads, m_spec.qkNopeHeadDim + m_spec.vHeadDim, m_spec.kvLoraRank });
 }
 
-at::Tensor MlaAttention::forward(LayerInput& input, int layer, const AttentionContext& ctx) const
+at::Tensor MlaAttention::forward(const at::Tensor& x, int layer, const AttentionContext& ctx) const
 {
+    const auto tokens = x.size(0);
     const auto heads = m_spec.numHeads;
     const auto nope = m_spec.qkNopeHeadDim;
     const auto ropeDim = m_spec.qkRopeHeadDim;
 
     const bool qLora = m_spec.qLoraRank > 0;
-    const auto projected = input.project({ qLora ? &m_qA : &m_q, &m_kvA }); // q (or its low-rank code), kv_a
-    const auto tokens = projected[0].size(0);
+    const auto projected = Linear::applyAll(x, { qLora ? &m_qA : &m_q, &m_kvA }); // q (or its low-rank code), kv_a
     auto q = qLora ? m_qB(rmsNorm(projected[0], m_qANorm, m_eps)) : projected[0]; // [T, H * (nope + rope)]
     q = q.view({ tokens, heads, nope + ropeDim }); // [T, H, nope + rope]
     const auto qNope = q.narrow(2, 0, nope); // [T, H, nope]

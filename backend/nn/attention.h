@@ -6,7 +6,6 @@
 
 #include <cstdint>
 #include "nn/kvcache.h"
-#include "nn/layerinput.h"
 #include "nn/linear.h"
 #include "nn/modelspec.h"
 #include "nn/rope.h"
@@ -47,15 +46,15 @@ struct AttentionContext {
 class Attention {
 public:
     virtual ~Attention() = default;
-    // The layer's normed input [T, hidden] -> [T, hidden]
-    virtual at::Tensor forward(LayerInput& input, int layer, const AttentionContext& ctx) const = 0;
+    // x: [T, hidden] -> [T, hidden]
+    virtual at::Tensor forward(const at::Tensor& x, int layer, const AttentionContext& ctx) const = 0;
     virtual std::int64_t weightBytes() const = 0;
 };
 
 class GqaAttention final : public Attention {
 public:
     GqaAttention(const ModelSpec& spec, const std::string& prefix, WeightSource& weights, const Rope& rope);
-    at::Tensor forward(LayerInput& input, int layer, const AttentionContext& ctx) const override;
+    at::Tensor forward(const at::Tensor& x, int layer, const AttentionContext& ctx) const override;
     std::int64_t weightBytes() const override;
 
 private:
@@ -69,7 +68,7 @@ private:
 class MlaAttention final : public Attention {
 public:
     MlaAttention(const ModelSpec& spec, const std::string& prefix, WeightSource& weights, const Rope& rope);
-    at::Tensor forward(LayerInput& input, int layer, const AttentionContext& ctx) const override;
+    at::Tensor forward(const at::Tensor& x, int layer, const AttentionContext& ctx) const override;
     std::int64_t weightBytes() const override;
 
 private:

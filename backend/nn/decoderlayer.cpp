@@ -5,8 +5,6 @@
 #include "nn/rmsnorm.h"
 #include "nn/weightsource.h"
 
-#include <utility>
-
 namespace moescope {
 
 DecoderLayer::DecoderLayer(const ModelSpec& spec, int index, WeightSource& w, const Rope& rope)
@@ -31,9 +29,8 @@ DecoderLayer::DecoderLayer(const ModelSpec& spec, int index, WeightSource& w, co
 ResidualStream DecoderLayer::forward(const ResidualStream& in, const AttentionContext& ctx, ForwardObserver* observer,
     RoutingDecision* decision) const
 {
-    auto input = layerInput(in, m_inputNorm, m_eps);
+    const auto [x, input] = settledAndNormed(in, m_inputNorm, m_eps); // [T, hidden] each
     const auto attention = m_attention->forward(input, m_index, ctx);
-    const auto& x = input.residual(); // [T, hidden]
     if (m_moe) {
         auto [h, out] = m_moe->forwardAfterAdd(x, attention, m_postAttentionNorm, m_eps, m_index, ctx.start, observer,
             decision);
@@ -53,16 +50,6 @@ std::pair<at::Tensor, at::Tensor> settledAndNormed(const ResidualStream& stream,
     if (pending.combined.defined() || pending.slots.defined())
         return addRmsNorm(stream.x, pending.combinedOrSum(), weight, eps);
     return { stream.x, rmsNorm(stream.x, weight, eps) };
-}
-
-LayerInput layerInput(const ResidualStream& stream, const at::Tensor& weight, double eps)
-{
-    const auto& pending = stream.pending;
-    if (!stream.normed.defined() && pending.slots.defined()
-        && fusedCombineAddRmsNormApplies(stream.x, pending.slots, weight))
-        return LayerInput(PendingNorm { stream.x, pending.slots, weight, eps });
-    auto [x, normed] = settledAndNormed(stream, weight, eps);
-    return LayerInput(std::move(x), std::move(normed));
 }
 
 std::int64_t DecoderLayer::weightBytes() const

@@ -22,9 +22,6 @@ struct ResidualStream {
 
 // The stream with its pending output added, and that sum RMS-normed with `weight` (one pass where possible).
 std::pair<at::Tensor, at::Tensor> settledAndNormed(const ResidualStream& stream, const at::Tensor& weight, double eps);
-// The same as a layer's input: made when first asked for, where a decode step's slot outputs are pending (so that the
-// layer's first projections can make it in their own launch).
-LayerInput layerInput(const ResidualStream& stream, const at::Tensor& weight, double eps);
 
 class DecoderLayer {
 public:

@@ -117,30 +117,20 @@ bool fusedGemvsApply(const at::Tensor& x, const std::vector<at::Tensor>& weights
     return true;
 }
 
-namespace {
-    // The products' outputs [..., out_i] for x and weights, and their kernel targets.
-    kernels::GemvTargets gemvTargets(const at::Tensor& x, const std::vector<at::Tensor>& weights,
-        const std::vector<at::Tensor>& biases, std::vector<at::Tensor>& outputs)
-    {
-        kernels::GemvTargets targets;
-        for (std::size_t i = 0; i < weights.size(); ++i) {
-            auto sizes = x.sizes().vec();
-            sizes.back() = weights[i].size(0);
-            outputs.push_back(at::empty(sizes, x.options())); // [..., out_i]
-            targets.target[i] = { bf16Data(weights[i]), biases[i].defined() ? bf16Data(biases[i]) : nullptr,
-                weights[i].size(0), bf16Data(outputs.back()) };
-        }
-        targets.count = static_cast<int>(weights.size());
-        return targets;
-    }
-} // namespace
-
 std::vector<at::Tensor> fusedGemvs(
     const at::Tensor& x, const std::vector<at::Tensor>& weights, const std::vector<at::Tensor>& biases)
 {
     const auto in = x.size(-1);
+    kernels::GemvTargets targets;
     std::vector<at::Tensor> outputs;
-    const auto targets = gemvTargets(x, weights, biases, outputs);
+    for (std::size_t i = 0; i < weights.size(); ++i) {
+        auto sizes = x.sizes().vec();
+        sizes.back() = weights[i].size(0);
+        outputs.push_back(at::empty(sizes, x.options())); // [..., out_i]
+        targets.target[i] = { bf16Data(weights[i]), biases[i].defined() ? bf16Data(biases[i]) : nullptr,
+            weights[i].size(0), bf16Data(outputs.back()) };
+    }
+    targets.count = static_cast<int>(weights.size());
     kernels::launchGemvTargets(bf16Data(x), targets, x.numel() / in, in, streamOf(x));
     C10_CUDA_KERNEL_LAUNCH_CHECK();
     return outputs;
@@ -233,55 +223,22 @@ bool fusedCombineAddRmsNormApplies(const at::Tensor& x, const ExpertSlotOutputs&
         && rowsFit(slots.y, tokens * slots.ids.size(1)) && (!slots.shared.defined() || rowsFit(slots.shared, tokens));
 }
 
-namespace {
-    // The kernels' view of slot outputs (in keeps the converted ids and weights alive).
-    kernels::SlotAddend slotAddendOf(const ExpertSlotOutputs& slots, const SlotInputs& in)
-    {
-        kernels::SlotAddend addend;
-        addend.y = bf16Data(slots.y);
-        addend.ids = in.ids.data_ptr<std::int64_t>();
-        addend.weights = in.view;
-        addend.k = static_cast<int>(in.ids.size(1));
-        addend.shared = slots.shared.defined() ? bf16Data(slots.shared) : nullptr;
-        return addend;
-    }
-} // namespace
-
 std::pair<at::Tensor, at::Tensor> fusedCombineAddRmsNorm(
     const at::Tensor& x, const ExpertSlotOutputs& slots, const at::Tensor& weight, double eps)
 {
     const auto in = slotInputsOf(slots);
-    const auto addend = slotAddendOf(slots, in);
+    kernels::SlotAddend addend;
+    addend.y = bf16Data(slots.y);
+    addend.ids = in.ids.data_ptr<std::int64_t>();
+    addend.weights = in.view;
+    addend.k = static_cast<int>(in.ids.size(1));
+    addend.shared = slots.shared.defined() ? bf16Data(slots.shared) : nullptr;
     auto sum = at::empty_like(x);
     auto out = at::empty_like(x);
     kernels::launchCombineAddRmsNorm(bf16Data(x), addend, bf16Data(weight), x.size(0), x.size(1),
         static_cast<float>(eps), bf16Data(sum), bf16Data(out), streamOf(x));
     C10_CUDA_KERNEL_LAUNCH_CHECK();
     return { sum, out };
-}
-
-bool fusedNormedGemvsApply(
-    const PendingNorm& norm, const std::vector<at::Tensor>& weights, const std::vector<at::Tensor>& biases)
-{
-    static const bool switchedOff = switchedOffByEnvironment("MOESCOPE_NORMED_GEMV");
-    const auto& x = norm.x;
-    return !switchedOff && fusedCombineAddRmsNormApplies(x, norm.slots, norm.weight)
-        && kernels::normedGemvApplies(x.size(0), static_cast<int>(norm.slots.ids.size(1)), x.size(1))
-        && fusedGemvsApply(x, weights, biases);
-}
-
-std::pair<at::Tensor, std::vector<at::Tensor>> fusedNormedGemvs(
-    const PendingNorm& norm, const std::vector<at::Tensor>& weights, const std::vector<at::Tensor>& biases)
-{
-    const auto& x = norm.x;
-    const auto in = slotInputsOf(norm.slots);
-    std::vector<at::Tensor> outputs;
-    const auto targets = gemvTargets(x, weights, biases, outputs);
-    auto sum = at::empty_like(x);
-    kernels::launchNormedGemvTargets(bf16Data(x), slotAddendOf(norm.slots, in), bf16Data(norm.weight),
-        static_cast<float>(norm.eps), x.size(1), targets, bf16Data(sum), streamOf(x));
-    C10_CUDA_KERNEL_LAUNCH_CHECK();
-    return { std::move(sum), std::move(outputs) };
 }
 
 namespace {
@@ -783,15 +740,6 @@ std::pair<at::Tensor, at::Tensor> fusedCombineAddRmsNorm(
 }
 bool fusedAddRmsNormApplies(const at::Tensor&, const at::Tensor&, const at::Tensor&) { return false; }
 std::pair<at::Tensor, at::Tensor> fusedAddRmsNorm(const at::Tensor&, const at::Tensor&, const at::Tensor&, double)
-{
-    throw UnsupportedError("this build has no fused CUDA decode kernels");
-}
-bool fusedNormedGemvsApply(const PendingNorm&, const std::vector<at::Tensor>&, const std::vector<at::Tensor>&)
-{
-    return false;
-}
-std::pair<at::Tensor, std::vector<at::Tensor>> fusedNormedGemvs(
-    const PendingNorm&, const std::vector<at::Tensor>&, const std::vector<at::Tensor>&)
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }

@@ -51,22 +51,6 @@ bool fusedCombineAddRmsNormApplies(const at::Tensor& x, const ExpertSlotOutputs&
 std::pair<at::Tensor, at::Tensor> fusedCombineAddRmsNorm(
     const at::Tensor& x, const ExpertSlotOutputs& slots, const at::Tensor& weight, double eps);
 
-// A layer's input norm whose residual add is still pending: rmsNorm(x + the slots' sum) with weight (the arguments of
-// fusedCombineAddRmsNorm, where it applies).
-struct PendingNorm {
-    at::Tensor x;
-    ExpertSlotOutputs slots;
-    at::Tensor weight;
-    double eps = 0.0;
-};
-// The first projections of a pending norm in one launch: (x + the slots' sum, the products of the norm with weights
-// [out_i, H] bf16 contiguous (up to three), biases [out_i] or undefined), bit for bit fusedCombineAddRmsNorm
-// followed by fusedGemvs; the norm itself is not kept. One token on Hopper (MOESCOPE_NORMED_GEMV=0 turns it off).
-bool fusedNormedGemvsApply(
-    const PendingNorm& norm, const std::vector<at::Tensor>& weights, const std::vector<at::Tensor>& biases);
-std::pair<at::Tensor, std::vector<at::Tensor>> fusedNormedGemvs(
-    const PendingNorm& norm, const std::vector<at::Tensor>& weights, const std::vector<at::Tensor>& biases);
-
 // x [..., in] bf16 on CUDA with few rows, weight [out, in] bf16 contiguous, bias [out] bf16 or undefined.
 bool fusedGemvApplies(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias);
 at::Tensor fusedGemv(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias); // [..., out]

@@ -24,17 +24,16 @@ namespace {
             const at::Tensor& x, const std::vector<const LinearWeights*>& group) const override
         {
             std::vector<at::Tensor> weights, biases;
-            if (!collect(group, weights, biases) || !fusedGemvsApply(x, weights, biases))
+            for (const auto* member : group) {
+                const auto* plain = dynamic_cast<const DenseLinearWeights*>(member);
+                if (!plain)
+                    return std::nullopt;
+                weights.push_back(plain->m_weight);
+                biases.push_back(plain->m_bias);
+            }
+            if (!fusedGemvsApply(x, weights, biases))
                 return std::nullopt;
             return fusedGemvs(x, weights, biases);
-        }
-        std::optional<std::pair<at::Tensor, std::vector<at::Tensor>>> forwardNormedTogether(
-            const PendingNorm& norm, const std::vector<const LinearWeights*>& group) const override
-        {
-            std::vector<at::Tensor> weights, biases;
-            if (!collect(group, weights, biases) || !fusedNormedGemvsApply(norm, weights, biases))
-                return std::nullopt;
-            return fusedNormedGemvs(norm, weights, biases);
         }
         std::int64_t weightBytes() const override
         {
@@ -44,36 +43,16 @@ namespace {
         std::int64_t outFeatures() const override { return m_weight.size(0); }
 
     private:
-        // The weights and biases of a group of dense linears; false if one is of another kind.
-        static bool collect(
-            const std::vector<const LinearWeights*>& group, std::vector<at::Tensor>& weights, std::vector<at::Tensor>& biases)
-        {
-            for (const auto* member : group) {
-                const auto* plain = dynamic_cast<const DenseLinearWeights*>(member);
-                if (!plain)
-                    return false;
-                weights.push_back(plain->m_weight);
-                biases.push_back(plain->m_bias);
-            }
-            return true;
-        }
-
         at::Tensor m_weight; // [out, in]
         at::Tensor m_bias; // [out] or undefined
     };
-
-    std::vector<const LinearWeights*> weightsOf(std::initializer_list<const Linear*> linears)
-    {
-        std::vector<const LinearWeights*> group;
-        for (const auto* linear : linears)
-            group.push_back(linear->weights());
-        return group;
-    }
 } // namespace
 
 std::vector<at::Tensor> Linear::applyAll(const at::Tensor& x, std::initializer_list<const Linear*> linears)
 {
-    const auto group = weightsOf(linears);
+    std::vector<const LinearWeights*> group;
+    for (const auto* linear : linears)
+        group.push_back(linear->weights());
     if (!group.empty())
         if (auto together = group.front()->forwardTogether(x, group))
             return std::move(*together);
@@ -81,15 +60,6 @@ std::vector<at::Tensor> Linear::applyAll(const at::Tensor& x, std::initializer_l
     for (const auto* linear : linears)
         outputs.push_back((*linear)(x));
     return outputs;
-}
-
-std::optional<std::pair<at::Tensor, std::vector<at::Tensor>>> Linear::applyAllNormed(
-    const PendingNorm& norm, std::initializer_list<const Linear*> linears)
-{
-    const auto group = weightsOf(linears);
-    if (group.empty())
-        return std::nullopt;
-    return group.front()->forwardNormedTogether(norm, group);
 }
 
 Linear Linear::dense(at::Tensor weight, at::Tensor bias)

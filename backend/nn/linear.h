@@ -8,12 +8,9 @@
 #include <initializer_list>
 #include <memory>
 #include <optional>
-#include <utility>
 #include <vector>
 
 namespace moescope {
-
-struct PendingNorm;
 
 class LinearWeights {
 public:
@@ -31,13 +28,6 @@ public:
     // together (decode kernels that read several matrices in one launch); nullopt: apply them one by one.
     virtual std::optional<std::vector<at::Tensor>> forwardTogether(
         const at::Tensor& /*x*/, const std::vector<const LinearWeights*>& /*group*/) const
-    {
-        return std::nullopt;
-    }
-    // forwardTogether of a norm still to be made from its pending residual add, in the same launch: (the settled
-    // residual x + addend, the products), or nullopt where their kind cannot.
-    virtual std::optional<std::pair<at::Tensor, std::vector<at::Tensor>>> forwardNormedTogether(
-        const PendingNorm& /*norm*/, const std::vector<const LinearWeights*>& /*group*/) const
     {
         return std::nullopt;
     }
@@ -64,10 +54,6 @@ public:
     // Each linear's product with the same x, in order; projections of a decode step on CUDA of one kind (bf16, or
     // quantized) share one kernel launch (attention's q, k and v; an MLP's gate and up), others run one by one.
     static std::vector<at::Tensor> applyAll(const at::Tensor& x, std::initializer_list<const Linear*> linears);
-    // applyAll to a pending norm (nn/fuseddecode.h) where its add, the norm and the products take one launch: (the
-    // settled residual, the products); nullopt otherwise.
-    static std::optional<std::pair<at::Tensor, std::vector<at::Tensor>>> applyAllNormed(
-        const PendingNorm& norm, std::initializer_list<const Linear*> linears);
 
 private:
     std::shared_ptr<const LinearWeights> m_weights;

@@ -8,7 +8,6 @@
 // (for a profiler run over a few launches).
 // The kernels' correctness is check_fused_kernels' job; this only measures.
 
-#include "kernels/decodekernels.h"
 #include "nn/fuseddecode.h"
 #include "quant/fusedquantdecode.h"
 #include "quant/quantizer.h"
@@ -173,41 +172,6 @@ void benchProjection(const ModelShape& shape, const std::string& scheme)
     }
     printRow(shape, "q/k/v projection", scheme, timeCalls(call), bytes);
 }
-// A layer's input norm with the MoE output pending, then its q/k/v projection: the combine + add + norm kernel and the
-// GEMV (two launches) against the one launch of fusedNormedGemvs (MOESCOPE_NORMED_GEMV picks its kernel).
-void benchNormedProjection(const ModelShape& shape)
-{
-    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
-    const auto ids = randomRoutings(shape);
-    std::vector<PendingNorm> norms;
-    std::vector<at::Tensor> w;
-    for (int i = 0; i < kCallsPerGraph; ++i) {
-        PendingNorm norm;
-        norm.x = at::randn({ 1, shape.hidden }, opts);
-        norm.weight = at::rand({ shape.hidden }, opts) + 0.5;
-        norm.eps = 1e-6;
-        norm.slots.y = at::randn({ shape.k, shape.hidden }, opts);
-        norm.slots.ids = ids[i];
-        norm.slots.weights = at::softmax(at::randn({ 1, shape.k }, opts.dtype(at::kFloat)), -1);
-        norms.push_back(norm);
-    }
-    for (int b = 0; b < kBanks; ++b)
-        w.push_back(at::randn({ shape.qkvOut, shape.hidden }, opts) * 0.02);
-    const double bytes = static_cast<double>(w[0].nbytes());
-    if (!fusedNormedGemvsApply(norms[0], { w[0] }, { at::Tensor() })) {
-        std::printf("%-17s normed q/k/v: does not apply\n", shape.name);
-        return;
-    }
-    printRow(shape, "norm, then q/k/v", "bf16", timeCalls([=](int i) {
-        const auto& n = norms[i];
-        (void)fusedGemvs(fusedCombineAddRmsNorm(n.x, n.slots, n.weight, n.eps).second, { w[i % kBanks] }, { {} });
-    }), bytes);
-    printRow(shape, "normed q/k/v, one", "bf16",
-        timeCalls([=](int i) { (void)fusedNormedGemvs(norms[i], { w[i % kBanks] }, { {} }); }), bytes);
-    std::printf("%-17s normed q/k/v: %d clusters at once\n", shape.name,
-        kernels::normedGemvClustersAtOnce(shape.hidden, static_cast<int>(shape.k)));
-}
-
 // Whether `name` contains one of the comma-separated parts of environment variable `var` (all names when unset).
 bool picked(const char* var, const std::string& name)
 {
@@ -232,8 +196,6 @@ int main()
     for (const auto& shape : kShapes) {
         if (!picked("BENCH_MODELS", shape.name))
             continue;
-        if (picked("BENCH_SCHEMES", "normed"))
-            benchNormedProjection(shape);
         for (const char* scheme : { "bf16", "int8", "int4-g128" }) {
             if (!picked("BENCH_SCHEMES", scheme))
                 continue;
