@@ -230,9 +230,13 @@ __global__ void downGroupedKernel(const bf16* __restrict__ h, const bf16* __rest
         [&]<int N>(int first) { downSlots<N>(h, downRow, slotList + first, hidden, inter, row, lane, y); });
 }
 
-// The target of row `row` of the targets' rows laid end to end, and row set to its row there; false past the end.
-__device__ __forceinline__ bool findGemvTarget(const GemvTargets& targets, std::int64_t& row, GemvTarget& target)
+// One warp per output row of the targets' rows laid end to end; each row is read once for all kTokens tokens, its
+// first pieces loaded before the wait.
+template <int kTokens> __global__ void gemvKernel(const bf16* __restrict__ x, GemvTargets targets, std::int64_t in)
 {
+    std::int64_t row = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
+    const int lane = threadIdx.x % 32;
+    GemvTarget target;
     bool found = false;
 #pragma unroll
     for (int t = 0; t < kMaxGemvTargets; ++t) { // constant indices: the targets stay in parameter space
@@ -243,23 +247,6 @@ __device__ __forceinline__ bool findGemvTarget(const GemvTargets& targets, std::
                 row -= targets.target[t].rows;
         }
     }
-    return found;
-}
-
-__device__ __forceinline__ void storeGemvRow(const GemvTarget& target, std::int64_t row, int token, float sum)
-{
-    target.y[token * target.rows + row]
-        = __float2bfloat16(target.bias ? sum + __bfloat162float(target.bias[row]) : sum);
-}
-
-// One warp per output row of the targets' rows laid end to end; each row is read once for all kTokens tokens, its
-// first pieces loaded before the wait.
-template <int kTokens> __global__ void gemvKernel(const bf16* __restrict__ x, GemvTargets targets, std::int64_t in)
-{
-    std::int64_t row = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
-    const int lane = threadIdx.x % 32;
-    GemvTarget target;
-    const bool found = findGemvTarget(targets, row, target);
     const bf16* wr = found ? target.weight + row * in : nullptr;
     uint4 early[kEarlyPieces];
     if (found)
@@ -273,45 +260,9 @@ template <int kTokens> __global__ void gemvKernel(const bf16* __restrict__ x, Ge
     for (int n = 0; n < kTokens; ++n) {
         const float sum = warpSum(acc[n]);
         if (lane == 0)
-            storeGemvRow(target, row, n, sum);
+            target.y[n * target.rows + row]
+                = __float2bfloat16(target.bias ? sum + __bfloat162float(target.bias[row]) : sum);
     }
-}
-
-// gemvKernel for long rows of a projection with few of them (kernels::gemvSplitApplies): each row is split between
-// two warps of a block, one for each half of its pieces (lane-strided within the half, its first pieces loaded before
-// the wait), and their two sums are added through shared memory, so that twice as many warps, each with half the
-// row, are in flight. Its own order of sums, the same for every token count (a token's outputs do not depend on how
-// many tokens share the launch).
-constexpr int kGemvRowParts = 2;
-template <int kTokens>
-__global__ void gemvSplitKernel(const bf16* __restrict__ x, GemvTargets targets, std::int64_t in)
-{
-    __shared__ float partial[kWarpsPerBlock][kTokens];
-    const int warp = threadIdx.x / 32, lane = threadIdx.x % 32, part = warp % kGemvRowParts;
-    std::int64_t row = static_cast<std::int64_t>(blockIdx.x) * (kWarpsPerBlock / kGemvRowParts) + warp / kGemvRowParts;
-    GemvTarget target;
-    const bool found = findGemvTarget(targets, row, target);
-    const std::int64_t length = in / kGemvRowParts;
-    const bf16* wr = found ? target.weight + row * in + part * length : nullptr;
-    uint4 early[kEarlyPieces];
-    if (found)
-        loadEarlyPieces(wr, length, lane, early);
-    awaitPreviousKernel();
-    float acc[kTokens];
-    if (found)
-        dotRowFromEarly<kTokens>(early, wr, x + part * length, length, lane, acc, in);
-#pragma unroll
-    for (int n = 0; n < kTokens; ++n) {
-        const float sum = found ? warpSum(acc[n]) : 0.f;
-        if (lane == 0)
-            partial[warp][n] = sum;
-    }
-    __syncthreads();
-    if (!found || part != 0 || lane != 0)
-        return;
-#pragma unroll
-    for (int n = 0; n < kTokens; ++n)
-        storeGemvRow(target, row, n, partial[warp][n] + partial[warp + 1][n]);
 }
 } // namespace
 
@@ -339,35 +290,13 @@ void launchMoeDecode(const bf16* x, const bf16* gateUp, const bf16* down, const 
     }
 }
 
-namespace {
-// Warps an SM holds of the GEMV kernels (40 registers, 4 warps a block: 12 blocks).
-constexpr int kGemvWarpsPerSm = 48;
-} // namespace
-
-bool gemvSplitApplies(std::int64_t rows, std::int64_t in)
-{
-    static const bool switchedOff = switchedOffByEnvironment("MOESCOPE_GEMV_SPLIT");
-    static const int sms = [] {
-        int device = 0, count = 0;
-        cudaGetDevice(&device);
-        cudaDeviceGetAttribute(&count, cudaDevAttrMultiProcessorCount, device);
-        return count;
-    }();
-    // Rows of 4,096 values or more (16 pieces a lane and more), and few enough of them that the split warps are all
-    // resident at once.
-    return !switchedOff && in >= 4096 && in % (8 * kGemvRowParts) == 0
-        && rows * kGemvRowParts <= static_cast<std::int64_t>(sms) * kGemvWarpsPerSm;
-}
-
 void launchGemvTargets(
     const bf16* x, const GemvTargets& targets, std::int64_t tokens, std::int64_t in, cudaStream_t stream)
 {
     std::int64_t rows = 0;
     for (int t = 0; t < targets.count; ++t)
         rows += targets.target[t].rows;
-    const bool split = gemvSplitApplies(rows, in);
-    const std::int64_t rowsPerBlock = split ? kWarpsPerBlock / kGemvRowParts : kWarpsPerBlock;
-    const dim3 grid(static_cast<unsigned>((rows + rowsPerBlock - 1) / rowsPerBlock));
+    const dim3 grid(static_cast<unsigned>((rows + kWarpsPerBlock - 1) / kWarpsPerBlock));
     const dim3 block(32 * kWarpsPerBlock);
     // Template instances for 1, 2, 4 and 8 tokens; a call for 3 runs the 2-token kernel, then the 1-token one.
     for (std::int64_t done = 0; done < tokens;) {
@@ -377,11 +306,14 @@ void launchGemvTargets(
         for (int t = 0; t < slice.count; ++t)
             slice.target[t].y += done * slice.target[t].rows;
         const bf16* xs = x + done * in;
-        const auto kernel = n == 8 ? (split ? gemvSplitKernel<8> : gemvKernel<8>)
-            : n == 4               ? (split ? gemvSplitKernel<4> : gemvKernel<4>)
-            : n == 2               ? (split ? gemvSplitKernel<2> : gemvKernel<2>)
-                                   : (split ? gemvSplitKernel<1> : gemvKernel<1>);
-        launchChained(kernel, grid, block, 0, stream, xs, slice, in);
+        if (n == 8)
+            launchChained(gemvKernel<8>, grid, block, 0, stream, xs, slice, in);
+        else if (n == 4)
+            launchChained(gemvKernel<4>, grid, block, 0, stream, xs, slice, in);
+        else if (n == 2)
+            launchChained(gemvKernel<2>, grid, block, 0, stream, xs, slice, in);
+        else
+            launchChained(gemvKernel<1>, grid, block, 0, stream, xs, slice, in);
         done += n;
     }
 }

@@ -98,9 +98,6 @@ struct GemvTargets {
 };
 void launchGemvTargets(const __nv_bfloat16* x, const GemvTargets& targets, std::int64_t tokens, std::int64_t in,
     cudaStream_t stream);
-// Whether launchGemvTargets splits each row between two warps (long rows, few of them: more warps in flight; the sums
-// then run in another order, the same for every token count). MOESCOPE_GEMV_SPLIT=0 turns it off.
-bool gemvSplitApplies(std::int64_t rows, std::int64_t in);
 
 // launchGemvTargets for quantized matrices of one format and the same cols (y_t [T, rows_t] = x [T, cols] W_t^T
 // (+ b_t)): INT4 groups of 128 with T <= kMaxGemvTokens read each row once for all tokens (tensor cores), the others

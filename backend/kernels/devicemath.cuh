@@ -266,14 +266,12 @@ __device__ __forceinline__ void loadEarlyPieces(
     }
 }
 
-// A lane's partial dot products of row r of n values (its first pieces in early) with kTokens vectors v + t * vStride
-// (vStride 0: n), its pieces added in order; the caller adds them over the warp.
+// A lane's partial dot products of row r (its first pieces in early) with kTokens vectors v + t * n, its pieces
+// added in order; the caller adds them over the warp.
 template <int kTokens>
 __device__ __forceinline__ void dotRowFromEarly(const uint4 (&early)[kEarlyPieces], const bf16* __restrict__ r,
-    const bf16* __restrict__ v, std::int64_t n, int lane, float (&acc)[kTokens], std::int64_t vStride = 0)
+    const bf16* __restrict__ v, std::int64_t n, int lane, float (&acc)[kTokens])
 {
-    if (vStride == 0)
-        vStride = n;
 #pragma unroll
     for (int t = 0; t < kTokens; ++t)
         acc[t] = 0.f;
@@ -283,7 +281,7 @@ __device__ __forceinline__ void dotRowFromEarly(const uint4 (&early)[kEarlyPiece
         if (i < n) {
 #pragma unroll
             for (int t = 0; t < kTokens; ++t)
-                acc[t] = dot8(early[p], *reinterpret_cast<const uint4*>(v + t * vStride + i), acc[t]);
+                acc[t] = dot8(early[p], *reinterpret_cast<const uint4*>(v + t * n + i), acc[t]);
         }
     }
 #pragma unroll 4
@@ -291,7 +289,7 @@ __device__ __forceinline__ void dotRowFromEarly(const uint4 (&early)[kEarlyPiece
         const uint4 w = __ldg(reinterpret_cast<const uint4*>(r + i));
 #pragma unroll
         for (int t = 0; t < kTokens; ++t)
-            acc[t] = dot8(w, *reinterpret_cast<const uint4*>(v + t * vStride + i), acc[t]);
+            acc[t] = dot8(w, *reinterpret_cast<const uint4*>(v + t * n + i), acc[t]);
     }
 }
 
