@@ -5,6 +5,7 @@
 #include "kernels/chainedlaunch.cuh"
 #include "kernels/devicemath.cuh"
 
+#include <algorithm>
 #include <cstdint>
 
 namespace moescope::kernels {
@@ -46,6 +47,49 @@ __global__ void combineSlotsKernel(const bf16* __restrict__ y, const std::int64_
     float acc[V];
     combineSlotValues<V>(y, slots, k, hidden, index % hidden, rowOfSlot, acc);
     storeBf16<V>(acc, out + index);
+}
+
+// One block per token of many (a prefill's, a large batch's): the token's slots are ranked by the first warp, which
+// also finds each slot's output row (row rowOfSlot[s] of y, or row s), and every thread combines 8 columns at a time
+// of the row from those (combineSlotValues' arithmetic, so the values are combineSlotsKernel's): the ranking and the
+// row lookups happen once a token instead of once a thread. The ids and weights are read before the wait (the
+// router wrote them two or more kernels back).
+__global__ void combineTokenRowsKernel(const bf16* __restrict__ y, const std::int64_t* __restrict__ ids,
+    SlotWeights weights, int k, std::int64_t hidden, const std::int64_t* __restrict__ rowOfSlot, bf16* __restrict__ out)
+{
+    __shared__ TokenSlots ranked;
+    __shared__ const bf16* rows[kMaxTopK];
+    const std::int64_t token = blockIdx.x;
+    rankTokenSlots(ids, weights, token, k, ranked);
+    awaitPreviousKernel();
+    if (threadIdx.x < k) {
+        const std::int64_t slot = ranked.slot[threadIdx.x];
+        rows[threadIdx.x] = y + (rowOfSlot ? rowOfSlot[slot] : slot) * hidden;
+    }
+    __syncthreads();
+    constexpr int kBatch = 8; // slots whose loads are in flight together (registers for 16 halved the blocks an SM)
+    for (std::int64_t col = threadIdx.x * 8; col < hidden; col += blockDim.x * 8) {
+        float acc[8];
+        for (int first = 0; first < k; first += kBatch) {
+            uint4 loaded[kBatch];
+#pragma unroll
+            for (int b = 0; b < kBatch; ++b)
+                if (first + b < k)
+                    loaded[b] = *reinterpret_cast<const uint4*>(rows[first + b] + col);
+#pragma unroll
+            for (int b = 0; b < kBatch; ++b) {
+                const int n = first + b;
+                if (n >= k)
+                    break;
+                float v[8];
+                unpack8(scaledSlot8(loaded[b], ranked.weight[n]), v);
+#pragma unroll
+                for (int j = 0; j < 8; ++j)
+                    acc[j] = n == 0 ? v[j] : roundBf16(acc[j] + v[j]);
+            }
+        }
+        *reinterpret_cast<uint4*>(out + token * hidden + col) = pack8(acc);
+    }
 }
 
 // One warp per (slot, intermediate row j): gate row j and up row j of the slot's expert (gate + e * expertStride,
@@ -358,13 +402,17 @@ void launchCombineSlotsAt(const bf16* y, const std::int64_t* rowOfSlot, const st
     std::int64_t tokens, int k, std::int64_t hidden, bf16* out, cudaStream_t stream)
 {
     constexpr int threads = 256;
-    // 8 values a thread for a prefill's many tokens (rows of 16-byte multiples; y and out come from the allocator,
-    // aligned); a decode step's few rows one value a thread, spread over more SMs.
-    const bool vectors = hidden % 8 == 0 && tokens >= kMinVectorTokens;
-    const std::int64_t perThread = vectors ? 8 : 1;
-    const auto blocks = static_cast<unsigned>((tokens * hidden / perThread + threads - 1) / threads);
-    launchChained(vectors ? combineSlotsKernel<8> : combineSlotsKernel<1>, blocks, threads, 0, stream, y, ids, weights,
-        tokens, k, hidden, rowOfSlot, out);
+    // A block a token, 8 values a thread, for a prefill's many tokens (rows of 16-byte multiples; y and out come from
+    // the allocator, aligned); a decode step's few rows one value a thread, spread over more SMs.
+    if (hidden % 8 == 0 && tokens >= kMinVectorTokens) {
+        const auto width = std::min<std::int64_t>(threads, (hidden / 8 + 31) / 32 * 32);
+        launchChained(combineTokenRowsKernel, static_cast<unsigned>(tokens), static_cast<unsigned>(width), 0, stream,
+            y, ids, weights, k, hidden, rowOfSlot, out);
+        return;
+    }
+    const auto blocks = static_cast<unsigned>((tokens * hidden + threads - 1) / threads);
+    launchChained(combineSlotsKernel<1>, blocks, threads, 0, stream, y, ids, weights, tokens, k, hidden, rowOfSlot,
+        out);
 }
 } // namespace device
 

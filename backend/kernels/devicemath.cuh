@@ -367,10 +367,10 @@ __device__ __forceinline__ void findTokenSlots(
     }
 }
 
-// findTokenSlots for a whole block, ranked by its first warp (lane j ranks slot j against the others by shuffles, no
-// serial sort) and shared through `shared` (in shared memory); every thread of the block must call it.
-__device__ __forceinline__ void findTokenSlotsInBlock(const std::int64_t* __restrict__ ids, const SlotWeights& weights,
-    std::int64_t token, int k, TokenSlots& shared, TokenSlots& t)
+// findTokenSlots for a whole block into `shared` (in shared memory), ranked by its first warp (lane j ranks slot j
+// against the others by shuffles, no serial sort); every thread of the block must call it.
+__device__ __forceinline__ void rankTokenSlots(const std::int64_t* __restrict__ ids, const SlotWeights& weights,
+    std::int64_t token, int k, TokenSlots& shared)
 {
     if (threadIdx.x < 32) {
         const int j = threadIdx.x;
@@ -387,6 +387,13 @@ __device__ __forceinline__ void findTokenSlotsInBlock(const std::int64_t* __rest
         }
     }
     __syncthreads();
+}
+
+// rankTokenSlots, then every thread's copy in t.
+__device__ __forceinline__ void findTokenSlotsInBlock(const std::int64_t* __restrict__ ids, const SlotWeights& weights,
+    std::int64_t token, int k, TokenSlots& shared, TokenSlots& t)
+{
+    rankTokenSlots(ids, weights, token, k, shared);
 #pragma unroll
     for (int n = 0; n < kMaxTopK; ++n) {
         if (n >= k)
@@ -422,6 +429,18 @@ __device__ __forceinline__ void combineSlotValues(const bf16* __restrict__ y, co
             acc[j] = n == 0 ? value : roundBf16(acc[j] + value);
         }
     }
+}
+
+// The 8 values of one slot's output y, each times the slot's routing weight and rounded to bf16 (the terms
+// combineSlotValues adds).
+__device__ __forceinline__ uint4 scaledSlot8(const uint4& y, float weight)
+{
+    float v[8];
+    unpack8(y, v);
+#pragma unroll
+    for (int j = 0; j < 8; ++j)
+        v[j] = roundBf16(v[j] * weight);
+    return pack8(v);
 }
 
 // Slots grouped by expert: starts [E + 1] (expert e's slots at slotList[starts[e] .. starts[e + 1])) and

@@ -20,6 +20,7 @@
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -145,6 +146,29 @@ void prefillMoeCase(std::int64_t tokens, std::int64_t experts, std::int64_t k, s
     const auto y = groupedMatmul(h, m.down.transpose(1, 2), a.groupEnds); // [S, H]
     const auto expected = combineExpertSlots(x, a, (y * a.weightOfSlot.unsqueeze(1)).to(x.scalar_type()));
     reportIdentical(name + ": combination", fusedCombineSorted(y, a.slotOrder, ids, weights), expected);
+}
+
+// The combination of many tokens' slot outputs (a block a token) gives what combining fewer tokens at a time does
+// (a thread a value), bit for bit.
+void combineManyTokensCase(std::int64_t tokens, std::int64_t k, std::int64_t hidden)
+{
+    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+    ExpertSlotOutputs slots;
+    slots.y = at::randn({ tokens * k, hidden }, opts);
+    slots.ids = std::get<1>(at::rand({ tokens, 64 }, opts.dtype(at::kFloat)).topk(k, -1)); // distinct, unsorted
+    slots.weights = at::softmax(at::randn({ tokens, k }, opts.dtype(at::kFloat)), -1);
+    std::vector<at::Tensor> parts;
+    for (std::int64_t first = 0; first < tokens; first += 32) {
+        const auto n = std::min<std::int64_t>(32, tokens - first);
+        ExpertSlotOutputs part;
+        part.y = slots.y.narrow(0, first * k, n * k);
+        part.ids = slots.ids.narrow(0, first, n);
+        part.weights = slots.weights.narrow(0, first, n);
+        parts.push_back(fusedCombineSlots(part));
+    }
+    reportIdentical("combine " + std::to_string(tokens) + " tokens k=" + std::to_string(k) + " H="
+            + std::to_string(hidden) + " = 32 tokens at a time",
+        fusedCombineSlots(slots), at::cat(parts, 0));
 }
 
 // A dense MLP's SiLU product of its two projections' outputs (decode rows and a prefill), against the eager path.
@@ -1030,6 +1054,9 @@ int main()
     prefillMoeCase(512, 128, 8, 2048, 768); // Qwen3-30B-A3B
     prefillMoeCase(300, 60, 4, 2048, 1408); // Qwen2-MoE: not every expert chosen
     prefillMoeCase(77, 8, 2, 4096, 14336); // Mixtral-8x7B
+    prefillMoeCase(80, 256, 8, 7168, 256, at::kBFloat16); // DeepSeek-V3's rows: 896 pieces over 256 threads
+    combineManyTokensCase(100, 8, 2048);
+    combineManyTokensCase(70, 6, 7168);
     mlaCase("MLA absorbed (DeepSeek-V2-Lite) T=1 H=16 S=760", 1, 16, 760, 700);
     mlaCase("MLA absorbed, chunk edges T=3 H=16 S=96 (keys 64..66)", 3, 16, 96, 64);
     mlaCase("MLA absorbed (DeepSeek-V3 heads) T=2 H=128 S=1000", 2, 128, 1000, 997);
