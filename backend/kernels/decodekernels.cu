@@ -13,29 +13,16 @@ namespace moescope::kernels {
 using namespace device;
 
 namespace {
-template <int V>
-__device__ __forceinline__ void storeBf16(const float (&v)[V], bf16* __restrict__ p)
-{
-    if constexpr (V == 8) {
-        *reinterpret_cast<uint4*>(p) = pack8(v);
-    } else {
-#pragma unroll
-        for (int j = 0; j < V; ++j)
-            p[j] = __float2bfloat16(v[j]);
-    }
-}
-
-// One thread per (token, V output rows): the token's slot outputs y [S, H] (bf16, as each expert's output is),
-// scaled by their routing weights and added in ascending expert id with the eager path's roundings
-// (combineSlotValues). The slots' order and weights are found before the wait: the router wrote them at least two
-// kernels back (the experts' kernels come between), so only the loads of y (and of rowOfSlot, written just before)
-// wait for the kernel before, all k of them in flight together.
-template <int V>
+// One thread per (token, output row) of a few tokens (a decode step's): the token's slot outputs y [S, H] (bf16, as
+// each expert's output is), scaled by their routing weights and added in ascending expert id with the eager path's
+// roundings (combineSlotValues). The slots' order and weights are found before the wait: the router wrote them at
+// least two kernels back (the experts' kernels come between), so only the loads of y (and of rowOfSlot, written just
+// before) wait for the kernel before, all k of them in flight together.
 __global__ void combineSlotsKernel(const bf16* __restrict__ y, const std::int64_t* __restrict__ ids,
     SlotWeights weights, std::int64_t tokens, int k, std::int64_t hidden, const std::int64_t* __restrict__ rowOfSlot,
     bf16* __restrict__ out)
 {
-    const std::int64_t index = (static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) * V;
+    const std::int64_t index = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
     const bool inside = index < tokens * hidden;
     const std::int64_t token = index / hidden;
     TokenSlots slots;
@@ -44,9 +31,9 @@ __global__ void combineSlotsKernel(const bf16* __restrict__ y, const std::int64_
     awaitPreviousKernel();
     if (!inside)
         return;
-    float acc[V];
-    combineSlotValues<V>(y, slots, k, hidden, index % hidden, rowOfSlot, acc);
-    storeBf16<V>(acc, out + index);
+    float acc[1];
+    combineSlotValues<1>(y, slots, k, hidden, index % hidden, rowOfSlot, acc);
+    out[index] = __float2bfloat16(acc[0]);
 }
 
 // One block per token of many (a prefill's, a large batch's): the token's slots are ranked by the first warp, which
@@ -378,7 +365,7 @@ bool kernelsForHopper()
     // chained it would run beside the kernel before it. All kernels share one architecture list.
     static const bool hopper = [] {
         cudaFuncAttributes attributes {};
-        return cudaFuncGetAttributes(&attributes, combineSlotsKernel<1>) == cudaSuccess && attributes.ptxVersion >= 90;
+        return cudaFuncGetAttributes(&attributes, combineSlotsKernel) == cudaSuccess && attributes.ptxVersion >= 90;
     }();
     return hopper;
 }
@@ -411,7 +398,7 @@ void launchCombineSlotsAt(const bf16* y, const std::int64_t* rowOfSlot, const st
         return;
     }
     const auto blocks = static_cast<unsigned>((tokens * hidden + threads - 1) / threads);
-    launchChained(combineSlotsKernel<1>, blocks, threads, 0, stream, y, ids, weights, tokens, k, hidden, rowOfSlot,
+    launchChained(combineSlotsKernel, blocks, threads, 0, stream, y, ids, weights, tokens, k, hidden, rowOfSlot,
         out);
 }
 } // namespace device
