@@ -38,8 +38,8 @@ __global__ void combineSlotsKernel(const bf16* __restrict__ y, const std::int64_
 
 // One block per token of many (a prefill's, a large batch's): the token's slots are ranked by the first warp, which
 // also finds each slot's output row (row rowOfSlot[s] of y, or row s), and every thread combines 8 columns at a time
-// of the row from those (combineSlotValues' arithmetic, so the values are combineSlotsKernel's): the ranking and the
-// row lookups happen once a token instead of once a thread. The ids and weights are read before the wait (the
+// of the row from those (addSlotTerm, as combineSlotValues adds: the values are combineSlotsKernel's): the ranking and
+// the row lookups happen once a token instead of once a thread. The ids and weights are read before the wait (the
 // router wrote them two or more kernels back).
 __global__ void combineTokenRowsKernel(const bf16* __restrict__ y, const std::int64_t* __restrict__ ids,
     SlotWeights weights, int k, std::int64_t hidden, const std::int64_t* __restrict__ rowOfSlot, bf16* __restrict__ out)
@@ -69,10 +69,8 @@ __global__ void combineTokenRowsKernel(const bf16* __restrict__ y, const std::in
                 if (n >= k)
                     break;
                 float v[8];
-                unpack8(scaledSlot8(loaded[b], ranked.weight[n]), v);
-#pragma unroll
-                for (int j = 0; j < 8; ++j)
-                    acc[j] = n == 0 ? v[j] : roundBf16(acc[j] + v[j]);
+                unpack8(loaded[b], v);
+                addSlotTerm<8>(acc, v, ranked.weight[n], n);
             }
         }
         *reinterpret_cast<uint4*>(out + token * hidden + col) = pack8(acc);

@@ -403,6 +403,17 @@ __device__ __forceinline__ void findTokenSlotsInBlock(const std::int64_t* __rest
     }
 }
 
+// Slot n (in ascending expert id) of a token's weighted sum: bf16(v * weight) added to acc with a bf16 rounding
+// after the addition (slot 0 starts the sum), the eager path's order and roundings.
+template <int V> __device__ __forceinline__ void addSlotTerm(float (&acc)[V], const float (&v)[V], float weight, int n)
+{
+#pragma unroll
+    for (int j = 0; j < V; ++j) {
+        const float value = roundBf16(v[j] * weight);
+        acc[j] = n == 0 ? value : roundBf16(acc[j] + value);
+    }
+}
+
 // The token's weighted sum of its slot outputs y [S, H] at columns col .. col + V: bf16(y[s] * weight) added in
 // ascending expert id with a bf16 rounding after each addition (the eager path's order and roundings). Slot s's
 // output is row s of y, or row rowOfSlot[s] when that is not null. All k loads are issued before the first add.
@@ -423,24 +434,8 @@ __device__ __forceinline__ void combineSlotValues(const bf16* __restrict__ y, co
             break;
         float v[V];
         loadFloats<V>(rows[n], v);
-#pragma unroll
-        for (int j = 0; j < V; ++j) {
-            const float value = roundBf16(v[j] * t.weight[n]);
-            acc[j] = n == 0 ? value : roundBf16(acc[j] + value);
-        }
+        addSlotTerm<V>(acc, v, t.weight[n], n);
     }
-}
-
-// The 8 values of one slot's output y, each times the slot's routing weight and rounded to bf16 (the terms
-// combineSlotValues adds).
-__device__ __forceinline__ uint4 scaledSlot8(const uint4& y, float weight)
-{
-    float v[8];
-    unpack8(y, v);
-#pragma unroll
-    for (int j = 0; j < 8; ++j)
-        v[j] = roundBf16(v[j] * weight);
-    return pack8(v);
 }
 
 // Slots grouped by expert: starts [E + 1] (expert e's slots at slotList[starts[e] .. starts[e + 1])) and

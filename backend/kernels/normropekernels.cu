@@ -115,20 +115,29 @@ __global__ void combineAddRmsNormKernel(const bf16* __restrict__ x, SlotAddend a
     writeNormalizedRow<kChunks>(chunk, weights, sum, d, eps, out + base);
 }
 
+// bf16(x + residual) of 4 values.
+__device__ __forceinline__ uint2 add4(const uint2& x, const uint2& residual)
+{
+    float f[4], r[4];
+    unpack4(x, f);
+    unpack4(residual, r);
+#pragma unroll
+    for (int i = 0; i < 4; ++i)
+        r[i] += f[i];
+    return pack4(r);
+}
+
 // 4 consecutive bf16 values (8-byte aligned) as floats, or with a residual bf16(x + residual), also written to sumOut
 // when that is not null.
 __device__ __forceinline__ void loadFour(const bf16* __restrict__ x, const bf16* __restrict__ residual,
     std::int64_t at, bf16* __restrict__ sumOut, float (&f)[4])
 {
-    unpack4(*reinterpret_cast<const uint2*>(x + at), f);
-    if (!residual)
+    const uint2 v = *reinterpret_cast<const uint2*>(x + at);
+    if (!residual) {
+        unpack4(v, f);
         return;
-    float r[4];
-    unpack4(*reinterpret_cast<const uint2*>(residual + at), r);
-#pragma unroll
-    for (int i = 0; i < 4; ++i)
-        r[i] += f[i];
-    const uint2 sum = pack4(r);
+    }
+    const uint2 sum = add4(v, *reinterpret_cast<const uint2*>(residual + at));
     if (sumOut)
         *reinterpret_cast<uint2*>(sumOut + at) = sum;
     unpack4(sum, f);
@@ -186,18 +195,12 @@ __global__ void rmsNormAtenOrderRowKernel(const bf16* __restrict__ x, const bf16
     float acc[4] = { 0.f, 0.f, 0.f, 0.f };
 #pragma unroll
     for (int j = 0; j < kVectors; ++j) {
+        if (residual) {
+            v[j] = add4(v[j], r[j]);
+            *reinterpret_cast<uint2*>(sumOut + base + j * 128) = v[j];
+        }
         float f[4];
         unpack4(v[j], f);
-        if (residual) { // loadFour's sum: bf16(x + residual)
-            float g[4];
-            unpack4(r[j], g);
-#pragma unroll
-            for (int i = 0; i < 4; ++i)
-                g[i] += f[i];
-            v[j] = pack4(g);
-            *reinterpret_cast<uint2*>(sumOut + base + j * 128) = v[j];
-            unpack4(v[j], f);
-        }
         addSquaresInAtenOrder(f, acc);
     }
     const float scale = scaleInAtenOrder(acc, factor, eps);
@@ -503,6 +506,12 @@ bool rmsNormInAtenOrder(std::int64_t rows, std::int64_t d)
 namespace {
 // One block per row of d values in 16-byte chunks, up to 1,024 chunks: threads and chunks a thread (1, 2 or 4) of
 // rmsNormVectorKernel and combineAddRmsNormKernel, which sum a row's squares in the same order.
+// Whether p (null counts as aligned) sits on a multiple of `bytes`.
+bool alignedTo(const void* p, std::uintptr_t bytes)
+{
+    return p == nullptr || reinterpret_cast<std::uintptr_t>(p) % bytes == 0;
+}
+
 struct VectorNormShape {
     int threads = 0;
     int chunks = 0;
@@ -535,9 +544,6 @@ void launchVectorNorm(const bf16* x, const bf16* residual, const bf16* weight, s
 void launchRmsNorm(const bf16* x, const bf16* residual, const bf16* weight, std::int64_t rows, std::int64_t d,
     float eps, bf16* sumOut, bf16* out, cudaStream_t stream)
 {
-    auto alignedTo = [](const void* p, std::uintptr_t bytes) {
-        return p == nullptr || reinterpret_cast<std::uintptr_t>(p) % bytes == 0;
-    };
     if (rmsNormInAtenOrder(rows, d) && alignedTo(x, 8) && alignedTo(residual, 8) && alignedTo(weight, 8)
         && alignedTo(sumOut, 8) && alignedTo(out, 8)) {
         const float factor = static_cast<float>(rows) / static_cast<float>(rows * d); // MeanOps' factor
@@ -626,11 +632,10 @@ void launchRope(const bf16* x, std::int64_t tokens, std::int64_t heads, std::int
 {
     const std::int64_t pairs = tokens * heads * (dim / 2);
     constexpr int threads = 256;
-    auto aligned16 = [](const void* p) { return reinterpret_cast<std::uintptr_t>(p) % 16 == 0; };
     const std::int64_t groups = pairs / 8;
     if (!rotation.interleaved && !rotation.keepInterleaved && dim % 16 == 0 && tokenStride % 8 == 0
-        && headStride % 8 == 0 && groups < (std::int64_t { 1 } << 31) && aligned16(x) && aligned16(out)
-        && aligned16(rotation.cos) && aligned16(rotation.sin)) {
+        && headStride % 8 == 0 && groups < (std::int64_t { 1 } << 31) && alignedTo(x, 16) && alignedTo(out, 16)
+        && alignedTo(rotation.cos, 16) && alignedTo(rotation.sin, 16)) {
         launchChained(ropeEightPairsKernel, static_cast<unsigned>((groups + threads - 1) / threads), threads, 0,
             stream, x, static_cast<unsigned>(heads), static_cast<unsigned>(dim), tokenStride, headStride, rotation,
             static_cast<unsigned>(groups), out);

@@ -403,10 +403,6 @@ std::pair<at::Tensor, at::Tensor> fusedAddNormRouter(const at::Tensor& x, const 
     return { sum, normed };
 }
 
-// The bf16 rotation is elementwise with the eager path's roundings, so prefill gets it too. The float32 one
-// (DeepSeek-V2's complex product) differs from the eager product by an ulp here and there: decode rows only, so that
-// prefill stays bit for bit the eager path (a DeepSeek-V2 prefill through it agreed with transformers on 99.2% of
-// top-1 tokens instead of 100%).
 bool fusedRopeAnglesApply(const at::Tensor& positions, const at::Tensor& invFreq)
 {
     return kernelsMayRun() && positions.is_cuda() && positions.scalar_type() == at::kLong && positions.dim() == 1
@@ -427,6 +423,10 @@ std::pair<at::Tensor, at::Tensor> fusedRopeAngles(const at::Tensor& positions, c
     return { cos, sin };
 }
 
+// The bf16 rotation is elementwise with the eager path's roundings, so prefill gets it too. The float32 one
+// (DeepSeek-V2's complex product) differs from the eager product by an ulp here and there: decode rows only, so that
+// prefill stays bit for bit the eager path (a DeepSeek-V2 prefill through it agreed with transformers on 99.2% of
+// top-1 tokens instead of 100%).
 bool fusedRopeApplies(const at::Tensor& x, const at::Tensor& cos, bool float32)
 {
     return kernelsMayRun() && cudaBf16(x) && x.dim() == 3 && x.numel() > 0 && x.stride(2) == 1 && x.size(2) % 2 == 0
@@ -644,12 +644,14 @@ void fusedGreedyNext(const at::Tensor& logits, at::Tensor& inputs)
     const auto slices = kernels::greedyNextScratchSlices();
     const auto values = at::empty({ slices }, logits.options().dtype(at::kFloat));
     const auto indices = at::empty({ slices }, inputs.options());
+    auto launch = [&](const auto* data) {
+        kernels::launchGreedyNext(data, logits.size(1), values.data_ptr<float>(), indices.data_ptr<std::int64_t>(),
+            inputs.data_ptr<std::int64_t>(), streamOf(logits));
+    };
     if (logits.scalar_type() == at::kFloat)
-        kernels::launchGreedyNext(logits.data_ptr<float>(), logits.size(1), values.data_ptr<float>(),
-            indices.data_ptr<std::int64_t>(), inputs.data_ptr<std::int64_t>(), streamOf(logits));
+        launch(logits.data_ptr<float>());
     else
-        kernels::launchGreedyNext(bf16Data(logits), logits.size(1), values.data_ptr<float>(),
-            indices.data_ptr<std::int64_t>(), inputs.data_ptr<std::int64_t>(), streamOf(logits));
+        launch(bf16Data(logits));
     C10_CUDA_KERNEL_LAUNCH_CHECK();
 }
 

@@ -128,6 +128,17 @@ void reportIdentical(const std::string& what, const at::Tensor& got, const at::T
 }
 
 // A prefill's routed experts: the SiLU product and the combination of the sorted slots against the eager path.
+// Slot outputs [tokens * k, d] of a decode step: k distinct experts of 64 a token (unsorted), softmax weights.
+ExpertSlotOutputs randomSlotOutputs(std::int64_t tokens, std::int64_t k, std::int64_t d)
+{
+    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+    ExpertSlotOutputs slots;
+    slots.y = at::randn({ tokens * k, d }, opts);
+    slots.ids = std::get<1>(at::rand({ tokens, 64 }, opts.dtype(at::kFloat)).topk(k, -1)); // distinct, unsorted
+    slots.weights = at::softmax(at::randn({ tokens, k }, opts.dtype(at::kFloat)), -1);
+    return slots;
+}
+
 void prefillMoeCase(std::int64_t tokens, std::int64_t experts, std::int64_t k, std::int64_t hidden, std::int64_t inter,
     at::ScalarType weightType = at::kFloat)
 {
@@ -152,11 +163,7 @@ void prefillMoeCase(std::int64_t tokens, std::int64_t experts, std::int64_t k, s
 // (a thread a value), bit for bit.
 void combineManyTokensCase(std::int64_t tokens, std::int64_t k, std::int64_t hidden)
 {
-    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
-    ExpertSlotOutputs slots;
-    slots.y = at::randn({ tokens * k, hidden }, opts);
-    slots.ids = std::get<1>(at::rand({ tokens, 64 }, opts.dtype(at::kFloat)).topk(k, -1)); // distinct, unsorted
-    slots.weights = at::softmax(at::randn({ tokens, k }, opts.dtype(at::kFloat)), -1);
+    const auto slots = randomSlotOutputs(tokens, k, hidden);
     std::vector<at::Tensor> parts;
     for (std::int64_t first = 0; first < tokens; first += 32) {
         const auto n = std::min<std::int64_t>(32, tokens - first);
@@ -365,10 +372,7 @@ void combineAddNormCase(std::int64_t tokens, std::int64_t k, std::int64_t d, boo
     const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
     const auto x = at::randn({ tokens, d }, opts) * 3;
     const auto w = at::rand({ d }, opts) + 0.5;
-    ExpertSlotOutputs slots;
-    slots.y = at::randn({ tokens * k, d }, opts);
-    slots.ids = std::get<1>(at::rand({ tokens, 64 }, opts.dtype(at::kFloat)).topk(k, -1)); // distinct, unsorted
-    slots.weights = at::softmax(at::randn({ tokens, k }, opts.dtype(at::kFloat)), -1);
+    auto slots = randomSlotOutputs(tokens, k, d);
     slots.roundWeightsToBf16 = roundWeights;
     if (shared)
         slots.shared = at::randn({ tokens, d }, opts);
