@@ -111,14 +111,21 @@ namespace {
         for (const auto& r : results)
             tokens += r.tokens.size();
         b.overallTokensPerSecond = static_cast<double>(tokens) / (totalMs / 1e3);
-        if (!o.profilePath.empty()) { // a short run (256-token prompts, 16 steps) into PATH.batched.json
-            for (auto& r : requests) {
-                r.prompt.resize(std::min<std::size_t>(r.prompt.size(), 256));
-                r.options.maxNewTokens = 17;
-            }
-            ProfileSession profile(o.profilePath + ".batched.json");
-            generator.run(requests, prefill, {});
-            profile.finish();
+        if (!o.profilePath.empty()) { // kProfiledSteps batched steps at the full prompt length into PATH.batched.json
+            constexpr int kProfiledSteps = 8;
+            for (auto& r : requests)
+                r.options.maxNewTokens = kProfiledSteps + 2;
+            // Recording starts once every sequence has its prefill's token and the first step's (which records the
+            // step's graph), so the trace holds replayed steps only.
+            std::unique_ptr<ProfileSession> profile;
+            std::size_t tokensSoFar = 0;
+            const auto startAfterFirstStep = [&](std::size_t, std::int32_t) {
+                if (++tokensSoFar == 2 * requests.size())
+                    profile = std::make_unique<ProfileSession>(o.profilePath + ".batched.json");
+            };
+            generator.run(requests, prefill, {}, startAfterFirstStep);
+            if (profile)
+                profile->finish();
         }
         return b;
     }

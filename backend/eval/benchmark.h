@@ -28,8 +28,8 @@ struct BenchmarkOptions {
     std::int64_t checkSteps = 0; // > 0: after the timed run, compare this many recorded steps with eager ones
     std::int64_t batch = 1; // > 1: also generate `batch` sequences (random prompts of promptTokens) together
     std::string profilePath; // non-empty: after the timed run, profile a prefill of the prompt and 8 decode steps into
-                             // PATH.prefill.json and PATH.decode.json (Chrome traces); with batch > 1 also a
-                             // short batched run into PATH.batched.json
+                             // PATH.prefill.json and PATH.decode.json (Chrome traces); with batch > 1 also 8
+                             // batched steps (replays, after full-length prefills) into PATH.batched.json
 };
 
 struct BenchmarkResult {
