@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 
 namespace moescope::kernels {
 
@@ -180,31 +181,48 @@ __device__ __forceinline__ void gateUpSlots(const bf16* __restrict__ x, const bf
     }
 }
 
-// down row `row` against N slots' intermediate vectors, in dotRow's order (the values equal downSlotKernel's).
-template <int N>
-__device__ __forceinline__ void downSlots(const bf16* __restrict__ h, const bf16* __restrict__ downRow,
+// down rows [row, row + R) of an expert (hidden is a multiple of 8, so of R) against N slots' intermediate vectors,
+// each row in dotRow's order (the values equal downSlotKernel's).
+template <int N, int R>
+__device__ __forceinline__ void downSlots(const bf16* __restrict__ h, const bf16* __restrict__ down,
     const int* __restrict__ slots, std::int64_t hidden, std::int64_t inter, std::int64_t row, int lane,
     bf16* __restrict__ y)
 {
+    const bf16* rows[R];
     const bf16* hs[N];
-    float acc[N];
+    float acc[N][R];
+#pragma unroll
+    for (int r = 0; r < R; ++r)
+        rows[r] = down + (row + r) * inter;
 #pragma unroll
     for (int n = 0; n < N; ++n) {
         hs[n] = h + static_cast<std::int64_t>(slots[n]) * inter;
-        acc[n] = 0.f;
-    }
-#pragma unroll 4
-    for (std::int64_t i = lane * 8; i < inter; i += 32 * 8) {
-        const uint4 wv = __ldg(reinterpret_cast<const uint4*>(downRow + i));
 #pragma unroll
-        for (int n = 0; n < N; ++n)
-            acc[n] = dot8(wv, *reinterpret_cast<const uint4*>(hs[n] + i), acc[n]);
+        for (int r = 0; r < R; ++r)
+            acc[n][r] = 0.f;
+    }
+#pragma unroll 2
+    for (std::int64_t i = lane * 8; i < inter; i += 32 * 8) {
+        uint4 wv[R];
+#pragma unroll
+        for (int r = 0; r < R; ++r)
+            wv[r] = __ldg(reinterpret_cast<const uint4*>(rows[r] + i));
+#pragma unroll
+        for (int n = 0; n < N; ++n) {
+            const uint4 hv = *reinterpret_cast<const uint4*>(hs[n] + i);
+#pragma unroll
+            for (int r = 0; r < R; ++r)
+                acc[n][r] = dot8(wv[r], hv, acc[n][r]);
+        }
     }
 #pragma unroll
     for (int n = 0; n < N; ++n) {
-        const float sum = warpSum(acc[n]);
-        if (lane == 0)
-            y[static_cast<std::int64_t>(slots[n]) * hidden + row] = __float2bfloat16(sum);
+#pragma unroll
+        for (int r = 0; r < R; ++r) {
+            const float sum = warpSum(acc[n][r]);
+            if (lane == 0)
+                y[static_cast<std::int64_t>(slots[n]) * hidden + row + r] = __float2bfloat16(sum);
+        }
     }
 }
 
@@ -242,21 +260,26 @@ __global__ void gateUpGroupedKernel(const bf16* __restrict__ x, const bf16* __re
     });
 }
 
-// One warp per (expert, output row): the down row read once for all the expert's slots.
+// One warp per (expert, R output rows): the down rows read once for all the expert's slots. The grouping is read
+// before the wait (groupSlotsKernel wrote it two kernels back; gate/up comes between). A down row is short (768 to
+// 1,408 values: 3 to 6 loads a lane), so with one row a warp the slots' lookups and the sums' shuffles came once per
+// 1.5-2.8 KB read, and the kernel read at 2.4 TB/s at batch 16 (gate/up, two rows of 2,048: 3.5 TB/s).
+template <int R>
 __global__ void downGroupedKernel(const bf16* __restrict__ h, const bf16* __restrict__ down,
     const int* __restrict__ starts, const int* __restrict__ slotList, std::int64_t hidden, std::int64_t inter,
     bf16* __restrict__ y)
 {
-    awaitPreviousKernel();
     const std::int64_t e = blockIdx.y;
     const int begin = starts[e], end = starts[e + 1];
-    const std::int64_t row = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
+    awaitPreviousKernel();
+    const std::int64_t row
+        = (static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32) * R;
     const int lane = threadIdx.x % 32;
     if (begin == end || row >= hidden)
         return;
-    const bf16* downRow = down + (e * hidden + row) * inter;
+    const bf16* expertDown = down + e * hidden * inter;
     forSlotChunks(begin, end,
-        [&]<int N>(int first) { downSlots<N>(h, downRow, slotList + first, hidden, inter, row, lane, y); });
+        [&]<int N>(int first) { downSlots<N, R>(h, expertDown, slotList + first, hidden, inter, row, lane, y); });
 }
 
 // One warp per output row of the targets' rows laid end to end; each row is read once for all kTokens tokens, its
@@ -304,14 +327,22 @@ void launchMoeDecode(const bf16* x, const bf16* gateUp, const bf16* down, const 
     const auto downBlocks = static_cast<unsigned>((hidden + kWarpsPerBlock - 1) / kWarpsPerBlock);
     const auto slots = static_cast<int>(tokens * k);
     if (grouping) {
+        // TEMPORARY (measurement): MOESCOPE_DOWN_ROWS picks the rows a warp of the grouped down projection.
+        static const int downRows = [] {
+            const char* v = std::getenv("MOESCOPE_DOWN_ROWS");
+            return v ? std::atoi(v) : 2;
+        }();
+        const auto downWarps = (hidden + downRows - 1) / downRows;
+        const auto downGroupedBlocks = static_cast<unsigned>((downWarps + kWarpsPerBlock - 1) / kWarpsPerBlock);
         int* starts = grouping;
         int* slotList = grouping + experts + 1;
         const auto e = static_cast<int>(experts);
         launchGroupSlots(ids, nullptr, slots, e, starts, slotList, stream);
         launchChained(gateUpGroupedKernel, dim3(gateUpBlocks, e), block, 0, stream,
             x, gateUp, starts, slotList, k, hidden, intermediate, h);
-        launchChained(downGroupedKernel, dim3(downBlocks, e), block, 0, stream, h, down, starts, slotList, hidden,
-            intermediate, y);
+        auto kernel = downRows == 1 ? downGroupedKernel<1> : downRows == 4 ? downGroupedKernel<4> : downGroupedKernel<2>;
+        launchChained(kernel, dim3(downGroupedBlocks, e), block, 0, stream, h, down, starts, slotList,
+            hidden, intermediate, y);
     } else {
         launchChained(gateUpSiluKernel, dim3(gateUpBlocks, slots), block, 0, stream, x, gateUp,
             gateUp + intermediate * hidden, 2 * intermediate * hidden, ids, k, hidden, intermediate, h);

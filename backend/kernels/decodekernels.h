@@ -184,6 +184,11 @@ struct RouterAddNorm {
     __nv_bfloat16* normed = nullptr; // [T, hidden]
 };
 bool routerAddNormApplies(std::int64_t tokens, std::int64_t hidden);
+// launchRouter's selection alone, from logits [T, E] float32 computed elsewhere (any T >= 1; a block per token): a
+// batched step's or a prefill's router, whose logits come from a GEMM.
+void launchRouterSelection(const float* logits, std::int64_t tokens, int experts, int k, bool sigmoid,
+    const float* bias, bool normalize, float scaling, float* scores, std::int64_t* ids, float* weights,
+    cudaStream_t stream);
 void launchRouter(const __nv_bfloat16* x, const void* weight, bool float32Weight, std::int64_t tokens,
     std::int64_t hidden, int experts, int k, bool sigmoid, const float* bias, bool normalize, float scaling,
     float* logits, float* scores, std::int64_t* ids, float* weights, cudaStream_t stream,

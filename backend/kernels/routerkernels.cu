@@ -383,6 +383,13 @@ void launchRouter(const bf16* x, const void* weight, bool float32Weight, std::in
     else
         launchChained(routerLogitsKernel<bf16>, grid, block, 0, stream,
             x, static_cast<const bf16*>(weight), experts, hidden, t, logits);
+    launchRouterSelection(logits, tokens, experts, k, sigmoid, bias, normalize, scaling, scores, ids, weights, stream);
+}
+
+void launchRouterSelection(const float* logits, std::int64_t tokens, int experts, int k, bool sigmoid,
+    const float* bias, bool normalize, float scaling, float* scores, std::int64_t* ids, float* weights,
+    cudaStream_t stream)
+{
     const auto threads = static_cast<unsigned>((experts + 31) / 32 * 32); // a thread per expert
     launchChained(routerTopKKernel, static_cast<unsigned>(tokens), threads, 0, stream, logits, experts, k, sigmoid,
         bias, normalize, scaling, scores, ids, weights);

@@ -354,17 +354,25 @@ bool fusedRouterApplies(const at::Tensor& x, const at::Tensor& weight, std::int6
 }
 
 namespace {
+    // The selection's outputs (scores [T, E], ids and weights [T, k]) on the device of `options`.
+    RoutingDecision emptySelection(
+        std::int64_t tokens, std::int64_t experts, std::int64_t k, const at::TensorOptions& options)
+    {
+        const auto f32 = options.dtype(at::kFloat);
+        RoutingDecision d;
+        d.scores = at::empty({ tokens, experts }, f32);
+        d.ids = at::empty({ tokens, k }, options.dtype(at::kLong));
+        d.weights = at::empty({ tokens, k }, f32);
+        return d;
+    }
+
     RoutingDecision launchRouter(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, std::int64_t k,
         bool sigmoid, bool normalize, double scaling, const kernels::RouterAddNorm* addNorm)
     {
         const auto tokens = x.size(0);
         const auto experts = weight.size(0);
-        const auto f32 = x.options().dtype(at::kFloat);
-        RoutingDecision d;
-        d.logits = at::empty({ tokens, experts }, f32);
-        d.scores = at::empty({ tokens, experts }, f32);
-        d.ids = at::empty({ tokens, k }, x.options().dtype(at::kLong));
-        d.weights = at::empty({ tokens, k }, f32);
+        auto d = emptySelection(tokens, experts, k, x.options());
+        d.logits = at::empty({ tokens, experts }, x.options().dtype(at::kFloat));
         const auto b = bias.defined() ? bias.to(at::kFloat).contiguous() : at::Tensor();
         kernels::launchRouter(bf16Data(x), weight.data_ptr(), weight.scalar_type() == at::kFloat, tokens, x.size(1),
             static_cast<int>(experts), static_cast<int>(k), sigmoid, b.defined() ? b.data_ptr<float>() : nullptr,
@@ -374,6 +382,29 @@ namespace {
         return d;
     }
 } // namespace
+
+bool fusedRouterSelectionApplies(const at::Tensor& logits, std::int64_t k)
+{
+    return kernelsMayRun() && logits.is_cuda() && logits.scalar_type() == at::kFloat && logits.dim() == 2
+        && logits.size(0) >= 1 && logits.size(0) <= std::numeric_limits<int>::max() && logits.is_contiguous()
+        && logits.size(1) <= kernels::kMaxRouterExperts && k >= 1
+        && k <= std::min<std::int64_t>(kernels::kMaxTopK, logits.size(1));
+}
+
+RoutingDecision fusedRouterSelection(
+    const at::Tensor& logits, const at::Tensor& bias, std::int64_t k, bool sigmoid, bool normalize, double scaling)
+{
+    const auto tokens = logits.size(0);
+    const auto experts = logits.size(1);
+    auto d = emptySelection(tokens, experts, k, logits.options());
+    d.logits = logits;
+    const auto b = bias.defined() ? bias.to(at::kFloat).contiguous() : at::Tensor();
+    kernels::launchRouterSelection(logits.data_ptr<float>(), tokens, static_cast<int>(experts), static_cast<int>(k),
+        sigmoid, b.defined() ? b.data_ptr<float>() : nullptr, normalize, static_cast<float>(scaling),
+        d.scores.data_ptr<float>(), d.ids.data_ptr<std::int64_t>(), d.weights.data_ptr<float>(), streamOf(logits));
+    C10_CUDA_KERNEL_LAUNCH_CHECK();
+    return d;
+}
 
 RoutingDecision fusedRouter(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, std::int64_t k,
     bool sigmoid, bool normalize, double scaling)
@@ -746,6 +777,11 @@ std::pair<at::Tensor, at::Tensor> fusedAddRmsNorm(const at::Tensor&, const at::T
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }
 bool fusedRouterApplies(const at::Tensor&, const at::Tensor&, std::int64_t) { return false; }
+bool fusedRouterSelectionApplies(const at::Tensor&, std::int64_t) { return false; }
+RoutingDecision fusedRouterSelection(const at::Tensor&, const at::Tensor&, std::int64_t, bool, bool, double)
+{
+    throw UnsupportedError("this build has no fused CUDA decode kernels");
+}
 bool fusedAddNormRouterApplies(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&, std::int64_t)
 {
     return false;

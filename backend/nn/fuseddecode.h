@@ -105,6 +105,12 @@ bool fusedRouterApplies(const at::Tensor& x, const at::Tensor& weight, std::int6
 RoutingDecision fusedRouter(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, std::int64_t k,
     bool sigmoid, bool normalize, double scaling);
 
+// fusedRouter's selection from logits [T, E] float32 on CUDA already computed (any T: a batched step's or a prefill's
+// router, whose logits a GEMM computes): the decision with these logits.
+bool fusedRouterSelectionApplies(const at::Tensor& logits, std::int64_t k);
+RoutingDecision fusedRouterSelection(const at::Tensor& logits, const at::Tensor& bias, std::int64_t k, bool sigmoid,
+    bool normalize, double scaling);
+
 // fusedRouter of rmsNorm(x + delta) with the residual add and the norm done by the router's logits kernel (one
 // kernel fewer a decode step's MoE layer): x, delta [T, hidden] bf16 contiguous, normWeight [hidden] bf16. Returns
 // (x + delta, its norm), bit for bit fusedAddRmsNorm's; the decision as fusedRouter gives it for that norm.

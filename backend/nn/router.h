@@ -39,6 +39,7 @@ public:
 
 private:
     bool fusedSelection() const; // the selection fusedRouter makes (plain top-k)
+    at::Tensor fusedChoiceBias() const; // the bias the fused selection adds to the scores to choose (V3), or none
 
     RouterSpec m_spec;
     at::Tensor m_weight; // [experts, hidden] float32, or the model dtype where the family computes in it

@@ -5,7 +5,8 @@
 // microseconds a call and the bytes read per call over that time. Run on the GPU machine:
 //   build/tests/gpu/bench_decode_kernels
 // BENCH_MODELS and BENCH_SCHEMES (substrings of the model names and scheme names, comma-separated) pick some of them
-// (for a profiler run over a few launches).
+// (for a profiler run over a few launches); the scheme "batched" is a batched step's bf16 experts (4, 8 and 16
+// tokens) and its q/k/v projection of 1 to 16 rows through the GEMV and through cuBLAS.
 // The kernels' correctness is check_fused_kernels' job; this only measures.
 
 #include "nn/fuseddecode.h"
@@ -104,15 +105,24 @@ void printRow(const ModelShape& shape, const char* what, const std::string& sche
     std::fflush(stdout);
 }
 
-// Random expert ids [1, k] for each call: distinct experts, a new draw per call.
-std::vector<at::Tensor> randomRoutings(const ModelShape& shape)
+// Random expert ids [tokens, k] for each call: distinct experts per token, a new draw per call.
+std::vector<at::Tensor> randomRoutings(const ModelShape& shape, std::int64_t tokens = 1)
 {
     std::vector<at::Tensor> ids;
     for (int i = 0; i < kCallsPerGraph; ++i)
         ids.push_back(
-            std::get<1>(at::rand({ 1, shape.experts }, at::TensorOptions().device(at::kCUDA)).topk(shape.k, -1))
+            std::get<1>(at::rand({ tokens, shape.experts }, at::TensorOptions().device(at::kCUDA)).topk(shape.k, -1))
                 .contiguous());
     return ids;
+}
+
+// The experts a call's routing reads, on average over the calls.
+double meanDistinctExperts(const std::vector<at::Tensor>& ids)
+{
+    double sum = 0;
+    for (const auto& t : ids)
+        sum += static_cast<double>(std::get<0>(at::_unique(t.flatten())).numel());
+    return sum / static_cast<double>(ids.size());
 }
 
 void benchExperts(const ModelShape& shape, const std::string& scheme)
@@ -145,6 +155,41 @@ void benchExperts(const ModelShape& shape, const std::string& scheme)
         };
     }
     printRow(shape, "routed experts", scheme, timeCalls(call), bytesPerExpert * shape.k);
+}
+
+// A batched step's routed experts (bf16): `tokens` tokens' slots, grouped by expert where the kernels group them,
+// each chosen expert read once; the bytes are those of the experts a call's tokens chose.
+void benchBatchedExperts(const ModelShape& shape, std::int64_t tokens)
+{
+    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+    const auto x = at::randn({ tokens, shape.hidden }, opts);
+    const auto ids = randomRoutings(shape, tokens);
+    std::vector<at::Tensor> gateUp, down;
+    for (int b = 0; b < kBanks; ++b) {
+        gateUp.push_back(at::randn({ shape.experts, 2 * shape.inter, shape.hidden }, opts) * 0.02);
+        down.push_back(at::randn({ shape.experts, shape.hidden, shape.inter }, opts) * 0.02);
+    }
+    const double bytesPerExpert = 3.0 * shape.inter * shape.hidden * 2;
+    const auto call = [=](int i) { (void)fusedMoeDecodeSlots(x, ids[i], gateUp[i % kBanks], down[i % kBanks]); };
+    const auto what = "routed experts x" + std::to_string(tokens);
+    printRow(shape, what.c_str(), "bf16", timeCalls(call), bytesPerExpert * meanDistinctExperts(ids));
+}
+
+// The q/k/v projection (bf16) of `tokens` rows: the fused GEMV where it applies, and cuBLAS (at::linear).
+void benchProjectionRows(const ModelShape& shape, std::int64_t tokens)
+{
+    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+    const auto x = at::randn({ tokens, shape.hidden }, opts);
+    std::vector<at::Tensor> w;
+    for (int b = 0; b < kBanks; ++b)
+        w.push_back(at::randn({ shape.qkvOut, shape.hidden }, opts) * 0.02);
+    const auto bytes = static_cast<double>(w[0].nbytes());
+    const auto rows = "x" + std::to_string(tokens);
+    if (fusedGemvApplies(x, w[0], {}))
+        printRow(shape, ("q/k/v GEMV " + rows).c_str(), "bf16",
+            timeCalls([=](int i) { (void)fusedGemv(x, w[i % kBanks], {}); }), bytes);
+    printRow(shape, ("q/k/v cuBLAS " + rows).c_str(), "bf16",
+        timeCalls([=](int i) { (void)at::linear(x, w[i % kBanks]); }), bytes);
 }
 
 void benchProjection(const ModelShape& shape, const std::string& scheme)
@@ -202,6 +247,12 @@ int main()
             benchExperts(shape, scheme);
             benchProjection(shape, scheme);
         }
+        if (!picked("BENCH_SCHEMES", "batched"))
+            continue;
+        for (const std::int64_t tokens : { 4, 8, 16 })
+            benchBatchedExperts(shape, tokens);
+        for (const std::int64_t tokens : { 1, 2, 4, 8, 16 })
+            benchProjectionRows(shape, tokens);
     }
     return 0;
 }

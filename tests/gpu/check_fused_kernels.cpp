@@ -394,22 +394,11 @@ void combineAddNormCase(std::int64_t tokens, std::int64_t k, std::int64_t d, boo
     }
 }
 
-// The fused router in two parts: its logits against the plain product (bf16 weights round the product like a bf16
-// matmul), and its selection, weights and scores against plain ATen applied to its own logits (so that a logit
-// differing in the last bf16 place cannot flip a near-tie between the two and fail the check).
-void routerCase(const char* name, std::int64_t tokens, std::int64_t experts, std::int64_t k, std::int64_t hidden,
-    bool float32Weight, bool sigmoid, bool withBias, bool normalize, double scaling)
+// A router decision's scores, ids and weights against plain ATen applied to its own logits.
+void checkSelection(const char* name, const RoutingDecision& d, std::int64_t k, bool sigmoid, const at::Tensor& bias,
+    bool normalize, double scaling)
 {
-    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
-    const auto x = at::randn({ tokens, hidden }, opts);
-    const auto w = (at::randn({ experts, hidden }, opts.dtype(at::kFloat)) * 0.05).to(float32Weight ? at::kFloat : at::kBFloat16);
-    const auto bias = withBias ? at::randn({ experts }, opts.dtype(at::kFloat)) * 0.1 : at::Tensor();
-    if (!applies(fusedRouterApplies(x, w, k), "fused router", name))
-        return;
-    const auto d = fusedRouter(x, w, bias, k, sigmoid, normalize, scaling);
     char what[128];
-    std::snprintf(what, sizeof what, "router %s: logits", name);
-    report(what, d.logits, at::linear(x.to(w.scalar_type()), w).to(at::kFloat), float32Weight ? 1e-5 : 1e-2);
     const auto scores = sigmoid ? at::sigmoid(d.logits) : at::softmax(d.logits, -1);
     std::snprintf(what, sizeof what, "router %s: scores", name);
     report(what, d.scores, scores, 1e-5);
@@ -426,6 +415,40 @@ void routerCase(const char* name, std::int64_t tokens, std::int64_t experts, std
         sameIds ? "identical  ok" : "DIFFER  FAILED");
     std::snprintf(what, sizeof what, "router %s: weights", name);
     report(what, d.weights, weights, 1e-5);
+}
+
+// The fused router in two parts: its logits against the plain product (bf16 weights round the product like a bf16
+// matmul), and its selection, weights and scores against plain ATen applied to its own logits (so that a logit
+// differing in the last bf16 place cannot flip a near-tie between the two and fail the check).
+void routerCase(const char* name, std::int64_t tokens, std::int64_t experts, std::int64_t k, std::int64_t hidden,
+    bool float32Weight, bool sigmoid, bool withBias, bool normalize, double scaling)
+{
+    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+    const auto x = at::randn({ tokens, hidden }, opts);
+    const auto w = (at::randn({ experts, hidden }, opts.dtype(at::kFloat)) * 0.05).to(float32Weight ? at::kFloat : at::kBFloat16);
+    const auto bias = withBias ? at::randn({ experts }, opts.dtype(at::kFloat)) * 0.1 : at::Tensor();
+    if (!applies(fusedRouterApplies(x, w, k), "fused router", name))
+        return;
+    const auto d = fusedRouter(x, w, bias, k, sigmoid, normalize, scaling);
+    char what[128];
+    std::snprintf(what, sizeof what, "router %s: logits", name);
+    report(what, d.logits, at::linear(x.to(w.scalar_type()), w).to(at::kFloat), float32Weight ? 1e-5 : 1e-2);
+    checkSelection(name, d, k, sigmoid, bias, normalize, scaling);
+}
+
+// The selection alone from logits a GEMM computed (a batched step's or a prefill's router), many tokens at once.
+void routerSelectionCase(const char* name, std::int64_t tokens, std::int64_t experts, std::int64_t k, bool sigmoid,
+    bool withBias, bool normalize, double scaling)
+{
+    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+    // bf16 logits, as a bf16 router's product gives them: many ties.
+    const auto logits = at::linear(at::randn({ tokens, 2048 }, opts), at::randn({ experts, 2048 }, opts) * 0.05)
+                            .to(at::kFloat);
+    const auto bias = withBias ? at::randn({ experts }, opts.dtype(at::kFloat)) * 0.1 : at::Tensor();
+    if (!applies(fusedRouterSelectionApplies(logits, k), "fused router selection", name))
+        return;
+    checkSelection(name, fusedRouterSelection(logits, bias, k, sigmoid, normalize, scaling), k, sigmoid, bias,
+        normalize, scaling);
 }
 
 // Quantized experts on the GPU: the fused kernel against the grouped path over the dequantized (bf16) weights.
@@ -955,6 +978,9 @@ int main()
     routerCase("DeepSeek-V3 (sigmoid, bias, norm, x2.5) T=2 E=256 k=8", 2, 256, 8, 7168, true, true, true, true, 2.5);
     routerCase("Qwen2-MoE (60 experts) T=8 E=60 k=4", 8, 60, 4, 2048, true, false, false, false, 1.0);
     routerCase("DeepSeek-V3 (sigmoid, bias, norm, x2.5) T=1 E=256 k=8", 1, 256, 8, 7168, true, true, true, true, 2.5);
+    routerSelectionCase("selection, batched step T=16 E=64 k=8", 16, 64, 8, false, false, false, 1.0);
+    routerSelectionCase("selection, prefill (normalised) T=2048 E=128 k=8", 2048, 128, 8, false, false, true, 1.0);
+    routerSelectionCase("selection, V3 (sigmoid, bias, x2.5) T=100 E=256 k=8", 100, 256, 8, true, true, true, 2.5);
     routerCase("Qwen3 (bf16 weights) T=1 E=128 k=8", 1, 128, 8, 2048, false, false, false, true, 1.0);
     addNormRouterCase("OLMoE T=1 E=64 k=8 H=2048 (bf16 weights)", 1, 64, 8, 2048, false, false, false, false, 1.0);
     addNormRouterCase("Qwen3 T=3 E=128 k=8 H=2048 (normalised)", 3, 128, 8, 2048, true, false, false, true, 1.0);

@@ -8,10 +8,10 @@
 # AB_BEFORE is a folder holding the earlier files at their paths in the repository (e.g. made with
 # `git show REV:backend/kernels/x.cu > .ab/backend/kernels/x.cu`; .ab is ignored, so carry it). KERNEL_BENCH=1 also
 # times the expert and projection kernels on their own in both builds (bench_decode_kernels, ROUNDS each); BATCH=16
-# adds batched decode of both builds (one run each); FIXTURE_SCHEMES="int4-g128 ..." has "after" generate 40 greedy
+# adds batched decode of both builds (one run each), SINGLE=0 leaves out the batch-1 benches; FIXTURE_SCHEMES="int4-g128 ..." has "after" generate 40 greedy
 # tokens of every fixture family quantized in each scheme through its kernels and through the ATen path.
 #   AB_BEFORE=.ab [MODELS=...] [DTYPES=...] [ROUNDS=2] [TRACE_MODEL=...] [TRACE_DTYPES=...] [KERNEL_BENCH=1]
-#   [BATCH=16] [FIXTURE_SCHEMES=...]
+#   [BATCH=16] [SINGLE=0] [FIXTURE_SCHEMES=...]
 #   device: bash tests/gpu/run_ab_decode.sh   (carry .carry/include .carry/configs and AB_BEFORE)
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -43,7 +43,7 @@ if [ -n "$kernel_bench" ]; then
 fi
 
 dtypes=${DTYPES:-int4-g128}
-for cfg in ${MODELS:-olmoe-1b-7b deepseek-v2-lite qwen3-30b-a3b}; do
+for cfg in $([ "${SINGLE:-1}" = 1 ] && echo "${MODELS:-olmoe-1b-7b deepseek-v2-lite qwen3-30b-a3b}"); do
     for q in $dtypes; do
         for run in $(seq "${ROUNDS:-2}"); do
             for variant in before after; do
@@ -55,7 +55,7 @@ for cfg in ${MODELS:-olmoe-1b-7b deepseek-v2-lite qwen3-30b-a3b}; do
     done
 done
 trace_model=${TRACE_MODEL:-olmoe-1b-7b}
-for q in ${TRACE_DTYPES:-${dtypes%% *}}; do
+for q in $([ "${SINGLE:-1}" = 1 ] && echo "${TRACE_DTYPES:-${dtypes%% *}}"); do
     for variant in before after; do
         cli=$([ $variant = before ] && echo "$before_cli" || echo "$after_cli")
         MOESCOPE_CHAINED_LAUNCH=0 bench $trace_model $q --profile /tmp/trace-$variant >/dev/null
@@ -63,7 +63,7 @@ for q in ${TRACE_DTYPES:-${dtypes%% *}}; do
         python3 tests/gpu/trace_summary.py /tmp/trace-$variant.decode.json --top 16 >> "$out/trace_decode.txt"
     done
 done
-python3 tests/gpu/ab_table.py "$out/bench_ab.jsonl" variant before after | tee "$out/ab_table.md"
+[ "${SINGLE:-1}" = 1 ] && python3 tests/gpu/ab_table.py "$out/bench_ab.jsonl" variant before after | tee "$out/ab_table.md"
 if [ -n "${BATCH:-}" ]; then
     for cfg in ${MODELS:-olmoe-1b-7b deepseek-v2-lite qwen3-30b-a3b}; do
         for q in $dtypes; do
