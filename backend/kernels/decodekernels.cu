@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdlib>
 
 namespace moescope::kernels {
 
@@ -181,6 +180,13 @@ __device__ __forceinline__ void gateUpSlots(const bf16* __restrict__ x, const bf
     }
 }
 
+// Output rows of one expert a warp of downGroupedKernel computes. A down row is short (768 to 1,408 values: 3 to 6
+// loads a lane), so with one row a warp the slots' lookups and the sums' shuffles came once per 1.5-2.8 KB read; the
+// routed experts of 16 tokens took 225 / 257 / 236 us with one row (OLMoE-1B-7B / DeepSeek-V2-Lite / Qwen3-30B-A3B),
+// 211 / 254 / 230 with the grouping read before the wait, 200 / 242 / 210 with two rows and 192 / 234 / 202 with
+// four (128 registers; tests/gpu/results/batched-steps-2026-12-01/router-mla-down).
+constexpr int kDownRowsPerWarp = 4;
+
 // down rows [row, row + R) of an expert (hidden is a multiple of 8, so of R) against N slots' intermediate vectors,
 // each row in dotRow's order (the values equal downSlotKernel's).
 template <int N, int R>
@@ -260,11 +266,8 @@ __global__ void gateUpGroupedKernel(const bf16* __restrict__ x, const bf16* __re
     });
 }
 
-// One warp per (expert, R output rows): the down rows read once for all the expert's slots. The grouping is read
-// before the wait (groupSlotsKernel wrote it two kernels back; gate/up comes between). A down row is short (768 to
-// 1,408 values: 3 to 6 loads a lane), so with one row a warp the slots' lookups and the sums' shuffles came once per
-// 1.5-2.8 KB read, and the kernel read at 2.4 TB/s at batch 16 (gate/up, two rows of 2,048: 3.5 TB/s).
-template <int R>
+// One warp per (expert, kDownRowsPerWarp output rows): the down rows read once for all the expert's slots. The
+// grouping is read before the wait (groupSlotsKernel wrote it two kernels back; gate/up comes between).
 __global__ void downGroupedKernel(const bf16* __restrict__ h, const bf16* __restrict__ down,
     const int* __restrict__ starts, const int* __restrict__ slotList, std::int64_t hidden, std::int64_t inter,
     bf16* __restrict__ y)
@@ -273,18 +276,18 @@ __global__ void downGroupedKernel(const bf16* __restrict__ h, const bf16* __rest
     const int begin = starts[e], end = starts[e + 1];
     awaitPreviousKernel();
     const std::int64_t row
-        = (static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32) * R;
+        = (static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32) * kDownRowsPerWarp;
     const int lane = threadIdx.x % 32;
     if (begin == end || row >= hidden)
         return;
     const bf16* expertDown = down + e * hidden * inter;
-    forSlotChunks(begin, end,
-        [&]<int N>(int first) { downSlots<N, R>(h, expertDown, slotList + first, hidden, inter, row, lane, y); });
+    forSlotChunks(begin, end, [&]<int N>(int first) {
+        downSlots<N, kDownRowsPerWarp>(h, expertDown, slotList + first, hidden, inter, row, lane, y);
+    });
 }
 
-// One warp per output row of the targets' rows laid end to end; each row is read once for all kTokens tokens, its
-// first pieces loaded before the wait.
-template <int kTokens> __global__ void gemvKernel(const bf16* __restrict__ x, GemvTargets targets, std::int64_t in)
+// One warp per output row of the targets' rows laid end to end, its first pieces loaded before the wait.
+__global__ void gemvKernel(const bf16* __restrict__ x, GemvTargets targets, std::int64_t in)
 {
     std::int64_t row = static_cast<std::int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / 32;
     const int lane = threadIdx.x % 32;
@@ -306,15 +309,11 @@ template <int kTokens> __global__ void gemvKernel(const bf16* __restrict__ x, Ge
     awaitPreviousKernel();
     if (!found)
         return;
-    float acc[kTokens];
-    dotRowFromEarly<kTokens>(early, wr, x, in, lane, acc);
-#pragma unroll
-    for (int n = 0; n < kTokens; ++n) {
-        const float sum = warpSum(acc[n]);
-        if (lane == 0)
-            target.y[n * target.rows + row]
-                = __float2bfloat16(target.bias ? sum + __bfloat162float(target.bias[row]) : sum);
-    }
+    float acc[1];
+    dotRowFromEarly<1>(early, wr, x, in, lane, acc);
+    const float sum = warpSum(acc[0]);
+    if (lane == 0)
+        target.y[row] = __float2bfloat16(target.bias ? sum + __bfloat162float(target.bias[row]) : sum);
 }
 } // namespace
 
@@ -327,12 +326,7 @@ void launchMoeDecode(const bf16* x, const bf16* gateUp, const bf16* down, const 
     const auto downBlocks = static_cast<unsigned>((hidden + kWarpsPerBlock - 1) / kWarpsPerBlock);
     const auto slots = static_cast<int>(tokens * k);
     if (grouping) {
-        // TEMPORARY (measurement): MOESCOPE_DOWN_ROWS picks the rows a warp of the grouped down projection.
-        static const int downRows = [] {
-            const char* v = std::getenv("MOESCOPE_DOWN_ROWS");
-            return v ? std::atoi(v) : 2;
-        }();
-        const auto downWarps = (hidden + downRows - 1) / downRows;
+        const auto downWarps = (hidden + kDownRowsPerWarp - 1) / kDownRowsPerWarp;
         const auto downGroupedBlocks = static_cast<unsigned>((downWarps + kWarpsPerBlock - 1) / kWarpsPerBlock);
         int* starts = grouping;
         int* slotList = grouping + experts + 1;
@@ -340,8 +334,7 @@ void launchMoeDecode(const bf16* x, const bf16* gateUp, const bf16* down, const 
         launchGroupSlots(ids, nullptr, slots, e, starts, slotList, stream);
         launchChained(gateUpGroupedKernel, dim3(gateUpBlocks, e), block, 0, stream,
             x, gateUp, starts, slotList, k, hidden, intermediate, h);
-        auto kernel = downRows == 1 ? downGroupedKernel<1> : downRows == 4 ? downGroupedKernel<4> : downGroupedKernel<2>;
-        launchChained(kernel, dim3(downGroupedBlocks, e), block, 0, stream, h, down, starts, slotList,
+        launchChained(downGroupedKernel, dim3(downGroupedBlocks, e), block, 0, stream, h, down, starts, slotList,
             hidden, intermediate, y);
     } else {
         launchChained(gateUpSiluKernel, dim3(gateUpBlocks, slots), block, 0, stream, x, gateUp,
@@ -350,32 +343,13 @@ void launchMoeDecode(const bf16* x, const bf16* gateUp, const bf16* down, const 
     }
 }
 
-void launchGemvTargets(
-    const bf16* x, const GemvTargets& targets, std::int64_t tokens, std::int64_t in, cudaStream_t stream)
+void launchGemvTargets(const bf16* x, const GemvTargets& targets, std::int64_t in, cudaStream_t stream)
 {
     std::int64_t rows = 0;
     for (int t = 0; t < targets.count; ++t)
         rows += targets.target[t].rows;
     const dim3 grid(static_cast<unsigned>((rows + kWarpsPerBlock - 1) / kWarpsPerBlock));
-    const dim3 block(32 * kWarpsPerBlock);
-    // Template instances for 1, 2, 4 and 8 tokens; a call for 3 runs the 2-token kernel, then the 1-token one.
-    for (std::int64_t done = 0; done < tokens;) {
-        const auto left = tokens - done;
-        const int n = left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1;
-        GemvTargets slice = targets;
-        for (int t = 0; t < slice.count; ++t)
-            slice.target[t].y += done * slice.target[t].rows;
-        const bf16* xs = x + done * in;
-        if (n == 8)
-            launchChained(gemvKernel<8>, grid, block, 0, stream, xs, slice, in);
-        else if (n == 4)
-            launchChained(gemvKernel<4>, grid, block, 0, stream, xs, slice, in);
-        else if (n == 2)
-            launchChained(gemvKernel<2>, grid, block, 0, stream, xs, slice, in);
-        else
-            launchChained(gemvKernel<1>, grid, block, 0, stream, xs, slice, in);
-        done += n;
-    }
+    launchChained(gemvKernel, grid, dim3(32 * kWarpsPerBlock), 0, stream, x, targets, in);
 }
 
 void launchGatedGemv(const bf16* x, const bf16* gate, const bf16* up, std::int64_t tokens, std::int64_t hidden,

@@ -80,24 +80,22 @@ void launchQuantMoeDecode(const __nv_bfloat16* x, const QuantMatrices& gate, con
 void launchQuantSlotProducts(const __nv_bfloat16* in, const QuantMatrices& m, const std::int64_t* ids,
     std::int64_t slots, __nv_bfloat16* y, cudaStream_t stream);
 
-
-// Up to kMaxGemvTargets projections of the same x in one launch (e.g. attention's q, k and v), T <= kMaxGemvTokens
-// and in a multiple of 8: y_t [T, rows_t] = x [T, in] W_t[rows_t, in]^T (+ b_t [rows_t]); one warp per output row
-// reads the row once for all T tokens.
-constexpr int kMaxGemvTokens = 8;
+// Up to kMaxGemvTargets projections of one token's x in one launch (e.g. attention's q, k and v), in a multiple of 8:
+// y_t [rows_t] = W_t[rows_t, in] x [in] (+ b_t [rows_t]); one warp per output row. (Several tokens' products go to
+// cuBLAS: a warp's row against T tokens on the CUDA cores took 1.3 / 2.0 / 3.7x cuBLAS's time at 2 / 4 / 8 tokens.)
+constexpr int kMaxGemvTokens = 8; // the decode kernels' few tokens (router, MLA, quantized products)
 constexpr int kMaxGemvTargets = 3;
 struct GemvTarget {
     const __nv_bfloat16* weight = nullptr; // [rows, in]
     const __nv_bfloat16* bias = nullptr; // [rows] or null
     std::int64_t rows = 0;
-    __nv_bfloat16* y = nullptr; // [T, rows]
+    __nv_bfloat16* y = nullptr; // [rows]
 };
 struct GemvTargets {
     GemvTarget target[kMaxGemvTargets];
     int count = 0;
 };
-void launchGemvTargets(const __nv_bfloat16* x, const GemvTargets& targets, std::int64_t tokens, std::int64_t in,
-    cudaStream_t stream);
+void launchGemvTargets(const __nv_bfloat16* x, const GemvTargets& targets, std::int64_t in, cudaStream_t stream);
 
 // launchGemvTargets for quantized matrices of one format and the same cols (y_t [T, rows_t] = x [T, cols] W_t^T
 // (+ b_t)): INT4 groups of 128 with T <= kMaxGemvTokens read each row once for all tokens (tensor cores), the others

@@ -96,8 +96,8 @@ bool fusedGemvApplies(const at::Tensor& x, const at::Tensor& weight, const at::T
     if (!kernelsMayRun() || !cudaBf16(x) || !cudaBf16(weight) || weight.dim() != 2 || !weight.is_contiguous())
         return false;
     const auto in = weight.size(1);
-    return x.size(-1) == in && in % 8 == 0 && x.numel() / in <= kMaxDecodeTokens && x.is_contiguous() && aligned16(x)
-        && aligned16(weight)
+    // One token: cuBLAS's tensor cores serve several better (kernels::launchGemvTargets).
+    return x.size(-1) == in && in % 8 == 0 && x.numel() == in && x.is_contiguous() && aligned16(x) && aligned16(weight)
         && (!bias.defined() || (cudaBf16(bias) && bias.is_contiguous()));
 }
 
@@ -131,7 +131,7 @@ std::vector<at::Tensor> fusedGemvs(
             weights[i].size(0), bf16Data(outputs.back()) };
     }
     targets.count = static_cast<int>(weights.size());
-    kernels::launchGemvTargets(bf16Data(x), targets, x.numel() / in, in, streamOf(x));
+    kernels::launchGemvTargets(bf16Data(x), targets, in, streamOf(x));
     C10_CUDA_KERNEL_LAUNCH_CHECK();
     return outputs;
 }

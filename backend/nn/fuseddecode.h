@@ -51,12 +51,12 @@ bool fusedCombineAddRmsNormApplies(const at::Tensor& x, const ExpertSlotOutputs&
 std::pair<at::Tensor, at::Tensor> fusedCombineAddRmsNorm(
     const at::Tensor& x, const ExpertSlotOutputs& slots, const at::Tensor& weight, double eps);
 
-// x [..., in] bf16 on CUDA with few rows, weight [out, in] bf16 contiguous, bias [out] bf16 or undefined.
+// x [..., in] bf16 on CUDA with one row (a token's), weight [out, in] bf16 contiguous, bias [out] bf16 or undefined.
 bool fusedGemvApplies(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias);
 at::Tensor fusedGemv(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias); // [..., out]
 
-// Several projections of one x in one launch: weights [out_i, in] bf16 contiguous (up to three), biases [out_i] or
-// undefined. Returns the products [..., out_i].
+// Several projections of one token's x in one launch: weights [out_i, in] bf16 contiguous (up to three), biases [out_i]
+// or undefined. Returns the products [..., out_i].
 bool fusedGemvsApply(const at::Tensor& x, const std::vector<at::Tensor>& weights, const std::vector<at::Tensor>& biases);
 std::vector<at::Tensor> fusedGemvs(
     const at::Tensor& x, const std::vector<at::Tensor>& weights, const std::vector<at::Tensor>& biases);

@@ -15,7 +15,7 @@ namespace {
         }
         at::Tensor forward(const at::Tensor& x) const override
         {
-            if (fusedGemvApplies(x, m_weight, m_bias)) // decode on CUDA: cuBLAS reaches a third of the bandwidth here
+            if (fusedGemvApplies(x, m_weight, m_bias)) // a token's decode on CUDA: cuBLAS reads slower here
                 return fusedGemv(x, m_weight, m_bias);
             return m_bias.defined() ? at::linear(x, m_weight, m_bias) : at::linear(x, m_weight);
         }

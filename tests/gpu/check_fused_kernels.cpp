@@ -220,50 +220,48 @@ void normCase(std::int64_t rows, std::int64_t d)
     std::snprintf(what, sizeof what, "rmsnorm %ld x %ld", rows, d);
     report(what, fusedRmsNorm(x, w, 1e-6), expected, 2e-2);
 }
-void gemvCase(std::int64_t tokens, std::int64_t in, std::int64_t out, bool bias)
+// One token's projection (several tokens' are cuBLAS's: the GEMV must not take them).
+void gemvCase(std::int64_t in, std::int64_t out, bool bias)
 {
     const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
-    const auto x = at::randn({ tokens, in }, opts);
+    const auto x = at::randn({ 1, in }, opts);
     const auto w = at::randn({ out, in }, opts) * 0.02;
     const auto b = bias ? at::randn({ out }, opts) : at::Tensor();
     char what[128];
-    std::snprintf(what, sizeof what, "gemv T=%ld %ld -> %ld%s", tokens, in, out, bias ? " + bias" : "");
+    std::snprintf(what, sizeof what, "gemv %ld -> %ld%s", in, out, bias ? " + bias" : "");
     if (!fusedGemvApplies(x, w, b)) {
         std::printf("%s: fused gemv does not apply  FAILED\n", what);
         ++failures;
         return;
     }
-    const auto got = fusedGemv(x, w, b);
-    report(what, got, bias ? at::linear(x, w, b) : at::linear(x, w), 2e-2);
-    if (tokens == 1) // decode of one token gives what a batch gives for it
-        reportIdentical(std::string(what) + ": one token = its row of two",
-            fusedGemv(at::cat({ x, x }), w, b).narrow(0, 0, 1), got);
+    report(what, fusedGemv(x, w, b), bias ? at::linear(x, w, b) : at::linear(x, w), 2e-2);
+    const bool leftToCublas = !fusedGemvApplies(at::cat({ x, x }), w, b);
+    failures += leftToCublas ? 0 : 1;
+    std::printf(
+        "%-58s %s\n", (std::string(what) + ": two tokens left to cuBLAS").c_str(), leftToCublas ? "ok" : "FAILED");
 }
 
-// Several projections of one input in one launch (attention's q, k, v with biases as Qwen2's).
-void gemvsCase(std::int64_t tokens, std::int64_t in, std::vector<std::int64_t> outs, bool bias)
+// Several projections of one token's input in one launch (attention's q, k, v with biases as Qwen2's).
+void gemvsCase(std::int64_t in, std::vector<std::int64_t> outs, bool bias)
 {
     const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
-    const auto x = at::randn({ tokens, in }, opts);
+    const auto x = at::randn({ 1, in }, opts);
     std::vector<at::Tensor> weights, biases;
     for (const auto out : outs) {
         weights.push_back(at::randn({ out, in }, opts) * 0.02);
         biases.push_back(bias ? at::randn({ out }, opts) : at::Tensor());
     }
     if (!fusedGemvsApply(x, weights, biases)) {
-        std::printf("fused projections do not apply (T=%ld)  FAILED\n", tokens);
+        std::printf("fused projections do not apply  FAILED\n");
         ++failures;
         return;
     }
     const auto got = fusedGemvs(x, weights, biases);
     for (std::size_t i = 0; i < outs.size(); ++i) {
         char what[128];
-        std::snprintf(what, sizeof what, "projections T=%ld %ld -> %ld (%zu of %zu)%s", tokens, in, outs[i], i + 1,
-            outs.size(), bias ? " + bias" : "");
+        std::snprintf(what, sizeof what, "projections %ld -> %ld (%zu of %zu)%s", in, outs[i], i + 1, outs.size(),
+            bias ? " + bias" : "");
         report(what, got[i], bias ? at::linear(x, weights[i], biases[i]) : at::linear(x, weights[i]), 2e-2);
-        if (tokens == 1)
-            reportIdentical(std::string(what) + ": one token = its row of two",
-                fusedGemvs(at::cat({ x, x }), weights, biases)[i].narrow(0, 0, 1), got[i]);
     }
 }
 
@@ -942,21 +940,19 @@ int main()
     quantGemvCase("int4-g128", 11, 2048, 512); // 11 tokens: would fit the staging buffer, not the mma's 8 columns
     quantGemvCase("int8", 64, 2048, 512);
     quantGemvsCase("int4-g64-asym", 16, 2048, { 2048, 512, 512 });
-    gemvCase(1, 2048, 2048, false);
-    gemvCase(3, 2048, 512, true);
-    gemvCase(8, 7168, 1536, false);
-    gemvCase(5, 1536, 24576, false);
-    gemvsCase(1, 2048, { 2048, 2048, 2048 }, false); // OLMoE q, k, v
-    gemvsCase(3, 2048, { 4096, 512, 512 }, false); // Qwen3-30B-A3B
-    gemvsCase(1, 2048, { 2048, 256, 256 }, true); // Qwen2-MoE (q, k, v biases)
-    gemvsCase(2, 2048, { 3072, 576 }, false); // DeepSeek-V2-Lite q, kv_a
-    gemvsCase(1, 2048, { 1408, 1408 }, false); // a shared expert's gate and up
-    gemvsCase(1, 2048, { 4096, 512, 512 }, false); // Qwen3-30B-A3B q, k, v of one token
-    gemvCase(1, 4096, 2048, false); // Qwen3-30B-A3B's output projection
-    gemvsCase(1, 2048, { 3072, 576 }, false); // DeepSeek-V2-Lite q, kv_a of one token
-    gemvsCase(1, 320, { 320, 64, 64 }, true); // a small model's (the demo's shape) projections, rows cut short
-    gemvCase(1, 4096, 14336 + 3, true); // rows not a multiple of a block's
-    gemvCase(1, 2048, 65536, false); // an LM head
+    gemvCase(2048, 2048, false);
+    gemvCase(2048, 512, true);
+    gemvCase(7168, 1536, false);
+    gemvCase(1536, 24576, false);
+    gemvsCase(2048, { 2048, 2048, 2048 }, false); // OLMoE q, k, v
+    gemvsCase(2048, { 2048, 256, 256 }, true); // Qwen2-MoE (q, k, v biases)
+    gemvsCase(2048, { 1408, 1408 }, false); // a shared expert's gate and up
+    gemvsCase(2048, { 4096, 512, 512 }, false); // Qwen3-30B-A3B q, k, v
+    gemvCase(4096, 2048, false); // Qwen3-30B-A3B's output projection
+    gemvsCase(2048, { 3072, 576 }, false); // DeepSeek-V2-Lite q, kv_a
+    gemvsCase(320, { 320, 64, 64 }, true); // a small model's (the demo's shape) projections, rows cut short
+    gemvCase(4096, 14336 + 3, true); // rows not a multiple of a block's
+    gemvCase(2048, 65536, false); // an LM head
     addNormCase(1, 2048);
     addNormCase(3, 4096);
     addNormCase(2, 100); // the scalar kernel

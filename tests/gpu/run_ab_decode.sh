@@ -8,7 +8,7 @@
 # AB_BEFORE is a folder holding the earlier files at their paths in the repository (e.g. made with
 # `git show REV:backend/kernels/x.cu > .ab/backend/kernels/x.cu`; .ab is ignored, so carry it). KERNEL_BENCH=1 also
 # times the expert and projection kernels on their own in both builds (bench_decode_kernels, ROUNDS each); BATCH=16
-# adds batched decode of both builds (one run each), SINGLE=0 leaves out the batch-1 benches; FIXTURE_SCHEMES="int4-g128 ..." has "after" generate 40 greedy
+# (or a list: "4 8 16") adds batched decode of both builds (one run each), SINGLE=0 leaves out the batch-1 benches; FIXTURE_SCHEMES="int4-g128 ..." has "after" generate 40 greedy
 # tokens of every fixture family quantized in each scheme through its kernels and through the ATen path.
 #   AB_BEFORE=.ab [MODELS=...] [DTYPES=...] [ROUNDS=2] [TRACE_MODEL=...] [TRACE_DTYPES=...] [KERNEL_BENCH=1]
 #   [BATCH=16] [SINGLE=0] [FIXTURE_SCHEMES=...]
@@ -67,11 +67,13 @@ done
 if [ -n "${BATCH:-}" ]; then
     for cfg in ${MODELS:-olmoe-1b-7b deepseek-v2-lite qwen3-30b-a3b}; do
         for q in $dtypes; do
-            for variant in before after; do
-                cli=$([ $variant = before ] && echo "$before_cli" || echo "$after_cli")
-                $cli bench --config .carry/configs/$cfg.json --random-weights --prompt 2048 --gen 128 --batch $BATCH \
-                    --device cuda --dtype $q --json 2>&1 | grep -E '^\{|rror' |
-                    sed "s/^{/{\"variant\": \"$variant\", /" | tee -a "$out/batched_ab.jsonl"
+            for b in $BATCH; do
+                for variant in before after; do
+                    cli=$([ $variant = before ] && echo "$before_cli" || echo "$after_cli")
+                    $cli bench --config .carry/configs/$cfg.json --random-weights --prompt 2048 --gen 128 --batch $b \
+                        --device cuda --dtype $q --json 2>&1 | grep -E '^\{|rror' |
+                        sed "s/^{/{\"variant\": \"$variant\", /" | tee -a "$out/batched_ab.jsonl"
+                done
             done
         done
     done
