@@ -131,6 +131,19 @@ void launchCombineSortedSlots(const __nv_bfloat16* y, const std::int64_t* order,
     SlotWeights weights, std::int64_t tokens, int k, std::int64_t hidden, std::int64_t* rowOfSlot, __nv_bfloat16* out,
     cudaStream_t stream);
 
+// MLA's expanded attention (prefill): out [N, H, a + b] = the two parts of each head side by side, what at::cat of
+// them along the last dim writes (queries: their no-rope and rotated parts; keys: kv_b's no-rope part and the one
+// rotated key part every head shares, a head stride of 0). Widths multiples of 8; strides multiples of 8 elements and
+// data 16-byte aligned.
+struct HeadPart {
+    const __nv_bfloat16* data = nullptr;
+    std::int64_t rowStride = 0;
+    std::int64_t headStride = 0;
+    int width = 0;
+};
+void launchConcatHeads(const HeadPart& first, const HeadPart& second, std::int64_t rows, int heads, __nv_bfloat16* out,
+    cudaStream_t stream);
+
 // out[r] = weight * bf16(v[r] * rsqrt(mean(v[r]^2) + eps)) for rows r of width d (the eager rmsNorm's roundings),
 // v = x, or with a residual (not null) v = bf16(x + residual), also written to sum (the residual stream's add and
 // the next norm in one pass).

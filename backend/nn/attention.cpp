@@ -3,6 +3,7 @@
 
 #include "nn/attentionmask.h"
 #include "nn/fuseddecode.h"
+#include "nn/fusedprefill.h"
 #include "nn/rmsnorm.h"
 #include "nn/weightsource.h"
 
@@ -35,6 +36,12 @@ AttentionMask maskFor(const AttentionContext& ctx, std::int64_t tokens, int slid
         return { false, ctx.slots ? mask.view({ ctx.batch, 1, 1, ctx.keySpan }) : mask };
     }
     return makeAttentionMask(ctx.start, tokens, slidingWindow, device, explicitCausal);
+}
+
+// [N, H, a + b]: each head's two parts side by side (MLA's queries and keys for its expanded attention).
+at::Tensor concatHeads(const at::Tensor& first, const at::Tensor& second)
+{
+    return fusedConcatHeadsApplies(first, second) ? fusedConcatHeads(first, second) : at::cat({ first, second }, 2);
 }
 
 // q [B*T, H, D], k/v [B*S, Hkv, D'] or [B, S, Hkv, D'] -> [B*T, H * Dv] through SDPA (math or fused kernel as the
@@ -243,8 +250,8 @@ at::Tensor MlaAttention::attendExpanded(const at::Tensor& qNope, const at::Tenso
     const auto kv = m_kvB(latent).view({ keys, heads, m_spec.qkNopeHeadDim + m_spec.vHeadDim }); // [S, H, nope + v]
     const auto kNope = kv.narrow(2, 0, m_spec.qkNopeHeadDim); // [S, H, nope]
     const auto v = kv.narrow(2, m_spec.qkNopeHeadDim, m_spec.vHeadDim); // [S, H, v]
-    const auto k = at::cat({ kNope, kPe.unsqueeze(1).expand({ keys, heads, m_spec.qkRopeHeadDim }) }, 2); // [S, H, qk]
-    const auto q = at::cat({ qNope, qPe }, 2); // [T, H, qk]
+    const auto k = concatHeads(kNope, kPe.unsqueeze(1).expand({ keys, heads, m_spec.qkRopeHeadDim })); // [S, H, qk]
+    const auto q = concatHeads(qNope, qPe); // [T, H, qk]
     return sdpa(q, k, v, ctx, 0, m_spec.softmaxScale); // [T, H * v]
 }
 

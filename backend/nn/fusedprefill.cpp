@@ -77,6 +77,36 @@ at::Tensor fusedCombineSorted(const at::Tensor& y, const at::Tensor& order, cons
     C10_CUDA_KERNEL_LAUNCH_CHECK();
     return out;
 }
+
+namespace {
+// A head part the concatenation reads: bf16 on CUDA, [N, H, width], 16-byte pieces (width, strides and data).
+bool headPartFits(const at::Tensor& t)
+{
+    return cudaBf16(t) && t.dim() == 3 && t.stride(2) == 1 && t.size(2) % 8 == 0 && t.stride(0) % 8 == 0
+        && t.stride(1) % 8 == 0 && aligned16(t);
+}
+kernels::HeadPart headPartOf(const at::Tensor& t)
+{
+    return { bf16Data(t), t.stride(0), t.stride(1), static_cast<int>(t.size(2)) };
+}
+} // namespace
+
+bool fusedConcatHeadsApplies(const at::Tensor& first, const at::Tensor& second)
+{
+    return kernelsMayRun() && !at::autocast::is_autocast_enabled(at::kCUDA) && headPartFits(first)
+        && headPartFits(second) && first.size(0) == second.size(0) && first.size(1) == second.size(1)
+        && first.numel() > 0 && first.device() == second.device();
+}
+
+at::Tensor fusedConcatHeads(const at::Tensor& first, const at::Tensor& second)
+{
+    const auto rows = first.size(0), heads = first.size(1);
+    auto out = at::empty({ rows, heads, first.size(2) + second.size(2) }, first.options());
+    kernels::launchConcatHeads(
+        headPartOf(first), headPartOf(second), rows, static_cast<int>(heads), bf16Data(out), streamOf(first));
+    C10_CUDA_KERNEL_LAUNCH_CHECK();
+    return out;
+}
 #else
 bool fusedSiluProductApplies(const at::Tensor&) { return false; }
 at::Tensor fusedSiluProduct(const at::Tensor&) { throw UnsupportedError("this build has no fused CUDA kernels"); }
@@ -87,6 +117,14 @@ at::Tensor fusedSiluProduct(const at::Tensor&, const at::Tensor&)
 }
 bool fusedCombineSortedApplies(const at::Tensor&, const at::Tensor&) { return false; }
 at::Tensor fusedCombineSorted(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&)
+{
+    throw UnsupportedError("this build has no fused CUDA kernels");
+}
+bool fusedConcatHeadsApplies(const at::Tensor&, const at::Tensor&)
+{
+    return false;
+}
+at::Tensor fusedConcatHeads(const at::Tensor&, const at::Tensor&)
 {
     throw UnsupportedError("this build has no fused CUDA kernels");
 }

@@ -1,8 +1,8 @@
 #pragma once
-// The routed experts' elementwise steps of a prefill (and a dense MLP's SiLU product) on CUDA through the project's
-// kernels (kernels/moeprefillkernels.cu) instead of ~15 ATen kernels a layer: bit for bit the eager path's results, so
-// prefill keeps matching transformers. Their grouped GEMMs stay ATen's. *Applies() says when; builds without
-// MOESCOPE_WITH_CUDA_KERNELS never apply them.
+// The routed experts' elementwise steps of a prefill (and a dense MLP's SiLU product, MLA's heads) on CUDA through
+// the project's kernels (kernels/moeprefillkernels.cu) instead of ~15 ATen kernels a layer: bit for bit the eager
+// path's results, so prefill keeps matching transformers. Their grouped GEMMs stay ATen's. *Applies() says when; builds
+// without MOESCOPE_WITH_CUDA_KERNELS never apply them.
 
 #include <ATen/ATen.h>
 
@@ -22,5 +22,10 @@ at::Tensor fusedSiluProduct(const at::Tensor& gate, const at::Tensor& up);
 bool fusedCombineSortedApplies(const at::Tensor& y, const at::Tensor& ids);
 at::Tensor fusedCombineSorted(const at::Tensor& y, const at::Tensor& order, const at::Tensor& ids,
     const at::Tensor& weights);
+
+// MLA's expanded attention: at::cat({ first, second }, 2) of first [N, H, a] and second [N, H, b] (bf16 on CUDA, last
+// dims contiguous; second may be a rotated key part expanded over the heads), in one pass.
+bool fusedConcatHeadsApplies(const at::Tensor& first, const at::Tensor& second);
+at::Tensor fusedConcatHeads(const at::Tensor& first, const at::Tensor& second);
 
 } // namespace moescope

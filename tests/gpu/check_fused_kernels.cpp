@@ -188,6 +188,25 @@ void denseSiluProductCase(std::int64_t rows, std::int64_t inter)
         reportIdentical(name, fusedSiluProduct(gate, up), at::silu(gate) * up);
 }
 
+// MLA's heads for its expanded attention: queries (the no-rope part a slice of the projection, the rotated part its
+// own tensor) and keys (kv_b's no-rope slices, one rotated part expanded over the heads, a slice of kv_a's output),
+// bit for bit at::cat.
+void concatHeadsCase(std::int64_t rows, std::int64_t heads, std::int64_t nope, std::int64_t rope, std::int64_t v)
+{
+    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+    const auto q = at::randn({ rows, heads, nope + rope }, opts);
+    const auto qPe = at::randn({ rows, heads, rope }, opts);
+    const auto kv = at::randn({ rows, heads, nope + v }, opts);
+    const auto compressed = at::randn({ rows, 512 + rope }, opts); // kv_a's output: latent, then the rotated part
+    const auto kPe = compressed.narrow(1, 512, rope).unsqueeze(1).expand({ rows, heads, rope });
+    const auto name = "MLA heads N=" + std::to_string(rows) + " H=" + std::to_string(heads);
+    const auto qNope = q.narrow(2, 0, nope), kNope = kv.narrow(2, 0, nope);
+    if (applies(fusedConcatHeadsApplies(qNope, qPe), "fused head concatenation", name.c_str()))
+        reportIdentical(name + ": queries", fusedConcatHeads(qNope, qPe), at::cat({ qNope, qPe }, 2));
+    if (applies(fusedConcatHeadsApplies(kNope, kPe), "fused head concatenation", name.c_str()))
+        reportIdentical(name + ": keys", fusedConcatHeads(kNope, kPe), at::cat({ kNope, kPe }, 2));
+}
+
 // A decode step's embedding lookup and first norm in one kernel: bit for bit the lookup, then the fused norm.
 void embedNormCase(std::int64_t vocab, std::int64_t d, std::vector<std::int64_t> tokens)
 {
@@ -1010,6 +1029,8 @@ int main()
         std::printf("%-58s %s\n", "add + norm + router declines a row of 320", declines ? "ok" : "FAILED");
     }
     denseSiluProductCase(1, 2816); // DeepSeek-V2-Lite's shared experts, a decode step
+    concatHeadsCase(2048, 16, 128, 64, 128); // DeepSeek-V2-Lite's prefill
+    concatHeadsCase(37, 128, 128, 64, 128); // DeepSeek-V3's heads, a few rows
     denseSiluProductCase(2048, 10944); // its dense first layer, a prefill
     embedNormCase(151936, 2048, { 151935 }); // Qwen3's table, its last row
     embedNormCase(50304, 2048, { 0, 7, 50303 });

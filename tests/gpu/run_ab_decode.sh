@@ -8,8 +8,9 @@
 # AB_BEFORE is a folder holding the earlier files at their paths in the repository (e.g. made with
 # `git show REV:backend/kernels/x.cu > .ab/backend/kernels/x.cu`; .ab is ignored, so carry it). KERNEL_BENCH=1 also
 # times the expert and projection kernels on their own in both builds (bench_decode_kernels, ROUNDS each); BATCH=16
-# (or a list: "4 8 16") adds batched decode of both builds (one run each), SINGLE=0 leaves out the batch-1 benches; FIXTURE_SCHEMES="int4-g128 ..." has "after" generate 40 greedy
-# tokens of every fixture family quantized in each scheme through its kernels and through the ATen path.
+# (or a list: "4 8 16") adds batched decode of both builds (one run each), SINGLE=0 leaves out the batch-1 benches;
+# FIXTURE_SCHEMES="int4-g128 ..." has "after" generate 40 greedy tokens of every fixture family quantized in each
+# scheme through its kernels and through the ATen path.
 #   AB_BEFORE=.ab [MODELS=...] [DTYPES=...] [ROUNDS=2] [TRACE_MODEL=...] [TRACE_DTYPES=...] [KERNEL_BENCH=1]
 #   [BATCH=16] [SINGLE=0] [FIXTURE_SCHEMES=...]
 #   device: bash tests/gpu/run_ab_decode.sh   (carry .carry/include .carry/configs and AB_BEFORE)
@@ -63,7 +64,8 @@ for q in $([ "${SINGLE:-1}" = 1 ] && echo "${TRACE_DTYPES:-${dtypes%% *}}"); do
         python3 tests/gpu/trace_summary.py /tmp/trace-$variant.decode.json --top 16 >> "$out/trace_decode.txt"
     done
 done
-[ "${SINGLE:-1}" = 1 ] && python3 tests/gpu/ab_table.py "$out/bench_ab.jsonl" variant before after | tee "$out/ab_table.md"
+[ "${SINGLE:-1}" = 1 ] &&
+    python3 tests/gpu/ab_table.py "$out/bench_ab.jsonl" variant before after | tee "$out/ab_table.md"
 if [ -n "${BATCH:-}" ]; then
     for cfg in ${MODELS:-olmoe-1b-7b deepseek-v2-lite qwen3-30b-a3b}; do
         for q in $dtypes; do
