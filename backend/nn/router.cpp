@@ -48,8 +48,7 @@ std::pair<at::Tensor, at::Tensor> Router::addNormAndRoute(const at::Tensor& x, c
     const at::Tensor& normWeight, double eps, RoutingDecision& decision) const
 {
     if (fusedSelection() && fusedAddNormRouterApplies(x, delta, normWeight, m_weight, m_spec.topK))
-        return fusedAddNormRouter(x, delta, normWeight, eps, m_weight,
-            fusedChoiceBias(), m_spec.topK,
+        return fusedAddNormRouter(x, delta, normWeight, eps, m_weight, fusedChoiceBias(), m_spec.topK,
             m_spec.scoring == RouterScoring::Sigmoid, m_spec.normalizeTopK, m_spec.routedScalingFactor, decision);
     auto sumAndNorm = addRmsNorm(x, delta, normWeight, eps);
     decision = route(sumAndNorm.second);
@@ -60,8 +59,8 @@ RoutingDecision Router::route(const at::Tensor& x) const
 {
     const auto k = m_spec.topK;
     if (fusedSelection() && fusedRouterApplies(x, m_weight, k))
-        return fusedRouter(x, m_weight, fusedChoiceBias(),
-            k, m_spec.scoring == RouterScoring::Sigmoid, m_spec.normalizeTopK, m_spec.routedScalingFactor);
+        return fusedRouter(x, m_weight, fusedChoiceBias(), k, m_spec.scoring == RouterScoring::Sigmoid,
+            m_spec.normalizeTopK, m_spec.routedScalingFactor);
 
     RoutingDecision d;
     const auto tokens = x.size(0);
