@@ -71,8 +71,8 @@ RoutingDecision Router::route(const at::Tensor& x) const
     }
     // On CUDA the selection in one kernel (ATen's softmax, top-k and sort took 13-20 us a layer at 16 tokens).
     if (fusedSelection() && fusedRouterSelectionApplies(d.logits, k))
-        return fusedRouterSelection(d.logits, fusedChoiceBias(),
-            k, m_spec.scoring == RouterScoring::Sigmoid, m_spec.normalizeTopK, m_spec.routedScalingFactor);
+        return fusedRouterSelection(d.logits, fusedChoiceBias(), k, m_spec.scoring == RouterScoring::Sigmoid,
+            m_spec.normalizeTopK, m_spec.routedScalingFactor);
     if (m_spec.scoring == RouterScoring::Softmax)
         d.scores = at::softmax(d.logits, -1); // [T, E]
     else
