@@ -309,9 +309,7 @@ __global__ void gemvKernel(const bf16* __restrict__ x, GemvTargets targets, std:
     awaitPreviousKernel();
     if (!found)
         return;
-    float acc[1];
-    dotRowFromEarly<1>(early, wr, x, in, lane, acc);
-    const float sum = warpSum(acc[0]);
+    const float sum = warpSum(dotRowFromEarly(early, wr, x, in, lane));
     if (lane == 0)
         target.y[row] = __float2bfloat16(target.bias ? sum + __bfloat162float(target.bias[row]) : sum);
 }

@@ -266,31 +266,22 @@ __device__ __forceinline__ void loadEarlyPieces(
     }
 }
 
-// A lane's partial dot products of row r (its first pieces in early) with kTokens vectors v + t * n, its pieces
-// added in order; the caller adds them over the warp.
-template <int kTokens>
-__device__ __forceinline__ void dotRowFromEarly(const uint4 (&early)[kEarlyPieces], const bf16* __restrict__ r,
-    const bf16* __restrict__ v, std::int64_t n, int lane, float (&acc)[kTokens])
+// A lane's partial dot product of row r (its first pieces in early) with v, its pieces added in order; the caller
+// adds them over the warp.
+__device__ __forceinline__ float dotRowFromEarly(const uint4 (&early)[kEarlyPieces], const bf16* __restrict__ r,
+    const bf16* __restrict__ v, std::int64_t n, int lane)
 {
-#pragma unroll
-    for (int t = 0; t < kTokens; ++t)
-        acc[t] = 0.f;
+    float acc = 0.f;
 #pragma unroll
     for (int p = 0; p < kEarlyPieces; ++p) {
         const std::int64_t i = lane * 8 + p * 32 * 8;
-        if (i < n) {
-#pragma unroll
-            for (int t = 0; t < kTokens; ++t)
-                acc[t] = dot8(early[p], *reinterpret_cast<const uint4*>(v + t * n + i), acc[t]);
-        }
+        if (i < n)
+            acc = dot8(early[p], *reinterpret_cast<const uint4*>(v + i), acc);
     }
 #pragma unroll 4
-    for (std::int64_t i = lane * 8 + kEarlyPieces * 32 * 8; i < n; i += 32 * 8) {
-        const uint4 w = __ldg(reinterpret_cast<const uint4*>(r + i));
-#pragma unroll
-        for (int t = 0; t < kTokens; ++t)
-            acc[t] = dot8(w, *reinterpret_cast<const uint4*>(v + t * n + i), acc[t]);
-    }
+    for (std::int64_t i = lane * 8 + kEarlyPieces * 32 * 8; i < n; i += 32 * 8)
+        acc = dot8(__ldg(reinterpret_cast<const uint4*>(r + i)), *reinterpret_cast<const uint4*>(v + i), acc);
+    return acc;
 }
 
 // Products of 8 dequantized values with 8 bf16 inputs.
