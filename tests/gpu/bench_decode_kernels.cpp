@@ -6,10 +6,12 @@
 //   build/tests/gpu/bench_decode_kernels
 // BENCH_MODELS and BENCH_SCHEMES (substrings of the model names and scheme names, comma-separated) pick some of them
 // (for a profiler run over a few launches); the scheme "batched" is a batched step's bf16 experts (4, 8 and 16
-// tokens) and its q/k/v projection of 1 to 16 rows through the GEMV and through cuBLAS.
+// tokens) and its q/k/v projection of 1 to 16 rows through the GEMV and through cuBLAS (INT8 and INT4-g128: the
+// quantized GEMV, and dequantizing into cuBLAS).
 // The kernels' correctness is check_fused_kernels' job; this only measures.
 
 #include "nn/fuseddecode.h"
+#include "quant/fuseddequant.h"
 #include "quant/fusedquantdecode.h"
 #include "quant/quantizer.h"
 
@@ -65,6 +67,15 @@ QuantizedTensor randomStack(std::int64_t count, std::int64_t rows, std::int64_t 
     q.data = stacked(q.data);
     q.scales = stacked(q.scales);
     q.zeros = stacked(q.zeros);
+    return q;
+}
+
+// One random [rows, cols] matrix in `scheme` (not a stack of one).
+QuantizedTensor randomMatrix(std::int64_t rows, std::int64_t cols, const std::string& scheme)
+{
+    auto q = randomStack(1, rows, cols, scheme);
+    q.data = q.data.squeeze(0);
+    q.scales = q.scales.squeeze(0);
     return q;
 }
 
@@ -207,16 +218,32 @@ void benchProjection(const ModelShape& shape, const std::string& scheme)
     } else {
         std::vector<QuantizedTensor> w;
         for (int b = 0; b < kBanks; ++b)
-            w.push_back(randomStack(1, shape.qkvOut, shape.hidden, scheme));
-        for (auto& q : w) { // one matrix, not a stack of one
-            q.data = q.data.squeeze(0);
-            q.scales = q.scales.squeeze(0);
-        }
+            w.push_back(randomMatrix(shape.qkvOut, shape.hidden, scheme));
         bytes = static_cast<double>(w[0].bytes());
         call = [=](int i) { (void)fusedQuantGemv(x, w[i % kBanks], {}); };
     }
     printRow(shape, "q/k/v projection", scheme, timeCalls(call), bytes);
 }
+// A quantized q/k/v projection of `tokens` rows: the quantized GEMV kernels (INT4-g128's tensor-core tiles read a row
+// once for up to 8 tokens, INT8 once per token), and dequantizing into bf16 followed by cuBLAS. The bytes are the
+// quantized weights'.
+void benchQuantProjectionRows(const ModelShape& shape, const std::string& scheme, std::int64_t tokens)
+{
+    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+    const auto x = at::randn({ tokens, shape.hidden }, opts);
+    std::vector<QuantizedTensor> w;
+    for (int b = 0; b < kBanks; ++b)
+        w.push_back(randomMatrix(shape.qkvOut, shape.hidden, scheme));
+    const auto bytes = static_cast<double>(w[0].bytes());
+    const auto rows = " x" + std::to_string(tokens);
+    if (fusedQuantGemvApplies(x, w[0], {}))
+        printRow(shape, ("q/k/v GEMV" + rows).c_str(), scheme,
+            timeCalls([=](int i) { (void)fusedQuantGemv(x, w[i % kBanks], {}); }), bytes);
+    if (fusedDequantizeApplies(w[0], at::kBFloat16))
+        printRow(shape, ("q/k/v deq+cuBLAS" + rows).c_str(), scheme,
+            timeCalls([=](int i) { (void)at::linear(x, fusedDequantize(w[i % kBanks])); }), bytes);
+}
+
 // Whether `name` contains one of the comma-separated parts of environment variable `var` (all names when unset).
 bool picked(const char* var, const std::string& name)
 {
@@ -251,8 +278,11 @@ int main()
             continue;
         for (const std::int64_t tokens : { 4, 8, 16 })
             benchBatchedExperts(shape, tokens);
-        for (const std::int64_t tokens : { 1, 2, 4, 8, 16 })
+        for (const std::int64_t tokens : { 1, 2, 4, 8, 16 }) {
             benchProjectionRows(shape, tokens);
+            for (const char* scheme : { "int8", "int4-g128" })
+                benchQuantProjectionRows(shape, scheme, tokens);
+        }
     }
     return 0;
 }
