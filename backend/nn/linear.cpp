@@ -1,6 +1,7 @@
 #include <cstdint>
 #include "nn/linear.h"
 
+#include "nn/cpufloatgemv.h"
 #include "nn/fuseddecode.h"
 
 namespace moescope {
@@ -17,6 +18,8 @@ namespace {
         {
             if (fusedGemvApplies(x, m_weight, m_bias)) // a token's decode on CUDA: cuBLAS reads slower here
                 return fusedGemv(x, m_weight, m_bias);
+            if (cpuFloatGemvApplies(x, m_weight, m_bias)) // a batched decode step's few tokens on the CPU
+                return cpuFloatGemv(x, m_weight, m_bias);
             return m_bias.defined() ? at::linear(x, m_weight, m_bias) : at::linear(x, m_weight);
         }
         at::Tensor dense() const override { return m_weight; }

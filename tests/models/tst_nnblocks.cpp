@@ -4,12 +4,13 @@
 // "ask first" contract.
 
 #include "eval/memorytracker.h"
+#include "fixturemodels.h"
 #include "models/modelloader.h"
+#include "nn/cpufloatgemv.h"
 #include "nn/expertbank.h"
 #include "nn/transformer.h"
 #include "runtime/forwardobserver.h"
 #include "runtime/sampler.h"
-#include "fixturemodels.h"
 
 #include <QTest>
 
@@ -74,6 +75,35 @@ private slots:
             }
         const double rel = ((out - expected).abs().max() / expected.abs().max()).item<double>();
         QVERIFY2(rel < 1e-5, qPrintable(QString::number(rel)));
+    }
+
+    // A batched CPU step's few rows through the float32 GEMV: ATen's product within float32 rounding (the columns
+    // past the last whole 8 and a bias included); one row, more than 8 rows and products that need a gradient stay
+    // ATen's.
+    void cpuFloatGemvMatchesLinear()
+    {
+        at::manual_seed(3);
+        const at::Tensor noBias;
+        for (const std::int64_t in : { 8, 37, 320 }) {
+            const auto w = at::randn({ 203, in });
+            const auto bias = at::randn({ 203 });
+            for (std::int64_t rows = 2; rows <= kMaxCpuFloatGemvRows; ++rows) {
+                const auto x = at::randn({ rows, in });
+                if (!cpuFloatGemvApplies(x, w, bias))
+                    QSKIP("this CPU has no AVX2 and FMA: the GEMV does not run here");
+                const auto check = [&](const at::Tensor& got, const at::Tensor& want) {
+                    const double rel = ((got - want).abs().max() / want.abs().max()).item<double>();
+                    QVERIFY2(rel < 1e-5, qPrintable(QString("in %1, rows %2: %3").arg(in).arg(rows).arg(rel)));
+                };
+                check(cpuFloatGemv(x, w, bias), at::linear(x, w, bias));
+                check(cpuFloatGemv(x, w, noBias), at::linear(x, w));
+            }
+        }
+        const auto w = at::randn({ 16, 32 });
+        QVERIFY(!cpuFloatGemvApplies(at::randn({ 1, 32 }), w, noBias));
+        QVERIFY(!cpuFloatGemvApplies(at::randn({ kMaxCpuFloatGemvRows + 1, 32 }), w, noBias));
+        QVERIFY(!cpuFloatGemvApplies(at::randn({ 4, 32 }).requires_grad_(), w, noBias));
+        QVERIFY(!cpuFloatGemvApplies(at::randn({ 4, 32 }, at::kDouble), w, noBias));
     }
 
     // The assignment sorts ids as the narrowest integer type that holds them; the order must be the stable order of
