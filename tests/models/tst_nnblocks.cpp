@@ -4,13 +4,14 @@
 // "ask first" contract.
 
 #include "eval/memorytracker.h"
-#include "fixturemodels.h"
 #include "models/modelloader.h"
 #include "nn/cpufloatgemv.h"
 #include "nn/expertbank.h"
 #include "nn/transformer.h"
 #include "runtime/forwardobserver.h"
 #include "runtime/sampler.h"
+// Qt's headers after ATen's (Qt's `slots` macro breaks ATen's declarations).
+#include "fixturemodels.h"
 
 #include <QTest>
 
