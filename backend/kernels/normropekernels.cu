@@ -504,14 +504,14 @@ bool rmsNormInAtenOrder(std::int64_t rows, std::int64_t d)
 }
 
 namespace {
-// One block per row of d values in 16-byte chunks, up to 1,024 chunks: threads and chunks a thread (1, 2 or 4) of
-// rmsNormVectorKernel and combineAddRmsNormKernel, which sum a row's squares in the same order.
 // Whether p (null counts as aligned) sits on a multiple of `bytes`.
 bool alignedTo(const void* p, std::uintptr_t bytes)
 {
     return p == nullptr || reinterpret_cast<std::uintptr_t>(p) % bytes == 0;
 }
 
+// One block per row of d values in 16-byte chunks, up to 1,024 chunks: threads and chunks a thread (1, 2 or 4) of
+// rmsNormVectorKernel and combineAddRmsNormKernel, which sum a row's squares in the same order.
 struct VectorNormShape {
     int threads = 0;
     int chunks = 0;

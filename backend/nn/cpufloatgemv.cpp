@@ -1,33 +1,19 @@
 #include "nn/cpufloatgemv.h"
 
 #include "core/error.h"
+#include "nn/cpuavx2.h"
 
 #include <ATen/Parallel.h>
 #include <c10/core/GradMode.h>
 
 #include <algorithm>
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define MOESCOPE_CPU_FLOAT_GEMV_AVX2 1
-#endif
-
 namespace moescope {
 
-#ifdef MOESCOPE_CPU_FLOAT_GEMV_AVX2
+#ifdef MOESCOPE_CPU_AVX2
 namespace {
-bool hasAvx2Fma()
-{
-    static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    return yes;
-}
-
-__attribute__((target("avx2,fma"))) inline float horizontalSum(__m256 v)
-{
-    const __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    const __m128 h = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    return _mm_cvtss_f32(_mm_add_ss(h, _mm_shuffle_ps(h, h, 1)));
-}
+using cpuavx2::hasAvx2Fma;
+using cpuavx2::horizontalSum;
 
 // Output rows [begin, end) for T rows of x [T, in]: y [T, out] (+ bias); 8 columns a step, the columns past the
 // last whole 8 in plain C++.
@@ -57,8 +43,8 @@ __attribute__((target("avx2,fma"))) void rows(const float* x, const float* w, co
 
 using RowsFn = void (*)(
     const float*, const float*, const float*, std::int64_t, std::int64_t, std::int64_t, std::int64_t, float*);
-constexpr RowsFn kRows[kMaxCpuFloatGemvRows]
-    = { rows<1>, rows<2>, rows<3>, rows<4>, rows<5>, rows<6>, rows<7>, rows<8> };
+// By the rows of x, 2 to kMaxCpuFloatGemvRows (one row stays with ATen).
+constexpr RowsFn kRows[kMaxCpuFloatGemvRows - 1] = { rows<2>, rows<3>, rows<4>, rows<5>, rows<6>, rows<7>, rows<8> };
 } // namespace
 
 bool cpuFloatGemvApplies(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias)
@@ -83,7 +69,7 @@ at::Tensor cpuFloatGemv(const at::Tensor& x, const at::Tensor& weight, const at:
     auto sizes = x.sizes().vec();
     sizes.back() = out;
     auto y = at::empty({ tokens, out }, x.options()); // [T, out]
-    const auto fn = kRows[static_cast<std::size_t>(tokens - 1)];
+    const auto fn = kRows[static_cast<std::size_t>(tokens - 2)];
     const float* b = bias.defined() ? bias.data_ptr<float>() : nullptr;
     // Rows in pieces of ~64K weights (small matrices stay on the calling thread).
     const auto grain = std::max<std::int64_t>(1, (64 << 10) / in);

@@ -341,6 +341,15 @@ at::Tensor fusedGatedGemv(const at::Tensor& x, const at::Tensor& gate, const at:
     return h;
 }
 
+namespace {
+    // The selection's shared arrays: up to kMaxRouterExperts experts, k of them at most kMaxTopK.
+    bool routerSelectionFits(std::int64_t experts, std::int64_t k)
+    {
+        return experts <= kernels::kMaxRouterExperts && k >= 1
+            && k <= std::min<std::int64_t>(kernels::kMaxTopK, experts);
+    }
+} // namespace
+
 bool fusedRouterApplies(const at::Tensor& x, const at::Tensor& weight, std::int64_t k)
 {
     if (!kernelsMayRun() || !cudaBf16(x) || !weight.is_cuda() || weight.dim() != 2 || !weight.is_contiguous()
@@ -348,9 +357,7 @@ bool fusedRouterApplies(const at::Tensor& x, const at::Tensor& weight, std::int6
         return false;
     const auto hidden = x.size(-1);
     return x.dim() == 2 && x.size(0) <= kMaxDecodeTokens && weight.size(1) == hidden && hidden % 8 == 0
-        && weight.size(0) <= kernels::kMaxRouterExperts && k >= 1
-        && k <= std::min<std::int64_t>(kernels::kMaxTopK, weight.size(0)) // the selection's shared arrays
-        && x.is_contiguous() && aligned16(x) && aligned16(weight);
+        && routerSelectionFits(weight.size(0), k) && x.is_contiguous() && aligned16(x) && aligned16(weight);
 }
 
 namespace {
@@ -387,8 +394,7 @@ bool fusedRouterSelectionApplies(const at::Tensor& logits, std::int64_t k)
 {
     return kernelsMayRun() && logits.is_cuda() && logits.scalar_type() == at::kFloat && logits.dim() == 2
         && logits.size(0) >= 1 && logits.size(0) <= std::numeric_limits<int>::max() && logits.is_contiguous()
-        && logits.size(1) <= kernels::kMaxRouterExperts && k >= 1
-        && k <= std::min<std::int64_t>(kernels::kMaxTopK, logits.size(1));
+        && routerSelectionFits(logits.size(1), k);
 }
 
 RoutingDecision fusedRouterSelection(

@@ -1,6 +1,7 @@
 #include "quant/cpuquantgemv.h"
 
 #include "core/error.h"
+#include "nn/cpuavx2.h"
 
 #include <ATen/Parallel.h>
 #include <c10/util/Float8_e4m3fn.h>
@@ -9,10 +10,6 @@
 #include <array>
 #include <cstdint>
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define MOESCOPE_CPU_GEMV_AVX2 1
-#endif
 
 namespace moescope {
 
@@ -118,13 +115,8 @@ namespace {
                 p.groupScale(n, g), out);
     }
 
-#ifdef MOESCOPE_CPU_GEMV_AVX2
-    __attribute__((target("avx2,fma,f16c"))) inline float horizontalSum(__m256 v)
-    {
-        const __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-        const __m128 h = _mm_add_ps(s, _mm_movehl_ps(s, s));
-        return _mm_cvtss_f32(_mm_add_ss(h, _mm_shuffle_ps(h, h, 1)));
-    }
+#ifdef MOESCOPE_CPU_AVX2
+    using cpuavx2::horizontalSum;
 
     // 16 codes from column c on (INT4: 8 bytes, INT8 and FP8: 16) as two vectors of 8 floats, minus zero.
     template <Codes F>
@@ -260,10 +252,9 @@ namespace {
         }
     }
 
-    bool hasAvx2()
+    bool hasAvx2() // with F16C (the INT4 groups' half-precision scales)
     {
-        static const bool yes
-            = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+        static const bool yes = cpuavx2::hasAvx2Fma() && __builtin_cpu_supports("f16c");
         return yes;
     }
 #endif
@@ -277,7 +268,7 @@ namespace {
     void run(const Gemv& p, bool plainLoop)
     {
         at::parallel_for(0, p.rows, rowGrain(p), [&](std::int64_t begin, std::int64_t end) {
-#ifdef MOESCOPE_CPU_GEMV_AVX2
+#ifdef MOESCOPE_CPU_AVX2
             if (!plainLoop && hasAvx2()) {
                 rowsAvx2(p, begin, end);
                 return;
@@ -292,7 +283,7 @@ namespace {
     void runDequantize(const Gemv& p, float* out, bool plainLoop)
     {
         at::parallel_for(0, p.rows, rowGrain(p), [&](std::int64_t begin, std::int64_t end) {
-#ifdef MOESCOPE_CPU_GEMV_AVX2
+#ifdef MOESCOPE_CPU_AVX2
             if (!plainLoop && hasAvx2()) {
                 dequantizeRowsAvx2(p, begin, end, out);
                 return;
