@@ -98,8 +98,8 @@ struct GemvTargets {
 void launchGemvTargets(const __nv_bfloat16* x, const GemvTargets& targets, std::int64_t in, cudaStream_t stream);
 
 // launchGemvTargets for quantized matrices of one format and the same cols (y_t [T, rows_t] = x [T, cols] W_t^T
-// (+ b_t)): INT4 groups of 128 with T <= kMaxGemvTokens read each row once for all tokens (tensor cores), the others
-// once per token (grid rows x T).
+// (+ b_t)): INT4 groups of 128 read each row once for every 8 tokens (tensor cores), the others once for every 4
+// tokens (CUDA cores).
 struct QuantGemvTarget {
     QuantMatrices weight;
     const __nv_bfloat16* bias = nullptr; // [rows] or null

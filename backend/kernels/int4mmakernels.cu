@@ -445,8 +445,8 @@ __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaDownGroupedKernel(con
         });
 }
 
-// A 16-row tile of one target for all tokens (<= 8, the mma's columns); A steps of a warp's codes load before the
-// wait.
+// A 16-row tile of one target for up to 8 tokens (the mma's columns): blockIdx.y picks which 8 of the `tokens`. A
+// steps of a warp's codes load before the wait.
 template <int A, int Split> __global__ void __launch_bounds__(32 * Split) int4MmaGemvKernel(
     const bf16* __restrict__ x, QuantGemvTargets targets, TargetBlocks tiles, int tokens)
 {
@@ -455,6 +455,8 @@ template <int A, int Split> __global__ void __launch_bounds__(32 * Split) int4Mm
     const QuantGemvTarget& target = targets.target[t];
     const QuantMatrices& w = target.weight;
     const std::int64_t first = static_cast<std::int64_t>(blockIdx.x - tiles.first[t]) * kTileRows;
+    const int token0 = static_cast<int>(blockIdx.y) * kMaxGemvTokens;
+    const int count = tokens - token0 < kMaxGemvTokens ? tokens - token0 : kMaxGemvTokens;
     const int warp = threadIdx.x / 32;
     const int lane = threadIdx.x % 32;
     extern __shared__ uint4 shared[];
@@ -462,13 +464,13 @@ template <int A, int Split> __global__ void __launch_bounds__(32 * Split) int4Mm
     // Weights: their codes load before the wait, as the kernel before ends.
     tile.load(w, 0, first, warpCodes<A>(shared, warp), warp, lane);
     awaitPreviousKernel();
-    tile.runThroughShared(x, tokens, stagedInputs<A>(shared), partial, warp, lane);
-    for (int o = threadIdx.x; o < kTileRows * tokens; o += blockDim.x) {
+    tile.runThroughShared(x + token0 * w.cols, count, stagedInputs<A>(shared), partial, warp, lane);
+    for (int o = threadIdx.x; o < kTileRows * count; o += blockDim.x) {
         const int r = o % kTileRows;
         const int n = o / kTileRows;
         if (first + r < w.rows) {
             const float sum = tileSum<Split>(partial, 0, r, n);
-            target.y[n * w.rows + first + r]
+            target.y[(token0 + n) * w.rows + first + r]
                 = __float2bfloat16(target.bias ? sum + __bfloat162float(target.bias[first + r]) : sum);
         }
     }
@@ -522,7 +524,7 @@ unsigned tilesOf(std::int64_t rows)
 bool int4MmaApplies(const QuantMatrices& m, std::int64_t tokens)
 {
     return m.format == QuantCodes::Int4 && m.groupSize % kStepCols == 0 && m.cols % kStepCols == 0
-        && tokens <= kMaxGemvTokens && inputBytes(m.cols, tokens) <= kMaxStagedBytes;
+        && inputBytes(m.cols, std::min<std::int64_t>(tokens, kMaxGemvTokens)) <= kMaxStagedBytes;
 }
 
 // Slots of one expert per pass: the mma's 8 columns, fewer when their inputs would not fit the staging buffer.
@@ -570,12 +572,14 @@ void launchInt4MmaGemvTargets(const bf16* x, const QuantGemvTargets& targets, st
     for (int t = 0; t < targets.count; ++t)
         tiles.first[t + 1] = tiles.first[t] + tilesOf(targets.target[t].weight.rows);
     const std::int64_t cols = targets.target[0].weight.cols;
-    const std::size_t bytes = stagedBytes(cols, tokens);
+    const std::size_t bytes = stagedBytes(cols, std::min<std::int64_t>(tokens, kMaxGemvTokens));
     // Rows of more than kStepsAhead steps a warp: up to kWideStepsAhead before the wait, all of a 4,096-column row's
-    // (a second round of loads after the wait is a memory round trip on the step's critical path).
-    const unsigned blocks = tiles.first[targets.count];
+    // (a second round of loads after the wait is a memory round trip on the step's critical path). More than 8
+    // tokens: a block per tile and 8 tokens (the tiles' codes come from DRAM for the first 8 and mostly from L2 after).
+    const auto tokenBlocks = static_cast<unsigned>((tokens + kMaxGemvTokens - 1) / kMaxGemvTokens);
+    const dim3 blocks(tiles.first[targets.count], tokenBlocks);
     const int rows = static_cast<int>(tokens);
-    if (blocks < 2 * multiprocessorCount()) {
+    if (blocks.x * blocks.y < 2 * multiprocessorCount()) {
         if (cols > kStepsAhead * kFewTilesSplitWarps * kStepCols)
             launchStaged<kWideStepsAhead>(int4MmaGemvKernel<kWideStepsAhead, kFewTilesSplitWarps>, blocks,
                 32 * kFewTilesSplitWarps, bytes, stream, x, targets, tiles, rows);

@@ -100,8 +100,10 @@ __device__ __forceinline__ float fp8Dot8(std::uint32_t w0, std::uint32_t w1, con
 }
 
 // A warp's dot products of N rows of quantized stacks (Spans row spans of N / Spans rows each, all with the same
-// columns and format) with x [cols]: out[n] on every lane. Each lane loads its codes for kLoadsAhead chunks of all
-// N rows before multiplying, so a row of up to 32 * kLoadsAhead chunks costs one memory round trip.
+// columns and format) with the inputs of up to Tokens tokens (token t's x at x + t * xStride; `tokens` of them are
+// real, the others repeat the last and are not used): out[t][n] on every lane. Each lane loads its codes for
+// kLoadsAhead chunks of all N rows before multiplying, so a row of up to 32 * kLoadsAhead chunks costs one memory
+// round trip, and the codes serve all the tokens.
 // awaitInputs() runs once, after the first chunks' codes (and per-row scales) are asked for and before x is read:
 // a kernel whose rows were chosen two or more kernels back passes its chained wait there (kernels/chainedlaunch.cuh),
 // so that those codes stream in while the kernel before it ends (ChainedWait); one that waited already passes
@@ -113,9 +115,9 @@ struct NoWait {
 struct ChainedWait {
     __device__ void operator()() const { awaitPreviousKernel(); }
 };
-template <QuantCodes F, int N, int Spans, typename AwaitInputs>
-__device__ void dotQuantRows(const RowSpan<N / Spans> (&spans)[Spans], const bf16* __restrict__ x, int lane,
-    float (&out)[N], AwaitInputs awaitInputs)
+template <QuantCodes F, int N, int Spans, int Tokens, typename AwaitInputs>
+__device__ void dotQuantRowsOfTokens(const RowSpan<N / Spans> (&spans)[Spans], const bf16* __restrict__ x,
+    std::int64_t xStride, int tokens, int lane, float (&out)[Tokens][N], AwaitInputs awaitInputs)
 {
     constexpr int C = kChunkCols<F>;
     constexpr int PerSpan = N / Spans;
@@ -144,10 +146,16 @@ __device__ void dotQuantRows(const RowSpan<N / Spans> (&spans)[Spans], const bf1
             scaleRows[n] = rows[n] * groupsPerRow;
         }
     }
-    float acc[N], rowScale[N]; // rowScale: INT8's and per-channel FP8's float32 scales [.., rows]
+    const bf16* xs[Tokens];
+#pragma unroll
+    for (int t = 0; t < Tokens; ++t)
+        xs[t] = t == 0 ? x : x + (t < tokens ? t : tokens - 1) * xStride;
+    float acc[Tokens][N], rowScale[N]; // rowScale: INT8's and per-channel FP8's float32 scales [.., rows]
 #pragma unroll
     for (int n = 0; n < N; ++n) {
-        acc[n] = 0.f;
+#pragma unroll
+        for (int t = 0; t < Tokens; ++t)
+            acc[t][n] = 0.f;
         rowScale[n] = chunkScales ? 1.f : static_cast<const float*>(spans[n / PerSpan].m->scales)[rows[n]];
     }
     bool waited = false;
@@ -171,13 +179,15 @@ __device__ void dotQuantRows(const RowSpan<N / Spans> (&spans)[Spans], const bf1
             const std::int64_t i = i0 + a * 32 * C;
             if (i >= cols)
                 break;
-            float part[N];
+            float part[Tokens][N];
             float offset[N]; // INT4: 2^23 + the chunk's zero point
             float scale[N]; // INT4: the chunk's group scale; block FP8: its block's scale
             const unsigned groupOfChunk = chunkScales ? static_cast<unsigned>(i) / groupSize : 0;
 #pragma unroll
             for (int n = 0; n < N; ++n) {
-                part[n] = 0.f;
+#pragma unroll
+                for (int t = 0; t < Tokens; ++t)
+                    part[t][n] = 0.f;
                 const QuantMatrices& m = *spans[n / PerSpan].m;
                 const std::int64_t g = scaleRows[n] + groupOfChunk; // a chunk lies in one group or block
                 if constexpr (F == QuantCodes::Int4) {
@@ -189,35 +199,51 @@ __device__ void dotQuantRows(const RowSpan<N / Spans> (&spans)[Spans], const bf1
             }
 #pragma unroll
             for (int q = 0; q < C / 8; ++q) {
-                float xf[8];
-                loadInputs8(x, i + 8 * q, xf);
 #pragma unroll
-                for (int n = 0; n < N; ++n) {
-                    if constexpr (F == QuantCodes::Int8)
-                        part[n] = int8Dot8(word(codes[a][n], 2 * q), word(codes[a][n], 2 * q + 1), xf, part[n]);
-                    else if constexpr (F == QuantCodes::Fp8)
-                        part[n] = fp8Dot8(word(codes[a][n], 2 * q), word(codes[a][n], 2 * q + 1), xf, part[n]);
-                    else
-                        part[n] = int4Dot8(word(codes[a][n], q), xf, offset[n], part[n]);
+                for (int t = 0; t < Tokens; ++t) {
+                    float xf[8];
+                    loadInputs8(xs[t], i + 8 * q, xf);
+#pragma unroll
+                    for (int n = 0; n < N; ++n) {
+                        const std::uint32_t w0 = word(codes[a][n], F == QuantCodes::Int4 ? q : 2 * q);
+                        if constexpr (F == QuantCodes::Int8)
+                            part[t][n] = int8Dot8(w0, word(codes[a][n], 2 * q + 1), xf, part[t][n]);
+                        else if constexpr (F == QuantCodes::Fp8)
+                            part[t][n] = fp8Dot8(w0, word(codes[a][n], 2 * q + 1), xf, part[t][n]);
+                        else
+                            part[t][n] = int4Dot8(w0, xf, offset[n], part[t][n]);
+                    }
                 }
             }
 #pragma unroll
-            for (int n = 0; n < N; ++n) {
-                if constexpr (F == QuantCodes::Int8)
-                    acc[n] += part[n];
-                else
-                    acc[n] = fmaf(part[n], scale[n], acc[n]);
-            }
+            for (int t = 0; t < Tokens; ++t)
+#pragma unroll
+                for (int n = 0; n < N; ++n) {
+                    if constexpr (F == QuantCodes::Int8)
+                        acc[t][n] += part[t][n];
+                    else
+                        acc[t][n] = fmaf(part[t][n], scale[n], acc[t][n]);
+                }
         }
     }
     if (!waited) // no columns in this lane's share
         awaitInputs();
 #pragma unroll
-    for (int n = 0; n < N; ++n) {
-        out[n] = warpSum(acc[n]);
-        if (!chunkScales)
-            out[n] *= rowScale[n];
-    }
+    for (int t = 0; t < Tokens; ++t)
+#pragma unroll
+        for (int n = 0; n < N; ++n) {
+            out[t][n] = warpSum(acc[t][n]);
+            if (!chunkScales)
+                out[t][n] *= rowScale[n];
+        }
+}
+
+// dotQuantRowsOfTokens for one token.
+template <QuantCodes F, int N, int Spans, typename AwaitInputs>
+__device__ __forceinline__ void dotQuantRows(const RowSpan<N / Spans> (&spans)[Spans], const bf16* __restrict__ x,
+    int lane, float (&out)[N], AwaitInputs awaitInputs)
+{
+    dotQuantRowsOfTokens<F, N, Spans, 1>(spans, x, 0, 1, lane, reinterpret_cast<float(&)[1][N]>(out), awaitInputs);
 }
 
 // The first of the kRowsPerWarp rows this warp computes, along blockIdx.x.
@@ -293,15 +319,17 @@ __global__ void __launch_bounds__(32 * kWarpsPerBlock, kMinBlocksPerSm) quantDow
     writeRows(dots, first, down.rows, nullptr, y + slot * down.rows, lane);
 }
 
-// kRowsPerWarp rows of one target per warp; blockIdx.y is the token.
-template <QuantCodes F>
+// kRowsPerWarp rows of one target per warp for Tokens tokens (blockIdx.y: which Tokens of the `tokens`), so that the
+// codes come from memory once for them (one token a block read them as many times as there are tokens).
+template <QuantCodes F, int Tokens>
 __global__ void __launch_bounds__(32 * kWarpsPerBlock, kMinBlocksPerSm) quantGemvKernel(
-    const bf16* __restrict__ x, QuantGemvTargets targets, TargetBlocks blocks)
+    const bf16* __restrict__ x, QuantGemvTargets targets, TargetBlocks blocks, int tokens)
 {
     const int t = blocks.targetOf(blockIdx.x, targets.count);
     const QuantGemvTarget& target = targets.target[t];
     const QuantMatrices& w = target.weight;
-    const std::int64_t token = blockIdx.y;
+    const int token0 = static_cast<int>(blockIdx.y) * Tokens;
+    const int count = tokens - token0 < Tokens ? tokens - token0 : Tokens;
     const std::int64_t first
         = (static_cast<std::int64_t>(blockIdx.x - blocks.first[t]) * kWarpsPerBlock + threadIdx.x / 32) * kRowsPerWarp;
     const int lane = threadIdx.x % 32;
@@ -310,10 +338,14 @@ __global__ void __launch_bounds__(32 * kWarpsPerBlock, kMinBlocksPerSm) quantGem
         return;
     }
     const RowSpan<kRowsPerWarp> spans[1] = { { &w, 0, first } };
-    float dots[kRowsPerWarp];
+    float dots[Tokens][kRowsPerWarp];
     // Weights: their first codes load before the wait, as the kernel before ends.
-    dotQuantRows<F, kRowsPerWarp, 1>(spans, x + token * w.cols, lane, dots, ChainedWait {});
-    writeRows(dots, first, w.rows, target.bias, target.y + token * w.rows, lane);
+    dotQuantRowsOfTokens<F, kRowsPerWarp, 1, Tokens>(
+        spans, x + token0 * w.cols, w.cols, count, lane, dots, ChainedWait {});
+#pragma unroll
+    for (int n = 0; n < Tokens; ++n)
+        if (n < count)
+            writeRows(dots[n], first, w.rows, target.bias, target.y + (token0 + n) * w.rows, lane);
 }
 
 // Batched decode, slots grouped by expert (starts / slotList as launchGroupSlots makes them): one warp per (expert,
@@ -434,6 +466,30 @@ void launchQuantMoeDecode(const bf16* x, const QuantMatrices& gate, const QuantM
     }
 }
 
+namespace {
+// Tokens a CUDA-core GEMV block takes at once: each adds kRowsPerWarp sums and partial sums a lane, and INT4 (with its
+// zero points and group scales) and FP8 would spill past 2 at 128 registers. One or two tokens take blocks of their
+// own size.
+template <QuantCodes F>
+constexpr int kQuantGemvTokens = F == QuantCodes::Int8 ? 4 : 2;
+
+template <QuantCodes F>
+void launchQuantGemvAs(const bf16* x, const QuantGemvTargets& targets, const TargetBlocks& blocks, std::int64_t tokens,
+    cudaStream_t stream)
+{
+    const auto launch = [&](auto kernel, int perBlock) {
+        const dim3 grid(blocks.first[targets.count], static_cast<unsigned>((tokens + perBlock - 1) / perBlock));
+        launchChained(kernel, grid, dim3(32 * kWarpsPerBlock), 0, stream, x, targets, blocks, static_cast<int>(tokens));
+    };
+    if (tokens == 1)
+        launch(quantGemvKernel<F, 1>, 1);
+    else if (tokens == 2)
+        launch(quantGemvKernel<F, 2>, 2);
+    else
+        launch(quantGemvKernel<F, kQuantGemvTokens<F>>, kQuantGemvTokens<F>);
+}
+} // namespace
+
 void launchQuantGemvTargets(const bf16* x, const QuantGemvTargets& targets, std::int64_t tokens, cudaStream_t stream)
 {
     bool mma = true;
@@ -446,13 +502,11 @@ void launchQuantGemvTargets(const bf16* x, const QuantGemvTargets& targets, std:
     TargetBlocks blocks{};
     for (int t = 0; t < targets.count; ++t)
         blocks.first[t + 1] = blocks.first[t] + blocksFor(targets.target[t].weight.rows, kRowsPerWarp);
-    const dim3 grid(blocks.first[targets.count], static_cast<unsigned>(tokens));
-    const dim3 block(32 * kWarpsPerBlock);
     if (targets.target[0].weight.format == QuantCodes::Int8)
-        launchChained(quantGemvKernel<QuantCodes::Int8>, grid, block, 0, stream, x, targets, blocks);
+        launchQuantGemvAs<QuantCodes::Int8>(x, targets, blocks, tokens, stream);
     else if (targets.target[0].weight.format == QuantCodes::Fp8)
-        launchChained(quantGemvKernel<QuantCodes::Fp8>, grid, block, 0, stream, x, targets, blocks);
+        launchQuantGemvAs<QuantCodes::Fp8>(x, targets, blocks, tokens, stream);
     else
-        launchChained(quantGemvKernel<QuantCodes::Int4>, grid, block, 0, stream, x, targets, blocks);
+        launchQuantGemvAs<QuantCodes::Int4>(x, targets, blocks, tokens, stream);
 }
 } // namespace moescope::kernels

@@ -34,8 +34,8 @@ struct TargetBlocks {
     }
 };
 
-// Columns and groups multiples of 128 (one mma step, 128 columns of a 16-row tile, lies in one group), and x
-// [tokens, cols] small enough to be staged in shared memory (44 KB).
+// Columns and groups multiples of 128 (one mma step, 128 columns of a 16-row tile, lies in one group), and the x of
+// up to 8 of the tokens (a block's share; [min(tokens, 8), cols]) small enough to be staged in shared memory (44 KB).
 bool int4MmaApplies(const QuantMatrices& m, std::int64_t tokens);
 
 // h [S, I] = silu(gate_e x_t) * (up_e x_t) for each slot s (expert e = ids[s], token t = s / k).

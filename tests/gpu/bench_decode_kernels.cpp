@@ -225,8 +225,8 @@ void benchProjection(const ModelShape& shape, const std::string& scheme)
     printRow(shape, "q/k/v projection", scheme, timeCalls(call), bytes);
 }
 // A quantized q/k/v projection of `tokens` rows: the quantized GEMV kernels (INT4-g128's tensor-core tiles read a row
-// once for up to 8 tokens, INT8 once per token), and dequantizing into bf16 followed by cuBLAS. The bytes are the
-// quantized weights'.
+// once for every 8 tokens, INT8's CUDA-core blocks once for every 4), and dequantizing into bf16 followed by cuBLAS.
+// The bytes are the quantized weights'.
 void benchQuantProjectionRows(const ModelShape& shape, const std::string& scheme, std::int64_t tokens)
 {
     const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
@@ -278,7 +278,7 @@ int main()
             continue;
         for (const std::int64_t tokens : { 4, 8, 16 })
             benchBatchedExperts(shape, tokens);
-        for (const std::int64_t tokens : { 1, 2, 4, 8, 16 }) {
+        for (const std::int64_t tokens : { 1, 2, 4, 8, 16, 32 }) {
             benchProjectionRows(shape, tokens);
             for (const char* scheme : { "int8", "int4-g128" })
                 benchQuantProjectionRows(shape, scheme, tokens);

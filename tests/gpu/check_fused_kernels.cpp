@@ -955,10 +955,21 @@ int main()
     quantMoeCase("int4-g32-asym", 8, 64, 6, 320, 128); // slots grouped by expert on the CUDA-core INT4 path
     quantMoeCase("int4-g128", 12, 8, 8, 2048, 1024); // 12 slots an expert: tensor-core passes of 8 and 4
     quantMoeCase("int4-g128-asym", 32, 8, 2, 4096, 1024); // passes of 6 slots over rows longer than one load round
+    // Projections of more tokens: the tensor-core GEMV in blocks of 8 tokens, the CUDA-core one in blocks of 4 (INT8)
+    // or 2 (INT4, FP8), each with a last block of fewer
     quantGemvCase("int4-g128", 16, 2048, 2048);
-    quantGemvCase("int4-g128", 11, 2048, 512); // 11 tokens: would fit the staging buffer, not the mma's 8 columns
+    quantGemvCase("int4-g128", 11, 2048, 512); // blocks of 8 and 3 tokens
+    quantGemvCase("int4-g128-asym", 64, 2048, 1000); // the most a batched step has, rows cut short
+    quantGemvsCase("int4-g128", 13, 2048, { 2048, 512, 512 });
+    quantGemvCase("int4-g128", 9, 5120, 1000); // rows longer than one round of loads
     quantGemvCase("int8", 64, 2048, 512);
+    quantGemvCase("int8", 7, 2048, 1000); // blocks of 4 and 3
+    quantGemvCase("int8", 2, 4096, 2048);
+    quantGemvsCase("int8", 6, 2048, { 1536, 576 });
     quantGemvsCase("int4-g64-asym", 16, 2048, { 2048, 512, 512 });
+    quantGemvCase("int4-g32", 5, 320, 1000); // blocks of 2, 2 and 1
+    quantGemvCase("fp8", 11, 2048, 1000);
+    quantGemvCase("fp8-b128", 16, 7168, 576);
     gemvCase(2048, 2048, false);
     gemvCase(2048, 512, true);
     gemvCase(7168, 1536, false);
