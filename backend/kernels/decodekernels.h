@@ -98,8 +98,8 @@ struct GemvTargets {
 void launchGemvTargets(const __nv_bfloat16* x, const GemvTargets& targets, std::int64_t in, cudaStream_t stream);
 
 // launchGemvTargets for quantized matrices of one format and the same cols (y_t [T, rows_t] = x [T, cols] W_t^T
-// (+ b_t)): INT4 groups of 128 read each row once for every 8 tokens (tensor cores), the others once for every 4
-// tokens (CUDA cores).
+// (+ b_t)): INT4 groups of 128 read each row once for every 8 tokens (tensor cores; fewer for rows of more than 2,816
+// columns, as many as 44 KB of shared memory holds), the others once for every 4 (INT8) or 2 tokens (CUDA cores).
 struct QuantGemvTarget {
     QuantMatrices weight;
     const __nv_bfloat16* bias = nullptr; // [rows] or null
@@ -111,6 +111,11 @@ struct QuantGemvTargets {
 };
 void launchQuantGemvTargets(
     const __nv_bfloat16* x, const QuantGemvTargets& targets, std::int64_t tokens, cudaStream_t stream);
+// Whether launchQuantGemvTargets beats dequantizing m into bf16 for a GEMM at T tokens: always for the tensor-core
+// INT4 kernel, up to 8 tokens for the CUDA-core ones (their multiply-adds, not the memory, set their time: INT8 q/k/v
+// at 16 tokens took 23-35 us on an H200 against 14-21 us dequantized into cuBLAS; bench_decode_kernels,
+// BENCH_SCHEMES=batched).
+bool quantGemvSuits(const QuantMatrices& m, std::int64_t tokens);
 
 // A dense MLP's gate and up projections of T <= kMaxGemvTokens tokens with SiLU: h [T, I] = bf16(silu(bf16(gate x))
 // * bf16(up x)) (the eager path's roundings), gate and up [I, H] bf16 contiguous, H a multiple of 8; a warp per row

@@ -445,18 +445,18 @@ __global__ void __launch_bounds__(32 * kSplitWarps) int4MmaDownGroupedKernel(con
         });
 }
 
-// A 16-row tile of one target for up to 8 tokens (the mma's columns): blockIdx.y picks which 8 of the `tokens`. A
-// steps of a warp's codes load before the wait.
+// A 16-row tile of one target for up to perBlock (<= 8, the mma's columns) tokens: blockIdx.y picks which of the
+// `tokens`. A steps of a warp's codes load before the wait.
 template <int A, int Split> __global__ void __launch_bounds__(32 * Split) int4MmaGemvKernel(
-    const bf16* __restrict__ x, QuantGemvTargets targets, TargetBlocks tiles, int tokens)
+    const bf16* __restrict__ x, QuantGemvTargets targets, TargetBlocks tiles, int tokens, int perBlock)
 {
     __shared__ float partial[Split][32][4];
     const int t = tiles.targetOf(blockIdx.x, targets.count);
     const QuantGemvTarget& target = targets.target[t];
     const QuantMatrices& w = target.weight;
     const std::int64_t first = static_cast<std::int64_t>(blockIdx.x - tiles.first[t]) * kTileRows;
-    const int token0 = static_cast<int>(blockIdx.y) * kMaxGemvTokens;
-    const int count = tokens - token0 < kMaxGemvTokens ? tokens - token0 : kMaxGemvTokens;
+    const int token0 = static_cast<int>(blockIdx.y) * perBlock;
+    const int count = tokens - token0 < perBlock ? tokens - token0 : perBlock;
     const int warp = threadIdx.x / 32;
     const int lane = threadIdx.x % 32;
     extern __shared__ uint4 shared[];
@@ -521,16 +521,17 @@ unsigned tilesOf(std::int64_t rows)
 }
 } // namespace
 
-bool int4MmaApplies(const QuantMatrices& m, std::int64_t tokens)
-{
-    return m.format == QuantCodes::Int4 && m.groupSize % kStepCols == 0 && m.cols % kStepCols == 0
-        && inputBytes(m.cols, std::min<std::int64_t>(tokens, kMaxGemvTokens)) <= kMaxStagedBytes;
-}
-
-// Slots of one expert per pass: the mma's 8 columns, fewer when their inputs would not fit the staging buffer.
+// Inputs (an expert's slots, a projection's tokens) per pass: the mma's 8 columns, fewer when their inputs would not
+// fit the staging buffer.
 int slotsPerPass(std::int64_t cols)
 {
     return static_cast<int>(std::min<std::int64_t>(kMaxGemvTokens, kMaxStagedBytes / (cols * sizeof(bf16))));
+}
+
+bool int4MmaApplies(const QuantMatrices& m)
+{
+    return m.format == QuantCodes::Int4 && m.groupSize % kStepCols == 0 && m.cols % kStepCols == 0
+        && slotsPerPass(m.cols) >= 1;
 }
 
 void launchInt4MmaGateUpGrouped(const bf16* x, const QuantMatrices& gate, const QuantMatrices& up, const int* starts,
@@ -568,30 +569,31 @@ void launchInt4MmaDown(
 
 void launchInt4MmaGemvTargets(const bf16* x, const QuantGemvTargets& targets, std::int64_t tokens, cudaStream_t stream)
 {
-    TargetBlocks tiles{}; // a block per 16-row tile
+    TargetBlocks tiles{}; // a block per 16-row tile (and perBlock tokens)
     for (int t = 0; t < targets.count; ++t)
         tiles.first[t + 1] = tiles.first[t] + tilesOf(targets.target[t].weight.rows);
     const std::int64_t cols = targets.target[0].weight.cols;
-    const std::size_t bytes = stagedBytes(cols, std::min<std::int64_t>(tokens, kMaxGemvTokens));
-    // Rows of more than kStepsAhead steps a warp: up to kWideStepsAhead before the wait, all of a 4,096-column row's
-    // (a second round of loads after the wait is a memory round trip on the step's critical path). More than 8
-    // tokens: a block per tile and 8 tokens (the tiles' codes come from DRAM for the first 8 and mostly from L2 after).
-    const auto tokenBlocks = static_cast<unsigned>((tokens + kMaxGemvTokens - 1) / kMaxGemvTokens);
-    const dim3 blocks(tiles.first[targets.count], tokenBlocks);
+    // More tokens than a block stages: blocks of perBlock tokens (the tiles' codes come from DRAM for the first and
+    // mostly from L2 for the others).
+    const int perBlock = static_cast<int>(std::min<std::int64_t>(tokens, slotsPerPass(cols)));
+    const std::size_t bytes = stagedBytes(cols, perBlock);
+    const dim3 blocks(tiles.first[targets.count], static_cast<unsigned>((tokens + perBlock - 1) / perBlock));
     const int rows = static_cast<int>(tokens);
+    // Rows of more than kStepsAhead steps a warp: up to kWideStepsAhead before the wait, all of a 4,096-column row's
+    // (a second round of loads after the wait is a memory round trip on the step's critical path).
     if (blocks.x * blocks.y < 2 * multiprocessorCount()) {
         if (cols > kStepsAhead * kFewTilesSplitWarps * kStepCols)
             launchStaged<kWideStepsAhead>(int4MmaGemvKernel<kWideStepsAhead, kFewTilesSplitWarps>, blocks,
-                32 * kFewTilesSplitWarps, bytes, stream, x, targets, tiles, rows);
+                32 * kFewTilesSplitWarps, bytes, stream, x, targets, tiles, rows, perBlock);
         else
             launchStaged(int4MmaGemvKernel<kStepsAhead, kFewTilesSplitWarps>, blocks, 32 * kFewTilesSplitWarps, bytes,
-                stream, x, targets, tiles, rows);
+                stream, x, targets, tiles, rows, perBlock);
     } else if (cols > kStepsAhead * kSplitWarps * kStepCols) {
         launchStaged<kWideStepsAhead>(int4MmaGemvKernel<kWideStepsAhead, kSplitWarps>, blocks, 32 * kSplitWarps, bytes,
-            stream, x, targets, tiles, rows);
+            stream, x, targets, tiles, rows, perBlock);
     } else {
         launchStaged(int4MmaGemvKernel<kStepsAhead, kSplitWarps>, blocks, 32 * kSplitWarps, bytes, stream, x, targets,
-            tiles, rows);
+            tiles, rows, perBlock);
     }
 }
 

@@ -422,7 +422,7 @@ void launchQuantMoeDecodeAs(const bf16* x, const QuantMatrices& gate, const Quan
 void launchQuantSlotProducts(const bf16* in, const QuantMatrices& m, const std::int64_t* ids, std::int64_t slots,
     bf16* y, cudaStream_t stream)
 {
-    if (m.format == QuantCodes::Int4 && int4MmaApplies(m, 1)) {
+    if (m.format == QuantCodes::Int4 && int4MmaApplies(m)) {
         launchInt4MmaDown(in, m, ids, slots, y, stream);
         return;
     }
@@ -446,7 +446,7 @@ void launchQuantMoeDecode(const bf16* x, const QuantMatrices& gate, const QuantM
     if (grouping)
         launchGroupSlots(ids, gate.stackIndex, static_cast<int>(slots), static_cast<int>(experts), starts, slotList,
             stream);
-    if (gate.format == QuantCodes::Int4 && int4MmaApplies(gate, 1) && int4MmaApplies(down, 1)) {
+    if (gate.format == QuantCodes::Int4 && int4MmaApplies(gate) && int4MmaApplies(down)) {
         if (grouping) {
             launchInt4MmaGateUpGrouped(x, gate, up, starts, slotList, k, experts, h, stream);
             launchInt4MmaDownGrouped(h, down, starts, slotList, experts, y, stream);
@@ -490,11 +490,16 @@ void launchQuantGemvAs(const bf16* x, const QuantGemvTargets& targets, const Tar
 }
 } // namespace
 
+bool quantGemvSuits(const QuantMatrices& m, std::int64_t tokens)
+{
+    return int4MmaApplies(m) || tokens <= kMaxGemvTokens;
+}
+
 void launchQuantGemvTargets(const bf16* x, const QuantGemvTargets& targets, std::int64_t tokens, cudaStream_t stream)
 {
     bool mma = true;
     for (int t = 0; t < targets.count; ++t)
-        mma = mma && int4MmaApplies(targets.target[t].weight, tokens);
+        mma = mma && int4MmaApplies(targets.target[t].weight);
     if (mma) {
         launchInt4MmaGemvTargets(x, targets, tokens, stream);
         return;

@@ -34,9 +34,9 @@ struct TargetBlocks {
     }
 };
 
-// Columns and groups multiples of 128 (one mma step, 128 columns of a 16-row tile, lies in one group), and the x of
-// up to 8 of the tokens (a block's share; [min(tokens, 8), cols]) small enough to be staged in shared memory (44 KB).
-bool int4MmaApplies(const QuantMatrices& m, std::int64_t tokens);
+// Columns and groups multiples of 128 (one mma step, 128 columns of a 16-row tile, lies in one group), and one input
+// row small enough to be staged in shared memory (44 KB; a block stages as many as fit, up to 8).
+bool int4MmaApplies(const QuantMatrices& m);
 
 // h [S, I] = silu(gate_e x_t) * (up_e x_t) for each slot s (expert e = ids[s], token t = s / k).
 void launchInt4MmaGateUp(const __nv_bfloat16* x, const QuantMatrices& gate, const QuantMatrices& up,

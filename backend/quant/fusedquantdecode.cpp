@@ -167,6 +167,7 @@ bool fusedQuantGemvsApply(
         const auto view = kernelView(w);
         if (w.stackSize() != 1 || w.data.dim() != 2 || !decodeInput(x, w.cols) || !view
             || view->format != kernelView(*weights.front())->format
+            || !kernels::quantGemvSuits(*view, x.numel() / w.cols) // more tokens: dequantized into a GEMM
             || (bias.defined() && (!bias.is_cuda() || bias.scalar_type() != at::kBFloat16 || !bias.is_contiguous())))
             return false;
     }

@@ -15,6 +15,7 @@
 #include "quant/fuseddequant.h"
 #include "quant/fusedquantdecode.h"
 #include "quant/quantizedexpertbank.h"
+#include "quant/quantizedlinear.h"
 #include "quant/quantizer.h"
 
 #include <ATen/ATen.h>
@@ -531,6 +532,24 @@ void quantGemvCase(const char* scheme, std::int64_t tokens, std::int64_t in, std
     report(what, fusedQuantGemv(x, q, {}), at::linear(x, dequantizeWeight(q, at::kBFloat16)), 2e-2);
 }
 
+// A projection of more tokens than the CUDA-core GEMV suits (INT8, FP8, INT4 in groups other than 128): the linear
+// layer dequantizes into a GEMM instead, and its result still matches.
+void quantGemvLeftToGemmCase(const char* scheme, std::int64_t tokens, std::int64_t in, std::int64_t out)
+{
+    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+    const auto q = randomQuantized(out, in, scheme);
+    const auto x = at::randn({ tokens, in }, opts);
+    char what[128];
+    std::snprintf(what, sizeof what, "%s linear T=%ld %ld -> %ld, dequantized into a GEMM", scheme, tokens, in, out);
+    if (fusedQuantGemvApplies(x, q, {})) {
+        std::printf("%s: the CUDA-core GEMV still takes it  FAILED\n", what);
+        ++failures;
+        return;
+    }
+    const QuantizedLinearWeights linear(q, {}, at::kBFloat16);
+    report(what, linear.forward(x), at::linear(x, dequantizeWeight(q, at::kBFloat16)), 2e-2);
+}
+
 // Several quantized projections of one x in one launch (attention's q, k and v), each against its own product.
 void quantGemvsCase(const char* scheme, std::int64_t tokens, std::int64_t in, std::vector<std::int64_t> outs)
 {
@@ -961,15 +980,22 @@ int main()
     quantGemvCase("int4-g128", 11, 2048, 512); // blocks of 8 and 3 tokens
     quantGemvCase("int4-g128-asym", 64, 2048, 1000); // the most a batched step has, rows cut short
     quantGemvsCase("int4-g128", 13, 2048, { 2048, 512, 512 });
-    quantGemvCase("int4-g128", 9, 5120, 1000); // rows longer than one round of loads
-    quantGemvCase("int8", 64, 2048, 512);
+    quantGemvCase("int4-g128", 9, 5120, 1000); // rows longer than one round of loads: blocks of 4, 4 and 1 tokens
+    quantGemvCase("int4-g128", 8, 4096, 2048); // Qwen3-30B-A3B's output projection: blocks of 5 and 3
+    quantGemvCase("int4-g128", 3, 10944, 2048); // DeepSeek-V2-Lite's dense down projection: blocks of 2 and 1
+    quantGemvCase("int8", 8, 4096, 1000); // two blocks of 4
     quantGemvCase("int8", 7, 2048, 1000); // blocks of 4 and 3
     quantGemvCase("int8", 2, 4096, 2048);
     quantGemvsCase("int8", 6, 2048, { 1536, 576 });
-    quantGemvsCase("int4-g64-asym", 16, 2048, { 2048, 512, 512 });
+    quantGemvsCase("int4-g64-asym", 8, 2048, { 2048, 512, 512 });
     quantGemvCase("int4-g32", 5, 320, 1000); // blocks of 2, 2 and 1
-    quantGemvCase("fp8", 11, 2048, 1000);
-    quantGemvCase("fp8-b128", 16, 7168, 576);
+    quantGemvCase("fp8", 7, 2048, 1000);
+    quantGemvCase("fp8-b128", 8, 7168, 576);
+    quantGemvLeftToGemmCase("int8", 9, 2048, 1000);
+    quantGemvLeftToGemmCase("int8", 64, 2048, 512);
+    quantGemvLeftToGemmCase("fp8-b128", 16, 7168, 576);
+    quantGemvLeftToGemmCase("int4-g64-asym", 16, 2048, 2048);
+    quantGemvLeftToGemmCase("int8+awq", 16, 2048, 512);
     gemvCase(2048, 2048, false);
     gemvCase(2048, 512, true);
     gemvCase(7168, 1536, false);
