@@ -517,37 +517,23 @@ void quantMoeCase(const char* scheme, std::int64_t tokens, std::int64_t experts,
     reportIdentical(std::string(what) + ": model ids through a stack index", viaIndex.cpu(), lookedUp.cpu());
 }
 
-void quantGemvCase(const char* scheme, std::int64_t tokens, std::int64_t in, std::int64_t out)
+// A quantized projection of `tokens` rows: through the fused GEMV (viaGemv) or, past the tokens the CUDA-core GEMV
+// suits (INT8, FP8, INT4 in groups other than 128), through the linear layer, which dequantizes into a GEMM.
+void quantGemvCase(const char* scheme, std::int64_t tokens, std::int64_t in, std::int64_t out, bool viaGemv = true)
 {
     const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
     const auto q = randomQuantized(out, in, scheme);
     const auto x = at::randn({ tokens, in }, opts);
     char what[128];
-    std::snprintf(what, sizeof what, "%s gemv T=%ld %ld -> %ld", scheme, tokens, in, out);
-    if (!fusedQuantGemvApplies(x, q, {})) {
-        std::printf("%s: fused kernel does not apply  FAILED\n", what);
+    std::snprintf(what, sizeof what, "%s %s T=%ld %ld -> %ld", scheme, viaGemv ? "gemv" : "linear, dequantized",
+        tokens, in, out);
+    if (fusedQuantGemvApplies(x, q, {}) != viaGemv) {
+        std::printf("%s: %s  FAILED\n", what, viaGemv ? "fused kernel does not apply" : "the CUDA-core GEMV takes it");
         ++failures;
         return;
     }
-    report(what, fusedQuantGemv(x, q, {}), at::linear(x, dequantizeWeight(q, at::kBFloat16)), 2e-2);
-}
-
-// A projection of more tokens than the CUDA-core GEMV suits (INT8, FP8, INT4 in groups other than 128): the linear
-// layer dequantizes into a GEMM instead, and its result still matches.
-void quantGemvLeftToGemmCase(const char* scheme, std::int64_t tokens, std::int64_t in, std::int64_t out)
-{
-    const auto opts = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
-    const auto q = randomQuantized(out, in, scheme);
-    const auto x = at::randn({ tokens, in }, opts);
-    char what[128];
-    std::snprintf(what, sizeof what, "%s linear T=%ld %ld -> %ld, dequantized into a GEMM", scheme, tokens, in, out);
-    if (fusedQuantGemvApplies(x, q, {})) {
-        std::printf("%s: the CUDA-core GEMV still takes it  FAILED\n", what);
-        ++failures;
-        return;
-    }
-    const QuantizedLinearWeights linear(q, {}, at::kBFloat16);
-    report(what, linear.forward(x), at::linear(x, dequantizeWeight(q, at::kBFloat16)), 2e-2);
+    const auto got = viaGemv ? fusedQuantGemv(x, q, {}) : QuantizedLinearWeights(q, {}, at::kBFloat16).forward(x);
+    report(what, got, at::linear(x, dequantizeWeight(q, at::kBFloat16)), 2e-2);
 }
 
 // Several quantized projections of one x in one launch (attention's q, k and v), each against its own product.
@@ -991,11 +977,12 @@ int main()
     quantGemvCase("int4-g32", 5, 320, 1000); // blocks of 2, 2 and 1
     quantGemvCase("fp8", 7, 2048, 1000);
     quantGemvCase("fp8-b128", 8, 7168, 576);
-    quantGemvLeftToGemmCase("int8", 9, 2048, 1000);
-    quantGemvLeftToGemmCase("int8", 64, 2048, 512);
-    quantGemvLeftToGemmCase("fp8-b128", 16, 7168, 576);
-    quantGemvLeftToGemmCase("int4-g64-asym", 16, 2048, 2048);
-    quantGemvLeftToGemmCase("int8+awq", 16, 2048, 512);
+    // Past 8 tokens the CUDA-core formats are dequantized into a GEMM (kernels::quantGemvSuits)
+    quantGemvCase("int8", 9, 2048, 1000, false);
+    quantGemvCase("int8", 64, 2048, 512, false);
+    quantGemvCase("fp8-b128", 16, 7168, 576, false);
+    quantGemvCase("int4-g64-asym", 16, 2048, 2048, false);
+    quantGemvCase("int8+awq", 16, 2048, 512, false);
     gemvCase(2048, 2048, false);
     gemvCase(2048, 512, true);
     gemvCase(7168, 1536, false);
