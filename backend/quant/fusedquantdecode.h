@@ -32,7 +32,9 @@ at::Tensor fusedQuantMoeDecodeSlots(const at::Tensor& x, const at::Tensor& ids, 
     const QuantizedTensor& up, const QuantizedTensor& down, const at::Tensor& into = {},
     const at::Tensor& stackIndex = {});
 
-// x [..., in] bf16 on CUDA with few rows, weight one INT8, INT4 or FP8 matrix [out, in], bias [out] bf16 or undefined.
+// x [..., in] bf16 on CUDA with few rows (up to 64 for INT4 in groups of 128, up to 8 for the other layouts, whose
+// products of more rows run faster dequantized into a GEMM), weight one INT8, INT4 or FP8 matrix [out, in], bias
+// [out] bf16 or undefined.
 bool fusedQuantGemvApplies(const at::Tensor& x, const QuantizedTensor& weight, const at::Tensor& bias);
 at::Tensor fusedQuantGemv(const at::Tensor& x, const QuantizedTensor& weight, const at::Tensor& bias); // [..., out]
 
