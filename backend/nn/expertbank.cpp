@@ -2,6 +2,7 @@
 #include "nn/expertbank.h"
 
 #include "core/error.h"
+#include "nn/cpufloatgemv.h"
 #include "nn/fuseddecode.h"
 #include "nn/fusedprefill.h"
 #include "nn/modelspec.h"
@@ -68,10 +69,14 @@ at::Tensor groupedMatmul(const at::Tensor& x, const at::Tensor& w, const at::Ten
     const auto* e = ends.data_ptr<int>();
     std::int64_t begin = 0;
     for (std::int64_t g = 0; g < w.size(0); ++g) {
-        if (e[g] > begin)
-        {
+        if (e[g] > begin) {
             auto rows = out.narrow(0, begin, e[g] - begin);
-            at::matmul_out(rows, x.narrow(0, begin, e[g] - begin), w[g]);
+            const auto in = x.narrow(0, begin, e[g] - begin);
+            const auto weight = w[g].t(); // [M, K]: the expert's matrix as stored
+            if (cpuFloatGemvApplies(in, weight, {})) // 2-8 rows: each weight row read once for all of them
+                rows.copy_(cpuFloatGemv(in, weight, {}));
+            else
+                at::matmul_out(rows, in, w[g]);
         }
         begin = e[g];
     }
