@@ -10,6 +10,7 @@
 #include "nn/transformer.h"
 #include "runtime/forwardobserver.h"
 #include "runtime/sampler.h"
+#include "reldiff.h"
 // Qt's headers after ATen's (Qt's `slots` macro breaks ATen's declarations).
 #include "fixturemodels.h"
 
@@ -27,15 +28,7 @@ namespace {
 using test::someIds;
 std::string fixture(const char* name) { return test::fixtureModel(name); }
 
-double maxRelDiff(const std::vector<float>& a, const std::vector<float>& b)
-{
-    double diff = 0, scale = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        diff = std::max(diff, static_cast<double>(std::abs(a[i] - b[i])));
-        scale = std::max(scale, static_cast<double>(std::abs(b[i])));
-    }
-    return diff / scale;
-}
+using test::relDiff;
 
 class CountingObserver final : public ForwardObserver {
 public:
@@ -75,7 +68,7 @@ private slots:
                 const auto h = at::silu(gu.narrow(0, 0, inter)) * gu.narrow(0, inter, inter);
                 expected[t] += weights[t][j] * at::matmul(down[e], h);
             }
-        const double rel = ((out - expected).abs().max() / expected.abs().max()).item<double>();
+        const double rel = relDiff(out, expected);
         QVERIFY2(rel < 1e-5, qPrintable(QString::number(rel)));
     }
 
@@ -100,8 +93,7 @@ private slots:
             const auto n = sizes[static_cast<std::size_t>(g)];
             if (n > 0) {
                 const auto want = at::matmul(x.narrow(0, begin, n), w[g].t());
-                const double rel
-                    = ((got.narrow(0, begin, n) - want).abs().max() / want.abs().max()).item<double>();
+                const double rel = relDiff(got.narrow(0, begin, n), want);
                 QVERIFY2(rel < 1e-5, qPrintable(QString("group %1 (%2 rows): %3").arg(g).arg(n).arg(rel)));
             }
             begin += n;
@@ -123,7 +115,7 @@ private slots:
                 if (!cpuFloatGemvApplies(x, w, bias))
                     QSKIP("this CPU has no AVX2 and FMA: the GEMV does not run here");
                 const auto check = [&](const at::Tensor& got, const at::Tensor& want) {
-                    const double rel = ((got - want).abs().max() / want.abs().max()).item<double>();
+                    const double rel = relDiff(got, want);
                     QVERIFY2(rel < 1e-5, qPrintable(QString("in %1, rows %2: %3").arg(in).arg(rows).arg(rel)));
                 };
                 check(cpuFloatGemv(x, w, bias), at::linear(x, w, bias));
@@ -182,7 +174,7 @@ private slots:
         const auto ids = someIds(40, 160, 3);
         auto whole = loadModel(fixture(qPrintable(name)), { .device = "cpu", .dtype = "f32" });
         auto chunked = loadModel(fixture(qPrintable(name)), { .device = "cpu", .dtype = "f32", .prefillChunk = 5 });
-        const double rel = maxRelDiff(chunked->logits(ids), whole->logits(ids));
+        const double rel = relDiff(chunked->logits(ids), whole->logits(ids));
         QVERIFY2(rel < 1e-5, qPrintable(QString::number(rel)));
     }
 

@@ -23,6 +23,7 @@
 #include "quant/quantizer.h"
 #include "quant/storedfp8weights.h"
 #include "randomcheckpoint.h"
+#include "reldiff.h"
 #include "fixturemodels.h"
 
 #include <QTemporaryDir>
@@ -38,21 +39,7 @@ using namespace moescope;
 namespace {
 using test::someIds;
 std::string fixture(const QString& name) { return test::fixtureModel(name); }
-
-double relDiff(const at::Tensor& a, const at::Tensor& b)
-{
-    return ((a - b).abs().max() / b.abs().max()).item<double>();
-}
-
-double relDiff(const std::vector<float>& a, const std::vector<float>& b)
-{
-    double d = 0, s = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        d = std::max(d, static_cast<double>(std::abs(a[i] - b[i])));
-        s = std::max(s, static_cast<double>(std::abs(b[i])));
-    }
-    return d / s;
-}
+using test::relDiff;
 
 const EngineOptions kCpu { .device = "cpu", .dtype = "f32" };
 

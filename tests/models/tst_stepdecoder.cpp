@@ -8,6 +8,7 @@
 #include "nn/transformer.h"
 #include "runtime/forwardobserver.h"
 #include "runtime/stepdecoder.h"
+#include "reldiff.h"
 #include "fixturemodels.h"
 
 #include <QTest>
@@ -56,10 +57,7 @@ KvCache prefilledCache(const Transformer& model, const at::Tensor& prompt)
     return cache;
 }
 
-double relDiff(const at::Tensor& a, const at::Tensor& b)
-{
-    return ((a - b).abs().max() / b.abs().max()).item<double>();
-}
+using test::relDiff;
 } // namespace
 
 class StepDecoderTest : public QObject {
