@@ -473,20 +473,26 @@ namespace {
 template <QuantCodes F>
 constexpr int kQuantGemvTokens = F == QuantCodes::Int8 ? 4 : 2;
 
+// quantGemvKernel<F, Tokens>: a row of blocks for every Tokens of the tokens.
+template <QuantCodes F, int Tokens>
+void launchQuantGemvOf(const bf16* x, const QuantGemvTargets& targets, const TargetBlocks& blocks, std::int64_t tokens,
+    cudaStream_t stream)
+{
+    const dim3 grid(blocks.first[targets.count], static_cast<unsigned>((tokens + Tokens - 1) / Tokens));
+    launchChained(quantGemvKernel<F, Tokens>, grid, dim3(32 * kWarpsPerBlock), 0, stream, x, targets, blocks,
+        static_cast<int>(tokens));
+}
+
 template <QuantCodes F>
 void launchQuantGemvAs(const bf16* x, const QuantGemvTargets& targets, const TargetBlocks& blocks, std::int64_t tokens,
     cudaStream_t stream)
 {
-    const auto launch = [&](auto kernel, int perBlock) {
-        const dim3 grid(blocks.first[targets.count], static_cast<unsigned>((tokens + perBlock - 1) / perBlock));
-        launchChained(kernel, grid, dim3(32 * kWarpsPerBlock), 0, stream, x, targets, blocks, static_cast<int>(tokens));
-    };
     if (tokens == 1)
-        launch(quantGemvKernel<F, 1>, 1);
+        launchQuantGemvOf<F, 1>(x, targets, blocks, tokens, stream);
     else if (tokens == 2)
-        launch(quantGemvKernel<F, 2>, 2);
+        launchQuantGemvOf<F, 2>(x, targets, blocks, tokens, stream);
     else
-        launch(quantGemvKernel<F, kQuantGemvTokens<F>>, kQuantGemvTokens<F>);
+        launchQuantGemvOf<F, kQuantGemvTokens<F>>(x, targets, blocks, tokens, stream);
 }
 } // namespace
 

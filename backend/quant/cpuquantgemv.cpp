@@ -10,7 +10,6 @@
 #include <array>
 #include <cstdint>
 
-
 namespace moescope {
 
 namespace {
