@@ -373,18 +373,25 @@ namespace {
         return d;
     }
 
-    RoutingDecision launchRouter(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, std::int64_t k,
-        bool sigmoid, bool normalize, double scaling, const kernels::RouterAddNorm* addNorm)
+    // The choice's bias as the kernels read it (float32, contiguous), or an undefined tensor.
+    at::Tensor kernelBias(const RouterChoice& choice)
+    {
+        return choice.bias.defined() ? choice.bias.to(at::kFloat).contiguous() : at::Tensor();
+    }
+
+    RoutingDecision launchRouter(const at::Tensor& x, const at::Tensor& weight, const RouterChoice& choice,
+        const kernels::RouterAddNorm* addNorm)
     {
         const auto tokens = x.size(0);
         const auto experts = weight.size(0);
-        auto d = emptySelection(tokens, experts, k, x.options());
+        auto d = emptySelection(tokens, experts, choice.k, x.options());
         d.logits = at::empty({ tokens, experts }, x.options().dtype(at::kFloat));
-        const auto b = bias.defined() ? bias.to(at::kFloat).contiguous() : at::Tensor();
+        const auto b = kernelBias(choice);
         kernels::launchRouter(bf16Data(x), weight.data_ptr(), weight.scalar_type() == at::kFloat, tokens, x.size(1),
-            static_cast<int>(experts), static_cast<int>(k), sigmoid, b.defined() ? b.data_ptr<float>() : nullptr,
-            normalize, static_cast<float>(scaling), d.logits.data_ptr<float>(), d.scores.data_ptr<float>(),
-            d.ids.data_ptr<std::int64_t>(), d.weights.data_ptr<float>(), streamOf(x), addNorm);
+            static_cast<int>(experts), static_cast<int>(choice.k), choice.sigmoid,
+            b.defined() ? b.data_ptr<float>() : nullptr, choice.normalize, static_cast<float>(choice.scaling),
+            d.logits.data_ptr<float>(), d.scores.data_ptr<float>(), d.ids.data_ptr<std::int64_t>(),
+            d.weights.data_ptr<float>(), streamOf(x), addNorm);
         C10_CUDA_KERNEL_LAUNCH_CHECK();
         return d;
     }
@@ -397,25 +404,24 @@ bool fusedRouterSelectionApplies(const at::Tensor& logits, std::int64_t k)
         && routerSelectionFits(logits.size(1), k);
 }
 
-RoutingDecision fusedRouterSelection(
-    const at::Tensor& logits, const at::Tensor& bias, std::int64_t k, bool sigmoid, bool normalize, double scaling)
+RoutingDecision fusedRouterSelection(const at::Tensor& logits, const RouterChoice& choice)
 {
     const auto tokens = logits.size(0);
     const auto experts = logits.size(1);
-    auto d = emptySelection(tokens, experts, k, logits.options());
+    auto d = emptySelection(tokens, experts, choice.k, logits.options());
     d.logits = logits;
-    const auto b = bias.defined() ? bias.to(at::kFloat).contiguous() : at::Tensor();
-    kernels::launchRouterSelection(logits.data_ptr<float>(), tokens, static_cast<int>(experts), static_cast<int>(k),
-        sigmoid, b.defined() ? b.data_ptr<float>() : nullptr, normalize, static_cast<float>(scaling),
-        d.scores.data_ptr<float>(), d.ids.data_ptr<std::int64_t>(), d.weights.data_ptr<float>(), streamOf(logits));
+    const auto b = kernelBias(choice);
+    kernels::launchRouterSelection(logits.data_ptr<float>(), tokens, static_cast<int>(experts),
+        static_cast<int>(choice.k), choice.sigmoid, b.defined() ? b.data_ptr<float>() : nullptr, choice.normalize,
+        static_cast<float>(choice.scaling), d.scores.data_ptr<float>(), d.ids.data_ptr<std::int64_t>(),
+        d.weights.data_ptr<float>(), streamOf(logits));
     C10_CUDA_KERNEL_LAUNCH_CHECK();
     return d;
 }
 
-RoutingDecision fusedRouter(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, std::int64_t k,
-    bool sigmoid, bool normalize, double scaling)
+RoutingDecision fusedRouter(const at::Tensor& x, const at::Tensor& weight, const RouterChoice& choice)
 {
-    return launchRouter(x, weight, bias, k, sigmoid, normalize, scaling, nullptr);
+    return launchRouter(x, weight, choice, nullptr);
 }
 
 bool fusedAddNormRouterApplies(const at::Tensor& x, const at::Tensor& delta, const at::Tensor& normWeight,
@@ -429,14 +435,14 @@ bool fusedAddNormRouterApplies(const at::Tensor& x, const at::Tensor& delta, con
 }
 
 std::pair<at::Tensor, at::Tensor> fusedAddNormRouter(const at::Tensor& x, const at::Tensor& delta,
-    const at::Tensor& normWeight, double eps, const at::Tensor& routerWeight, const at::Tensor& bias, std::int64_t k,
-    bool sigmoid, bool normalize, double scaling, RoutingDecision& decision)
+    const at::Tensor& normWeight, double eps, const at::Tensor& routerWeight, const RouterChoice& choice,
+    RoutingDecision& decision)
 {
     auto sum = at::empty_like(x);
     auto normed = at::empty_like(x);
     const kernels::RouterAddNorm addNorm { bf16Data(delta), bf16Data(normWeight), static_cast<float>(eps),
         bf16Data(sum), bf16Data(normed) };
-    decision = launchRouter(x, routerWeight, bias, k, sigmoid, normalize, scaling, &addNorm);
+    decision = launchRouter(x, routerWeight, choice, &addNorm);
     return { sum, normed };
 }
 
@@ -784,7 +790,7 @@ std::pair<at::Tensor, at::Tensor> fusedAddRmsNorm(const at::Tensor&, const at::T
 }
 bool fusedRouterApplies(const at::Tensor&, const at::Tensor&, std::int64_t) { return false; }
 bool fusedRouterSelectionApplies(const at::Tensor&, std::int64_t) { return false; }
-RoutingDecision fusedRouterSelection(const at::Tensor&, const at::Tensor&, std::int64_t, bool, bool, double)
+RoutingDecision fusedRouterSelection(const at::Tensor&, const RouterChoice&)
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }
@@ -793,7 +799,7 @@ bool fusedAddNormRouterApplies(const at::Tensor&, const at::Tensor&, const at::T
     return false;
 }
 std::pair<at::Tensor, at::Tensor> fusedAddNormRouter(const at::Tensor&, const at::Tensor&, const at::Tensor&, double,
-    const at::Tensor&, const at::Tensor&, std::int64_t, bool, bool, double, RoutingDecision&)
+    const at::Tensor&, const RouterChoice&, RoutingDecision&)
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }
@@ -812,7 +818,7 @@ at::Tensor fusedGatedGemv(const at::Tensor&, const at::Tensor&, const at::Tensor
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }
-RoutingDecision fusedRouter(const at::Tensor&, const at::Tensor&, const at::Tensor&, std::int64_t, bool, bool, double)
+RoutingDecision fusedRouter(const at::Tensor&, const at::Tensor&, const RouterChoice&)
 {
     throw UnsupportedError("this build has no fused CUDA decode kernels");
 }

@@ -98,18 +98,26 @@ at::Tensor fusedRopeStep(const at::Tensor& q, const at::Tensor& k, const at::Ten
 bool fusedGatedGemvApplies(const at::Tensor& x, const at::Tensor& gate, const at::Tensor& up);
 at::Tensor fusedGatedGemv(const at::Tensor& x, const at::Tensor& gate, const at::Tensor& up);
 
+// How the fused router kernels choose and weight experts (nn/router.h's plain TopK selection): scores by softmax, or
+// sigmoid, of the logits; the k best by score (+ bias [E] float32 when defined, for the choice only); their scores as
+// weights, normalised to sum to 1 if asked, then times scaling.
+struct RouterChoice {
+    std::int64_t k = 1;
+    bool sigmoid = false;
+    at::Tensor bias;
+    bool normalize = false;
+    double scaling = 1.0;
+};
+
 // The router of a decode step (x [T, hidden] bf16 on CUDA, T small; weight [E, hidden] float32 or bf16; k experts):
-// logits, scores (softmax, or sigmoid), the top-k by score (+ bias [E] float32 when defined) and their scores as
-// weights, normalised if asked and times scaling (as nn/router.h's plain TopK selection computes them).
+// logits, scores and the choice.
 bool fusedRouterApplies(const at::Tensor& x, const at::Tensor& weight, std::int64_t k);
-RoutingDecision fusedRouter(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, std::int64_t k,
-    bool sigmoid, bool normalize, double scaling);
+RoutingDecision fusedRouter(const at::Tensor& x, const at::Tensor& weight, const RouterChoice& choice);
 
 // fusedRouter's selection from logits [T, E] float32 on CUDA already computed (any T: a batched step's or a prefill's
 // router, whose logits a GEMM computes): the decision with these logits.
 bool fusedRouterSelectionApplies(const at::Tensor& logits, std::int64_t k);
-RoutingDecision fusedRouterSelection(const at::Tensor& logits, const at::Tensor& bias, std::int64_t k, bool sigmoid,
-    bool normalize, double scaling);
+RoutingDecision fusedRouterSelection(const at::Tensor& logits, const RouterChoice& choice);
 
 // fusedRouter of rmsNorm(x + delta) with the residual add and the norm done by the router's logits kernel (one
 // kernel fewer a decode step's MoE layer): x, delta [T, hidden] bf16 contiguous, normWeight [hidden] bf16. Returns
@@ -117,8 +125,8 @@ RoutingDecision fusedRouterSelection(const at::Tensor& logits, const at::Tensor&
 bool fusedAddNormRouterApplies(const at::Tensor& x, const at::Tensor& delta, const at::Tensor& normWeight,
     const at::Tensor& routerWeight, std::int64_t k);
 std::pair<at::Tensor, at::Tensor> fusedAddNormRouter(const at::Tensor& x, const at::Tensor& delta,
-    const at::Tensor& normWeight, double eps, const at::Tensor& routerWeight, const at::Tensor& bias, std::int64_t k,
-    bool sigmoid, bool normalize, double scaling, RoutingDecision& decision);
+    const at::Tensor& normWeight, double eps, const at::Tensor& routerWeight, const RouterChoice& choice,
+    RoutingDecision& decision);
 
 // A rotary embedding's (cos, sin) [T, half] float32 for positions [T] (int64 on CUDA) and invFreq [half] (float32 on
 // the same device): cos(float(position) * invFreq) * factor and the same with sin, bit for bit the ATen expression's

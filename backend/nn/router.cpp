@@ -39,17 +39,23 @@ bool Router::fusedSelection() const
     return m_spec.selection == ExpertSelection::TopK || allGroups;
 }
 
-at::Tensor Router::fusedChoiceBias() const
+RouterChoice Router::fusedChoice() const
 {
-    return m_spec.selection == ExpertSelection::NoAuxTopKGroups ? m_bias : at::Tensor();
+    RouterChoice choice;
+    choice.k = m_spec.topK;
+    choice.sigmoid = m_spec.scoring == RouterScoring::Sigmoid;
+    if (m_spec.selection == ExpertSelection::NoAuxTopKGroups)
+        choice.bias = m_bias;
+    choice.normalize = m_spec.normalizeTopK;
+    choice.scaling = m_spec.routedScalingFactor;
+    return choice;
 }
 
 std::pair<at::Tensor, at::Tensor> Router::addNormAndRoute(const at::Tensor& x, const at::Tensor& delta,
     const at::Tensor& normWeight, double eps, RoutingDecision& decision) const
 {
     if (fusedSelection() && fusedAddNormRouterApplies(x, delta, normWeight, m_weight, m_spec.topK))
-        return fusedAddNormRouter(x, delta, normWeight, eps, m_weight, fusedChoiceBias(), m_spec.topK,
-            m_spec.scoring == RouterScoring::Sigmoid, m_spec.normalizeTopK, m_spec.routedScalingFactor, decision);
+        return fusedAddNormRouter(x, delta, normWeight, eps, m_weight, fusedChoice(), decision);
     auto sumAndNorm = addRmsNorm(x, delta, normWeight, eps);
     decision = route(sumAndNorm.second);
     return sumAndNorm;
@@ -59,8 +65,7 @@ RoutingDecision Router::route(const at::Tensor& x) const
 {
     const auto k = m_spec.topK;
     if (fusedSelection() && fusedRouterApplies(x, m_weight, k))
-        return fusedRouter(x, m_weight, fusedChoiceBias(), k, m_spec.scoring == RouterScoring::Sigmoid,
-            m_spec.normalizeTopK, m_spec.routedScalingFactor);
+        return fusedRouter(x, m_weight, fusedChoice());
 
     RoutingDecision d;
     const auto tokens = x.size(0);
@@ -71,8 +76,7 @@ RoutingDecision Router::route(const at::Tensor& x) const
     }
     // On CUDA the selection in one kernel (ATen's softmax, top-k and sort took 13-20 us a layer at 16 tokens).
     if (fusedSelection() && fusedRouterSelectionApplies(d.logits, k))
-        return fusedRouterSelection(d.logits, fusedChoiceBias(), k, m_spec.scoring == RouterScoring::Sigmoid,
-            m_spec.normalizeTopK, m_spec.routedScalingFactor);
+        return fusedRouterSelection(d.logits, fusedChoice());
     if (m_spec.scoring == RouterScoring::Softmax)
         d.scores = at::softmax(d.logits, -1); // [T, E]
     else

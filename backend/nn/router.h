@@ -13,6 +13,7 @@
 namespace moescope {
 
 class WeightSource;
+struct RouterChoice;
 
 struct RoutingDecision {
     at::Tensor ids; // [T, k] int64
@@ -39,7 +40,7 @@ public:
 
 private:
     bool fusedSelection() const; // the selection fusedRouter makes (plain top-k)
-    at::Tensor fusedChoiceBias() const; // the bias the fused selection adds to the scores to choose (V3), or none
+    RouterChoice fusedChoice() const; // the fused kernels' settings for this router's selection
 
     RouterSpec m_spec;
     at::Tensor m_weight; // [experts, hidden] float32, or the model dtype where the family computes in it

@@ -351,9 +351,10 @@ void addNormRouterCase(const char* name, std::int64_t tokens, std::int64_t exper
     if (!applies(fusedAddNormRouterApplies(x, delta, normWeight, w, k), "fused add + norm + router", what.c_str()))
         return;
     RoutingDecision d;
-    const auto [sum, normed] = fusedAddNormRouter(x, delta, normWeight, 1e-6, w, bias, k, sigmoid, normalize, scaling, d);
+    const RouterChoice choice { k, sigmoid, bias, normalize, scaling };
+    const auto [sum, normed] = fusedAddNormRouter(x, delta, normWeight, 1e-6, w, choice, d);
     const auto [expectedSum, expectedNormed] = fusedAddRmsNorm(x, delta, normWeight, 1e-6);
-    const auto expected = fusedRouter(expectedNormed, w, bias, k, sigmoid, normalize, scaling);
+    const auto expected = fusedRouter(expectedNormed, w, choice);
     reportIdentical(what + ": sum", sum, expectedSum);
     reportIdentical(what + ": norm", normed, expectedNormed);
     reportIdentical(what + ": logits", d.logits, expected.logits);
@@ -413,9 +414,9 @@ void combineAddNormCase(std::int64_t tokens, std::int64_t k, std::int64_t d, boo
 }
 
 // A router decision's scores, ids and weights against plain ATen applied to its own logits.
-void checkSelection(const char* name, const RoutingDecision& d, std::int64_t k, bool sigmoid, const at::Tensor& bias,
-    bool normalize, double scaling)
+void checkSelection(const char* name, const RoutingDecision& d, const RouterChoice& choice)
 {
+    const auto& [k, sigmoid, bias, normalize, scaling] = choice;
     char what[128];
     const auto scores = sigmoid ? at::sigmoid(d.logits) : at::softmax(d.logits, -1);
     std::snprintf(what, sizeof what, "router %s: scores", name);
@@ -447,11 +448,12 @@ void routerCase(const char* name, std::int64_t tokens, std::int64_t experts, std
     const auto bias = withBias ? at::randn({ experts }, opts.dtype(at::kFloat)) * 0.1 : at::Tensor();
     if (!applies(fusedRouterApplies(x, w, k), "fused router", name))
         return;
-    const auto d = fusedRouter(x, w, bias, k, sigmoid, normalize, scaling);
+    const RouterChoice choice { k, sigmoid, bias, normalize, scaling };
+    const auto d = fusedRouter(x, w, choice);
     char what[128];
     std::snprintf(what, sizeof what, "router %s: logits", name);
     report(what, d.logits, at::linear(x.to(w.scalar_type()), w).to(at::kFloat), float32Weight ? 1e-5 : 1e-2);
-    checkSelection(name, d, k, sigmoid, bias, normalize, scaling);
+    checkSelection(name, d, choice);
 }
 
 // The selection alone from logits a GEMM computed (a batched step's or a prefill's router), many tokens at once.
@@ -465,8 +467,8 @@ void routerSelectionCase(const char* name, std::int64_t tokens, std::int64_t exp
     const auto bias = withBias ? at::randn({ experts }, opts.dtype(at::kFloat)) * 0.1 : at::Tensor();
     if (!applies(fusedRouterSelectionApplies(logits, k), "fused router selection", name))
         return;
-    checkSelection(name, fusedRouterSelection(logits, bias, k, sigmoid, normalize, scaling), k, sigmoid, bias,
-        normalize, scaling);
+    const RouterChoice choice { k, sigmoid, bias, normalize, scaling };
+    checkSelection(name, fusedRouterSelection(logits, choice), choice);
 }
 
 // Quantized experts on the GPU: the fused kernel against the grouped path over the dequantized (bf16) weights.
